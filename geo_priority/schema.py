@@ -1,0 +1,112 @@
+"""Column names, level names and small result dataclasses shared by every stage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pandas as pd
+
+#: Internal key column: the area code in the boundary layer's own code system,
+#: normalised (Kemendagri dotted ``36.01.14.2003``; BPS digits ``3601140003``).
+ID = "area_id"
+#: Human-readable area name, as given by the boundary layer.
+NAME = "area_name"
+#: Code of the parent area (one level up), same system as :data:`ID`.
+PARENT = "parent_id"
+
+SCORE = "priority_score"  # float in [0, 100]
+RANK = "priority_rank"  # 1 = highest priority
+CLASS = "priority_class"  # nullable Int8, 1 = highest priority
+LABEL = "priority_label"
+#: Prefix of the per-indicator contribution columns (points of the 0-100 score).
+CONTRIB_PREFIX = "contrib_"
+#: Prefix of the per-indicator normalised columns (0 = best, 1 = worst).
+NORM_PREFIX = "norm_"
+
+Level = Literal["provinsi", "kabkota", "kecamatan", "desa"]
+#: Administrative levels from coarse to fine.
+LEVELS: tuple[Level, ...] = ("provinsi", "kabkota", "kecamatan", "desa")
+
+CodeSystem = Literal["kemendagri", "bps"]
+CODE_SYSTEMS: tuple[CodeSystem, ...] = ("kemendagri", "bps")
+
+#: Status values used in a join report.
+MATCHED = "matched"  # matched on code
+MATCHED_NAME = "matched_name"  # matched on an unambiguous normalised name
+DOUBTFUL = "doubtful"  # matched, but a person should check it (fuzzy, low overlap)
+AMBIGUOUS = "ambiguous"  # several candidates: NOT matched
+UNMATCHED_AREA = "unmatched_area"  # area in the boundaries, no table row
+UNMATCHED_ROW = "unmatched_row"  # table row, no area
+DUPLICATE = "duplicate"  # the same key more than once in the table
+INVALID_CODE = "invalid_code"  # unreadable or unknown code
+
+JOIN_REPORT_COLUMNS: tuple[str, ...] = (
+    "status",
+    "table",
+    "area_id",
+    "area_name",
+    "row_code",
+    "row_name",
+    "detail",
+)
+
+
+@dataclass(frozen=True)
+class JoinReport:
+    """What happened when an indicator table was joined to the areas.
+
+    Attributes
+    ----------
+    entries : pandas.DataFrame
+        One row per noteworthy event with the columns of
+        :data:`JOIN_REPORT_COLUMNS`. Plain matches are included with status
+        ``matched`` so the CSV is a complete audit trail.
+    n_areas : int
+        Number of areas in the boundary layer.
+    n_rows : int
+        Number of rows (distinct keys) in the table.
+    """
+
+    entries: pd.DataFrame
+    n_areas: int
+    n_rows: int
+    notes: tuple[str, ...] = field(default=())
+
+    def count(self, status: str) -> int:
+        """Return how many entries have ``status``."""
+        return int((self.entries["status"] == status).sum())
+
+    @property
+    def problems(self) -> pd.DataFrame:
+        """Entries that are not plain matches."""
+        return self.entries[~self.entries["status"].isin([MATCHED, MATCHED_NAME])]
+
+    @property
+    def ok(self) -> bool:
+        """True when every area and row matched without doubt."""
+        return self.problems.empty
+
+    def summary(self) -> str:
+        """Return a one-paragraph, human-readable summary."""
+        parts = [
+            f"{self.count(MATCHED) + self.count(MATCHED_NAME)} of {self.n_areas} areas"
+            " matched",
+        ]
+        for status in (DOUBTFUL, AMBIGUOUS, UNMATCHED_AREA, UNMATCHED_ROW, DUPLICATE,
+                       INVALID_CODE):
+            n = self.count(status)
+            if n:
+                parts.append(f"{n} {status.replace('_', ' ')}")
+        return ", ".join(parts)
+
+    @staticmethod
+    def combine(reports: list[JoinReport]) -> JoinReport:
+        """Concatenate several reports (one per table) into one."""
+        if not reports:
+            return JoinReport(pd.DataFrame(columns=list(JOIN_REPORT_COLUMNS)), 0, 0)
+        entries = pd.concat([r.entries for r in reports], ignore_index=True)
+        notes = tuple(n for r in reports for n in r.notes)
+        return JoinReport(
+            entries, reports[0].n_areas, sum(r.n_rows for r in reports), notes
+        )
