@@ -1,0 +1,218 @@
+"""Priority classes from scores, through mapclassify.
+
+Class 1 is always the *highest* priority. Schemes:
+
+* ``quantiles``, ``fisher_jenks`` (natural breaks), ``equal_interval``:
+  data-driven breaks from mapclassify;
+* ``user_defined``: upper bounds on the 0-100 score given in the config;
+* ``prioritas``: fixed goalposts on the 0-100 scale (``k`` equal steps), so the
+  same class means the same score in every year and every province.
+
+Labels are in Bahasa Indonesia by default (``lang="en"`` for English) and carry
+the score range in the language's number format.
+
+Examples
+--------
+>>> import pandas as pd
+>>> scores = pd.Series([10.0, 20.0, 30.0, 40.0, 90.0, 100.0])
+>>> c = classify_scores(scores, scheme="prioritas", k=2)
+>>> c.classes.tolist()
+[2, 2, 2, 2, 1, 1]
+>>> c.labels
+('Prioritas 1 (50–100)', 'Prioritas 2 (0–50)')
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import mapclassify
+import numpy as np
+import pandas as pd
+
+from geo_priority.errors import ClassificationError
+
+_MAPCLASSIFY = {
+    "quantiles": mapclassify.Quantiles,
+    "fisher_jenks": mapclassify.FisherJenks,
+    "equal_interval": mapclassify.EqualInterval,
+}
+
+_NAMES = {
+    "id": {
+        3: ("Tinggi", "Sedang", "Rendah"),
+        4: ("Sangat tinggi", "Tinggi", "Sedang", "Rendah"),
+        5: ("Sangat tinggi", "Tinggi", "Sedang", "Rendah", "Sangat rendah"),
+    },
+    "en": {
+        3: ("High", "Medium", "Low"),
+        4: ("Very high", "High", "Medium", "Low"),
+        5: ("Very high", "High", "Medium", "Low", "Very low"),
+    },
+}
+_PRIORITY_WORD = {"id": "Prioritas", "en": "Priority"}
+_CLASS_WORD = {"id": "Kelas", "en": "Class"}
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Priority classes of a set of scores.
+
+    Attributes
+    ----------
+    scheme : str
+        The scheme used.
+    k : int
+        Number of classes.
+    bins : tuple of float
+        Upper bounds of the classes in ascending score order (the last is the
+        maximum), as mapclassify reports them.
+    lower : float
+        Lower bound of the lowest class.
+    classes : pandas.Series
+        Class per area, nullable ``Int8``: 1 = highest priority, ``<NA>`` when
+        the area has no score.
+    labels : tuple of str
+        Label of class 1, 2, ... k.
+    counts : tuple of int
+        Number of areas in class 1, 2, ... k.
+    """
+
+    scheme: str
+    k: int
+    bins: tuple[float, ...]
+    lower: float
+    classes: pd.Series
+    labels: tuple[str, ...]
+    counts: tuple[int, ...]
+
+    def range_of(self, priority_class: int) -> tuple[float, float]:
+        """Return the (low, high) score range of ``priority_class`` (1 = top)."""
+        i = self.k - priority_class
+        low = self.lower if i == 0 else self.bins[i - 1]
+        return low, self.bins[i]
+
+
+def format_number(value: float, *, lang: str = "id", decimals: int = 1) -> str:
+    """Format a number the Indonesian (``1.234,5``) or English way.
+
+    Examples
+    --------
+    >>> format_number(1234.5)
+    '1.234,5'
+    >>> format_number(1234.5, lang="en")
+    '1,234.5'
+    >>> format_number(50.0, decimals=1)
+    '50'
+    """
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if lang == "id":
+        text = text.translate(str.maketrans({",": ".", ".": ","}))
+    return text
+
+
+def _check_values(values: pd.Series, scheme: str, k: int) -> None:
+    distinct = values.dropna().nunique()
+    if distinct == 0:
+        raise ClassificationError(
+            "no area has a score, so no classes can be formed. Check the join "
+            "report and the missing-value policy."
+        )
+    if scheme in _MAPCLASSIFY and distinct < k:
+        hint = ("all areas have the same score" if distinct == 1
+                else f"only {distinct} distinct scores exist")
+        raise ClassificationError(
+            f"cannot form {k} {scheme!r} classes: {hint}. Use k <= {max(distinct, 2)}"
+            " or scheme = \"prioritas\" (fixed 0-100 goalposts)."
+            if distinct > 1 else
+            f"cannot form {k} {scheme!r} classes: {hint}. Use scheme = \"prioritas\""
+            " (fixed 0-100 goalposts) or check the indicators."
+        )
+
+
+def _bins(values: pd.Series, scheme: str, k: int,
+          breaks: tuple[float, ...]) -> tuple[tuple[float, ...], float]:
+    data = values.dropna().to_numpy(dtype=float)
+    if scheme == "prioritas":
+        edges = np.linspace(0.0, 100.0, k + 1)
+        return tuple(float(b) for b in edges[1:]), 0.0
+    if scheme == "user_defined":
+        ordered = sorted(float(b) for b in breaks)
+        if ordered[-1] < 100.0:
+            ordered.append(100.0)
+        return tuple(ordered), 0.0
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        klass = _MAPCLASSIFY[scheme](data, k=k)
+    bins = tuple(float(b) for b in klass.bins)
+    if len(set(bins)) < len(bins):
+        raise ClassificationError(
+            f"{scheme!r} produced repeated breaks {bins!r} (many equal scores). Use "
+            "a smaller k or scheme = \"fisher_jenks\"."
+        )
+    return bins, float(data.min())
+
+
+def _labels(bins: tuple[float, ...], lower: float, scheme: str,
+            lang: str) -> tuple[str, ...]:
+    k = len(bins)
+    edges = (lower, *bins)
+    out = []
+    for c in range(1, k + 1):
+        i = k - c
+        rng = f"{format_number(edges[i], lang=lang)}–{format_number(edges[i + 1], lang=lang)}"
+        if scheme == "prioritas":
+            name = f"{_PRIORITY_WORD[lang]} {c}"
+        else:
+            name = _NAMES[lang].get(k, ())[c - 1] if k in _NAMES[lang] else (
+                f"{_CLASS_WORD[lang]} {c}")
+        out.append(f"{name} ({rng})")
+    return tuple(out)
+
+
+def classify_scores(
+    scores: pd.Series,
+    /,
+    *,
+    scheme: str = "quantiles",
+    k: int = 5,
+    breaks: tuple[float, ...] = (),
+    lang: str = "id",
+) -> Classification:
+    """Classify priority scores into ``k`` classes, 1 being the highest priority.
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        Scores from 0 to 100; NaN gets no class.
+    scheme : {"quantiles", "fisher_jenks", "equal_interval", "user_defined", "prioritas"}
+    k : int
+        Number of classes (2-12). For ``user_defined`` it follows from ``breaks``.
+    breaks : tuple of float
+        Upper bounds for ``user_defined``.
+    lang : {"id", "en"}
+        Language of the labels.
+
+    Returns
+    -------
+    Classification
+
+    Raises
+    ------
+    ClassificationError
+        When there are fewer distinct scores than classes, or none at all.
+    """
+    values = pd.to_numeric(scores, errors="coerce").astype("float64")
+    _check_values(values, scheme, k)
+    bins, lower = _bins(values, scheme, k, breaks)
+    position = np.searchsorted(np.asarray(bins), values.fillna(-1).to_numpy(),
+                               side="left")
+    position = np.minimum(position, len(bins) - 1)
+    classes = pd.Series(len(bins) - position, index=values.index, dtype="Int8")
+    classes[values.isna()] = pd.NA
+    counts = tuple(int((classes == c).sum()) for c in range(1, len(bins) + 1))
+    return Classification(scheme, len(bins), bins, lower, classes,
+                          _labels(bins, lower, scheme, lang), counts)

@@ -1,0 +1,163 @@
+"""Pick the configured indicators out of long or wide tables.
+
+Long tables (``kode, tahun, indicator, value``) and wide tables (one column per
+indicator) both become one wide frame per table: the table's key columns plus
+one column per indicator key. Pure: takes and returns DataFrames.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from geo_priority.config import IndicatorConfig, TableConfig
+>>> long = pd.DataFrame({"kode": ["36.01", "36.01", "36.02"],
+...                      "tahun": ["2022", "2023", "2022"],
+...                      "indicator": ["p0"] * 3, "value": [9.3, 9.2, 8.9]})
+>>> spec = TableConfig(path="t.csv", code_column="kode")
+>>> wide, found = select_indicators(long, spec, [IndicatorConfig(key="p0", year=2022)])
+>>> wide.to_dict("records")
+[{'kode': '36.01', 'p0': 9.3}, {'kode': '36.02', 'p0': 8.9}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from geo_priority.config import IndicatorConfig, TableConfig
+from geo_priority.errors import SchemaError
+
+
+def _shorten(items: Sequence[object], n: int = 8) -> str:
+    shown = ", ".join(repr(i) for i in list(items)[:n])
+    more = len(items) - n
+    return f"{shown} ({more} more)" if more > 0 else shown
+
+
+def table_layout(table: pd.DataFrame, spec: TableConfig) -> str:
+    """Return ``"long"`` or ``"wide"`` for ``table`` as declared or detected."""
+    if spec.layout != "auto":
+        return spec.layout
+    has_long = {spec.indicator_column, spec.value_column} <= set(table.columns)
+    return "long" if has_long else "wide"
+
+
+def key_columns(spec: TableConfig) -> list[str]:
+    """Return the columns that identify an area in this table."""
+    return [c for c in (spec.code_column, spec.name_column) if c]
+
+
+def available_indicators(table: pd.DataFrame, spec: TableConfig) -> list[str]:
+    """List what the table offers: indicator names (long) or columns (wide)."""
+    if table_layout(table, spec) == "long":
+        return sorted(table[spec.indicator_column].dropna().astype(str).unique())
+    keys = set(key_columns(spec)) | {spec.year_column}
+    return [c for c in table.columns if c not in keys]
+
+
+def _years(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
+
+
+def _filter_year(rows: pd.DataFrame, spec: TableConfig, ind: IndicatorConfig,
+                 what: str) -> pd.DataFrame:
+    if spec.year_column not in rows.columns:
+        return rows
+    years = _years(rows[spec.year_column])
+    if ind.year is not None:
+        return rows[years == ind.year]
+    distinct = sorted(int(y) for y in years.dropna().unique())
+    if len(distinct) > 1:
+        raise SchemaError(
+            f"{what} {ind.source!r} in table {spec.label!r} has values for several "
+            f"years ({_shorten(distinct)}). Set year = {distinct[-1]} for indicator "
+            f"{ind.key!r} in the config."
+        )
+    return rows
+
+
+def _check_unique(rows: pd.DataFrame, keys: list[str], spec: TableConfig,
+                  ind: IndicatorConfig) -> None:
+    dupes = rows[rows.duplicated(keys, keep=False)]
+    if not dupes.empty:
+        examples = dupes[keys[0]].astype(str).unique().tolist()
+        raise SchemaError(
+            f"table {spec.label!r} has {len(examples)} area(s) with more than one "
+            f"value for indicator {ind.source!r} (year {ind.year}): "
+            f"{_shorten(examples, 5)}. Remove the duplicate rows or set the year."
+        )
+
+
+def _pick_long(table: pd.DataFrame, spec: TableConfig,
+               ind: IndicatorConfig) -> pd.DataFrame | None:
+    rows = table[table[spec.indicator_column].astype(str) == ind.source]
+    if rows.empty:
+        return None
+    rows = _filter_year(rows, spec, ind, "indicator")
+    keys = key_columns(spec)
+    _check_unique(rows, keys, spec, ind)
+    values = pd.to_numeric(rows[spec.value_column], errors="coerce")
+    return rows[keys].assign(**{ind.key: values.to_numpy()})
+
+
+def _pick_wide(table: pd.DataFrame, spec: TableConfig,
+               ind: IndicatorConfig) -> pd.DataFrame | None:
+    if ind.source not in table.columns:
+        return None
+    rows = _filter_year(table, spec, ind, "column")
+    keys = key_columns(spec)
+    _check_unique(rows, keys, spec, ind)
+    values = pd.to_numeric(rows[ind.source], errors="coerce")
+    return rows[keys].assign(**{ind.key: values.to_numpy()})
+
+
+def select_indicators(
+    table: pd.DataFrame,
+    spec: TableConfig,
+    indicators: Sequence[IndicatorConfig],
+    /,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Return a wide frame of the indicators this table provides.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table as read (codes as text).
+    spec : TableConfig
+        How the table is laid out.
+    indicators : sequence of IndicatorConfig
+        The indicators wanted; those whose ``table`` names another table are
+        skipped.
+
+    Returns
+    -------
+    wide : pandas.DataFrame
+        Key columns plus one column per indicator found (named by its key).
+    found : list of str
+        Keys of the indicators found in this table.
+
+    Raises
+    ------
+    SchemaError
+        When key columns are missing, an indicator has several values for one
+        area, or several years and no year is configured.
+    """
+    missing = [c for c in key_columns(spec) if c not in table.columns]
+    if missing:
+        raise SchemaError(
+            f"table {spec.label!r} has no column {missing[0]!r}. Available columns: "
+            f"{_shorten(list(table.columns))}. Fix code_column/name_column."
+        )
+    layout = table_layout(table, spec)
+    pick = _pick_long if layout == "long" else _pick_wide
+    keys = key_columns(spec)
+    wide = table[keys].drop_duplicates().reset_index(drop=True)
+    found: list[str] = []
+    for ind in indicators:
+        if ind.table not in (None, spec.label):
+            continue
+        part = pick(table, spec, ind)
+        if part is None:
+            continue
+        wide = wide.merge(part, on=keys, how="left", validate="one_to_one")
+        found.append(ind.key)
+    return wide, found

@@ -1,0 +1,104 @@
+"""Built-in scoring presets: named, documented sets of indicators.
+
+A preset expands into :class:`~geo_priority.config.IndicatorConfig` entries, so
+the resolved method is always visible in ``run.json`` and on the map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from geo_priority.config import IndicatorConfig, ScoringConfig
+from geo_priority.errors import ConfigError
+
+_KE_OPTIONS = {
+    "rate": "extreme_poverty_rate",
+    "count": "extreme_poor_population",
+    "population": "population",
+    "population_year": None,
+    "poverty_rate": "p0_poverty_rate",
+    "poverty_rate_year": None,
+    "coverage_gap": "coverage_gap",
+    "coverage_gap_year": None,
+}
+
+
+def _kemiskinan_ekstrem(options: Mapping[str, Any], year: int | None) -> tuple[
+        IndicatorConfig, ...]:
+    """Extreme-poverty priority after the official 2021 dual criterion.
+
+    The 35 priority kabupaten of 2021 were chosen by combining the
+    extreme-poverty **rate** with the **number** of extreme poor: the rate alone
+    favours small, remote areas, the number alone favours large, populous ones.
+    Both get weight 0.4 and are measured as distance to the goal of zero.
+    The poverty rate (P0) and the programme-coverage gap are added with weight
+    0.1 each when a table provides them. The number of extreme poor is taken
+    from the table when given and otherwise derived as rate x population / 100.
+    """
+    unknown = sorted(set(options) - set(_KE_OPTIONS))
+    if unknown:
+        raise ConfigError(
+            f"unknown preset option(s) {unknown!r} for 'kemiskinan-ekstrem'. "
+            f"Known options: {', '.join(_KE_OPTIONS)}."
+        )
+    opt = {**_KE_OPTIONS, **options}
+    pop_year = opt["population_year"] or year
+    return (
+        IndicatorConfig(
+            key="extreme_poverty_rate", source=opt["rate"], year=year, weight=0.4,
+            normalisation="target", target=0.0, unit="%",
+            label="Tingkat kemiskinan ekstrem", label_en="Extreme-poverty rate"),
+        IndicatorConfig(
+            key="extreme_poor", source=opt["count"], year=year, weight=0.4,
+            normalisation="target", target=0.0, unit="jiwa",
+            derive_from=("extreme_poverty_rate", "population"),
+            label="Jumlah penduduk miskin ekstrem",
+            label_en="Number of extreme poor"),
+        IndicatorConfig(
+            key="population", source=opt["population"], year=pop_year, weight=0.0,
+            score=False, optional=True, unit="jiwa",
+            label="Jumlah penduduk", label_en="Population"),
+        IndicatorConfig(
+            key="poverty_rate", source=opt["poverty_rate"],
+            year=opt["poverty_rate_year"] or year, weight=0.1, optional=True,
+            normalisation="target", target=0.0, unit="%",
+            label="Tingkat kemiskinan (P0)", label_en="Poverty rate (P0)"),
+        IndicatorConfig(
+            key="coverage_gap", source=opt["coverage_gap"],
+            year=opt["coverage_gap_year"] or year, weight=0.1, optional=True,
+            normalisation="target", target=0.0, unit="%",
+            label="Kesenjangan cakupan program",
+            label_en="Programme-coverage gap"),
+    )
+
+
+PRESETS: dict[str, Callable[[Mapping[str, Any], int | None],
+                            tuple[IndicatorConfig, ...]]] = {
+    "kemiskinan-ekstrem": _kemiskinan_ekstrem,
+}
+
+
+def expand_preset(scoring: ScoringConfig) -> ScoringConfig:
+    """Return ``scoring`` with its preset expanded into explicit indicators.
+
+    Indicators declared in the config next to a preset override the preset's
+    indicator of the same key (for example to change a weight).
+
+    Raises
+    ------
+    ConfigError
+        When the preset name is unknown.
+    """
+    if not scoring.preset:
+        return scoring
+    name = scoring.preset.strip().lower().replace("_", "-")
+    if name not in PRESETS:
+        raise ConfigError(
+            f"unknown preset {scoring.preset!r}. Choose one of: {', '.join(PRESETS)}."
+        )
+    base = {i.key: i for i in PRESETS[name](scoring.preset_options, scoring.year)}
+    for own in scoring.indicators:
+        base[own.key] = own
+    return replace(scoring, preset=name, indicators=tuple(base.values()))

@@ -1,0 +1,255 @@
+"""Priority scores: normalise, weight, aggregate, rank, and explain.
+
+Every indicator is normalised to [0, 1] where 1 is the *worst* (highest
+priority) value, so weights read the same whatever the direction. The score is
+
+* ``arithmetic``: ``100 * sum(w_i * n_i) / sum(w_i)``; the contribution of
+  indicator *i* is ``100 * w_i * n_i / sum(w)``, so contributions add up to the
+  score exactly;
+* ``geometric``: ``100 * prod(m_i ** (w_i / sum(w)))`` with
+  ``m_i = 0.01 + 0.99 * n_i`` (strictly positive, as a geometric mean needs);
+  the score is split between indicators in proportion to ``w_i * -log(m_i)``.
+
+Normalisations (``n`` before the direction is applied):
+
+* ``minmax``: ``(x - min) / (max - min)``;
+* ``zscore``: the standard score mapped through the normal CDF, ``Phi(z)``;
+* ``rank``: ``(rank - 1) / (n - 1)`` with tied values sharing their mean rank;
+* ``target``: distance to a goal, ``(x - target) / (max - target)`` clipped to
+  [0, 1] (for ``higher_is_better``: ``(target - x) / (target - min)``), so an
+  area that reached the goal (0 % extreme poverty) scores 0.
+
+Pure: takes and returns pandas objects; no files, no geometry.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from geo_priority.config import IndicatorConfig
+>>> df = pd.DataFrame({"rate": [0.0, 5.0, 10.0], "count": [10.0, 0.0, 5.0]},
+...                   index=["A", "B", "C"])
+>>> inds = [IndicatorConfig(key="rate", weight=0.5),
+...         IndicatorConfig(key="count", weight=0.5)]
+>>> result = compute_scores(df, inds)
+>>> result.frame["priority_score"].tolist()
+[50.0, 25.0, 75.0]
+>>> result.frame["priority_rank"].tolist()
+[2, 3, 1]
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from geo_priority.config import IndicatorConfig
+from geo_priority.errors import ScoringError
+from geo_priority.schema import CONTRIB_PREFIX, NORM_PREFIX, RANK, SCORE
+
+_GEOMETRIC_FLOOR = 0.01
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """Scores with their explanation.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The input frame plus ``norm_<key>``, ``contrib_<key>``,
+        ``priority_score`` (0-100, NaN when dropped for missing values),
+        ``priority_rank`` (1 = highest priority) and ``imputed`` (the keys of
+        imputed indicators, comma separated).
+    weights : dict
+        Normalised weights (summing to 1) of the scored indicators.
+    notes : tuple of str
+        What was imputed, dropped or could not discriminate.
+    """
+
+    frame: pd.DataFrame
+    weights: dict[str, float]
+    notes: tuple[str, ...]
+
+
+def _minmax(x: pd.Series) -> pd.Series:
+    lo, hi = x.min(), x.max()
+    if not hi > lo:
+        return x * 0.0
+    return (x - lo) / (hi - lo)
+
+
+def _zscore(x: pd.Series) -> pd.Series:
+    sd = x.std(ddof=0)
+    if not sd > 0:
+        return x * 0.0 + 0.5
+    z = (x - x.mean()) / sd
+    return z.map(lambda v: 0.5 * (1 + math.erf(v / math.sqrt(2))), na_action="ignore")
+
+
+def _rank(x: pd.Series) -> pd.Series:
+    n = x.notna().sum()
+    if n < 2:
+        return x * 0.0
+    return (x.rank(method="average") - 1) / (n - 1)
+
+
+def _target(x: pd.Series, target: float, higher_is_worse: bool) -> pd.Series:
+    worst = x.max() if higher_is_worse else x.min()
+    span = (worst - target) if higher_is_worse else (target - worst)
+    if not span > 0:
+        return x * 0.0
+    dist = (x - target) if higher_is_worse else (target - x)
+    return (dist / span).clip(0.0, 1.0)
+
+
+def normalise_indicator(values: pd.Series, indicator: IndicatorConfig) -> pd.Series:
+    """Normalise one indicator to [0, 1], where 1 is the worst value.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Raw values; NaN stays NaN.
+    indicator : IndicatorConfig
+        Supplies ``normalisation``, ``direction`` and ``target``.
+
+    Returns
+    -------
+    pandas.Series
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geo_priority.config import IndicatorConfig
+    >>> x = pd.Series([0.0, 5.0, 10.0])
+    >>> normalise_indicator(x, IndicatorConfig(key="x")).tolist()
+    [0.0, 0.5, 1.0]
+    >>> ind = IndicatorConfig(key="x", direction="higher_is_better")
+    >>> normalise_indicator(x, ind).tolist()
+    [1.0, 0.5, 0.0]
+    >>> ind = IndicatorConfig(key="x", normalisation="target", target=0)
+    >>> normalise_indicator(pd.Series([1.0, 2.0, 4.0]), ind).tolist()
+    [0.25, 0.5, 1.0]
+    """
+    x = pd.to_numeric(values, errors="coerce").astype("float64")
+    worse_high = indicator.direction == "higher_is_worse"
+    if indicator.normalisation == "target":
+        return _target(x, float(indicator.target or 0.0), worse_high)
+    func = {"minmax": _minmax, "zscore": _zscore, "rank": _rank}[indicator.normalisation]
+    n = func(x)
+    return n if worse_high else 1.0 - n
+
+
+def _check_columns(frame: pd.DataFrame, indicators: Sequence[IndicatorConfig]) -> None:
+    missing = [i.key for i in indicators if i.key not in frame.columns]
+    if missing:
+        raise ScoringError(
+            f"indicator column(s) {missing!r} are not in the data. Available "
+            f"columns: {list(frame.columns)[:12]!r}. Check the indicator keys."
+        )
+
+
+def _weights(indicators: Sequence[IndicatorConfig]) -> dict[str, float]:
+    total = sum(i.weight for i in indicators)
+    if not total > 0:
+        raise ScoringError(
+            "the weights of the scored indicators sum to 0; give at least one "
+            "indicator a positive weight."
+        )
+    return {i.key: i.weight / total for i in indicators}
+
+
+def _apply_missing(frame: pd.DataFrame, indicators: Sequence[IndicatorConfig],
+                   policy: str, impute: str) -> tuple[pd.DataFrame, list[str]]:
+    notes: list[str] = []
+    frame = frame.copy()
+    frame["imputed"] = ""
+    for ind in indicators:
+        gaps = frame[ind.key].isna()
+        if not gaps.any():
+            continue
+        names = ", ".join(map(str, frame.index[gaps][:5]))
+        if policy == "error":
+            raise ScoringError(
+                f"indicator {ind.key!r} is missing for {int(gaps.sum())} of "
+                f"{len(frame)} areas (e.g. {names}). Provide the values, or set "
+                "scoring.missing = \"drop\" or \"impute\"."
+            )
+        if policy == "impute":
+            fill = getattr(frame[ind.key], impute)()
+            frame.loc[gaps, ind.key] = fill
+            prev = frame.loc[gaps, "imputed"]
+            frame.loc[gaps, "imputed"] = prev.where(prev == "", prev + ",") + ind.key
+            notes.append(f"{ind.key}: {int(gaps.sum())} area(s) imputed with the "
+                         f"{impute} ({fill:.4g}): {names}")
+        else:
+            notes.append(f"{ind.key}: {int(gaps.sum())} area(s) without a value get "
+                         f"no score (missing = drop): {names}")
+    return frame, notes
+
+
+def _aggregate(norm: pd.DataFrame, weights: dict[str, float],
+               method: str) -> tuple[pd.Series, pd.DataFrame]:
+    w = pd.Series(weights)
+    if method == "arithmetic":
+        contrib = norm[w.index].mul(w, axis=1) * 100.0
+        return contrib.sum(axis=1, min_count=len(w)), contrib
+    m = _GEOMETRIC_FLOOR + (1 - _GEOMETRIC_FLOOR) * norm[w.index]
+    logs = np.log(m).mul(w, axis=1)
+    score = 100.0 * np.exp(logs.sum(axis=1, min_count=len(w)))
+    share = logs.div(logs.sum(axis=1), axis=0).fillna(1.0 / len(w))
+    return score, share.mul(score, axis=0)
+
+
+def compute_scores(
+    frame: pd.DataFrame,
+    indicators: Sequence[IndicatorConfig],
+    /,
+    *,
+    aggregation: str = "arithmetic",
+    missing: str = "error",
+    impute: str = "median",
+) -> ScoreResult:
+    """Score every row of ``frame`` from 0 (lowest) to 100 (highest priority).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per area, one column per indicator key.
+    indicators : sequence of IndicatorConfig
+        The indicators; those with ``score=False`` are ignored.
+    aggregation : {"arithmetic", "geometric"}
+    missing : {"error", "drop", "impute"}
+        What to do with missing values; every drop or imputation is reported in
+        :attr:`ScoreResult.notes`.
+    impute : {"median", "mean", "min", "max"}
+        The statistic used when ``missing="impute"``.
+
+    Returns
+    -------
+    ScoreResult
+
+    Raises
+    ------
+    ScoringError
+        When an indicator column is absent, weights sum to 0, or values are
+        missing under ``missing="error"``.
+    """
+    scored = [i for i in indicators if i.score and i.weight > 0]
+    _check_columns(frame, scored)
+    weights = _weights(scored)
+    frame, notes = _apply_missing(frame, scored, missing, impute)
+    norm = pd.DataFrame({i.key: normalise_indicator(frame[i.key], i) for i in scored},
+                        index=frame.index)
+    for ind in scored:
+        if frame[ind.key].nunique() < 2:
+            notes.append(f"{ind.key}: all areas have the same value, so it does not "
+                         "change the ranking")
+    score, contrib = _aggregate(norm, weights, aggregation)
+    out = frame.assign(**{f"{NORM_PREFIX}{k}": norm[k] for k in norm},
+                       **{f"{CONTRIB_PREFIX}{k}": contrib[k] for k in contrib})
+    out[SCORE] = score.round(6)
+    out[RANK] = out[SCORE].rank(ascending=False, method="min").astype("Int64")
+    return ScoreResult(out, weights, tuple(notes))

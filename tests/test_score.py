@@ -1,0 +1,107 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+
+from geo_priority.config import IndicatorConfig
+from geo_priority.errors import ScoringError
+from geo_priority.score import compute_scores, normalise_indicator
+
+
+@pytest.fixture
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({"rate": [0.0, 5.0, 10.0], "count": [10.0, 0.0, 5.0]},
+                        index=["A", "B", "C"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "values", "expected"),
+    [
+        ({}, [0, 5, 10], [0.0, 0.5, 1.0]),
+        ({"direction": "higher_is_better"}, [0, 5, 10], [1.0, 0.5, 0.0]),
+        ({"normalisation": "rank"}, [3, 1, 2, 2], [1.0, 0.0, 0.5, 0.5]),
+        ({"normalisation": "target", "target": 0}, [1, 2, 4], [0.25, 0.5, 1.0]),
+        ({"normalisation": "target", "target": 2}, [1, 2, 4], [0.0, 0.0, 1.0]),
+        ({"normalisation": "target", "target": 100, "direction": "higher_is_better"},
+         [50, 75, 100], [1.0, 0.5, 0.0]),
+        ({"normalisation": "zscore"}, [-1, 0, 1], [0.5 * (1 + math.erf(-1.224744871 /
+                                                    math.sqrt(2))), 0.5,
+                                                   0.5 * (1 + math.erf(1.224744871 /
+                                                    math.sqrt(2)))]),
+        ({}, [3, 3, 3], [0.0, 0.0, 0.0]),
+    ],
+)
+def test_normalise(kwargs, values, expected):
+    ind = IndicatorConfig(key="x", **kwargs)
+    out = normalise_indicator(pd.Series(values, dtype=float), ind)
+    assert_allclose(out.to_numpy(), expected, atol=1e-6)
+
+
+def test_arithmetic_scores_contributions_sum_to_score(frame):
+    inds = [IndicatorConfig(key="rate", weight=3), IndicatorConfig(key="count", weight=1)]
+    res = compute_scores(frame, inds)
+    # A: 0.75*0 + 0.25*1 = 25; B: 0.75*0.5 + 0 = 37.5; C: 0.75 + 0.25*0.5 = 87.5
+    assert_allclose(res.frame["priority_score"], [25.0, 37.5, 87.5])
+    assert res.frame["priority_rank"].tolist() == [3, 2, 1]
+    total = res.frame["contrib_rate"] + res.frame["contrib_count"]
+    assert_allclose(total, res.frame["priority_score"])
+    assert res.weights == {"rate": 0.75, "count": 0.25}
+
+
+def test_geometric_aggregation_hand_checked(frame):
+    inds = [IndicatorConfig(key="rate"), IndicatorConfig(key="count")]
+    res = compute_scores(frame, inds, aggregation="geometric")
+    m = lambda n: 0.01 + 0.99 * n  # noqa: E731
+    expected = [100 * math.sqrt(m(0) * m(1)), 100 * math.sqrt(m(0.5) * m(0)),
+                100 * math.sqrt(m(1) * m(0.5))]
+    assert_allclose(res.frame["priority_score"], expected, rtol=1e-6)
+    total = res.frame["contrib_rate"] + res.frame["contrib_count"]
+    assert_allclose(total, res.frame["priority_score"], atol=1e-5)
+
+
+def test_geometric_penalises_imbalance_more_than_arithmetic():
+    df = pd.DataFrame({"a": [0.0, 0.5, 1.0], "b": [1.0, 0.5, 0.0]}, index=list("XYZ"))
+    inds = [IndicatorConfig(key="a"), IndicatorConfig(key="b")]
+    arith = compute_scores(df, inds).frame["priority_score"]
+    geo = compute_scores(df, inds, aggregation="geometric").frame["priority_score"]
+    assert_allclose(arith, [50, 50, 50])
+    assert geo["Y"] > geo["X"]
+
+
+def test_missing_error_names_areas(frame):
+    frame.loc["B", "rate"] = np.nan
+    with pytest.raises(ScoringError, match=r"'rate' is missing for 1 of 3 areas \(e.g. B\)"):
+        compute_scores(frame, [IndicatorConfig(key="rate")])
+
+
+def test_missing_drop_and_impute(frame):
+    frame.loc["B", "rate"] = np.nan
+    inds = [IndicatorConfig(key="rate")]
+    dropped = compute_scores(frame, inds, missing="drop")
+    assert pd.isna(dropped.frame.loc["B", "priority_score"])
+    assert pd.isna(dropped.frame.loc["B", "priority_rank"])
+    assert any("missing = drop" in n for n in dropped.notes)
+    imputed = compute_scores(frame, inds, missing="impute", impute="median")
+    assert imputed.frame.loc["B", "rate"] == 5.0  # median of 0 and 10
+    assert imputed.frame.loc["B", "imputed"] == "rate"
+    assert any("imputed with the median" in n for n in imputed.notes)
+
+
+def test_unscored_and_zero_weight_ignored(frame):
+    inds = [IndicatorConfig(key="rate"), IndicatorConfig(key="count", score=False)]
+    res = compute_scores(frame, inds)
+    assert_allclose(res.frame["priority_score"], [0, 50, 100])
+    assert "contrib_count" not in res.frame
+
+
+def test_missing_column_lists_available(frame):
+    with pytest.raises(ScoringError, match="not in the data"):
+        compute_scores(frame, [IndicatorConfig(key="nope")])
+
+
+def test_constant_indicator_noted(frame):
+    frame["flat"] = 1.0
+    res = compute_scores(frame, [IndicatorConfig(key="rate"), IndicatorConfig(key="flat")])
+    assert any("flat: all areas have the same value" in n for n in res.notes)
