@@ -1,0 +1,288 @@
+"""Write outputs safely: refuse to overwrite, and never leave half-written files.
+
+Every writer goes through :func:`atomic_path`: the data is written to a hidden
+temporary file next to the target and moved onto it with :func:`os.replace`
+only when writing succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import shutil
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from geo_priority.errors import InputError, OutputExistsError
+from geo_priority.io.table import _shorten
+
+__all__ = ["atomic_path", "check_outputs", "write_csv", "write_json", "write_text"]
+
+
+def check_outputs(
+    paths: Iterable[str | os.PathLike[str]], /, *, overwrite: bool
+) -> None:
+    """Raise before any work starts if an output already exists.
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        Every file the run will write.
+    overwrite : bool
+        When True, existing files are allowed (they will be replaced).
+
+    Raises
+    ------
+    OutputExistsError
+        Listing *all* existing paths.
+
+    Examples
+    --------
+    >>> check_outputs([Path("surely/not/here.html")], overwrite=False)
+    """
+    if overwrite:
+        return
+    existing = [str(p) for p in paths if Path(p).exists()]
+    if not existing:
+        return
+    listed = ", ".join(repr(p) for p in existing)
+    if len(existing) == 1:
+        head, pronoun = f"output {listed} already exists.", "it"
+    else:
+        head, pronoun = f"{len(existing)} outputs already exist: {listed}.", "them"
+    raise OutputExistsError(
+        f"{head} Use --overwrite to replace {pronoun}, or choose another --out folder."
+    )
+
+
+def _temp_sibling(path: Path) -> Path:
+    """Return a hidden, unique name next to ``path`` with the same suffix."""
+    token = secrets.token_hex(4)
+    return path.with_name(f".{path.name}.tmp-{token}{path.suffix}")
+
+
+def _prepare_parent(path: Path) -> Path:
+    """Create the parent folder of ``path`` and check that it is writable.
+
+    Raises
+    ------
+    InputError
+        When the folder cannot be created or written to.
+    """
+    parent = path.parent
+    probe = _temp_sibling(path)
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(probe, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        probe.unlink()
+    except OSError as err:
+        raise InputError(
+            f"cannot write {path.name!r} into folder {_shorten(str(parent), 120)!r}: "
+            f"{err.strerror or err}. Choose another output folder (--out) or make "
+            "this one writable."
+        ) from err
+    return parent
+
+
+def _remove(path: Path) -> None:
+    """Delete a file or folder if it exists, ignoring errors."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str], /, *, overwrite: bool) -> Iterator[Path]:
+    """Yield a temporary path next to ``path``; move it onto ``path`` on success.
+
+    The temporary name keeps the suffix (``.x.html.tmp-1a2b3c4d.html``) so
+    drivers that look at extensions still work. Nothing is created at that
+    path; the caller writes it. If the block raises, whatever was written is
+    deleted and the error propagates, so no half-written output is left.
+
+    Parameters
+    ----------
+    path : path-like
+        Final output path. Missing parent folders are created.
+    overwrite : bool
+        Replace an existing ``path``; otherwise refuse.
+
+    Yields
+    ------
+    pathlib.Path
+        Temporary path to write to.
+
+    Raises
+    ------
+    OutputExistsError
+        When ``path`` exists and ``overwrite`` is False.
+    InputError
+        When ``path`` is a folder, or its folder cannot be created or written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "note.txt"
+    >>> with atomic_path(target, overwrite=False) as tmp:
+    ...     _ = tmp.write_text("hello")
+    >>> target.read_text()
+    'hello'
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(
+            f"output {str(target)!r} is a folder. Give a file name, e.g. "
+            f"{str(target / 'priority.gpkg')!r}."
+        )
+    check_outputs([target], overwrite=overwrite)
+    _prepare_parent(target)
+    tmp = _temp_sibling(target)
+    try:
+        yield tmp
+        check_outputs([target], overwrite=overwrite)
+        os.replace(tmp, target)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def write_text(
+    text: str,
+    path: str | os.PathLike[str],
+    /,
+    *,
+    overwrite: bool = False,
+    encoding: str = "utf-8",
+) -> Path:
+    """Write ``text`` to ``path`` atomically (no newline translation).
+
+    Parameters
+    ----------
+    text : str
+        Content, e.g. a rendered HTML page.
+    path : path-like
+        Output file.
+    overwrite : bool, default False
+        Replace an existing file.
+    encoding : str, default "utf-8"
+        Text encoding.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    OutputExistsError, InputError
+        See :func:`atomic_path`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> write_text("<p>hi</p>", Path(tempfile.mkdtemp()) / "a.html").name
+    'a.html'
+    """
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        with open(tmp, "w", encoding=encoding, newline="") as handle:
+            handle.write(text)
+    return Path(path)
+
+
+def write_csv(
+    df: pd.DataFrame, path: str | os.PathLike[str], /, *, overwrite: bool = False
+) -> Path:
+    r"""Write ``df`` as plain UTF-8 CSV (no BOM, no index, ``\n`` line ends).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Table to write; missing values become empty cells.
+    path : path-like
+        Output file.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    OutputExistsError, InputError
+        See :func:`atomic_path`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = write_csv(pd.DataFrame({"a": [1]}), Path(tempfile.mkdtemp()) / "a.csv")
+    >>> out.read_text()
+    'a\n1\n'
+    """
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        df.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n")
+    return Path(path)
+
+
+def _json_default(value: object) -> object:
+    """Convert numpy scalars, paths, sets and dates for :func:`json.dumps`."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=str)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    raise TypeError(
+        f"cannot write a {type(value).__name__!r} value ({_shorten(repr(value))}) to "
+        "JSON. Convert it to a str, number, list or dict first."
+    )
+
+
+def write_json(
+    obj: object, path: str | os.PathLike[str], /, *, overwrite: bool = False
+) -> Path:
+    r"""Write ``obj`` as indented UTF-8 JSON (non-ASCII kept as is).
+
+    Numpy scalars, paths, sets and dates are converted; anything else that
+    JSON cannot hold raises :class:`TypeError` and nothing is written.
+
+    Parameters
+    ----------
+    obj : object
+        JSON-compatible data, e.g. the resolved config for ``run.json``.
+    path : path-like
+        Output file.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    OutputExistsError, InputError
+        See :func:`atomic_path`.
+    TypeError
+        When ``obj`` holds a value JSON cannot represent.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = write_json({"k": 5}, Path(tempfile.mkdtemp()) / "run.json")
+    >>> out.read_text()
+    '{\n  "k": 5\n}\n'
+    """
+    text = json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default) + "\n"
+    return write_text(text, path, overwrite=overwrite)

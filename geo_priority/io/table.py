@@ -1,0 +1,754 @@
+"""Read indicator tables (CSV, Excel, Parquet) without mangling region codes.
+
+Every reader returns a plain :class:`pandas.DataFrame` whose *code columns* are
+text (``"007"`` stays ``"007"``, a number ``3601`` becomes ``"3601"``) and whose
+value columns are numbers wherever every value parses as one. Indonesian number
+formats (``9,27``, ``1.234.567``, ``1.234,5``) are understood.
+
+The frame's ``attrs`` record how it was read, so later messages can name the
+file: ``source`` (the path as a string), ``kind`` (``"table"``), ``format``,
+``code_columns``, ``decimal_marks`` and ``percent_columns``, plus ``encoding``
+and ``delimiter`` for delimited text and ``sheet`` for Excel workbooks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import os
+import re
+import zipfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+from openpyxl.utils.exceptions import InvalidFileException
+
+from geo_priority.errors import InputError, SchemaError
+
+__all__ = [
+    "MISSING_MARKERS",
+    "check_columns",
+    "codes_as_text",
+    "looks_like_code_column",
+    "read_table",
+]
+
+#: Cell texts read as "no value" (compared after stripping whitespace).
+MISSING_MARKERS: frozenset[str] = frozenset(
+    {"", "-", "–", "—", "NA", "N/A", "n/a", "na", "NaN", "nan", "null", "NULL",
+     "None", "#N/A", "…", "..."}
+)
+
+#: Delimiters tried, in order of preference when several fit equally well.
+_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+#: Characters that ``str.strip()`` keeps but that never belong around a value.
+_INVISIBLE = "\u200b\ufeff"
+_CODE_WORDS = frozenset({"id", "kd", "kode", "code", "pcode", "nik"})
+_CODE_PREFIXED = re.compile(r"(?:kd|id)(?:prov|kab|kota|kec|desa|kel)\w*")
+
+DecimalMark = Literal[",", "."]
+
+
+# --------------------------------------------------------------------------
+# small shared helpers (also imported by vector.py and output.py)
+# --------------------------------------------------------------------------
+
+
+def _shorten(text: str, width: int = 50) -> str:
+    """Return ``text`` cut to ``width`` characters, marking the cut with ``…``."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _shorten_list(items: Iterable[object], limit: int = 8) -> str:
+    """Return ``'a', 'b', ... (N more)``: reprs of the first ``limit`` items."""
+    values = list(items)
+    shown = ", ".join(repr(_shorten(str(v))) for v in values[:limit])
+    rest = len(values) - limit
+    return f"{shown}, ... ({rest} more)" if rest > 0 else shown
+
+
+def _check_file(path: str | os.PathLike[str], what: str) -> Path:
+    """Return ``path`` as a :class:`~pathlib.Path`, or raise if it does not exist."""
+    source = Path(path)
+    if not source.exists():
+        raise InputError(
+            f"{what} file {_shorten(str(source), 120)!r} not found. Check the path "
+            f"(relative paths start from {_shorten(os.getcwd(), 80)!r})."
+        )
+    return source
+
+
+def _unreadable(source: Path, what: str, err: BaseException, hint: str) -> InputError:
+    """Build the error for a file the reader could not parse."""
+    reason = " ".join(str(err).split()).rstrip(".") or type(err).__name__
+    reason = _shorten(reason, 150)
+    return InputError(
+        f"cannot read {what} file {_shorten(str(source), 120)!r}: {reason}. {hint}"
+    )
+
+
+# --------------------------------------------------------------------------
+# code columns
+# --------------------------------------------------------------------------
+
+
+def looks_like_code_column(name: object) -> bool:
+    """Return True when a column name suggests it holds region or person codes.
+
+    The name is split into words at non-alphanumeric characters and at
+    camelCase boundaries, then lower-cased. It looks like a code column when
+    a word is ``id``, ``kd``, ``kode``, ``code``, ``pcode`` or ``nik``; starts
+    with ``kode`` (``KODEDESA``); ends with ``code`` (``villagecode``); or is a
+    BPS-style ``kd``/``id`` + level word (``kdkab``, ``iddesa``). ``IDM``
+    (Indeks Desa Membangun) is *not* a code column.
+
+    Parameters
+    ----------
+    name : object
+        Column name; non-strings are converted with :func:`str`.
+
+    Returns
+    -------
+    bool
+        Whether values in the column must be kept as text.
+
+    Examples
+    --------
+    >>> [looks_like_code_column(n) for n in ("kode_desa", "ADM3_PCODE", "IDM")]
+    [True, True, False]
+    """
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name)).lower()
+    words = [w for w in re.split(r"[^a-z0-9]+", spaced) if w]
+    return any(
+        w in _CODE_WORDS
+        or w.startswith("kode")
+        or w.endswith("code")
+        or _CODE_PREFIXED.fullmatch(w) is not None
+        for w in words
+    )
+
+
+def _is_missing(value: object) -> bool:
+    """Return True for None, NaN, NA and NaT scalars."""
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def _format_cell(value: object) -> str | None:
+    """Return one cell as code text: integral numbers without ``.0``."""
+    if _is_missing(value):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        return str(int(number)) if number.is_integer() else repr(number)
+    if isinstance(value, Decimal):
+        integral = value == value.to_integral_value()
+        return str(int(value)) if integral else str(value.normalize())
+    text = str(value).strip().strip(_INVISIBLE).strip()
+    return text or None
+
+
+def codes_as_text(series: pd.Series, /) -> pd.Series:
+    r"""Return ``series`` as text, writing integral numbers without ``.0``.
+
+    Parameters
+    ----------
+    series : pandas.Series
+        Codes stored as numbers, text or a mix (as Excel cells often are).
+
+    Returns
+    -------
+    pandas.Series
+        Default string dtype (``str``); missing values stay missing. Texts are
+        stripped of surrounding whitespace (including NBSP) and nothing else.
+
+    Examples
+    --------
+    >>> codes_as_text(pd.Series([3601.0, 36.01, None])).tolist()
+    ['3601', '36.01', nan]
+    >>> codes_as_text(pd.Series([" 007\xa0"])).tolist()
+    ['007']
+    """
+    if isinstance(series.dtype, pd.StringDtype):
+        text = series.str.strip().str.strip(_INVISIBLE).str.strip()
+        return text.mask(text == "").astype("str")
+    values = [_format_cell(v) for v in series]
+    return pd.Series(values, index=series.index, dtype="str", name=series.name)
+
+
+# --------------------------------------------------------------------------
+# numbers written as text
+# --------------------------------------------------------------------------
+
+
+def _other(mark: DecimalMark) -> DecimalMark:
+    """Return the thousands separator that goes with decimal ``mark``."""
+    return "." if mark == "," else ","
+
+
+# Patterns are plain strings without look-arounds so that pandas can run them
+# in pyarrow (RE2) instead of a Python loop.
+
+
+def _number_pattern(mark: DecimalMark) -> str:
+    """Match a number with decimal ``mark`` and optional thousands groups."""
+    d, t = re.escape(mark), re.escape(_other(mark))
+    return (
+        rf"[-+]?(?:(?:\d{{1,3}}(?:{t}\d{{3}})+|\d+)(?:{d}\d+)?|{d}\d+)"
+        r"(?:[eE][-+]?\d+)?"
+    )
+
+
+def _evidence_pattern(mark: DecimalMark) -> str:
+    """Match numbers that can only be read with decimal ``mark``."""
+    d, t = re.escape(mark), re.escape(_other(mark))
+    return (
+        rf"[-+]?(?:\d{{1,3}}(?:{t}\d{{3}})+{d}\d+|\d{{1,3}}(?:{t}\d{{3}}){{2,}}"
+        rf"|\d*{d}\d+)(?:[eE][-+]?\d+)?"
+    )
+
+
+def _ambiguous_pattern(mark: DecimalMark) -> str:
+    """Match ``1.234`` / ``1,234``: a decimal *or* a thousands separator."""
+    return rf"[-+]?[1-9]\d{{0,2}}{re.escape(mark)}\d{{3}}"
+
+
+_NUMBER = {m: _number_pattern(m) for m in (",", ".")}
+_EVIDENCE = {m: _evidence_pattern(m) for m in (",", ".")}
+_AMBIGUOUS = {m: _ambiguous_pattern(m) for m in (",", ".")}
+
+
+def _split_cells(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Split non-missing cells into real numbers (float) and texts (str)."""
+    present = series.dropna()
+    if isinstance(present.dtype, pd.StringDtype):
+        return pd.Series(dtype="float64"), present
+    is_number = present.map(
+        lambda v: isinstance(v, int | float | np.number | Decimal)
+        and not isinstance(v, bool | np.bool_)
+    ).astype(bool)
+    numbers = present[is_number].astype("float64")
+    texts = present[~is_number].map(str).astype("str")
+    return numbers, texts
+
+
+def _number_core(texts: pd.Series) -> pd.Series:
+    """Return texts with a trailing percent sign removed and ``−`` as ``-``."""
+    return texts.str.replace("\u2212", "-", regex=False).str.rstrip("%").str.rstrip()
+
+
+def _proves(core: pd.Series, mark: DecimalMark) -> bool:
+    """Return True when some value can only be read with decimal ``mark``."""
+    unambiguous = core.str.fullmatch(_EVIDENCE[mark]) & ~core.str.fullmatch(
+        _AMBIGUOUS[mark]
+    )
+    return bool(unambiguous.any())
+
+
+def _evidence_mark(core: pd.Series) -> DecimalMark | Literal["both"] | None:
+    """Return the decimal mark that the values prove, if any."""
+    comma, point = _proves(core, ","), _proves(core, ".")
+    if comma and point:
+        return "both"
+    if comma:
+        return ","
+    return "." if point else None
+
+
+def _numbers_from(series: pd.Series, mark: DecimalMark) -> pd.Series | None:
+    """Return ``series`` as float64, or None when a value is not a number."""
+    numbers, texts = _split_cells(series)
+    out = pd.Series(np.nan, index=series.index, dtype="float64", name=series.name)
+    out.loc[numbers.index] = numbers
+    if len(texts):
+        core = _number_core(texts)
+        if not core.str.fullmatch(_NUMBER[mark]).all():
+            return None
+        plain = core.str.replace(_other(mark), "", regex=False)
+        plain = plain.str.replace(",", ".", regex=False)
+        out.loc[texts.index] = pd.to_numeric(plain).astype("float64")
+    return out
+
+
+def _convert_values(
+    frame: pd.DataFrame, value_columns: Sequence[str], default: DecimalMark
+) -> tuple[dict[str, pd.Series], dict[str, DecimalMark]]:
+    """Turn value columns into numbers where every value parses.
+
+    Columns whose values prove a decimal mark are converted first; the mark
+    they agree on (or ``default``) is then used for the ambiguous ones.
+    """
+    out: dict[str, pd.Series] = {}
+    marks: dict[str, DecimalMark] = {}
+    pending: list[str] = []
+    for col in value_columns:
+        mark = _evidence_mark(_number_core(_split_cells(frame[col])[1]))
+        if mark is None:
+            pending.append(col)
+        elif mark != "both":
+            converted = _numbers_from(frame[col], mark)
+            if converted is not None:
+                out[col], marks[col] = converted, mark
+    agreed = set(marks.values())
+    fallback = agreed.pop() if len(agreed) == 1 else default
+    for col in pending:
+        if (converted := _numbers_from(frame[col], fallback)) is not None:
+            out[col], marks[col] = converted, fallback
+    return out, marks
+
+
+# --------------------------------------------------------------------------
+# building the frame
+# --------------------------------------------------------------------------
+
+
+def _clean_cells(series: pd.Series) -> pd.Series:
+    """Strip texts and turn the :data:`MISSING_MARKERS` into missing values."""
+    if isinstance(series.dtype, pd.StringDtype):
+        text = series.str.strip().str.strip(_INVISIBLE).str.strip()
+        return text.mask(text.isin(MISSING_MARKERS))
+    if series.dtype != object:
+        return series
+
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip().strip(_INVISIBLE).strip()
+            return None if text in MISSING_MARKERS else text
+        return None if _is_missing(value) else value
+
+    return series.map(clean).astype(object)
+
+
+def _check_unique_columns(names: Sequence[str], source: Path) -> None:
+    """Raise SchemaError when a column name appears more than once."""
+    counts = Counter(names)
+    dupes = [f"{n!r} ({c}×)" for n, c in counts.items() if c > 1]
+    if dupes:
+        raise SchemaError(
+            f"table {source.name!r} has duplicate column names: {', '.join(dupes)}. "
+            "Rename the columns so every name is unique."
+        )
+
+
+def _header_names(cells: Sequence[object]) -> list[str]:
+    """Return header cells as names; blank cells become ``column_<n>``."""
+    return [_format_cell(c) or f"column_{i + 1}" for i, c in enumerate(cells)]
+
+
+def _label(source: Path, sheet: str | None = None) -> str:
+    """Return ``table 'x.xlsx' (sheet 'data')`` for messages."""
+    where = f" (sheet {sheet!r})" if sheet is not None else ""
+    return f"table {source.name!r}{where}"
+
+
+def _frame_from_rows(
+    raw: pd.DataFrame, source: Path, sheet: str | None = None
+) -> pd.DataFrame:
+    """Use the first row of a header-less frame as the column names."""
+    if raw.empty:
+        raise InputError(
+            f"{_label(source, sheet)} is empty. Check that you chose the right "
+            "file (or sheet) and that it was exported completely."
+        )
+    header = raw.iloc[0].tolist()
+    names = _header_names(header)
+    body = pd.DataFrame({c: _clean_cells(raw[c].iloc[1:]) for c in raw.columns})
+    keep = [
+        bool(_format_cell(cell)) or body[col].notna().any()
+        for col, cell in zip(raw.columns, header, strict=True)
+    ]
+    body = body.loc[:, keep]
+    body.columns = [n for n, k in zip(names, keep, strict=True) if k]
+    _check_unique_columns(list(body.columns), source)
+    return body.dropna(how="all").reset_index(drop=True)
+
+
+def _code_columns(
+    frame: pd.DataFrame, listed: Sequence[str], source: Path
+) -> list[str]:
+    """Return the columns kept as text: those ``listed`` plus code-like names."""
+    missing = [c for c in listed if c not in frame.columns]
+    if missing:
+        raise SchemaError(
+            f"code column(s) {_shorten_list(missing)} not found in table "
+            f"{source.name!r}. Available columns: {_shorten_list(frame.columns)}."
+            " Check code_columns (the id column settings in the config)."
+        )
+    return [c for c in frame.columns if c in listed or looks_like_code_column(c)]
+
+
+def _finalise(
+    frame: pd.DataFrame, source: Path, code_columns: Sequence[str], default: DecimalMark
+) -> pd.DataFrame:
+    """Make code columns text and value columns numbers; record attrs."""
+    if frame.empty:
+        raise InputError(
+            f"{_label(source, frame.attrs.get('sheet'))} is empty: it has a header "
+            "row but no data rows. Check that the file was exported completely."
+        )
+    codes = _code_columns(frame, code_columns, source)
+    to_convert = [
+        c for c in frame.columns
+        if c not in codes and not _is_number_dtype(frame[c].dtype)
+    ]
+    numbers, marks = _convert_values(frame, to_convert, default)
+    columns = {c: numbers.get(c, frame[c]) for c in frame.columns}
+    for col in set(codes) | (set(to_convert) - set(numbers)):
+        columns[col] = codes_as_text(frame[col])
+    out = pd.DataFrame(columns, index=frame.index)
+    out.attrs = {
+        **frame.attrs,
+        "source": str(source),
+        "kind": "table",
+        "code_columns": codes,
+        "decimal_marks": marks,
+        "percent_columns": _percent_columns(frame, list(numbers)),
+    }
+    return out
+
+
+def _is_number_dtype(dtype: object) -> bool:
+    """Return True for int/float dtypes (not bool)."""
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(
+        dtype
+    )
+
+
+def _percent_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
+    """Return the numeric columns in which a value ended with ``%``."""
+    return [
+        c for c in columns
+        if _split_cells(frame[c])[1].str.endswith("%").any()
+    ]
+
+
+# --------------------------------------------------------------------------
+# readers
+# --------------------------------------------------------------------------
+
+
+def _decode(raw: bytes, source: Path) -> tuple[str, str]:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates: tuple[str, ...] = ("utf-16",)
+    elif raw.startswith(codecs.BOM_UTF8):
+        candidates = ("utf-8-sig",)
+    else:
+        candidates = ("utf-8", "cp1252")
+    error: UnicodeDecodeError | None = None
+    for encoding in candidates:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            error = err
+            continue
+        if "\x00" in text:
+            raise InputError(
+                f"table {source.name!r} contains NUL bytes, so it is not a text "
+                "table. Check that it is really a CSV file, or save it as 'CSV UTF-8'."
+            )
+        return text, encoding
+    raise _unreadable(
+        source, "table", error or ValueError("undecodable"),
+        "It is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'.",
+    ) from error
+
+
+def _field_counts(lines: Sequence[str], delimiter: str) -> list[int]:
+    """Return the number of fields of each line when split by ``delimiter``."""
+    return [len(row) for row in csv.reader(lines, delimiter=delimiter)]
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Choose the delimiter that splits the header and most rows alike.
+
+    A candidate must split the header into at least two fields; the score is
+    the share of the first 50 lines with as many fields as the header. Ties go
+    to the earlier entry of ``, ; tab |``. One-column tables get ``,``.
+    """
+    lines = [line for line in text.splitlines()[:51] if line.strip()]
+    best, best_score = ",", -1.0
+    for delimiter in _DELIMITERS:
+        counts = _field_counts(lines, delimiter)
+        if not counts or counts[0] < 2:
+            continue
+        score = sum(c == counts[0] for c in counts) / len(counts)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _read_delimited(source: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Read CSV/TSV/TXT text, every cell as a string first."""
+    _check_no_sheet(source, sheet)
+    text, encoding = _decode(source.read_bytes(), source)
+    if not text.strip():
+        raise InputError(f"table {source.name!r} is empty (no text).")
+    delimiter = "\t" if source.suffix.lower() == ".tsv" else _sniff_delimiter(text)
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text), sep=delimiter, header=None, dtype=str,
+            keep_default_na=False, skip_blank_lines=True,
+        )
+    except (pd.errors.ParserError, csv.Error, ValueError) as err:
+        raise _unreadable(
+            source, "table", err,
+            f"Check the quoting and that every row has the same number of "
+            f"{delimiter!r}-separated fields as the header.",
+        ) from err
+    frame = _frame_from_rows(raw, source)
+    frame.attrs.update(format="csv", encoding=encoding, delimiter=delimiter)
+    return frame
+
+
+def _check_no_sheet(source: Path, sheet: str | int | None) -> None:
+    """Raise when ``sheet`` is given for a file that has no sheets."""
+    if sheet is not None:
+        raise InputError(
+            f"sheet={sheet!r} was given, but {source.name!r} is not an Excel "
+            "workbook. Remove sheet, or point to the .xlsx file."
+        )
+
+
+#: What openpyxl raises for damaged workbooks (XML parse errors, from the
+#: standard library or lxml, are SyntaxError subclasses).
+_EXCEL_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile, InvalidFileException, SyntaxError, KeyError, ValueError,
+    OSError, EOFError,
+)
+_EXCEL_HINT = (
+    "The workbook may be truncated, password-protected or not an .xlsx file;"
+    " open and re-save it in Excel, or export the sheet as CSV."
+)
+
+
+def _choose_sheet(names: Sequence[str], sheet: str | int | None, source: Path) -> str:
+    """Return the sheet name chosen by name or 0-based index (default: first)."""
+    if sheet is None:
+        sheet = 0
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if 0 <= sheet < len(names):
+            return names[sheet]
+    elif sheet in names:
+        return str(sheet)
+    raise InputError(
+        f"sheet {sheet!r} not found in {source.name!r}. Its sheets are "
+        f"{_shorten_list(names)}; choose one by name or by 0-based index "
+        "(sheet=0 is the first)."
+    )
+
+
+def _read_excel(source: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Read one sheet of an .xlsx/.xlsm workbook; the first row is the header."""
+    try:
+        book = pd.ExcelFile(source, engine="openpyxl")
+    except _EXCEL_ERRORS as err:
+        raise _unreadable(source, "table", err, _EXCEL_HINT) from err
+    with book:
+        name = _choose_sheet(book.sheet_names, sheet, source)
+        try:
+            raw = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
+        except _EXCEL_ERRORS as err:
+            raise _unreadable(source, "table", err, _EXCEL_HINT) from err
+    frame = _frame_from_rows(raw, source, name)
+    frame.attrs.update(format="xlsx", sheet=name)
+    return frame
+
+
+def _load_parquet(source: Path) -> pa.Table:
+    """Read a whole Parquet file into an Arrow table."""
+    try:
+        with pq.ParquetFile(source) as parquet:
+            return parquet.read()
+    except (pa.ArrowException, OSError, ValueError) as err:
+        raise _unreadable(
+            source, "table", err,
+            "The file may be truncated or not Parquet; re-download or re-export it.",
+        ) from err
+
+
+def _read_parquet(source: Path, sheet: str | int | None) -> pd.DataFrame:
+    """Read a Parquet file with pyarrow, keeping its column types."""
+    _check_no_sheet(source, sheet)
+    table = _load_parquet(source)
+    _check_unique_columns(table.column_names, source)
+    frame = table.to_pandas()
+    if not isinstance(frame.index, pd.RangeIndex):
+        frame = frame.reset_index()
+    names = [str(c).strip() for c in frame.columns]
+    _check_unique_columns(names, source)
+    columns = {n: _clean_cells(frame.iloc[:, i]) for i, n in enumerate(names)}
+    body = pd.DataFrame(columns, index=frame.index)
+    body = body.dropna(how="all").reset_index(drop=True)
+    body.attrs = {"format": "parquet"}
+    return body
+
+
+_READERS: dict[str, Callable[[Path, str | int | None], pd.DataFrame]] = {
+    ".csv": _read_delimited,
+    ".tsv": _read_delimited,
+    ".txt": _read_delimited,
+    ".xlsx": _read_excel,
+    ".xlsm": _read_excel,
+    ".parquet": _read_parquet,
+}
+
+
+def _reader_for(source: Path) -> Callable[[Path, str | int | None], pd.DataFrame]:
+    """Look up the reader for the file's extension."""
+    suffix = source.suffix.lower()
+    if suffix not in _READERS:
+        raise InputError(
+            f"cannot read table {source.name!r}: unknown extension {suffix!r}. "
+            f"Supported: {', '.join(sorted(_READERS))}. Save the table in one of"
+            " these formats (old .xls workbooks: re-save as .xlsx)."
+        )
+    return _READERS[suffix]
+
+
+def read_table(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    sheet: str | int | None = None,
+    code_columns: Sequence[str] = (),
+) -> pd.DataFrame:
+    r"""Read an indicator table, keeping code columns as text.
+
+    Delimited text (``.csv``, ``.tsv``, ``.txt``) is decoded as UTF-8 (with
+    or without BOM), UTF-16 with BOM, or else Windows-1252; the delimiter is
+    sniffed among ``,`` ``;`` tab and ``|``. Excel workbooks (``.xlsx``,
+    ``.xlsm``) are read with openpyxl; **the first row is the header** (remove
+    title rows above it). Parquet is read with pyarrow. Surrounding
+    whitespace (including NBSP) is stripped from every text cell, and the
+    :data:`MISSING_MARKERS` (``""``, ``-``, ``NA``, ``N/A``, ``…`` ...) become
+    missing values. Rows and unnamed columns that are entirely empty are
+    dropped; other unnamed columns are called ``column_<n>``.
+
+    *Code columns* (those in ``code_columns`` plus every column for which
+    :func:`looks_like_code_column` is true) are text: numbers are written
+    without ``.0`` (``3601.0`` -> ``"3601"``, ``36.01`` -> ``"36.01"``);
+    texts are only stripped.
+
+    Every other column becomes ``float64`` when all its non-missing values
+    are numbers, and stays text otherwise (Parquet number columns keep their
+    type). A trailing ``%`` is removed (``9,27%`` -> ``9.27``, not divided by
+    100). The decimal mark is decided per column:
+
+    1. A value that can only be read one way decides it: ``9,27``, ``0,5``,
+       ``1.234,5`` or ``1.234.567`` mean decimal comma (dot groups thousands);
+       ``9.27``, ``0.5``, ``1,234.5`` or ``1,234,567`` mean decimal point.
+       A column with proof of both stays text.
+    2. Otherwise (only integers and ambiguous ``1.234``/``1,234`` values) the
+       mark the other columns agreed on is used; without agreement, a comma
+       when the file is ``;``-delimited, else a point. So ``1.234`` is 1234
+       next to ``9,27`` and 1.234 next to ``9.27``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Table file.
+    sheet : str or int, optional
+        Excel sheet name or 0-based index; default the first sheet. Only
+        allowed for Excel files.
+    code_columns : sequence of str, optional
+        Columns to keep as text in addition to the code-like names.
+
+    Returns
+    -------
+    pandas.DataFrame
+        With a fresh ``RangeIndex`` and the ``attrs`` described in the module
+        docstring.
+
+    Raises
+    ------
+    InputError
+        Missing, empty, unreadable or truncated file; unknown extension;
+        unknown sheet; ``sheet`` given for a non-Excel file.
+    SchemaError
+        Duplicate column names, or a ``code_columns`` entry not in the table.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = path.write_text("kode;p0\n3601;9,27\n3602;1.234,5\n", encoding="utf-8")
+    >>> df = read_table(path)
+    >>> df["kode"].tolist(), df["p0"].tolist()
+    (['3601', '3602'], [9.27, 1234.5])
+    """
+    source = _check_file(path, "table")
+    reader = _reader_for(source)
+    if source.is_dir():
+        raise InputError(
+            f"table {str(source)!r} is a folder. Give the path of the table file."
+        )
+    if source.stat().st_size == 0:
+        raise InputError(f"table {source.name!r} is empty (0 bytes).")
+    frame = reader(source, sheet)
+    default: DecimalMark = "," if frame.attrs.get("delimiter") == ";" else "."
+    return _finalise(frame, source, code_columns, default)
+
+
+def _did_you_mean(name: str, available: Sequence[str]) -> str:
+    """Return `` Did you mean 'x'?`` for a near miss, else an empty string."""
+
+    def key(text: str) -> str:
+        return re.sub(r"[\s_\-]+", "_", text.strip().lower())
+
+    same = [a for a in available if key(a) == key(name)]
+    close = same or difflib.get_close_matches(name, list(available), n=1, cutoff=0.8)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+def check_columns(df: pd.DataFrame, required: Sequence[str], *, what: str) -> None:
+    """Raise SchemaError naming every ``required`` column that ``df`` lacks.
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        Table as returned by :func:`read_table` (its ``attrs["source"]``, if
+        any, names the file in the message).
+    required : sequence of str
+        Column names that must be present.
+    what : str
+        What the columns are for, e.g. ``"indicator"`` or ``"id"``; the
+        message starts ``"<what> column '<name>' not found"``.
+
+    Raises
+    ------
+    SchemaError
+        When a column is missing; the message lists the available columns
+        and suggests a near match.
+
+    Examples
+    --------
+    >>> check_columns(pd.DataFrame({"kode": [], "p0": []}), ["p0"], what="indicator")
+    """
+    missing = [c for c in required if c not in df.columns]
+    if not missing:
+        return
+    available = [str(c) for c in df.columns]
+    source = df.attrs.get("source")
+    kind = df.attrs.get("kind", "table")
+    where = f" in {kind} {Path(source).name!r}" if source else ""
+    noun = "column" if len(missing) == 1 else "columns"
+    raise SchemaError(
+        f"{what} {noun} {_shorten_list(missing)} not found{where}. Available "
+        f"columns: {_shorten_list(available)}.{_did_you_mean(missing[0], available)}"
+    )

@@ -1,0 +1,474 @@
+"""Read boundary layers and write GIS layers with pyogrio.
+
+Readers never repair geometries and never reproject: that is ``harmonise``'s
+job. They do make sure that attribute columns that hold codes are text, and
+that every layer has a CRS.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import tempfile
+import warnings
+from collections import defaultdict
+from pathlib import Path
+
+import geopandas as gpd
+import pyarrow as pa
+import pyogrio
+from pyproj import CRS
+from pyproj.exceptions import CRSError as ProjCRSError
+
+from geo_priority.errors import (
+    CRSError,
+    GeoPriorityWarning,
+    InputError,
+    SchemaError,
+)
+from geo_priority.io.output import _prepare_parent, _remove, atomic_path, check_outputs
+from geo_priority.io.table import (
+    _check_file,
+    _is_number_dtype,
+    _shorten,
+    _shorten_list,
+    _unreadable,
+    codes_as_text,
+    looks_like_code_column,
+)
+
+__all__ = ["list_layers", "read_boundaries", "write_layer"]
+
+_SHAPEFILE = "ESRI Shapefile"
+_GEOPARQUET = "GeoParquet"
+#: Output driver by file extension; unknown extensions are refused, not guessed.
+_EXTENSION_TO_DRIVER: dict[str, str] = {
+    ".gpkg": "GPKG",
+    ".geojson": "GeoJSON",
+    ".json": "GeoJSON",
+    ".shp": _SHAPEFILE,
+    ".fgb": "FlatGeobuf",
+    ".parquet": _GEOPARQUET,
+    ".geoparquet": _GEOPARQUET,
+}
+#: Other accepted spellings of ``driver=`` (after :func:`_driver_key`).
+_DRIVER_ALIASES: dict[str, str] = {
+    "shapefile": _SHAPEFILE,
+    "geopackage": "GPKG",
+    "flatgeobuf": "FlatGeobuf",
+}
+#: Files that belong to one shapefile and must move (and be replaced) together.
+_SHAPEFILE_SIDECARS: tuple[str, ...] = (
+    ".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml",
+)
+_PARQUET_SUFFIXES = frozenset({".parquet", ".geoparquet"})
+_USE_ARROW = importlib.util.find_spec("pyarrow") is not None
+#: pyogrio raises RuntimeError subclasses; GDAL/arrow may also raise these.
+_READ_ERRORS: tuple[type[BaseException], ...] = (RuntimeError, ValueError, OSError)
+_READ_HINT = (
+    "The file may be truncated or not a vector file; re-download or re-export it."
+)
+
+
+# --------------------------------------------------------------------------
+# reading
+# --------------------------------------------------------------------------
+
+
+def _is_parquet(source: Path) -> bool:
+    """Return True for GeoParquet files (read with geopandas, not GDAL)."""
+    return source.suffix.lower() in _PARQUET_SUFFIXES
+
+
+def _layer_table(source: Path) -> list[tuple[str, str | None]]:
+    """Return ``(name, geometry type)`` for every layer of an OGR dataset."""
+    try:
+        table = pyogrio.list_layers(source)
+    except _READ_ERRORS as err:
+        raise _unreadable(source, "boundaries", err, _READ_HINT) from err
+    return [(str(name), gtype) for name, gtype in table]
+
+
+def list_layers(path: str | os.PathLike[str], /) -> list[str]:
+    """Return the layer names of a vector file.
+
+    Parameters
+    ----------
+    path : path-like
+        Any file GDAL reads (a ``.zip`` holding shapefiles lists one layer
+        per shapefile), or a GeoParquet file (one layer named after the file).
+
+    Returns
+    -------
+    list of str
+        Layer names in file order, including non-spatial tables.
+
+    Raises
+    ------
+    InputError
+        When the file is missing or unreadable.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> path = Path(tempfile.mkdtemp()) / "a.gpkg"
+    >>> gdf = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    >>> _ = write_layer(gdf, path, layer="desa")
+    >>> list_layers(path)
+    ['desa']
+    """
+    source = _check_file(path, "boundaries")
+    if _is_parquet(source):
+        return [source.stem]
+    return [name for name, _ in _layer_table(source)]
+
+
+def _choose_layer(source: Path, layer: str | None) -> str:
+    """Return ``layer`` if the file has it, else the file's only spatial layer."""
+    table = _layer_table(source)
+    names = [name for name, _ in table]
+    spatial = [name for name, gtype in table if gtype is not None]
+    if layer is not None and layer in spatial:
+        return layer
+    if layer is not None:
+        problem = "has no geometry" if layer in names else "not found"
+        raise InputError(
+            f"layer {layer!r} {problem} in {source.name!r}. Its spatial layers are "
+            f"{_shorten_list(spatial)}; set layer to one of them."
+        )
+    if not spatial:
+        raise InputError(
+            f"{source.name!r} has no layer with geometries (layers: "
+            f"{_shorten_list(names) or 'none'}). Check that it is the boundary file."
+        )
+    if len(spatial) == 1:
+        return spatial[0]
+    raise InputError(
+        f"{source.name!r} has {len(spatial)} layers: {_shorten_list(spatial)}. "
+        f'Choose one with layer="{spatial[0]}" in the [boundaries] section of '
+        f"the config (CLI: --boundaries-layer {spatial[0]})."
+    )
+
+
+def _read_ogr(source: Path, layer: str) -> gpd.GeoDataFrame:
+    """Read one layer with pyogrio (arrow-accelerated when available)."""
+    try:
+        return pyogrio.read_dataframe(source, layer=layer, use_arrow=_USE_ARROW)
+    except _READ_ERRORS as err:
+        raise _unreadable(source, "boundaries", err, _READ_HINT) from err
+
+
+def _read_geoparquet(source: Path, layer: str | None) -> gpd.GeoDataFrame:
+    """Read a GeoParquet file; its only layer is named after the file."""
+    if layer not in (None, source.stem):
+        raise InputError(
+            f"layer {layer!r} not found in {source.name!r}: a GeoParquet file has "
+            f"one layer, {source.stem!r}. Remove layer from the config."
+        )
+    try:
+        return gpd.read_parquet(source)
+    except (pa.ArrowException, ValueError, OSError) as err:
+        raise _unreadable(
+            source, "boundaries", err,
+            "It may be truncated or a plain (non-geo) Parquet file; re-export it "
+            "with geopandas.GeoDataFrame.to_parquet or as GeoPackage.",
+        ) from err
+
+
+def _codes_to_text(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Turn numeric attribute columns with code-like names into text."""
+    for col in gdf.columns:
+        if (
+            col != gdf.geometry.name
+            and looks_like_code_column(col)
+            and _is_number_dtype(gdf[col].dtype)
+        ):
+            gdf[col] = codes_as_text(gdf[col])
+    return gdf
+
+
+def _crs_label(crs: CRS) -> str:
+    """Return ``EPSG:xxxx`` when the CRS has an authority code, else its name."""
+    authority = crs.to_authority()
+    return ":".join(authority) if authority else _shorten(crs.name)
+
+
+def _parse_crs(crs: str, source: Path) -> CRS:
+    """Parse a user-given CRS string."""
+    try:
+        return CRS.from_user_input(crs)
+    except ProjCRSError as err:
+        raise CRSError(
+            f"crs={_shorten(crs)!r} given for boundaries {source.name!r} is not a "
+            'valid CRS. Use an EPSG code such as "EPSG:4326" or "EPSG:23833".'
+        ) from err
+
+
+def _missing_crs(source: Path) -> CRSError:
+    """Build the error for a layer without CRS."""
+    shapefile = source.suffix.lower() in (".shp", ".zip")
+    tail = "add a .prj file" if shapefile else "re-export the file with its CRS"
+    return CRSError(
+        f"boundaries {source.name!r} have no CRS. Set one with crs=\"EPSG:4326\" "
+        "in the [boundaries] section of the config (CLI: --boundaries-crs "
+        f"EPSG:4326), or {tail}."
+    )
+
+
+def _apply_crs(
+    gdf: gpd.GeoDataFrame, source: Path, crs: str | None
+) -> gpd.GeoDataFrame:
+    """Check the layer's CRS, or set ``crs`` when the file has none."""
+    if crs is None:
+        if gdf.crs is None:
+            raise _missing_crs(source)
+        return gdf
+    wanted = _parse_crs(crs, source)
+    if gdf.crs is None:
+        return gdf.set_crs(wanted)
+    if gdf.crs.equals(wanted, ignore_axis_order=True):
+        return gdf
+    raise CRSError(
+        f"boundaries {source.name!r} have CRS {_crs_label(gdf.crs)!r}, but "
+        f"crs={_shorten(crs)!r} was given. Remove crs to use the file's CRS, or "
+        "fix the file's CRS if it is wrong (crs only fills in a missing one; it "
+        "does not reproject)."
+    )
+
+
+def read_boundaries(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    layer: str | None = None,
+    crs: str | None = None,
+) -> gpd.GeoDataFrame:
+    """Read a boundary layer from any vector format GDAL or geopandas reads.
+
+    GeoJSON, GeoPackage, Shapefile (``.shp`` or zipped ``.zip``), FlatGeobuf
+    and GeoParquet (``.parquet``/``.geoparquet``) are supported. Numeric
+    attribute columns whose names look like codes (see
+    :func:`~geo_priority.io.table.looks_like_code_column`) are turned into
+    text without ``.0`` (``3601.0`` -> ``"3601"``); text columns are left as
+    read. Geometries are not repaired and not reprojected.
+
+    Parameters
+    ----------
+    path : path-like
+        Vector file.
+    layer : str, optional
+        Layer to read. Needed when the file has several spatial layers (a
+        GeoPackage, or a zip holding several shapefiles).
+    crs : str, optional
+        CRS to assign when the file has none, e.g. ``"EPSG:4326"``. If the
+        file has a different CRS, an error is raised.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        With ``attrs`` ``source`` (path as str), ``kind`` (``"boundaries"``)
+        and ``layer``.
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file; unknown layer; several layers and no
+        ``layer``.
+    CRSError
+        No CRS and no ``crs``; ``crs`` differs from the file's CRS; invalid
+        ``crs``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> path = Path(tempfile.mkdtemp()) / "desa.gpkg"
+    >>> gdf = gpd.GeoDataFrame(
+    ...     {"kode": [3601]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326"
+    ... )
+    >>> _ = write_layer(gdf, path)
+    >>> read_boundaries(path)["kode"].tolist()
+    ['3601']
+    """
+    source = _check_file(path, "boundaries")
+    if _is_parquet(source):
+        gdf, layer_name = _read_geoparquet(source, layer), source.stem
+    else:
+        layer_name = _choose_layer(source, layer)
+        gdf = _read_ogr(source, layer_name)
+    gdf = _apply_crs(_codes_to_text(gdf), source, crs)
+    gdf.attrs.update(source=str(source), kind="boundaries", layer=layer_name)
+    return gdf
+
+
+# --------------------------------------------------------------------------
+# writing
+# --------------------------------------------------------------------------
+
+
+def _driver_key(name: str) -> str:
+    """Normalise a driver name or extension for lookup."""
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _lookup_driver(driver: str) -> str:
+    """Return the canonical driver name for ``driver`` (name or extension)."""
+    key = _driver_key(driver)
+    known = {_driver_key(d): d for d in _EXTENSION_TO_DRIVER.values()}
+    known |= {_driver_key(ext): d for ext, d in _EXTENSION_TO_DRIVER.items()}
+    known |= _DRIVER_ALIASES
+    if key in known:
+        return known[key]
+    choices = ", ".join(sorted(set(_EXTENSION_TO_DRIVER.values())))
+    raise InputError(f"unknown driver {_shorten(driver)!r}. Choose one of: {choices}.")
+
+
+def _resolve_driver(target: Path, driver: str | None) -> str:
+    """Return ``driver``, or the driver the extension of ``target`` implies."""
+    if driver is not None:
+        return _lookup_driver(driver)
+    suffix = target.suffix.lower()
+    if suffix in _EXTENSION_TO_DRIVER:
+        return _EXTENSION_TO_DRIVER[suffix]
+    raise InputError(
+        f"cannot tell the output format of {target.name!r} from its extension "
+        f"{suffix!r}. Use one of {', '.join(sorted(_EXTENSION_TO_DRIVER))} "
+        '(GeoPackage, ".gpkg", is recommended), or pass driver.'
+    )
+
+
+def _check_shapefile_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Warn about (or refuse) column names a Shapefile would cut to 10 chars."""
+    names = [str(c) for c in gdf.columns if c != gdf.geometry.name]
+    long = [n for n in names if len(n) > 10]
+    if not long:
+        return gdf
+    groups: dict[str, list[str]] = defaultdict(list)
+    for name in names:
+        groups[name[:10].lower()].append(name)
+    clashes = [g for g in groups.values() if len(g) > 1 and any(n in long for n in g)]
+    if clashes:
+        shown = "; ".join(f"{_shorten_list(g)} -> {g[0][:10]!r}" for g in clashes[:5])
+        raise SchemaError(
+            "Shapefile column names are cut to 10 characters, which would make "
+            f"these columns identical: {shown}. Rename them, or write a "
+            "GeoPackage (.gpkg) instead."
+        )
+    renames = {n: n[:10] for n in long}
+    shown = _shorten_list(f"{old} -> {new}" for old, new in renames.items())
+    warnings.warn(
+        f"Shapefile column names are limited to 10 characters; {len(long)} "
+        f"column(s) will be renamed: {shown}. Write a GeoPackage (.gpkg) to "
+        "keep the full names.",
+        GeoPriorityWarning,
+        stacklevel=3,
+    )
+    return gdf.rename(columns=renames)
+
+
+def _shapefile_parts(target: Path) -> list[Path]:
+    """Return the existing sidecar files of the shapefile ``target``."""
+    stem = target.name[: -len(target.suffix)] if target.suffix else target.name
+    candidates = [target.with_name(stem + ext) for ext in _SHAPEFILE_SIDECARS]
+    return [p for p in candidates if p.exists()]
+
+
+def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path, *, overwrite: bool) -> None:
+    """Write a shapefile in a temporary folder, then move all its files."""
+    old_parts = _shapefile_parts(target)
+    check_outputs(old_parts, overwrite=overwrite)
+    parent = _prepare_parent(target)
+    tmpdir = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
+    try:
+        pyogrio.write_dataframe(
+            gdf, tmpdir / target.name, driver=_SHAPEFILE, layer=target.stem
+        )
+        new_parts = sorted(tmpdir.iterdir())
+        for part in old_parts:
+            if part.name not in {p.name for p in new_parts}:
+                part.unlink()
+        for part in new_parts:
+            os.replace(part, parent / part.name)
+    finally:
+        _remove(tmpdir)
+
+
+def _write_single(gdf: gpd.GeoDataFrame, tmp: Path, driver: str, layer: str) -> None:
+    """Write a one-file format to ``tmp``."""
+    if driver == _GEOPARQUET:
+        gdf.to_parquet(tmp)
+    else:
+        pyogrio.write_dataframe(gdf, tmp, driver=driver, layer=layer)
+
+
+def write_layer(
+    gdf: gpd.GeoDataFrame,
+    path: str | os.PathLike[str],
+    /,
+    *,
+    driver: str | None = None,
+    layer: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write a GeoDataFrame as a GIS layer, atomically.
+
+    The driver comes from the extension (``.gpkg``, ``.geojson``/``.json``,
+    ``.shp``, ``.fgb``, ``.parquet``/``.geoparquet``) unless ``driver`` is
+    given; unknown extensions are refused rather than guessed. The file is
+    written under a temporary name and moved into place only when complete
+    (shapefiles: all sidecar files move together). An existing file is
+    replaced as a whole: other layers of an existing GeoPackage are lost.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Layer to write (its CRS is kept; nothing is reprojected).
+    path : path-like
+        Output file; missing folders are created.
+    driver : str, optional
+        ``"GPKG"``, ``"GeoJSON"``, ``"ESRI Shapefile"``, ``"FlatGeobuf"`` or
+        ``"GeoParquet"`` (case-insensitive; extensions such as ``"shp"`` work).
+    layer : str, optional
+        Layer name; default the file name without extension. Ignored for
+        Shapefile and GeoParquet.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    InputError
+        Unknown extension or driver; the folder is not writable.
+    OutputExistsError
+        The file (or a shapefile sidecar) exists and ``overwrite`` is False.
+    SchemaError
+        Shapefile would cut two column names to the same 10 characters.
+
+    Warns
+    -----
+    GeoPriorityWarning
+        Before writing, when Shapefile will cut column names to 10 characters.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> gdf = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    >>> write_layer(gdf, Path(tempfile.mkdtemp()) / "out.fgb").suffix
+    '.fgb'
+    """
+    target = Path(path)
+    name = _resolve_driver(target, driver)
+    check_outputs([target], overwrite=overwrite)
+    if name == _SHAPEFILE:
+        _write_shapefile(_check_shapefile_columns(gdf), target, overwrite=overwrite)
+        return target
+    with atomic_path(target, overwrite=overwrite) as tmp:
+        _write_single(gdf, tmp, name, layer or target.stem)
+    return target
+

@@ -1,0 +1,53 @@
+"""Tiny canonical geometries for tests (after shapely's ``tests/common.py``).
+
+Everything is built in code: unit squares, a 3x3 grid of squares with ids
+``"A1"`` .. ``"C3"`` (letter = row from the bottom, digit = column), a
+multipolygon, an empty polygon, an invalid "bowtie" polygon and a ``None``
+geometry.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+from shapely.geometry import MultiPolygon, Polygon, box
+
+
+def unit_square(x: float = 0.0, y: float = 0.0) -> Polygon:
+    """Return the 1x1 square with lower-left corner ``(x, y)``."""
+    return box(x, y, x + 1, y + 1)
+
+
+#: Ids of the 3x3 grid, row by row from the bottom-left square.
+GRID_IDS: tuple[str, ...] = tuple(f"{row}{col}" for row in "ABC" for col in "123")
+
+#: The 3x3 grid: ``grid["B2"]`` is the centre square ``box(1, 1, 2, 2)``.
+grid: dict[str, Polygon] = {
+    f"{row}{col + 1}": unit_square(col, r)
+    for r, row in enumerate("ABC")
+    for col in range(3)
+}
+
+multipolygon = MultiPolygon([unit_square(0, 0), unit_square(2, 2)])
+empty_polygon = Polygon()
+#: Self-intersecting "figure eight": ``is_valid`` is False.
+bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)])
+none_geometry = None
+
+
+def grid_gdf(
+    crs: str | None = "EPSG:3857", **columns: list[object]
+) -> gpd.GeoDataFrame:
+    """Return the grid as a GeoDataFrame with an ``id`` column and extra columns.
+
+    Each keyword is an extra column of nine values, in :data:`GRID_IDS` order.
+    """
+    data: dict[str, list[object]] = {"id": list(GRID_IDS), **columns}
+    return gpd.GeoDataFrame(data, geometry=[grid[i] for i in GRID_IDS], crs=crs)
+
+
+def squares_gdf(
+    n: int = 2, crs: str | None = "EPSG:4326", **columns: list[object]
+) -> gpd.GeoDataFrame:
+    """Return ``n`` unit squares side by side, with optional extra columns."""
+    geoms = [unit_square(i, 0) for i in range(n)]
+    return gpd.GeoDataFrame(dict(columns), geometry=geoms, crs=crs)
