@@ -7,14 +7,19 @@ allow-list of columns reaches the page, and every string is HTML-escaped.
 
 from __future__ import annotations
 
+import base64
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import branca.colormap as cm
 import folium
 import geopandas as gpd
 import pandas as pd
+import xstatic.pkg.leaflet as xleaflet
 from branca.element import Element
 
 from geo_priority.classify import Classification
@@ -24,6 +29,34 @@ from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
 
 NO_DATA_COLOUR = "#bdbdbd"
 OUTLINE_COLOUR = "#4d4d4d"
+
+
+class OfflineMap(folium.Map):
+    """A folium map that loads nothing from the network.
+
+    folium's CDN links (Leaflet, jQuery, Bootstrap, Font Awesome) are dropped;
+    Leaflet's JS and CSS, from the PyPI-packaged ``xstatic-leaflet`` (the same
+    Leaflet 1.9.3 folium uses), are inlined by :func:`build_map`.
+    """
+
+    default_js: list[tuple[str, str]] = []  # noqa: RUF012
+    default_css: list[tuple[str, str]] = []  # noqa: RUF012
+
+
+@cache
+def leaflet_assets() -> str:
+    """Return Leaflet's CSS (images as data URIs) and JS as inline HTML."""
+    folder = Path(xleaflet.BASE_DIR)
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+
+    def _data_uri(match: re.Match[str]) -> str:
+        data = base64.b64encode((folder / "images" / match.group(1)).read_bytes())
+        return f"url(data:image/png;base64,{data.decode()})"
+
+    css = re.sub(r"url\(images/([\w-]+\.png)\)", _data_uri, css)
+    js = (folder / "leaflet.js").read_text(encoding="utf-8")
+    js = js.replace("//# sourceMappingURL=leaflet.js.map", "")
+    return f"<style>{css}</style>\n<script>{js}</script>"
 
 
 @dataclass(frozen=True)
@@ -149,7 +182,7 @@ _CSS = """
  border:1px solid #555}
 .gp-n{color:#666}
 .gp-note{font-size:12px;color:#555;margin-top:4px}
-.gp-footer{position:fixed;bottom:4px;left:8px;z-index:1000;font-size:11px;color:#333;
+.gp-footer{position:fixed;bottom:4px;left:110px;z-index:1000;font-size:11px;color:#333;
  background:rgba(255,255,255,.85);padding:2px 6px;border-radius:3px;max-width:70%;
  font-family:Helvetica,Arial,sans-serif}
 .leaflet-tooltip table{font-size:14px}
@@ -167,7 +200,10 @@ def _title_html(texts: MapText) -> str:
 def _footer_html(texts: MapText, lang: str) -> str:
     parts = []
     if texts.sources:
-        parts.append(f"{text('sources', lang)}: " + "; ".join(map(_escape, texts.sources)))
+        cited = [_escape(re.split(r"\s+https?://", s)[0]) for s in texts.sources[:3]]
+        if len(texts.sources) > 3:
+            cited.append(text("more_sources", lang).format(n=len(texts.sources) - 3))
+        parts.append(f"{text('sources', lang)}: " + "; ".join(cited))
     if texts.method:
         parts.append(f"{text('method', lang)}: {_escape(texts.method)}")
     return f'<div class="gp-footer">{"<br>".join(parts)}</div>' if parts else ""
@@ -207,7 +243,7 @@ def build_map(
     """
     shown = display_frame(areas, indicators, classification, lang=lang)
     colours = class_colours(classification.k)
-    m = folium.Map(tiles=tiles, control_scale=True, prefer_canvas=len(shown) > 500,
+    m = OfflineMap(tiles=tiles, control_scale=True, prefer_canvas=len(shown) > 500,
                    zoom_snap=0.25)
     fields = ["name", "code", "score", "rank", "klass"] + [
         c for c in shown.columns if c.startswith("i") and c[1:].isdigit()]
@@ -220,6 +256,7 @@ def build_map(
     ).add_to(m)
     n_missing = int((shown["cls"] == 0).sum())
     root = m.get_root()
+    root.header.add_child(Element(leaflet_assets()), name="leaflet_inline")
     root.header.add_child(Element(_CSS))
     root.html.add_child(Element(_title_html(texts)))
     root.html.add_child(Element(_legend_html(classification, colours, n_missing, lang)))

@@ -1,0 +1,67 @@
+"""Command-line interface: thin click commands over the library.
+
+Exit codes: 0 success; 1 data or runtime error (and ``check`` finding
+problems); 2 usage error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import warnings
+from typing import Any
+
+import click
+
+from geo_priority.cli import commands
+from geo_priority.cli._common import msg
+from geo_priority.errors import GeoPriorityError
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True}
+
+
+class PriorityGroup(click.Group):
+    """A click group that turns library errors into exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the command, translating :class:`GeoPriorityError`."""
+        try:
+            return super().invoke(ctx)
+        except GeoPriorityError as err:
+            raise click.ClickException(f"{type(err).__name__}: {err}") from err
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_args: Any,
+                  **_kwargs: Any) -> None:
+    click.echo(f"{msg('warning', 'id')}: {message}", err=True)
+
+
+@click.group(cls=PriorityGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(package_name="geo-priority")
+@click.option("-v", "--verbose", count=True, help="More log output (repeat for debug).")
+@click.option("-q", "--quiet", count=True, help="Less log output.")
+def cli(verbose: int, quiet: int) -> None:
+    """geo-priority: where must extreme poverty be fought first?
+
+    Reads boundaries and indicator tables, harmonises Indonesian region codes,
+    scores and classifies areas, and writes maps, GIS layers and tables.
+    Add -v for debug logging and full tracebacks of unexpected errors.
+    """
+    level = logging.WARNING - 10 * (verbose - quiet)
+    logging.basicConfig(level=level, format="%(levelname)s: %(message)s",
+                        stream=sys.stderr)
+    warnings.showwarning = _show_warning
+
+
+cli.add_command(commands.run_cmd)
+cli.add_command(commands.check_cmd)
+cli.add_command(commands.demo_cmd)
+cli.add_command(commands.boundaries)
+
+
+def main() -> None:
+    """Entry point of the ``geo-priority`` console script."""
+    cli(prog_name="geo-priority")
+
+
+__all__ = ["cli", "main"]

