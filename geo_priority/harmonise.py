@@ -65,6 +65,7 @@ from geo_priority.schema import (
     NAME,
     PARENT,
     UNMATCHED_AREA,
+    OTHER_LEVEL,
     UNMATCHED_ROW,
     CodeSystem,
     JoinReport,
@@ -958,7 +959,7 @@ def _match_code(
         return replace(m, status=INVALID_CODE, detail=str(err))
     if parsed.level != level:
         return replace(
-            m, status=UNMATCHED_ROW, detail=f"different level ({parsed.level})"
+            m, status=OTHER_LEVEL, detail=f"different level ({parsed.level})"
         )
     if setup.crosswalk is not None:
         decided = _via_crosswalk(m, parsed.code, setup)

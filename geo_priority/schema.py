@@ -38,6 +38,7 @@ DOUBTFUL = "doubtful"  # matched, but a person should check it (fuzzy, low overl
 AMBIGUOUS = "ambiguous"  # several candidates: NOT matched
 UNMATCHED_AREA = "unmatched_area"  # area in the boundaries, no table row
 UNMATCHED_ROW = "unmatched_row"  # table row, no area
+OTHER_LEVEL = "other_level"  # a row of another level (a province total): never joined
 DUPLICATE = "duplicate"  # the same key more than once in the table
 INVALID_CODE = "invalid_code"  # unreadable or unknown code
 
@@ -80,11 +81,15 @@ class JoinReport:
     @property
     def problems(self) -> pd.DataFrame:
         """Entries that are not plain matches."""
-        return self.entries[~self.entries["status"].isin([MATCHED, MATCHED_NAME])]
+        ok = [MATCHED, MATCHED_NAME, OTHER_LEVEL]
+        return self.entries[~self.entries["status"].isin(ok)]
 
     @property
     def ok(self) -> bool:
-        """True when every area and row matched without doubt."""
+        """True when every area and row matched without doubt.
+
+        Rows of another level (totals) are reported but are not problems.
+        """
         return self.problems.empty
 
     def summary(self) -> str:
@@ -94,7 +99,7 @@ class JoinReport:
             " matched",
         ]
         for status in (DOUBTFUL, AMBIGUOUS, UNMATCHED_AREA, UNMATCHED_ROW, DUPLICATE,
-                       INVALID_CODE):
+                       INVALID_CODE, OTHER_LEVEL):
             n = self.count(status)
             if n:
                 parts.append(f"{n} {status.replace('_', ' ')}")

@@ -42,6 +42,7 @@ from geo_priority.schema import (
     NAME,
     PARENT,
     UNMATCHED_AREA,
+    OTHER_LEVEL,
     UNMATCHED_ROW,
 )
 
@@ -474,9 +475,10 @@ def test_join_all_codes_invalid_is_an_error(kab_areas):
 
 def test_join_rows_of_other_levels_are_reported(kab_areas):
     table = pd.DataFrame({"kode": ["36.01", "36", "00", "36.01.01"], "v": [1, 2, 3, 4]})
-    with pytest.warns(UnmatchedKeysWarning):
+    with pytest.warns(UnmatchedKeysWarning, match="unmatched area"):
         _, report = join_indicators(kab_areas, table, code_column="kode")
-    rows = report.entries[report.entries["status"] == UNMATCHED_ROW]
+    assert report.problems["status"].tolist().count(OTHER_LEVEL) == 0
+    rows = report.entries[report.entries["status"] == OTHER_LEVEL]
     assert rows[["row_code", "detail"]].values.tolist() == [
         ["36", "different level (provinsi)"],
         ["00", "different level (provinsi)"],

@@ -34,6 +34,7 @@ from geo_priority.schema import (
     NAME,
     PARENT,
     UNMATCHED_AREA,
+    OTHER_LEVEL,
     UNMATCHED_ROW,
 )
 
@@ -227,18 +228,18 @@ def test_join_bps_desa_table_through_the_crosswalk(ocha_desa, kmd_desa):
 
 
 def test_join_poverty_by_code(kmd_kab, poverty_2022):
-    with pytest.warns(UnmatchedKeysWarning, match=r"1 unmatched row"):
-        joined, report = join_indicators(
-            kmd_kab,
-            poverty_2022,
-            code_column="kode_wilayah",
-            name_column="nama",
-            table_label="poverty",
-        )
+    joined, report = join_indicators(
+        kmd_kab,
+        poverty_2022,
+        code_column="kode_wilayah",
+        name_column="nama",
+        table_label="poverty",
+    )
     assert report.count(MATCHED) == 8
-    row = report.entries[report.entries["status"] == UNMATCHED_ROW].iloc[0]
+    assert report.ok
+    row = report.entries[report.entries["status"] == OTHER_LEVEL].iloc[0]
     assert (row["row_code"], row["detail"]) == ("36", "different level (provinsi)")
-    assert report.summary() == "8 of 8 areas matched, 1 unmatched row"
+    assert report.summary() == "8 of 8 areas matched, 1 other level"
     expected = poverty_2022.set_index("kode_wilayah")["value"].drop("36")
     pd.testing.assert_series_equal(
         joined.set_index(ID)["value"],
