@@ -27,17 +27,20 @@ def _synthetic_table(shared: Path, out: Path) -> Path:
     import numpy as np
     import pyogrio
 
-    codes = pyogrio.read_dataframe(shared / DESA, columns=["village_code"],
-                                   read_geometry=False)["village_code"]
+    codes = pyogrio.read_dataframe(
+        shared / DESA, columns=["village_code"], read_geometry=False
+    )["village_code"]
     rng = np.random.default_rng(2024)
     import pandas as pd
 
-    table = pd.DataFrame({
-        "village_code": codes,
-        "desil1_share": rng.beta(2, 8, len(codes)).round(4) * 100,
-        "extreme_poor": rng.poisson(40, len(codes)),
-        "coverage_gap": rng.uniform(0, 60, len(codes)).round(2),
-    })
+    table = pd.DataFrame(
+        {
+            "village_code": codes,
+            "desil1_share": rng.beta(2, 8, len(codes)).round(4) * 100,
+            "extreme_poor": rng.poisson(40, len(codes)),
+            "coverage_gap": rng.uniform(0, 60, len(codes)).round(2),
+        }
+    )
     path = out / "synthetic_desa.csv"
     table.to_csv(path, index=False)
     return path
@@ -45,7 +48,8 @@ def _synthetic_table(shared: Path, out: Path) -> Path:
 
 def _config(shared: Path, table: Path, out: Path) -> Path:
     path = out / "bench.toml"
-    path.write_text(f"""
+    path.write_text(
+        f"""
 title = "Benchmark desa Banten (data sintetis)"
 synthetic = true
 [boundaries]
@@ -74,9 +78,11 @@ unit = "%"
 scheme = "quantiles"
 k = 5
 [outputs]
-dir = "{(out / 'ours').as_posix()}"
+dir = "{(out / "ours").as_posix()}"
 name = "bench"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -99,11 +105,18 @@ def run_explore(shared: Path, table: Path, out: Path) -> dict:
     gdf = gpd.read_file(shared / DESA, engine="pyogrio")
     figures = pd.read_csv(table, dtype={"village_code": str})
     gdf = gdf.merge(figures, on="village_code", how="left")
-    gdf["score"] = (gdf["desil1_share"].rank(pct=True) * 40
-                    + gdf["extreme_poor"].rank(pct=True) * 40
-                    + gdf["coverage_gap"].rank(pct=True) * 20)
-    m = gdf.explore(column="score", scheme="quantiles", k=5, cmap="YlOrRd",
-                    tooltip=["village", "village_code", "score"])
+    gdf["score"] = (
+        gdf["desil1_share"].rank(pct=True) * 40
+        + gdf["extreme_poor"].rank(pct=True) * 40
+        + gdf["coverage_gap"].rank(pct=True) * 20
+    )
+    m = gdf.explore(
+        column="score",
+        scheme="quantiles",
+        k=5,
+        cmap="YlOrRd",
+        tooltip=["village", "village_code", "score"],
+    )
     path = out / "explore.html"
     m.save(path)
     return {"seconds": time.perf_counter() - start, "html_bytes": path.stat().st_size}
@@ -117,17 +130,32 @@ def _child(which: str, shared: Path, table: Path, out: Path) -> None:
 
 def _spawn(which: str, shared: Path, table: Path, out: Path) -> dict:
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", which, "--shared", str(shared),
-         "--table", str(table), "--out", str(out)],
-        check=True, capture_output=True, text=True)
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            which,
+            "--shared",
+            str(shared),
+            "--table",
+            str(table),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path,
-                        default=Path(__file__).resolve().parents[1].parent / "shared"
-                        / "data")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(__file__).resolve().parents[1].parent / "shared" / "data",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--child", choices=["ours", "explore"])
     parser.add_argument("--table", type=Path)
@@ -144,16 +172,22 @@ def main() -> None:
             run_dir = out / f"r{i}"
             run_dir.mkdir()
             rows["geo-priority run"].append(_spawn("ours", args.shared, table, run_dir))
-            rows["geopandas.explore"].append(_spawn("explore", args.shared, table,
-                                                    run_dir))
-    print(f"Banten desa, 1,552 units, best of {args.repeat} runs "
-          "(each in a fresh process; time includes reading the GeoJSON):")
+            rows["geopandas.explore"].append(
+                _spawn("explore", args.shared, table, run_dir)
+            )
+    print(
+        f"Banten desa, 1,552 units, best of {args.repeat} runs "
+        "(each in a fresh process; time includes reading the GeoJSON):"
+    )
     best = {k: min(v, key=lambda r: r["seconds"]) for k, v in rows.items()}
     for name, r in best.items():
-        print(f"  {name:20s} {r['seconds']:6.2f} s   peak RSS {r['max_rss_mb']:6.0f} MB"
-              f"   HTML {r['html_bytes'] / 1e6:5.1f} MB")
+        print(
+            f"  {name:20s} {r['seconds']:6.2f} s   peak RSS {r['max_rss_mb']:6.0f} MB"
+            f"   HTML {r['html_bytes'] / 1e6:5.1f} MB"
+        )
     ours, peer = best["geo-priority run"], best["geopandas.explore"]
-    print(f"  time ratio (geo-priority / explore): {ours['seconds'] / peer['seconds']:.2f}")
+    ratio = ours["seconds"] / peer["seconds"]
+    print(f"  time ratio (geo-priority / explore): {ratio:.2f}")
     print(f"  HTML size ratio: {ours['html_bytes'] / peer['html_bytes']:.2f}")
 
 

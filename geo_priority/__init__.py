@@ -1,4 +1,4 @@
-"""geo-priority: where must extreme poverty be fought first?
+"""geo-priority: where must extreme poverty be fought first.
 
 Reads official boundaries and indicator tables, harmonises Indonesian region
 codes and names, computes transparent priority scores and classes, and writes

@@ -122,19 +122,23 @@ def _check_values(values: pd.Series, scheme: str, k: int) -> None:
             "report and the missing-value policy."
         )
     if scheme in _MAPCLASSIFY and distinct < k:
-        hint = ("all areas have the same score" if distinct == 1
-                else f"only {distinct} distinct scores exist")
+        hint = (
+            "all areas have the same score"
+            if distinct == 1
+            else f"only {distinct} distinct scores exist"
+        )
         raise ClassificationError(
             f"cannot form {k} {scheme!r} classes: {hint}. Use k <= {max(distinct, 2)}"
-            " or scheme = \"prioritas\" (fixed 0-100 goalposts)."
-            if distinct > 1 else
-            f"cannot form {k} {scheme!r} classes: {hint}. Use scheme = \"prioritas\""
+            ' or scheme = "prioritas" (fixed 0-100 goalposts).'
+            if distinct > 1
+            else f'cannot form {k} {scheme!r} classes: {hint}. Use scheme = "prioritas"'
             " (fixed 0-100 goalposts) or check the indicators."
         )
 
 
-def _bins(values: pd.Series, scheme: str, k: int,
-          breaks: tuple[float, ...]) -> tuple[tuple[float, ...], float]:
+def _bins(
+    values: pd.Series, scheme: str, k: int, breaks: tuple[float, ...]
+) -> tuple[tuple[float, ...], float]:
     data = values.dropna().to_numpy(dtype=float)
     if scheme == "prioritas":
         edges = np.linspace(0.0, 100.0, k + 1)
@@ -151,24 +155,29 @@ def _bins(values: pd.Series, scheme: str, k: int,
     if len(set(bins)) < len(bins):
         raise ClassificationError(
             f"{scheme!r} produced repeated breaks {bins!r} (many equal scores). Use "
-            "a smaller k or scheme = \"fisher_jenks\"."
+            'a smaller k or scheme = "fisher_jenks".'
         )
     return bins, float(data.min())
 
 
-def _labels(bins: tuple[float, ...], lower: float, scheme: str,
-            lang: str) -> tuple[str, ...]:
+def _labels(
+    bins: tuple[float, ...], lower: float, scheme: str, lang: str
+) -> tuple[str, ...]:
     k = len(bins)
     edges = (lower, *bins)
     out = []
     for c in range(1, k + 1):
         i = k - c
-        rng = f"{format_number(edges[i], lang=lang)}–{format_number(edges[i + 1], lang=lang)}"
+        low, high = (format_number(e, lang=lang) for e in (edges[i], edges[i + 1]))
+        rng = f"{low}–{high}"
         if scheme == "prioritas":
             name = f"{_PRIORITY_WORD[lang]} {c}"
         else:
-            name = _NAMES[lang].get(k, ())[c - 1] if k in _NAMES[lang] else (
-                f"{_CLASS_WORD[lang]} {c}")
+            name = (
+                _NAMES[lang].get(k, ())[c - 1]
+                if k in _NAMES[lang]
+                else (f"{_CLASS_WORD[lang]} {c}")
+            )
         out.append(f"{name} ({rng})")
     return tuple(out)
 
@@ -188,7 +197,9 @@ def classify_scores(
     ----------
     scores : pandas.Series
         Scores from 0 to 100; NaN gets no class.
-    scheme : {"quantiles", "fisher_jenks", "equal_interval", "user_defined", "prioritas"}
+    scheme : str
+        One of "quantiles", "fisher_jenks", "equal_interval", "user_defined",
+        "prioritas".
     k : int
         Number of classes (2-12). For ``user_defined`` it follows from ``breaks``.
     breaks : tuple of float
@@ -208,11 +219,19 @@ def classify_scores(
     values = pd.to_numeric(scores, errors="coerce").astype("float64")
     _check_values(values, scheme, k)
     bins, lower = _bins(values, scheme, k, breaks)
-    position = np.searchsorted(np.asarray(bins), values.fillna(-1).to_numpy(),
-                               side="left")
+    position = np.searchsorted(
+        np.asarray(bins), values.fillna(-1).to_numpy(), side="left"
+    )
     position = np.minimum(position, len(bins) - 1)
     classes = pd.Series(len(bins) - position, index=values.index, dtype="Int8")
     classes[values.isna()] = pd.NA
     counts = tuple(int((classes == c).sum()) for c in range(1, len(bins) + 1))
-    return Classification(scheme, len(bins), bins, lower, classes,
-                          _labels(bins, lower, scheme, lang), counts)
+    return Classification(
+        scheme,
+        len(bins),
+        bins,
+        lower,
+        classes,
+        _labels(bins, lower, scheme, lang),
+        counts,
+    )

@@ -32,7 +32,9 @@ Normalisation = Literal["minmax", "zscore", "rank", "target"]
 Aggregation = Literal["arithmetic", "geometric"]
 MissingPolicy = Literal["error", "drop", "impute"]
 ImputeMethod = Literal["median", "mean", "min", "max"]
-Scheme = Literal["quantiles", "fisher_jenks", "equal_interval", "user_defined", "prioritas"]
+Scheme = Literal[
+    "quantiles", "fisher_jenks", "equal_interval", "user_defined", "prioritas"
+]
 Lang = Literal["id", "en"]
 
 DIRECTIONS: tuple[str, ...] = ("higher_is_worse", "higher_is_better")
@@ -54,9 +56,15 @@ OUTPUT_FORMATS: tuple[str, ...] = ("html", "gpkg", "csv", "report", "json")
 def _choice(value: object, allowed: tuple[str, ...], key: str) -> str:
     """Return ``value`` normalised if it is one of ``allowed``, else raise."""
     text = str(value).strip().lower().replace("-", "_")
-    aliases = {"natural_breaks": "fisher_jenks", "jenks": "fisher_jenks",
-               "quantile": "quantiles", "min_max": "minmax", "z_score": "zscore",
-               "priority": "prioritas", "equalinterval": "equal_interval"}
+    aliases = {
+        "natural_breaks": "fisher_jenks",
+        "jenks": "fisher_jenks",
+        "quantile": "quantiles",
+        "min_max": "minmax",
+        "z_score": "zscore",
+        "priority": "prioritas",
+        "equalinterval": "equal_interval",
+    }
     text = aliases.get(text, text)
     if text not in allowed:
         raise ConfigError(
@@ -92,7 +100,9 @@ class BoundariesConfig:
                 f"'source' (a registry id); got path={self.path!r}, "
                 f"source={self.source!r}."
             )
-        _choice(self.code_system, ("auto", "kemendagri", "bps"), "boundaries.code_system")
+        _choice(
+            self.code_system, ("auto", "kemendagri", "bps"), "boundaries.code_system"
+        )
         for key in ("level", "dissolve_to"):
             value = getattr(self, key)
             if value is not None and value not in LEVELS:
@@ -173,9 +183,15 @@ class IndicatorConfig:
     def __post_init__(self) -> None:
         if not self.source:
             object.__setattr__(self, "source", self.key)
-        for key, allowed in (("direction", DIRECTIONS), ("normalisation", NORMALISATIONS)):
-            object.__setattr__(self, key, _choice(getattr(self, key), allowed,
-                                                  f"indicator {self.key!r} {key}"))
+        for key, allowed in (
+            ("direction", DIRECTIONS),
+            ("normalisation", NORMALISATIONS),
+        ):
+            object.__setattr__(
+                self,
+                key,
+                _choice(getattr(self, key), allowed, f"indicator {self.key!r} {key}"),
+            )
         if self.weight < 0:
             raise ConfigError(
                 f"indicator {self.key!r} has weight {self.weight!r}; weights must be "
@@ -206,21 +222,28 @@ class ScoringConfig:
     preset_options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "aggregation",
-                           _choice(self.aggregation, AGGREGATIONS, "scoring.aggregation"))
-        object.__setattr__(self, "missing",
-                           _choice(self.missing, MISSING_POLICIES, "scoring.missing"))
-        object.__setattr__(self, "impute",
-                           _choice(self.impute, IMPUTE_METHODS, "scoring.impute"))
+        object.__setattr__(
+            self,
+            "aggregation",
+            _choice(self.aggregation, AGGREGATIONS, "scoring.aggregation"),
+        )
+        object.__setattr__(
+            self, "missing", _choice(self.missing, MISSING_POLICIES, "scoring.missing")
+        )
+        object.__setattr__(
+            self, "impute", _choice(self.impute, IMPUTE_METHODS, "scoring.impute")
+        )
         if not self.indicators and not self.preset:
             raise ConfigError(
                 "[scoring] declares no indicators. Add [[scoring.indicators]] "
-                "entries or set preset = \"kemiskinan-ekstrem\"."
+                'entries or set preset = "kemiskinan-ekstrem".'
             )
         scored = [i for i in self.indicators if i.score]
         if self.indicators and scored and sum(i.weight for i in scored) <= 0:
-            raise ConfigError("the weights of the scored indicators sum to 0; give at "
-                              "least one indicator a positive weight.")
+            raise ConfigError(
+                "the weights of the scored indicators sum to 0; give at "
+                "least one indicator a positive weight."
+            )
         keys = [i.key for i in self.indicators]
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
@@ -236,7 +259,9 @@ class ClassifyConfig:
     breaks: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scheme", _choice(self.scheme, SCHEMES, "classify.scheme"))
+        object.__setattr__(
+            self, "scheme", _choice(self.scheme, SCHEMES, "classify.scheme")
+        )
         if not 2 <= self.k <= 12:
             raise ConfigError(f"classify.k = {self.k!r}; use a number from 2 to 12.")
         if self.scheme == "user_defined" and not self.breaks:
@@ -337,10 +362,12 @@ def config_from_dict(data: Mapping[str, Any], *, base_dir: str = ".") -> Config:
         "boundaries": _build(BoundariesConfig, data.pop("boundaries"), "boundaries"),
         "tables": tuple(_build(TableConfig, t, "tables") for t in tables),
         "scoring": _build(ScoringConfig, scoring, "scoring"),
-        "classify": _build(ClassifyConfig, _tuple_breaks(data.pop("classify", {})),
-                           "classify"),
-        "outputs": _build(OutputConfig, _tuple_formats(data.pop("outputs", {})),
-                          "outputs"),
+        "classify": _build(
+            ClassifyConfig, _tuple_breaks(data.pop("classify", {})), "classify"
+        ),
+        "outputs": _build(
+            OutputConfig, _tuple_formats(data.pop("outputs", {})), "outputs"
+        ),
     }
     return _build(Config, {**data, **top, "base_dir": base_dir}, "top level")
 
@@ -395,3 +422,9 @@ def with_outputs(config: Config, **changes: Any) -> Config:
     """Return ``config`` with fields of its ``outputs`` replaced (CLI overrides)."""
     changes = {k: v for k, v in changes.items() if v is not None}
     return replace(config, outputs=replace(config.outputs, **changes))
+
+
+def with_boundaries(config: Config, **changes: Any) -> Config:
+    """Return ``config`` with fields of its ``boundaries`` replaced (CLI overrides)."""
+    changes = {k: v for k, v in changes.items() if v is not None}
+    return replace(config, boundaries=replace(config.boundaries, **changes))

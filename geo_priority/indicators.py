@@ -58,8 +58,9 @@ def _years(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values, errors="coerce").astype("Int64")
 
 
-def _filter_year(rows: pd.DataFrame, spec: TableConfig, ind: IndicatorConfig,
-                 what: str) -> pd.DataFrame:
+def _filter_year(
+    rows: pd.DataFrame, spec: TableConfig, ind: IndicatorConfig, what: str
+) -> pd.DataFrame:
     if spec.year_column not in rows.columns:
         return rows
     years = _years(rows[spec.year_column])
@@ -75,8 +76,9 @@ def _filter_year(rows: pd.DataFrame, spec: TableConfig, ind: IndicatorConfig,
     return rows
 
 
-def _check_unique(rows: pd.DataFrame, keys: list[str], spec: TableConfig,
-                  ind: IndicatorConfig) -> None:
+def _check_unique(
+    rows: pd.DataFrame, keys: list[str], spec: TableConfig, ind: IndicatorConfig
+) -> None:
     dupes = rows[rows.duplicated(keys, keep=False)]
     if not dupes.empty:
         examples = dupes[keys[0]].astype(str).unique().tolist()
@@ -87,8 +89,9 @@ def _check_unique(rows: pd.DataFrame, keys: list[str], spec: TableConfig,
         )
 
 
-def _pick_long(table: pd.DataFrame, spec: TableConfig,
-               ind: IndicatorConfig) -> pd.DataFrame | None:
+def _pick_long(
+    table: pd.DataFrame, spec: TableConfig, ind: IndicatorConfig
+) -> pd.DataFrame | None:
     rows = table[table[spec.indicator_column].astype(str) == ind.source]
     if rows.empty:
         return None
@@ -99,8 +102,9 @@ def _pick_long(table: pd.DataFrame, spec: TableConfig,
     return rows[keys].assign(**{ind.key: values.to_numpy()})
 
 
-def _pick_wide(table: pd.DataFrame, spec: TableConfig,
-               ind: IndicatorConfig) -> pd.DataFrame | None:
+def _pick_wide(
+    table: pd.DataFrame, spec: TableConfig, ind: IndicatorConfig
+) -> pd.DataFrame | None:
     if ind.source not in table.columns:
         return None
     rows = _filter_year(table, spec, ind, "column")

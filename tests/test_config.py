@@ -27,7 +27,9 @@ def test_defaults_and_resolution(tmp_path: Path):
         '[boundaries]\npath = "b.gpkg"\ncode_column = "kode"\n'
         '[[tables]]\npath = "t.csv"\ncode_column = "kode"\n'
         '[scoring]\npreset = "kemiskinan-ekstrem"\nyear = 2022\n'
-        '[classify]\nscheme = "natural_breaks"\nk = 4\n', encoding="utf-8")
+        '[classify]\nscheme = "natural_breaks"\nk = 4\n',
+        encoding="utf-8",
+    )
     cfg = load_config(path)
     assert cfg.classify.scheme == "fisher_jenks"
     assert cfg.resolve("t.csv") == tmp_path / "t.csv"
@@ -75,10 +77,20 @@ def test_bad_toml_says_so(tmp_path: Path):
 
 
 def test_preset_expands_with_overrides():
-    cfg = config_from_dict({**BASE, "scoring": {
-        "preset": "kemiskinan-ekstrem", "year": 2022,
-        "preset_options": {"population": "population_dukcapil", "population_year": 2023},
-        "indicators": [{"key": "poverty_rate", "source": "p0", "weight": 0.2}]}})
+    cfg = config_from_dict(
+        {
+            **BASE,
+            "scoring": {
+                "preset": "kemiskinan-ekstrem",
+                "year": 2022,
+                "preset_options": {
+                    "population": "population_dukcapil",
+                    "population_year": 2023,
+                },
+                "indicators": [{"key": "poverty_rate", "source": "p0", "weight": 0.2}],
+            },
+        }
+    )
     scoring = expand_preset(cfg.scoring)
     by_key = {i.key: i for i in scoring.indicators}
     assert by_key["extreme_poverty_rate"].weight == 0.4

@@ -32,9 +32,9 @@ from geo_priority.schema import (
     MATCHED,
     MATCHED_NAME,
     NAME,
+    OTHER_LEVEL,
     PARENT,
     UNMATCHED_AREA,
-    OTHER_LEVEL,
     UNMATCHED_ROW,
 )
 

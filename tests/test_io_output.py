@@ -35,8 +35,12 @@ def test_check_outputs_lists_every_existing_path(
     (tmp_path / "maps").mkdir()
     for name in ("x.html", "y.gpkg", "run.json"):
         (tmp_path / "maps" / name).write_text("old")
-    paths = [Path("maps/x.html"), Path("maps/new.csv"), Path("maps/y.gpkg"),
-             Path("maps/run.json")]
+    paths = [
+        Path("maps/x.html"),
+        Path("maps/new.csv"),
+        Path("maps/y.gpkg"),
+        Path("maps/run.json"),
+    ]
     with pytest.raises(OutputExistsError) as info:
         check_outputs(paths, overwrite=False)
     assert str(info.value) == (
@@ -49,8 +53,11 @@ def test_check_outputs_lists_every_existing_path(
 def test_check_outputs_single_path(tmp_path: Path) -> None:
     path = tmp_path / "x.html"
     path.write_text("old")
-    with pytest.raises(OutputExistsError, match=r"^output '.*x\.html' already exists\. "
-                       r"Use --overwrite to replace it, or choose another --out"):
+    with pytest.raises(
+        OutputExistsError,
+        match=r"^output '.*x\.html' already exists\. "
+        r"Use --overwrite to replace it, or choose another --out",
+    ):
         check_outputs([path], overwrite=False)
 
 
@@ -203,7 +210,11 @@ def test_write_json(tmp_path: Path) -> None:
     }
     path = write_json(obj, tmp_path / "run.json")
     assert json.loads(path.read_text(encoding="utf-8")) == {
-        "n": 3, "x": 0.5, "path": "a/b", "set": ["a", "b"], "nama": "Cilegon – Kota",
+        "n": 3,
+        "x": 0.5,
+        "path": "a/b",
+        "set": ["a", "b"],
+        "nama": "Cilegon – Kota",
     }
     assert "Cilegon – Kota" in path.read_text(encoding="utf-8")
 

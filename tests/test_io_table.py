@@ -57,9 +57,28 @@ def floats(*values: float) -> list[float]:
 
 @pytest.mark.parametrize(
     "name",
-    ["kode", "KODE_DESA", "kodedesa", "code", "id", "ID", "area_id", "pcode",
-     "ADM3_PCODE", "adm2_pcode", "village_code", "district_code", "regency_code",
-     "province_code", "villageCode", "nik", "NIK", "kd_kab", "kdkab", "iddesa"],
+    [
+        "kode",
+        "KODE_DESA",
+        "kodedesa",
+        "code",
+        "id",
+        "ID",
+        "area_id",
+        "pcode",
+        "ADM3_PCODE",
+        "adm2_pcode",
+        "village_code",
+        "district_code",
+        "regency_code",
+        "province_code",
+        "villageCode",
+        "nik",
+        "NIK",
+        "kd_kab",
+        "kdkab",
+        "iddesa",
+    ],
 )
 def test_code_like_names(name: str) -> None:
     assert looks_like_code_column(name)
@@ -67,8 +86,18 @@ def test_code_like_names(name: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["nama", "p0", "literacy_rate", "IDM", "status_idm", "identitas", "fid",
-     "ideal", "jumlah_penduduk", "kdrt_kasus"],
+    [
+        "nama",
+        "p0",
+        "literacy_rate",
+        "IDM",
+        "status_idm",
+        "identitas",
+        "fid",
+        "ideal",
+        "jumlah_penduduk",
+        "kdrt_kasus",
+    ],
 )
 def test_value_names_are_not_codes(name: str) -> None:
     assert not looks_like_code_column(name)
@@ -337,8 +366,11 @@ def test_xlsx_empty_sheet(tmp_path: Path) -> None:
 @pytest.mark.parametrize("data", [b"PK\x03\x04 not really a zip", os.urandom(2000)])
 def test_corrupt_xlsx(tmp_path: Path, data: bytes) -> None:
     path = write_bytes(tmp_path, "rusak.xlsx", data)
-    with pytest.raises(InputError, match=r"cannot read table file .*rusak\.xlsx.*"
-                       r"re-save it in Excel") as info:
+    with pytest.raises(
+        InputError,
+        match=r"cannot read table file .*rusak\.xlsx.*"
+        r"re-save it in Excel",
+    ) as info:
         read_table(path)
     assert info.value.__cause__ is not None
 

@@ -229,7 +229,10 @@ def test_invalid_crs_string(shapefile_without_prj: Path) -> None:
 
 def test_numeric_codes_come_back_as_text(tmp_path: Path) -> None:
     gdf = squares_gdf(
-        2, crs="EPSG:4326", kode=[3601, 3602], ADM2_PCODE=[3601.0, 36.01],
+        2,
+        crs="EPSG:4326",
+        kode=[3601, 3602],
+        ADM2_PCODE=[3601.0, 36.01],
         penduduk=[10, 20],
     )
     path = write_layer(gdf, tmp_path / "kab.shp")
@@ -340,7 +343,10 @@ def test_shapefile_overwrite_removes_stale_sidecars(tmp_path: Path) -> None:
         write_layer(sample(crs=None), path, overwrite=True)
     assert not (tmp_path / "out.prj").exists()
     assert [p.suffix for p in shapefile_parts(tmp_path, "out")] == [
-        ".cpg", ".dbf", ".shp", ".shx",
+        ".cpg",
+        ".dbf",
+        ".shp",
+        ".shx",
     ]
 
 

@@ -17,8 +17,14 @@ from geo_priority.config import load_config
 from geo_priority.errors import DoubtfulMatchWarning
 
 KAB = ["36.01", "36.02", "36.03", "36.04", "36.71", "36.72"]
-NAMES = ["Kab. Pandeglang", "Kab. Lebak", "Kab. Tangerang", "Kab. Serang",
-         "Kota Tangerang", "Kota Cilegon"]
+NAMES = [
+    "Kab. Pandeglang",
+    "Kab. Lebak",
+    "Kab. Tangerang",
+    "Kab. Serang",
+    "Kota Tangerang",
+    "Kota Cilegon",
+]
 # extreme-poverty rate (%) and population: hand-checkable numbers
 RATE = ["2,0", "1,0", "0,5", "1,5", "0,5", "0,0"]
 POP = ["1.000.000", "2.000.000", "4.000.000", "1.000.000", "2.000.000", "500.000"]
@@ -29,14 +35,16 @@ def inputs(tmp_path: Path) -> Path:
     areas = gpd.GeoDataFrame(
         {"kode": KAB, "nama": NAMES},
         geometry=[box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(6)],
-        crs="EPSG:4326")
+        crs="EPSG:4326",
+    )
     areas.to_file(tmp_path / "kab.geojson", driver="GeoJSON")
     rows = ["kode_wilayah;nama;tahun;indicator;value"]
     for code, name, rate, pop in zip(KAB, NAMES, RATE, POP, strict=True):
         rows.append(f"{code};{name};2022;extreme_poverty_rate;{rate}")
         rows.append(f"{code};{name};2023;population;{pop}")
     (tmp_path / "figures.csv").write_text("\n".join(rows) + "\n", encoding="cp1252")
-    (tmp_path / "run.toml").write_text("""
+    (tmp_path / "run.toml").write_text(
+        """
 title = "Uji"
 [boundaries]
 path = "kab.geojson"
@@ -57,7 +65,9 @@ k = 4
 [outputs]
 dir = "out"
 name = "uji"
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return tmp_path / "run.toml"
 
 
@@ -68,8 +78,14 @@ def test_run_scores_hand_checked(inputs: Path):
     assert areas["extreme_poor"].tolist() == [20000, 20000, 20000, 15000, 10000, 0]
     # target normalisation (distance to 0) with weights 0.5/0.5 after the
     # optional indicators drop out: rate/2.0 and count/20000
-    expected = {"36.01": 100.0, "36.02": 75.0, "36.03": 62.5, "36.04": 75.0,
-                "36.71": 37.5, "36.72": 0.0}
+    expected = {
+        "36.01": 100.0,
+        "36.02": 75.0,
+        "36.03": 62.5,
+        "36.04": 75.0,
+        "36.71": 37.5,
+        "36.72": 0.0,
+    }
     assert areas["priority_score"].round(6).to_dict() == expected
     assert areas.loc["36.01", "priority_rank"] == 1
     assert areas.loc["36.72", "priority_class"] == 4
@@ -77,8 +93,12 @@ def test_run_scores_hand_checked(inputs: Path):
     assert (total.round(6) == areas["priority_score"].round(6)).all()
     out = inputs.parent / "out"
     assert sorted(p.name for p in out.iterdir()) == [
-        "uji.gpkg", "uji.html", "uji_laporan_join.csv", "uji_peringkat.csv",
-        "uji_run.json"]
+        "uji.gpkg",
+        "uji.html",
+        "uji_laporan_join.csv",
+        "uji_peringkat.csv",
+        "uji_run.json",
+    ]
     table = pd.read_csv(out / "uji_peringkat.csv", dtype={"area_id": str})
     assert table["area_id"].iloc[0] == "36.01"
     record = json.loads((out / "uji_run.json").read_text(encoding="utf-8"))
@@ -95,7 +115,7 @@ def test_html_is_offline_and_escaped(inputs: Path, tmp_path: Path):
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "<img src=x" not in html
     assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
-    assert 'src="http' not in html and "stylesheet\" href=\"http" not in html
+    assert 'src="http' not in html and 'stylesheet" href="http' not in html
 
 
 def test_cli_run_and_overwrite(inputs: Path):
@@ -112,7 +132,9 @@ def test_cli_run_and_overwrite(inputs: Path):
 
 def test_cli_check_unknown_code_exits_1_and_names_it(inputs: Path, tmp_path: Path):
     csv = tmp_path / "figures.csv"
-    text = csv.read_text(encoding="cp1252").replace("36.72;Kota Cilegon", "36.99;Kota X")
+    text = csv.read_text(encoding="cp1252").replace(
+        "36.72;Kota Cilegon", "36.99;Kota X"
+    )
     csv.write_text(text, encoding="cp1252")
     result = CliRunner().invoke(cli, ["check", str(inputs)])
     assert result.exit_code == 1
@@ -135,7 +157,8 @@ def test_cli_usage_errors_exit_2(args):
 
 def test_cli_unknown_column_lists_available(inputs: Path):
     text = inputs.read_text(encoding="utf-8").replace(
-        'code_column = "kode_wilayah"', 'code_column = "kode_wil"')
+        'code_column = "kode_wilayah"', 'code_column = "kode_wil"'
+    )
     inputs.write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["run", str(inputs)])
     assert result.exit_code == 1
@@ -144,14 +167,18 @@ def test_cli_unknown_column_lists_available(inputs: Path):
 
 def test_missing_indicator_reports_and_policy(inputs: Path, tmp_path: Path):
     csv = tmp_path / "figures.csv"
-    lines = [ln for ln in csv.read_text(encoding="cp1252").splitlines()
-             if not ln.startswith("36.04;Kab. Serang;2022")]
+    lines = [
+        ln
+        for ln in csv.read_text(encoding="cp1252").splitlines()
+        if not ln.startswith("36.04;Kab. Serang;2022")
+    ]
     csv.write_text("\n".join(lines) + "\n", encoding="cp1252")
     result = CliRunner().invoke(cli, ["run", str(inputs)])
     assert result.exit_code == 1
     assert "missing for 1 of 6 areas" in result.output and "36.04" in result.output
     text = inputs.read_text(encoding="utf-8").replace(
-        "year = 2022\n", 'year = 2022\nmissing = "drop"\n')
+        "year = 2022\n", 'year = 2022\nmissing = "drop"\n'
+    )
     inputs.write_text(text, encoding="utf-8")
     dropped = CliRunner().invoke(cli, ["run", str(inputs)])
     assert dropped.exit_code == 0, dropped.output

@@ -12,8 +12,9 @@ from geo_priority.score import compute_scores, normalise_indicator
 
 @pytest.fixture
 def frame() -> pd.DataFrame:
-    return pd.DataFrame({"rate": [0.0, 5.0, 10.0], "count": [10.0, 0.0, 5.0]},
-                        index=["A", "B", "C"])
+    return pd.DataFrame(
+        {"rate": [0.0, 5.0, 10.0], "count": [10.0, 0.0, 5.0]}, index=["A", "B", "C"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -24,12 +25,20 @@ def frame() -> pd.DataFrame:
         ({"normalisation": "rank"}, [3, 1, 2, 2], [1.0, 0.0, 0.5, 0.5]),
         ({"normalisation": "target", "target": 0}, [1, 2, 4], [0.25, 0.5, 1.0]),
         ({"normalisation": "target", "target": 2}, [1, 2, 4], [0.0, 0.0, 1.0]),
-        ({"normalisation": "target", "target": 100, "direction": "higher_is_better"},
-         [50, 75, 100], [1.0, 0.5, 0.0]),
-        ({"normalisation": "zscore"}, [-1, 0, 1], [0.5 * (1 + math.erf(-1.224744871 /
-                                                    math.sqrt(2))), 0.5,
-                                                   0.5 * (1 + math.erf(1.224744871 /
-                                                    math.sqrt(2)))]),
+        (
+            {"normalisation": "target", "target": 100, "direction": "higher_is_better"},
+            [50, 75, 100],
+            [1.0, 0.5, 0.0],
+        ),
+        (
+            {"normalisation": "zscore"},
+            [-1, 0, 1],
+            [
+                0.5 * (1 + math.erf(-1.224744871 / math.sqrt(2))),
+                0.5,
+                0.5 * (1 + math.erf(1.224744871 / math.sqrt(2))),
+            ],
+        ),
         ({}, [3, 3, 3], [0.0, 0.0, 0.0]),
     ],
 )
@@ -40,7 +49,10 @@ def test_normalise(kwargs, values, expected):
 
 
 def test_arithmetic_scores_contributions_sum_to_score(frame):
-    inds = [IndicatorConfig(key="rate", weight=3), IndicatorConfig(key="count", weight=1)]
+    inds = [
+        IndicatorConfig(key="rate", weight=3),
+        IndicatorConfig(key="count", weight=1),
+    ]
     res = compute_scores(frame, inds)
     # A: 0.75*0 + 0.25*1 = 25; B: 0.75*0.5 + 0 = 37.5; C: 0.75 + 0.25*0.5 = 87.5
     assert_allclose(res.frame["priority_score"], [25.0, 37.5, 87.5])
@@ -54,8 +66,11 @@ def test_geometric_aggregation_hand_checked(frame):
     inds = [IndicatorConfig(key="rate"), IndicatorConfig(key="count")]
     res = compute_scores(frame, inds, aggregation="geometric")
     m = lambda n: 0.01 + 0.99 * n  # noqa: E731
-    expected = [100 * math.sqrt(m(0) * m(1)), 100 * math.sqrt(m(0.5) * m(0)),
-                100 * math.sqrt(m(1) * m(0.5))]
+    expected = [
+        100 * math.sqrt(m(0) * m(1)),
+        100 * math.sqrt(m(0.5) * m(0)),
+        100 * math.sqrt(m(1) * m(0.5)),
+    ]
     assert_allclose(res.frame["priority_score"], expected, rtol=1e-6)
     total = res.frame["contrib_rate"] + res.frame["contrib_count"]
     assert_allclose(total, res.frame["priority_score"], atol=1e-5)
@@ -72,7 +87,9 @@ def test_geometric_penalises_imbalance_more_than_arithmetic():
 
 def test_missing_error_names_areas(frame):
     frame.loc["B", "rate"] = np.nan
-    with pytest.raises(ScoringError, match=r"'rate' is missing for 1 of 3 areas \(e.g. B\)"):
+    with pytest.raises(
+        ScoringError, match=r"'rate' is missing for 1 of 3 areas \(e.g. B\)"
+    ):
         compute_scores(frame, [IndicatorConfig(key="rate")])
 
 
@@ -103,5 +120,7 @@ def test_missing_column_lists_available(frame):
 
 def test_constant_indicator_noted(frame):
     frame["flat"] = 1.0
-    res = compute_scores(frame, [IndicatorConfig(key="rate"), IndicatorConfig(key="flat")])
+    res = compute_scores(
+        frame, [IndicatorConfig(key="rate"), IndicatorConfig(key="flat")]
+    )
     assert any("flat: all areas have the same value" in n for n in res.notes)

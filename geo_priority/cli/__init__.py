@@ -31,8 +31,9 @@ class PriorityGroup(click.Group):
             raise click.ClickException(f"{type(err).__name__}: {err}") from err
 
 
-def _show_warning(message: Warning | str, category: type[Warning], *_args: Any,
-                  **_kwargs: Any) -> None:
+def _show_warning(
+    message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any
+) -> None:
     click.echo(f"{msg('warning', 'id')}: {message}", err=True)
 
 
@@ -41,15 +42,16 @@ def _show_warning(message: Warning | str, category: type[Warning], *_args: Any,
 @click.option("-v", "--verbose", count=True, help="More log output (repeat for debug).")
 @click.option("-q", "--quiet", count=True, help="Less log output.")
 def cli(verbose: int, quiet: int) -> None:
-    """geo-priority: where must extreme poverty be fought first?
+    """Decide where extreme poverty must be fought first (geo-priority).
 
     Reads boundaries and indicator tables, harmonises Indonesian region codes,
     scores and classifies areas, and writes maps, GIS layers and tables.
     Add -v for debug logging and full tracebacks of unexpected errors.
     """
     level = logging.WARNING - 10 * (verbose - quiet)
-    logging.basicConfig(level=level, format="%(levelname)s: %(message)s",
-                        stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="%(levelname)s: %(message)s", stream=sys.stderr
+    )
     warnings.showwarning = _show_warning
 
 

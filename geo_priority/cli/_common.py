@@ -8,14 +8,24 @@ from typing import Any
 import click
 
 MESSAGES = {
-    "id": {"written": "Ditulis", "join": "Laporan join", "note": "Catatan",
-           "problem": "Masalah", "ok": "Semua masukan dan join baik.",
-           "warning": "peringatan", "schematic": "PETA SKEMATIK (batas asli tidak "
-           "tersedia)"},
-    "en": {"written": "Written", "join": "Join report", "note": "Note",
-           "problem": "Problem", "ok": "All inputs and the join are fine.",
-           "warning": "warning", "schematic": "SCHEMATIC MAP (real boundaries "
-           "unavailable)"},
+    "id": {
+        "written": "Ditulis",
+        "join": "Laporan join",
+        "note": "Catatan",
+        "problem": "Masalah",
+        "ok": "Semua masukan dan join baik.",
+        "warning": "peringatan",
+        "schematic": "PETA SKEMATIK (batas asli tidak tersedia)",
+    },
+    "en": {
+        "written": "Written",
+        "join": "Join report",
+        "note": "Note",
+        "problem": "Problem",
+        "ok": "All inputs and the join are fine.",
+        "warning": "warning",
+        "schematic": "SCHEMATIC MAP (real boundaries unavailable)",
+    },
 }
 
 
@@ -25,18 +35,33 @@ def msg(key: str, lang: str) -> str:
 
 
 lang_opt = click.option(
-    "--lang", type=click.Choice(["id", "en"]), default=None,
-    help="Language of the map and messages (default: the config's, else 'id').")
+    "--lang",
+    type=click.Choice(["id", "en"]),
+    default=None,
+    help="Language of the map and messages (default: the config's, else 'id').",
+)
 overwrite_opt = click.option(
-    "--overwrite", is_flag=True, default=False,
-    help="Replace outputs that already exist.")
+    "--overwrite",
+    is_flag=True,
+    default=False,
+    help="Replace outputs that already exist.",
+)
 out_opt = click.option(
-    "-o", "--out", "out", type=click.Path(file_okay=False, path_type=Path),
-    default=None, help="Output folder (default: the config's, else 'maps').")
+    "-o",
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: the config's, else 'maps').",
+)
 mirror_opt = click.option(
-    "--mirror", type=click.Path(file_okay=False, path_type=Path), default=None,
-    envvar="GEO_PRIORITY_MIRROR", show_envvar=True,
-    help="Folder holding copies of the pinned boundary files (offline machines).")
+    "--mirror",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="GEO_PRIORITY_MIRROR",
+    show_envvar=True,
+    help="Folder holding copies of the pinned boundary files (offline machines).",
+)
 
 
 def report_run(result: Any, lang: str) -> None:

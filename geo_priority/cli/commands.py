@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,18 +16,42 @@ from geo_priority.cli._common import (
     report_run,
 )
 
+if TYPE_CHECKING:
+    from geo_priority.config import Config
+
 config_arg = click.argument(
-    "config_path", metavar="CONFIG",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    "config_path",
+    metavar="CONFIG",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+boundaries_crs_opt = click.option(
+    "--boundaries-crs",
+    metavar="CRS",
+    default=None,
+    help="CRS of a boundary file that has none, e.g. EPSG:4326.",
+)
+boundaries_layer_opt = click.option(
+    "--boundaries-layer",
+    metavar="LAYER",
+    default=None,
+    help="Layer of a multi-layer boundary file (GeoPackage, zipped shapefiles).",
+)
 
 
-def _load(config_path: Path, out: Path | None, lang: str | None,
-          overwrite: bool | None = None):
-    from geo_priority.config import load_config, with_outputs
+def _load(
+    config_path: Path,
+    out: Path | None,
+    lang: str | None,
+    overwrite: bool | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+) -> Config:
+    from geo_priority.config import load_config, with_boundaries, with_outputs
 
-    config = load_config(config_path)
-    return with_outputs(config, dir=str(out) if out else None, lang=lang,
-                        overwrite=overwrite or None)
+    config = with_boundaries(load_config(config_path), crs=crs, layer=layer)
+    return with_outputs(
+        config, dir=str(out) if out else None, lang=lang, overwrite=overwrite or None
+    )
 
 
 @click.command("run", short_help="Run the whole pipeline from a TOML config.")
@@ -34,9 +59,17 @@ def _load(config_path: Path, out: Path | None, lang: str | None,
 @out_opt
 @lang_opt
 @overwrite_opt
-def run_cmd(config_path: Path, out: Path | None, lang: str | None,
-            overwrite: bool) -> None:
-    """Read, harmonise, score, classify and write map, layer and tables.
+@boundaries_crs_opt
+@boundaries_layer_opt
+def run_cmd(
+    config_path: Path,
+    out: Path | None,
+    lang: str | None,
+    overwrite: bool,
+    boundaries_crs: str | None,
+    boundaries_layer: str | None,
+) -> None:
+    r"""Read, harmonise, score, classify and write map, layer and tables.
 
     CONFIG is a TOML file (see the README's config reference). Writes the HTML
     map, the scored GeoPackage, the ranked CSV, the join report and a run record
@@ -48,15 +81,22 @@ def run_cmd(config_path: Path, out: Path | None, lang: str | None,
     """
     from geo_priority import pipeline
 
-    config = _load(config_path, out, lang, overwrite)
+    config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
     report_run(pipeline.run(config), config.outputs.lang)
 
 
 @click.command("check", short_help="Validate inputs and the join; write nothing.")
 @config_arg
 @lang_opt
-def check_cmd(config_path: Path, lang: str | None) -> None:
-    """Check CONFIG's inputs, codes and join without writing any output.
+@boundaries_crs_opt
+@boundaries_layer_opt
+def check_cmd(
+    config_path: Path,
+    lang: str | None,
+    boundaries_crs: str | None,
+    boundaries_layer: str | None,
+) -> None:
+    r"""Check CONFIG's inputs, codes and join without writing any output.
 
     Exits 1 when anything needs attention: unmatched or doubtful joins, unknown
     codes, missing values, or any error.
@@ -67,7 +107,7 @@ def check_cmd(config_path: Path, lang: str | None) -> None:
     """
     from geo_priority import pipeline
 
-    config = _load(config_path, None, lang)
+    config = _load(config_path, None, lang, None, boundaries_crs, boundaries_layer)
     lang = config.outputs.lang
     _analysis, problems = pipeline.check(config)
     for problem in problems:
@@ -78,13 +118,18 @@ def check_cmd(config_path: Path, lang: str | None) -> None:
 
 
 @click.command("demo", short_help="Build Banten's kab/kota priority map from BPS data.")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("maps"), help="Output folder.")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("maps"),
+    help="Output folder.",
+)
 @lang_opt
 @overwrite_opt
 @mirror_opt
 def demo_cmd(out: Path, lang: str | None, overwrite: bool, mirror: Path | None) -> None:
-    """Build the demo: Banten's kab/kota extreme-poverty priority map.
+    r"""Build the demo: Banten's kab/kota extreme-poverty priority map.
 
     Uses real BPS figures (shipped in data/, with citations) and the real OCHA
     COD-AB boundaries from the cache, --mirror, or the pinned download. Without
@@ -98,13 +143,14 @@ def demo_cmd(out: Path, lang: str | None, overwrite: bool, mirror: Path | None) 
 
     lang = lang or "id"
     mirror_dir = str(mirror) if mirror and mirror.is_dir() else None
-    report_run(run_demo(out=out, lang=lang, overwrite=overwrite, mirror=mirror_dir),
-               lang)
+    report_run(
+        run_demo(out=out, lang=lang, overwrite=overwrite, mirror=mirror_dir), lang
+    )
 
 
 @click.group("boundaries", short_help="Download and list registered boundary sources.")
 def boundaries() -> None:
-    """Registered boundary sources (boundaries/sources.toml)."""
+    """Work with the registered boundary sources (boundaries/sources.toml)."""
 
 
 @boundaries.command("list", short_help="List the registered sources.")
@@ -119,13 +165,19 @@ def list_cmd() -> None:
 @boundaries.command("fetch", short_help="Download a source into the cache.")
 @click.argument("source_id", metavar="SOURCE", default="banten-desa-ocha-bps2020")
 @mirror_opt
-@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None,
-              envvar="GEO_PRIORITY_CACHE", show_envvar=True,
-              help="Cache folder (default: the per-user cache).")
+@click.option(
+    "--cache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="GEO_PRIORITY_CACHE",
+    show_envvar=True,
+    help="Cache folder (default: the per-user cache).",
+)
 @click.option("--offline", is_flag=True, help="Use only the cache and the mirror.")
-def fetch_cmd(source_id: str, mirror: Path | None, cache: Path | None,
-              offline: bool) -> None:
-    """Download SOURCE's pinned files, verify their sha256 and cache them.
+def fetch_cmd(
+    source_id: str, mirror: Path | None, cache: Path | None, offline: bool
+) -> None:
+    r"""Download SOURCE's pinned files, verify their sha256 and cache them.
 
     \b
     Example:
@@ -133,6 +185,7 @@ def fetch_cmd(source_id: str, mirror: Path | None, cache: Path | None,
     """
     from geo_priority.io import fetch
 
-    for path in fetch.fetch_source(source_id, cache=cache, mirror=mirror,
-                                   offline=offline, progress=True):
+    for path in fetch.fetch_source(
+        source_id, cache=cache, mirror=mirror, offline=offline, progress=True
+    ):
         click.echo(str(path))

@@ -44,8 +44,24 @@ __all__ = [
 
 #: Cell texts read as "no value" (compared after stripping whitespace).
 MISSING_MARKERS: frozenset[str] = frozenset(
-    {"", "-", "–", "—", "NA", "N/A", "n/a", "na", "NaN", "nan", "null", "NULL",
-     "None", "#N/A", "…", "..."}
+    {
+        "",
+        "-",
+        "–",
+        "—",
+        "NA",
+        "N/A",
+        "n/a",
+        "na",
+        "NaN",
+        "nan",
+        "null",
+        "NULL",
+        "None",
+        "#N/A",
+        "…",
+        "...",
+    }
 )
 
 #: Delimiters tried, in order of preference when several fit equally well.
@@ -239,8 +255,10 @@ def _split_cells(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     if isinstance(present.dtype, pd.StringDtype):
         return pd.Series(dtype="float64"), present
     is_number = present.map(
-        lambda v: isinstance(v, int | float | np.number | Decimal)
-        and not isinstance(v, bool | np.bool_)
+        lambda v: (
+            isinstance(v, int | float | np.number | Decimal)
+            and not isinstance(v, bool | np.bool_)
+        )
     ).astype(bool)
     numbers = present[is_number].astype("float64")
     texts = present[~is_number].map(str).astype("str")
@@ -403,7 +421,8 @@ def _finalise(
         )
     codes = _code_columns(frame, code_columns, source)
     to_convert = [
-        c for c in frame.columns
+        c
+        for c in frame.columns
         if c not in codes and not _is_number_dtype(frame[c].dtype)
     ]
     numbers, marks = _convert_values(frame, to_convert, default)
@@ -431,10 +450,7 @@ def _is_number_dtype(dtype: object) -> bool:
 
 def _percent_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     """Return the numeric columns in which a value ended with ``%``."""
-    return [
-        c for c in columns
-        if _split_cells(frame[c])[1].str.endswith("%").any()
-    ]
+    return [c for c in columns if _split_cells(frame[c])[1].str.endswith("%").any()]
 
 
 # --------------------------------------------------------------------------
@@ -464,7 +480,9 @@ def _decode(raw: bytes, source: Path) -> tuple[str, str]:
             )
         return text, encoding
     raise _unreadable(
-        source, "table", error or ValueError("undecodable"),
+        source,
+        "table",
+        error or ValueError("undecodable"),
         "It is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'.",
     ) from error
 
@@ -502,12 +520,18 @@ def _read_delimited(source: Path, sheet: str | int | None) -> pd.DataFrame:
     delimiter = "\t" if source.suffix.lower() == ".tsv" else _sniff_delimiter(text)
     try:
         raw = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str,
-            keep_default_na=False, skip_blank_lines=True,
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=True,
         )
     except (pd.errors.ParserError, csv.Error, ValueError) as err:
         raise _unreadable(
-            source, "table", err,
+            source,
+            "table",
+            err,
             f"Check the quoting and that every row has the same number of "
             f"{delimiter!r}-separated fields as the header.",
         ) from err
@@ -528,8 +552,13 @@ def _check_no_sheet(source: Path, sheet: str | int | None) -> None:
 #: What openpyxl raises for damaged workbooks (XML parse errors, from the
 #: standard library or lxml, are SyntaxError subclasses).
 _EXCEL_ERRORS: tuple[type[BaseException], ...] = (
-    zipfile.BadZipFile, InvalidFileException, SyntaxError, KeyError, ValueError,
-    OSError, EOFError,
+    zipfile.BadZipFile,
+    InvalidFileException,
+    SyntaxError,
+    KeyError,
+    ValueError,
+    OSError,
+    EOFError,
 )
 _EXCEL_HINT = (
     "The workbook may be truncated, password-protected or not an .xlsx file;"
@@ -577,7 +606,9 @@ def _load_parquet(source: Path) -> pa.Table:
             return parquet.read()
     except (pa.ArrowException, OSError, ValueError) as err:
         raise _unreadable(
-            source, "table", err,
+            source,
+            "table",
+            err,
             "The file may be truncated or not Parquet; re-download or re-export it.",
         ) from err
 

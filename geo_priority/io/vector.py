@@ -59,7 +59,15 @@ _DRIVER_ALIASES: dict[str, str] = {
 }
 #: Files that belong to one shapefile and must move (and be replaced) together.
 _SHAPEFILE_SIDECARS: tuple[str, ...] = (
-    ".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".shp.xml",
+    ".shp",
+    ".shx",
+    ".dbf",
+    ".prj",
+    ".cpg",
+    ".qix",
+    ".sbn",
+    ".sbx",
+    ".shp.xml",
 )
 _PARQUET_SUFFIXES = frozenset({".parquet", ".geoparquet"})
 _USE_ARROW = importlib.util.find_spec("pyarrow") is not None
@@ -170,7 +178,9 @@ def _read_geoparquet(source: Path, layer: str | None) -> gpd.GeoDataFrame:
         return gpd.read_parquet(source)
     except (pa.ArrowException, ValueError, OSError) as err:
         raise _unreadable(
-            source, "boundaries", err,
+            source,
+            "boundaries",
+            err,
             "It may be truncated or a plain (non-geo) Parquet file; re-export it "
             "with geopandas.GeoDataFrame.to_parquet or as GeoPackage.",
         ) from err
@@ -210,7 +220,7 @@ def _missing_crs(source: Path) -> CRSError:
     shapefile = source.suffix.lower() in (".shp", ".zip")
     tail = "add a .prj file" if shapefile else "re-export the file with its CRS"
     return CRSError(
-        f"boundaries {source.name!r} have no CRS. Set one with crs=\"EPSG:4326\" "
+        f'boundaries {source.name!r} have no CRS. Set one with crs="EPSG:4326" '
         "in the [boundaries] section of the config (CLI: --boundaries-crs "
         f"EPSG:4326), or {tail}."
     )
@@ -471,4 +481,3 @@ def write_layer(
     with atomic_path(target, overwrite=overwrite) as tmp:
         _write_single(gdf, tmp, name, layer or target.stem)
     return target
-

@@ -87,8 +87,13 @@ def _escape(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-def display_frame(areas: gpd.GeoDataFrame, indicators: Sequence[IndicatorConfig],
-                  classification: Classification, *, lang: str = "id") -> gpd.GeoDataFrame:
+def display_frame(
+    areas: gpd.GeoDataFrame,
+    indicators: Sequence[IndicatorConfig],
+    classification: Classification,
+    *,
+    lang: str = "id",
+) -> gpd.GeoDataFrame:
     """Build the allow-listed, formatted, escaped WGS84 frame shown on the map.
 
     Parameters
@@ -110,19 +115,31 @@ def display_frame(areas: gpd.GeoDataFrame, indicators: Sequence[IndicatorConfig]
     out = pd.DataFrame(index=src.index)
     out["name"] = src[NAME].fillna(src[ID]).map(_escape)
     out["code"] = src[ID].map(_escape)
-    out["score"] = src[SCORE].map(lambda v: format_value(round(v, 1), lang=lang)
-                                  if pd.notna(v) else text("no_data", lang))
+    out["score"] = src[SCORE].map(
+        lambda v: (
+            format_value(round(v, 1), lang=lang)
+            if pd.notna(v)
+            else text("no_data", lang)
+        )
+    )
     n = int(src[RANK].notna().sum())
-    out["rank"] = src[RANK].map(lambda r: f"{int(r)} {text('of', lang)} {n}"
-                                if pd.notna(r) else text("no_data", lang))
+    out["rank"] = src[RANK].map(
+        lambda r: (
+            f"{int(r)} {text('of', lang)} {n}" if pd.notna(r) else text("no_data", lang)
+        )
+    )
     labels = dict(enumerate(classification.labels, start=1))
-    out["klass"] = src[CLASS].map(lambda c: _escape(labels[int(c)]) if pd.notna(c)
-                                  else text("no_data", lang))
+    out["klass"] = src[CLASS].map(
+        lambda c: _escape(labels[int(c)]) if pd.notna(c) else text("no_data", lang)
+    )
     out["cls"] = src[CLASS].fillna(0).astype(int)
     for i, ind in enumerate(indicators):
         year = f" {ind.year}" if ind.year else ""
-        out[f"i{i}"] = src[ind.key].map(lambda v, u=ind.unit: format_value(
-            v, unit=u, lang=lang)) if ind.key in src else text("no_data", lang)
+        out[f"i{i}"] = (
+            src[ind.key].map(lambda v, u=ind.unit: format_value(v, unit=u, lang=lang))
+            if ind.key in src
+            else text("no_data", lang)
+        )
         out.attrs[f"i{i}"] = _escape(f"{_indicator_label(ind, lang)}{year}")
     return gpd.GeoDataFrame(out, geometry=src.geometry.values, crs=4326)
 
@@ -142,16 +159,19 @@ def _style(colours: list[str]) -> object:
             "weight": 0.8,
             "fillOpacity": 0.85,
         }
+
     return style
 
 
-def _legend_html(classification: Classification, colours: list[str],
-                 n_missing: int, lang: str) -> str:
+def _legend_html(
+    classification: Classification, colours: list[str], n_missing: int, lang: str
+) -> str:
     rows = [
         f'<div class="gp-row"><span class="gp-swatch" style="background:{c}"></span>'
         f"{_escape(label)} <span class='gp-n'>({n})</span></div>"
-        for c, label, n in zip(colours, classification.labels, classification.counts,
-                               strict=True)
+        for c, label, n in zip(
+            colours, classification.labels, classification.counts, strict=True
+        )
     ]
     if n_missing:
         rows.append(
@@ -193,7 +213,9 @@ _CSS = """
 
 def _title_html(texts: MapText) -> str:
     sub = f"<p>{_escape(texts.subtitle)}</p>" if texts.subtitle else ""
-    warn = f'<p class="gp-warning">{_escape(texts.warning)}</p>' if texts.warning else ""
+    warn = (
+        f'<p class="gp-warning">{_escape(texts.warning)}</p>' if texts.warning else ""
+    )
     return f'<div class="gp-title"><h1>{_escape(texts.title)}</h1>{sub}{warn}</div>'
 
 
@@ -243,14 +265,19 @@ def build_map(
     """
     shown = display_frame(areas, indicators, classification, lang=lang)
     colours = class_colours(classification.k)
-    m = OfflineMap(tiles=tiles, control_scale=True, prefer_canvas=len(shown) > 500,
-                   zoom_snap=0.25)
+    m = OfflineMap(
+        tiles=tiles, control_scale=True, prefer_canvas=len(shown) > 500, zoom_snap=0.25
+    )
     fields = ["name", "code", "score", "rank", "klass"] + [
-        c for c in shown.columns if c.startswith("i") and c[1:].isdigit()]
+        c for c in shown.columns if c.startswith("i") and c[1:].isdigit()
+    ]
     aliases = [text(k, lang) for k in ("name", "code", "score", "rank", "class")] + [
-        shown.attrs[c] for c in fields[5:]]
+        shown.attrs[c] for c in fields[5:]
+    ]
     folium.GeoJson(
-        shown, name=text("legend_title", lang), style_function=_style(colours),
+        shown,
+        name=text("legend_title", lang),
+        style_function=_style(colours),
         highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
         tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
     ).add_to(m)
