@@ -235,3 +235,81 @@ def classify_scores(
         _labels(bins, lower, scheme, lang),
         counts,
     )
+
+
+def _value_bins(data: np.ndarray, k: int) -> tuple[float, ...]:
+    distinct = np.unique(data)
+    if len(distinct) <= k:
+        return tuple(float(v) for v in distinct)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        bins = mapclassify.Quantiles(data, k=k).bins
+    return tuple(float(b) for b in np.unique(bins))
+
+
+def classify_indicator(
+    values: pd.Series,
+    /,
+    *,
+    k: int = 5,
+    unit: str = "",
+    lang: str = "id",
+) -> Classification:
+    """Classify an indicator's values into at most ``k`` quantile classes.
+
+    Used for the indicator layers of the map: class 1 holds the *highest*
+    values and labels are value ranges in the language's number format. With
+    fewer distinct values than ``k``, each distinct value is its own class.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Raw indicator values; NaN gets no class.
+    k : int
+        Maximum number of classes.
+    unit : str
+        Unit appended to the labels (``"%"`` is attached without a space).
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    Classification
+        With ``scheme="quantiles"``; ``k`` may be smaller than asked.
+
+    Examples
+    --------
+    >>> c = classify_indicator(pd.Series([1.5, 2.5, None]), unit="%")
+    >>> c.classes.tolist(), c.labels
+    ([2, 1, <NA>], ('2,5%', '1,5%'))
+    """
+    data = pd.to_numeric(values, errors="coerce").astype("float64")
+    present = data.dropna().to_numpy()
+    if present.size == 0:
+        empty = pd.Series(pd.NA, index=data.index, dtype="Int8")
+        return Classification("quantiles", 0, (), 0.0, empty, (), ())
+    bins = _value_bins(present, k)
+    position = np.searchsorted(np.asarray(bins), data.fillna(-np.inf).to_numpy())
+    classes = pd.Series(
+        len(bins) - np.minimum(position, len(bins) - 1), index=data.index, dtype="Int8"
+    )
+    classes[data.isna()] = pd.NA
+    lower = float(present.min())
+    edges = (lower, *bins)
+    suffix = "%" if unit == "%" else (f" {unit}" if unit else "")
+    labels = []
+    for c in range(1, len(bins) + 1):
+        i = len(bins) - c
+        low = lower if i == 0 else edges[i]
+        high = edges[i + 1]
+        decimals = 0 if abs(high) >= 1000 else 2
+        text = (
+            format_number(high, lang=lang, decimals=decimals)
+            if low == high or len(bins) == len(np.unique(present))
+            else f"{format_number(low, lang=lang, decimals=decimals)}–"
+            f"{format_number(high, lang=lang, decimals=decimals)}"
+        )
+        labels.append(text + suffix)
+    counts = tuple(int((classes == c).sum()) for c in range(1, len(bins) + 1))
+    return Classification(
+        "quantiles", len(bins), bins, lower, classes, tuple(labels), counts
+    )

@@ -1,19 +1,25 @@
-"""Render scored areas as an interactive folium choropleth.
+"""Render scored areas as a self-contained, offline, interactive map.
 
-The map shows priority classes with a legend, a title, and a tooltip per area
-(name, code, score, rank, class and every indicator with its unit). Only an
-allow-list of columns reaches the page, and every string is HTML-escaped.
+The page is a folium map whose Leaflet JS/CSS are inlined from the
+PyPI-packaged ``xstatic-leaflet`` (the same Leaflet 1.9.3 folium uses), so it
+makes no request to the network. Areas are drawn on a plain background from
+simplified, delta-encoded geometry (see :mod:`~geo_priority.render.display`).
+Everything shown is built by :func:`map_spec` from an allow-list of columns;
+the page inserts every string with ``textContent``, so names from the input
+can never run as HTML.
 """
 
 from __future__ import annotations
 
 import base64
-import html
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import branca.colormap as cm
 import folium
@@ -22,25 +28,256 @@ import pandas as pd
 import xstatic.pkg.leaflet as xleaflet
 from branca.element import Element
 
-from geo_priority.classify import Classification
+from geo_priority.classify import Classification, classify_indicator
 from geo_priority.config import IndicatorConfig
-from geo_priority.render.i18n import format_value, text
+from geo_priority.render.display import display_geometry
+from geo_priority.render.i18n import format_value, text, ui_texts
 from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
 
-NO_DATA_COLOUR = "#bdbdbd"
-OUTLINE_COLOUR = "#4d4d4d"
+NO_DATA_COLOUR = "#c8c8c8"
+OUTLINE_COLOUR = "#5a5a5a"
+#: Above this many areas the map draws on a canvas instead of SVG.
+CANVAS_THRESHOLD = 300
+#: At most this many area labels are shown at once (highest priority first).
+MAX_LABELS = 60
+#: Maps with at most this many areas show their names from the start.
+LABELS_BY_DEFAULT = 40
 
 
 class OfflineMap(folium.Map):
     """A folium map that loads nothing from the network.
 
     folium's CDN links (Leaflet, jQuery, Bootstrap, Font Awesome) are dropped;
-    Leaflet's JS and CSS, from the PyPI-packaged ``xstatic-leaflet`` (the same
-    Leaflet 1.9.3 folium uses), are inlined by :func:`build_map`.
+    :func:`build_map` inlines Leaflet's JS and CSS instead.
     """
 
     default_js: list[tuple[str, str]] = []  # noqa: RUF012
     default_css: list[tuple[str, str]] = []  # noqa: RUF012
+
+
+@dataclass(frozen=True)
+class MapText:
+    """Title, subtitle, warning, sources and method note of a map."""
+
+    title: str
+    subtitle: str = ""
+    sources: tuple[str, ...] = ()
+    method: str = ""
+    warning: str = ""
+    method_lines: tuple[str, ...] = ()
+    indicator_lines: tuple[str, ...] = ()
+    stamp: str = ""
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """One switchable choropleth variable: its classes and legend."""
+
+    label: str
+    title: str
+    classification: Classification
+    colours: tuple[str, ...]
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def class_colours(k: int) -> list[str]:
+    """Return ``k`` colours for classes 1..k, class 1 the darkest red.
+
+    Examples
+    --------
+    >>> class_colours(3)
+    ['#980026', '#fd8038', '#fff1a9']
+    """
+    lin = cm.linear.YlOrRd_09
+    stops = [0.1 + 0.85 * i / (k - 1) for i in range(k)] if k > 1 else [0.95]
+    return [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops][::-1]
+
+
+def _indicator_colours(k: int, higher_is_worse: bool) -> list[str]:
+    lin = cm.linear.PuBu_09
+    stops = [0.15 + 0.8 * i / (k - 1) for i in range(k)] if k > 1 else [0.8]
+    colours = [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops]
+    return colours[::-1] if higher_is_worse else colours
+
+
+def indicator_label(ind: IndicatorConfig, lang: str) -> str:
+    """Return the display label of an indicator, with its year."""
+    base = ind.label_en if lang == "en" and ind.label_en else (ind.label or ind.key)
+    return f"{base} {ind.year}" if ind.year else base
+
+
+def map_layers(
+    areas: gpd.GeoDataFrame,
+    classification: Classification,
+    indicators: Sequence[IndicatorConfig],
+    *,
+    lang: str,
+) -> list[MapLayer]:
+    """Return the priority layer followed by one layer per indicator."""
+    layers = [
+        MapLayer(
+            text("class", lang),
+            text("legend_title", lang),
+            classification,
+            tuple(class_colours(classification.k)),
+            note=text("legend_note", lang),
+        )
+    ]
+    for ind in indicators:
+        if ind.key not in areas:
+            continue
+        c = classify_indicator(areas[ind.key], unit=ind.unit, lang=lang)
+        colours = _indicator_colours(c.k, ind.direction == "higher_is_worse")
+        label = indicator_label(ind, lang)
+        note = text("scored" if ind.score and ind.weight > 0 else "not_scored", lang)
+        layers.append(MapLayer(label, label, c, tuple(colours), note))
+    return layers
+
+
+def _format_column(values: pd.Series, *, unit: str = "", lang: str) -> list[str]:
+    return [format_value(v, unit=unit, lang=lang) for v in values.to_list()]
+
+
+def _display_columns(
+    areas: gpd.GeoDataFrame,
+    layers: list[MapLayer],
+    indicators: Sequence[IndicatorConfig],
+    lang: str,
+) -> list[list[str]]:
+    no_data = text("no_data", lang)
+    n_ranked = int(areas[RANK].notna().sum())
+    labels = layers[0].classification.labels
+    scores = [
+        no_data if pd.isna(v) else format_value(round(float(v), 1), lang=lang)
+        for v in areas[SCORE].to_list()
+    ]
+    ranks = [
+        no_data if pd.isna(r) else f"{int(r)} {text('of', lang)} {n_ranked}"
+        for r in areas[RANK].to_list()
+    ]
+    classes = [
+        no_data if pd.isna(c) else labels[int(c) - 1] for c in areas[CLASS].to_list()
+    ]
+    columns = [scores, ranks, classes]
+    columns += [
+        _format_column(areas[i.key], unit=i.unit, lang=lang) for i in indicators
+    ]
+    return columns
+
+
+def _optional(values: pd.Series, cast: type) -> list[Any]:
+    return [None if pd.isna(v) else cast(v) for v in values.to_list()]
+
+
+def _properties(
+    areas: gpd.GeoDataFrame,
+    layers: list[MapLayer],
+    indicators: Sequence[IndicatorConfig],
+    label_points: list[Any],
+    lang: str,
+) -> list[dict[str, Any]]:
+    shown = _display_columns(areas, layers, indicators, lang)
+    classes = [
+        [0 if pd.isna(c) else int(c) for c in layer.classification.classes.to_list()]
+        for layer in layers
+    ]
+    ids = [str(v) for v in areas[ID].to_list()]
+    names = [
+        str(n) if pd.notna(n) else i
+        for n, i in zip(areas[NAME].to_list(), ids, strict=True)
+    ]
+    scores = [
+        None if s is None else round(s, 3) for s in _optional(areas[SCORE], float)
+    ]
+    ranks = _optional(areas[RANK], int)
+    return [
+        {
+            "id": ids[i],
+            "name": names[i],
+            "s": scores[i],
+            "r": ranks[i],
+            "c": [column[i] for column in classes],
+            "f": [column[i] for column in shown],
+            "lp": list(label_points[i]),
+        }
+        for i in range(len(ids))
+    ]
+
+
+def _layer_spec(layer: MapLayer) -> dict[str, Any]:
+    c = layer.classification
+    return {
+        "label": layer.label,
+        "title": layer.title,
+        "labels": list(c.labels),
+        "colours": list(layer.colours),
+        "counts": list(c.counts),
+        "no_data": int(c.classes.isna().sum()),
+        "note": layer.note,
+    }
+
+
+def map_spec(
+    areas: gpd.GeoDataFrame,
+    classification: Classification,
+    /,
+    *,
+    indicators: Sequence[IndicatorConfig] = (),
+    texts: MapText,
+    lang: str = "id",
+) -> dict[str, Any]:
+    """Return everything the page shows, as JSON-safe data (no HTML).
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Scored, classified areas (``area_id``, ``area_name``, ``priority_*``).
+    classification : Classification
+        The priority classes.
+    indicators : sequence of IndicatorConfig
+        Indicators offered as switchable layers and listed in tooltips.
+    texts : MapText
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    dict
+        Only allow-listed values: codes, names, formatted numbers, classes.
+    """
+    areas = areas[~(areas.geometry.isna() | areas.geometry.is_empty)].reset_index(
+        drop=True
+    )
+    shown = [i for i in indicators if i.key in areas]
+    classes = replace(classification, classes=areas[CLASS].astype("Int8"))
+    layers = map_layers(areas, classes, shown, lang=lang)
+    geometry = display_geometry(areas)
+    return {
+        "lang": lang,
+        "texts": ui_texts(lang),
+        "layers": [_layer_spec(layer) for layer in layers],
+        "props": _properties(areas, layers, shown, geometry.label_points, lang),
+        "rings": geometry.rings,
+        "scale": geometry.scale,
+        "bounds": list(geometry.bounds),
+        "canvas_threshold": CANVAS_THRESHOLD,
+        "max_labels": MAX_LABELS,
+        "labels_default": len(areas) <= LABELS_BY_DEFAULT,
+        "no_data_colour": NO_DATA_COLOUR,
+        "outline_colour": OUTLINE_COLOUR,
+        "outline_weight": 0.6 if len(areas) > CANVAS_THRESHOLD else 1.2,
+        "method": {
+            "lines": list(texts.method_lines),
+            "indicators": list(texts.indicator_lines),
+            "sources": list(texts.sources),
+            "stamp": texts.stamp,
+        },
+        "display": {
+            "tolerance_deg": geometry.tolerance,
+            "coverage": geometry.coverage,
+            "vertices": geometry.vertices,
+        },
+    }
 
 
 @cache
@@ -59,176 +296,58 @@ def leaflet_assets() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>"
 
 
-@dataclass(frozen=True)
-class MapText:
-    """Title, subtitle and footer lines of a map."""
-
-    title: str
-    subtitle: str = ""
-    sources: tuple[str, ...] = ()
-    method: str = ""
-    warning: str = ""
-
-
-def class_colours(k: int) -> list[str]:
-    """Return ``k`` colours for classes 1..k, class 1 the darkest red.
-
-    Examples
-    --------
-    >>> class_colours(3)
-    ['#980026', '#fd8d3c', '#fff1a9']
-    """
-    lin = cm.linear.YlOrRd_09
-    stops = [0.1 + 0.85 * i / (k - 1) for i in range(k)] if k > 1 else [0.95]
-    return [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops][::-1]
-
-
-def _escape(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def display_frame(
-    areas: gpd.GeoDataFrame,
-    indicators: Sequence[IndicatorConfig],
-    classification: Classification,
-    *,
-    lang: str = "id",
-) -> gpd.GeoDataFrame:
-    """Build the allow-listed, formatted, escaped WGS84 frame shown on the map.
-
-    Parameters
-    ----------
-    areas : geopandas.GeoDataFrame
-        Scored and classified areas.
-    indicators : sequence of IndicatorConfig
-        Indicators to show in the tooltip, with labels and units.
-    classification : Classification
-        Supplies class labels.
-    lang : {"id", "en"}
-
-    Returns
-    -------
-    geopandas.GeoDataFrame
-        Only display columns, every value a string, geometry in EPSG:4326.
-    """
-    src = areas[~(areas.geometry.isna() | areas.geometry.is_empty)].to_crs(4326)
-    out = pd.DataFrame(index=src.index)
-    out["name"] = src[NAME].fillna(src[ID]).map(_escape)
-    out["code"] = src[ID].map(_escape)
-    out["score"] = src[SCORE].map(
-        lambda v: (
-            format_value(round(v, 1), lang=lang)
-            if pd.notna(v)
-            else text("no_data", lang)
-        )
-    )
-    n = int(src[RANK].notna().sum())
-    out["rank"] = src[RANK].map(
-        lambda r: (
-            f"{int(r)} {text('of', lang)} {n}" if pd.notna(r) else text("no_data", lang)
-        )
-    )
-    labels = dict(enumerate(classification.labels, start=1))
-    out["klass"] = src[CLASS].map(
-        lambda c: _escape(labels[int(c)]) if pd.notna(c) else text("no_data", lang)
-    )
-    out["cls"] = src[CLASS].fillna(0).astype(int)
-    for i, ind in enumerate(indicators):
-        year = f" {ind.year}" if ind.year else ""
-        out[f"i{i}"] = (
-            src[ind.key].map(lambda v, u=ind.unit: format_value(v, unit=u, lang=lang))
-            if ind.key in src
-            else text("no_data", lang)
-        )
-        out.attrs[f"i{i}"] = _escape(f"{_indicator_label(ind, lang)}{year}")
-    return gpd.GeoDataFrame(out, geometry=src.geometry.values, crs=4326)
-
-
-def _indicator_label(ind: IndicatorConfig, lang: str) -> str:
-    if lang == "en" and ind.label_en:
-        return ind.label_en
-    return ind.label or ind.key
-
-
-def _style(colours: list[str]) -> object:
-    def style(feature: dict) -> dict:
-        cls = feature["properties"]["cls"]
-        return {
-            "fillColor": colours[cls - 1] if cls else NO_DATA_COLOUR,
-            "color": OUTLINE_COLOUR,
-            "weight": 0.8,
-            "fillOpacity": 0.85,
-        }
-
-    return style
-
-
-def _legend_html(
-    classification: Classification, colours: list[str], n_missing: int, lang: str
-) -> str:
-    rows = [
-        f'<div class="gp-row"><span class="gp-swatch" style="background:{c}"></span>'
-        f"{_escape(label)} <span class='gp-n'>({n})</span></div>"
-        for c, label, n in zip(
-            colours, classification.labels, classification.counts, strict=True
-        )
-    ]
-    if n_missing:
-        rows.append(
-            f'<div class="gp-row"><span class="gp-swatch" style="background:'
-            f'{NO_DATA_COLOUR}"></span>{text("no_data", lang)} '
-            f"<span class='gp-n'>({n_missing})</span></div>"
-        )
+@cache
+def _own_assets() -> tuple[str, str]:
+    static = resources.files("geo_priority.render") / "static"
     return (
-        '<div class="gp-legend"><div class="gp-legend-title">'
-        f"{text('legend_title', lang)}</div>{''.join(rows)}"
-        f'<div class="gp-note">{text("legend_note", lang)}</div></div>'
+        (static / "geo_priority.css").read_text(encoding="utf-8"),
+        (static / "geo_priority.js").read_text(encoding="utf-8"),
     )
 
 
-_CSS = """
-<style>
-.gp-title{position:fixed;top:12px;left:60px;z-index:1000;background:rgba(255,255,255,.94);
- padding:10px 16px;border-radius:6px;box-shadow:0 1px 5px rgba(0,0,0,.35);max-width:60%;
- font-family:Helvetica,Arial,sans-serif}
-.gp-title h1{font-size:22px;margin:0 0 4px 0;color:#222}
-.gp-title p{font-size:14px;margin:0;color:#444}
-.gp-warning{color:#b30000 !important;font-weight:bold}
-.gp-legend{position:fixed;bottom:24px;right:12px;z-index:1000;background:rgba(255,255,255,.94);
- padding:10px 14px;border-radius:6px;box-shadow:0 1px 5px rgba(0,0,0,.35);
- font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height:24px}
-.gp-legend-title{font-weight:bold;margin-bottom:4px}
-.gp-swatch{display:inline-block;width:22px;height:16px;margin-right:8px;vertical-align:middle;
- border:1px solid #555}
-.gp-n{color:#666}
-.gp-note{font-size:12px;color:#555;margin-top:4px}
-.gp-footer{position:fixed;bottom:4px;left:110px;z-index:1000;font-size:11px;color:#333;
- background:rgba(255,255,255,.85);padding:2px 6px;border-radius:3px;max-width:70%;
- font-family:Helvetica,Arial,sans-serif}
-.leaflet-tooltip table{font-size:14px}
-.leaflet-container{background:#f4f6f8}
-</style>
-"""
+def _script_json(data: Any) -> str:
+    r"""Serialise ``data`` for a <script> block.
+
+    Every ``<`` is written as ``\u003c``, so no string from the input can end
+    the script or open an HTML comment inside it.
+    """
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        raw.replace("<", "\\u003c")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
-def _title_html(texts: MapText) -> str:
+def _escape(value: str) -> str:
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
+def _chrome_html(texts: MapText, lang: str) -> str:
     sub = f"<p>{_escape(texts.subtitle)}</p>" if texts.subtitle else ""
     warn = (
         f'<p class="gp-warning">{_escape(texts.warning)}</p>' if texts.warning else ""
     )
-    return f'<div class="gp-title"><h1>{_escape(texts.title)}</h1>{sub}{warn}</div>'
-
-
-def _footer_html(texts: MapText, lang: str) -> str:
-    parts = []
-    if texts.sources:
-        cited = [_escape(re.split(r"\s+https?://", s)[0]) for s in texts.sources[:3]]
-        if len(texts.sources) > 3:
-            cited.append(text("more_sources", lang).format(n=len(texts.sources) - 3))
-        parts.append(f"{text('sources', lang)}: " + "; ".join(cited))
-    if texts.method:
-        parts.append(f"{text('method', lang)}: {_escape(texts.method)}")
-    return f'<div class="gp-footer">{"<br>".join(parts)}</div>' if parts else ""
+    cited = [_escape(re.split(r"\s+https?://", s)[0]) for s in texts.sources[:2]]
+    more = len(texts.sources) - len(cited)
+    if more > 0:
+        cited.append(_escape(text("more_sources", lang).format(n=more)))
+    sources = f"{text('sources', lang)}: " + "; ".join(cited) if cited else ""
+    return (
+        f'<header class="gp-header"><h1>{_escape(texts.title)}</h1>{sub}{warn}</header>'
+        '<aside id="gp-panel"></aside>'
+        f'<footer class="gp-footer"><span class="gp-sources">{sources}</span>'
+        f'<span class="gp-stamp-short">{_escape(texts.method)}</span>'
+        f'<button id="gp-method-button" class="gp-button" type="button">'
+        f"{_escape(text('method_title', lang))}</button>"
+        '<span id="gp-panel-toggle"></span></footer>'
+        '<section id="gp-method" hidden></section>'
+    )
 
 
 def build_map(
@@ -239,58 +358,53 @@ def build_map(
     indicators: Sequence[IndicatorConfig] = (),
     texts: MapText,
     lang: str = "id",
-    tiles: str | None = None,
 ) -> folium.Map:
-    """Build a classified choropleth of priority scores.
+    """Build the offline priority map.
 
     Parameters
     ----------
     areas : geopandas.GeoDataFrame
-        Areas with ``area_id``, ``area_name``, ``priority_score``,
-        ``priority_rank`` and ``priority_class``.
+        Scored and classified areas.
     classification : Classification
-        Classes, labels and counts for the legend.
+        Priority classes, labels and counts for the legend.
     indicators : sequence of IndicatorConfig
-        Indicators listed in the tooltip.
+        Indicators shown as switchable layers and in the tooltip.
     texts : MapText
-        Title, subtitle, sources, method note.
+        Title, subtitle, sources and method note.
     lang : {"id", "en"}
-    tiles : str, optional
-        A folium tile provider; ``None`` (default) draws areas on a plain
-        background, which also works offline.
 
     Returns
     -------
     folium.Map
+        Render it with ``m.get_root().render()``; the page needs no network.
     """
-    shown = display_frame(areas, indicators, classification, lang=lang)
-    colours = class_colours(classification.k)
-    m = OfflineMap(
-        tiles=tiles, control_scale=True, prefer_canvas=len(shown) > 500, zoom_snap=0.25
+    spec = map_spec(
+        areas, classification, indicators=indicators, texts=texts, lang=lang
     )
-    fields = ["name", "code", "score", "rank", "klass"] + [
-        c for c in shown.columns if c.startswith("i") and c[1:].isdigit()
-    ]
-    aliases = [text(k, lang) for k in ("name", "code", "score", "rank", "class")] + [
-        shown.attrs[c] for c in fields[5:]
-    ]
-    folium.GeoJson(
-        shown,
-        name=text("legend_title", lang),
-        style_function=_style(colours),
-        highlight_function=lambda _f: {"weight": 3, "color": "#000000"},
-        tooltip=folium.GeoJsonTooltip(fields=fields, aliases=aliases, sticky=True),
-    ).add_to(m)
-    n_missing = int((shown["cls"] == 0).sum())
+    m = OfflineMap(
+        tiles=None, control_scale=False, zoom_snap=0.25, location=[0, 0], zoom_start=2
+    )
+    css, js = _own_assets()
     root = m.get_root()
     root.header.add_child(Element(leaflet_assets()), name="leaflet_inline")
-    root.header.add_child(Element(_CSS))
-    root.html.add_child(Element(_title_html(texts)))
-    root.html.add_child(Element(_legend_html(classification, colours, n_missing, lang)))
-    root.html.add_child(Element(_footer_html(texts, lang)))
-    minx, miny, maxx, maxy = shown.total_bounds
-    m.fit_bounds([[miny, minx], [maxy, maxx]], padding=(20, 20))
+    root.header.add_child(Element(f"<style>{css}</style>"), name="gp_css")
+    root.html.add_child(Element(_chrome_html(texts, lang)), name="gp_chrome")
+    start = (
+        "document.addEventListener('DOMContentLoaded', function () {\n"
+        f"  var map = window[{json.dumps(m.get_name())}];\n"
+        "  L.control.scale({position: 'bottomright', imperial: false}).addTo(map);\n"
+        "  geoPriorityInit(map, gpData);\n});"
+    )
+    root.script.add_child(
+        Element(f"{js}\nvar gpData = {_script_json(spec)};\n{start}"),
+        name="gp_script",
+    )
     return m
 
 
-__all__ = ["MapText", "build_map", "class_colours", "display_frame"]
+def render_html(m: folium.Map) -> str:
+    """Return the page's HTML."""
+    return m.get_root().render()
+
+
+__all__ = ["MapText", "build_map", "class_colours", "map_spec", "render_html"]

@@ -1,0 +1,454 @@
+/* geo-priority offline map: choropleth layers, legend, tooltips, ranked table,
+ * search, labels and method note. Every text from the data is inserted with
+ * textContent (never innerHTML), so names such as "<img onerror=...>" stay text.
+ * The page loads nothing from the network. */
+(function () {
+  "use strict";
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function norm(text) {
+    return String(text).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/\b(kabupaten|kab\.?|kota|kecamatan|kec\.?|desa|kelurahan|kel\.?)\s+/g, "")
+      .replace(/\s+/g, " ").trim();
+  }
+
+  function GeoPriorityMap(map, data) {
+    this.map = map;
+    this.data = data;
+    this.t = data.texts;
+    this.variable = 0;
+    this.selected = null;
+    this.labelsOn = false;
+    this.byId = {};
+    this.sort = { column: "rank", ascending: true };
+    this.build();
+  }
+
+  function decode(polygons, scale) {
+    return polygons.map(function (rings) {
+      return rings.map(function (ring) {
+        var out = [], x = 0, y = 0;
+        for (var i = 0; i < ring.length; i += 2) {
+          x += ring[i];
+          y += ring[i + 1];
+          out.push([x / scale, y / scale]);
+        }
+        return out;
+      });
+    });
+  }
+
+  GeoPriorityMap.prototype.build = function () {
+    var self = this, data = this.data;
+    data.areas = { type: "FeatureCollection", features: data.props.map(function (p, i) {
+      return { type: "Feature", properties: p,
+               geometry: { type: "MultiPolygon", coordinates: decode(data.rings[i], data.scale) } };
+    }) };
+    var canvas = this.data.areas.features.length > this.data.canvas_threshold;
+    this.layer = L.geoJSON(this.data.areas, {
+      renderer: canvas ? L.canvas({ padding: 0.3, tolerance: 2 }) : L.svg(),
+      style: function (f) { return self.style(f); },
+      onEachFeature: function (f, layer) { self.bind(f, layer); }
+    }).addTo(this.map);
+    this.labels = L.layerGroup();
+    var b = data.bounds;
+    this.bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
+    this.addControls();
+    this.resetView();
+    if (data.labels_default) { this.toggleLabels(true); }
+    this.buildTable();
+    this.buildMethod();
+    this.map.on("zoomend moveend", function () { self.refreshLabels(); });
+  };
+
+  GeoPriorityMap.prototype.resetView = function () {
+    /* Fit the areas into the part of the map that the left-hand controls
+       (search, layer choice, legend) leave free. */
+    var box = this.map.getContainer(), left = 0;
+    [".leaflet-top.leaflet-left", ".leaflet-bottom.leaflet-left"].forEach(function (sel) {
+      var corner = box.querySelector(sel);
+      if (corner) { left = Math.max(left, corner.offsetWidth); }
+    });
+    if (left > box.clientWidth * 0.45) { left = 16; }
+    this.map.fitBounds(this.bounds, { paddingTopLeft: [left + 12, 16],
+                                      paddingBottomRight: [16, 16] });
+  };
+
+  GeoPriorityMap.prototype.colourOf = function (f, variable) {
+    var cls = f.properties.c[variable];
+    var layer = this.data.layers[variable];
+    return cls > 0 ? layer.colours[cls - 1] : this.data.no_data_colour;
+  };
+
+  GeoPriorityMap.prototype.style = function (f) {
+    var chosen = this.selected === f.properties.id;
+    return {
+      fillColor: this.colourOf(f, this.variable),
+      fillOpacity: 0.88,
+      color: chosen ? "#000000" : this.data.outline_colour,
+      weight: chosen ? 4 : this.data.outline_weight,
+      opacity: 1
+    };
+  };
+
+  GeoPriorityMap.prototype.tooltip = function (f) {
+    var p = f.properties, t = this.t, box = el("div", "gp-tip");
+    box.appendChild(el("div", "gp-tip-title", p.name));
+    var table = el("table");
+    function row(label, value) {
+      var tr = el("tr");
+      tr.appendChild(el("th", null, label));
+      tr.appendChild(el("td", null, value));
+      table.appendChild(tr);
+    }
+    row(t.code, p.id);
+    row(t.score, p.f[0]);
+    row(t.rank, p.f[1]);
+    row(t["class"], p.f[2]);
+    for (var i = 1; i < this.data.layers.length; i++) {
+      row(this.data.layers[i].label, p.f[i + 2]);
+    }
+    box.appendChild(table);
+    return box;
+  };
+
+  GeoPriorityMap.prototype.bind = function (f, layer) {
+    var self = this;
+    this.byId[f.properties.id] = layer;
+    layer.bindTooltip(function () { return self.tooltip(f); },
+      { sticky: true, direction: "auto", className: "gp-tooltip" });
+    layer.on("mouseover", function () {
+      layer.setStyle({ weight: 3, color: "#000000" });
+      if (!canvasLayer(layer)) { layer.bringToFront(); }
+    });
+    layer.on("mouseout", function () { layer.setStyle(self.style(f)); });
+    layer.on("click", function () { self.select(f.properties.id, false); });
+  };
+
+  function canvasLayer(layer) {
+    return layer.options.renderer instanceof L.Canvas;
+  }
+
+  GeoPriorityMap.prototype.restyle = function () {
+    var self = this;
+    this.layer.eachLayer(function (l) { l.setStyle(self.style(l.feature)); });
+  };
+
+  GeoPriorityMap.prototype.setVariable = function (index) {
+    this.variable = index;
+    this.restyle();
+    this.renderLegend();
+  };
+
+  GeoPriorityMap.prototype.select = function (id, zoom) {
+    var layer = this.byId[id];
+    if (!layer) { return; }
+    this.selected = id;
+    this.restyle();
+    if (!canvasLayer(layer)) { layer.bringToFront(); }
+    if (zoom) {
+      this.map.fitBounds(layer.getBounds(), { padding: [60, 60], maxZoom: 14 });
+    }
+    layer.openTooltip(layer.getBounds().getCenter());
+    var rows = this.tableBody ? this.tableBody.querySelectorAll("tr") : [];
+    for (var i = 0; i < rows.length; i++) {
+      rows[i].classList.toggle("gp-selected", rows[i].dataset.id === id);
+    }
+  };
+
+  /* ---- controls ------------------------------------------------------- */
+
+  GeoPriorityMap.prototype.control = function (position, build) {
+    var Ctl = L.Control.extend({
+      options: { position: position },
+      onAdd: function () {
+        var box = build();
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    new Ctl().addTo(this.map);
+  };
+
+  GeoPriorityMap.prototype.addControls = function () {
+    var self = this;
+    this.control("topleft", function () { return self.resetButton(); });
+    this.control("topleft", function () { return self.searchBox(); });
+    this.control("topleft", function () { return self.viewBox(); });
+    this.control("bottomleft", function () {
+      self.legend = el("div", "gp-legend leaflet-bar");
+      self.renderLegend();
+      return self.legend;
+    });
+  };
+
+  GeoPriorityMap.prototype.resetButton = function () {
+    var self = this, box = el("div", "leaflet-bar gp-reset");
+    var a = el("a", null, "\u27F2");
+    a.href = "#";
+    a.title = this.t.reset;
+    a.setAttribute("role", "button");
+    a.setAttribute("aria-label", this.t.reset);
+    a.addEventListener("click", function (e) {
+      e.preventDefault();
+      self.selected = null;
+      self.restyle();
+      self.resetView();
+    });
+    box.appendChild(a);
+    return box;
+  };
+
+  GeoPriorityMap.prototype.searchBox = function () {
+    var self = this, box = el("div", "gp-search leaflet-bar");
+    var input = el("input");
+    input.type = "search";
+    input.placeholder = this.t.search;
+    input.setAttribute("aria-label", this.t.search);
+    var list = el("ul", "gp-search-results");
+    input.addEventListener("input", function () {
+      list.textContent = "";
+      var q = norm(input.value);
+      if (q.length < 2) { return; }
+      var hits = self.data.areas.features.filter(function (f) {
+        return norm(f.properties.name).indexOf(q) >= 0 || f.properties.id.indexOf(q) === 0;
+      }).slice(0, 8);
+      hits.forEach(function (f) {
+        var li = el("li", null, f.properties.name + " (" + f.properties.id + ")");
+        li.addEventListener("click", function () {
+          self.select(f.properties.id, true);
+          list.textContent = "";
+        });
+        list.appendChild(li);
+      });
+      if (!hits.length) { list.appendChild(el("li", "gp-muted", self.t.not_found)); }
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && list.firstChild && list.firstChild.click) {
+        list.firstChild.click();
+      }
+    });
+    box.appendChild(input);
+    box.appendChild(list);
+    return box;
+  };
+
+  GeoPriorityMap.prototype.viewBox = function () {
+    var self = this, box = el("div", "gp-view leaflet-bar");
+    var label = el("label", "gp-box-title", this.t.show);
+    label.htmlFor = "gp-variable";
+    box.appendChild(label);
+    var select = el("select");
+    select.id = "gp-variable";
+    this.data.layers.forEach(function (layer, i) {
+      var option = el("option", null, layer.label);
+      option.value = String(i);
+      select.appendChild(option);
+    });
+    select.addEventListener("change", function () {
+      self.setVariable(parseInt(select.value, 10));
+    });
+    box.appendChild(select);
+    var lab = el("label", "gp-check");
+    var cb = el("input");
+    cb.type = "checkbox";
+    cb.id = "gp-labels";
+    cb.addEventListener("change", function () { self.toggleLabels(cb.checked); });
+    cb.checked = this.data.labels_default;
+    lab.appendChild(cb);
+    lab.appendChild(document.createTextNode(" " + this.t.labels));
+    box.appendChild(lab);
+    return box;
+  };
+
+  GeoPriorityMap.prototype.renderLegend = function () {
+    var layer = this.data.layers[this.variable], box = this.legend;
+    if (!box) { return; }
+    box.textContent = "";
+    box.appendChild(el("div", "gp-box-title", layer.title));
+    layer.labels.forEach(function (label, i) {
+      var row = el("div", "gp-legend-row");
+      var sw = el("span", "gp-swatch");
+      sw.style.background = layer.colours[i];
+      row.appendChild(sw);
+      row.appendChild(el("span", null, label));
+      row.appendChild(el("span", "gp-count", "(" + layer.counts[i] + ")"));
+      box.appendChild(row);
+    });
+    if (layer.no_data > 0) {
+      var row = el("div", "gp-legend-row");
+      var sw = el("span", "gp-swatch");
+      sw.style.background = this.data.no_data_colour;
+      row.appendChild(sw);
+      row.appendChild(el("span", null, this.t.no_data));
+      row.appendChild(el("span", "gp-count", "(" + layer.no_data + ")"));
+      box.appendChild(row);
+    }
+    if (layer.note) { box.appendChild(el("div", "gp-note", layer.note)); }
+  };
+
+  /* ---- labels --------------------------------------------------------- */
+
+  GeoPriorityMap.prototype.toggleLabels = function (on) {
+    this.labelsOn = on;
+    if (on) { this.labels.addTo(this.map); } else { this.map.removeLayer(this.labels); }
+    this.refreshLabels();
+  };
+
+  GeoPriorityMap.prototype.refreshLabels = function () {
+    if (!this.labelsOn) { return; }
+    var view = this.map.getBounds(), max = this.data.max_labels, shown = [];
+    this.data.areas.features.forEach(function (f) {
+      var p = f.properties.lp;
+      if (view.contains([p[0], p[1]])) { shown.push(f); }
+    });
+    this.labels.clearLayers();
+    shown.sort(function (a, b) { return (a.properties.r || 1e9) - (b.properties.r || 1e9); });
+    if (shown.length > max) { shown = shown.slice(0, max); }
+    /* Highest priority first; a label that would overlap one already placed
+       is left out, so the map stays readable on a projector. */
+    var group = this.labels, placed = [];
+    var frame = this.map.getContainer().getBoundingClientRect();
+    shown.forEach(function (f) {
+      var name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
+      var tip = L.tooltip({ permanent: true, direction: "center", className: "gp-label",
+                            interactive: false })
+        .setLatLng(f.properties.lp).setContent(el("span", null, name));
+      group.addLayer(tip);
+      var node = tip.getElement();
+      if (!node) { return; }
+      var r = node.getBoundingClientRect();
+      var outside = r.left < frame.left || r.right > frame.right ||
+                    r.top < frame.top || r.bottom > frame.bottom;
+      var clash = outside || placed.some(function (q) {
+        return r.left < q.right + 2 && r.right > q.left - 2 &&
+               r.top < q.bottom && r.bottom > q.top;
+      });
+      if (clash) { group.removeLayer(tip); } else { placed.push(r); }
+    });
+  };
+
+  /* ---- ranked table --------------------------------------------------- */
+
+  GeoPriorityMap.prototype.buildTable = function () {
+    var self = this, panel = document.getElementById("gp-panel");
+    if (!panel) { return; }
+    var head = el("div", "gp-panel-head");
+    head.appendChild(el("span", "gp-box-title", this.t.table_title));
+    var toggle = el("button", "gp-button", this.t.hide);
+    toggle.type = "button";
+    toggle.addEventListener("click", function () {
+      var hidden = document.body.classList.toggle("gp-panel-hidden");
+      toggle.textContent = hidden ? self.t.table_title : self.t.hide;
+      self.map.invalidateSize();
+    });
+    head.appendChild(toggle);
+    document.getElementById("gp-panel-toggle").appendChild(toggle.cloneNode(true))
+      .addEventListener("click", function () { toggle.click(); });
+    panel.appendChild(head);
+    var table = el("table", "gp-table");
+    var tr = el("tr");
+    var cols = [["rank", this.t.rank_short], ["name", this.t.name], ["score", this.t.score_short],
+                ["cls", this.t.class_short]];
+    cols.forEach(function (c) {
+      var th = el("th", null, c[1]);
+      th.dataset.column = c[0];
+      th.title = self.t.sort;
+      th.addEventListener("click", function () { self.sortBy(c[0]); });
+      tr.appendChild(th);
+    });
+    var thead = el("thead");
+    thead.appendChild(tr);
+    table.appendChild(thead);
+    this.tableBody = el("tbody");
+    table.appendChild(this.tableBody);
+    var wrap = el("div", "gp-table-wrap");
+    wrap.appendChild(table);
+    panel.appendChild(wrap);
+    this.fillTable();
+  };
+
+  GeoPriorityMap.prototype.sortBy = function (column) {
+    this.sort = { column: column,
+                  ascending: this.sort.column === column ? !this.sort.ascending : true };
+    this.fillTable();
+  };
+
+  GeoPriorityMap.prototype.fillTable = function () {
+    var self = this, s = this.sort;
+    var feats = this.data.areas.features.slice();
+    function key(f) {
+      var p = f.properties;
+      if (s.column === "name") { return norm(p.name); }
+      if (s.column === "score") { return p.s === null ? -1 : -p.s; }
+      if (s.column === "cls") { return p.c[0] === 0 ? 99 : p.c[0]; }
+      return p.r === null ? 1e9 : p.r;
+    }
+    feats.sort(function (a, b) {
+      var ka = key(a), kb = key(b);
+      var d = ka < kb ? -1 : (ka > kb ? 1 : 0);
+      return s.ascending ? d : -d;
+    });
+    this.tableBody.textContent = "";
+    var colours = this.data.layers[0].colours;
+    feats.forEach(function (f) {
+      var p = f.properties, tr = el("tr");
+      tr.dataset.id = p.id;
+      tr.appendChild(el("td", "gp-num", p.r === null ? "\u2013" : p.r));
+      tr.appendChild(el("td", null, p.name));
+      tr.appendChild(el("td", "gp-num", p.f[0]));
+      var cell = el("td", "gp-cls");
+      var sw = el("span", "gp-swatch gp-swatch-small");
+      sw.style.background = p.c[0] > 0 ? colours[p.c[0] - 1] : self.data.no_data_colour;
+      cell.appendChild(sw);
+      cell.appendChild(el("span", null, p.c[0] > 0 ? p.c[0] : "\u2013"));
+      tr.appendChild(cell);
+      tr.classList.toggle("gp-selected", p.id === self.selected);
+      tr.addEventListener("click", function () { self.select(p.id, true); });
+      self.tableBody.appendChild(tr);
+    });
+  };
+
+  /* ---- method note ---------------------------------------------------- */
+
+  GeoPriorityMap.prototype.buildMethod = function () {
+    var box = document.getElementById("gp-method");
+    var button = document.getElementById("gp-method-button");
+    if (!box || !button) { return; }
+    var m = this.data.method;
+    box.appendChild(el("h2", null, this.t.method_title));
+    m.lines.forEach(function (line) { box.appendChild(el("p", null, line)); });
+    var list = el("ul");
+    m.indicators.forEach(function (line) { list.appendChild(el("li", null, line)); });
+    box.appendChild(list);
+    box.appendChild(el("h3", null, this.t.sources));
+    var src = el("ul");
+    m.sources.forEach(function (line) { src.appendChild(el("li", null, line)); });
+    box.appendChild(src);
+    box.appendChild(el("p", "gp-stamp", m.stamp));
+    var close = el("button", "gp-button", this.t.close);
+    close.type = "button";
+    close.addEventListener("click", function () { box.hidden = true; });
+    box.appendChild(close);
+    button.addEventListener("click", function () { box.hidden = !box.hidden; });
+  };
+
+  GeoPriorityMap.prototype.drawnCount = function () {
+    var n = 0;
+    this.layer.eachLayer(function (l) { if (l._parts && l._parts.length) { n += 1; } });
+    return n;
+  };
+
+  window.geoPriorityInit = function (map, data) {
+    window.geoPriority = new GeoPriorityMap(map, data);
+    document.body.setAttribute("data-gp-ready", "1");
+    return window.geoPriority;
+  };
+})();

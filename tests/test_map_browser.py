@@ -1,0 +1,234 @@
+"""The HTML map in a real browser (Debian Chromium), opened from file:// offline."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import box
+
+from geo_priority import pipeline
+from geo_priority.config import load_config, with_outputs
+
+from browser import (
+    console_errors,
+    open_map,
+    requested_urls,
+    require_browser,
+    save_screenshot,
+    start_browser,
+)
+
+pytestmark = pytest.mark.browser
+
+XSS = "<img src=x onerror=window.__pwned=1>"
+KAB = ["36.01", "36.02", "36.03", "36.04", "36.71", "36.72"]
+NAMES = [
+    "Kab. Pandeglang",
+    "Kab. Lebak",
+    "Kab. Tangerang",
+    XSS,
+    "Kota Tangerang",
+    "Kota Cilegon",
+]
+RATE = ["2,0", "1,0", "0,5", "1,5", "0,5", "0,25"]
+POP = ["1.000.000", "2.000.000", "4.000.000", "1.000.000", "2.000.000", "500.000"]
+
+
+def _write_inputs(folder: Path) -> Path:
+    geoms = [
+        box(
+            106 + (i % 3) * 0.2,
+            -6.6 + (i // 3) * 0.2,
+            106.2 + (i % 3) * 0.2,
+            -6.4 + (i // 3) * 0.2,
+        )
+        for i in range(6)
+    ]
+    gpd.GeoDataFrame(
+        {"kode": KAB, "nama": NAMES}, geometry=geoms, crs="EPSG:4326"
+    ).to_file(folder / "kab.geojson", driver="GeoJSON")
+    rows = ["kode_wilayah;nama;tahun;indicator;value"]
+    for code, rate, pop in zip(KAB, RATE, POP, strict=True):
+        rows.append(f"{code};x;2022;extreme_poverty_rate;{rate}")
+        rows.append(f"{code};x;2023;population;{pop}")
+    (folder / "figures.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    config = folder / "run.toml"
+    config.write_text(
+        """
+title = "Uji peta"
+[boundaries]
+path = "kab.geojson"
+code_column = "kode"
+name_column = "nama"
+code_system = "kemendagri"
+[[tables]]
+path = "figures.csv"
+code_column = "kode_wilayah"
+[scoring]
+preset = "kemiskinan-ekstrem"
+year = 2022
+preset_options = { population_year = 2023 }
+[classify]
+scheme = "prioritas"
+k = 4
+[outputs]
+dir = "out"
+name = "peta"
+formats = ["html"]
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.fixture(scope="module")
+def maps(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("browser_maps")
+    config = load_config(_write_inputs(folder))
+    out = {}
+    for lang in ("id", "en"):
+        cfg = with_outputs(config, lang=lang, name=f"peta_{lang}")
+        out[lang] = pipeline.run(cfg).outputs["html"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    require_browser()
+    driver = start_browser()
+    yield driver
+    driver.quit()
+
+
+def _fills(driver) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('path.leaflet-interactive'))"
+        ".map(p => p.getAttribute('fill'));"
+    )
+
+
+def test_offline_no_requests_no_errors_all_drawn(browser, maps):
+    requested_urls(browser)  # clear the log
+    open_map(browser, maps["id"])
+    urls = requested_urls(browser)
+    own = maps["id"].resolve().as_uri()
+    assert [u for u in urls if u != own and not u.startswith("data:")] == []
+    assert console_errors(browser) == []
+    assert len(browser.find_elements("css selector", "path.leaflet-interactive")) == 6
+    assert browser.execute_script("return window.geoPriority.drawnCount()") == 6
+    save_screenshot(browser, "map_small_id.png")
+
+
+def test_hover_shows_name_and_formatted_values(browser, maps):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_map(browser, maps["id"])
+    layer = "window.geoPriority.byId['36.01']"
+    point = browser.execute_script(
+        f"var l = {layer}; var p = window.geoPriority.map.latLngToContainerPoint("
+        "l.getBounds().getCenter()); var r = window.geoPriority.map.getContainer()"
+        ".getBoundingClientRect(); return [r.left + p.x, r.top + p.y];"
+    )
+    body = browser.find_element("tag name", "body")
+    ActionChains(browser).move_to_element_with_offset(
+        body,
+        int(point[0] - body.size["width"] / 2),
+        int(point[1] - body.size["height"] / 2),
+    ).perform()
+    time.sleep(0.3)
+    tip = browser.find_element("css selector", ".leaflet-tooltip.gp-tooltip").text
+    assert "Kab. Pandeglang" in tip
+    assert "2%" in tip  # the 2022 rate, Indonesian format
+    assert "20.000 jiwa" in tip  # rate x population / 100, thousands with a dot
+    assert "1 dari 6" in tip
+
+
+def test_switching_layer_changes_colours(browser, maps):
+    from selenium.webdriver.support.ui import Select
+
+    open_map(browser, maps["id"])
+    before = _fills(browser)
+    Select(browser.find_element("id", "gp-variable")).select_by_index(2)
+    after = _fills(browser)
+    assert before != after
+    legend = browser.find_element("css selector", ".gp-legend").text
+    assert "Jumlah penduduk miskin ekstrem" in legend
+
+
+def test_clicking_a_table_row_zooms_to_the_area(browser, maps):
+    open_map(browser, maps["id"])
+    zoom_before = browser.execute_script("return window.geoPriority.map.getZoom()")
+    row = browser.find_element("css selector", "#gp-panel tr[data-id='36.72']")
+    row.click()
+    time.sleep(0.6)
+    zoom_after = browser.execute_script("return window.geoPriority.map.getZoom()")
+    centre_inside = browser.execute_script(
+        "var m = window.geoPriority.map; return window.geoPriority.byId['36.72']"
+        ".getBounds().contains(m.getCenter());"
+    )
+    assert zoom_after > zoom_before
+    assert centre_inside
+    assert "gp-selected" in row.get_attribute("class")
+
+
+def test_xss_probe_runs_nothing_and_shows_as_text(browser, maps):
+    open_map(browser, maps["id"])
+    assert browser.execute_script("return window.__pwned === undefined")
+    assert (
+        browser.execute_script(
+            "return document.querySelectorAll('img[src=\"x\"]').length"
+        )
+        == 0
+    )
+    assert XSS in browser.find_element("id", "gp-panel").text
+
+
+def test_english_and_screenshot(browser, maps):
+    open_map(browser, maps["en"])
+    assert "Priority class" in browser.find_element("css selector", ".gp-legend").text
+    assert "Ranked table" in browser.find_element("id", "gp-panel").text
+    save_screenshot(browser, "map_small_en.png")
+
+
+def test_html_holds_no_machine_paths(maps):
+    html = maps["id"].read_text(encoding="utf-8")
+    assert str(maps["id"].parent.parent) not in html
+    assert "/root/" not in html and "/home/" not in html and "/tmp/" not in html
+
+
+@pytest.mark.integration
+def test_demo_map_in_browser(browser, tmp_path):
+    from click.testing import CliRunner
+
+    from geo_priority.cli import cli
+
+    from conftest import require_shared
+
+    mirror = require_shared("upstream")
+    for lang in ("id", "en"):
+        result = CliRunner().invoke(
+            cli,
+            [
+                "demo",
+                "--out",
+                str(tmp_path / lang),
+                "--mirror",
+                str(mirror),
+                "--lang",
+                lang,
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        html = tmp_path / lang / "demo_banten_kabkota.html"
+        requested_urls(browser)
+        open_map(browser, html)
+        own = html.resolve().as_uri()
+        assert [
+            u for u in requested_urls(browser) if u != own and not u.startswith("data:")
+        ] == []
+        assert console_errors(browser) == []
+        assert browser.execute_script("return window.geoPriority.drawnCount()") == 8
+        save_screenshot(browser, f"demo_banten_kabkota_{lang}.png")
