@@ -254,6 +254,7 @@ def classify_indicator(
     k: int = 5,
     unit: str = "",
     lang: str = "id",
+    pool: pd.Series | None = None,
 ) -> Classification:
     """Classify an indicator's values into at most ``k`` quantile classes.
 
@@ -270,6 +271,10 @@ def classify_indicator(
     unit : str
         Unit appended to the labels (``"%"`` is attached without a space).
     lang : {"id", "en"}
+    pool : pandas.Series, optional
+        Values the breaks are computed from (for example the same indicator in
+        every year compared), so that one class means one range everywhere.
+        Defaults to ``values``.
 
     Returns
     -------
@@ -283,7 +288,8 @@ def classify_indicator(
     ([2, 1, <NA>], ('2,5%', '1,5%'))
     """
     data = pd.to_numeric(values, errors="coerce").astype("float64")
-    present = data.dropna().to_numpy()
+    source = data if pool is None else pd.to_numeric(pool, errors="coerce")
+    present = source.dropna().to_numpy(dtype=float)
     if present.size == 0:
         empty = pd.Series(pd.NA, index=data.index, dtype="Int8")
         return Classification("quantiles", 0, (), 0.0, empty, (), ())
@@ -313,3 +319,61 @@ def classify_indicator(
     return Classification(
         "quantiles", len(bins), bins, lower, classes, tuple(labels), counts
     )
+
+
+_CHANGE_WORDS = {
+    "id": ("naik banyak", "naik", "hampir tetap", "turun", "turun banyak"),
+    "en": ("large rise", "rise", "about the same", "fall", "large fall"),
+}
+
+
+def classify_change(
+    change: pd.Series,
+    /,
+    *,
+    unit: str = "",
+    lang: str = "id",
+) -> Classification:
+    """Classify a change between two years into five symmetric classes.
+
+    Class 1 is the largest rise, 5 the largest fall; "about the same" holds
+    changes within 10 % of the largest absolute change, "large" ones exceed
+    half of it.
+
+    Examples
+    --------
+    >>> c = classify_change(pd.Series([-2.0, -0.1, 0.0, 0.5, 2.0]), unit="%")
+    >>> c.classes.tolist()
+    [5, 3, 3, 2, 1]
+    >>> c.labels[0]
+    'naik banyak (≥ 1 poin)'
+    """
+    data = pd.to_numeric(change, errors="coerce").astype("float64")
+    biggest = float(data.abs().max()) if data.notna().any() else 0.0
+    if not biggest > 0:
+        classes = pd.Series(pd.NA, index=data.index, dtype="Int8")
+        classes[data.notna()] = 3
+        labels = _CHANGE_WORDS[lang]
+        counts = tuple(int((classes == c).sum()) for c in range(1, 6))
+        return Classification("change", 5, (0.0,) * 5, 0.0, classes, labels, counts)
+    small, large = 0.1 * biggest, 0.5 * biggest
+    bins = (-large, -small, small, large, biggest)
+    position = np.searchsorted(
+        np.asarray(bins[:4]), data.fillna(0).to_numpy(), side="right"
+    )
+    position = np.where(data.to_numpy() <= -large, 0, position)
+    classes = pd.Series(5 - position, index=data.index, dtype="Int8")
+    classes[data.isna()] = pd.NA
+    point = "poin" if lang == "id" else "points"
+    step = f" {point}" if unit == "%" else (f" {unit}" if unit else "")
+    fmt = lambda v: format_number(v, lang=lang, decimals=2)  # noqa: E731
+    words = _CHANGE_WORDS[lang]
+    labels = (
+        f"{words[0]} (≥ {fmt(large)}{step})",
+        f"{words[1]}",
+        f"{words[2]} (± {fmt(small)}{step})",
+        f"{words[3]}",
+        f"{words[4]} (≥ {fmt(large)}{step})",
+    )
+    counts = tuple(int((classes == c).sum()) for c in range(1, 6))
+    return Classification("change", 5, bins, -biggest, classes, labels, counts)

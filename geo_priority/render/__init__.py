@@ -28,7 +28,7 @@ import pandas as pd
 import xstatic.pkg.leaflet as xleaflet
 from branca.element import Element
 
-from geo_priority.classify import Classification, classify_indicator
+from geo_priority.classify import Classification, classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
 from geo_priority.render.display import display_geometry
 from geo_priority.render.i18n import format_value, text, ui_texts
@@ -107,6 +107,41 @@ def indicator_label(ind: IndicatorConfig, lang: str) -> str:
     return f"{base} {ind.year}" if ind.year else base
 
 
+def _year_groups(
+    indicators: Sequence[IndicatorConfig],
+) -> dict[str, list[IndicatorConfig]]:
+    """Group indicators that are one series in several years (same source and unit)."""
+    groups: dict[str, list[IndicatorConfig]] = {}
+    for ind in indicators:
+        groups.setdefault(f"{ind.source}|{ind.unit}|{ind.direction}", []).append(ind)
+    return {
+        k: sorted(v, key=lambda i: i.year or 0)
+        for k, v in groups.items()
+        if len({i.year for i in v if i.year}) > 1
+    }
+
+
+def _change_layer(
+    areas: gpd.GeoDataFrame, group: list[IndicatorConfig], lang: str
+) -> MapLayer:
+    first, last = group[0], group[-1]
+    change = areas[last.key] - areas[first.key]
+    c = classify_change(change, unit=first.unit, lang=lang)
+    colours = _change_colours(first.direction == "higher_is_worse")
+    base = (
+        first.label_en if lang == "en" and first.label_en else first.label or first.key
+    )
+    label = f"{text('change', lang)} {base} {first.year}→{last.year}"
+    return MapLayer(
+        label, label, c, tuple(colours), text("change_note", lang), {"values": change}
+    )
+
+
+def _change_colours(higher_is_worse: bool) -> list[str]:
+    colours = ["#b2182b", "#ef8a62", "#f7f7f7", "#67a9cf", "#2166ac"]
+    return colours if higher_is_worse else colours[::-1]
+
+
 def map_layers(
     areas: gpd.GeoDataFrame,
     classification: Classification,
@@ -114,7 +149,12 @@ def map_layers(
     *,
     lang: str,
 ) -> list[MapLayer]:
-    """Return the priority layer followed by one layer per indicator."""
+    """Return the priority layer, one layer per indicator, and change layers.
+
+    Indicators that are the same series in several years share pooled classes
+    (one colour means one range in every year), and a change layer compares
+    the first and last year.
+    """
     layers = [
         MapLayer(
             text("class", lang),
@@ -124,14 +164,25 @@ def map_layers(
             note=text("legend_note", lang),
         )
     ]
+    groups = _year_groups([i for i in indicators if i.key in areas])
+    pooled = {
+        i.key: pd.concat([areas[j.key] for j in g], ignore_index=True)
+        for g in groups.values()
+        for i in g
+    }
     for ind in indicators:
         if ind.key not in areas:
             continue
-        c = classify_indicator(areas[ind.key], unit=ind.unit, lang=lang)
+        c = classify_indicator(
+            areas[ind.key], unit=ind.unit, lang=lang, pool=pooled.get(ind.key)
+        )
         colours = _indicator_colours(c.k, ind.direction == "higher_is_worse")
         label = indicator_label(ind, lang)
         note = text("scored" if ind.score and ind.weight > 0 else "not_scored", lang)
+        if ind.key in pooled:
+            note = f"{note}. {text('pooled', lang)}"
         layers.append(MapLayer(label, label, c, tuple(colours), note))
+    layers += [_change_layer(areas, g, lang) for g in groups.values()]
     return layers
 
 
@@ -163,7 +214,17 @@ def _display_columns(
     columns += [
         _format_column(areas[i.key], unit=i.unit, lang=lang) for i in indicators
     ]
+    for layer in layers:
+        if "values" in layer.extra:
+            columns.append([_signed(v, lang) for v in layer.extra["values"].to_list()])
     return columns
+
+
+def _signed(value: float, lang: str) -> str:
+    if pd.isna(value):
+        return text("no_data", lang)
+    shown = format_value(abs(value), lang=lang)
+    return f"+{shown}" if value > 0 else (f"−{shown}" if value < 0 else shown)
 
 
 def _optional(values: pd.Series, cast: type) -> list[Any]:

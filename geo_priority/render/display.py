@@ -86,10 +86,18 @@ def _simplify(geoms: np.ndarray, tolerance: float) -> tuple[np.ndarray, bool]:
     return shapely.simplify(geoms, tolerance, preserve_topology=True), False
 
 
-def _encode_ring(
-    ring: shapely.LinearRing, scale: int, *, keep_small: bool = False
-) -> list[int] | None:
-    coords = np.rint(shapely.get_coordinates(ring) * scale).astype(np.int64)
+def _ring_arrays(
+    geoms: np.ndarray, scale: int
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """Quantised coordinates of every ring, with their polygon and area index."""
+    parts, area_of_part = shapely.get_parts(geoms, return_index=True)
+    rings, part_of_ring = shapely.get_rings(parts, return_index=True)  # exterior first
+    counts = shapely.get_num_coordinates(rings)
+    coords = np.rint(shapely.get_coordinates(rings) * scale).astype(np.int64)
+    return np.split(coords, np.cumsum(counts)[:-1]), part_of_ring, area_of_part
+
+
+def _delta(coords: np.ndarray, *, keep_small: bool = False) -> list[int] | None:
     keep = np.ones(len(coords), dtype=bool)
     keep[1:] = np.any(np.diff(coords, axis=0) != 0, axis=1)
     if keep.sum() >= 4 or not keep_small:
@@ -100,21 +108,29 @@ def _encode_ring(
     return deltas.ravel().tolist()
 
 
-def _encode(
-    geom: shapely.Geometry, scale: int, original: shapely.Geometry
-) -> list[list[list[int]]]:
-    polygons = []
-    for poly in shapely.get_parts(geom):
-        exterior = _encode_ring(poly.exterior, scale)
-        if exterior is None:
-            continue
-        holes = [r for r in (_encode_ring(i, scale) for i in poly.interiors) if r]
-        polygons.append([exterior, *holes])
-    if not polygons:  # an area smaller than the grid: keep it visible
-        largest = max(shapely.get_parts(original), key=lambda p: p.area)
-        ring = _encode_ring(largest.exterior, scale, keep_small=True)
-        polygons = [[ring]] if ring else []
-    return polygons
+def _encode_all(
+    simple: np.ndarray, original: np.ndarray, scale: int
+) -> list[list[list[list[int]]]]:
+    rings, part_of_ring, area_of_part = _ring_arrays(simple, scale)
+    areas: list[list[list[list[int]]]] = [[] for _ in range(len(simple))]
+    polygons: dict[int, list[list[int]] | None] = {}
+    for ring, part in zip(rings, part_of_ring.tolist(), strict=True):
+        if part not in polygons:  # the first ring of a polygon is its exterior
+            encoded = _delta(ring)
+            polygons[part] = [encoded] if encoded else None
+            if encoded:
+                areas[int(area_of_part[part])].append(polygons[part])  # type: ignore[arg-type]
+        elif polygons[part] is not None:
+            hole = _delta(ring)
+            if hole:
+                polygons[part].append(hole)  # type: ignore[union-attr]
+    for i, area in enumerate(areas):
+        if not area:  # an area smaller than the grid: keep it visible
+            largest = max(shapely.get_parts(original[i]), key=lambda p: p.area)
+            coords = np.rint(shapely.get_coordinates(largest.exterior) * scale)
+            ring = _delta(coords.astype(np.int64), keep_small=True)
+            areas[i] = [[ring]] if ring else []
+    return areas
 
 
 def display_geometry(areas: gpd.GeoDataFrame) -> DisplayGeometry:
@@ -134,7 +150,7 @@ def display_geometry(areas: gpd.GeoDataFrame) -> DisplayGeometry:
     tolerance = choose_tolerance(bounds)  # type: ignore[arg-type]
     simple, coverage = _simplify(np.asarray(geoms), tolerance)
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
-    rings = [_encode(g, scale, o) for g, o in zip(simple, geoms, strict=True)]
+    rings = _encode_all(np.asarray(simple), np.asarray(geoms), scale)
     points = shapely.point_on_surface(np.asarray(geoms))
     labels = [(round(p.y, 5), round(p.x, 5)) for p in points]
     vertices = sum(len(r) // 2 for area in rings for poly in area for r in poly)

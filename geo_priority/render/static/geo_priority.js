@@ -448,6 +448,7 @@
 
   window.geoPriorityInit = function (map, data) {
     window.geoPriority = new GeoPriorityMap(map, data);
+    window.geoPriorityReadyAt = performance.now();
     document.body.setAttribute("data-gp-ready", "1");
     return window.geoPriority;
   };

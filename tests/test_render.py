@@ -1,0 +1,108 @@
+"""The map's data (map_spec) and page, without a browser."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import box
+
+from geo_priority.classify import classify_scores
+from geo_priority.config import IndicatorConfig
+from geo_priority.render import MapText, build_map, map_spec, render_html
+from geo_priority.render.display import display_geometry
+
+
+@pytest.fixture
+def areas() -> gpd.GeoDataFrame:
+    geoms = [box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(4)]
+    return gpd.GeoDataFrame(
+        {
+            "area_id": ["36.01", "36.02", "36.03", "36.04"],
+            "area_name": ["A", "B", "C", "D"],
+            "priority_score": [10.0, 40.0, 70.0, np.nan],
+            "priority_rank": pd.array([3, 2, 1, pd.NA], dtype="Int64"),
+            "rate22": [1.0, 2.0, 3.0, 4.0],
+            "rate23": [1.5, 1.0, np.nan, 4.0],
+            "nik": ["3601011508950001"] * 4,  # must never reach the page
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+
+
+def _spec(areas: gpd.GeoDataFrame, lang: str = "id") -> dict:
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4, lang=lang)
+    areas = areas.assign(priority_class=c.classes)
+    inds = [
+        IndicatorConfig(
+            key="rate22", source="rate", year=2022, unit="%", label="Tingkat"
+        ),
+        IndicatorConfig(
+            key="rate23",
+            source="rate",
+            year=2023,
+            unit="%",
+            label="Tingkat",
+            score=False,
+        ),
+    ]
+    return map_spec(areas, c, indicators=inds, texts=MapText("Judul"), lang=lang)
+
+
+def test_spec_allow_list_and_formatting(areas):
+    spec = _spec(areas)
+    text = json.dumps(spec)
+    assert "3601011508950001" not in text and "nik" not in text
+    first = spec["props"][0]
+    assert first["id"] == "36.01" and first["name"] == "A"
+    assert first["f"][:3] == ["10", "3 dari 3", "Prioritas 4 (0–25)"]
+    assert first["f"][3] == "1%"  # rate22
+    missing = spec["props"][3]
+    assert missing["f"][0] == "tidak ada data" and missing["c"][0] == 0
+    assert spec["props"][2]["f"][4] == "tidak ada data"  # rate23 missing, never 0
+
+
+def test_years_share_pooled_classes_and_get_a_change_layer(areas):
+    spec = _spec(areas)
+    labels = [layer["label"] for layer in spec["layers"]]
+    assert labels == [
+        "Kelas prioritas",
+        "Tingkat 2022",
+        "Tingkat 2023",
+        "Perubahan Tingkat 2022→2023",
+    ]
+    assert spec["layers"][1]["labels"] == spec["layers"][2]["labels"]  # pooled
+    # the same value (4.0, area D) has the same class in both years
+    assert spec["props"][3]["c"][1] == spec["props"][3]["c"][2]
+    change = [p["f"][5] for p in spec["props"]]
+    assert change == ["+0,5", "−1", "tidak ada data", "0"]
+
+
+def test_page_has_no_network_and_no_paths(areas, tmp_path):
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(
+        priority_class=c.classes, area_name=["<script>x</script>", "B", "C", "D"]
+    )
+    html = render_html(build_map(areas, c, texts=MapText("T")))
+    import re
+
+    assert re.findall(r"""(?:src|href)\s*=\s*["']?https?:""", html) == [] or all(
+        "leafletjs.com" in m for m in re.findall(r"""href=["']https?:[^"']+""", html)
+    )
+    assert re.findall(r"""src\s*=\s*["']?https?:""", html) == []
+    assert re.findall(r"""url\(\s*["']?https?:""", html) == []
+    assert "<script>x</script>" not in html
+    assert str(tmp_path) not in html
+
+
+def test_display_geometry_keeps_shared_borders():
+    left, right = box(0, 0, 1, 1), box(1, 0, 2, 1)
+    gdf = gpd.GeoDataFrame(geometry=[left, right], crs=4326)
+    shown = display_geometry(gdf)
+    assert shown.coverage
+    assert shown.scale >= 1000
+    assert len(shown.rings) == 2 and all(len(r) == 1 for r in shown.rings)
