@@ -1,0 +1,223 @@
+"""``export`` and ``zonal``: GIS layers, styles, rasters and raster statistics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from geo_priority.cli._common import lang_opt, mirror_opt, overwrite_opt
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from geo_priority.export import ScoredLayer
+
+_FORMATS = (
+    "gpkg",
+    "shp",
+    "geojson",
+    "fgb",
+    "table",
+    "xlsx",
+    "styles",
+    "raster",
+    "metadata",
+)
+
+
+def _scored_from_config(
+    config_path: Path, mirror: Path | None, lang: str | None
+) -> ScoredLayer:
+    from geo_priority import export, pipeline
+    from geo_priority.config import load_config, with_boundaries, with_outputs
+
+    config = with_outputs(load_config(config_path), lang=lang)
+    if mirror is not None and config.boundaries.source:
+        config = with_boundaries(config, mirror=str(mirror))
+    analysis = pipeline.analyse(config)
+    record = pipeline.run_record(analysis)
+    return export.from_analysis(analysis, record, pipeline.ranked_table(analysis))
+
+
+@click.command("export", short_help="Write GIS layers, styles, tables, rasters.")
+@click.argument(
+    "source",
+    metavar="SCORED_GPKG_OR_CONFIG",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Output folder (created if missing).",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(_FORMATS, case_sensitive=False),
+    help="Format to write; repeat for several (default: all).",
+)
+@click.option(
+    "--dst-crs",
+    metavar="CRS",
+    default=None,
+    help="Reproject layers, e.g. EPSG:23834 (TM-3 48.2) or EPSG:32748 (UTM 48S).",
+)
+@click.option(
+    "--raster-resolution",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    metavar="METRES",
+    help="Pixel size of the priority rasters [default: the config's, else 100].",
+)
+@click.option(
+    "--sld-version",
+    type=click.Choice(["1.0.0", "1.1.0"]),
+    default="1.0.0",
+    help="SLD version of the GeoServer style.",
+)
+@click.option("--name", default=None, help="Base name of the files (default: layer).")
+@lang_opt
+@overwrite_opt
+@mirror_opt
+def export_cmd(
+    source: Path,
+    out: Path,
+    formats: tuple[str, ...],
+    dst_crs: str | None,
+    raster_resolution: float | None,
+    sld_version: str,
+    name: str | None,
+    lang: str | None,
+    overwrite: bool,
+    mirror: Path | None,
+) -> None:
+    r"""Export a scored layer to GIS formats with QGIS and SLD styles.
+
+    SCORED_GPKG_OR_CONFIG is the GeoPackage that 'run' or 'demo' wrote (its
+    classes, labels and metadata are stored in it) or a TOML run config, which
+    is analysed first. Writes GeoPackage (styled in QGIS), zipped Shapefile,
+    GeoJSON, FlatGeobuf, CSV/XLSX tables, .qml/.sld styles, priority
+    Cloud-Optimised GeoTIFFs and Satu Data metadata, and prints each path.
+
+    \b
+    Example:
+      geo-priority export maps/demo_banten_kabkota.gpkg -o gis/ \
+          --dst-crs EPSG:23834 --raster-resolution 100
+    """
+    from dataclasses import replace
+
+    from geo_priority import export
+
+    if source.suffix.lower() == ".toml":
+        layer = _scored_from_config(source, mirror, lang)
+    else:
+        layer = export.read_scored(source)
+    changes = {
+        "dst_crs": dst_crs or layer.dst_crs,
+        "raster_resolution": raster_resolution or layer.raster_resolution,
+        "sld_version": sld_version,
+        "name": name or layer.name,
+    }
+    written = export.export_layer(
+        replace(layer, **changes), out, formats=formats or None, overwrite=overwrite
+    )
+    for paths in written.values():
+        for path in paths:
+            click.echo(str(path))
+
+
+def _areas(
+    source: Path,
+    code_column: str | None,
+    name_column: str | None,
+    code_system: str,
+    layer: str | None,
+) -> gpd.GeoDataFrame:
+    from geo_priority import harmonise, io, pipeline
+    from geo_priority.config import load_config
+
+    if source.suffix.lower() == ".toml":
+        return pipeline.load_areas(load_config(source))[0]
+    if not code_column:
+        raise click.BadParameter(
+            "give the column holding the area codes of a boundary file.",
+            param_hint="--code-column",
+        )
+    frame = io.read_boundaries(source, layer=layer)
+    return harmonise.prepare_boundaries(
+        frame, code_column=code_column, name_column=name_column, code_system=code_system
+    )
+
+
+@click.command("zonal", short_help="Per-area statistics of a raster (indicator table).")
+@click.argument(
+    "areas_source",
+    metavar="AREAS",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.argument("raster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="CSV table to write (area_id, area_name, <prefix>_<stat>...).",
+)
+@click.option(
+    "-s",
+    "--stat",
+    "stats",
+    multiple=True,
+    default=("sum", "mean"),
+    help="sum, mean, count, min, max, median, stdev, majority or p1..p99; repeat.",
+)
+@click.option("--prefix", default=None, help="Column prefix (default: raster name).")
+@click.option("--band", type=click.IntRange(min=1), default=1, help="Raster band.")
+@click.option("--code-column", default=None, help="Code column of a boundary file.")
+@click.option("--name-column", default=None, help="Name column of a boundary file.")
+@click.option(
+    "--code-system",
+    type=click.Choice(["auto", "kemendagri", "bps"]),
+    default="auto",
+    help="Code system of a boundary file.",
+)
+@click.option("--layer", default=None, help="Layer of a multi-layer boundary file.")
+@overwrite_opt
+def zonal_cmd(
+    areas_source: Path,
+    raster: Path,
+    output: Path,
+    stats: tuple[str, ...],
+    prefix: str | None,
+    band: int,
+    code_column: str | None,
+    name_column: str | None,
+    code_system: str,
+    layer: str | None,
+    overwrite: bool,
+) -> None:
+    r"""Summarise RASTER per area of AREAS into an indicator table (CSV).
+
+    AREAS is a run config (its boundaries are used) or a boundary file with
+    --code-column. Pixels count with the fraction an area covers (exactextract);
+    nodata is left out; areas are reprojected to the raster's CRS. Use the CSV
+    as a [[tables]] entry with code_column = "area_id".
+
+    \b
+    Example:
+      geo-priority zonal banten.toml worldpop_100m.tif -o populasi.csv \
+          --stat sum --prefix population
+    """
+    from geo_priority import io
+    from geo_priority.zonal import zonal_statistics
+
+    io.check_outputs([output], overwrite=overwrite)
+    areas = _areas(areas_source, code_column, name_column, code_system, layer)
+    table = zonal_statistics(areas, raster, stats=stats, prefix=prefix, band=band)
+    click.echo(str(io.write_csv(table, output, overwrite=overwrite)))

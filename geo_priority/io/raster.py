@@ -1,0 +1,200 @@
+"""Read and write rasters with rasterio.
+
+Readers check what later stages rely on: the file opens, it has a CRS and the
+band exists. The writer produces Cloud-Optimised GeoTIFFs (GDAL's ``COG``
+driver: tiled, compressed, with overviews) atomically, optionally with a colour
+table.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from pyproj import CRS
+from rasterio.errors import RasterioError
+from rasterio.transform import Affine
+
+from geo_priority.errors import CRSError, InputError
+from geo_priority.io.output import atomic_path
+from geo_priority.io.table import _check_file, _unreadable
+
+__all__ = ["open_raster", "write_cog"]
+
+_RASTER_HINT = (
+    "It may be truncated or not a raster GDAL reads; re-export it as GeoTIFF."
+)
+#: rasterio's colour tables are 8-bit RGBA.
+Colour = tuple[int, int, int, int]
+
+
+def _check_band(src: rasterio.io.DatasetReader, band: int, source: Path) -> None:
+    """Raise when ``band`` is not a band of ``src``."""
+    if not 1 <= band <= src.count:
+        raise InputError(
+            f"raster {source.name!r} has {src.count} band(s); band={band!r} does "
+            f"not exist. Use a band from 1 to {src.count}."
+        )
+
+
+def _check_crs(src: rasterio.io.DatasetReader, source: Path) -> None:
+    """Raise when the raster has no CRS (its pixels cannot be placed)."""
+    if src.crs is None or not src.crs.to_wkt():
+        raise CRSError(
+            f"raster {source.name!r} has no CRS, so its pixels cannot be placed on "
+            "the areas. Assign the right one, e.g. with "
+            f"'gdal_edit.py -a_srs EPSG:4326 {source.name}', or re-export it with "
+            "its CRS."
+        )
+
+
+@contextmanager
+def open_raster(
+    path: str | os.PathLike[str], /, *, band: int = 1
+) -> Iterator[rasterio.io.DatasetReader]:
+    """Open a raster for reading after checking its CRS and band.
+
+    Parameters
+    ----------
+    path : path-like
+        Any raster GDAL reads (GeoTIFF, COG, VRT, ...).
+    band : int, default 1
+        The band that will be read; it must exist.
+
+    Yields
+    ------
+    rasterio.io.DatasetReader
+        The open dataset; it is closed when the block ends.
+
+    Raises
+    ------
+    InputError
+        The file is missing or unreadable, or has no band ``band``.
+    CRSError
+        The raster has no CRS.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from rasterio.transform import Affine
+    >>> path = Path(tempfile.mkdtemp()) / "one.tif"
+    >>> grid = Affine(1, 0, 0, 0, -1, 4)
+    >>> _ = write_cog(np.ones((4, 4), "uint8"), path, transform=grid,
+    ...               crs="EPSG:32748", nodata=0)
+    >>> with open_raster(path) as src:
+    ...     src.crs.to_epsg()
+    32748
+    """
+    source = _check_file(path, "raster")
+    try:
+        src = rasterio.open(source)
+    except (RasterioError, OSError) as err:
+        raise _unreadable(source, "raster", err, _RASTER_HINT) from err
+    try:
+        _check_crs(src, source)
+        _check_band(src, band, source)
+        yield src
+    finally:
+        src.close()
+
+
+def _cog_profile(
+    array: np.ndarray, transform: Affine, crs: CRS | str, nodata: float | None
+) -> dict[str, object]:
+    """Return the creation options of a single-band COG."""
+    return {
+        "driver": "COG",
+        "height": array.shape[0],
+        "width": array.shape[1],
+        "count": 1,
+        "dtype": array.dtype.name,
+        "crs": crs,
+        "transform": transform,
+        "nodata": nodata,
+        "compress": "DEFLATE",
+        "blocksize": 256,
+        "overviews": "AUTO",
+        "overview_resampling": "NEAREST",
+        "bigtiff": "IF_SAFER",
+    }
+
+
+def write_cog(
+    array: np.ndarray,
+    path: str | os.PathLike[str],
+    /,
+    *,
+    transform: Affine,
+    crs: CRS | str,
+    nodata: float | None,
+    colours: Mapping[int, Colour] | None = None,
+    tags: Mapping[str, str] | None = None,
+    description: str = "",
+    overwrite: bool = False,
+) -> Path:
+    """Write a 2-D array as a single-band Cloud-Optimised GeoTIFF, atomically.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        Two-dimensional pixel values.
+    path : path-like
+        Output ``.tif`` file.
+    transform : affine.Affine
+        Pixel-to-CRS transform.
+    crs : pyproj.CRS or str
+        CRS of ``transform``.
+    nodata : float or None
+        Value marking pixels without data.
+    colours : mapping of int to (r, g, b, a), optional
+        Colour table (byte or uint16 rasters only).
+    tags : mapping of str to str, optional
+        Dataset metadata items.
+    description : str
+        Band description.
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    OutputExistsError
+        ``path`` exists and ``overwrite`` is False.
+    InputError
+        The folder is not writable, or GDAL failed to write.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from rasterio.transform import Affine
+    >>> out = write_cog(np.zeros((2, 2), "uint8"), Path(tempfile.mkdtemp()) / "z.tif",
+    ...                 transform=Affine(100, 0, 0, 0, -100, 200), crs="EPSG:32748",
+    ...                 nodata=0, colours={1: (255, 0, 0, 255)})
+    >>> out.suffix
+    '.tif'
+    """
+    profile = _cog_profile(array, transform, crs, nodata)
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        try:
+            with rasterio.open(tmp, "w", **profile) as dst:
+                dst.write(array, 1)
+                if colours:
+                    dst.write_colormap(1, dict(colours))
+                if tags:
+                    dst.update_tags(**tags)
+                if description:
+                    dst.set_band_description(1, description)
+        except (RasterioError, OSError) as err:
+            raise InputError(
+                f"GDAL could not write the raster {Path(path).name!r}: {err}. Check "
+                "the free disk space and the output folder."
+            ) from err
+    return Path(path)

