@@ -50,7 +50,25 @@ SCHEMES: tuple[str, ...] = (
     "prioritas",
 )
 LANGS: tuple[str, ...] = ("id", "en")
-OUTPUT_FORMATS: tuple[str, ...] = ("html", "gpkg", "csv", "report", "json")
+OUTPUT_FORMATS: tuple[str, ...] = (
+    "html",
+    "gpkg",
+    "csv",
+    "report",
+    "json",
+    # static figures (geo_priority.render.figure): 16:9 slide PNG and PDF
+    "png",
+    "pdf",
+    # GIS exports (geo_priority.export): layers, styles, tables, rasters, metadata
+    "shp",
+    "geojson",
+    "fgb",
+    "table",
+    "xlsx",
+    "styles",
+    "raster",
+    "metadata",
+)
 
 
 def _choice(value: object, allowed: tuple[str, ...], key: str) -> str:
@@ -280,6 +298,13 @@ class OutputConfig:
     formats: tuple[str, ...] = ("html", "gpkg", "csv", "report", "json")
     overwrite: bool = False
     lang: str = "id"
+    #: Satu Data roles recorded in the metadata: produsen data and walidata.
+    producer: str = ""
+    walidata: str = ""
+    #: CRS of exported GIS layers (e.g. "EPSG:23834"); None keeps the working CRS.
+    dst_crs: str | None = None
+    #: Pixel size in metres of the priority rasters (format "raster").
+    raster_resolution: float = 100.0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lang", _choice(self.lang, LANGS, "outputs.lang"))

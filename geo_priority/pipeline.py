@@ -19,17 +19,23 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from matplotlib.figure import Figure
 
-from geo_priority import __version__, harmonise, io, regions
+from geo_priority import __version__, export, harmonise, io, metadata, regions
 from geo_priority.classify import Classification, classify_scores
 from geo_priority.config import Config, IndicatorConfig, ScoringConfig, TableConfig
-from geo_priority.errors import GeoPriorityError, SchemaError
+from geo_priority.errors import (
+    GeometryRepairedWarning,
+    GeoPriorityError,
+    SchemaError,
+)
 from geo_priority.indicators import available_indicators, select_indicators
 from geo_priority.io import fetch
 from geo_priority.presets import expand_preset
-from geo_priority.render import MapText, build_map
+from geo_priority.render import MapText, build_map, indicator_label
+from geo_priority.render.figure import build_figure, normalise_size, write_figure
 from geo_priority.render.i18n import text
-from geo_priority.schema import CLASS, ID, LABEL, NAME, RANK, SCORE, JoinReport
+from geo_priority.schema import CLASS, ID, LABEL, LEVELS, NAME, RANK, SCORE, JoinReport
 from geo_priority.score import ScoreResult, compute_scores
 
 OUTPUT_SUFFIXES = {
@@ -38,6 +44,12 @@ OUTPUT_SUFFIXES = {
     "csv": "_peringkat.csv",
     "report": "_laporan_join.csv",
     "json": "_run.json",
+    # static figures (16:9 slide); `geo-priority figure --size a4` adds "_a4"
+    "png": ".png",
+    "pdf": ".pdf",
+    # GIS exports: the main file of each format (styles, rasters and metadata
+    # also write a second file next to it; see geo_priority.export.FORMATS)
+    **{fmt: suffixes[0] for fmt, suffixes in export.FORMATS.items() if fmt != "gpkg"},
 }
 
 
@@ -164,6 +176,52 @@ def _crosswalk(
     )
 
 
+def _aggregate_table(
+    wide: pd.DataFrame,
+    spec: TableConfig,
+    keys: list[str],
+    indicators: tuple[IndicatorConfig, ...],
+    level: str,
+) -> tuple[pd.DataFrame, list[str]]:
+    """Bring a finer table to the areas' level: sum counts, re-derive rates."""
+    by_key = {i.key: i for i in indicators}
+    rates = {
+        i.key: (i.numerator, i.denominator, i.scale)
+        for i in indicators
+        if i.numerator and i.denominator and {i.numerator, i.denominator} <= set(keys)
+    }
+    counts = [k for k in keys if k not in rates]
+    for key in counts:
+        if by_key[key].unit == "%":
+            raise SchemaError(
+                f"indicator {key!r} is a rate at {spec.level} level in table "
+                f"{spec.label!r} and cannot be summed to {level}. Give it numerator "
+                "and denominator (indicator keys of counts in the same table) so the "
+                "rate is re-derived from them, never averaged."
+            )
+    if not spec.code_column:
+        raise SchemaError(
+            f"table {spec.label!r} is at {spec.level} level and must be aggregated to "
+            f"{level}, which needs codes: set code_column for it."
+        )
+    summed = harmonise.aggregate_indicators(
+        wide,
+        id_column=spec.code_column,
+        level=level,  # type: ignore[arg-type]
+        system=spec.code_system,
+        counts=counts,  # type: ignore[arg-type]
+        rates=rates,
+    )
+    return summed.drop(columns=["n_children"]), [*counts, *rates]
+
+
+def _needs_aggregation(spec: TableConfig, areas: gpd.GeoDataFrame) -> bool:
+    level = areas.attrs.get("level")
+    if not spec.level or not level:
+        return False
+    return LEVELS.index(spec.level) > LEVELS.index(level)
+
+
 def _join_tables(
     config: Config,
     areas: gpd.GeoDataFrame,
@@ -176,11 +234,17 @@ def _join_tables(
         wide, keys = select_indicators(table, spec, wanted)
         if not keys:
             continue
+        name_column = spec.name_column
+        if _needs_aggregation(spec, areas):
+            wide, keys = _aggregate_table(
+                wide, spec, keys, indicators, areas.attrs["level"]
+            )
+            name_column = None
         areas, report = harmonise.join_indicators(
             areas,
             wide,
             code_column=spec.code_column,
-            name_column=spec.name_column,
+            name_column=name_column,
             code_system=spec.code_system,
             crosswalk=_crosswalk(config, spec, areas),
             parent=spec.parent,
@@ -366,21 +430,76 @@ def _sources(
 # --- write -------------------------------------------------------------------
 
 
-def map_texts(analysis: Analysis) -> MapText:
-    """Return the title, subtitle, sources and method note of the map."""
+def _boundary_credit(config: Config) -> str:
+    b = config.boundaries
+    if b.source:
+        source = fetch.get_source(b.source)
+        return f"{text('boundaries', config.outputs.lang)}: {source.attribution}"
+    return f"{text('boundaries', config.outputs.lang)}: {Path(b.path or '').name}"
+
+
+def _indicator_lines(analysis: Analysis, lang: str) -> tuple[str, ...]:
+    lines = []
+    for ind in analysis.indicators:
+        weight = analysis.scores.weights.get(ind.key)
+        head = f"{indicator_label(ind, lang)}"
+        if ind.unit:
+            head += f" ({ind.unit})"
+        if weight is None:
+            lines.append(f"{head}: {text('not_scored', lang)}")
+            continue
+        norm = f"{text('normalisation', lang)} {ind.normalisation}"
+        if ind.normalisation == "target":
+            norm += f", {text('target', lang)} {ind.target:g}"
+        derived = (
+            f"; {text('derived', lang)} {' × '.join(ind.derive_from)}"
+            if ind.derive_from
+            else ""
+        )
+        lines.append(
+            f"{head}: {text('weights', lang)} {weight:.0%}; "
+            f"{text(ind.direction, lang)}; {norm}{derived}"
+        )
+    return tuple(lines)
+
+
+def _method_lines(analysis: Analysis, lang: str) -> tuple[str, ...]:
+    scoring, c = analysis.scoring, analysis.classification
+    method = (
+        f"{text('method', lang)}: {scoring.preset or 'custom'}; "
+        f"{text('aggregation', lang)} {scoring.aggregation}; "
+        f"{text('missing', lang)}: {scoring.missing}."
+    )
+    classes = f"{text('classes', lang)}: {c.scheme}, k = {c.k}: {'; '.join(c.labels)}."
+    return (method, classes, *analysis.notes)
+
+
+def map_texts(analysis: Analysis, record: dict[str, Any] | None = None) -> MapText:
+    """Return the title, subtitle, warning, sources and method note of the map."""
     cfg, lang = analysis.config, analysis.config.outputs.lang
     level = analysis.areas.attrs.get("level") or cfg.boundaries.dissolve_to or ""
-    weights = ", ".join(f"{k} {w:.0%}" for k, w in analysis.scores.weights.items())
-    subtitle = cfg.subtitle or text(f"level_{level}", lang) if level else cfg.subtitle
+    subtitle = cfg.subtitle or (text(f"level_{level}", lang) if level else "")
     warning = text("schematic", lang) if analysis.schematic else ""
     if cfg.synthetic:
         warning = f"{text('synthetic', lang)} {warning}".strip()
-    method = (
-        f"{analysis.scoring.preset or 'custom'}; {analysis.scoring.aggregation}; "
-        f"{weights}; {analysis.classification.scheme} k="
-        f"{analysis.classification.k}; geo-priority {__version__}"
+    record = record or run_record(analysis)
+    hashes = ", ".join(f"{n} {h[:12]}" for n, h in record["inputs"].items())
+    stamp = f"geo-priority {__version__} · {record['run_at']} · sha256: {hashes}"
+    sources = (*analysis.sources, _boundary_credit(cfg))
+    short = f"geo-priority {__version__} · {record['run_at'][:10]}"
+    meta = export.from_analysis(analysis, record).metadata
+    facts = metadata.footer_lines(meta, lang)
+    satu_data = tuple(facts[k] for k in ("producer", "codes", "crs") if k in facts)
+    return MapText(
+        cfg.title,
+        subtitle,
+        sources,
+        short,
+        warning,
+        (*_method_lines(analysis, lang), *satu_data),
+        _indicator_lines(analysis, lang),
+        stamp,
     )
-    return MapText(cfg.title, subtitle, analysis.sources, method, warning)
 
 
 def ranked_table(analysis: Analysis) -> pd.DataFrame:
@@ -436,38 +555,112 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
     }
 
 
-def _write_one(fmt: str, path: Path, analysis: Analysis, overwrite: bool) -> None:
+# --- static figure -------------------------------------------------------------
+
+FIGURE_FORMATS = ("png", "pdf")
+
+
+def _figure_method(analysis: Analysis) -> str:
+    weights = ", ".join(f"{k} {w:.0%}" for k, w in analysis.scores.weights.items())
+    c = analysis.classification
+    return (
+        f"{analysis.scoring.preset or 'custom'}; {analysis.scoring.aggregation}; "
+        f"{weights}; {c.scheme} k={c.k}; geo-priority {__version__}"
+    )
+
+
+def figure_of(
+    analysis: Analysis, record: dict[str, Any] | None = None, *, size: str = "slide"
+) -> Figure:
+    """Return the print-ready static map of ``analysis`` (slide or A4 page).
+
+    Same classes, labels, colours and counts as the HTML map; the source note
+    cites the data sources and the boundary source (none for a schematic map).
+    """
+    cfg, lang = analysis.config, analysis.config.outputs.lang
+    texts = dataclasses.replace(
+        map_texts(analysis, record),
+        sources=analysis.sources,
+        method=_figure_method(analysis),
+    )
+    return build_figure(
+        analysis.areas,
+        analysis.classification,
+        texts=texts,
+        size=size,
+        lang=lang,
+        attribution="" if analysis.schematic else _boundary_credit(cfg),
+        schematic=analysis.schematic,
+        watermark=text("synthetic_mark", lang) if cfg.synthetic else "",
+    )
+
+
+def figure_paths(config: Config, *, size: str = "slide") -> dict[str, Path]:
+    """Return the PNG and PDF paths of the figure of ``size``."""
+    folder = config.resolve(config.outputs.dir)
+    size = normalise_size(size)
+    tag = "" if size == "slide" else f"_{size}"
+    return {
+        fmt: folder / f"{config.outputs.name}{tag}{OUTPUT_SUFFIXES[fmt]}"
+        for fmt in FIGURE_FORMATS
+    }
+
+
+def run_figure(config: Config, *, size: str = "slide") -> RunResult:
+    """Analyse ``config`` and write its static figure as PNG and PDF (300 dpi).
+
+    Existing files make it fail before any work, unless
+    ``config.outputs.overwrite`` is set.
+
+    Raises
+    ------
+    OutputExistsError
+        When a figure file exists and overwrite is off.
+    ConfigError
+        For an unknown ``size``.
+    """
+    paths = figure_paths(config, size=size)
+    io.check_outputs(paths.values(), overwrite=config.outputs.overwrite)
+    analysis = analyse(config)
+    figure = figure_of(analysis, size=size)
+    for path in paths.values():
+        write_figure(figure, path, overwrite=config.outputs.overwrite)
+    return RunResult(analysis, paths)
+
+
+def _write_one(
+    fmt: str, path: Path, analysis: Analysis, record: dict[str, Any], overwrite: bool
+) -> None:
     lang = analysis.config.outputs.lang
     if fmt == "html":
         m = build_map(
             analysis.areas,
             analysis.classification,
             indicators=analysis.indicators,
-            texts=map_texts(analysis),
+            texts=map_texts(analysis, record),
             lang=lang,
         )
         io.write_text(m.get_root().render(), path, overwrite=overwrite)
-    elif fmt == "gpkg":
-        io.write_layer(
-            analysis.areas,
-            path,
-            layer=analysis.config.outputs.name,
-            overwrite=overwrite,
-        )
+    elif fmt in export.FORMATS:  # gpkg (styled, with metadata), shp, geojson, ...
+        layer = export.from_analysis(analysis, record, ranked_table(analysis))
+        export.write_format(fmt, path, layer, overwrite=overwrite)
+    elif fmt in FIGURE_FORMATS:
+        write_figure(figure_of(analysis, record), path, overwrite=overwrite)
     elif fmt == "csv":
         io.write_csv(ranked_table(analysis), path, overwrite=overwrite)
     elif fmt == "report":
         io.write_csv(analysis.report.entries, path, overwrite=overwrite)
     elif fmt == "json":
-        io.write_json(run_record(analysis), path, overwrite=overwrite)
+        io.write_json(record, path, overwrite=overwrite)
 
 
 def write_outputs(analysis: Analysis, *, overwrite: bool = False) -> dict[str, Path]:
     """Write every output of ``analysis``; each file is written atomically."""
     paths = output_paths(analysis.config)
     io.check_outputs(paths.values(), overwrite=overwrite)
+    record = run_record(analysis)
     for fmt, path in paths.items():
-        _write_one(fmt, path, analysis, overwrite)
+        _write_one(fmt, path, analysis, record, overwrite)
     return paths
 
 
@@ -496,11 +689,16 @@ def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     )
 
 
+#: Warnings that ``check`` reports as notes, not problems (the data was fixed).
+_NOT_PROBLEMS = (GeometryRepairedWarning,)
+
+
 def check(config: Config) -> tuple[Analysis | None, list[str]]:
     """Validate inputs and the join without writing anything.
 
     Every stage that can run does: a scoring error after a join with unmatched
-    codes reports both.
+    codes reports both. Repairs that were made (invalid geometries fixed) are
+    re-emitted as warnings, not counted as problems.
 
     Returns
     -------
@@ -519,7 +717,11 @@ def check(config: Config) -> tuple[Analysis | None, list[str]]:
             analysis = _score_and_classify(config, data)
         except GeoPriorityError as err:
             problems.append(f"{type(err).__name__}: {err}")
-    problems[:0] = [str(w.message) for w in caught]
+    for w in caught:
+        if issubclass(w.category, _NOT_PROBLEMS):
+            warnings.warn(w.message, w.category, stacklevel=2)
+        else:  # summaries first, then the report's rows
+            problems.insert(0, str(w.message))
     return analysis, problems
 
 

@@ -114,7 +114,7 @@ def test_html_is_offline_and_escaped(inputs: Path, tmp_path: Path):
         result = pipeline.run(load_config(inputs))
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "<img src=x" not in html
-    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in html
+    assert "\\u003cimg src=x onerror=alert(1)>" in html  # data, shown with textContent
     assert 'src="http' not in html and 'stylesheet" href="http' not in html
 
 
@@ -198,3 +198,87 @@ def test_all_equal_values_cannot_be_classified(inputs: Path, tmp_path: Path):
     assert result.exit_code == 1
     assert "all areas have the same score" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_finer_table_is_aggregated_and_rates_rederived(tmp_path: Path):
+    areas = gpd.GeoDataFrame(
+        {"kode": ["36.01.01", "36.01.02"]},
+        geometry=[box(106, -6.5, 106.1, -6.4), box(106.1, -6.5, 106.2, -6.4)],
+        crs="EPSG:4326",
+    )
+    areas.to_file(tmp_path / "kec.geojson", driver="GeoJSON")
+    pd.DataFrame(
+        {
+            "kode_desa": ["36.01.01.2001", "36.01.01.2002", "36.01.02.2001"],
+            "poor": [1, 10, 5],
+            "pop": [10, 1000, 100],
+            "rate": [10.0, 1.0, 5.0],  # given desa rates: must not be averaged
+        }
+    ).to_csv(tmp_path / "desa.csv", index=False)
+    (tmp_path / "agg.toml").write_text(
+        """
+[boundaries]
+path = "kec.geojson"
+code_column = "kode"
+code_system = "kemendagri"
+[[tables]]
+path = "desa.csv"
+code_column = "kode_desa"
+code_system = "kemendagri"
+level = "desa"
+[scoring]
+[[scoring.indicators]]
+key = "poor"
+score = false
+[[scoring.indicators]]
+key = "pop"
+score = false
+[[scoring.indicators]]
+key = "rate"
+unit = "%"
+numerator = "poor"
+denominator = "pop"
+[classify]
+scheme = "prioritas"
+k = 2
+[outputs]
+formats = ["csv"]
+""",
+        encoding="utf-8",
+    )
+    analysis = pipeline.analyse(load_config(tmp_path / "agg.toml"))
+    got = analysis.areas.set_index("area_id")
+    assert got.loc["36.01.01", "poor"] == 11
+    assert got.loc["36.01.01", "pop"] == 1010
+    assert got.loc["36.01.01", "rate"] == pytest.approx(100 * 11 / 1010)  # not 5.5
+    assert got.loc["36.01.02", "rate"] == pytest.approx(5.0)
+
+
+def test_rate_without_parts_cannot_be_summed(tmp_path: Path):
+    areas = gpd.GeoDataFrame(
+        {"kode": ["36.01.01"]}, geometry=[box(106, -6.5, 106.1, -6.4)], crs="EPSG:4326"
+    )
+    areas.to_file(tmp_path / "kec.geojson", driver="GeoJSON")
+    pd.DataFrame(
+        {"kode_desa": ["36.01.01.2001", "36.01.01.2002"], "rate": [10.0, 1.0]}
+    ).to_csv(tmp_path / "desa.csv", index=False)
+    (tmp_path / "agg.toml").write_text(
+        """
+[boundaries]
+path = "kec.geojson"
+code_column = "kode"
+[[tables]]
+path = "desa.csv"
+code_column = "kode_desa"
+code_system = "kemendagri"
+level = "desa"
+[scoring]
+[[scoring.indicators]]
+key = "rate"
+unit = "%"
+""",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["check", str(tmp_path / "agg.toml")])
+    assert result.exit_code == 1
+    assert "cannot be summed" in result.output and "numerator" in result.output

@@ -69,7 +69,7 @@ def run_cmd(
     boundaries_crs: str | None,
     boundaries_layer: str | None,
 ) -> None:
-    r"""Read, harmonise, score, classify and write map, layer and tables.
+    """Read, harmonise, score, classify and write map, layer and tables.
 
     CONFIG is a TOML file (see the README's config reference). Writes the HTML
     map, the scored GeoPackage, the ranked CSV, the join report and a run record
@@ -96,7 +96,7 @@ def check_cmd(
     boundaries_crs: str | None,
     boundaries_layer: str | None,
 ) -> None:
-    r"""Check CONFIG's inputs, codes and join without writing any output.
+    """Check CONFIG's inputs, codes and join without writing any output.
 
     Exits 1 when anything needs attention: unmatched or doubtful joins, unknown
     codes, missing values, or any error.
@@ -117,6 +117,45 @@ def check_cmd(
     click.echo(msg("ok", lang), err=True)
 
 
+@click.command("figure", short_help="Write a print-ready map figure (PNG + PDF).")
+@config_arg
+@out_opt
+@click.option(
+    "--size",
+    type=click.Choice(["slide", "a4"], case_sensitive=False),
+    default="slide",
+    help="16:9 slide (13.33 x 7.5 in) or A4 portrait page; both at 300 dpi.",
+)
+@lang_opt
+@overwrite_opt
+@boundaries_crs_opt
+@boundaries_layer_opt
+def figure_cmd(
+    config_path: Path,
+    out: Path | None,
+    size: str,
+    lang: str | None,
+    overwrite: bool,
+    boundaries_crs: str | None,
+    boundaries_layer: str | None,
+) -> None:
+    """Analyse CONFIG and write its static map figure as PNG and PDF.
+
+    The figure has title, subtitle, legend (classes and counts as on the HTML
+    map), area names, north arrow, scale bar, sources and date. Files are named
+    after the config's outputs.name (A4 adds "_a4") in the output folder; their
+    paths are printed on stdout.
+
+    \b
+    Example:
+      geo-priority figure banten.toml --size a4 --lang en --out maps/
+    """
+    from geo_priority import pipeline
+
+    config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
+    report_run(pipeline.run_figure(config, size=size.lower()), config.outputs.lang)
+
+
 @click.command("demo", short_help="Build Banten's kab/kota priority map from BPS data.")
 @click.option(
     "-o",
@@ -128,8 +167,16 @@ def check_cmd(
 @lang_opt
 @overwrite_opt
 @mirror_opt
-def demo_cmd(out: Path, lang: str | None, overwrite: bool, mirror: Path | None) -> None:
-    r"""Build the demo: Banten's kab/kota extreme-poverty priority map.
+@click.option(
+    "--level",
+    type=click.Choice(["kabkota", "desa"]),
+    default="kabkota",
+    help="kabkota: real BPS figures; desa: a SYNTHETIC registry per desa.",
+)
+def demo_cmd(
+    out: Path, lang: str | None, overwrite: bool, mirror: Path | None, level: str
+) -> None:
+    """Build the demo: Banten's kab/kota extreme-poverty priority map.
 
     Uses real BPS figures (shipped in data/, with citations) and the real OCHA
     COD-AB boundaries from the cache, --mirror, or the pinned download. Without
@@ -139,10 +186,16 @@ def demo_cmd(out: Path, lang: str | None, overwrite: bool, mirror: Path | None) 
     Example:
       geo-priority demo --out maps/ --mirror ../shared/data/upstream
     """
-    from geo_priority.demo import run_demo
+    from geo_priority.demo import run_demo, run_desa_demo
 
     lang = lang or "id"
     mirror_dir = str(mirror) if mirror and mirror.is_dir() else None
+    if level == "desa":
+        result = run_desa_demo(
+            out=out, lang=lang, overwrite=overwrite, mirror=mirror_dir
+        )
+        report_run(result, lang)
+        return
     report_run(
         run_demo(out=out, lang=lang, overwrite=overwrite, mirror=mirror_dir), lang
     )
@@ -177,7 +230,7 @@ def list_cmd() -> None:
 def fetch_cmd(
     source_id: str, mirror: Path | None, cache: Path | None, offline: bool
 ) -> None:
-    r"""Download SOURCE's pinned files, verify their sha256 and cache them.
+    """Download SOURCE's pinned files, verify their sha256 and cache them.
 
     \b
     Example:
