@@ -305,11 +305,22 @@ class OutputConfig:
     dst_crs: str | None = None
     #: Pixel size in metres of the priority rasters (format "raster").
     raster_resolution: float = 100.0
+    #: Optional tile basemap under the areas: an xyzservices provider name
+    #: (e.g. "OpenStreetMap.Mapnik") or a URL template, which then needs
+    #: basemap_attribution. The map stays complete when tiles fail (offline).
+    basemap: str | None = None
+    basemap_attribution: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lang", _choice(self.lang, LANGS, "outputs.lang"))
         for fmt in self.formats:
             _choice(fmt, OUTPUT_FORMATS, "outputs.formats")
+        if self.basemap and "{" in self.basemap and not self.basemap_attribution:
+            raise ConfigError(
+                f"outputs.basemap = {self.basemap!r} is a URL template; tile providers "
+                "require credit, so set basemap_attribution (e.g. "
+                '"© OpenStreetMap contributors").'
+            )
 
 
 @dataclass(frozen=True)

@@ -639,6 +639,8 @@ def _write_one(
             indicators=analysis.indicators,
             texts=map_texts(analysis, record),
             lang=lang,
+            basemap=analysis.config.outputs.basemap,
+            basemap_attribution=analysis.config.outputs.basemap_attribution,
         )
         io.write_text(m.get_root().render(), path, overwrite=overwrite)
     elif fmt in export.FORMATS:  # gpkg (styled, with metadata), shp, geojson, ...

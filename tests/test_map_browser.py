@@ -232,3 +232,18 @@ def test_demo_map_in_browser(browser, tmp_path):
         assert console_errors(browser) == []
         assert browser.execute_script("return window.geoPriority.drawnCount()") == 8
         save_screenshot(browser, f"demo_banten_kabkota_{lang}.png")
+
+
+def test_map_is_complete_when_basemap_tiles_fail(browser, maps, tmp_path):
+    from geo_priority.config import load_config as load
+
+    config = load(maps["id"].parent.parent / "run.toml")
+    cfg = with_outputs(
+        config, name="peta_tiles", basemap="OpenStreetMap.Mapnik", dir=str(tmp_path)
+    )
+    html = pipeline.run(cfg).outputs["html"]
+    open_map(browser, html)
+    tiles = [u for u in requested_urls(browser) if u.startswith("http")]
+    assert tiles  # the page asked for tiles, and they could not load
+    assert browser.execute_script("return window.geoPriority.drawnCount()") == 6
+    assert len(browser.find_elements("css selector", "#gp-panel tbody tr")) == 6

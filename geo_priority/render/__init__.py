@@ -419,6 +419,8 @@ def build_map(
     indicators: Sequence[IndicatorConfig] = (),
     texts: MapText,
     lang: str = "id",
+    basemap: str | None = None,
+    basemap_attribution: str | None = None,
 ) -> folium.Map:
     """Build the offline priority map.
 
@@ -433,11 +435,18 @@ def build_map(
     texts : MapText
         Title, subtitle, sources and method note.
     lang : {"id", "en"}
+    basemap : str, optional
+        A tile provider (xyzservices name) or URL template drawn *under* the
+        areas. Off by default; when the tiles cannot load (offline) the map is
+        still complete, since areas, legend and table need no tiles.
+    basemap_attribution : str, optional
+        Credit for a URL-template basemap.
 
     Returns
     -------
     folium.Map
-        Render it with ``m.get_root().render()``; the page needs no network.
+        Render it with ``m.get_root().render()``; without a basemap the page
+        needs no network.
     """
     spec = map_spec(
         areas, classification, indicators=indicators, texts=texts, lang=lang
@@ -445,6 +454,10 @@ def build_map(
     m = OfflineMap(
         tiles=None, control_scale=False, zoom_snap=0.25, location=[0, 0], zoom_start=2
     )
+    if basemap:
+        folium.TileLayer(
+            basemap, attr=basemap_attribution, name="basemap", control=False
+        ).add_to(m)
     css, js = _own_assets()
     root = m.get_root()
     root.header.add_child(Element(leaflet_assets()), name="leaflet_inline")
