@@ -310,11 +310,20 @@ class OutputConfig:
     #: basemap_attribution. The map stays complete when tiles fail (offline).
     basemap: str | None = None
     basemap_attribution: str | None = None
+    #: Coarser levels offered by the map's level switch, re-aggregated from the
+    #: areas (counts summed, rates re-derived from numerator and denominator).
+    map_levels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lang", _choice(self.lang, LANGS, "outputs.lang"))
         for fmt in self.formats:
             _choice(fmt, OUTPUT_FORMATS, "outputs.formats")
+        for level in self.map_levels:
+            if level not in LEVELS:
+                raise ConfigError(
+                    f"outputs.map_levels contains {level!r}, not a level. Choose "
+                    f"from: {', '.join(LEVELS)}."
+                )
         if self.basemap and "{" in self.basemap and not self.basemap_attribution:
             raise ConfigError(
                 f"outputs.basemap = {self.basemap!r} is a URL template; tile providers "
@@ -417,8 +426,9 @@ def _tuple_breaks(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _tuple_formats(data: Mapping[str, Any]) -> dict[str, Any]:
     out = dict(data)
-    if "formats" in out:
-        out["formats"] = tuple(out["formats"])
+    for key in ("formats", "map_levels"):
+        if key in out:
+            out[key] = tuple(out[key])
     return out
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import importlib.metadata
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from geo_priority import __version__, export, harmonise, io, metadata, regions
 from geo_priority.classify import Classification, classify_scores
 from geo_priority.config import Config, IndicatorConfig, ScoringConfig, TableConfig
 from geo_priority.errors import (
+    ConfigError,
     GeometryRepairedWarning,
     GeoPriorityError,
     SchemaError,
@@ -32,7 +33,7 @@ from geo_priority.errors import (
 from geo_priority.indicators import available_indicators, select_indicators
 from geo_priority.io import fetch
 from geo_priority.presets import expand_preset
-from geo_priority.render import MapText, build_map, indicator_label
+from geo_priority.render import MapLevel, MapText, build_map, indicator_label
 from geo_priority.render.figure import build_figure, normalise_size, write_figure
 from geo_priority.render.i18n import text
 from geo_priority.schema import CLASS, ID, LABEL, LEVELS, NAME, RANK, SCORE, JoinReport
@@ -68,6 +69,9 @@ class Analysis:
     sources: tuple[str, ...]
     inputs: tuple[Path, ...]
     schematic: bool = False
+    #: The same analysis at coarser levels (``outputs.map_levels``), for the
+    #: map's level switch: counts summed, rates re-derived, then scored.
+    levels: tuple[Analysis, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -394,7 +398,83 @@ def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysi
     -------
     Analysis
     """
-    return _score_and_classify(config, _read_and_join(config, areas))
+    data = _read_and_join(config, areas)
+    analysis = _score_and_classify(config, data)
+    coarser = tuple(
+        _coarser_level(analysis, data, level) for level in config.outputs.map_levels
+    )
+    return replace(analysis, levels=coarser) if coarser else analysis
+
+
+def _level_rules(
+    indicators: tuple[IndicatorConfig, ...], columns: Any
+) -> tuple[list[str], dict[str, tuple[str, str, float]], list[str]]:
+    """Split indicators into counts (summed), rates (re-derived) and the rest."""
+    rates = {
+        i.key: (i.numerator, i.denominator, i.scale)
+        for i in indicators
+        if i.numerator
+        and i.denominator
+        and {i.numerator, i.denominator} <= set(columns)
+    }
+    counts = [i.key for i in indicators if i.key not in rates and i.unit != "%"]
+    dropped = [i.key for i in indicators if i.key not in rates and i.unit == "%"]
+    return counts, rates, dropped  # type: ignore[return-value]
+
+
+def _coarser_level(base: Analysis, data: _Joined, level: str) -> Analysis:
+    """Re-aggregate ``base`` to ``level`` and score it there."""
+    config, areas = base.config, base.areas
+    current = data.areas.attrs.get("level")
+    if current not in LEVELS or LEVELS.index(level) >= LEVELS.index(current):
+        raise ConfigError(
+            f"outputs.map_levels asks for {level!r}, which is not coarser than the "
+            f"areas' level {current!r}. Use levels above it, e.g. "
+            f"{list(LEVELS[: LEVELS.index(current)]) if current in LEVELS else []!r}."
+        )
+    counts, rates, dropped = _level_rules(base.indicators, areas.columns)
+    values = harmonise.aggregate_indicators(
+        pd.DataFrame(areas[[ID, *counts]]),
+        id_column=ID,
+        level=level,  # type: ignore[arg-type]
+        system=data.areas.attrs["code_system"],
+        counts=counts,
+        rates=rates,
+    )
+    shapes = harmonise.dissolve_to_level(data.areas, level=level)  # type: ignore[arg-type]
+    merged = shapes.merge(values.drop(columns=["n_children"]), on=ID, how="left")
+    indicators = tuple(i for i in base.indicators if i.key in merged)
+    scoring = base.scoring
+    scores = compute_scores(
+        merged.set_index(ID, drop=False),
+        indicators,
+        aggregation=scoring.aggregation,
+        missing=scoring.missing,
+        impute=scoring.impute,
+    )
+    classification = classify_scores(
+        scores.frame[SCORE],
+        scheme=config.classify.scheme,
+        k=config.classify.k,
+        breaks=config.classify.breaks,
+        lang=config.outputs.lang,
+    )
+    notes = tuple(
+        f"{level}: {key} is a rate without numerator/denominator, so it is "
+        "not shown at this level (rates are never averaged)"
+        for key in dropped
+    )
+    finished = _finish(scores, classification)
+    finished.attrs["level"] = level
+    return replace(
+        base,
+        areas=finished,
+        indicators=indicators,
+        scores=scores,
+        classification=classification,
+        notes=notes + scores.notes,
+        levels=(),
+    )
 
 
 def _finish(scores: ScoreResult, classification: Classification) -> gpd.GeoDataFrame:
@@ -428,6 +508,11 @@ def _sources(
 
 
 # --- write -------------------------------------------------------------------
+
+
+def _level_label(analysis: Analysis) -> str:
+    level = analysis.areas.attrs.get("level") or ""
+    return text(f"level_{level}", analysis.config.outputs.lang) if level else ""
 
 
 def _boundary_credit(config: Config) -> str:
@@ -641,6 +726,11 @@ def _write_one(
             lang=lang,
             basemap=analysis.config.outputs.basemap,
             basemap_attribution=analysis.config.outputs.basemap_attribution,
+            label=_level_label(analysis),
+            levels=[
+                MapLevel(_level_label(lv), lv.areas, lv.classification, lv.indicators)
+                for lv in analysis.levels
+            ],
         )
         io.write_text(m.get_root().render(), path, overwrite=overwrite)
     elif fmt in export.FORMATS:  # gpkg (styled, with metadata), shp, geojson, ...

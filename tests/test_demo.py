@@ -17,7 +17,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
-from conftest import require_shared
 
 from geo_priority import demo
 from geo_priority.cli import cli
@@ -25,6 +24,8 @@ from geo_priority.errors import BoundaryFallbackWarning, GeoPriorityWarning
 from geo_priority.io import fetch
 from geo_priority.render.i18n import text
 from geo_priority.schema import ID, LABEL
+
+from conftest import require_shared
 
 NAME = "demo_banten_kabkota"
 KAB_BPS = ["3601", "3602", "3603", "3604", "3671", "3672", "3673", "3674"]

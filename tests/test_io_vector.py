@@ -7,7 +7,6 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import pytest
-from geodata import GRID_IDS, grid_gdf, squares_gdf
 from geopandas.testing import assert_geodataframe_equal
 
 from geo_priority.errors import (
@@ -19,6 +18,8 @@ from geo_priority.errors import (
 )
 from geo_priority.io import vector
 from geo_priority.io.vector import list_layers, read_boundaries, write_layer
+
+from geodata import GRID_IDS, grid_gdf, squares_gdf
 
 EXTENSIONS = [".gpkg", ".geojson", ".shp", ".fgb", ".parquet"]
 

@@ -247,3 +247,26 @@ def test_map_is_complete_when_basemap_tiles_fail(browser, maps, tmp_path):
     assert tiles  # the page asked for tiles, and they could not load
     assert browser.execute_script("return window.geoPriority.drawnCount()") == 6
     assert len(browser.find_elements("css selector", "#gp-panel tbody tr")) == 6
+
+
+def test_level_switch_redraws_the_coarser_areas(browser, tmp_path):
+    from selenium.webdriver.support.ui import Select
+
+    from test_pipeline import _four_desa
+
+    html = pipeline.run(load_config(_four_desa(tmp_path))).outputs["html"]
+    open_map(browser, html)
+    assert browser.execute_script("return window.geoPriority.drawnCount()") == 4
+    levels = Select(browser.find_element("id", "gp-level"))
+    assert [o.text for o in levels.options] == [
+        "desa/kelurahan",
+        "kecamatan",
+        "kabupaten/kota",
+    ]
+    levels.select_by_index(1)
+    assert browser.execute_script("return window.geoPriority.drawnCount()") == 2
+    rows = browser.find_elements("css selector", "#gp-panel tbody tr")
+    assert [r.get_attribute("data-id") for r in rows] == ["36.01.01", "36.01.02"]
+    levels.select_by_index(2)
+    assert browser.execute_script("return window.geoPriority.drawnCount()") == 1
+    assert console_errors(browser) == []

@@ -282,3 +282,76 @@ unit = "%"
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "agg.toml")])
     assert result.exit_code == 1
     assert "cannot be summed" in result.output and "numerator" in result.output
+
+
+def _four_desa(tmp_path: Path) -> Path:
+    codes = ["36.01.01.2001", "36.01.01.2002", "36.01.02.2001", "36.01.02.2002"]
+    geoms = [box(106 + i * 0.05, -6.5, 106.05 + i * 0.05, -6.45) for i in range(4)]
+    gpd.GeoDataFrame(
+        {"kode": codes, "nama": ["A", "B", "C", "D"]}, geometry=geoms, crs="EPSG:4326"
+    ).to_file(tmp_path / "desa.geojson")
+    pd.DataFrame(
+        {
+            "kode": codes,
+            "poor": [1, 10, 5, 0],
+            "pop": [10, 1000, 100, 50],
+            "rate": [10.0, 1.0, 5.0, 0.0],
+        }
+    ).to_csv(tmp_path / "t.csv", index=False)
+    (tmp_path / "levels.toml").write_text(
+        """
+[boundaries]
+path = "desa.geojson"
+code_column = "kode"
+name_column = "nama"
+code_system = "kemendagri"
+[[tables]]
+path = "t.csv"
+code_column = "kode"
+[scoring]
+[[scoring.indicators]]
+key = "poor"
+[[scoring.indicators]]
+key = "pop"
+score = false
+[[scoring.indicators]]
+key = "rate"
+unit = "%"
+numerator = "poor"
+denominator = "pop"
+[classify]
+scheme = "prioritas"
+k = 2
+[outputs]
+formats = ["html"]
+map_levels = ["kecamatan", "kabkota"]
+""",
+        encoding="utf-8",
+    )
+    return tmp_path / "levels.toml"
+
+
+def test_map_levels_are_reaggregated_not_averaged(tmp_path: Path):
+    analysis = pipeline.analyse(load_config(_four_desa(tmp_path)))
+    kec, kab = analysis.levels
+    got = kec.areas.set_index("area_id")
+    assert got.loc["36.01.01", "poor"] == 11 and got.loc["36.01.01", "pop"] == 1010
+    assert got.loc["36.01.01", "rate"] == pytest.approx(100 * 11 / 1010)
+    assert got.loc["36.01.02", "rate"] == pytest.approx(100 * 5 / 150)
+    assert kab.areas["rate"].iloc[0] == pytest.approx(100 * 16 / 1160)
+    assert kec.areas.attrs["level"] == "kecamatan" and len(kab.areas) == 1
+    # min-max over two kecamatan: one has more poor, the other the higher rate
+    assert kec.areas["priority_score"].tolist() == [50.0, 50.0]
+    assert kec.areas["priority_rank"].tolist() == [1, 1]
+
+
+def test_map_level_must_be_coarser(tmp_path: Path):
+    text = (
+        _four_desa(tmp_path)
+        .read_text(encoding="utf-8")
+        .replace('map_levels = ["kecamatan", "kabkota"]', 'map_levels = ["desa"]')
+    )
+    (tmp_path / "levels.toml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["run", str(tmp_path / "levels.toml")])
+    assert result.exit_code == 1
+    assert "not coarser" in result.output

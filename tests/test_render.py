@@ -57,6 +57,7 @@ def test_spec_allow_list_and_formatting(areas):
     spec = _spec(areas)
     text = json.dumps(spec)
     assert "3601011508950001" not in text and "nik" not in text
+    spec = spec["views"][0]
     first = spec["props"][0]
     assert first["id"] == "36.01" and first["name"] == "A"
     assert first["f"][:3] == ["10", "3 dari 3", "Prioritas 4 (0–25)"]
@@ -67,7 +68,7 @@ def test_spec_allow_list_and_formatting(areas):
 
 
 def test_years_share_pooled_classes_and_get_a_change_layer(areas):
-    spec = _spec(areas)
+    spec = _spec(areas)["views"][0]
     labels = [layer["label"] for layer in spec["layers"]]
     assert labels == [
         "Kelas prioritas",

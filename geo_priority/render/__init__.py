@@ -279,6 +279,48 @@ def _layer_spec(layer: MapLayer) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class MapLevel:
+    """Another administrative level offered by the map's level switch."""
+
+    label: str
+    areas: gpd.GeoDataFrame
+    classification: Classification
+    indicators: tuple[IndicatorConfig, ...] = ()
+
+
+def _view_spec(
+    label: str,
+    areas: gpd.GeoDataFrame,
+    classification: Classification,
+    indicators: Sequence[IndicatorConfig],
+    lang: str,
+) -> dict[str, Any]:
+    """Return one level's areas, layers and encoded geometry."""
+    areas = areas[~(areas.geometry.isna() | areas.geometry.is_empty)].reset_index(
+        drop=True
+    )
+    shown = [i for i in indicators if i.key in areas]
+    classes = replace(classification, classes=areas[CLASS].astype("Int8"))
+    layers = map_layers(areas, classes, shown, lang=lang)
+    geometry = display_geometry(areas)
+    return {
+        "label": label,
+        "layers": [_layer_spec(layer) for layer in layers],
+        "props": _properties(areas, layers, shown, geometry.label_points, lang),
+        "rings": geometry.rings,
+        "scale": geometry.scale,
+        "bounds": list(geometry.bounds),
+        "labels_default": len(areas) <= LABELS_BY_DEFAULT,
+        "outline_weight": 0.6 if len(areas) > CANVAS_THRESHOLD else 1.2,
+        "display": {
+            "tolerance_deg": geometry.tolerance,
+            "coverage": geometry.coverage,
+            "vertices": geometry.vertices,
+        },
+    }
+
+
 def map_spec(
     areas: gpd.GeoDataFrame,
     classification: Classification,
@@ -287,6 +329,8 @@ def map_spec(
     indicators: Sequence[IndicatorConfig] = (),
     texts: MapText,
     lang: str = "id",
+    label: str = "",
+    levels: Sequence[MapLevel] = (),
 ) -> dict[str, Any]:
     """Return everything the page shows, as JSON-safe data (no HTML).
 
@@ -300,43 +344,35 @@ def map_spec(
         Indicators offered as switchable layers and listed in tooltips.
     texts : MapText
     lang : {"id", "en"}
+    label : str
+        Name of this level in the level switch.
+    levels : sequence of MapLevel
+        Further administrative levels; with any, the map offers a level switch.
 
     Returns
     -------
     dict
-        Only allow-listed values: codes, names, formatted numbers, classes.
+        Only allow-listed values: codes, names, formatted numbers, classes;
+        ``views`` holds one entry per level, the first being ``areas``.
     """
-    areas = areas[~(areas.geometry.isna() | areas.geometry.is_empty)].reset_index(
-        drop=True
-    )
-    shown = [i for i in indicators if i.key in areas]
-    classes = replace(classification, classes=areas[CLASS].astype("Int8"))
-    layers = map_layers(areas, classes, shown, lang=lang)
-    geometry = display_geometry(areas)
+    views = [_view_spec(label, areas, classification, indicators, lang)]
+    views += [
+        _view_spec(lv.label, lv.areas, lv.classification, lv.indicators, lang)
+        for lv in levels
+    ]
     return {
         "lang": lang,
         "texts": ui_texts(lang),
-        "layers": [_layer_spec(layer) for layer in layers],
-        "props": _properties(areas, layers, shown, geometry.label_points, lang),
-        "rings": geometry.rings,
-        "scale": geometry.scale,
-        "bounds": list(geometry.bounds),
+        "views": views,
         "canvas_threshold": CANVAS_THRESHOLD,
         "max_labels": MAX_LABELS,
-        "labels_default": len(areas) <= LABELS_BY_DEFAULT,
         "no_data_colour": NO_DATA_COLOUR,
         "outline_colour": OUTLINE_COLOUR,
-        "outline_weight": 0.6 if len(areas) > CANVAS_THRESHOLD else 1.2,
         "method": {
             "lines": list(texts.method_lines),
             "indicators": list(texts.indicator_lines),
             "sources": list(texts.sources),
             "stamp": texts.stamp,
-        },
-        "display": {
-            "tolerance_deg": geometry.tolerance,
-            "coverage": geometry.coverage,
-            "vertices": geometry.vertices,
         },
     }
 
@@ -421,6 +457,8 @@ def build_map(
     lang: str = "id",
     basemap: str | None = None,
     basemap_attribution: str | None = None,
+    label: str = "",
+    levels: Sequence[MapLevel] = (),
 ) -> folium.Map:
     """Build the offline priority map.
 
@@ -441,6 +479,11 @@ def build_map(
         still complete, since areas, legend and table need no tiles.
     basemap_attribution : str, optional
         Credit for a URL-template basemap.
+    label : str
+        Name of this level in the level switch (e.g. "desa/kelurahan").
+    levels : sequence of MapLevel
+        Further administrative levels (e.g. kecamatan and kab/kota built from
+        the same desa); the map then offers a level switch.
 
     Returns
     -------
@@ -449,7 +492,13 @@ def build_map(
         needs no network.
     """
     spec = map_spec(
-        areas, classification, indicators=indicators, texts=texts, lang=lang
+        areas,
+        classification,
+        indicators=indicators,
+        texts=texts,
+        lang=lang,
+        label=label,
+        levels=levels,
     )
     m = OfflineMap(
         tiles=None, control_scale=False, zoom_snap=0.25, location=[0, 0], zoom_start=2
@@ -481,4 +530,11 @@ def render_html(m: folium.Map) -> str:
     return m.get_root().render()
 
 
-__all__ = ["MapText", "build_map", "class_colours", "map_spec", "render_html"]
+__all__ = [
+    "MapLevel",
+    "MapText",
+    "build_map",
+    "class_colours",
+    "map_spec",
+    "render_html",
+]

@@ -57,6 +57,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "higher_is_better": "makin tinggi makin baik",
         "derived": "bila tidak ada: dihitung dari",
         "change": "Perubahan",
+        "level": "Tingkat wilayah",
         "change_note": "Merah = memburuk, biru = membaik",
         "pooled": "Kelas sama untuk semua tahun",
         # static figure (render/figure.py)
@@ -124,6 +125,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "higher_is_better": "higher is better",
         "derived": "where missing: derived from",
         "change": "Change in",
+        "level": "Admin level",
         "change_note": "Red = worse, blue = better",
         "pooled": "Same classes for every year",
         # static figure (render/figure.py)
@@ -166,6 +168,7 @@ UI_KEYS: tuple[str, ...] = (
     "method_title",
     "sources",
     "close",
+    "level",
 )
 
 

@@ -45,26 +45,49 @@
   }
 
   GeoPriorityMap.prototype.build = function () {
-    var self = this, data = this.data;
-    data.areas = { type: "FeatureCollection", features: data.props.map(function (p, i) {
-      return { type: "Feature", properties: p,
-               geometry: { type: "MultiPolygon", coordinates: decode(data.rings[i], data.scale) } };
-    }) };
-    var canvas = this.data.areas.features.length > this.data.canvas_threshold;
-    this.layer = L.geoJSON(this.data.areas, {
+    var self = this;
+    this.data.views.forEach(function (v) {
+      v.areas = { type: "FeatureCollection", features: v.props.map(function (p, i) {
+        return { type: "Feature", properties: p,
+                 geometry: { type: "MultiPolygon", coordinates: decode(v.rings[i], v.scale) } };
+      }) };
+      v.bbox = L.latLngBounds([v.bounds[1], v.bounds[0]], [v.bounds[3], v.bounds[2]]);
+    });
+    this.v = this.data.views[0];
+    this.labels = L.layerGroup();
+    this.drawView();
+    this.addControls();
+    this.buildTable();
+    this.buildMethod();
+    this.resetView();
+    if (this.v.labels_default) { this.toggleLabels(true); }
+    this.map.on("zoomend moveend", function () { self.refreshLabels(); });
+  };
+
+  /* Draw the areas of the current view (admin level). */
+  GeoPriorityMap.prototype.drawView = function () {
+    var self = this;
+    var canvas = this.v.areas.features.length > this.data.canvas_threshold;
+    if (this.layer) { this.map.removeLayer(this.layer); }
+    this.byId = {};
+    this.layer = L.geoJSON(this.v.areas, {
       renderer: canvas ? L.canvas({ padding: 0.3, tolerance: 2 }) : L.svg(),
       style: function (f) { return self.style(f); },
       onEachFeature: function (f, layer) { self.bind(f, layer); }
     }).addTo(this.map);
-    this.labels = L.layerGroup();
-    var b = data.bounds;
-    this.bounds = L.latLngBounds([b[1], b[0]], [b[3], b[2]]);
-    this.addControls();
+    this.bounds = this.v.bbox;
+  };
+
+  GeoPriorityMap.prototype.setLevel = function (index) {
+    this.v = this.data.views[index];
+    this.variable = 0;
+    this.selected = null;
+    this.drawView();
+    this.fillVariables();
+    this.renderLegend();
+    this.fillTable();
     this.resetView();
-    if (data.labels_default) { this.toggleLabels(true); }
-    this.buildTable();
-    this.buildMethod();
-    this.map.on("zoomend moveend", function () { self.refreshLabels(); });
+    this.refreshLabels();
   };
 
   GeoPriorityMap.prototype.resetView = function () {
@@ -82,7 +105,7 @@
 
   GeoPriorityMap.prototype.colourOf = function (f, variable) {
     var cls = f.properties.c[variable];
-    var layer = this.data.layers[variable];
+    var layer = this.v.layers[variable];
     return cls > 0 ? layer.colours[cls - 1] : this.data.no_data_colour;
   };
 
@@ -92,7 +115,7 @@
       fillColor: this.colourOf(f, this.variable),
       fillOpacity: 0.88,
       color: chosen ? "#000000" : this.data.outline_colour,
-      weight: chosen ? 4 : this.data.outline_weight,
+      weight: chosen ? 4 : this.v.outline_weight,
       opacity: 1
     };
   };
@@ -111,8 +134,8 @@
     row(t.score, p.f[0]);
     row(t.rank, p.f[1]);
     row(t["class"], p.f[2]);
-    for (var i = 1; i < this.data.layers.length; i++) {
-      row(this.data.layers[i].label, p.f[i + 2]);
+    for (var i = 1; i < this.v.layers.length; i++) {
+      row(this.v.layers[i].label, p.f[i + 2]);
     }
     box.appendChild(table);
     return box;
@@ -217,7 +240,7 @@
       list.textContent = "";
       var q = norm(input.value);
       if (q.length < 2) { return; }
-      var hits = self.data.areas.features.filter(function (f) {
+      var hits = self.v.areas.features.filter(function (f) {
         return norm(f.properties.name).indexOf(q) >= 0 || f.properties.id.indexOf(q) === 0;
       }).slice(0, 8);
       hits.forEach(function (f) {
@@ -242,34 +265,57 @@
 
   GeoPriorityMap.prototype.viewBox = function () {
     var self = this, box = el("div", "gp-view leaflet-bar");
+    if (this.data.views.length > 1) {
+      var levelLabel = el("label", "gp-box-title", this.t.level);
+      levelLabel.htmlFor = "gp-level";
+      box.appendChild(levelLabel);
+      var levels = el("select");
+      levels.id = "gp-level";
+      this.data.views.forEach(function (v, i) {
+        var option = el("option", null, v.label);
+        option.value = String(i);
+        levels.appendChild(option);
+      });
+      levels.addEventListener("change", function () {
+        self.setLevel(parseInt(levels.value, 10));
+      });
+      box.appendChild(levels);
+    }
     var label = el("label", "gp-box-title", this.t.show);
     label.htmlFor = "gp-variable";
     box.appendChild(label);
-    var select = el("select");
-    select.id = "gp-variable";
-    this.data.layers.forEach(function (layer, i) {
-      var option = el("option", null, layer.label);
-      option.value = String(i);
-      select.appendChild(option);
+    this.variableSelect = el("select");
+    this.variableSelect.id = "gp-variable";
+    this.variableSelect.addEventListener("change", function () {
+      self.setVariable(parseInt(self.variableSelect.value, 10));
     });
-    select.addEventListener("change", function () {
-      self.setVariable(parseInt(select.value, 10));
-    });
-    box.appendChild(select);
+    box.appendChild(this.variableSelect);
+    this.fillVariables();
     var lab = el("label", "gp-check");
     var cb = el("input");
     cb.type = "checkbox";
     cb.id = "gp-labels";
     cb.addEventListener("change", function () { self.toggleLabels(cb.checked); });
-    cb.checked = this.data.labels_default;
+    cb.checked = this.v.labels_default;
     lab.appendChild(cb);
     lab.appendChild(document.createTextNode(" " + this.t.labels));
     box.appendChild(lab);
     return box;
   };
 
+  GeoPriorityMap.prototype.fillVariables = function () {
+    var select = this.variableSelect;
+    select.textContent = "";
+    this.v.layers.forEach(function (layer, i) {
+      var option = el("option", null, layer.label);
+      option.value = String(i);
+      select.appendChild(option);
+    });
+    select.value = String(this.variable);
+  };
+
   GeoPriorityMap.prototype.renderLegend = function () {
-    var layer = this.data.layers[this.variable], box = this.legend;
+    var layer = this.v.layers[this.variable], box = this.legend;
     if (!box) { return; }
     box.textContent = "";
     box.appendChild(el("div", "gp-box-title", layer.title));
@@ -305,7 +351,7 @@
   GeoPriorityMap.prototype.refreshLabels = function () {
     if (!this.labelsOn) { return; }
     var view = this.map.getBounds(), max = this.data.max_labels, shown = [];
-    this.data.areas.features.forEach(function (f) {
+    this.v.areas.features.forEach(function (f) {
       var p = f.properties.lp;
       if (view.contains([p[0], p[1]])) { shown.push(f); }
     });
@@ -383,7 +429,7 @@
 
   GeoPriorityMap.prototype.fillTable = function () {
     var self = this, s = this.sort;
-    var feats = this.data.areas.features.slice();
+    var feats = this.v.areas.features.slice();
     function key(f) {
       var p = f.properties;
       if (s.column === "name") { return norm(p.name); }
@@ -397,7 +443,7 @@
       return s.ascending ? d : -d;
     });
     this.tableBody.textContent = "";
-    var colours = this.data.layers[0].colours;
+    var colours = this.v.layers[0].colours;
     feats.forEach(function (f) {
       var p = f.properties, tr = el("tr");
       tr.dataset.id = p.id;
