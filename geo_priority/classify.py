@@ -243,6 +243,9 @@ def _value_bins(data: np.ndarray, k: int) -> tuple[float, ...]:
         return tuple(float(v) for v in distinct)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Numba not installed")
+        # repeated quantiles are merged just below, so mapclassify's notice
+        # about reducing k says nothing new
+        warnings.filterwarnings("ignore", message="Not enough unique values")
         bins = mapclassify.Quantiles(data, k=k).bins
     return tuple(float(b) for b in np.unique(bins))
 

@@ -247,6 +247,7 @@ def test_map_is_complete_when_basemap_tiles_fail(browser, maps, tmp_path):
     assert tiles  # the page asked for tiles, and they could not load
     assert browser.execute_script("return window.geoPriority.drawnCount()") == 6
     assert len(browser.find_elements("css selector", "#gp-panel tbody tr")) == 6
+    console_errors(browser)  # the failed tiles are expected here; drain them
 
 
 def test_level_switch_redraws_the_coarser_areas(browser, tmp_path):
@@ -255,6 +256,7 @@ def test_level_switch_redraws_the_coarser_areas(browser, tmp_path):
     from test_pipeline import _four_desa
 
     html = pipeline.run(load_config(_four_desa(tmp_path))).outputs["html"]
+    console_errors(browser)  # drain messages of earlier pages
     open_map(browser, html)
     assert browser.execute_script("return window.geoPriority.drawnCount()") == 4
     levels = Select(browser.find_element("id", "gp-level"))

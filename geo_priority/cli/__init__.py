@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from geo_priority.cli import commands
+from geo_priority.cli import commands, export_cmds, microdata_cmds
 from geo_priority.cli._common import msg
 from geo_priority.errors import GeoPriorityError
 
@@ -57,8 +57,13 @@ def cli(verbose: int, quiet: int) -> None:
 
 cli.add_command(commands.run_cmd)
 cli.add_command(commands.check_cmd)
+cli.add_command(commands.figure_cmd)
 cli.add_command(commands.demo_cmd)
 cli.add_command(commands.boundaries)
+cli.add_command(microdata_cmds.synth_cmd)
+cli.add_command(microdata_cmds.aggregate_cmd)
+cli.add_command(export_cmds.export_cmd)
+cli.add_command(export_cmds.zonal_cmd)
 
 
 def main() -> None:

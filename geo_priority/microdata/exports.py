@@ -1,0 +1,483 @@
+"""Export emulators: write synthetic persons as P3KE-, DTKS- or DTSEN-style files.
+
+Column names and value formats follow REGISTRIES.md §6.4; ``dirty=True``
+injects the fault catalogue of §6.5 and returns how many rows got each fault,
+so tests can check that ingestion counts them.
+
+Examples
+--------
+>>> from geo_priority.microdata.synth import generate
+>>> _, per = generate("XS", seed=1)
+>>> frame, faults = export_frame(per, "p3ke", seed=1)
+>>> "kode_kemendagri" in frame.columns and faults == {}
+True
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from geo_priority import io, regions
+from geo_priority.errors import ConfigError, InputError
+from geo_priority.microdata import synth
+
+__all__ = ["FAULT_RATES", "STYLES", "export_frame", "write_synthetic"]
+
+STYLES: tuple[str, ...] = ("p3ke", "dtks", "dtsen", "canonical")
+FORMATS: tuple[str, ...] = ("csv", "parquet", "xlsx")
+#: Per-row fault rates of dirty mode (REGISTRIES.md §6.5) [A].
+FAULT_RATES: dict[str, float] = {
+    "nik_zeroed_16th_digit": 0.01,
+    "nik_scientific": 0.005,
+    "nik_float_text": 0.005,
+    "nik_separators": 0.01,
+    "nik_wrong_length": 0.003,
+    "nik_placeholder": 0.003,
+    "nik_equals_no_kk": 0.002,
+    "nik_duplicate": 0.005,
+    "nik_invalid_birth": 0.002,
+    "sex_mismatch": 0.005,
+    "nik_missing": 0.01,
+}
+_PLACEHOLDERS = np.array(["0000000000000000", "9999999999999999", "1234567890123456"])
+_MISSING = np.array(["", "-", "NIK BELUM ADA"])
+_YES_NO = {
+    "p3ke": ("Ya", "Tidak"),
+    "dtks": ("1", "0"),
+    "dtsen": ("1", "0"),
+}
+_YES_NO_VARIANTS = (("YA", "TIDAK"), ("ya", "tidak"), ("True", "False"), ("Y", "N"))
+_HUBKEL = {
+    "KEPALA_KELUARGA": "1",
+    "ISTRI_SUAMI": "2",
+    "ANAK": "3",
+    "ORANG_TUA_MERTUA": "6",
+    "CUCU": "5",
+}
+
+
+def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
+    text = str(value).strip().lower()
+    if text not in allowed:
+        raise ConfigError(f"{what} {value!r} is unknown; choose one of: {allowed}.")
+    return text
+
+
+def _inject_nik(
+    per: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Apply the row-level NIK faults to disjoint sets of rows."""
+    per = per.copy()
+    nik = per["nik"].astype(object).to_numpy().copy()
+    n = len(nik)
+    u = rng.random(n)
+    edges = np.cumsum(list(FAULT_RATES.values()))
+    which = np.searchsorted(edges, u, side="right")
+    counts: dict[str, int] = {}
+    for i, name in enumerate(FAULT_RATES):
+        rows = np.flatnonzero(which == i)
+        counts[name] = len(rows)
+        if len(rows):
+            nik[rows] = _fault(name, nik[rows], per.iloc[rows], per, rng)
+            if name == "sex_mismatch":
+                sex = per["jenis_kelamin"].to_numpy().copy()
+                sex[rows] = np.where(sex[rows] == "L", "P", "L")
+                per["jenis_kelamin"] = sex
+    per["nik"] = pd.Series(nik, index=per.index, dtype="string")
+    return per, counts
+
+
+def _fault(
+    name: str,
+    nik: np.ndarray,
+    rows: pd.DataFrame,
+    per: pd.DataFrame,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    s = pd.Series(nik, dtype="string")
+    n = len(s)
+    half = rng.random(n) < 0.5
+    if name == "nik_zeroed_16th_digit":
+        out = s.str[:15] + "0"
+    elif name == "nik_scientific":
+        out = s.str[0] + "." + s.str[1:6] + "E+15"
+    elif name == "nik_float_text":
+        out = s + ".0"
+    elif name == "nik_separators":
+        spaced = s.str[:4] + " " + s.str[4:8] + " " + s.str[8:12] + " " + s.str[12:]
+        out = spaced.where(half, " " + s + " ")
+    elif name == "nik_wrong_length":
+        out = s.str[:15].where(half, s + "1")
+    elif name == "nik_placeholder":
+        out = pd.Series(rng.choice(_PLACEHOLDERS, n), dtype="string")
+    elif name == "nik_equals_no_kk":
+        out = pd.Series(rows["no_kk"].to_numpy(), dtype="string")
+    elif name == "nik_duplicate":
+        out = pd.Series(per["nik"].to_numpy()[rng.integers(0, len(per), n)])
+    elif name == "nik_invalid_birth":
+        out = (s.str[:6] + "32" + s.str[8:]).where(half, s.str[:8] + "13" + s.str[10:])
+    elif name == "nik_missing":
+        out = pd.Series(rng.choice(_MISSING, n), dtype="string")
+    else:
+        out = s
+    return out.astype(object).to_numpy()
+
+
+def _bps_like(kode: pd.Series) -> pd.Series:
+    """Return an illustrative BPS-style desa code (7th digit 0, never Kemendagri)."""
+    kec = kode.str[4:6].astype(int) * 10
+    return kode.str[:4] + kec.map("{:03d}".format) + kode.str[7:10]
+
+
+def _inject_rows(
+    per: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    per, counts = _inject_nik(per, rng)
+    n = len(per)
+    bps = rng.random(n) < 0.01
+    per.loc[bps, "kode_desa"] = _bps_like(per.loc[bps, "kode_desa"])
+    counts["kode_desa_bps_in_kemendagri_column"] = int(bps.sum())
+    padan = rng.random(n) < 0.05
+    per.loc[padan, "padan_dukcapil"] = False
+    counts["padan_dukcapil_tidak"] = int(padan.sum())
+    return per, counts
+
+
+def _flags(values: pd.Series, yes_no: tuple[str, str]) -> pd.Series:
+    return pd.Series(np.where(values.to_numpy(), *yes_no), index=values.index)
+
+
+def _names(codes: Iterable[str]) -> dict[str, str]:
+    out = {}
+    for code in set(codes):
+        parsed = regions.parse_code(code, system="kemendagri").code
+        out[code] = regions.reference_name(parsed) or ""
+    return out
+
+
+def _kab_label(name: str, variant: int) -> str:
+    kind, _, core = name.partition(" ")
+    short = "KAB." if kind == "Kabupaten" else "KOTA"
+    return (f"{short} {core.upper()}", name, core.upper())[variant]
+
+
+def _p3ke(
+    per: pd.DataFrame, yes_no: tuple[str, str], rng: np.random.Generator, dirty: bool
+) -> pd.DataFrame:
+    kode = per["kode_desa"]
+    names = _names(kode.str[:4].unique().tolist() + kode.str[:6].unique().tolist())
+    desa_names = _names([k for k in kode.unique() if k[6] in "123"])
+    variant = rng.integers(0, 3, len(per)) if dirty else np.zeros(len(per), int)
+    kab = [_kab_label(names[c], v) for c, v in zip(kode.str[:4], variant, strict=True)]
+    born = pd.to_datetime(per["tanggal_lahir"])
+    code_format = (
+        rng.choice(["plain", "dotted"]) if dirty and rng.random() < 0.1 else ("plain")
+    )
+    if code_format == "dotted":
+        kode = (
+            kode.str[:2]
+            + "."
+            + kode.str[2:4]
+            + "."
+            + kode.str[4:6]
+            + "."
+            + kode.str[6:]
+        )
+    return pd.DataFrame(
+        {
+            "id_keluarga_p3ke": per["id_keluarga"],
+            "id_individu": per["id_individu"],
+            "provinsi": "BANTEN",
+            "kabupaten_kota": kab,
+            "kecamatan": per["kode_desa"].str[:6].map(names).str.upper(),
+            "desa_kelurahan": per["kode_desa"].map(desa_names).fillna("").str.upper(),
+            "kode_kemendagri": kode,
+            "desil_kesejahteraan": per["desil"],
+            "nik": per["nik"],
+            "no_kk": per["no_kk"],
+            "padan_dukcapil": _flags(per["padan_dukcapil"], yes_no),
+            "jenis_kelamin": per["jenis_kelamin"].map(
+                {"L": "Laki-laki", "P": "Perempuan"}
+            ),
+            "hubungan_dengan_kepala_keluarga": per["hubungan_keluarga"],
+            "tanggal_lahir": born.dt.strftime("%d/%m/%Y") + " 0:00:00",
+            "usia": per["umur"],
+            "status_miskin_ekstrem": _flags(per["miskin_ekstrem"], yes_no),
+            "penerima_pkh": _flags(per["pkh"], yes_no),
+            "penerima_bpnt": _flags(per["sembako_bpnt"], yes_no),
+            "penerima_sembako": _flags(per["sembako_bpnt"], yes_no),
+            "APBN_JKN_KIS": _flags(per["pbi_jk"], yes_no),
+            "APBN_PIP": _flags(per["pip"], yes_no),
+            "dana_desa_BLT_DD": _flags(per["blt_dd"], yes_no),
+        }
+    )
+
+
+def _dtks(
+    per: pd.DataFrame,
+    yes_no: tuple[str, str],
+    rng: np.random.Generator,
+    dirty: bool,
+    bps_codes: dict[str, str] | None,
+) -> pd.DataFrame:
+    if bps_codes is None:
+        raise ConfigError(
+            "the DTKS style writes BPS desa codes, so it needs a Kemendagri -> BPS "
+            "desa crosswalk. Pass --crosswalk "
+            "../shared/data/boundaries/banten_desa_crosswalk_bps2020_kemendagri2025.csv"
+        )
+    bps = per["kode_desa"].map(bps_codes)
+    if bps.isna().any():
+        missing = per.loc[bps.isna(), "kode_desa"].unique()[:5].tolist()
+        raise ConfigError(f"the crosswalk has no BPS code for desa {missing!r}.")
+    bps = bps.astype("string")
+    lost_zeros = dirty and rng.random() < 0.05
+    kec = bps.str[4:7].astype(int).astype("string") if lost_zeros else bps.str[4:7]
+    return pd.DataFrame(
+        {
+            "IDBDT": per["id_keluarga"].str.replace("P3KE", "DTKS", regex=False),
+            "IDARTBDT": per["id_individu"].str.replace("P3KE", "DTKS", regex=False),
+            "KDPROP": bps.str[:2],
+            "KDKAB": bps.str[2:4],
+            "KDKEC": kec,
+            "KDDESA": bps.str[7:10],
+            "NIK": per["nik"],
+            "NoKK": per["no_kk"],
+            "JnsKel": per["jenis_kelamin"].map({"L": "1", "P": "2"}),
+            "TglLahir": pd.to_datetime(per["tanggal_lahir"]).dt.strftime("%Y-%m-%d"),
+            "Umur": per["umur"],
+            "Hubkel": per["hubungan_keluarga"].map(_HUBKEL),
+            "percentile": per["persentil"],
+            "Ada_pkh": _flags(per["pkh"], yes_no),
+            "Ada_BPNT": _flags(per["sembako_bpnt"], yes_no),
+            "Ada_pbi": _flags(per["pbi_jk"], yes_no),
+            "Ada_kip": _flags(per["pip"], yes_no),
+        }
+    )
+
+
+def _dtsen(
+    per: pd.DataFrame, yes_no: tuple[str, str], rng: np.random.Generator, dirty: bool
+) -> pd.DataFrame:
+    kode = per["kode_desa"]
+    dotted = (
+        kode.str[:2] + "." + kode.str[2:4] + "." + kode.str[4:6] + "." + kode.str[6:]
+    )
+    return pd.DataFrame(
+        {
+            "id_keluarga": per["id_keluarga"].str.replace("P3KE", "DTSEN", regex=False),
+            "no_kk": per["no_kk"],
+            "nik": per["nik"],
+            "kode_desa": dotted.where(kode.str[6].isin(["1", "2", "3"]), kode),
+            "desil_nasional": per["desil"],
+            "persentil": per["persentil"],
+            "jenis_kelamin": per["jenis_kelamin"],
+            "status_hubungan_keluarga": per["hubungan_keluarga"],
+            "tanggal_lahir": pd.to_datetime(per["tanggal_lahir"]).dt.strftime(
+                "%Y-%m-%d"
+            ),
+            "umur": per["umur"],
+            "miskin_ekstrem": _flags(per["miskin_ekstrem"], yes_no),
+            "pkh": _flags(per["pkh"], yes_no),
+            "bpnt": _flags(per["sembako_bpnt"], yes_no),
+            "blt_dd": _flags(per["blt_dd"], yes_no),
+            "pbi_nas": _flags(per["pbi_jk"], yes_no),
+            "pbi_pemda": yes_no[1],
+            "pip": _flags(per["pip"], yes_no),
+            "padan_dukcapil": _flags(per["padan_dukcapil"], yes_no),
+        }
+    )
+
+
+def export_frame(
+    persons: pd.DataFrame,
+    style: str,
+    *,
+    dirty: bool = False,
+    seed: int = 0,
+    bps_codes: dict[str, str] | None = None,
+) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Rename and reformat canonical persons to a source style.
+
+    Parameters
+    ----------
+    persons : pandas.DataFrame
+        Canonical ``individu`` rows from :func:`synth.generate`.
+    style : {"p3ke", "dtks", "dtsen", "canonical"}
+        The export to emulate.
+    dirty : bool
+        Inject the §6.5 fault catalogue.
+    seed : int
+        Seed of the fault injection and file-level format choices.
+    bps_codes : dict, optional
+        Kemendagri -> BPS desa codes (10 digits each); needed by ``"dtks"``.
+
+    Returns
+    -------
+    frame : pandas.DataFrame
+        The export.
+    faults : dict
+        Number of rows that got each fault (empty when clean).
+
+    Raises
+    ------
+    ConfigError
+        When the style is unknown or DTKS has no crosswalk.
+    """
+    style = _choice(style, STYLES, "export style")
+    rng = np.random.default_rng([seed, 65])
+    faults: dict[str, int] = {}
+    if dirty:
+        persons, faults = _inject_rows(persons, rng)
+    if style == "canonical":
+        return persons.reset_index(drop=True), faults
+    yes_no = _YES_NO[style]
+    if dirty and rng.random() < 0.2:
+        yes_no = _YES_NO_VARIANTS[rng.integers(0, len(_YES_NO_VARIANTS))]
+    if style == "p3ke":
+        frame = _p3ke(persons, yes_no, rng, dirty)
+    elif style == "dtks":
+        frame = _dtks(persons, yes_no, rng, dirty, bps_codes)
+    else:
+        frame = _dtsen(persons, yes_no, rng, dirty)
+    return frame.reset_index(drop=True), faults
+
+
+_XLSX_MAX_ROWS = 1_048_575
+
+
+def _write_parquet(chunks: Iterable[pd.DataFrame], path: Path) -> int:
+    writer, rows = None, 0
+    try:
+        for frame in chunks:
+            table = pa.Table.from_pandas(frame.astype("string"), preserve_index=False)
+            if writer is None:
+                writer = pq.ParquetWriter(path, table.schema)
+            writer.write_table(table.cast(writer.schema))
+            rows += len(frame)
+    finally:
+        if writer is not None:
+            writer.close()
+    return rows
+
+
+def _write_csv(chunks: Iterable[pd.DataFrame], path: Path) -> int:
+    rows = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        for i, frame in enumerate(chunks):
+            frame.to_csv(handle, index=False, header=i == 0)
+            rows += len(frame)
+    return rows
+
+
+def _write_xlsx(chunks: Iterable[pd.DataFrame], path: Path, per_kecamatan: bool) -> int:
+    frame = pd.concat(list(chunks), ignore_index=True)
+    if len(frame) > _XLSX_MAX_ROWS and not per_kecamatan:
+        raise ConfigError(
+            f"{len(frame):,} rows do not fit one XLSX sheet (max {_XLSX_MAX_ROWS:,}). "
+            "Use --format parquet or csv, or --sheet-per-kecamatan."
+        )
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        if not per_kecamatan:
+            frame.to_excel(writer, sheet_name="individu", index=False)
+        else:
+            kec = _kecamatan_of(frame)
+            for name, part in frame.groupby(kec, sort=True):
+                part.to_excel(writer, sheet_name=str(name)[:31], index=False)
+    return len(frame)
+
+
+def _kecamatan_of(frame: pd.DataFrame) -> pd.Series:
+    for column in ("kecamatan", "KDKEC"):
+        if column in frame.columns:
+            return frame[column].astype("string")
+    code = next(c for c in ("kode_desa", "kode_kemendagri") if c in frame.columns)
+    return frame[code].astype("string").str.replace(".", "", regex=False).str[:6]
+
+
+def write_synthetic(
+    out_dir: str | os.PathLike[str],
+    *,
+    tier: str = "XS",
+    style: str = "p3ke",
+    fmt: str = "parquet",
+    seed: int = 0,
+    dirty: bool = False,
+    scale: float = 1.0,
+    sheet_per_kecamatan: bool = False,
+    bps_codes: dict[str, str] | None = None,
+    overwrite: bool = False,
+    progress: bool = False,
+) -> tuple[Path, int, dict[str, int]]:
+    """Generate a tier and write it as one export file, chunk by chunk.
+
+    Parameters
+    ----------
+    out_dir : path-like
+        Folder of the file ``<style>_<tier>_individu.<fmt>``.
+    tier, seed, scale
+        As :func:`synth.iter_chunks`.
+    style, dirty, bps_codes
+        As :func:`export_frame`.
+    fmt : {"parquet", "csv", "xlsx"}
+        File format (XLSX only for tiers that fit a sheet).
+    sheet_per_kecamatan : bool
+        XLSX only: one sheet per kecamatan, as some P3KE exports come.
+    overwrite : bool
+        Replace an existing file.
+    progress : bool
+        Show a progress bar over the kab/kota chunks.
+
+    Returns
+    -------
+    path : Path
+        The file written.
+    rows : int
+        Number of person rows.
+    faults : dict
+        Injected fault counts (dirty mode).
+
+    Raises
+    ------
+    ConfigError
+        For an unknown tier, style or format.
+    OutputExistsError
+        When the file exists and ``overwrite`` is False.
+    """
+    from tqdm import tqdm
+
+    fmt = _choice(fmt, FORMATS, "format")
+    style = _choice(style, STYLES, "export style")
+    spec = synth._tier(tier)
+    path = Path(out_dir) / f"{style}_{spec.name}_individu.{fmt}"
+    faults: dict[str, int] = {}
+
+    def chunks() -> Iterable[pd.DataFrame]:
+        parts = synth.iter_chunks(spec, seed=seed, scale=scale)
+        for k, (_, _, persons) in enumerate(
+            tqdm(parts, total=len(spec.kabs), disable=not progress, unit="kab")
+        ):
+            frame, found = export_frame(
+                persons, style, dirty=dirty, seed=seed * 100 + k, bps_codes=bps_codes
+            )
+            for key, value in found.items():
+                faults[key] = faults.get(key, 0) + value
+            yield frame
+
+    with io.atomic_path(path, overwrite=overwrite) as tmp:
+        if fmt == "parquet":
+            rows = _write_parquet(chunks(), tmp)
+        elif fmt == "csv":
+            rows = _write_csv(chunks(), tmp)
+        else:
+            rows = _write_xlsx(chunks(), tmp, sheet_per_kecamatan)
+    if rows == 0:
+        raise InputError(f"tier {spec.name!r} produced no rows; check scale={scale!r}.")
+    return path, rows, faults

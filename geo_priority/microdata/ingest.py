@@ -1,0 +1,465 @@
+"""Registry exports -> one canonical, pseudonymised person table (SQL for DuckDB).
+
+Known source styles (P3KE, DTKS/BDT, DTSEN, the generator's canonical form)
+are detected from their column names; other exports need a ``mapping`` from
+canonical field to source column. NIKs are normalised and validated by the
+rules of REGISTRIES.md §1.2 inside the SELECT that reads the file, tokenised
+there with a keyed HMAC, and never stored: the table this module builds holds
+the token, a status and a masked example, not the NIK.
+
+Examples
+--------
+>>> detect_style(["id_keluarga_p3ke", "nik", "kode_kemendagri", "desil_kesejahteraan"])
+'p3ke'
+>>> mask_value("3601011508950123")
+'3601xxxxxxxxxxxx'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from geo_priority import regions
+from geo_priority.errors import ConfigError, SchemaError
+
+__all__ = [
+    "CANONICAL_FIELDS",
+    "NIK_PROBLEMS",
+    "PRECEDENCE",
+    "STYLE_COLUMNS",
+    "SourceSpec",
+    "detect_style",
+    "mask_value",
+    "scrub",
+]
+
+#: Deduplication precedence, most trusted first: DTSEN is the single registry
+#: of Inpres 4/2025 and the newest; P3KE (2022-24) before DTKS.
+PRECEDENCE: tuple[str, ...] = ("DTSEN", "P3KE", "DTKS", "REGSOSEK")
+#: Canonical fields an export is mapped to.
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "id_keluarga",
+    "nik",
+    "no_kk",
+    "kode_desa",
+    "desil",
+    "persentil",
+    "jenis_kelamin",
+    "umur",
+    "miskin_ekstrem",
+    "pkh",
+    "sembako_bpnt",
+    "blt_dd",
+    "pbi_jk",
+    "pip",
+    "bps_prov",
+    "bps_kab",
+    "bps_kec",
+    "bps_desa",
+)
+FLAG_FIELDS: tuple[str, ...] = (
+    "miskin_ekstrem",
+    "pkh",
+    "sembako_bpnt",
+    "blt_dd",
+    "pbi_jk",
+    "pip",
+)
+#: Source columns per style: canonical field -> candidates (flags: OR-ed).
+STYLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "p3ke": {
+        "id_keluarga": ("id_keluarga_p3ke",),
+        "nik": ("nik",),
+        "no_kk": ("no_kk",),
+        "kode_desa": ("kode_kemendagri", "kode_kemdagri", "kemendagri_kode_desa"),
+        "desil": ("desil_kesejahteraan",),
+        "persentil": ("persentil",),
+        "jenis_kelamin": ("jenis_kelamin",),
+        "umur": ("usia",),
+        "miskin_ekstrem": ("status_miskin_ekstrem",),
+        "pkh": ("penerima_pkh",),
+        "sembako_bpnt": ("penerima_bpnt", "penerima_sembako"),
+        "blt_dd": ("dana_desa_blt_dd",),
+        "pbi_jk": ("apbn_jkn_kis", "apbd_bpjs_pbi"),
+        "pip": ("apbn_pip",),
+    },
+    "dtks": {
+        "id_keluarga": ("idbdt", "id_dtks"),
+        "nik": ("nik",),
+        "no_kk": ("nokk", "kk"),
+        "bps_prov": ("kdprop",),
+        "bps_kab": ("kdkab",),
+        "bps_kec": ("kdkec",),
+        "bps_desa": ("kddesa",),
+        "persentil": ("percentile",),
+        "jenis_kelamin": ("jnskel",),
+        "umur": ("umur",),
+        "pkh": ("ada_pkh",),
+        "sembako_bpnt": ("ada_bpnt",),
+        "pbi_jk": ("ada_pbi", "sta_kepesertaan_pbi"),
+        "pip": ("ada_kip",),
+    },
+    "dtsen": {
+        "id_keluarga": ("id_keluarga",),
+        "nik": ("nik",),
+        "no_kk": ("no_kk",),
+        "kode_desa": ("kode_desa",),
+        "desil": ("desil_nasional", "b1_r104"),
+        "persentil": ("persentil",),
+        "jenis_kelamin": ("jenis_kelamin",),
+        "umur": ("umur",),
+        "miskin_ekstrem": ("miskin_ekstrem",),
+        "pkh": ("pkh",),
+        "sembako_bpnt": ("bpnt",),
+        "blt_dd": ("blt_dd",),
+        "pbi_jk": ("pbi_nas", "pbi_pemda"),
+        "pip": ("pip",),
+    },
+    "canonical": {name: (name,) for name in CANONICAL_FIELDS[:14]},
+}
+_SIGNATURE: dict[str, tuple[str, ...]] = {
+    "p3ke": (
+        "id_keluarga_p3ke",
+        "desil_kesejahteraan",
+        "kode_kemendagri",
+        "penerima_pkh",
+    ),
+    "dtks": ("idbdt", "idartbdt", "kddesa", "ada_pkh"),
+    "dtsen": ("desil_nasional", "pbi_nas", "status_hubungan_keluarga"),
+    "canonical": (
+        "id_individu",
+        "sembako_bpnt",
+        "kode_wilayah_versi",
+        "hubungan_keluarga",
+    ),
+}
+_DEFAULT_SUMBER = {"p3ke": "P3KE", "dtks": "DTKS", "dtsen": "DTSEN"}
+#: NIK statuses, in the order they are tested.
+NIK_PROBLEMS: tuple[str, ...] = (
+    "missing",
+    "excel_number_cell",
+    "scientific_notation",
+    "float_text",
+    "not_digits",
+    "wrong_length",
+    "placeholder",
+    "unknown_province",
+    "invalid_region",
+    "invalid_birth_date",
+    "invalid_serial",
+    "equals_no_kk",
+    "sex_mismatch",
+)
+TRUE_WORDS = ("ya", "y", "yes", "1", "1.0", "true", "benar", "ada", "penerima")
+FALSE_WORDS = ("tidak", "n", "no", "0", "0.0", "false", "bukan", "tidak ada", "tdk")
+EXCEL_NUMBER = "#EXCEL_NUMBER"
+_SIXTEEN = re.compile(r"\d[\d\s.\-]{14,}\d")
+
+
+def scrub(text: str) -> str:
+    """Mask every run of 15+ digits (with separators) in ``text``.
+
+    Examples
+    --------
+    >>> scrub("bad value '3601011508950123' here")
+    "bad value '3601xxxxxxxxxxxx' here"
+    """
+    return _SIXTEEN.sub(lambda m: mask_value(m.group(0)), text)
+
+
+def mask_value(value: object) -> str:
+    """Keep the first 4 characters of a value and replace later digits by ``x``.
+
+    Examples
+    --------
+    >>> mask_value("3.60101E+15")
+    '3.60xxxE+xx'
+    """
+    text = str(value)
+    return text[:4] + re.sub(r"\d", "x", text[4:])
+
+
+def _norm(name: object) -> str:
+    return str(name).strip().lower()
+
+
+def detect_style(columns: Sequence[object]) -> str | None:
+    """Return the known source style whose signature columns best match.
+
+    Parameters
+    ----------
+    columns : sequence
+        Column names of the export (case-insensitive).
+
+    Returns
+    -------
+    str or None
+        ``"p3ke"``, ``"dtks"``, ``"dtsen"``, ``"canonical"`` or None.
+    """
+    names = {_norm(c) for c in columns}
+    scores = {s: sum(c in names for c in sig) for s, sig in _SIGNATURE.items()}
+    best = max(scores, key=lambda s: scores[s])
+    return best if scores[best] >= 2 else None
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """One registry export to ingest.
+
+    Attributes
+    ----------
+    path : str
+        CSV, XLSX or Parquet file.
+    style : str
+        ``"auto"`` (detect), ``"p3ke"``, ``"dtks"``, ``"dtsen"``, ``"canonical"``
+        or ``"custom"`` (use ``mapping`` only).
+    sumber : str
+        Source label for precedence (``DTSEN``, ``P3KE``, ``DTKS``, ...);
+        defaults from the style.
+    mapping : Mapping
+        Canonical field -> source column; overrides the style's columns.
+    crosswalk : str, optional
+        BPS -> Kemendagri desa crosswalk CSV, needed for BPS-coded exports.
+    """
+
+    path: str
+    style: str = "auto"
+    sumber: str = ""
+    mapping: Mapping[str, str] = field(default_factory=dict)
+    crosswalk: str | None = None
+
+    def __post_init__(self) -> None:
+        allowed = ("auto", "custom", *STYLE_COLUMNS)
+        if self.style not in allowed:
+            raise ConfigError(
+                f"source style {self.style!r} is unknown; choose one of {allowed}."
+            )
+        unknown = sorted(set(self.mapping) - set(CANONICAL_FIELDS))
+        if unknown:
+            raise ConfigError(
+                f"mapping names unknown canonical fields {unknown!r}; known: "
+                f"{', '.join(CANONICAL_FIELDS)}."
+            )
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A source with its style and canonical field -> actual columns."""
+
+    spec: SourceSpec
+    style: str
+    sumber: str
+    columns: dict[str, tuple[str, ...]]
+
+
+def resolve_columns(spec: SourceSpec, columns: Sequence[str]) -> Resolved:
+    """Map canonical fields to the export's actual column names.
+
+    Raises
+    ------
+    SchemaError
+        When the style cannot be detected, or there is no NIK, family id or
+        region code column.
+    """
+    actual = {_norm(c): str(c) for c in columns}
+    style = spec.style if spec.style != "auto" else detect_style(columns)
+    if style is None and not spec.mapping:
+        raise SchemaError(
+            f"cannot tell which registry export {Path(spec.path).name!r} is; its "
+            f"columns are {scrub(repr(list(columns)[:12]))}. Set style = "
+            "'p3ke' | 'dtks' | 'dtsen', or give a mapping of canonical fields "
+            f"({', '.join(CANONICAL_FIELDS[:8])}, ...) to its columns."
+        )
+    wanted = dict(STYLE_COLUMNS.get(style or "", {}))
+    wanted.update({k: (v,) for k, v in spec.mapping.items()})
+    found = {
+        k: tuple(actual[_norm(c)] for c in cands if _norm(c) in actual)
+        for k, cands in wanted.items()
+    }
+    found = {k: v for k, v in found.items() if v}
+    _require(spec, found, columns)
+    sumber = spec.sumber or _DEFAULT_SUMBER.get(style or "", "LAINNYA")
+    return Resolved(spec, style or "custom", sumber.upper(), found)
+
+
+def _require(
+    spec: SourceSpec, found: Mapping[str, object], columns: Sequence[str]
+) -> None:
+    name = Path(spec.path).name
+    listing = scrub(repr(list(columns)[:15]))
+    if "nik" not in found:
+        raise SchemaError(
+            f"export {name!r} has no NIK column (looked for the style's NIK column); "
+            f"columns: {listing}. Add mapping nik = '<column>'."
+        )
+    if "id_keluarga" not in found and "no_kk" not in found:
+        raise SchemaError(
+            f"export {name!r} has neither a family id nor a No. KK column; "
+            f"columns: {listing}. Add mapping id_keluarga = '<column>'."
+        )
+    if "kode_desa" not in found and "bps_desa" not in found:
+        raise SchemaError(
+            f"export {name!r} has no desa code column; columns: {listing}. Add "
+            "mapping kode_desa = '<column>' (10-digit Kemendagri code)."
+        )
+    if "desil" not in found and "persentil" not in found:
+        raise SchemaError(
+            f"export {name!r} has no desil or percentile column; columns: "
+            f"{listing}. Add mapping desil = '<column>'."
+        )
+
+
+# ----------------------------------------------------------- reference tables
+
+
+@functools.cache
+def province_codes() -> tuple[str, ...]:
+    """Kemendagri 2025 province codes (2 digits)."""
+    return tuple(code for code, _ in regions.reference_children(None))
+
+
+@functools.cache
+def kecamatan_prefixes() -> pd.DataFrame:
+    """Kemendagri 2025 kecamatan codes as 6-digit NIK prefixes."""
+    kec = regions.reference_areas("kecamatan")["code"]
+    return pd.DataFrame({"p": kec.str.replace(".", "", regex=False).astype(str)})
+
+
+@functools.cache
+def desa_codes(provinces: tuple[str, ...]) -> pd.DataFrame:
+    """Kemendagri 2025 desa codes (10 digits, undotted) of the given provinces."""
+    parts = [regions.reference_areas("desa", within=p)["code"] for p in provinces]
+    codes = pd.concat(parts, ignore_index=True).str.replace(".", "", regex=False)
+    return pd.DataFrame({"kode": codes.astype(str)})
+
+
+# ------------------------------------------------------------------- SQL parts
+
+
+def _q(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def _text(columns: tuple[str, ...] | None) -> str:
+    if not columns:
+        return "CAST(NULL AS VARCHAR)"
+    return f"trim(CAST({_q(columns[0])} AS VARCHAR))"
+
+
+def _flag_one(column: str) -> str:
+    v = _q(f"__lc_{column}")
+    yes = ", ".join(f"'{w}'" for w in TRUE_WORDS)
+    no = ", ".join(f"'{w}'" for w in FALSE_WORDS)
+    return (
+        f"(CASE WHEN {v} IS NULL OR {v} = '' THEN NULL WHEN {v} IN ({yes}) THEN 1 "
+        f"WHEN {v} IN ({no}) THEN 0 ELSE 2 END)"
+    )
+
+
+def lowered_sql(columns: Sequence[str]) -> str:
+    """Return SQL projecting ``__lc_<column>`` = lower(trim(column)) per flag."""
+    return ", ".join(
+        f"lower(trim(CAST({_q(c)} AS VARCHAR))) AS {_q('__lc_' + c)}" for c in columns
+    )
+
+
+def flag_sql(columns: tuple[str, ...] | None) -> str:
+    """Return SQL for a yes/no flag: 1, 0, NULL (blank) or 2 (unknown spelling)."""
+    if not columns:
+        return "CAST(0 AS TINYINT)"
+    parts = [_flag_one(c) for c in columns]
+    return (
+        f"CAST(greatest({', '.join(parts)}) AS TINYINT)"
+        if len(parts) > 1
+        else (f"CAST({parts[0]} AS TINYINT)")
+    )
+
+
+def sex_sql(columns: tuple[str, ...] | None) -> str:
+    """Return SQL normalising a sex column to 'L' / 'P' / NULL."""
+    v = f"upper({_text(columns)})"
+    return (
+        f"(CASE WHEN {v} IN ('L', 'LAKI-LAKI', 'LAKI LAKI', 'LAKI', '1', 'M', 'PRIA')"
+        f" THEN 'L' WHEN {v} IN ('P', 'PEREMPUAN', '2', 'F', 'WANITA') THEN 'P' END)"
+    )
+
+
+def desil_sql(cols: Mapping[str, tuple[str, ...]]) -> str:
+    """Return SQL for the desil (1-10) from a desil or a percentile column."""
+    if "desil" in cols:
+        d = f"try_cast(try_cast({_text(cols['desil'])} AS DOUBLE) AS INTEGER)"
+    else:
+        p = f"try_cast({_text(cols['persentil'])} AS DOUBLE)"
+        d = f"CAST(greatest(ceil({p} / 10), 1) AS INTEGER)"
+    return f"(CASE WHEN {d} BETWEEN 1 AND 10 THEN CAST({d} AS TINYINT) END)"
+
+
+def code_sql(cols: Mapping[str, tuple[str, ...]]) -> str:
+    """Return SQL for the 10-digit desa code as written (Kemendagri or BPS digits)."""
+    if "kode_desa" in cols:
+        raw = _text(cols["kode_desa"])
+        raw = f"regexp_replace({raw}, '^(\\d+)\\.0+$', '\\1')"
+        return f"regexp_replace({raw}, '[.\\s]', '', 'g')"
+    pads = (("bps_prov", 2), ("bps_kab", 2), ("bps_kec", 3), ("bps_desa", 3))
+    parts = [
+        f"lpad(regexp_replace({_text(cols.get(k))}, '\\.0+$', ''), {w}, '0')"
+        for k, w in pads
+    ]
+    return " || ".join(parts)
+
+
+def nik_status_sql(ref_year: int, has_kk: bool, has_sex: bool) -> str:
+    """Return a SQL CASE: NIK status of ``t`` (raw) and ``nz`` (normalised)."""
+    day = "try_cast(substr(nz, 7, 2) AS INTEGER)"
+    real_day = f"(CASE WHEN {day} > 40 THEN {day} - 40 ELSE {day} END)"
+    yy = "try_cast(substr(nz, 11, 2) AS INTEGER)"
+    year = f"(CASE WHEN {yy} <= {ref_year % 100} THEN 2000 + {yy} ELSE 1900 + {yy} END)"
+    date = (
+        f"try_strptime(CAST({year} AS VARCHAR) || '-' || substr(nz, 9, 2) || '-' || "
+        f"lpad(CAST({real_day} AS VARCHAR), 2, '0'), '%Y-%m-%d')"
+    )
+    provs = ", ".join(f"'{p}'" for p in province_codes())
+    seq = "'01234567890123456789012'"
+    rev = "'98765432109876543210987'"
+    kk = "WHEN nz = kk_nz THEN 'equals_no_kk'" if has_kk else ""
+    sex = (
+        "WHEN sex IS NOT NULL AND ((" + day + " > 40) <> (sex = 'P')) "
+        "THEN 'sex_mismatch'"
+        if has_sex
+        else ""
+    )
+    return f"""CASE
+      WHEN t = '{EXCEL_NUMBER}' THEN 'excel_number_cell'
+      WHEN t IS NULL OR NOT regexp_matches(t, '[0-9]') THEN 'missing'
+      WHEN regexp_matches(t, '^[0-9](\\.[0-9]+)?[eE][+]?[0-9]+$')
+        THEN 'scientific_notation'
+      WHEN regexp_matches(t, '^[0-9]+\\.[0-9]+$') THEN 'float_text'
+      WHEN NOT regexp_matches(nz, '^[0-9]+$') THEN 'not_digits'
+      WHEN length(nz) <> 16 THEN 'wrong_length'
+      WHEN length(replace(nz, left(nz, 1), '')) = 0 OR contains({seq}, nz)
+        OR contains({rev}, nz) THEN 'placeholder'
+      WHEN substr(nz, 1, 2) NOT IN ({provs}) THEN 'unknown_province'
+      WHEN substr(nz, 3, 2) = '00' OR substr(nz, 5, 2) = '00' THEN 'invalid_region'
+      WHEN {date} IS NULL OR {year} > {ref_year} THEN 'invalid_birth_date'
+      WHEN substr(nz, 13, 4) = '0000' THEN 'invalid_serial'
+      {kk}
+      {sex}
+      ELSE 'valid' END"""
+
+
+def token_sql(value: str, ipad: str, opad: str) -> str:
+    """Return SQL computing the 32-hex HMAC-SHA256 token of ``value`` with DuckDB."""
+    inner = f"unhex(sha256({ipad} || encode({value})))"
+    return f"left(sha256({opad} || {inner}), 32)"
+
+
+def reference_year(periode: dt.date | None = None) -> int:
+    """Return the year against which two-digit NIK birth years are resolved."""
+    return (periode or dt.date.today()).year
