@@ -96,8 +96,11 @@ def _check_file(path: str | os.PathLike[str], what: str) -> Path:
     """Return ``path`` as a :class:`~pathlib.Path`, or raise if it does not exist."""
     source = Path(path)
     if not source.exists():
-        hint = ("" if source.is_absolute() else
-                f" (relative paths start from {_shorten(os.getcwd(), 80)!r})")
+        hint = (
+            ""
+            if source.is_absolute()
+            else f" (relative paths start from {_shorten(os.getcwd(), 80)!r})"
+        )
         raise InputError(
             f"{what} file {_shorten(str(source), 120)!r} not found. Check the "
             f"path{hint}."
