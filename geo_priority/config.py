@@ -313,6 +313,9 @@ class OutputConfig:
     #: Coarser levels offered by the map's level switch, re-aggregated from the
     #: areas (counts summed, rates re-derived from numerator and denominator).
     map_levels: tuple[str, ...] = ()
+    #: Threshold the registry aggregates were suppressed at; the map writes
+    #: "disembunyikan (< 10)" for a hidden value, never 0.
+    suppression_threshold: int = 10
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lang", _choice(self.lang, LANGS, "outputs.lang"))

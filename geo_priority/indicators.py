@@ -26,6 +26,10 @@ import pandas as pd
 from geo_priority.config import IndicatorConfig, TableConfig
 from geo_priority.errors import SchemaError
 
+#: Suffix of the boolean column that marks a value hidden by small-cell
+#: suppression (written by :mod:`geo_priority.microdata`).
+SUPPRESSED_SUFFIX = "_suppressed"
+
 
 def _shorten(items: Sequence[object], n: int = 8) -> str:
     shown = ", ".join(repr(i) for i in list(items)[:n])
@@ -111,7 +115,12 @@ def _pick_wide(
     keys = key_columns(spec)
     _check_unique(rows, keys, spec, ind)
     values = pd.to_numeric(rows[ind.source], errors="coerce")
-    return rows[keys].assign(**{ind.key: values.to_numpy()})
+    picked = rows[keys].assign(**{ind.key: values.to_numpy()})
+    flag = f"{ind.source}{SUPPRESSED_SUFFIX}"
+    if flag in rows.columns:  # disclosure control: carry the flag along
+        hidden = rows[flag].astype(str).str.strip().str.lower().isin(["true", "1"])
+        picked[f"{ind.key}{SUPPRESSED_SUFFIX}"] = hidden.to_numpy()
+    return picked
 
 
 def select_indicators(

@@ -726,6 +726,7 @@ def _write_one(
             lang=lang,
             basemap=analysis.config.outputs.basemap,
             basemap_attribution=analysis.config.outputs.basemap_attribution,
+            threshold=analysis.config.outputs.suppression_threshold,
             label=_level_label(analysis),
             levels=[
                 MapLevel(_level_label(lv), lv.areas, lv.classification, lv.indicators)

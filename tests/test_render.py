@@ -107,3 +107,23 @@ def test_display_geometry_keeps_shared_borders():
     assert shown.coverage
     assert shown.scale >= 1000
     assert len(shown.rings) == 2 and all(len(r) == 1 for r in shown.rings)
+
+
+def test_suppressed_cells_are_named_never_zero(areas):
+    areas = areas.assign(
+        exclusion=[np.nan, 12.5, np.nan, 40.0],
+        exclusion_suppressed=[True, False, False, False],
+    )
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    ind = IndicatorConfig(key="exclusion", unit="%", label="Kesalahan eksklusi")
+    view = map_spec(areas, c, indicators=[ind], texts=MapText("T"))["views"][0]
+    assert [p["f"][3] for p in view["props"]] == [
+        "disembunyikan (< 10)",
+        "12,5%",
+        "tidak ada data",
+        "40%",
+    ]
+    assert [p["c"][1] for p in view["props"]] == [-1, 2, 0, 1]
+    layer = view["layers"][1]
+    assert layer["suppressed"] == 1 and layer["no_data"] == 1

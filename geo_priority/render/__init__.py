@@ -30,11 +30,14 @@ from branca.element import Element
 
 from geo_priority.classify import Classification, classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
+from geo_priority.indicators import SUPPRESSED_SUFFIX
 from geo_priority.render.display import display_geometry
 from geo_priority.render.i18n import format_value, text, ui_texts
 from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
 
 NO_DATA_COLOUR = "#c8c8c8"
+#: Colour of small cells hidden by disclosure control (never drawn as 0).
+SUPPRESSED_COLOUR = "#b9a6d3"
 OUTLINE_COLOUR = "#5a5a5a"
 #: Above this many areas the map draws on a canvas instead of SVG.
 CANVAS_THRESHOLD = 300
@@ -181,13 +184,30 @@ def map_layers(
         note = text("scored" if ind.score and ind.weight > 0 else "not_scored", lang)
         if ind.key in pooled:
             note = f"{note}. {text('pooled', lang)}"
-        layers.append(MapLayer(label, label, c, tuple(colours), note))
+        hidden = _suppressed(areas, ind.key)
+        extra = {} if hidden is None else {"suppressed": hidden}
+        layers.append(MapLayer(label, label, c, tuple(colours), note, extra))
     layers += [_change_layer(areas, g, lang) for g in groups.values()]
     return layers
 
 
-def _format_column(values: pd.Series, *, unit: str = "", lang: str) -> list[str]:
-    return [format_value(v, unit=unit, lang=lang) for v in values.to_list()]
+def _suppressed(areas: gpd.GeoDataFrame, key: str) -> pd.Series | None:
+    """Return the small-cell suppression flags of ``key``, if the data has them."""
+    flag = f"{key}{SUPPRESSED_SUFFIX}"
+    return areas[flag].fillna(False).astype(bool) if flag in areas else None
+
+
+def _format_column(
+    areas: gpd.GeoDataFrame, ind: IndicatorConfig, lang: str, threshold: int
+) -> list[str]:
+    shown = [
+        format_value(v, unit=ind.unit, lang=lang) for v in areas[ind.key].to_list()
+    ]
+    hidden = _suppressed(areas, ind.key)
+    if hidden is None:
+        return shown
+    label = text("suppressed", lang).format(threshold=threshold)
+    return [label if h else v for v, h in zip(shown, hidden.to_list(), strict=True)]
 
 
 def _display_columns(
@@ -195,6 +215,7 @@ def _display_columns(
     layers: list[MapLayer],
     indicators: Sequence[IndicatorConfig],
     lang: str,
+    threshold: int,
 ) -> list[list[str]]:
     no_data = text("no_data", lang)
     n_ranked = int(areas[RANK].notna().sum())
@@ -211,9 +232,7 @@ def _display_columns(
         no_data if pd.isna(c) else labels[int(c) - 1] for c in areas[CLASS].to_list()
     ]
     columns = [scores, ranks, classes]
-    columns += [
-        _format_column(areas[i.key], unit=i.unit, lang=lang) for i in indicators
-    ]
+    columns += [_format_column(areas, i, lang, threshold) for i in indicators]
     for layer in layers:
         if "values" in layer.extra:
             columns.append([_signed(v, lang) for v in layer.extra["values"].to_list()])
@@ -227,6 +246,17 @@ def _signed(value: float, lang: str) -> str:
     return f"+{shown}" if value > 0 else (f"−{shown}" if value < 0 else shown)
 
 
+def _class_codes(layer: MapLayer) -> list[int]:
+    """Class per area: 1..k, 0 for no data, -1 for a suppressed small cell."""
+    codes = [
+        0 if pd.isna(c) else int(c) for c in layer.classification.classes.to_list()
+    ]
+    hidden = layer.extra.get("suppressed")
+    if hidden is None:
+        return codes
+    return [-1 if h else c for c, h in zip(codes, hidden.to_list(), strict=True)]
+
+
 def _optional(values: pd.Series, cast: type) -> list[Any]:
     return [None if pd.isna(v) else cast(v) for v in values.to_list()]
 
@@ -237,12 +267,10 @@ def _properties(
     indicators: Sequence[IndicatorConfig],
     label_points: list[Any],
     lang: str,
+    threshold: int,
 ) -> list[dict[str, Any]]:
-    shown = _display_columns(areas, layers, indicators, lang)
-    classes = [
-        [0 if pd.isna(c) else int(c) for c in layer.classification.classes.to_list()]
-        for layer in layers
-    ]
+    shown = _display_columns(areas, layers, indicators, lang, threshold)
+    classes = [_class_codes(layer) for layer in layers]
     ids = [str(v) for v in areas[ID].to_list()]
     names = [
         str(n) if pd.notna(n) else i
@@ -268,13 +296,16 @@ def _properties(
 
 def _layer_spec(layer: MapLayer) -> dict[str, Any]:
     c = layer.classification
+    flags = layer.extra.get("suppressed")
+    hidden = int(flags.sum()) if flags is not None else 0
     return {
         "label": layer.label,
         "title": layer.title,
         "labels": list(c.labels),
         "colours": list(layer.colours),
         "counts": list(c.counts),
-        "no_data": int(c.classes.isna().sum()),
+        "no_data": int(c.classes.isna().sum()) - hidden,
+        "suppressed": hidden,
         "note": layer.note,
     }
 
@@ -295,6 +326,7 @@ def _view_spec(
     classification: Classification,
     indicators: Sequence[IndicatorConfig],
     lang: str,
+    threshold: int,
 ) -> dict[str, Any]:
     """Return one level's areas, layers and encoded geometry."""
     areas = areas[~(areas.geometry.isna() | areas.geometry.is_empty)].reset_index(
@@ -307,7 +339,9 @@ def _view_spec(
     return {
         "label": label,
         "layers": [_layer_spec(layer) for layer in layers],
-        "props": _properties(areas, layers, shown, geometry.label_points, lang),
+        "props": _properties(
+            areas, layers, shown, geometry.label_points, lang, threshold
+        ),
         "rings": geometry.rings,
         "scale": geometry.scale,
         "bounds": list(geometry.bounds),
@@ -331,6 +365,7 @@ def map_spec(
     lang: str = "id",
     label: str = "",
     levels: Sequence[MapLevel] = (),
+    threshold: int = 10,
 ) -> dict[str, Any]:
     """Return everything the page shows, as JSON-safe data (no HTML).
 
@@ -348,6 +383,9 @@ def map_spec(
         Name of this level in the level switch.
     levels : sequence of MapLevel
         Further administrative levels; with any, the map offers a level switch.
+    threshold : int
+        Small-cell suppression threshold named where a value is hidden
+        (``<key>_suppressed`` columns): "disembunyikan (< 10)", never 0.
 
     Returns
     -------
@@ -355,9 +393,11 @@ def map_spec(
         Only allow-listed values: codes, names, formatted numbers, classes;
         ``views`` holds one entry per level, the first being ``areas``.
     """
-    views = [_view_spec(label, areas, classification, indicators, lang)]
+    views = [_view_spec(label, areas, classification, indicators, lang, threshold)]
     views += [
-        _view_spec(lv.label, lv.areas, lv.classification, lv.indicators, lang)
+        _view_spec(
+            lv.label, lv.areas, lv.classification, lv.indicators, lang, threshold
+        )
         for lv in levels
     ]
     return {
@@ -367,6 +407,8 @@ def map_spec(
         "canvas_threshold": CANVAS_THRESHOLD,
         "max_labels": MAX_LABELS,
         "no_data_colour": NO_DATA_COLOUR,
+        "suppressed_colour": SUPPRESSED_COLOUR,
+        "suppressed_label": text("suppressed", lang).format(threshold=threshold),
         "outline_colour": OUTLINE_COLOUR,
         "method": {
             "lines": list(texts.method_lines),
@@ -459,6 +501,7 @@ def build_map(
     basemap_attribution: str | None = None,
     label: str = "",
     levels: Sequence[MapLevel] = (),
+    threshold: int = 10,
 ) -> folium.Map:
     """Build the offline priority map.
 
@@ -484,6 +527,8 @@ def build_map(
     levels : sequence of MapLevel
         Further administrative levels (e.g. kecamatan and kab/kota built from
         the same desa); the map then offers a level switch.
+    threshold : int
+        Small-cell suppression threshold shown for hidden values.
 
     Returns
     -------
@@ -499,6 +544,7 @@ def build_map(
         lang=lang,
         label=label,
         levels=levels,
+        threshold=threshold,
     )
     m = OfflineMap(
         tiles=None, control_scale=False, zoom_snap=0.25, location=[0, 0], zoom_start=2

@@ -58,6 +58,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "derived": "bila tidak ada: dihitung dari",
         "change": "Perubahan",
         "level": "Tingkat wilayah",
+        "suppressed": "disembunyikan (< {threshold})",
         "change_note": "Merah = memburuk, biru = membaik",
         "pooled": "Kelas sama untuk semua tahun",
         # static figure (render/figure.py)
@@ -126,6 +127,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "derived": "where missing: derived from",
         "change": "Change in",
         "level": "Admin level",
+        "suppressed": "suppressed (< {threshold})",
         "change_note": "Red = worse, blue = better",
         "pooled": "Same classes for every year",
         # static figure (render/figure.py)

@@ -106,6 +106,7 @@
   GeoPriorityMap.prototype.colourOf = function (f, variable) {
     var cls = f.properties.c[variable];
     var layer = this.v.layers[variable];
+    if (cls < 0) { return this.data.suppressed_colour; }
     return cls > 0 ? layer.colours[cls - 1] : this.data.no_data_colour;
   };
 
@@ -336,6 +337,15 @@
       row.appendChild(el("span", null, this.t.no_data));
       row.appendChild(el("span", "gp-count", "(" + layer.no_data + ")"));
       box.appendChild(row);
+    }
+    if (layer.suppressed > 0) {
+      var hidden = el("div", "gp-legend-row");
+      var swatch = el("span", "gp-swatch");
+      swatch.style.background = this.data.suppressed_colour;
+      hidden.appendChild(swatch);
+      hidden.appendChild(el("span", null, this.data.suppressed_label));
+      hidden.appendChild(el("span", "gp-count", "(" + layer.suppressed + ")"));
+      box.appendChild(hidden);
     }
     if (layer.note) { box.appendChild(el("div", "gp-note", layer.note)); }
   };
