@@ -37,7 +37,7 @@ from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
 
 NO_DATA_COLOUR = "#c8c8c8"
 #: Colour of small cells hidden by disclosure control (never drawn as 0).
-SUPPRESSED_COLOUR = "#b9a6d3"
+SUPPRESSED_COLOUR = "#d8c3a0"
 OUTLINE_COLOUR = "#5a5a5a"
 #: Above this many areas the map draws on a canvas instead of SVG.
 CANVAS_THRESHOLD = 300
