@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+#: Run by QGIS's own Python (tests/test_qgis.py), never imported by pytest.
+collect_ignore = ["qgis_probe.py"]
+
 
 def shared_data_dir() -> Path:
     """Return ../shared/data (or $GEO_PRIORITY_SHARED)."""
