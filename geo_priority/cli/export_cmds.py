@@ -97,7 +97,7 @@ def export_cmd(
     overwrite: bool,
     mirror: Path | None,
 ) -> None:
-    r"""Export a scored layer to GIS formats with QGIS and SLD styles.
+    """Export a scored layer to GIS formats with QGIS and SLD styles.
 
     SCORED_GPKG_OR_CONFIG is the GeoPackage that 'run' or 'demo' wrote (its
     classes, labels and metadata are stored in it) or a TOML run config, which
@@ -202,7 +202,7 @@ def zonal_cmd(
     layer: str | None,
     overwrite: bool,
 ) -> None:
-    r"""Summarise RASTER per area of AREAS into an indicator table (CSV).
+    """Summarise RASTER per area of AREAS into an indicator table (CSV).
 
     AREAS is a run config (its boundaries are used) or a boundary file with
     --code-column. Pixels count with the fraction an area covers (exactextract);

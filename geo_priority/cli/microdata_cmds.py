@@ -81,7 +81,7 @@ def synth_cmd(
     out: Path,
     overwrite: bool,
 ) -> None:
-    r"""Generate a SYNTHETIC social registry and write it as one export file.
+    """Generate a SYNTHETIC social registry and write it as one export file.
 
     Real Banten region codes, synthetic NIKs, desil mixes with desa-level
     variation, programme receipt by desil. Never real names or NIKs.
@@ -180,7 +180,7 @@ def aggregate_cmd(
     out: Path,
     overwrite: bool,
 ) -> None:
-    r"""Aggregate EXPORTS (CSV/XLSX/Parquet; DTSEN, P3KE, DTKS) to area tables.
+    """Aggregate EXPORTS (CSV/XLSX/Parquet; DTSEN, P3KE, DTKS) to area tables.
 
     NIKs are replaced by keyed HMAC tokens as they are read; duplicates across
     sources are kept once (DTSEN > P3KE > DTKS). Writes desa/kecamatan/kab-kota
