@@ -316,6 +316,9 @@ class OutputConfig:
     #: Threshold the registry aggregates were suppressed at; the map writes
     #: "disembunyikan (< 10)" for a hidden value, never 0.
     suppression_threshold: int = 10
+    #: Optional vector file of neighbouring areas (e.g. all kab/kota of
+    #: Indonesia) drawn faintly around the map for orientation.
+    context: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "lang", _choice(self.lang, LANGS, "outputs.lang"))

@@ -24,6 +24,7 @@ from geo_priority.config import (
     OutputConfig,
     ScoringConfig,
     TableConfig,
+    with_outputs,
 )
 from geo_priority.errors import BoundaryFallbackWarning, FetchError, InputError
 from geo_priority.schema import ID
@@ -52,9 +53,18 @@ def data_path(name: str) -> Path:
 
 
 def demo_config(
-    *, out: Path, lang: str = "id", overwrite: bool = False, mirror: str | None = None
+    *,
+    out: Path,
+    lang: str = "id",
+    overwrite: bool = False,
+    mirror: str | None = None,
+    context: str | None = None,
 ) -> Config:
-    """Return the configuration of the Banten kab/kota demo."""
+    """Return the configuration of the Banten kab/kota demo.
+
+    ``context`` is an optional vector file of neighbouring areas drawn faintly
+    around Banten (for example all kab/kota of Indonesia).
+    """
     extra = (
         IndicatorConfig(
             key="extreme_poverty_rate_2023",
@@ -113,7 +123,11 @@ def demo_config(
         ),
         classify=ClassifyConfig(scheme="prioritas", k=4),
         outputs=OutputConfig(
-            dir=str(out), name="demo_banten_kabkota", lang=lang, overwrite=overwrite
+            dir=str(out),
+            name="demo_banten_kabkota",
+            lang=lang,
+            overwrite=overwrite,
+            context=context,
         ),
         title=(
             "Prioritas penanggulangan kemiskinan ekstrem — Provinsi Banten"
@@ -145,7 +159,12 @@ def schematic_areas() -> gpd.GeoDataFrame:
 
 
 def run_demo(
-    *, out: Path, lang: str = "id", overwrite: bool = False, mirror: str | None = None
+    *,
+    out: Path,
+    lang: str = "id",
+    overwrite: bool = False,
+    mirror: str | None = None,
+    context: str | None = None,
 ) -> pipeline.RunResult:
     """Build the demo map, GeoPackage, ranked CSV and join report.
 
@@ -154,7 +173,9 @@ def run_demo(
     RunResult
         ``analysis.schematic`` is True when the tile-map fallback was used.
     """
-    config = demo_config(out=out, lang=lang, overwrite=overwrite, mirror=mirror)
+    config = demo_config(
+        out=out, lang=lang, overwrite=overwrite, mirror=mirror, context=context
+    )
     pipeline.check_outputs_of(config)
     try:
         areas, inputs = pipeline.load_areas(config)
@@ -168,6 +189,8 @@ def run_demo(
             stacklevel=2,
         )
         areas, inputs, schematic = schematic_areas(), [], True
+        # real neighbours around schematic hexagons would mislead
+        config = with_outputs(config, context="")
     analysis = pipeline.analyse(config, areas=areas)
     analysis = replace(
         analysis, schematic=schematic, inputs=(*inputs, *analysis.inputs)

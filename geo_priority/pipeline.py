@@ -713,8 +713,20 @@ def run_figure(config: Config, *, size: str = "slide") -> RunResult:
     return RunResult(analysis, paths)
 
 
+def _read_context(config: Config) -> gpd.GeoDataFrame | None:
+    """Read the neighbouring areas drawn faintly on the map, if configured."""
+    if not config.outputs.context:
+        return None
+    return io.read_boundaries(config.resolve(config.outputs.context))
+
+
 def _write_one(
-    fmt: str, path: Path, analysis: Analysis, record: dict[str, Any], overwrite: bool
+    fmt: str,
+    path: Path,
+    analysis: Analysis,
+    record: dict[str, Any],
+    overwrite: bool,
+    context: gpd.GeoDataFrame | None = None,
 ) -> None:
     lang = analysis.config.outputs.lang
     if fmt == "html":
@@ -727,6 +739,7 @@ def _write_one(
             basemap=analysis.config.outputs.basemap,
             basemap_attribution=analysis.config.outputs.basemap_attribution,
             threshold=analysis.config.outputs.suppression_threshold,
+            context=context,
             label=_level_label(analysis),
             levels=[
                 MapLevel(_level_label(lv), lv.areas, lv.classification, lv.indicators)
@@ -752,8 +765,9 @@ def write_outputs(analysis: Analysis, *, overwrite: bool = False) -> dict[str, P
     paths = output_paths(analysis.config)
     io.check_outputs(paths.values(), overwrite=overwrite)
     record = run_record(analysis)
+    context = _read_context(analysis.config) if "html" in paths else None
     for fmt, path in paths.items():
-        _write_one(fmt, path, analysis, record, overwrite)
+        _write_one(fmt, path, analysis, record, overwrite, context)
     return paths
 
 

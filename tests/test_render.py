@@ -127,3 +127,13 @@ def test_suppressed_cells_are_named_never_zero(areas):
     assert [p["c"][1] for p in view["props"]] == [-1, 2, 0, 1]
     layer = view["layers"][1]
     assert layer["suppressed"] == 1 and layer["no_data"] == 1
+
+
+def test_context_keeps_only_nearby_neighbours(areas):
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    near, far = box(106.5, -6.5, 106.6, -6.4), box(120, -6.5, 121, -6.4)
+    context = gpd.GeoDataFrame(geometry=[near, far], crs="EPSG:4326")
+    spec = map_spec(areas, c, texts=MapText("T"), context=context)
+    assert len(spec["context"]["rings"]) == 1
+    assert map_spec(areas, c, texts=MapText("T"))["context"] is None

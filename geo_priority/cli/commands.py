@@ -173,8 +173,20 @@ def figure_cmd(
     default="kabkota",
     help="kabkota: real BPS figures; desa: a SYNTHETIC registry per desa.",
 )
+@click.option(
+    "--context",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Vector file of neighbouring areas drawn faintly around Banten "
+    "(skipped when it does not exist).",
+)
 def demo_cmd(
-    out: Path, lang: str | None, overwrite: bool, mirror: Path | None, level: str
+    out: Path,
+    lang: str | None,
+    overwrite: bool,
+    mirror: Path | None,
+    level: str,
+    context: Path | None,
 ) -> None:
     """Build the demo: Banten's kab/kota extreme-poverty priority map.
 
@@ -196,9 +208,11 @@ def demo_cmd(
         )
         report_run(result, lang)
         return
-    report_run(
-        run_demo(out=out, lang=lang, overwrite=overwrite, mirror=mirror_dir), lang
+    context_file = str(context.resolve()) if context and context.is_file() else None
+    result = run_demo(
+        out=out, lang=lang, overwrite=overwrite, mirror=mirror_dir, context=context_file
     )
+    report_run(result, lang)
 
 
 @click.group("boundaries", short_help="Download and list registered boundary sources.")

@@ -310,6 +310,22 @@ def _layer_spec(layer: MapLayer) -> dict[str, Any]:
     }
 
 
+def _context_spec(
+    context: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame
+) -> dict[str, Any] | None:
+    """Encode the neighbouring areas within reach of the map's extent."""
+    if context is None or context.empty:
+        return None
+    minx, miny, maxx, maxy = areas.to_crs(4326).total_bounds
+    pad = max(maxx - minx, maxy - miny) * 0.6
+    near = context.to_crs(4326).cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
+    near = near[~(near.geometry.isna() | near.geometry.is_empty)]
+    if near.empty:
+        return None
+    geometry = display_geometry(near)
+    return {"rings": geometry.rings, "scale": geometry.scale}
+
+
 @dataclass(frozen=True)
 class MapLevel:
     """Another administrative level offered by the map's level switch."""
@@ -366,6 +382,7 @@ def map_spec(
     label: str = "",
     levels: Sequence[MapLevel] = (),
     threshold: int = 10,
+    context: gpd.GeoDataFrame | None = None,
 ) -> dict[str, Any]:
     """Return everything the page shows, as JSON-safe data (no HTML).
 
@@ -386,6 +403,9 @@ def map_spec(
     threshold : int
         Small-cell suppression threshold named where a value is hidden
         (``<key>_suppressed`` columns): "disembunyikan (< 10)", never 0.
+    context : geopandas.GeoDataFrame, optional
+        Neighbouring areas drawn faintly for orientation (no data, no
+        tooltips); only those near the areas are kept.
 
     Returns
     -------
@@ -406,6 +426,7 @@ def map_spec(
         "views": views,
         "canvas_threshold": CANVAS_THRESHOLD,
         "max_labels": MAX_LABELS,
+        "context": _context_spec(context, areas),
         "no_data_colour": NO_DATA_COLOUR,
         "suppressed_colour": SUPPRESSED_COLOUR,
         "suppressed_label": text("suppressed", lang).format(threshold=threshold),
@@ -502,6 +523,7 @@ def build_map(
     label: str = "",
     levels: Sequence[MapLevel] = (),
     threshold: int = 10,
+    context: gpd.GeoDataFrame | None = None,
 ) -> folium.Map:
     """Build the offline priority map.
 
@@ -529,6 +551,8 @@ def build_map(
         the same desa); the map then offers a level switch.
     threshold : int
         Small-cell suppression threshold shown for hidden values.
+    context : geopandas.GeoDataFrame, optional
+        Neighbouring areas (e.g. adjacent provinces) drawn faintly.
 
     Returns
     -------
@@ -545,6 +569,7 @@ def build_map(
         label=label,
         levels=levels,
         threshold=threshold,
+        context=context,
     )
     m = OfflineMap(
         tiles=None, control_scale=False, zoom_snap=0.25, location=[0, 0], zoom_start=2

@@ -55,6 +55,7 @@
     });
     this.v = this.data.views[0];
     this.labels = L.layerGroup();
+    this.drawContext();
     this.drawView();
     this.addControls();
     this.buildTable();
@@ -62,6 +63,20 @@
     this.resetView();
     if (this.v.labels_default) { this.toggleLabels(true); }
     this.map.on("zoomend moveend", function () { self.refreshLabels(); });
+  };
+
+  /* Neighbouring areas, faint and silent, for orientation only. */
+  GeoPriorityMap.prototype.drawContext = function () {
+    var c = this.data.context;
+    if (!c) { return; }
+    var shapes = c.rings.map(function (rings) {
+      return { type: "Feature", properties: {},
+               geometry: { type: "MultiPolygon", coordinates: decode(rings, c.scale) } };
+    });
+    this.context = L.geoJSON({ type: "FeatureCollection", features: shapes }, {
+      interactive: false,
+      style: { fillColor: "#dfe3e8", fillOpacity: 1, color: "#b4bbc4", weight: 0.8 }
+    }).addTo(this.map);
   };
 
   /* Draw the areas of the current view (admin level). */
