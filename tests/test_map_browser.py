@@ -208,6 +208,9 @@ def test_demo_map_in_browser(browser, tmp_path):
     from conftest import require_shared
 
     mirror = require_shared("upstream")
+    context = require_shared(
+        "boundaries", "indonesia_kabkota_kemendagri2025_cahyadsn.geojson"
+    )
     for lang in ("id", "en"):
         result = CliRunner().invoke(
             cli,
@@ -219,9 +222,13 @@ def test_demo_map_in_browser(browser, tmp_path):
                 str(mirror),
                 "--lang",
                 lang,
+                "--context",
+                str(context),
             ],
         )
         assert result.exit_code == 0, result.output
+        html_text = (tmp_path / lang / "demo_banten_kabkota.html").read_text("utf-8")
+        assert '"context":{"rings"' in html_text
         html = tmp_path / lang / "demo_banten_kabkota.html"
         requested_urls(browser)
         open_map(browser, html)
