@@ -115,17 +115,17 @@ def _encode_all(
 ) -> list[list[list[list[int]]]]:
     rings, part_of_ring, area_of_part = _ring_arrays(simple, scale)
     areas: list[list[list[list[int]]]] = [[] for _ in range(len(simple))]
-    polygons: dict[int, list[list[int]] | None] = {}
+    polygon: list[list[int]] | None = None
+    last_part = -1
     for ring, part in zip(rings, part_of_ring.tolist(), strict=True):
-        if part not in polygons:  # the first ring of a polygon is its exterior
-            encoded = _delta(ring)
-            polygons[part] = [encoded] if encoded else None
-            if encoded:
-                areas[int(area_of_part[part])].append(polygons[part])  # type: ignore[arg-type]
-        elif polygons[part] is not None:
-            hole = _delta(ring)
-            if hole:
-                polygons[part].append(hole)  # type: ignore[union-attr]
+        if part != last_part:  # the first ring of a polygon is its exterior
+            last_part = part
+            exterior = _delta(ring)
+            polygon = [exterior] if exterior else None
+            if polygon is not None:
+                areas[int(area_of_part[part])].append(polygon)
+        elif polygon is not None and (hole := _delta(ring)):
+            polygon.append(hole)
     for i, area in enumerate(areas):
         if not area:  # an area smaller than the grid: keep it visible
             largest = max(shapely.get_parts(original[i]), key=lambda p: p.area)
@@ -148,8 +148,9 @@ def display_geometry(areas: gpd.GeoDataFrame) -> DisplayGeometry:
     DisplayGeometry
     """
     geoms = areas.geometry.to_crs(4326).values
-    bounds = tuple(float(b) for b in shapely.total_bounds(geoms))
-    tolerance = choose_tolerance(bounds)  # type: ignore[arg-type]
+    minx, miny, maxx, maxy = (float(b) for b in shapely.total_bounds(geoms))
+    bounds = (minx, miny, maxx, maxy)
+    tolerance = choose_tolerance(bounds)
     simple, coverage = _simplify(np.asarray(geoms), tolerance)
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     rings = _encode_all(np.asarray(simple), np.asarray(geoms), scale)
@@ -161,7 +162,7 @@ def display_geometry(areas: gpd.GeoDataFrame) -> DisplayGeometry:
         scale,
         labels,
         bounds,
-        tolerance,  # type: ignore[arg-type]
+        tolerance,
         coverage,
         vertices,
     )
