@@ -46,7 +46,7 @@ def cli(verbose: int, quiet: int) -> None:
 
     Reads boundaries and indicator tables, harmonises Indonesian region codes,
     scores and classifies areas, and writes maps, GIS layers and tables.
-    Add -v for debug logging and full tracebacks of unexpected errors.
+    Add -v for debug logging; data errors exit 1, usage errors 2.
     """
     level = logging.WARNING - 10 * (verbose - quiet)
     logging.basicConfig(
