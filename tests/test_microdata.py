@@ -127,6 +127,47 @@ def test_engine_token_equals_python_hmac(tmp_path):
     assert got == nik_token("3601011508950123", KEY)
 
 
+@pytest.mark.parametrize("key", [KEY, b"k" * 64, bytes(range(100))])
+def test_engine_sql_token_is_bit_for_bit_hmac(key):
+    from geo_priority.microdata import engine
+    from geo_priority.microdata.ingest import token_sql
+
+    rng = np.random.default_rng(1)
+    values = [str(v) for v in rng.integers(10**15, 10**16, 500)]
+    values += ["", "0", "3601 0115-0895", "x" * 200]
+    with engine._connection("200MB", 2, False) as con:
+        engine._bind_key(con, key)
+        con.register("t", pd.DataFrame({"v": values}))
+        got = con.execute(
+            f"SELECT v, {token_sql('v', *engine._PADS)} FROM t"
+        ).fetchall()
+    for value, token in got:
+        assert token == hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def test_birth_date_rule_matches_the_calendar():
+    import datetime as dt
+
+    import duckdb
+
+    from geo_priority.microdata.ingest import nik_status_sql
+
+    cases = [
+        (d, m, y) for d in range(100) for m in range(14) for y in (0, 1, 24, 26, 27)
+    ]
+    niks = [f"360101{d:02d}{m:02d}{y:02d}0001" for d, m, y in cases]
+    frame = pd.DataFrame({"t": niks, "nz": niks})  # noqa: F841 (read by DuckDB)
+    sql = f"SELECT {nik_status_sql(2026, False, False)} FROM frame"
+    got = [r[0] for r in duckdb.connect().execute(sql).fetchall()]
+    for (d, m, y), status in zip(cases, got, strict=True):
+        try:
+            dt.date(2000 + y if y <= 26 else 1900 + y, m, d - 40 if d > 40 else d)
+            want = "valid"
+        except ValueError:
+            want = "invalid_birth_date"
+        assert status == want, (d, m, y)
+
+
 def test_key_missing_short_and_file(tmp_path, monkeypatch):
     monkeypatch.delenv(KEY_ENV, raising=False)
     with pytest.raises(ConfigError, match="no NIK pseudonymisation key"):

@@ -405,8 +405,10 @@ def code_sql(cols: Mapping[str, tuple[str, ...]]) -> str:
     """Return SQL for the 10-digit desa code as written (Kemendagri or BPS digits)."""
     if "kode_desa" in cols:
         raw = _text(cols["kode_desa"])
-        raw = f"regexp_replace({raw}, '^(\\d+)\\.0+$', '\\1')"
-        return f"regexp_replace({raw}, '[.\\s]', '', 'g')"
+        slow = f"regexp_replace({raw}, '^(\\d+)\\.0+$', '\\1')"
+        slow = f"regexp_replace({slow}, '[.\\s]', '', 'g')"
+        odd = f"regexp_matches({raw}, '\\s|^\\d+\\.0+$')"
+        return f"(CASE WHEN {odd} THEN {slow} ELSE replace({raw}, '.', '') END)"
     pads = (("bps_prov", 2), ("bps_kab", 2), ("bps_kec", 3), ("bps_desa", 3))
     parts = [
         f"lpad(regexp_replace({_text(cols.get(k))}, '\\.0+$', ''), {w}, '0')"
@@ -415,43 +417,63 @@ def code_sql(cols: Mapping[str, tuple[str, ...]]) -> str:
     return " || ".join(parts)
 
 
-def nik_status_sql(ref_year: int, has_kk: bool, has_sex: bool) -> str:
-    """Return a SQL CASE: NIK status of ``t`` (raw) and ``nz`` (normalised)."""
-    day = "try_cast(substr(nz, 7, 2) AS INTEGER)"
-    real_day = f"(CASE WHEN {day} > 40 THEN {day} - 40 ELSE {day} END)"
-    yy = "try_cast(substr(nz, 11, 2) AS INTEGER)"
-    year = f"(CASE WHEN {yy} <= {ref_year % 100} THEN 2000 + {yy} ELSE 1900 + {yy} END)"
-    date = (
-        f"try_strptime(CAST({year} AS VARCHAR) || '-' || substr(nz, 9, 2) || '-' || "
-        f"lpad(CAST({real_day} AS VARCHAR), 2, '0'), '%Y-%m-%d')"
+def _placeholders() -> str:
+    """Return the SQL list of placeholder NIKs: one repeated digit or a run."""
+    runs = ("01234567890123456789012", "98765432109876543210987")
+    same = [d * 16 for d in "0123456789"]
+    seqs = [r[i : i + 16] for r in runs for i in range(len(r) - 15)]
+    return ", ".join(f"'{v}'" for v in sorted({*same, *seqs}))
+
+
+def _birth_date_bad_sql(ref_year: int) -> str:
+    """Return SQL true when digits 7-12 of a 16-digit ``nz`` are no birth date."""
+    day = "CAST(substr(nz, 7, 2) AS INTEGER)"
+    d = f"(CASE WHEN {day} > 40 THEN {day} - 40 ELSE {day} END)"
+    m = "CAST(substr(nz, 9, 2) AS INTEGER)"
+    yy = "CAST(substr(nz, 11, 2) AS INTEGER)"
+    y = f"(CASE WHEN {yy} <= {ref_year % 100} THEN 2000 + {yy} ELSE 1900 + {yy} END)"
+    leap = f"CAST({y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0) AS INTEGER)"
+    dim = (
+        f"(CASE WHEN {m} = 2 THEN 28 + {leap} "
+        f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)"
     )
+    return (
+        f"(NOT ({m} BETWEEN 1 AND 12 AND {d} BETWEEN 1 AND {dim}) OR {y} > {ref_year})"
+    )
+
+
+def nik_status_sql(ref_year: int, has_kk: bool, has_sex: bool) -> str:
+    """Return a SQL CASE: NIK status of ``t`` (raw) and ``nz`` (normalised).
+
+    A 16-digit ``nz`` (nearly every row) takes the first branch, which can
+    only be one of the later statuses; other values go through the format
+    checks in :data:`NIK_PROBLEMS` order. Pure string/integer SQL, vectorised.
+    """
     provs = ", ".join(f"'{p}'" for p in province_codes())
-    seq = "'01234567890123456789012'"
-    rev = "'98765432109876543210987'"
     kk = "WHEN nz = kk_nz THEN 'equals_no_kk'" if has_kk else ""
     sex = (
-        "WHEN sex IS NOT NULL AND ((" + day + " > 40) <> (sex = 'P')) "
-        "THEN 'sex_mismatch'"
+        "WHEN sex IS NOT NULL AND ((CAST(substr(nz, 7, 2) AS INTEGER) > 40) "
+        "<> (sex = 'P')) THEN 'sex_mismatch'"
         if has_sex
         else ""
     )
-    return f"""CASE
+    return f"""CASE WHEN regexp_full_match(nz, '[0-9]{{16}}') THEN (CASE
+        WHEN nz IN ({_placeholders()}) THEN 'placeholder'
+        WHEN substr(nz, 1, 2) NOT IN ({provs}) THEN 'unknown_province'
+        WHEN substr(nz, 3, 2) = '00' OR substr(nz, 5, 2) = '00'
+          THEN 'invalid_region'
+        WHEN {_birth_date_bad_sql(ref_year)} THEN 'invalid_birth_date'
+        WHEN substr(nz, 13, 4) = '0000' THEN 'invalid_serial'
+        {kk}
+        {sex}
+        ELSE 'valid' END)
       WHEN t = '{EXCEL_NUMBER}' THEN 'excel_number_cell'
       WHEN t IS NULL OR NOT regexp_matches(t, '[0-9]') THEN 'missing'
       WHEN regexp_matches(t, '^[0-9](\\.[0-9]+)?[eE][+]?[0-9]+$')
         THEN 'scientific_notation'
       WHEN regexp_matches(t, '^[0-9]+\\.[0-9]+$') THEN 'float_text'
       WHEN NOT regexp_matches(nz, '^[0-9]+$') THEN 'not_digits'
-      WHEN length(nz) <> 16 THEN 'wrong_length'
-      WHEN length(replace(nz, left(nz, 1), '')) = 0 OR contains({seq}, nz)
-        OR contains({rev}, nz) THEN 'placeholder'
-      WHEN substr(nz, 1, 2) NOT IN ({provs}) THEN 'unknown_province'
-      WHEN substr(nz, 3, 2) = '00' OR substr(nz, 5, 2) = '00' THEN 'invalid_region'
-      WHEN {date} IS NULL OR {year} > {ref_year} THEN 'invalid_birth_date'
-      WHEN substr(nz, 13, 4) = '0000' THEN 'invalid_serial'
-      {kk}
-      {sex}
-      ELSE 'valid' END"""
+      ELSE 'wrong_length' END"""
 
 
 def token_sql(value: str, ipad: str, opad: str) -> str:
