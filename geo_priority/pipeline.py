@@ -99,7 +99,7 @@ def _read_boundary_frame(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
     if b.source:
         mirror = config.resolve(b.mirror) if b.mirror else None
         paths = fetch.fetch_source(b.source, mirror=mirror)
-        return fetch.load_source(b.source, mirror=mirror), paths
+        return fetch.read_source_files(b.source, paths), paths
     path = config.resolve(b.path or "")
     return io.read_boundaries(path, layer=b.layer, crs=b.crs), [path]
 
@@ -188,21 +188,19 @@ def _aggregate_table(
     level: str,
 ) -> tuple[pd.DataFrame, list[str]]:
     """Bring a finer table to the areas' level: sum counts, re-derive rates."""
-    by_key = {i.key: i for i in indicators}
-    rates = {
-        i.key: (i.numerator, i.denominator, i.scale)
+    in_table = tuple(
+        i
         for i in indicators
-        if i.numerator and i.denominator and {i.numerator, i.denominator} <= set(keys)
-    }
-    counts = [k for k in keys if k not in rates]
-    for key in counts:
-        if by_key[key].unit == "%":
-            raise SchemaError(
-                f"indicator {key!r} is a rate at {spec.level} level in table "
-                f"{spec.label!r} and cannot be summed to {level}. Give it numerator "
-                "and denominator (indicator keys of counts in the same table) so the "
-                "rate is re-derived from them, never averaged."
-            )
+        if i.key in keys or {i.numerator, i.denominator} <= set(keys)
+    )
+    counts, rates, dropped = _level_rules(in_table, keys)
+    if dropped:
+        raise SchemaError(
+            f"indicator {dropped[0]!r} is a rate at {spec.level} level in table "
+            f"{spec.label!r} and cannot be summed to {level}. Give it numerator "
+            "and denominator (indicator keys of counts in the same table) so the "
+            "rate is re-derived from them, never averaged."
+        )
     if not spec.code_column:
         raise SchemaError(
             f"table {spec.label!r} is at {spec.level} level and must be aggregated to "

@@ -991,9 +991,27 @@ def load_source(source_id: str, /, **fetch_kwargs: Any) -> gpd.GeoDataFrame:
     >>> len(gdf)  # doctest: +SKIP
     1552
     """
+    source = get_source(source_id)
+    return read_source_files(source.id, fetch_source(source.id, **fetch_kwargs))
+
+
+def read_source_files(source_id: str, paths: list[Path], /) -> gpd.GeoDataFrame:
+    """Read the already fetched files of a source into one GeoDataFrame.
+
+    Parameters
+    ----------
+    source_id : str
+        Registry id.
+    paths : list of Path
+        The files :func:`fetch_source` returned (verified, in registry order).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        As :func:`load_source`.
+    """
     import pandas as pd
 
     source = get_source(source_id)
-    paths = fetch_source(source.id, **fetch_kwargs)
     frames = [_read_file(path, source) for path in paths]
     return cast("gpd.GeoDataFrame", pd.concat(frames, ignore_index=True))
