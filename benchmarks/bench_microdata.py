@@ -236,6 +236,12 @@ def _dedupe_pandas(p):
     return p
 
 
+def _split_families(p):
+    kept = p[p["kode_desa"].notna()]
+    span = kept.groupby("family_key")["kode_desa"].agg(["min", "max"])
+    return span.index[span["min"] != span["max"]]
+
+
 def _quality_pandas(p, file: str):
     import pandas as pd
 
@@ -248,6 +254,7 @@ def _quality_pandas(p, file: str):
             "nik_separators_removed": p["separators"] & (p["status"] == "valid"),
             "nik_duplicate_in_source": p["duplicate_in_source"],
             "region_code_unknown": p["kode_desa"].isna(),
+            "family_split_across_desa": p["family_key"].isin(_split_families(p)),
             "desil_missing": p["desil"].isna(),
             "sex_missing": p["sex"].isna(),
         }
@@ -281,7 +288,7 @@ def _counts_pandas(p):
 
     kept = p[p["kode_desa"].notna()]
     fam = kept.groupby("family_key").agg(
-        kode_desa=("kode_desa", "first"),
+        kode_desa=("kode_desa", "min"),
         desil=("desil", "min"),
         me=("miskin_ekstrem", "any"),
         **{f: (f, "any") for f in FAMILY_PROGRAMMES},
@@ -309,8 +316,10 @@ def _counts_pandas(p):
     f["any_target_families"] = fam["anyp"] & fam["tgt"]
     f["any_nontarget_families"] = fam["anyp"] & ~fam["tgt"]
     f["target_excluded_families"] = fam["tgt"] & ~fam["anyp"]
-    per = kept.join(fam[["desil", "me", "tgt"]], on="family_key", rsuffix="_fam")
-    q = pd.DataFrame({"kode_desa": per["kode_desa"], "persons": 1})
+    per = kept.join(
+        fam[["kode_desa", "desil", "me", "tgt"]], on="family_key", rsuffix="_fam"
+    )
+    q = pd.DataFrame({"kode_desa": per["kode_desa_fam"], "persons": 1})
     for k in range(1, max_desil + 1):
         q[f"persons_desil_{k}"] = per["desil_fam"] == k
     q["persons_desil_unknown"] = per["desil_fam"].isna()

@@ -150,14 +150,17 @@ def test_birth_date_rule_matches_the_calendar():
 
     import duckdb
 
-    from geo_priority.microdata.ingest import nik_status_sql
+    from geo_priority.microdata.ingest import nik_number_sql, nik_status_sql
 
     cases = [
         (d, m, y) for d in range(100) for m in range(14) for y in (0, 1, 24, 26, 27)
     ]
     niks = [f"360101{d:02d}{m:02d}{y:02d}0001" for d, m, y in cases]
     frame = pd.DataFrame({"t": niks, "nz": niks})  # noqa: F841 (read by DuckDB)
-    sql = f"SELECT {nik_status_sql(2026, False, False)} FROM frame"
+    sql = (
+        f"SELECT {nik_status_sql(2026, False, False)} FROM "
+        f"(SELECT *, {nik_number_sql('t', 'nz')} AS n FROM frame)"
+    )
     got = [r[0] for r in duckdb.connect().execute(sql).fetchall()]
     for (d, m, y), status in zip(cases, got, strict=True):
         try:
@@ -415,6 +418,61 @@ def test_nik_rules_by_example(tmp_path):
     for status in set(niks.values()) - {"valid"}:
         assert got.get(status) == list(niks.values()).count(status), status
     assert int(res.counts["persons"].sum()) == n
+
+
+def _tiny_p3ke(tmp_path: Path, **columns: list[str]) -> Path:
+    n = len(next(iter(columns.values())))
+    base = {
+        "id_keluarga_p3ke": [f"F{i}" for i in range(n)],
+        "nik": [f"36010115089501{i + 10:02d}" for i in range(n)],
+        "no_kk": ["3601010101209001"] * n,
+        "kode_kemendagri": ["3601012001"] * n,
+        "desil_kesejahteraan": ["1"] * n,
+        "jenis_kelamin": ["Laki-laki"] * n,
+    }
+    path = tmp_path / "tiny.csv"
+    pd.DataFrame({**base, **columns}).to_csv(path, index=False)
+    return path
+
+
+def test_blanks_are_trimmed_and_separators_counted(tmp_path):
+    niks = [
+        " 3601011508950123 ",  # blanks around: trimmed silently
+        "3601 0115 0895 0124",  # separators: removed and counted
+        "3601-0115-0895-0125",
+        "3601011508950126",
+    ]
+    path = _tiny_p3ke(tmp_path, nik=niks)
+    res = aggregate_counts([SourceSpec(str(path))], key=KEY)
+    got = res.quality.groupby("problem")["rows"].sum().to_dict()
+    assert got == {"nik_separators_removed": 2}
+
+
+def test_family_split_across_desa_is_counted_once_and_reported(tmp_path):
+    path = _tiny_p3ke(
+        tmp_path,
+        id_keluarga_p3ke=["F1", "F1", "F1", "F2"],
+        kode_kemendagri=["3601012002", "3601012001", "3601012002", "3601012002"],
+    )
+    res = aggregate_counts([SourceSpec(str(path))], key=KEY)
+    c = res.counts.set_index("kode_desa")
+    assert c.loc["3601012001", ["families", "persons"]].tolist() == [1, 3]
+    assert c.loc["3601012002", ["families", "persons"]].tolist() == [1, 1]
+    got = res.quality.groupby("problem")["rows"].sum().to_dict()
+    assert got == {"family_split_across_desa": 3}
+
+
+def test_flag_spellings_are_read_once_and_checked_first(tmp_path):
+    path = _tiny_p3ke(tmp_path, penerima_pkh=["Ya", "it's", "TIDAK", "1"])
+    with pytest.raises(SchemaError, match=r"not understood: \[\"it's\"\]"):
+        aggregate_counts([SourceSpec(str(path))], key=KEY)
+    many = [f"v{i}" for i in range(300)]
+    path = _tiny_p3ke(tmp_path, penerima_pkh=many)
+    with pytest.raises(SchemaError, match="more than 200 different values"):
+        aggregate_counts([SourceSpec(str(path))], key=KEY)
+    path = _tiny_p3ke(tmp_path, penerima_pkh=[" ya ", "Tidak ", "", "TRUE"])
+    res = aggregate_counts([SourceSpec(str(path))], key=KEY)
+    assert int(res.counts["pkh_families"].sum()) == 2
 
 
 def test_aggregate_writes_everything_without_nik(tmp_path, xs, capfd):

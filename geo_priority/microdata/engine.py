@@ -188,18 +188,44 @@ def _open_source(con: Any, spec: SourceSpec, i: int) -> tuple[str, list[str], in
     return name, columns, sheets
 
 
-def _add_desa_ref(con: Any, res: Resolved, src: str) -> None:
+def _code_columns(res: Resolved) -> list[str]:
+    """Return the source column(s) holding the desa code."""
+    fields = ("kode_desa",) if "kode_desa" in res.columns else ingest.BPS_FIELDS
+    return [res.columns[f][0] for f in fields if f in res.columns]
+
+
+def _codes_table(con: Any, res: Resolved, src: str, i: int) -> str:
+    """Build ``codes_i``: each distinct written code -> Kemendagri desa code.
+
+    Codes are normalised once per distinct value (a province has a few
+    thousand), not once per person; the person query joins on the code as
+    written.
+    """
+    name = f"codes_{i}"
+    raw = ", ".join(ingest._q(c) for c in _code_columns(res))
+    try:
+        con.execute(
+            f"CREATE TEMP TABLE {name}_raw AS SELECT *, {ingest.code_sql(res.columns)} "
+            f"AS kode_raw FROM (SELECT DISTINCT {raw} FROM {src})"
+        )
+    except duckdb.Error as err:
+        raise _fail(res.spec.path, err, "Check that the file is complete.") from err
+    codemap = _code_map(con, res, f"{name}_raw", i)
+    con.execute(
+        f"CREATE TEMP TABLE {name} AS SELECT c.* EXCLUDE (kode_raw), m.kode, "
+        "CASE WHEN m.kode IS NULL THEN left(c.kode_raw, 4) || 'xxxxxx' END AS bad_code "
+        f"FROM {name}_raw c LEFT JOIN {codemap} m ON c.kode_raw = m.src"
+    )
+    return name
+
+
+def _add_desa_ref(con: Any, codes: str) -> None:
     """Add the Kemendagri desa codes of the provinces the file's codes name.
 
     Codes of other provinces cannot match, so the join result is the same as
     with every province; loading only these saves reading 84,000 names.
     """
-    try:
-        rows = con.execute(
-            f"SELECT DISTINCT left({ingest.code_sql(res.columns)}, 2) FROM {src}"
-        ).fetchall()
-    except duckdb.Error as err:
-        raise _fail(res.spec.path, err, "Check that the file is complete.") from err
+    rows = con.execute(f"SELECT DISTINCT left(kode_raw, 2) FROM {codes}").fetchall()
     have = con.execute("SELECT DISTINCT left(kode, 2) FROM desa_ref").fetchall()
     new = {r[0] for r in rows} & set(ingest.province_codes()) - {r[0] for r in have}
     if new:
@@ -208,11 +234,11 @@ def _add_desa_ref(con: Any, res: Resolved, src: str) -> None:
         con.unregister("desa_ref_df")
 
 
-def _code_map(con: Any, res: Resolved, src: str, i: int) -> str:
+def _code_map(con: Any, res: Resolved, codes: str, i: int) -> str:
     """Register the table mapping written codes to Kemendagri desa codes."""
     name = f"codemap_{i}"
     if "kode_desa" in res.columns:
-        _add_desa_ref(con, res, src)
+        _add_desa_ref(con, codes)
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {name} AS "
             "SELECT kode AS src, kode FROM desa_ref"
@@ -246,6 +272,72 @@ def _code_map(con: Any, res: Resolved, src: str, i: int) -> str:
     return name
 
 
+#: More distinct values than this and a column is no yes/no or sex column.
+MAX_SPELLINGS = 200
+
+
+def _spellings(con: Any, res: Resolved, src: str, column: str) -> list[str | None]:
+    """Return the distinct values of ``column`` as text (at most MAX_SPELLINGS)."""
+    q = ingest._q(column)
+    rows = con.execute(
+        f"SELECT DISTINCT CAST({q} AS VARCHAR) FROM {src} LIMIT {MAX_SPELLINGS + 1}"
+    ).fetchall()
+    if len(rows) > MAX_SPELLINGS:
+        raise SchemaError(
+            f"column {column!r} of {Path(res.spec.path).name!r} has more than "
+            f"{MAX_SPELLINGS} different values, so it is no yes/no or sex column; "
+            "check the column mapping."
+        )
+    return [r[0] for r in rows]
+
+
+def _flags_sql(con: Any, res: Resolved, src: str) -> str:
+    """Return the SELECT list of the yes/no flags (1, 0 or NULL per person).
+
+    Reads each flag column's spellings first, so an unknown spelling is
+    refused before the long person query, with the offending values.
+    """
+    parts = []
+    for field in ingest.FLAG_FIELDS:
+        columns = res.columns.get(field, ())
+        cases = [_flag_case(con, res, src, c) for c in columns]
+        if not cases:
+            expr = "CAST(0 AS TINYINT)"
+        elif len(cases) == 1:
+            expr = cases[0]
+        else:
+            expr = f"greatest({', '.join(cases)})"
+        parts.append(f"{expr} AS {field}")
+    return ",\n".join(parts)
+
+
+def _flag_case(con: Any, res: Resolved, src: str, column: str) -> str:
+    meanings, unknown = {}, []
+    for raw in _spellings(con, res, src, column):
+        if raw is None:
+            continue
+        try:
+            meanings[raw] = ingest.flag_meaning(raw)
+        except ValueError:
+            unknown.append(scrub(raw)[:30])
+    if unknown:
+        raise SchemaError(
+            f"column {column!r} of {Path(res.spec.path).name!r} holds yes/no values "
+            f"that are not understood: {sorted(unknown)[:5]!r}. Known spellings: "
+            "Ya/Tidak, Y/N, 1/0, True/False (any case). Recode them."
+        )
+    return ingest.recode_sql(column, meanings, "TINYINT")
+
+
+def _sex_sql(con: Any, res: Resolved, src: str) -> str:
+    columns = res.columns.get("jenis_kelamin")
+    if not columns:
+        return "CAST(NULL AS VARCHAR)"
+    spellings = _spellings(con, res, src, columns[0])
+    meanings = {raw: ingest.sex_meaning(raw) for raw in spellings if raw is not None}
+    return ingest.recode_sql(columns[0], meanings, "VARCHAR")
+
+
 #: SQL reading HMAC's inner and outer padded keys (set per connection).
 _PADS = ("getvariable('gp_ipad')", "getvariable('gp_opad')")
 
@@ -260,68 +352,81 @@ def _no_separators(text: str) -> str:
 
 
 def _select_sql(
-    res: Resolved, src: str, codemap: str, i: int, prec: int, ref_year: int
+    res: Resolved, parts: dict[str, str], i: int, prec: int, ref_year: int
 ) -> str:
-    cols = res.columns
-    nik = ingest._text(cols["nik"])
-    kk = _no_separators(ingest._text(cols.get("no_kk")))
-    flags = ",\n".join(
-        f"{ingest.flag_sql(cols.get(f))} AS {f}" for f in ingest.FLAG_FIELDS
+    """Return the SELECT turning one source's rows into ``persons_raw`` rows.
+
+    ``parts`` holds the source view (``src``), the codes table (``codes``)
+    and the SQL of the flags and of sex. The NIK is validated and tokenised
+    here and goes no further; the No. KK is tokenised once per distinct value.
+    """
+    cols, src = res.columns, parts["src"]
+    code_join = " AND ".join(
+        f"s.{ingest._q(c)} = c.{ingest._q(c)}" for c in _code_columns(res)
     )
+    kk_raw = ingest._q(cols["no_kk"][0]) if "no_kk" in cols else None
+    kk_cte = (
+        f"""kk AS (
+      SELECT kk_raw, kk_nz, CASE WHEN regexp_full_match(kk_nz, '[1-9][0-9]{{15}}')
+          THEN {ingest.token_sql("kk_nz", *_PADS)} END AS kk_token
+      FROM (SELECT kk_raw, {_no_separators("trim(CAST(kk_raw AS VARCHAR))")} AS kk_nz
+        FROM (SELECT DISTINCT {kk_raw} AS kk_raw FROM {src}))),"""
+        if kk_raw
+        else "kk AS (SELECT NULL AS kk_raw, NULL AS kk_nz, NULL AS kk_token),"
+    )
+    kk_join = (
+        f"LEFT JOIN kk k ON s.{kk_raw} = k.kk_raw"
+        if kk_raw
+        else ("LEFT JOIN kk k ON false")
+    )
+    raw = f"CAST(s.{ingest._q(cols['nik'][0])} AS VARCHAR)"
     status = ingest.nik_status_sql(ref_year, "no_kk" in cols, "jenis_kelamin" in cols)
-    fam = ingest._text(cols.get("id_keluarga"))
-    flag_cols = sorted({c for f in ingest.FLAG_FIELDS for c in cols.get(f, ())})
-    lowered = ingest.lowered_sql(flag_cols) if flag_cols else "1 AS __none"
     mask = "left(t, 4) || regexp_replace(substr(t, 5), '[0-9]', 'x', 'g')"
     umur = ingest._text(cols.get("umur"))
-    token = ingest.token_sql("kk_nz", *_PADS)
+    slow_nz = _no_separators("t")
     return f"""
-    WITH a AS (
-      SELECT {nik} AS t,
-        {_no_separators(nik)} AS nz,
-        {kk} AS kk_nz,
-        {fam} AS fam_raw,
-        {ingest.sex_sql(cols.get("jenis_kelamin"))} AS sex,
+    WITH {kk_cte}
+    a AS (
+      SELECT {raw} AS raw, regexp_full_match({raw}, '[0-9]{{16}}') AS t16,
+        {ingest._text(cols.get("id_keluarga"))} AS fam_raw,
+        {parts["sex"]} AS sex,
         {ingest.desil_sql(cols)} AS desil,
         try_cast(try_cast({umur} AS DOUBLE) AS SMALLINT) AS umur,
-        {ingest.code_sql(cols)} AS kode_raw,
-        {flags}
-      FROM (SELECT *, {lowered} FROM {src})),
-    b AS (SELECT *, {status} AS nik_status FROM a),
-    kk AS (
-      SELECT kk_nz, {token} AS kk_token
-      FROM (SELECT DISTINCT {kk} AS kk_nz FROM {src})
-      WHERE regexp_matches(kk_nz, '^[1-9][0-9]{{15}}$'))
+        {parts["flags"]},
+        c.kode AS kode_desa, c.bad_code, k.kk_nz, k.kk_token
+      FROM {src} s LEFT JOIN {parts["codes"]} c ON {code_join}
+        {kk_join}),
+    t AS (SELECT *, CASE WHEN t16 THEN raw ELSE trim(raw) END AS t FROM a),
+    n AS (
+      SELECT *, CASE WHEN t16 THEN CAST(raw AS UBIGINT)
+          ELSE {ingest.nik_number_sql("t", slow_nz)} END AS n,
+        CASE WHEN t16 THEN raw ELSE {slow_nz} END AS nz
+      FROM t),
+    b AS (SELECT *, {status} AS nik_status FROM n)
     SELECT {i} AS file_idx, '{res.sumber}' AS sumber, {prec} AS prec,
-      '{i}:' || coalesce(fam_raw, kk.kk_token, 'x') AS family_key,
-      kk.kk_token,
+      '{i}:' || coalesce(fam_raw, kk_token, 'x') AS family_key,
+      kk_token,
       nik_status,
       CASE WHEN nik_status = 'valid' THEN {ingest.token_sql("nz", *_PADS)}
         END AS nik_token,
       nik_status = 'valid' AND r.p IS NULL AS prefix_unknown,
-      nik_status = 'valid' AND regexp_matches(t, '[\\s\\-]') AS separators,
-      nik_status = 'valid' AND right(nz, 1) = '0' AS ends0,
+      nik_status = 'valid' AND NOT t16 AND t <> nz AS separators,
+      nik_status = 'valid' AND n % 10 = 0 AS ends0,
       CASE WHEN nik_status NOT IN ('valid', 'missing') THEN {mask} END AS example,
-      CASE WHEN m.kode IS NULL THEN left(kode_raw, 4) || 'xxxxxx' END AS bad_code,
-      m.kode AS kode_desa, desil, sex, umur,
+      bad_code, kode_desa, desil, sex, umur,
       {", ".join(ingest.FLAG_FIELDS)}
-    FROM b LEFT JOIN {codemap} m ON b.kode_raw = m.src
-      LEFT JOIN kk ON b.kk_nz = kk.kk_nz
-      LEFT JOIN kec_ref r ON substr(b.nz, 1, 6) = r.p
+    FROM b LEFT JOIN kec_ref r ON b.n // 10000000000 = r.p
     """
 
 
-def _check_file(con: Any, res: Resolved, src: str, i: int, max_bad_codes: float) -> int:
-    n, bad, odd = con.execute(
-        "SELECT count(*), count_if(kode_desa IS NULL), "
-        + " + ".join(f"count_if({f} = 2)" for f in ingest.FLAG_FIELDS)
-        + f" FROM persons_raw WHERE file_idx = {i}"
+def _check_file(res: Resolved, con: Any, i: int, max_bad_codes: float) -> int:
+    n, bad = con.execute(
+        "SELECT count(*), count_if(kode_desa IS NULL) FROM persons_raw "
+        f"WHERE file_idx = {i}"
     ).fetchone()
     name = Path(res.spec.path).name
     if n == 0:
         raise InputError(f"registry export {name!r} has a header but no rows.")
-    if odd:
-        raise SchemaError(_flag_message(con, res, src))
     if bad / n > max_bad_codes:
         after = " after the crosswalk" if res.spec.crosswalk else ""
         examples = con.execute(
@@ -336,26 +441,6 @@ def _check_file(con: Any, res: Resolved, src: str, i: int, max_bad_codes: float)
             "codes, or fix the codes."
         )
     return int(n)
-
-
-def _flag_message(con: Any, res: Resolved, src: str) -> str:
-    known = ", ".join(f"'{w}'" for w in (*ingest.TRUE_WORDS, *ingest.FALSE_WORDS))
-    for field in ingest.FLAG_FIELDS:
-        for column in res.columns.get(field, ()):
-            rows = con.execute(
-                f"SELECT DISTINCT CAST({ingest._q(column)} AS VARCHAR) FROM {src} "
-                f"WHERE lower(trim(CAST({ingest._q(column)} AS VARCHAR))) "
-                f"NOT IN ({known}) "
-                f"AND trim(CAST({ingest._q(column)} AS VARCHAR)) <> '' LIMIT 5"
-            ).fetchall()
-            if rows:
-                values = [scrub(str(r[0]))[:30] for r in rows]
-                return (
-                    f"column {column!r} of {Path(res.spec.path).name!r} holds yes/no "
-                    f"values that are not understood: {values!r}. Known spellings: "
-                    "Ya/Tidak, Y/N, 1/0, True/False (any case). Recode them."
-                )
-    return "a yes/no column holds values that are not understood."
 
 
 def _bind_key(con: Any, key: bytes) -> None:
@@ -376,14 +461,19 @@ def _load(
     for i, spec in enumerate(specs):
         src, columns, sheets = _open_source(con, spec, i)
         res = ingest.resolve_columns(spec, columns)
-        codemap = _code_map(con, res, src, i)
+        parts = {
+            "src": src,
+            "flags": _flags_sql(con, res, src),
+            "sex": _sex_sql(con, res, src),
+            "codes": _codes_table(con, res, src, i),
+        }
         prec = _precedence(res.sumber) * 1000 + i
-        sql = _select_sql(res, src, codemap, i, prec, ref_year)
+        sql = _select_sql(res, parts, i, prec, ref_year)
         try:
             con.execute(f"INSERT INTO persons_raw {sql}")
         except duckdb.Error as err:
             raise _fail(spec.path, err, "Check that the file is complete.") from err
-        rows = _check_file(con, res, src, i, max_bad)
+        rows = _check_file(res, con, i, max_bad)
         info.append(
             {
                 "file": Path(spec.path).name,
@@ -457,7 +547,8 @@ SELECT * EXCLUDE (in_dupsrc, kk_p, nik_p),
 FROM s
 """
 
-#: Problems of the quality report: name -> (severity, SQL predicate on persons).
+#: Problems of the quality report: name -> (severity, SQL predicate). The
+#: predicates read the grouped table of :data:`_QUALITY_GROUPS`.
 PROBLEMS: dict[str, tuple[str, str]] = {
     **{
         f"nik_{p}": ("rejected", f"nik_status = '{p}'")
@@ -477,32 +568,48 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "deduplicated",
         "person_in_higher_source AND NOT family_in_higher_source",
     ),
-    "region_code_unknown": ("dropped", "kode_desa IS NULL"),
-    "desil_missing": ("warning", "desil IS NULL"),
-    "sex_missing": ("warning", "sex IS NULL"),
+    "region_code_unknown": ("dropped", "no_desa"),
+    "family_split_across_desa": ("warning", "split_family"),
+    "desil_missing": ("warning", "no_desil"),
+    "sex_missing": ("warning", "no_sex"),
 }
+
+#: Persons grouped by every property a problem predicate reads (few groups).
+_QUALITY_GROUPS = """
+CREATE TEMP TABLE quality_groups AS
+  SELECT file_idx, sumber,
+    coalesce(left(kode_desa, 4), left(bad_code, 4)) AS kode_kab,
+    nik_status, prefix_unknown, separators, duplicate_in_source,
+    family_in_higher_source, person_in_higher_source,
+    kode_desa IS NULL AS no_desa, desil IS NULL AS no_desil, sex IS NULL AS no_sex,
+    coalesce(family_key IN (SELECT family_key FROM split_families), false)
+      AS split_family,
+    count(*) AS n, min(example) AS example
+  FROM persons GROUP BY ALL
+"""
 
 
 def _quality(con: Any, files: list[dict[str, Any]]) -> pd.DataFrame:
+    con.execute(_QUALITY_GROUPS)
     names = list(PROBLEMS)
     counts = ", ".join(
-        f"count_if({pred}) AS q{i}" for i, (_, pred) in enumerate(PROBLEMS.values())
+        f"sum(n) FILTER (WHERE {pred}) AS q{i}"
+        for i, (_, pred) in enumerate(PROBLEMS.values())
     )
     examples = ", ".join(
         f"min(example) FILTER (WHERE {pred}) AS e{i}"
         for i, (_, pred) in enumerate(PROBLEMS.values())
     )
     wide = con.execute(
-        f"SELECT file_idx, sumber, coalesce(left(kode_desa, 4), left(bad_code, 4)) AS "
-        f"kode_kab, {counts}, {examples}, count_if(kode_desa IS NOT NULL AND NOT "
-        "family_in_higher_source AND NOT person_in_higher_source) AS kept "
-        "FROM persons GROUP BY ALL"
+        f"SELECT file_idx, sumber, kode_kab, {counts}, {examples}, "
+        "sum(n) FILTER (WHERE NOT no_desa AND NOT family_in_higher_source AND NOT "
+        "person_in_higher_source) AS kept FROM quality_groups GROUP BY ALL"
     ).df()
     for i, n in wide.groupby("file_idx")["kept"].sum().items():
         files[int(i)]["kept_rows"] = int(n)
     rows = []
     for i, name in enumerate(names):
-        part = wide[wide[f"q{i}"] > 0]
+        part = wide[wide[f"q{i}"].fillna(0) > 0]
         rows.append(
             pd.DataFrame(
                 {
@@ -522,15 +629,35 @@ def _quality(con: Any, files: list[dict[str, Any]]) -> pd.DataFrame:
     return frame.sort_values(["file", "problem", "kode_kab"]).reset_index(drop=True)
 
 
+#: Families (kept persons grouped) with the person counts the desa table needs.
+#: A family is counted in its members' desa; members written in different
+#: desa (a data error) put the family in the smallest code and the quality
+#: report counts them as ``family_split_across_desa``.
+_FAMILIES_SQL = """
+CREATE TEMP TABLE families AS
+  SELECT family_key, min(kode_desa) AS kode_desa,
+    min(kode_desa) <> max(kode_desa) AS split,
+    min(desil) AS desil, bool_or(miskin_ekstrem = 1) AS me,
+    bool_or(pkh = 1) AS pkh, bool_or(sembako_bpnt = 1) AS sembako_bpnt,
+    bool_or(blt_dd = 1) AS blt_dd, count(*) AS persons,
+    count_if(umur BETWEEN 6 AND 21) AS persons_6_21,
+    count_if(pbi_jk = 1) AS pbi_jk_persons, count_if(pip = 1) AS pip_persons
+  FROM persons WHERE kode_desa IS NOT NULL
+    AND NOT family_in_higher_source AND NOT person_in_higher_source
+  GROUP BY family_key;
+CREATE TEMP TABLE split_families AS SELECT family_key FROM families WHERE split;
+"""
+
+
 def _agg_sql(target: str, max_desil: int, programmes: Sequence[str]) -> str:
     t = _TARGET_SQL[target]
-    alias = {"pbi_jk": "any_pbi", "pip": "any_pip"}
+    alias = {"pbi_jk": "pbi_jk_persons > 0", "pip": "pip_persons > 0"}
     anyp = " OR ".join(alias.get(p, p) for p in programmes)
     desil_f = ", ".join(
         f"count_if(desil = {k}) AS families_desil_{k}" for k in range(1, max_desil + 1)
     )
     desil_p = ", ".join(
-        f"count_if(fam.desil = {k}) AS persons_desil_{k}"
+        f"sum(persons) FILTER (WHERE desil = {k}) AS persons_desil_{k}"
         for k in range(1, max_desil + 1)
     )
     fprog = ", ".join(
@@ -539,44 +666,29 @@ def _agg_sql(target: str, max_desil: int, programmes: Sequence[str]) -> str:
         for p in FAMILY_PROGRAMMES
     )
     pprog = ", ".join(
-        f"count_if(k.{p} = 1) AS {p}_persons, count_if(k.{p} = 1 AND tgt) AS "
-        f"{p}_target_persons, count_if(k.{p} = 1 AND NOT tgt) AS {p}_nontarget_persons"
+        f"sum({p}_persons) AS {p}_persons, "
+        f"sum({p}_persons) FILTER (WHERE tgt) AS {p}_target_persons, "
+        f"sum({p}_persons) FILTER (WHERE NOT tgt) AS {p}_nontarget_persons"
         for p in PERSON_PROGRAMMES
     )
     return f"""
-    WITH kept AS (
-      SELECT * FROM persons WHERE kode_desa IS NOT NULL
-        AND NOT family_in_higher_source AND NOT person_in_higher_source),
-    fam0 AS (
-      SELECT family_key, any_value(kode_desa) AS kode_desa, min(desil) AS desil,
-        bool_or(miskin_ekstrem = 1) AS me,
-        bool_or(pkh = 1) AS pkh, bool_or(sembako_bpnt = 1) AS sembako_bpnt,
-        bool_or(blt_dd = 1) AS blt_dd, bool_or(pbi_jk = 1) AS any_pbi,
-        bool_or(pip = 1) AS any_pip
-      FROM kept GROUP BY family_key),
-    fam AS (SELECT *, {t} AS tgt,
-        {anyp} AS anyp FROM fam0),
-    f AS (
-      SELECT kode_desa, count(*) AS families, {desil_f},
-        count_if(desil IS NULL) AS families_desil_unknown,
-        count_if(me) AS families_miskin_ekstrem,
-        count_if(tgt) AS target_families, count_if(NOT tgt) AS nontarget_families,
-        count_if(tgt AND substr(kode_desa, 7, 1) <> '1') AS target_families_desa,
-        {fprog},
-        count_if(anyp) AS any_families, count_if(anyp AND tgt) AS any_target_families,
-        count_if(anyp AND NOT tgt) AS any_nontarget_families,
-        count_if(tgt AND NOT anyp) AS target_excluded_families
-      FROM fam GROUP BY kode_desa),
-    p AS (
-      SELECT k.kode_desa, count(*) AS persons, {desil_p},
-        count_if(fam.desil IS NULL) AS persons_desil_unknown,
-        count_if(fam.me) AS persons_miskin_ekstrem,
-        count_if(tgt) AS target_persons,
-        count_if(tgt AND k.umur BETWEEN 6 AND 21) AS target_persons_6_21,
-        {pprog}
-      FROM kept k JOIN fam USING (family_key)
-      GROUP BY k.kode_desa)
-    SELECT * FROM f JOIN p USING (kode_desa) ORDER BY kode_desa
+    WITH fam AS (SELECT *, {t} AS tgt, {anyp} AS anyp FROM families)
+    SELECT kode_desa, count(*) AS families, {desil_f},
+      count_if(desil IS NULL) AS families_desil_unknown,
+      count_if(me) AS families_miskin_ekstrem,
+      count_if(tgt) AS target_families, count_if(NOT tgt) AS nontarget_families,
+      count_if(tgt AND substr(kode_desa, 7, 1) <> '1') AS target_families_desa,
+      {fprog},
+      count_if(anyp) AS any_families, count_if(anyp AND tgt) AS any_target_families,
+      count_if(anyp AND NOT tgt) AS any_nontarget_families,
+      count_if(tgt AND NOT anyp) AS target_excluded_families,
+      sum(persons) AS persons, {desil_p},
+      sum(persons) FILTER (WHERE desil IS NULL) AS persons_desil_unknown,
+      sum(persons) FILTER (WHERE me) AS persons_miskin_ekstrem,
+      sum(persons) FILTER (WHERE tgt) AS target_persons,
+      sum(persons_6_21) FILTER (WHERE tgt) AS target_persons_6_21,
+      {pprog}
+    FROM fam GROUP BY kode_desa ORDER BY kode_desa
     """
 
 
@@ -667,7 +779,10 @@ def aggregate_counts(
     year = reference_year or ingest.reference_year()
     with _connection(memory_limit, threads, progress) as con:
         con.register("kec_ref_df", ingest.kecamatan_prefixes())
-        con.execute("CREATE TEMP TABLE kec_ref AS SELECT * FROM kec_ref_df")
+        con.execute(
+            "CREATE TEMP TABLE kec_ref AS "
+            "SELECT CAST(p AS UBIGINT) AS p FROM kec_ref_df"
+        )
         con.execute("CREATE TEMP TABLE desa_ref (kode VARCHAR)")
         con.execute(_RAW_SCHEMA)
         files = _load(con, sources, key, year, max_bad_code_share)
@@ -676,6 +791,7 @@ def aggregate_counts(
             con.execute("SELECT coalesce(max(desil), 4) FROM persons_raw").fetchone()[0]
         )
         max_desil = 10 if max_desil > 4 else 4
+        con.execute(_FAMILIES_SQL)
         counts = con.execute(_agg_sql(target, max_desil, programmes)).df()
         quality = _quality(con, files)
     return EngineResult(_with_all_desa(counts), quality, pd.DataFrame(files), max_desil)

@@ -64,6 +64,8 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "bps_kec",
     "bps_desa",
 )
+#: Canonical fields of a BPS-coded desa (DTKS/BDT exports).
+BPS_FIELDS: tuple[str, ...] = ("bps_prov", "bps_kab", "bps_kec", "bps_desa")
 FLAG_FIELDS: tuple[str, ...] = (
     "miskin_ekstrem",
     "pkh",
@@ -353,42 +355,68 @@ def _text(columns: tuple[str, ...] | None) -> str:
     return f"trim(CAST({_q(columns[0])} AS VARCHAR))"
 
 
-def _flag_one(column: str) -> str:
-    v = _q(f"__lc_{column}")
-    yes = ", ".join(f"'{w}'" for w in TRUE_WORDS)
-    no = ", ".join(f"'{w}'" for w in FALSE_WORDS)
-    return (
-        f"(CASE WHEN {v} IS NULL OR {v} = '' THEN NULL WHEN {v} IN ({yes}) THEN 1 "
-        f"WHEN {v} IN ({no}) THEN 0 ELSE 2 END)"
+_SEX_WORDS = {
+    "L": ("L", "LAKI-LAKI", "LAKI LAKI", "LAKI", "1", "M", "PRIA"),
+    "P": ("P", "PEREMPUAN", "2", "F", "WANITA"),
+}
+
+
+def flag_meaning(value: object) -> int | None:
+    """Return 1 (yes), 0 (no) or None (blank) for a yes/no cell as written.
+
+    Raises
+    ------
+    ValueError
+        For a spelling that is neither in :data:`TRUE_WORDS` nor
+        :data:`FALSE_WORDS` (any case, surrounding blanks ignored).
+
+    Examples
+    --------
+    >>> [flag_meaning(v) for v in ("Ya", " TIDAK ", "1", "", None)]
+    [1, 0, 1, None, None]
+    """
+    word = "" if value is None else str(value).strip().lower()
+    if not word:
+        return None
+    if word in TRUE_WORDS:
+        return 1
+    if word in FALSE_WORDS:
+        return 0
+    raise ValueError(word)
+
+
+def sex_meaning(value: object) -> str | None:
+    """Return 'L', 'P' or None (blank or unknown) for a sex cell as written.
+
+    Examples
+    --------
+    >>> [sex_meaning(v) for v in ("Laki-laki", "p", "2", "?")]
+    ['L', 'P', 'P', None]
+    """
+    word = "" if value is None else str(value).strip().upper()
+    return next((sex for sex, words in _SEX_WORDS.items() if word in words), None)
+
+
+def recode_sql(column: str, meanings: Mapping[str, object], sql_type: str) -> str:
+    """Return SQL mapping each value of ``column`` as written to its meaning.
+
+    ``meanings`` holds every distinct value of the column (as text); values
+    meaning None, and any value not listed, become NULL. Comparing the raw
+    text with the few spellings a file uses is much cheaper per row than
+    normalising every cell.
+    """
+    arms = " ".join(
+        f"WHEN {_literal(raw)} THEN CAST({_literal(meaning)} AS {sql_type})"
+        for raw, meaning in meanings.items()
+        if meaning is not None
     )
+    if not arms:
+        return f"CAST(NULL AS {sql_type})"
+    return f"(CASE CAST({_q(column)} AS VARCHAR) {arms} END)"
 
 
-def lowered_sql(columns: Sequence[str]) -> str:
-    """Return SQL projecting ``__lc_<column>`` = lower(trim(column)) per flag."""
-    return ", ".join(
-        f"lower(trim(CAST({_q(c)} AS VARCHAR))) AS {_q('__lc_' + c)}" for c in columns
-    )
-
-
-def flag_sql(columns: tuple[str, ...] | None) -> str:
-    """Return SQL for a yes/no flag: 1, 0, NULL (blank) or 2 (unknown spelling)."""
-    if not columns:
-        return "CAST(0 AS TINYINT)"
-    parts = [_flag_one(c) for c in columns]
-    return (
-        f"CAST(greatest({', '.join(parts)}) AS TINYINT)"
-        if len(parts) > 1
-        else (f"CAST({parts[0]} AS TINYINT)")
-    )
-
-
-def sex_sql(columns: tuple[str, ...] | None) -> str:
-    """Return SQL normalising a sex column to 'L' / 'P' / NULL."""
-    v = f"upper({_text(columns)})"
-    return (
-        f"(CASE WHEN {v} IN ('L', 'LAKI-LAKI', 'LAKI LAKI', 'LAKI', '1', 'M', 'PRIA')"
-        f" THEN 'L' WHEN {v} IN ('P', 'PEREMPUAN', '2', 'F', 'WANITA') THEN 'P' END)"
-    )
+def _literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
 
 
 def desil_sql(cols: Mapping[str, tuple[str, ...]]) -> str:
@@ -409,28 +437,47 @@ def code_sql(cols: Mapping[str, tuple[str, ...]]) -> str:
         slow = f"regexp_replace({slow}, '[.\\s]', '', 'g')"
         odd = f"regexp_matches({raw}, '\\s|^\\d+\\.0+$')"
         return f"(CASE WHEN {odd} THEN {slow} ELSE replace({raw}, '.', '') END)"
-    pads = (("bps_prov", 2), ("bps_kab", 2), ("bps_kec", 3), ("bps_desa", 3))
     parts = [
         f"lpad(regexp_replace({_text(cols.get(k))}, '\\.0+$', ''), {w}, '0')"
-        for k, w in pads
+        for k, w in zip(BPS_FIELDS, (2, 2, 3, 3), strict=True)
     ]
     return " || ".join(parts)
 
 
 def _placeholders() -> str:
-    """Return the SQL list of placeholder NIKs: one repeated digit or a run."""
+    """Return the SQL list of placeholder NIKs as numbers: one digit or a run."""
     runs = ("01234567890123456789012", "98765432109876543210987")
     same = [d * 16 for d in "0123456789"]
     seqs = [r[i : i + 16] for r in runs for i in range(len(r) - 15)]
-    return ", ".join(f"'{v}'" for v in sorted({*same, *seqs}))
+    return ", ".join(str(int(v)) for v in sorted({*same, *seqs}))
+
+
+def _digits(first: int, count: int) -> str:
+    """Return SQL for ``count`` digits from ``first`` (1-based) of the NIK ``n``."""
+    below = 16 - (first - 1 + count)
+    return f"((n // {10**below}) % {10**count})" if below else f"(n % {10**count})"
+
+
+def nik_number_sql(raw: str, normalised: str) -> str:
+    """Return SQL for the NIK as UBIGINT when it is exactly 16 digits, else NULL.
+
+    ``raw`` is the trimmed text, ``normalised`` the text without blanks and
+    dashes; the one regex on ``raw`` decides nearly every row.
+    """
+    digits16 = "'[0-9]{16}'"
+    return (
+        f"(CASE WHEN regexp_full_match({raw}, {digits16}) THEN CAST({raw} AS UBIGINT) "
+        f"WHEN regexp_full_match({normalised}, {digits16}) "
+        f"THEN CAST({normalised} AS UBIGINT) END)"
+    )
 
 
 def _birth_date_bad_sql(ref_year: int) -> str:
-    """Return SQL true when digits 7-12 of a 16-digit ``nz`` are no birth date."""
-    day = "CAST(substr(nz, 7, 2) AS INTEGER)"
+    """Return SQL true when digits 7-12 of the NIK number ``n`` are no birth date."""
+    day = _digits(7, 2)
     d = f"(CASE WHEN {day} > 40 THEN {day} - 40 ELSE {day} END)"
-    m = "CAST(substr(nz, 9, 2) AS INTEGER)"
-    yy = "CAST(substr(nz, 11, 2) AS INTEGER)"
+    m = _digits(9, 2)
+    yy = _digits(11, 2)
     y = f"(CASE WHEN {yy} <= {ref_year % 100} THEN 2000 + {yy} ELSE 1900 + {yy} END)"
     leap = f"CAST({y} % 4 = 0 AND ({y} % 100 <> 0 OR {y} % 400 = 0) AS INTEGER)"
     dim = (
@@ -443,27 +490,27 @@ def _birth_date_bad_sql(ref_year: int) -> str:
 
 
 def nik_status_sql(ref_year: int, has_kk: bool, has_sex: bool) -> str:
-    """Return a SQL CASE: NIK status of ``t`` (raw) and ``nz`` (normalised).
+    """Return a SQL CASE: NIK status from ``t`` (raw), ``nz`` (normalised), ``n``.
 
-    A 16-digit ``nz`` (nearly every row) takes the first branch, which can
-    only be one of the later statuses; other values go through the format
-    checks in :data:`NIK_PROBLEMS` order. Pure string/integer SQL, vectorised.
+    ``n`` is :func:`nik_number_sql`: the NIK as a number when ``nz`` is 16
+    digits (nearly every row). Those rows take the first branch, whose checks
+    are integer arithmetic; other values go through the format checks in
+    :data:`NIK_PROBLEMS` order.
     """
-    provs = ", ".join(f"'{p}'" for p in province_codes())
+    provs = ", ".join(str(int(p)) for p in province_codes())
     kk = "WHEN nz = kk_nz THEN 'equals_no_kk'" if has_kk else ""
     sex = (
-        "WHEN sex IS NOT NULL AND ((CAST(substr(nz, 7, 2) AS INTEGER) > 40) "
-        "<> (sex = 'P')) THEN 'sex_mismatch'"
+        f"WHEN sex IS NOT NULL AND (({_digits(7, 2)} > 40) <> (sex = 'P')) "
+        "THEN 'sex_mismatch'"
         if has_sex
         else ""
     )
-    return f"""CASE WHEN regexp_full_match(nz, '[0-9]{{16}}') THEN (CASE
-        WHEN nz IN ({_placeholders()}) THEN 'placeholder'
-        WHEN substr(nz, 1, 2) NOT IN ({provs}) THEN 'unknown_province'
-        WHEN substr(nz, 3, 2) = '00' OR substr(nz, 5, 2) = '00'
-          THEN 'invalid_region'
+    return f"""CASE WHEN n IS NOT NULL THEN (CASE
+        WHEN n IN ({_placeholders()}) THEN 'placeholder'
+        WHEN {_digits(1, 2)} NOT IN ({provs}) THEN 'unknown_province'
+        WHEN {_digits(3, 2)} = 0 OR {_digits(5, 2)} = 0 THEN 'invalid_region'
         WHEN {_birth_date_bad_sql(ref_year)} THEN 'invalid_birth_date'
-        WHEN substr(nz, 13, 4) = '0000' THEN 'invalid_serial'
+        WHEN {_digits(13, 4)} = 0 THEN 'invalid_serial'
         {kk}
         {sex}
         ELSE 'valid' END)
