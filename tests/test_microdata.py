@@ -282,6 +282,40 @@ def test_dtks_style_with_bps_codes_and_lost_zeros(tmp_path, xs):
     assert int(res.counts["persons"].sum()) == 400
 
 
+def test_fields_no_export_has_are_no_data_not_zero(tmp_path, xs):
+    per = xs[1].head(400)
+    bps = {k: k[:4] + "010" + k[7:] for k in xs[0]["kode_desa"].unique()}
+    frame, _ = export_frame(per, "dtks", bps_codes=bps)  # no BLT-DD, no extreme flag
+    path = tmp_path / "dtks.csv"
+    frame.to_csv(path, index=False)
+    cw = pd.DataFrame(
+        {
+            "bps_kode_desa": list(bps.values()),
+            "kemendagri_kode_desa": [f"{k[:2]}.{k[2:4]}.{k[4:6]}.{k[6:]}" for k in bps],
+        }
+    )
+    cw.to_csv(tmp_path / "cw.csv", index=False)
+    spec = SourceSpec(str(path), crosswalk=str(tmp_path / "cw.csv"))
+    with pytest.raises(ConfigError, match="extreme-poor flag"):
+        aggregate_counts([spec], key=KEY, target="miskin_ekstrem")
+    out = tmp_path / "out"
+    result = aggregate_registry([spec], key=KEY, out_dir=out, threshold=2)
+    assert set(result.sources["absent_fields"]) == {"miskin_ekstrem, blt_dd"}
+    kab = result.tables["kabkota"].iloc[0]
+    for col in ("blt_dd_families", "coverage_blt_dd", "persons_miskin_ekstrem"):
+        assert pd.isna(kab[col]), col
+        assert not kab[f"{col}_suppressed"]
+    assert kab["pkh_families"] == per["pkh"].groupby(per["id_keluarga"]).any().sum()
+    assert pd.notna(kab["exclusion_error"]) or kab["exclusion_error_suppressed"]
+    assert pd.notna(kab["target_families"])
+    q = result.quality
+    absent = q[q["problem"] == "column_absent"]
+    want = [[400, "miskin_ekstrem, blt_dd"]]
+    assert absent[["rows", "example"]].values.tolist() == want
+    meta = (tmp_path / "out" / "registri_metadata.json").read_text()
+    assert '"absent_fields": [\n    "miskin_ekstrem",\n    "blt_dd"\n  ]' in meta
+
+
 def test_xlsx_sheet_per_kecamatan_and_excel_numbers(tmp_path):
     path, rows, _ = write_synthetic(tmp_path, fmt="xlsx", sheet_per_kecamatan=True)
     res = aggregate_counts([SourceSpec(str(path))], key=KEY)
@@ -420,6 +454,12 @@ def test_nik_rules_by_example(tmp_path):
     assert int(res.counts["persons"].sum()) == n
 
 
+def _problems(res) -> dict[str, int]:
+    """Rows per problem, without the columns the tiny files leave out."""
+    q = res.quality[res.quality["problem"] != "column_absent"]
+    return q.groupby("problem")["rows"].sum().to_dict()
+
+
 def _tiny_p3ke(tmp_path: Path, **columns: list[str]) -> Path:
     n = len(next(iter(columns.values())))
     base = {
@@ -444,8 +484,7 @@ def test_blanks_are_trimmed_and_separators_counted(tmp_path):
     ]
     path = _tiny_p3ke(tmp_path, nik=niks)
     res = aggregate_counts([SourceSpec(str(path))], key=KEY)
-    got = res.quality.groupby("problem")["rows"].sum().to_dict()
-    assert got == {"nik_separators_removed": 2}
+    assert _problems(res) == {"nik_separators_removed": 2}
 
 
 def test_family_split_across_desa_is_counted_once_and_reported(tmp_path):
@@ -458,8 +497,7 @@ def test_family_split_across_desa_is_counted_once_and_reported(tmp_path):
     c = res.counts.set_index("kode_desa")
     assert c.loc["3601012001", ["families", "persons"]].tolist() == [1, 3]
     assert c.loc["3601012002", ["families", "persons"]].tolist() == [1, 1]
-    got = res.quality.groupby("problem")["rows"].sum().to_dict()
-    assert got == {"family_split_across_desa": 3}
+    assert _problems(res) == {"family_split_across_desa": 3}
 
 
 def test_flag_spellings_are_read_once_and_checked_first(tmp_path):

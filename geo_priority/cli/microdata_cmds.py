@@ -115,8 +115,15 @@ def synth_cmd(
 @click.argument(
     "exports",
     nargs=-1,
-    required=True,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Registry config TOML: [[exports]] with path, style, sumber, crosswalk "
+    "and a column mapping for unknown exports (see examples/registri.toml).",
 )
 @click.option(
     "--key-file",
@@ -127,7 +134,15 @@ def synth_cmd(
 @click.option(
     "--style",
     default="auto",
-    help="Source style of every export (auto, p3ke, dtks, dtsen, canonical).",
+    help="Source style of the EXPORTS (auto, p3ke, dtks, dtsen, canonical, custom).",
+)
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FIELD=COLUMN",
+    help="Column of a canonical field in the EXPORTS (repeat), e.g. "
+    "--map nik=NIK_ART --map kode_desa=KODE_DESA.",
 )
 @click.option(
     "--crosswalk",
@@ -138,10 +153,15 @@ def synth_cmd(
 @click.option(
     "--target",
     type=click.Choice(["desil1", "desil12", "miskin_ekstrem"]),
-    default="desil1",
-    help="Target group of the targeting measures.",
+    default=None,
+    help="Target group of the targeting measures (default desil1, or the config's).",
 )
-@click.option("--threshold", type=int, default=10, help="Small-cell threshold.")
+@click.option(
+    "--threshold",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Small-cell threshold (default 10, or the config's).",
+)
 @click.option(
     "--level",
     "levels",
@@ -169,11 +189,13 @@ def synth_cmd(
 @overwrite_opt
 def aggregate_cmd(
     exports: tuple[Path, ...],
+    config_file: Path | None,
     key_file: Path | None,
     style: str,
+    mapping: tuple[str, ...],
     crosswalk: Path | None,
-    target: str,
-    threshold: int,
+    target: str | None,
+    threshold: int | None,
     levels: tuple[str, ...],
     formats: tuple[str, ...],
     name: str,
@@ -188,14 +210,29 @@ def aggregate_cmd(
     (<column>_suppressed), a masked data-quality report and a metadata record.
 
     \b
-    Example:
+    Examples:
       geo-priority aggregate p3ke.parquet dtsen.csv --key-file nik.key -o out/
+      geo-priority aggregate bansos.xlsx --map nik=NIK_ART --map desil=DESIL ...
+      geo-priority aggregate --config registri.toml --key-file nik.key -o out/
     """
-    from geo_priority.microdata import SourceSpec, aggregate_registry, load_key
+    from geo_priority.microdata import (
+        SourceSpec,
+        aggregate_registry,
+        load_key,
+        load_registry_config,
+        parse_mapping,
+    )
 
-    key = load_key(key_file)
+    if not exports and config_file is None:
+        raise click.UsageError("give export files, or --config with [[exports]].")
+    config = load_registry_config(config_file) if config_file else None
+    columns = parse_mapping(mapping)
     cw = str(crosswalk) if crosswalk else None
-    specs = [SourceSpec(str(p), style=style, crosswalk=cw) for p in exports]
+    specs = list(config.exports) if config else []
+    specs += [
+        SourceSpec(str(p), style=style, mapping=columns, crosswalk=cw) for p in exports
+    ]
+    key = load_key(key_file)
     result = aggregate_registry(
         specs,
         key=key,
@@ -203,8 +240,8 @@ def aggregate_cmd(
         name=name,
         levels=levels,
         formats=formats,
-        target=target,
-        threshold=threshold,
+        target=target or (config and config.target) or "desil1",
+        threshold=threshold or (config and config.threshold) or 10,
         overwrite=overwrite,
         progress=True,
     )

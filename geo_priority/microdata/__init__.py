@@ -19,11 +19,17 @@ from geo_priority.microdata.api import (
 from geo_priority.microdata.exports import export_frame, write_synthetic
 from geo_priority.microdata.ingest import SourceSpec
 from geo_priority.microdata.pseudonymise import load_key, nik_token
+from geo_priority.microdata.registry_config import (
+    RegistryConfig,
+    load_registry_config,
+    parse_mapping,
+)
 from geo_priority.microdata.synth import generate, iter_chunks
 
 __all__ = [
     "SUPPRESSED_LABEL",
     "MicrodataResult",
+    "RegistryConfig",
     "SourceSpec",
     "aggregate_registry",
     "area_tables",
@@ -31,6 +37,8 @@ __all__ = [
     "generate",
     "iter_chunks",
     "load_key",
+    "load_registry_config",
     "nik_token",
+    "parse_mapping",
     "write_synthetic",
 ]

@@ -119,8 +119,46 @@ def _differential(out: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _blank_absent(
+    out: pd.DataFrame, absent: Sequence[str], rates: Sequence[tables.Rate]
+) -> pd.DataFrame:
+    """Publish the figures of fields no export has as missing, never as 0."""
+    groups = {
+        "miskin_ekstrem": ("families_miskin_ekstrem", "persons_miskin_ekstrem"),
+        "any": (
+            "any_families",
+            "any_target_families",
+            "any_nontarget_families",
+            "target_excluded_families",
+        ),
+    }
+    blank = {
+        c
+        for f in absent
+        for c in groups.get(f, ())
+        or [c for c in out.columns if c.startswith(f"{f}_") and "_suppressed" not in c]
+    }
+    keys = [r.key for r in rates if r.num in blank]
+    if "any" in absent:
+        keys.append("targeting_differential")
+    for col in sorted(blank & set(out.columns)):
+        out[col] = out[col].mask(out[col].notna())
+        out[f"{col}_suppressed"] = False
+    for key in keys:
+        for col in (key, f"{key}_num", f"{key}_den"):
+            if col in out.columns:
+                out[col] = out[col].mask(out[col].notna())
+        out[f"{key}_suppressed"] = False
+    return out
+
+
 def area_tables(
-    counts: pd.DataFrame, *, max_desil: int, target: str = "desil1", threshold: int = 10
+    counts: pd.DataFrame,
+    *,
+    max_desil: int,
+    target: str = "desil1",
+    threshold: int = 10,
+    absent: Sequence[str] = (),
 ) -> tuple[dict[str, pd.DataFrame], list[tables.Rate]]:
     """Turn desa counts into suppressed desa, kecamatan and kab/kota tables.
 
@@ -134,6 +172,9 @@ def area_tables(
         The target group used by the engine (for the alias relations).
     threshold : int
         Small-cell threshold.
+    absent : sequence of str
+        :attr:`engine.EngineResult.absent`: fields no export has, published
+        as missing (with ``"any"``: the any-programme measures too).
 
     Returns
     -------
@@ -150,6 +191,7 @@ def area_tables(
     relations += [Relation(r.den, (r.num, f"_c_{r.key}")) for r in rates]
     flags = disclosure.suppress(frame, cells, relations=relations, threshold=threshold)
     out = _differential(_publish(frame, flags, rates, count_cols))
+    out = _blank_absent(out, absent, rates)
     return {lv: out[out["level"] == lv].reset_index(drop=True) for lv in LEVELS}, rates
 
 
@@ -176,13 +218,18 @@ def _write_table(frame: pd.DataFrame, path: Path, overwrite: bool) -> None:
 
 
 def _metadata(
-    result: MicrodataResult, target: str, threshold: int, programmes: Sequence[str]
+    result: MicrodataResult,
+    target: str,
+    threshold: int,
+    programmes: Sequence[str],
+    absent: Sequence[str],
 ) -> dict[str, object]:
     return {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "reference_codes": regions.REFERENCE_EDITION,
         "target_group": target,
-        "any_programme": list(programmes),
+        "any_programme": [p for p in programmes if p not in absent],
+        "absent_fields": list(absent),
         "suppression": {
             "threshold": threshold,
             "rule": "counts 1..threshold-1 suppressed; rates suppressed with their "
@@ -286,7 +333,11 @@ def aggregate_registry(
         memory_limit=memory_limit,
     )
     frames, rates = area_tables(
-        res.counts, max_desil=res.max_desil, target=target, threshold=threshold
+        res.counts,
+        max_desil=res.max_desil,
+        target=target,
+        threshold=threshold,
+        absent=res.absent,
     )
     result = MicrodataResult(frames, res.quality, res.sources, tuple(rates), paths)
     for label, path in paths.items():
@@ -294,7 +345,7 @@ def aggregate_registry(
             _write_table(res.quality, path, overwrite)
         elif label == "metadata":
             io.write_json(
-                _metadata(result, target, threshold, programmes),
+                _metadata(result, target, threshold, programmes, res.absent),
                 path,
                 overwrite=overwrite,
             )

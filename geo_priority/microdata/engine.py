@@ -58,12 +58,16 @@ class EngineResult:
         One row per input: file, style, sumber, rows, kept rows, sheets.
     max_desil : int
         Highest desil present (4 for P3KE/DTKS, 10 for DTSEN).
+    absent : tuple of str
+        Yes/no fields (programmes, ``miskin_ekstrem``) that no export has;
+        their counts are 0 here and must be published as "no data".
     """
 
     counts: pd.DataFrame
     quality: pd.DataFrame
     sources: pd.DataFrame
     max_desil: int
+    absent: tuple[str, ...] = ()
 
 
 @contextmanager
@@ -481,6 +485,9 @@ def _load(
                 "sumber": res.sumber,
                 "rows": rows,
                 "sheets": sheets,
+                "absent_fields": [
+                    f for f in ingest.FLAG_FIELDS if f not in res.columns
+                ],
             }
         )
     return info
@@ -625,6 +632,21 @@ def _quality(con: Any, files: list[dict[str, Any]]) -> pd.DataFrame:
                 }
             )
         )
+    rows += [
+        pd.DataFrame(
+            {
+                "file": [f["file"]],
+                "sumber": [f["sumber"]],
+                "kode_kab": [None],
+                "problem": ["column_absent"],
+                "severity": ["warning"],
+                "rows": [f["rows"]],
+                "example": [", ".join(f["absent_fields"])],
+            }
+        )
+        for f in files
+        if f["absent_fields"]
+    ]
     frame = pd.concat(rows, ignore_index=True)
     return frame.sort_values(["file", "problem", "kode_kab"]).reset_index(drop=True)
 
@@ -651,7 +673,11 @@ CREATE TEMP TABLE split_families AS SELECT family_key FROM families WHERE split;
 
 def _agg_sql(target: str, max_desil: int, programmes: Sequence[str]) -> str:
     t = _TARGET_SQL[target]
-    alias = {"pbi_jk": "pbi_jk_persons > 0", "pip": "pip_persons > 0"}
+    alias = {
+        "pbi_jk": "pbi_jk_persons > 0",
+        "pip": "pip_persons > 0",
+        "__none": "false",
+    }
     anyp = " OR ".join(alias.get(p, p) for p in programmes)
     desil_f = ", ".join(
         f"count_if(desil = {k}) AS families_desil_{k}" for k in range(1, max_desil + 1)
@@ -791,7 +817,28 @@ def aggregate_counts(
             con.execute("SELECT coalesce(max(desil), 4) FROM persons_raw").fetchone()[0]
         )
         max_desil = 10 if max_desil > 4 else 4
+        absent = _absent_everywhere(files, target)
+        present = [p for p in programmes if p not in absent] or ["__none"]
         con.execute(_FAMILIES_SQL)
-        counts = con.execute(_agg_sql(target, max_desil, programmes)).df()
+        counts = con.execute(_agg_sql(target, max_desil, present)).df()
         quality = _quality(con, files)
-    return EngineResult(_with_all_desa(counts), quality, pd.DataFrame(files), max_desil)
+    sources_frame = pd.DataFrame(files)
+    sources_frame["absent_fields"] = sources_frame["absent_fields"].map(", ".join)
+    if not set(programmes) - set(absent):
+        absent += ("any",)
+    return EngineResult(
+        _with_all_desa(counts), quality, sources_frame, max_desil, absent
+    )
+
+
+def _absent_everywhere(files: list[dict[str, Any]], target: str) -> tuple[str, ...]:
+    absent = tuple(
+        f for f in ingest.FLAG_FIELDS if all(f in i["absent_fields"] for i in files)
+    )
+    if target == "miskin_ekstrem" and "miskin_ekstrem" in absent:
+        raise ConfigError(
+            "target 'miskin_ekstrem' needs an extreme-poor flag, and none of the "
+            "exports has one (DTKS exports have none); choose target desil1 or "
+            "desil12, or map the column: miskin_ekstrem = '<column>'."
+        )
+    return absent

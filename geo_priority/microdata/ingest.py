@@ -63,6 +63,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "bps_kab",
     "bps_kec",
     "bps_desa",
+    "id_individu",
 )
 #: Canonical fields of a BPS-coded desa (DTKS/BDT exports).
 BPS_FIELDS: tuple[str, ...] = ("bps_prov", "bps_kab", "bps_kec", "bps_desa")
@@ -143,6 +144,26 @@ _SIGNATURE: dict[str, tuple[str, ...]] = {
     ),
 }
 _DEFAULT_SUMBER = {"p3ke": "P3KE", "dtks": "DTKS", "dtsen": "DTSEN"}
+#: Columns only a family-level (keluarga / KK / rumah tangga) export has.
+FAMILY_FILE_MARKERS: tuple[str, ...] = (
+    "kepala_keluarga",
+    "nama_kepala_keluarga",
+    "nik_kepala_keluarga",
+    "jumlah_anggota",
+    "jumlah_anggota_keluarga",
+    "jumlah_art",
+    "jml_art",
+)
+#: Columns of a person-level (individu) export.
+PERSON_FILE_MARKERS: tuple[str, ...] = (
+    "id_individu",
+    "idartbdt",
+    "hubungan_dengan_kepala_keluarga",
+    "hubungan_keluarga",
+    "status_hubungan_keluarga",
+    "hubkel",
+    "hubkrt",
+)
 #: NIK statuses, in the order they are tested.
 NIK_PROBLEMS: tuple[str, ...] = (
     "missing",
@@ -287,8 +308,29 @@ def resolve_columns(spec: SourceSpec, columns: Sequence[str]) -> Resolved:
     }
     found = {k: v for k, v in found.items() if v}
     _require(spec, found, columns)
+    _refuse_family_file(spec, actual)
     sumber = spec.sumber or _DEFAULT_SUMBER.get(style or "", "LAINNYA")
     return Resolved(spec, style or "custom", sumber.upper(), found)
+
+
+def _refuse_family_file(spec: SourceSpec, actual: Mapping[str, str]) -> None:
+    """Refuse a family-level export: counting it beside persons double counts.
+
+    An individu export carries every member's NIK, the family id, desa, desil
+    and the programme flags (REGISTRIES.md §3.2), so it alone gives every
+    figure; a keluarga file adds nothing but a second copy of each family.
+    """
+    family = [actual[c] for c in FAMILY_FILE_MARKERS if c in actual]
+    person = [c for c in PERSON_FILE_MARKERS if c in actual]
+    if family and not person and "id_individu" not in spec.mapping:
+        raise SchemaError(
+            f"{Path(spec.path).name!r} looks like a family (keluarga/KK) export: it "
+            f"has {family[:2]!r} and no person columns (id_individu, hubungan...). "
+            "Aggregate the individu export instead: it carries every member's NIK, "
+            "the family id, desa, desil and programme flags, and adding the family "
+            "file would count each family twice. If this is a person file, map its "
+            "person id: id_individu = '<column>'."
+        )
 
 
 def _require(

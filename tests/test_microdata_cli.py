@@ -1,0 +1,190 @@
+"""The registry CLI: synth -> aggregate, column mappings, config files, refusals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from geo_priority.cli import cli
+from geo_priority.errors import ConfigError, InputError
+from geo_priority.microdata import (
+    export_frame,
+    generate,
+    load_registry_config,
+    parse_mapping,
+)
+
+SIXTEEN = re.compile(r"(?<![\d.])\d{16}(?!\d)")
+KEY_HEX = "ab" * 32
+
+#: A renamed export (an unknown kabupaten system): canonical field -> column.
+RENAMED = {
+    "id_keluarga": "ID_KEL",
+    "nik": "NIK_ART",
+    "no_kk": "NOMOR_KK",
+    "kode_desa": "KODE_DESA_KEMENDAGRI",
+    "desil": "DESIL",
+    "jenis_kelamin": "JK",
+    "umur": "UMUR_TAHUN",
+    "pkh": "BANSOS_PKH",
+    "sembako_bpnt": "BANSOS_SEMBAKO",
+    "pbi_jk": "PBI",
+    "pip": "KIP",
+}
+
+
+@pytest.fixture(scope="module")
+def persons() -> pd.DataFrame:
+    return generate("XS", seed=11)[1]
+
+
+@pytest.fixture()
+def env(tmp_path: Path) -> dict[str, str]:
+    key = tmp_path / "nik.key"
+    key.write_text(KEY_HEX)
+    return {"key": str(key)}
+
+
+def _renamed_export(persons: pd.DataFrame, path: Path) -> Path:
+    frame = persons[list(RENAMED)].rename(columns=RENAMED)
+    for col in ("BANSOS_PKH", "BANSOS_SEMBAKO", "PBI", "KIP"):
+        frame[col] = frame[col].map({True: "Ya", False: "Tidak"})
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _run(args: list[str]) -> object:
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+def _assert_no_nik(folder: Path, text: str) -> None:
+    assert not SIXTEEN.search(text)
+    for path in folder.rglob("*"):
+        if path.is_file():
+            assert not SIXTEEN.search(path.read_text(errors="replace")), path.name
+
+
+def test_synth_then_aggregate(tmp_path, env):
+    data = tmp_path / "data"
+    result = _run(["synth", "--tier", "XS", "--seed", "3", "-o", str(data)])
+    assert result.exit_code == 0, result.output
+    export = Path(result.stdout.strip().splitlines()[-1])
+    out = tmp_path / "out"
+    args = ["aggregate", str(export), "--key-file", env["key"], "-o", str(out)]
+    result = _run(args)
+    assert result.exit_code == 0, result.output
+    desa = pd.read_csv(out / "registri_desa.csv", dtype={"kode_wilayah": str})
+    assert len(desa) == 7  # Sumur's 7 desa
+    _assert_no_nik(out, result.output)
+    again = _run(args)
+    assert again.exit_code == 1
+    assert "--overwrite" in again.output
+
+
+def test_map_option_reads_an_unknown_export(tmp_path, env, persons):
+    path = _renamed_export(persons, tmp_path / "kabupaten.csv")
+    out = tmp_path / "out"
+    base = ["aggregate", str(path), "--key-file", env["key"], "-o", str(out)]
+    refused = _run(base)
+    assert refused.exit_code == 1
+    assert "cannot tell which registry export" in refused.output
+    maps = [f"--map={field}={column}" for field, column in RENAMED.items()]
+    result = _run([*base, *maps])
+    assert result.exit_code == 0, result.output
+    desa = pd.read_csv(out / "registri_desa.csv")
+    assert desa["persons"].sum() == len(persons)
+    assert desa["families"].sum() == persons["id_keluarga"].nunique()
+
+
+def test_config_file_with_mapping_and_options(tmp_path, env, persons):
+    _renamed_export(persons, tmp_path / "kabupaten.csv")
+    p3ke, _ = export_frame(persons, "p3ke")
+    p3ke.to_parquet(tmp_path / "p3ke.parquet")
+    lines = [
+        'target = "desil12"',
+        "threshold = 5",
+        "[[exports]]",
+        'path = "p3ke.parquet"',
+        "[[exports]]",
+        'path = "kabupaten.csv"',
+        'sumber = "DTSEN"',
+        "[exports.mapping]",
+        *(f'{field} = "{column}"' for field, column in RENAMED.items()),
+    ]
+    config = tmp_path / "registri.toml"
+    config.write_text("\n".join(lines) + "\n")
+    out = tmp_path / "out"
+    args = ["aggregate", "--config", str(config), "--key-file", env["key"]]
+    result = _run([*args, "-o", str(out), "--level", "kabkota"])
+    assert result.exit_code == 0, result.output
+    kab = pd.read_csv(out / "registri_kabkota.csv")
+    # the same persons in two sources are kept once (DTSEN before P3KE)
+    assert kab["persons"].sum() == len(persons)
+    meta = (out / "registri_metadata.json").read_text()
+    assert '"desil12"' in meta
+    assert '"threshold": 5' in meta
+
+
+@pytest.mark.parametrize(
+    ("text", "error", "pattern"),
+    [
+        ("[[exports]]\npath = 'absent.csv'\n", InputError, "does not exist"),
+        ("exports = []\n", ConfigError, "lists no exports"),
+        ("[[exports]]\npath = 'x.csv'\nstyle_ = 'p3ke'\n", ConfigError, "style_"),
+        ("[[exports]\n", ConfigError, "not valid TOML"),
+        ("thresold = 5\n[[exports]]\npath = 'x.csv'\n", ConfigError, "thresold"),
+        (
+            "[[exports]]\npath = 'x.csv'\n[exports.mapping]\nnik_art = 'NIK'\n",
+            ConfigError,
+            "nik_art",
+        ),
+        (
+            "[[exports]]\npath = 'x.csv'\n[exports.mapping]\nnik = 5\n",
+            ConfigError,
+            "column name as text",
+        ),
+    ],
+)
+def test_bad_config(tmp_path, text, error, pattern):
+    (tmp_path / "x.csv").write_text("a\n1\n")
+    config = tmp_path / "r.toml"
+    config.write_text(text)
+    with pytest.raises(error, match=pattern):
+        load_registry_config(config)
+
+
+def test_bad_map_items():
+    with pytest.raises(ConfigError, match="FIELD=COLUMN"):
+        parse_mapping(["nik"])
+    with pytest.raises(ConfigError, match="unknown canonical fields"):
+        parse_mapping(["nomor=NIK"])
+
+
+def test_family_file_is_refused_with_the_reason(tmp_path, env, persons):
+    p3ke, _ = export_frame(persons, "p3ke")
+    heads = p3ke.groupby("id_keluarga_p3ke").head(1)
+    family = heads.drop(columns=["id_individu", "hubungan_dengan_kepala_keluarga"])
+    family = family.assign(jumlah_anggota=2)
+    path = tmp_path / "p3ke_keluarga.csv"
+    family.to_csv(path, index=False)
+    out = tmp_path / "out"
+    result = _run(["aggregate", str(path), "--key-file", env["key"], "-o", str(out)])
+    assert result.exit_code == 1
+    assert "family (keluarga/KK) export" in result.output
+    assert "individu" in result.output
+    assert not out.exists()
+
+
+def test_missing_key_is_an_error_before_reading(tmp_path, persons, monkeypatch):
+    monkeypatch.delenv("GEO_PRIORITY_NIK_KEY", raising=False)
+    p3ke, _ = export_frame(persons, "p3ke")
+    path = tmp_path / "p3ke.csv"
+    p3ke.to_csv(path, index=False)
+    result = _run(["aggregate", str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert "no NIK pseudonymisation key" in result.output
+    assert not (tmp_path / "out").exists()
