@@ -57,6 +57,20 @@ def test_no_relation_has_exactly_one_hidden_cell():
         assert flags.loc[desa, col].sum() + flags.loc[1, col] != 1
 
 
+def test_complement_prefers_a_cell_whose_figure_is_already_hidden():
+    # d1 of desa a (4) is primary; desa b (15) and c (11) are candidates for
+    # the column's complementary cell. Desa b's share is already hidden (its
+    # "other" count of 3 is primary), so hiding b costs no visible figure,
+    # while hiding c (the smaller value) would hide c's share too.
+    frame = _frame().assign(other=[50, 50, 20, 3, 27])
+    cells = ["total", "d1", "other"]
+    plain = suppress(frame, cells, relations=[], threshold=10)
+    assert plain["d1"].tolist() == [False, False, True, False, True]
+    share = [("d1", "other")]
+    aware = suppress(frame, cells, relations=[], groups=share, threshold=10)
+    assert aware["d1"].tolist() == [False, False, True, True, False]
+
+
 def test_zero_is_not_suppressed_and_threshold_checked():
     frame = _frame().assign(d1=[0, 0, 0, 0, 0])
     assert not suppress(frame, ["d1"], relations=[], threshold=10)["d1"].any()
@@ -145,3 +159,82 @@ def test_area_tables_hand_checked():
     assert kec.iloc[0]["kode_wilayah"] == "36.01.01"
     # blt_dd: no target family in desa -> 0 / 20 shown, not hidden
     assert desa.iloc[0]["coverage_blt_dd"] == 0.0
+
+
+# ------------------------------------------------ audit: nothing recoverable
+
+
+def _audit_ranges(frame, flags, cells, relations):
+    """Min and max of every suppressed cell given everything published (LP).
+
+    Unknowns are the suppressed cells; published cells are constants; every
+    row relation and every parent = sum(children) relation is an equality.
+    """
+    from scipy.optimize import linprog
+
+    hidden = [(r, c) for r in range(len(frame)) for c in cells if flags.at[r, c]]
+    index = {cell: i for i, cell in enumerate(hidden)}
+    rows_a, rows_b = [], []
+
+    def add(terms):  # terms: [(sign, row, col)], sum(sign * value) = 0
+        coef, const = [0.0] * len(hidden), 0.0
+        for sign, r, c in terms:
+            if (r, c) in index:
+                coef[index[(r, c)]] += sign
+            else:
+                const -= sign * float(frame.at[r, c])
+        if any(coef):
+            rows_a.append(coef)
+            rows_b.append(const)
+
+    for r in range(len(frame)):
+        for rel in relations:
+            if rel.rows is not None and not frame.at[r, rel.rows]:
+                continue
+            add([(1, r, rel.total)] + [(-1, r, p) for p in rel.parts])
+    codes = frame["kode"].astype(str).tolist()
+    for parent, code in enumerate(codes):
+        kids = [
+            k
+            for k, c in enumerate(codes)
+            if len(c) > len(code)
+            and c.startswith(code)
+            and len(c) == {4: 6, 6: 10}.get(len(code))
+        ]
+        if kids:
+            for col in cells:
+                add([(1, parent, col)] + [(-1, k, col) for k in kids])
+    ranges = {}
+    for cell, i in index.items():
+        c = [0.0] * len(hidden)
+        c[i] = 1.0
+        low = linprog(c, A_eq=rows_a, b_eq=rows_b, bounds=(0, None), method="highs")
+        c[i] = -1.0
+        high = linprog(c, A_eq=rows_a, b_eq=rows_b, bounds=(0, None), method="highs")
+        assert low.status == 0 and high.status in (0, 3)  # 3: unbounded above
+        ranges[cell] = (low.fun, float("inf") if high.status == 3 else -high.fun)
+    return ranges
+
+
+def test_no_suppressed_cell_can_be_recovered_on_a_synthetic_kecamatan(tmp_path):
+    from geo_priority.microdata import api, engine, export_frame, generate, tables
+    from geo_priority.microdata.ingest import SourceSpec
+
+    persons = generate("XS", seed=21)[1]
+    frame, _ = export_frame(persons, "p3ke")
+    frame.to_csv(tmp_path / "xs.csv", index=False)
+    counts = engine.aggregate_counts(
+        [SourceSpec(str(tmp_path / "xs.csv"))], key=bytes(32)
+    ).counts
+    rates = tables.rates_for(engine.FAMILY_PROGRAMMES, engine.PERSON_PROGRAMMES)
+    stacked = api._stack(counts, rates)
+    cells = [c for c in counts.columns if c != "kode_desa"]
+    cells += [f"_c_{r.key}" for r in rates]
+    relations = api._relations(4, "desil1")
+    relations += [Relation(r.den, (r.num, f"_c_{r.key}")) for r in rates]
+    groups = [(r.num, r.den, f"_c_{r.key}") for r in rates]
+    flags = suppress(stacked, cells, relations=relations, groups=groups)
+    assert flags.to_numpy().sum() > 20  # the audit has something to check
+    ranges = _audit_ranges(stacked, flags, cells, relations)
+    pinned = {cell: span for cell, span in ranges.items() if span[1] - span[0] < 1}
+    assert not pinned, list(pinned.items())[:5]

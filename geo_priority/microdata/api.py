@@ -189,7 +189,10 @@ def area_tables(
     cells = [*count_cols, *(f"_c_{r.key}" for r in rates)]
     relations = _relations(max_desil, target)
     relations += [Relation(r.den, (r.num, f"_c_{r.key}")) for r in rates]
-    flags = disclosure.suppress(frame, cells, relations=relations, threshold=threshold)
+    groups = [(r.num, r.den, f"_c_{r.key}") for r in rates]
+    flags = disclosure.suppress(
+        frame, cells, relations=relations, groups=groups, threshold=threshold
+    )
     out = _differential(_publish(frame, flags, rates, count_cols))
     out = _blank_absent(out, absent, rates)
     return {lv: out[out["level"] == lv].reset_index(drop=True) for lv in LEVELS}, rates

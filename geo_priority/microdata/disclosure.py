@@ -45,14 +45,48 @@ class Relation:
     rows: str | None = None  # name of a boolean column restricting the rows
 
 
-def _pick(values: np.ndarray, free: np.ndarray) -> np.ndarray:
-    """Per row, the index of the smallest positive free cell (then zeros)."""
-    score = np.where(values > 0, values.astype(float), 1e15)
-    score = np.where(free, score, np.inf)
-    return np.argmin(score, axis=1), np.isfinite(score.min(axis=1))
+class _Costs:
+    """What suppressing one more cell costs: the published figures it hides.
+
+    A group is the cells one published figure reads (a rate's numerator,
+    denominator and complement). Suppressing a cell hides every still-visible
+    group it belongs to, so the complementary cell of a relation is the one
+    that hides the fewest figures (then the smallest positive value).
+    """
+
+    def __init__(self, s: pd.DataFrame, groups: Sequence[tuple[str, ...]]) -> None:
+        self.s = s
+        self.groups = [g for g in groups if set(g) <= set(s.columns)]
+        self.member: dict[str, list[int]] = {}
+        for i, group in enumerate(self.groups):
+            for col in group:
+                self.member.setdefault(col, []).append(i)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Recompute which groups are still visible in each row."""
+        self.visible = np.column_stack(
+            [~self.s[list(g)].to_numpy().any(axis=1) for g in self.groups]
+            or [np.zeros(len(self.s), bool)]
+        )
+
+    def of(self, col: str, rows: np.ndarray) -> np.ndarray:
+        """Figures hidden by suppressing ``col`` in ``rows``."""
+        idx = self.member.get(col, [])
+        if not idx:
+            return np.zeros(len(rows))
+        return self.visible[np.ix_(rows, idx)].sum(axis=1).astype(float)
 
 
-def _close(values: np.ndarray, flags: np.ndarray, need: np.ndarray) -> bool:
+def _score(values: np.ndarray, cost: np.ndarray) -> np.ndarray:
+    """Fewest hidden figures first, then the smallest positive value; zeros last."""
+    values = values.astype(float)
+    return np.where(values > 0, cost * 1e12 + values, 1e15 + cost)
+
+
+def _close(
+    values: np.ndarray, flags: np.ndarray, need: np.ndarray, cost: np.ndarray
+) -> bool:
     """Suppress one more cell in each row of ``need`` (column 0 = total)."""
     if not need.any():
         return False
@@ -60,30 +94,40 @@ def _close(values: np.ndarray, flags: np.ndarray, need: np.ndarray) -> bool:
     sub_v, sub_f = values[rows], flags[rows]
     free = ~sub_f
     free[:, 0] = False
-    j, found = _pick(sub_v, free)
-    j = np.where(found, j, 0)
+    score = np.where(free, _score(sub_v, cost[rows]), np.inf)
+    j = np.where(np.isfinite(score.min(axis=1)), np.argmin(score, axis=1), 0)
     sub_f[np.arange(len(rows)), j] = True
     flags[rows] = sub_f
     return True
 
 
 def _row_pass(
-    frame: pd.DataFrame, s: pd.DataFrame, relations: Sequence[Relation]
+    frame: pd.DataFrame,
+    s: pd.DataFrame,
+    relations: Sequence[Relation],
+    costs: _Costs,
 ) -> bool:
     changed = False
+    everyone = np.arange(len(frame))
     for rel in relations:
         cols = [rel.total, *rel.parts]
         values, flags = frame[cols].to_numpy(), s[cols].to_numpy().copy()
         need = flags.sum(axis=1) == 1
         if rel.rows is not None:
             need &= frame[rel.rows].to_numpy(bool)
-        if _close(values, flags, need):
+        if not need.any():
+            continue
+        cost = np.column_stack([costs.of(c, everyone) for c in cols])
+        if _close(values, flags, need, cost):
             s[cols] = flags
+            costs.refresh()
             changed = True
     return changed
 
 
-def _tree_pass(frame: pd.DataFrame, s: pd.DataFrame, cells: Sequence[str]) -> bool:
+def _tree_pass(
+    frame: pd.DataFrame, s: pd.DataFrame, cells: Sequence[str], costs: _Costs
+) -> bool:
     changed = False
     codes = frame["kode"].astype(str)
     for length, parent_len in _PARENT_DIGITS.items():
@@ -95,12 +139,20 @@ def _tree_pass(frame: pd.DataFrame, s: pd.DataFrame, cells: Sequence[str]) -> bo
         ok = parents.notna().to_numpy()
         kids, parents = kids[ok], parents[ok].astype(int).to_numpy()
         for col in cells:
-            changed |= _tree_column(frame[col].to_numpy(), s, col, kids, parents)
+            cost = costs.of(col, np.arange(len(frame)))
+            if _tree_column(frame[col].to_numpy(), s, col, kids, parents, cost):
+                costs.refresh()
+                changed = True
     return changed
 
 
 def _tree_column(
-    values: np.ndarray, s: pd.DataFrame, col: str, kids: np.ndarray, parents: np.ndarray
+    values: np.ndarray,
+    s: pd.DataFrame,
+    col: str,
+    kids: np.ndarray,
+    parents: np.ndarray,
+    cost: np.ndarray,
 ) -> bool:
     flags = s[col].to_numpy().copy()
     n_supp = np.bincount(parents, weights=flags[kids], minlength=len(flags))
@@ -110,9 +162,7 @@ def _tree_column(
         members = kids[parents == p]
         free = members[~flags[members]]
         if len(free):
-            vals = values[free].astype(float)
-            order = np.where(vals > 0, vals, 1e15)
-            flags[free[np.argmin(order)]] = True
+            flags[free[np.argmin(_score(values[free], cost[free]))]] = True
         else:
             flags[p] = True
         changed = True
@@ -126,6 +176,7 @@ def suppress(
     cells: Sequence[str],
     *,
     relations: Sequence[Relation],
+    groups: Sequence[tuple[str, ...]] = (),
     threshold: int = 10,
     max_rounds: int = 50,
 ) -> pd.DataFrame:
@@ -140,6 +191,10 @@ def suppress(
         The count columns (including unpublished complements).
     relations : sequence of Relation
         Additive relations within a row.
+    groups : sequence of tuple of str
+        Cells read together by one published figure (a rate's numerator,
+        denominator and complement); complementary cells are chosen to hide
+        as few still-visible figures as possible.
     threshold : int
         Counts from 1 to ``threshold - 1`` are suppressed (default 10).
     max_rounds : int
@@ -159,9 +214,13 @@ def suppress(
         raise ConfigError(f"threshold = {threshold!r}; use 2 or more (default 10).")
     values = frame[list(cells)]
     s = ((values > 0) & (values < threshold)).astype(bool)
+    costs = _Costs(s, groups)
     for _ in range(max_rounds):
-        changed = _row_pass(frame, s, relations)
-        changed |= _tree_pass(frame, s, cells)
+        changed = _row_pass(frame, s, relations, costs)
+        changed |= _tree_pass(frame, s, cells, costs)
         if not changed:
-            break
-    return s
+            return s
+    raise RuntimeError(
+        f"complementary suppression did not settle in {max_rounds} rounds; "
+        "publish fewer levels or raise max_rounds."
+    )
