@@ -198,10 +198,13 @@ def _persons_pandas(path: str, ref_year: int):
     p.loc[bad, "example"] = t[bad].str[:4] + t[bad].str[4:].str.replace(
         "[0-9]", "x", regex=True
     )
-    ukk = kk[kk.str.fullmatch("[1-9][0-9]{15}").fillna(False)].unique()
-    kk_token = kk.map(dict(zip(ukk, _token(ukk), strict=True)))
     fam = df["id_keluarga_p3ke"].str.strip(" ")
-    p["family_key"] = "0:" + fam.fillna(kk_token).fillna("x")
+    # one file: KK tokens only stand in for missing family ids (as the engine)
+    need = kk[fam.isna()]
+    ukk = need[need.str.fullmatch("[1-9][0-9]{15}").fillna(False)].unique()
+    kk_token = kk.map(dict(zip(ukk, _token(ukk), strict=True)))
+    alone = "?" + pd.Series(df.index.astype(str), index=df.index)
+    p["family_key"] = "0:" + fam.fillna(kk_token).fillna(alone)
     del df["nik"], t, nz  # no NIK kept beyond this point
     kode = df["kode_kemendagri"].str.strip(" ")
     kode = kode.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
@@ -255,6 +258,7 @@ def _quality_pandas(p, file: str):
             "nik_duplicate_in_source": p["duplicate_in_source"],
             "region_code_unknown": p["kode_desa"].isna(),
             "family_split_across_desa": p["family_key"].isin(_split_families(p)),
+            "family_id_missing": p["family_key"].str.startswith("0:?"),
             "desil_missing": p["desil"].isna(),
             "sex_missing": p["sex"].isna(),
         }
@@ -398,15 +402,24 @@ def _assert_same(eng: dict, pdr: dict) -> None:
     print("engine and pandas give identical desa count and quality tables")
 
 
-def _ensure_input(tier: str, folder: Path, seed: int) -> tuple[Path, float]:
+def _ensure_input(
+    tier: str, folder: Path, seed: int, dirty: bool
+) -> tuple[Path, float]:
     from geo_priority.microdata import write_synthetic
 
+    folder = folder / "dirty" if dirty else folder
     path = folder / f"p3ke_{tier}_individu.parquet"
     if path.is_file():
         return path, 0.0
     start = time.perf_counter()
     write_synthetic(
-        folder, tier=tier, style="p3ke", fmt="parquet", seed=seed, progress=True
+        folder,
+        tier=tier,
+        style="p3ke",
+        fmt="parquet",
+        seed=seed,
+        dirty=dirty,
+        progress=True,
     )
     return path, time.perf_counter() - start
 
@@ -417,6 +430,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dir", type=Path, default=Path("/tmp/geo-priority-bench"))
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--dirty", action="store_true", help="inject the fault catalogue (§6.5)"
+    )
     parser.add_argument("--worker", choices=["engine", "pandas"])
     parser.add_argument("--input", type=Path)
     parser.add_argument("--out", type=Path)
@@ -425,7 +441,7 @@ def main() -> None:
         fn = run_engine if args.worker == "engine" else run_pandas
         print(json.dumps(fn(str(args.input), str(args.out))))
         return
-    path, gen = _ensure_input(args.tier, args.dir, args.seed)
+    path, gen = _ensure_input(args.tier, args.dir, args.seed, args.dirty)
     size = path.stat().st_size / 1e6
     print(f"tier {args.tier}: {path} ({size:.0f} MB), generated in {gen:.1f} s")
     with tempfile.TemporaryDirectory(prefix="gp-bench-") as tmp:

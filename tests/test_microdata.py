@@ -500,6 +500,20 @@ def test_family_split_across_desa_is_counted_once_and_reported(tmp_path):
     assert _problems(res) == {"family_split_across_desa": 3}
 
 
+def test_no_kk_stands_in_for_a_missing_family_id(tmp_path):
+    path = _tiny_p3ke(
+        tmp_path,
+        id_keluarga_p3ke=["F1", "F1", None, None, None],
+        no_kk=["3601010101209001"] * 2 + ["3601010101209002"] * 2 + ["360101010120900"],
+    )
+    res = aggregate_counts([SourceSpec(str(path))], key=KEY)
+    # F1; the two persons of KK ...9002; a person with neither a family id
+    # nor a valid KK is a family of their own, and reported
+    assert int(res.counts["families"].sum()) == 3
+    assert int(res.counts["persons"].sum()) == 5
+    assert _problems(res) == {"family_id_missing": 1}
+
+
 def test_flag_spellings_are_read_once_and_checked_first(tmp_path):
     path = _tiny_p3ke(tmp_path, penerima_pkh=["Ya", "it's", "TIDAK", "1"])
     with pytest.raises(SchemaError, match=r"not understood: \[\"it's\"\]"):

@@ -356,32 +356,49 @@ def _no_separators(text: str) -> str:
 
 
 def _select_sql(
-    res: Resolved, parts: dict[str, str], i: int, prec: int, ref_year: int
+    res: Resolved,
+    parts: dict[str, str],
+    i: int,
+    prec: int,
+    ref_year: int,
+    all_kk: bool,
 ) -> str:
     """Return the SELECT turning one source's rows into ``persons_raw`` rows.
 
     ``parts`` holds the source view (``src``), the codes table (``codes``)
     and the SQL of the flags and of sex. The NIK is validated and tokenised
-    here and goes no further; the No. KK is tokenised once per distinct value.
+    here and goes no further; the No. KK is tokenised once per distinct value
+    (``all_kk``: for every row, as several sources need for family dedupe).
     """
     cols, src = res.columns, parts["src"]
     code_join = " AND ".join(
         f"s.{ingest._q(c)} = c.{ingest._q(c)}" for c in _code_columns(res)
     )
+    fam = ingest._text(cols.get("id_keluarga"))
     kk_raw = ingest._q(cols["no_kk"][0]) if "no_kk" in cols else None
+    # KK tokens serve family dedupe across sources and stand in for a missing
+    # family id; a single file with family ids needs none, so none are made.
+    needed = "" if all_kk else f"WHERE {fam} IS NULL"
     kk_cte = (
         f"""kk AS (
-      SELECT kk_raw, kk_nz, CASE WHEN regexp_full_match(kk_nz, '[1-9][0-9]{{15}}')
+      SELECT kk_raw, CASE WHEN regexp_full_match(kk_nz, '[1-9][0-9]{{15}}')
           THEN {ingest.token_sql("kk_nz", *_PADS)} END AS kk_token
       FROM (SELECT kk_raw, {_no_separators("trim(CAST(kk_raw AS VARCHAR))")} AS kk_nz
-        FROM (SELECT DISTINCT {kk_raw} AS kk_raw FROM {src}))),"""
+        FROM (SELECT DISTINCT {kk_raw} AS kk_raw FROM {src} {needed}))),"""
         if kk_raw
-        else "kk AS (SELECT NULL AS kk_raw, NULL AS kk_nz, NULL AS kk_token),"
+        else "kk AS (SELECT NULL AS kk_raw, NULL AS kk_token),"
     )
     kk_join = (
         f"LEFT JOIN kk k ON s.{kk_raw} = k.kk_raw"
         if kk_raw
         else ("LEFT JOIN kk k ON false")
+    )
+    # the No. KK as far as "NIK = No. KK" needs it: a 16-character value
+    # equals a 16-digit NIK only as written; others are normalised first
+    kk_text = f"CAST(s.{kk_raw} AS VARCHAR)" if kk_raw else "NULL"
+    kk_nz = (
+        f"CASE WHEN length({kk_text}) = 16 THEN {kk_text} "
+        f"ELSE {_no_separators(f'trim({kk_text})')} END"
     )
     raw = f"CAST(s.{ingest._q(cols['nik'][0])} AS VARCHAR)"
     status = ingest.nik_status_sql(ref_year, "no_kk" in cols, "jenis_kelamin" in cols)
@@ -392,12 +409,12 @@ def _select_sql(
     WITH {kk_cte}
     a AS (
       SELECT {raw} AS raw, regexp_full_match({raw}, '[0-9]{{16}}') AS t16,
-        {ingest._text(cols.get("id_keluarga"))} AS fam_raw,
+        {fam} AS fam_raw,
         {parts["sex"]} AS sex,
         {ingest.desil_sql(cols)} AS desil,
         try_cast(try_cast({umur} AS DOUBLE) AS SMALLINT) AS umur,
         {parts["flags"]},
-        c.kode AS kode_desa, c.bad_code, k.kk_nz, k.kk_token
+        c.kode AS kode_desa, c.bad_code, {kk_nz} AS kk_nz, k.kk_token
       FROM {src} s LEFT JOIN {parts["codes"]} c ON {code_join}
         {kk_join}),
     t AS (SELECT *, CASE WHEN t16 THEN raw ELSE trim(raw) END AS t FROM a),
@@ -408,7 +425,9 @@ def _select_sql(
       FROM t),
     b AS (SELECT *, {status} AS nik_status FROM n)
     SELECT {i} AS file_idx, '{res.sumber}' AS sumber, {prec} AS prec,
-      '{i}:' || coalesce(fam_raw, kk_token, 'x') AS family_key,
+      '{i}:' || CASE WHEN fam_raw IS NOT NULL THEN fam_raw
+        WHEN kk_token IS NOT NULL THEN kk_token
+        ELSE '?' || CAST(uuid() AS VARCHAR) END AS family_key,
       kk_token,
       nik_status,
       CASE WHEN nik_status = 'valid' THEN {ingest.token_sql("nz", *_PADS)}
@@ -472,7 +491,7 @@ def _load(
             "codes": _codes_table(con, res, src, i),
         }
         prec = _precedence(res.sumber) * 1000 + i
-        sql = _select_sql(res, parts, i, prec, ref_year)
+        sql = _select_sql(res, parts, i, prec, ref_year, all_kk=len(specs) > 1)
         try:
             con.execute(f"INSERT INTO persons_raw {sql}")
         except duckdb.Error as err:
@@ -576,6 +595,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         "person_in_higher_source AND NOT family_in_higher_source",
     ),
     "region_code_unknown": ("dropped", "no_desa"),
+    "family_id_missing": ("warning", "no_family_id"),
     "family_split_across_desa": ("warning", "split_family"),
     "desil_missing": ("warning", "no_desil"),
     "sex_missing": ("warning", "no_sex"),
@@ -589,6 +609,7 @@ CREATE TEMP TABLE quality_groups AS
     nik_status, prefix_unknown, separators, duplicate_in_source,
     family_in_higher_source, person_in_higher_source,
     kode_desa IS NULL AS no_desa, desil IS NULL AS no_desil, sex IS NULL AS no_sex,
+    contains(family_key, ':?') AS no_family_id,
     coalesce(family_key IN (SELECT family_key FROM split_families), false)
       AS split_family,
     count(*) AS n, min(example) AS example
