@@ -279,3 +279,42 @@ def test_level_switch_redraws_the_coarser_areas(browser, tmp_path):
     levels.select_by_index(2)
     assert browser.execute_script("return window.geoPriority.drawnCount()") == 1
     assert console_errors(browser) == []
+
+
+def test_area_hidden_by_suppression_is_drawn_and_listed_as_such(browser, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    from geo_priority.classify import classify_scores
+    from geo_priority.config import IndicatorConfig
+    from geo_priority.render import SUPPRESSED_COLOUR, MapText, build_map, render_html
+
+    geoms = [box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(3)]
+    areas = gpd.GeoDataFrame(
+        {
+            "area_id": ["36.01", "36.02", "36.03"],
+            "area_name": ["A", "B", "Tersembunyi"],
+            "priority_score": [10.0, 70.0, np.nan],
+            "priority_rank": pd.array([2, 1, pd.NA], dtype="Int64"),
+            "exclusion": [5.0, 30.0, np.nan],
+            "exclusion_suppressed": [False, False, True],
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    ind = IndicatorConfig(key="exclusion", unit="%", label="Eksklusi")
+    page = tmp_path / "hidden.html"
+    page.write_text(
+        render_html(build_map(areas, c, indicators=[ind], texts=MapText("T"))),
+        encoding="utf-8",
+    )
+    open_map(browser, page)
+    assert SUPPRESSED_COLOUR.lower() in [f.lower() for f in _fills(browser)]
+    row = browser.execute_script(
+        "var r = document.querySelector('tr[data-id=\"36.03\"] td.gp-hidden');"
+        "return r ? [r.textContent, r.title] : null;"
+    )
+    assert row == ["tersembunyi", "disembunyikan (< 10)"]
+    assert not console_errors(browser)

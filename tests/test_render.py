@@ -129,6 +129,27 @@ def test_suppressed_cells_are_named_never_zero(areas):
     assert layer["suppressed"] == 1 and layer["no_data"] == 1
 
 
+def test_area_unscored_because_of_a_hidden_input_is_named_so(areas):
+    # D has no score; its scored input is suppressed there, so the priority
+    # layer says "disembunyikan", not "tidak ada data". C's input is hidden
+    # too, but C has a score (from other inputs): it keeps its class.
+    areas = areas.assign(
+        exclusion=[1.0, 12.5, np.nan, np.nan],
+        exclusion_suppressed=[False, False, True, True],
+    )
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    ind = IndicatorConfig(key="exclusion", unit="%", label="Kesalahan eksklusi")
+    view = map_spec(areas, c, indicators=[ind], texts=MapText("T"))["views"][0]
+    assert [p["c"][0] for p in view["props"]] == [4, 3, 2, -1]
+    assert view["props"][3]["f"][0] == "disembunyikan (< 10)"
+    layer = view["layers"][0]
+    assert layer["suppressed"] == 1 and layer["no_data"] == 0
+    unscored = IndicatorConfig(key="exclusion", unit="%", score=False)
+    view = map_spec(areas, c, indicators=[unscored], texts=MapText("T"))["views"][0]
+    assert view["props"][3]["c"][0] == 0  # not a scored input: plain "no data"
+
+
 def test_context_keeps_only_nearby_neighbours(areas):
     c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
     areas = areas.assign(priority_class=c.classes)

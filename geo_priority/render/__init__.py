@@ -158,6 +158,7 @@ def map_layers(
     (one colour means one range in every year), and a change layer compares
     the first and last year.
     """
+    hidden = _unscored_by_suppression(areas, indicators)
     layers = [
         MapLayer(
             text("class", lang),
@@ -165,6 +166,7 @@ def map_layers(
             classification,
             tuple(class_colours(classification.k)),
             note=text("legend_note", lang),
+            extra={} if hidden is None else {"suppressed": hidden},
         )
     ]
     groups = _year_groups([i for i in indicators if i.key in areas])
@@ -189,6 +191,26 @@ def map_layers(
         layers.append(MapLayer(label, label, c, tuple(colours), note, extra))
     layers += [_change_layer(areas, g, lang) for g in groups.values()]
     return layers
+
+
+def _unscored_by_suppression(
+    areas: gpd.GeoDataFrame, indicators: Sequence[IndicatorConfig]
+) -> pd.Series | None:
+    """Areas without a score because a scored input is a suppressed small cell.
+
+    They are drawn as "disembunyikan (< 10)", not as "no data": the data
+    exist, the registry stage hid them.
+    """
+    flags = [
+        _suppressed(areas, i.key)
+        for i in indicators
+        if i.score and i.weight > 0 and i.key in areas
+    ]
+    flags = [f for f in flags if f is not None]
+    if not flags:
+        return None
+    any_hidden = pd.concat(flags, axis=1).any(axis=1)
+    return any_hidden & areas[CLASS].isna()
 
 
 def _suppressed(areas: gpd.GeoDataFrame, key: str) -> pd.Series | None:
@@ -231,6 +253,13 @@ def _display_columns(
     classes = [
         no_data if pd.isna(c) else labels[int(c) - 1] for c in areas[CLASS].to_list()
     ]
+    hidden = layers[0].extra.get("suppressed")
+    if hidden is not None:
+        label = text("suppressed", lang).format(threshold=threshold)
+        scores, ranks, classes = (
+            [label if h else v for v, h in zip(col, hidden.to_list(), strict=True)]
+            for col in (scores, ranks, classes)
+        )
     columns = [scores, ranks, classes]
     columns += [_format_column(areas, i, lang, threshold) for i in indicators]
     for layer in layers:
@@ -430,6 +459,7 @@ def map_spec(
         "no_data_colour": NO_DATA_COLOUR,
         "suppressed_colour": SUPPRESSED_COLOUR,
         "suppressed_label": text("suppressed", lang).format(threshold=threshold),
+        "suppressed_short": text("suppressed_short", lang),
         "outline_colour": OUTLINE_COLOUR,
         "method": {
             "lines": list(texts.method_lines),

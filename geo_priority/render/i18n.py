@@ -59,6 +59,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "change": "Perubahan",
         "level": "Tingkat wilayah",
         "suppressed": "disembunyikan (< {threshold})",
+        "suppressed_short": "tersembunyi",
         "change_note": "Merah = memburuk, biru = membaik",
         "pooled": "Kelas sama untuk semua tahun",
         # static figure (render/figure.py)
@@ -128,6 +129,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "change": "Change in",
         "level": "Admin level",
         "suppressed": "suppressed (< {threshold})",
+        "suppressed_short": "hidden",
         "change_note": "Red = worse, blue = better",
         "pooled": "Same classes for every year",
         # static figure (render/figure.py)

@@ -474,10 +474,14 @@
       tr.dataset.id = p.id;
       tr.appendChild(el("td", "gp-num", p.r === null ? "\u2013" : p.r));
       tr.appendChild(el("td", null, p.name));
-      tr.appendChild(el("td", "gp-num", p.f[0]));
+      var hidden = p.c[0] < 0;  /* score hidden: a scored input is a small cell */
+      var score = el("td", hidden ? "gp-num gp-hidden" : "gp-num",
+                     hidden ? self.data.suppressed_short : p.f[0]);
+      if (hidden) { score.title = self.data.suppressed_label; }
+      tr.appendChild(score);
       var cell = el("td", "gp-cls");
       var sw = el("span", "gp-swatch gp-swatch-small");
-      sw.style.background = p.c[0] > 0 ? colours[p.c[0] - 1] : self.data.no_data_colour;
+      sw.style.background = self.colourOf(f, 0);
       cell.appendChild(sw);
       cell.appendChild(el("span", null, p.c[0] > 0 ? p.c[0] : "\u2013"));
       tr.appendChild(cell);
