@@ -314,7 +314,7 @@ def desa_demo_config(
             ),
         ),
         scoring=ScoringConfig(indicators=_desa_indicators(), missing="drop"),
-        classify=ClassifyConfig(scheme="prioritas", k=4),
+        classify=ClassifyConfig(scheme="quantiles", k=5),
         outputs=OutputConfig(
             dir=str(out), name=DESA_DEMO_NAME, lang=lang, overwrite=overwrite
         ),
