@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from geo_priority.cli import cli
-from geo_priority.errors import ConfigError, InputError
+from geo_priority.errors import ConfigError, GeometryRepairedWarning, InputError
 from geo_priority.microdata import (
     export_frame,
     generate,
@@ -188,3 +189,48 @@ def test_missing_key_is_an_error_before_reading(tmp_path, persons, monkeypatch):
     assert result.exit_code == 1
     assert "no NIK pseudonymisation key" in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.integration
+def test_registry_examples_from_synth_to_kecamatan_map(tmp_path, env):
+    """synth -> aggregate (registri.toml) -> run (banten_kecamatan_registri.toml)."""
+    from conftest import require_shared
+
+    shared = require_shared("boundaries").as_posix()
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    maps = tmp_path / "maps"
+    result = _run(
+        [
+            "synth",
+            "--tier",
+            "M",
+            "--scale",
+            "0.05",
+            "-o",
+            str(maps / "registri_sintetis"),
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for name in ("registri.toml", "banten_kecamatan_registri.toml"):
+        text = (examples / name).read_text(encoding="utf-8")
+        text = text.replace('"../../shared/data/boundaries/', f'"{shared}/')
+        (folder / name).write_text(text, encoding="utf-8")
+    args = ["aggregate", "--config", str(folder / "registri.toml")]
+    result = _run([*args, "--key-file", env["key"], "-o", str(maps / "registri")])
+    assert result.exit_code == 0, result.output
+    # the Kemendagri kecamatan layer has one invalid polygon (36.02.20): the
+    # CLI prints the repair as a warning line
+    with warnings.catch_warnings():
+        warnings.simplefilter("default", GeometryRepairedWarning)
+        result = _run(["run", str(folder / "banten_kecamatan_registri.toml")])
+    assert result.exit_code == 0, result.output
+    assert "'36.02.20'" in result.output
+    ranked = pd.read_csv(maps / "banten_kecamatan_registri_peringkat.csv")
+    assert len(ranked) == 155
+    html = (maps / "banten_kecamatan_registri.html").read_text(encoding="utf-8")
+    assert "disembunyikan (\\u003c 10)" in html  # every "<" escaped in the JSON
+    _assert_no_nik(maps / "registri", result.output)
+    for path in maps.glob("banten_kecamatan_registri*"):
+        assert not SIXTEEN.search(path.read_text(errors="replace")), path.name
