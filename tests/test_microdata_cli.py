@@ -86,6 +86,25 @@ def test_synth_then_aggregate(tmp_path, env):
     assert "--overwrite" in again.output
 
 
+def test_aggregate_prints_a_quality_line_per_export(tmp_path, env, persons):
+    frame, faults = export_frame(persons, "p3ke", dirty=True, seed=4)
+    path = tmp_path / "kotor.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "out"
+    result = _run(["aggregate", str(path), "--key-file", env["key"], "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    quality = pd.read_csv(out / "registri_kualitas_data.csv")
+    rejected = quality.loc[quality["severity"] == "rejected", "rows"].sum()
+    dropped = faults["kode_desa_bps_in_kemendagri_column"]
+    kept = len(frame) - dropped
+    line = next(x for x in result.output.splitlines() if x.startswith("kotor.csv:"))
+    assert f"{len(frame):,} baris, {kept:,} dipakai" in line
+    assert f"NIK ditolak {rejected:,}" in line
+    assert f"dibuang (kode wilayah) {dropped:,}" in line
+    assert "registri_kualitas_data.csv" in result.output
+    _assert_no_nik(out, result.output)
+
+
 def test_map_option_reads_an_unknown_export(tmp_path, env, persons):
     path = _renamed_export(persons, tmp_path / "kabupaten.csv")
     out = tmp_path / "out"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -247,5 +248,30 @@ def aggregate_cmd(
     )
     for path in result.paths.values():
         click.echo(str(path))
+    _echo_quality(result)
+
+
+_SEVERITY_WORDS = {
+    "rejected": "NIK ditolak",
+    "dropped": "dibuang (kode wilayah)",
+    "deduplicated": "ganda antar-sumber",
+    "warning": "peringatan",
+}
+
+
+def _echo_quality(result: Any) -> None:
+    """One line per export: rows, persons kept, and problems by severity."""
+    from geo_priority.microdata.quality import by_severity
+
+    counts = by_severity(result.quality, result.sources)
     for row in result.sources.itertuples():
-        click.echo(f"{row.file}: {row.style}, {row.rows:,} baris", err=True)
+        parts = [f"{row.style}, {row.rows:,} baris, {row.kept_rows:,} dipakai"]
+        parts += [
+            f"{word} {counts.at[row.file, sev]:,}"
+            for sev, word in _SEVERITY_WORDS.items()
+            if counts.at[row.file, sev]
+        ]
+        click.echo(f"{row.file}: {'; '.join(parts)}", err=True)
+    report = result.paths.get("quality")
+    if report is not None:
+        click.echo(f"Rincian per masalah dan kab/kota (disamarkan): {report}", err=True)

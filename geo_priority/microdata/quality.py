@@ -21,7 +21,10 @@ import pandas as pd
 
 from geo_priority.errors import SchemaError
 
-__all__ = ["assert_no_nik", "summarise"]
+__all__ = ["assert_no_nik", "by_severity", "summarise"]
+
+#: Severities in the order a summary lists them.
+SEVERITIES: tuple[str, ...] = ("rejected", "dropped", "deduplicated", "warning", "info")
 
 _RUN = re.compile(r"\d{16}")
 
@@ -29,6 +32,27 @@ _RUN = re.compile(r"\d{16}")
 def summarise(quality: pd.DataFrame) -> dict[str, int]:
     """Return total rows per problem over all files and areas."""
     return {str(k): int(v) for k, v in quality.groupby("problem")["rows"].sum().items()}
+
+
+def by_severity(quality: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Rows per file and severity (files as rows, severities as columns).
+
+    ``rejected`` counts persons whose NIK was refused (they are still counted,
+    without a token); ``dropped`` persons left out (unknown region code);
+    ``deduplicated`` persons kept from a more trusted source instead.
+
+    Examples
+    --------
+    >>> q = pd.DataFrame({"file": ["a.csv", "a.csv"], "severity": ["rejected"] * 2,
+    ...                   "rows": [3, 4]})
+    >>> by_severity(q, pd.DataFrame({"file": ["a.csv", "b.csv"]}))["rejected"].tolist()
+    [7, 0]
+    """
+    table = quality.pivot_table(
+        index="file", columns="severity", values="rows", aggfunc="sum", fill_value=0
+    )
+    table = table.reindex(index=sources["file"], columns=list(SEVERITIES), fill_value=0)
+    return table.fillna(0).astype("int64")
 
 
 def assert_no_nik(frame: pd.DataFrame, *, what: str) -> None:
