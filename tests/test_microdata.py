@@ -375,6 +375,35 @@ def test_flag_variants_are_understood(tmp_path):
     assert int(res.counts["persons"].sum()) == len(frame)
 
 
+@pytest.mark.parametrize(
+    ("row", "column"),
+    [
+        (0, "desa_kelurahan"),  # within DuckDB's sniffing sample
+        (25_000, "jenis_kelamin"),  # far beyond it, in a column the engine reads
+    ],
+)
+def test_windows_1252_csv_with_semicolons_is_read(tmp_path, row, column):
+    per = generate("S", seed=3, scale=0.05)[1]
+    frame, _ = export_frame(per, "p3ke")
+    assert len(frame) > 25_000
+    frame.loc[row, column] = "MA’MUR"  # ’ is byte 0x92 in Windows-1252
+    utf8, ansi = tmp_path / "utf8.csv", tmp_path / "excel.csv"
+    frame.to_csv(utf8, index=False)
+    frame.to_csv(ansi, index=False, sep=";", encoding="cp1252")
+    want = aggregate_counts([SourceSpec(str(utf8))], key=KEY)
+    got = aggregate_counts([SourceSpec(str(ansi))], key=KEY)
+    assert got.sources["encoding"].tolist() == ["cp1252"]
+    pd.testing.assert_frame_equal(got.counts, want.counts)
+    pd.testing.assert_frame_equal(
+        got.quality.drop(columns="file"), want.quality.drop(columns="file")
+    )
+    broken = tmp_path / "broken.csv"  # 0x81 is no character in Windows-1252 either
+    broken.write_bytes(ansi.read_bytes().replace("’".encode("cp1252"), b"\x81"))
+    with pytest.raises(InputError, match="CSV UTF-8") as info:
+        aggregate_counts([SourceSpec(str(broken))], key=KEY)
+    assert not SIXTEEN.search(str(info.value).encode())
+
+
 def test_empty_and_truncated_files(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

@@ -12,6 +12,7 @@ replaces it with its keyed token in the same expression.
 
 from __future__ import annotations
 
+import csv
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -142,7 +143,38 @@ def _cell(value: object, code: bool) -> str | None:
     return str(value)
 
 
-def _open_source(con: Any, spec: SourceSpec, i: int) -> tuple[str, list[str], int]:
+#: Text encodings of CSV exports: UTF-8 (read by DuckDB), else Windows-1252,
+#: what Excel on an Indonesian Windows writes ("CSV", with ";").
+CSV_ENCODINGS: tuple[str, ...] = ("utf-8", "cp1252")
+
+
+def _csv_delimiter(first_line: str) -> str:
+    """Return the most frequent of , ; tab | in the header line."""
+    return max(",;\t|", key=first_line.count)
+
+
+def _transcoded_csv(path: Path, encoding: str) -> Any:
+    """Read a non-UTF-8 CSV into an Arrow table of text columns (in memory)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    with path.open(encoding=encoding, newline="") as handle:
+        header = handle.readline()
+    delimiter = _csv_delimiter(header)
+    names = next(csv.reader([header], delimiter=delimiter))
+    return pacsv.read_csv(
+        path,
+        read_options=pacsv.ReadOptions(encoding=encoding, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        convert_options=pacsv.ConvertOptions(
+            column_types={n: pa.string() for n in names}, strings_can_be_null=True
+        ),
+    )
+
+
+def _open_source(
+    con: Any, spec: SourceSpec, i: int, encoding: str = "utf-8"
+) -> tuple[str, list[str], int]:
     """Make the file readable as view ``src_i``; return it, its columns, sheets."""
     path = Path(spec.path)
     if not path.is_file():
@@ -153,7 +185,10 @@ def _open_source(con: Any, spec: SourceSpec, i: int) -> tuple[str, list[str], in
         raise InputError(f"registry export {path.name!r} is empty (0 bytes).")
     suffix, name, sheets = path.suffix.lower(), f"src_{i}", 1
     try:
-        if suffix in (".csv", ".txt"):
+        if suffix in (".csv", ".txt") and encoding != "utf-8":
+            con.register(f"{name}_df", _transcoded_csv(path, encoding))
+            con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM {name}_df")
+        elif suffix in (".csv", ".txt"):
             con.execute(
                 f"CREATE TEMP VIEW {name} AS SELECT * FROM read_csv({_literal(path)}, "
                 "all_varchar = true, header = true)"
@@ -183,6 +218,8 @@ def _open_source(con: Any, spec: SourceSpec, i: int) -> tuple[str, list[str], in
             d[0] for d in con.execute(f"SELECT * FROM {name} LIMIT 0").description
         ]
     except duckdb.Error as err:
+        if "not utf-8 encoded" in str(err):
+            raise  # read again in another encoding
         raise _fail(
             spec.path,
             err,
@@ -207,13 +244,10 @@ def _codes_table(con: Any, res: Resolved, src: str, i: int) -> str:
     """
     name = f"codes_{i}"
     raw = ", ".join(ingest._q(c) for c in _code_columns(res))
-    try:
-        con.execute(
-            f"CREATE TEMP TABLE {name}_raw AS SELECT *, {ingest.code_sql(res.columns)} "
-            f"AS kode_raw FROM (SELECT DISTINCT {raw} FROM {src})"
-        )
-    except duckdb.Error as err:
-        raise _fail(res.spec.path, err, "Check that the file is complete.") from err
+    con.execute(
+        f"CREATE TEMP TABLE {name}_raw AS SELECT *, {ingest.code_sql(res.columns)} "
+        f"AS kode_raw FROM (SELECT DISTINCT {raw} FROM {src})"
+    )
     codemap = _code_map(con, res, f"{name}_raw", i)
     con.execute(
         f"CREATE TEMP TABLE {name} AS SELECT c.* EXCLUDE (kode_raw), m.kode, "
@@ -480,36 +514,71 @@ def _load(
     con: Any, specs: Sequence[SourceSpec], key: bytes, ref_year: int, max_bad: float
 ) -> list[dict[str, Any]]:
     _bind_key(con, key)
-    info = []
-    for i, spec in enumerate(specs):
-        src, columns, sheets = _open_source(con, spec, i)
-        res = ingest.resolve_columns(spec, columns)
-        parts = {
-            "src": src,
-            "flags": _flags_sql(con, res, src),
-            "sex": _sex_sql(con, res, src),
-            "codes": _codes_table(con, res, src, i),
-        }
-        prec = _precedence(res.sumber) * 1000 + i
-        sql = _select_sql(res, parts, i, prec, ref_year, all_kk=len(specs) > 1)
+    several = len(specs) > 1
+    return [
+        _load_file(con, spec, i, ref_year, max_bad, several)
+        for i, spec in enumerate(specs)
+    ]
+
+
+def _load_file(
+    con: Any, spec: SourceSpec, i: int, ref_year: int, max_bad: float, several: bool
+) -> dict[str, Any]:
+    """Ingest one export; a CSV that is not UTF-8 is read again as Windows-1252."""
+    is_csv = Path(spec.path).suffix.lower() in (".csv", ".txt")
+    for encoding in CSV_ENCODINGS if is_csv else ("utf-8",):
         try:
-            con.execute(f"INSERT INTO persons_raw {sql}")
+            info = _ingest(con, spec, i, ref_year, max_bad, several, encoding)
         except duckdb.Error as err:
+            if encoding == "utf-8" and is_csv and "not utf-8 encoded" in str(err):
+                _forget(con, i)
+                continue
             raise _fail(spec.path, err, "Check that the file is complete.") from err
-        rows = _check_file(res, con, i, max_bad)
-        info.append(
-            {
-                "file": Path(spec.path).name,
-                "style": res.style,
-                "sumber": res.sumber,
-                "rows": rows,
-                "sheets": sheets,
-                "absent_fields": [
-                    f for f in ingest.FLAG_FIELDS if f not in res.columns
-                ],
-            }
-        )
-    return info
+        except (UnicodeDecodeError, ValueError) as err:  # pyarrow: ArrowInvalid
+            raise _fail(
+                spec.path, err, "Save it as CSV UTF-8 (Excel: 'CSV UTF-8')."
+            ) from err
+        info["encoding"] = encoding
+        return info
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _forget(con: Any, i: int) -> None:
+    """Drop what a failed read of file ``i`` left in the connection."""
+    con.execute(f"DELETE FROM persons_raw WHERE file_idx = {i}")
+    for table in (f"codes_{i}", f"codes_{i}_raw"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(f"DROP VIEW IF EXISTS src_{i}")
+
+
+def _ingest(
+    con: Any,
+    spec: SourceSpec,
+    i: int,
+    ref_year: int,
+    max_bad: float,
+    several: bool,
+    encoding: str,
+) -> dict[str, Any]:
+    src, columns, sheets = _open_source(con, spec, i, encoding)
+    res = ingest.resolve_columns(spec, columns)
+    parts = {
+        "src": src,
+        "flags": _flags_sql(con, res, src),
+        "sex": _sex_sql(con, res, src),
+        "codes": _codes_table(con, res, src, i),
+    }
+    prec = _precedence(res.sumber) * 1000 + i
+    sql = _select_sql(res, parts, i, prec, ref_year, all_kk=several)
+    con.execute(f"INSERT INTO persons_raw {sql}")
+    return {
+        "file": Path(spec.path).name,
+        "style": res.style,
+        "sumber": res.sumber,
+        "rows": _check_file(res, con, i, max_bad),
+        "sheets": sheets,
+        "absent_fields": [f for f in ingest.FLAG_FIELDS if f not in res.columns],
+    }
 
 
 def _precedence(sumber: str) -> int:
