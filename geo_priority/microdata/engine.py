@@ -23,6 +23,7 @@ from typing import Any, Literal
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from geo_priority import io, regions
 from geo_priority.errors import CodeError, ConfigError, InputError, SchemaError
@@ -155,7 +156,6 @@ def _csv_delimiter(first_line: str) -> str:
 
 def _transcoded_csv(path: Path, encoding: str) -> Any:
     """Read a non-UTF-8 CSV into an Arrow table of text columns (in memory)."""
-    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     with path.open(encoding=encoding, newline="") as handle:
@@ -534,7 +534,7 @@ def _load_file(
                 _forget(con, i)
                 continue
             raise _fail(spec.path, err, "Check that the file is complete.") from err
-        except (UnicodeDecodeError, ValueError) as err:  # pyarrow: ArrowInvalid
+        except (UnicodeDecodeError, pa.ArrowInvalid) as err:  # a broken Windows CSV
             raise _fail(
                 spec.path, err, "Save it as CSV UTF-8 (Excel: 'CSV UTF-8')."
             ) from err
