@@ -589,3 +589,16 @@ def test_rates_carry_numerators_and_roll_up_from_counts(xs_counts):
     assert np.isclose(
         kec["targeting_differential"], kec["coverage_any"] - kec["coverage_nontarget"]
     )
+
+
+def test_progress_of_a_long_read_goes_to_stderr_only(capfd):
+    from geo_priority.microdata import engine
+
+    with engine._connection("500MB", None, True) as con:
+        with engine._reading(con, "ekspor.csv", True, delay=0.0):
+            con.execute(
+                "SELECT sum(length(sha256(CAST(range AS VARCHAR)))) FROM range(8000000)"
+            ).fetchall()
+    out, err = capfd.readouterr()
+    assert out == ""  # DuckDB's own bar (stdout) stays off
+    assert "ekspor.csv:" in err and "%|" in err

@@ -98,9 +98,15 @@ def test_aggregate_prints_a_quality_line_per_export(tmp_path, env, persons):
     dropped = faults["kode_desa_bps_in_kemendagri_column"]
     kept = len(frame) - dropped
     line = next(x for x in result.output.splitlines() if x.startswith("kotor.csv:"))
-    assert f"{len(frame):,} baris, {kept:,} dipakai" in line
-    assert f"NIK ditolak {rejected:,}" in line
-    assert f"dibuang (kode wilayah) {dropped:,}" in line
+
+    def n(value: int) -> str:
+        return f"{value:,}".replace(",", ".")
+
+    assert f"{n(len(frame))} baris, {n(kept)} dipakai" in line
+    assert f"NIK ditolak {n(rejected)}" in line
+    assert f"dibuang (kode wilayah) {n(dropped)}" in line
+    # stdout lists the files written and nothing else (progress goes to stderr)
+    assert all(Path(p).is_file() for p in result.stdout.split())
     assert "registri_kualitas_data.csv" in result.output
     _assert_no_nik(out, result.output)
 

@@ -263,11 +263,14 @@ def _echo_quality(result: Any) -> None:
     """One line per export: rows, persons kept, and problems by severity."""
     from geo_priority.microdata.quality import by_severity
 
+    def n(value: int) -> str:  # Indonesian thousands: 4.015.588
+        return f"{value:,}".replace(",", ".")
+
     counts = by_severity(result.quality, result.sources)
     for row in result.sources.itertuples():
-        parts = [f"{row.style}, {row.rows:,} baris, {row.kept_rows:,} dipakai"]
+        parts = [f"{row.style}, {n(row.rows)} baris, {n(row.kept_rows)} dipakai"]
         parts += [
-            f"{word} {counts.at[row.file, sev]:,}"
+            f"{word} {n(counts.at[row.file, sev])}"
             for sev, word in _SEVERITY_WORDS.items()
             if counts.at[row.file, sev]
         ]

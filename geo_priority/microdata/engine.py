@@ -81,7 +81,10 @@ def _connection(
     try:
         if threads:
             con.execute(f"SET threads = {int(threads)}")
+        # progress is tracked for _reading() and drawn on stderr, never printed
+        # by DuckDB itself (its bar goes to stdout, among the paths a run lists)
         con.execute(f"SET enable_progress_bar = {str(progress).lower()}")
+        con.execute("SET enable_progress_bar_print = false")
         con.execute("SET preserve_insertion_order = false")
         yield con
     finally:
@@ -510,25 +513,75 @@ def _bind_key(con: Any, key: bytes) -> None:
         con.execute(f"SET VARIABLE {name} = $1", [pad])
 
 
+@contextmanager
+def _reading(con: Any, label: str, show: bool, delay: float = 2.0) -> Iterator[None]:
+    """Draw the running query's progress on stderr (tqdm), polled every 0.5 s.
+
+    Nothing is drawn for a read shorter than ``delay`` seconds.
+    """
+    if not show:
+        yield
+        return
+    import threading
+
+    from tqdm import tqdm
+
+    done = threading.Event()
+    bar = tqdm(
+        total=100,
+        desc=label,
+        leave=False,
+        delay=delay,
+        bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}",
+    )
+
+    def poll() -> None:
+        while not done.wait(0.5):
+            value = con.query_progress()
+            if value >= 0:
+                bar.update(max(0.0, min(value, 100.0) - bar.n))
+
+    thread = threading.Thread(target=poll, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()
+        bar.close()
+
+
 def _load(
-    con: Any, specs: Sequence[SourceSpec], key: bytes, ref_year: int, max_bad: float
+    con: Any,
+    specs: Sequence[SourceSpec],
+    key: bytes,
+    ref_year: int,
+    max_bad: float,
+    progress: bool = False,
 ) -> list[dict[str, Any]]:
     _bind_key(con, key)
     several = len(specs) > 1
     return [
-        _load_file(con, spec, i, ref_year, max_bad, several)
+        _load_file(con, spec, i, ref_year, max_bad, several, progress)
         for i, spec in enumerate(specs)
     ]
 
 
 def _load_file(
-    con: Any, spec: SourceSpec, i: int, ref_year: int, max_bad: float, several: bool
+    con: Any,
+    spec: SourceSpec,
+    i: int,
+    ref_year: int,
+    max_bad: float,
+    several: bool,
+    progress: bool,
 ) -> dict[str, Any]:
     """Ingest one export; a CSV that is not UTF-8 is read again as Windows-1252."""
     is_csv = Path(spec.path).suffix.lower() in (".csv", ".txt")
     for encoding in CSV_ENCODINGS if is_csv else ("utf-8",):
         try:
-            info = _ingest(con, spec, i, ref_year, max_bad, several, encoding)
+            with _reading(con, Path(spec.path).name, progress):
+                info = _ingest(con, spec, i, ref_year, max_bad, several, encoding)
         except duckdb.Error as err:
             if encoding == "utf-8" and is_csv and "not utf-8 encoded" in str(err):
                 _forget(con, i)
@@ -866,7 +919,7 @@ def aggregate_counts(
     threads : int, optional
         DuckDB threads (default: all cores).
     progress : bool
-        Show DuckDB's progress bar on long reads.
+        Show a progress bar on stderr while a file is read (after 2 s).
 
     Returns
     -------
@@ -901,7 +954,7 @@ def aggregate_counts(
         )
         con.execute("CREATE TEMP TABLE desa_ref (kode VARCHAR)")
         con.execute(_RAW_SCHEMA)
-        files = _load(con, sources, key, year, max_bad_code_share)
+        files = _load(con, sources, key, year, max_bad_code_share, progress)
         con.execute(_PERSONS_SQL.format(multi=str(len(sources) > 1).lower()))
         max_desil = int(
             con.execute("SELECT coalesce(max(desil), 4) FROM persons_raw").fetchone()[0]
