@@ -543,6 +543,13 @@ def test_no_kk_stands_in_for_a_missing_family_id(tmp_path):
     assert _problems(res) == {"family_id_missing": 1}
 
 
+def test_source_label_is_data_not_sql(tmp_path):
+    path = _tiny_p3ke(tmp_path, nik=["3601011508950123", "3601011508950124"])
+    res = aggregate_counts([SourceSpec(str(path), sumber="dinsos' kab")], key=KEY)
+    assert res.sources["sumber"].tolist() == ["DINSOS' KAB"]
+    assert int(res.counts["persons"].sum()) == 2
+
+
 def test_flag_spellings_are_read_once_and_checked_first(tmp_path):
     path = _tiny_p3ke(tmp_path, penerima_pkh=["Ya", "it's", "TIDAK", "1"])
     with pytest.raises(SchemaError, match=r"not understood: \[\"it's\"\]"):

@@ -461,7 +461,7 @@ def _select_sql(
         CASE WHEN t16 THEN raw ELSE {slow_nz} END AS nz
       FROM t),
     b AS (SELECT *, {status} AS nik_status FROM n)
-    SELECT {i} AS file_idx, '{res.sumber}' AS sumber, {prec} AS prec,
+    SELECT {i} AS file_idx, {ingest._literal(res.sumber)} AS sumber, {prec} AS prec,
       '{i}:' || CASE WHEN fam_raw IS NOT NULL THEN fam_raw
         WHEN kk_token IS NOT NULL THEN kk_token
         ELSE '?' || CAST(uuid() AS VARCHAR) END AS family_key,
