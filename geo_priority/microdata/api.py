@@ -21,6 +21,7 @@ from geo_priority.errors import ConfigError
 from geo_priority.microdata import disclosure, engine, quality, tables
 from geo_priority.microdata.disclosure import Relation
 from geo_priority.microdata.ingest import SourceSpec
+from geo_priority.microdata.tables import Rate
 
 __all__ = ["SUPPRESSED_LABEL", "MicrodataResult", "aggregate_registry", "area_tables"]
 
@@ -37,7 +38,7 @@ class MicrodataResult:
     tables: dict[str, pd.DataFrame]
     quality: pd.DataFrame
     sources: pd.DataFrame
-    rates: tuple[tables.Rate, ...]
+    rates: tuple[Rate, ...]
     paths: dict[str, Path] = field(default_factory=dict)
 
 
@@ -265,7 +266,7 @@ def aggregate_registry(
     name: str = "registri",
     levels: Sequence[str] = LEVELS,
     formats: Sequence[str] = ("csv",),
-    target: str = "desil1",
+    target: engine.Target = "desil1",
     programmes: Sequence[str] = ("pkh", "sembako_bpnt", "blt_dd", "pbi_jk", "pip"),
     threshold: int = 10,
     overwrite: bool = False,

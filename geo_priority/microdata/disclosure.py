@@ -75,7 +75,7 @@ class _Costs:
         idx = self.member.get(col, [])
         if not idx:
             return np.zeros(len(rows))
-        return self.visible[np.ix_(rows, idx)].sum(axis=1).astype(float)
+        return self.visible[np.ix_(rows, np.asarray(idx))].sum(axis=1).astype(float)
 
 
 def _score(values: np.ndarray, cost: np.ndarray) -> np.ndarray:
@@ -135,9 +135,9 @@ def _tree_pass(
         if not len(kids):
             continue
         position = {c: i for i, c in enumerate(codes) if len(c) == parent_len}
-        parents = codes.iloc[kids].str[:parent_len].map(position)
-        ok = parents.notna().to_numpy()
-        kids, parents = kids[ok], parents[ok].astype(int).to_numpy()
+        mapped = codes.iloc[kids].str[:parent_len].map(position)
+        ok = mapped.notna().to_numpy()
+        kids, parents = kids[ok], mapped[ok].astype(int).to_numpy()
         for col in cells:
             cost = costs.of(col, np.arange(len(frame)))
             if _tree_column(frame[col].to_numpy(), s, col, kids, parents, cost):
