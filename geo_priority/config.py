@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
@@ -355,7 +356,8 @@ class Config:
     def resolve(self, path: str) -> Path:
         """Resolve ``path`` relative to the directory of the config file."""
         p = Path(path).expanduser()
-        return p if p.is_absolute() else Path(self.base_dir) / p
+        # normpath folds "examples/../maps" to "maps" (no symlinks are followed)
+        return p if p.is_absolute() else Path(os.path.normpath(Path(self.base_dir) / p))
 
 
 def _build(cls: type, data: Mapping[str, Any], section: str) -> Any:
