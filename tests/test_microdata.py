@@ -316,6 +316,50 @@ def test_fields_no_export_has_are_no_data_not_zero(tmp_path, xs):
     assert '"absent_fields": [\n    "miskin_ekstrem",\n    "blt_dd"\n  ]' in meta
 
 
+@pytest.mark.parametrize("style", ["p3ke", "dtsen", "canonical"])
+def test_family_level_export_gives_the_family_figures(tmp_path, xs, style):
+    from geo_priority.microdata import export_family_frame
+
+    fam, per = xs
+    frame = export_family_frame(fam, per, style)
+    path = tmp_path / f"{style}_keluarga.csv"
+    frame.to_csv(path, index=False)
+    res = aggregate_counts([SourceSpec(str(path))], key=KEY)
+    assert res.sources["level"].tolist() == ["keluarga"]
+    c = res.counts.set_index("kode_desa")
+    truth = fam.groupby("kode_desa")
+    assert c["families"].to_dict() == truth.size().to_dict()
+    assert (
+        c["families_desil_1"].to_dict()
+        == truth["desil"].apply(lambda d: int((d == 1).sum())).to_dict()
+    )
+    assert c["pkh_families"].to_dict() == truth["pkh"].sum().to_dict()
+    absent = set(res.absent)
+    assert {"pbi_jk", "pip", "persons_6_21"} <= absent
+    if style == "p3ke":  # P3KE's keluarga file states no number of members
+        assert "persons" in absent
+    else:
+        assert "persons" not in absent
+        assert c["persons"].to_dict() == per.groupby("kode_desa").size().to_dict()
+    # the head's NIK is checked, never tokenised: nothing is deduplicated from it
+    assert not res.quality["problem"].str.contains("duplicate").any()
+
+
+def test_level_is_checked_and_can_be_forced(tmp_path, xs):
+    with pytest.raises(ConfigError, match="export level 'rumah'"):
+        SourceSpec("x.csv", level="rumah")
+    from geo_priority.microdata import export_family_frame
+
+    frame = export_family_frame(*xs, "dtsen")
+    path = tmp_path / "kk.csv"
+    frame.to_csv(path, index=False)
+    res = aggregate_counts([SourceSpec(str(path), level="individu")], key=KEY)
+    # read as persons: one person (the head) per family
+    assert int(res.counts["persons"].sum()) == len(frame)
+    with pytest.raises(ConfigError, match="without dirty mode"):
+        write_synthetic(tmp_path, level="keluarga", dirty=True)
+
+
 def test_xlsx_sheet_per_kecamatan_and_excel_numbers(tmp_path):
     path, rows, _ = write_synthetic(tmp_path, fmt="xlsx", sheet_per_kecamatan=True)
     res = aggregate_counts([SourceSpec(str(path))], key=KEY)

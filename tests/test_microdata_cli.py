@@ -190,19 +190,34 @@ def test_bad_map_items():
         parse_mapping(["nomor=NIK"])
 
 
-def test_family_file_is_refused_with_the_reason(tmp_path, env, persons):
-    p3ke, _ = export_frame(persons, "p3ke")
-    heads = p3ke.groupby("id_keluarga_p3ke").head(1)
-    family = heads.drop(columns=["id_individu", "hubungan_dengan_kepala_keluarga"])
-    family = family.assign(jumlah_anggota=2)
-    path = tmp_path / "p3ke_keluarga.csv"
-    family.to_csv(path, index=False)
+def test_family_exports_alone_or_mixed_with_person_exports(tmp_path, env):
+    data = tmp_path / "data"
+    for level in ("keluarga", "individu"):
+        args = ["synth", "--tier", "XS", "--seed", "3", "--table", level]
+        result = _run([*args, "--style", "dtsen", "-o", str(data)])
+        assert result.exit_code == 0, result.output
+    family, person = (
+        data / "dtsen_XS_keluarga.parquet",
+        data / "dtsen_XS_individu.parquet",
+    )
     out = tmp_path / "out"
-    result = _run(["aggregate", str(path), "--key-file", env["key"], "-o", str(out)])
+    key = ["--key-file", env["key"]]
+    result = _run(
+        ["aggregate", str(family), *key, "-o", str(out), "--level", "kabkota"]
+    )
+    assert result.exit_code == 0, result.output
+    result = _run(["aggregate", str(person), *key, "-o", str(tmp_path / "ref")])
+    assert result.exit_code == 0, result.output
+    got = pd.read_csv(out / "registri_kabkota.csv").iloc[0]
+    want = pd.read_csv(tmp_path / "ref" / "registri_kabkota.csv").iloc[0]
+    for col in ("families", "families_desil_1", "persons", "pkh_families"):
+        assert got[col] == want[col], col
+    assert pd.isna(got["pbi_jk_persons"]) and pd.isna(got["coverage_pip"])
+    mixed = tmp_path / "mixed"
+    result = _run(["aggregate", str(person), str(family), *key, "-o", str(mixed)])
     assert result.exit_code == 1
-    assert "family (keluarga/KK) export" in result.output
-    assert "individu" in result.output
-    assert not out.exists()
+    assert "would count each family" in result.output
+    assert not mixed.exists()
 
 
 def test_missing_key_is_an_error_before_reading(tmp_path, persons, monkeypatch):

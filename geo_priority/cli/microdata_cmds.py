@@ -57,6 +57,14 @@ def _bps_codes(crosswalk: Path | None) -> dict[str, str] | None:
     "--sheet-per-kecamatan", is_flag=True, help="XLSX: one sheet per kecamatan."
 )
 @click.option(
+    "--table",
+    "level",
+    type=click.Choice(["individu", "keluarga"]),
+    default="individu",
+    help="One row per person, or one per family (the keluarga/KK file; "
+    "p3ke, dtsen, canonical).",
+)
+@click.option(
     "--crosswalk",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     default=None,
@@ -78,6 +86,7 @@ def synth_cmd(
     scale: float,
     dirty: bool,
     sheet_per_kecamatan: bool,
+    level: str,
     crosswalk: Path | None,
     out: Path,
     overwrite: bool,
@@ -105,9 +114,11 @@ def synth_cmd(
         bps_codes=_bps_codes(crosswalk),
         overwrite=overwrite,
         progress=True,
+        level=level,
     )
     click.echo(str(path))
-    click.echo(f"{rows:,} baris (persons)", err=True)
+    unit = "persons" if level == "individu" else "families"
+    click.echo(f"{rows:,} baris ({unit})", err=True)
     for name, count in faults.items():
         click.echo(f"  fault {name}: {count:,}", err=True)
 
@@ -268,7 +279,9 @@ def _echo_quality(result: Any) -> None:
 
     counts = by_severity(result.quality, result.sources)
     for row in result.sources.itertuples():
-        parts = [f"{row.style}, {n(row.rows)} baris, {n(row.kept_rows)} dipakai"]
+        parts = [
+            f"{row.style} {row.level}, {n(row.rows)} baris, {n(row.kept_rows)} dipakai"
+        ]
         parts += [
             f"{word} {n(counts.at[row.file, sev])}"
             for sev, word in _SEVERITY_WORDS.items()

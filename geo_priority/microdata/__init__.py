@@ -16,7 +16,11 @@ from geo_priority.microdata.api import (
     aggregate_registry,
     area_tables,
 )
-from geo_priority.microdata.exports import export_frame, write_synthetic
+from geo_priority.microdata.exports import (
+    export_family_frame,
+    export_frame,
+    write_synthetic,
+)
 from geo_priority.microdata.ingest import SourceSpec
 from geo_priority.microdata.pseudonymise import load_key, nik_token
 from geo_priority.microdata.registry_config import (
@@ -33,6 +37,7 @@ __all__ = [
     "SourceSpec",
     "aggregate_registry",
     "area_tables",
+    "export_family_frame",
     "export_frame",
     "generate",
     "iter_chunks",

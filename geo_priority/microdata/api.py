@@ -124,7 +124,14 @@ def _blank_absent(
     out: pd.DataFrame, absent: Sequence[str], rates: Sequence[tables.Rate]
 ) -> pd.DataFrame:
     """Publish the figures of fields no export has as missing, never as 0."""
+    persons = tuple(c for c in out.columns if c.startswith("persons"))
     groups = {
+        "persons": (
+            *(c for c in persons if not c.endswith("_suppressed")),
+            "target_persons",
+            "target_persons_6_21",
+        ),
+        "persons_6_21": ("target_persons_6_21",),
         "miskin_ekstrem": ("families_miskin_ekstrem", "persons_miskin_ekstrem"),
         "any": (
             "any_families",
@@ -139,7 +146,7 @@ def _blank_absent(
         for c in groups.get(f, ())
         or [c for c in out.columns if c.startswith(f"{f}_") and "_suppressed" not in c]
     }
-    keys = [r.key for r in rates if r.num in blank]
+    keys = [r.key for r in rates if r.num in blank or r.den in blank]
     if "any" in absent:
         keys.append("targeting_differential")
     for col in sorted(blank & set(out.columns)):
@@ -175,7 +182,9 @@ def area_tables(
         Small-cell threshold.
     absent : sequence of str
         :attr:`engine.EngineResult.absent`: fields no export has, published
-        as missing (with ``"any"``: the any-programme measures too).
+        as missing (``"any"``: the any-programme measures; ``"persons"``:
+        every person count, when family exports state no member numbers;
+        ``"persons_6_21"``: the school-age counts).
 
     Returns
     -------

@@ -57,12 +57,15 @@ class EngineResult:
         Long data-quality table: file, sumber, kode_kab, problem, severity,
         rows, example (masked).
     sources : pandas.DataFrame
-        One row per input: file, style, sumber, rows, kept rows, sheets.
+        One row per input: file, style, sumber, level (individu/keluarga),
+        rows, kept rows, sheets, encoding, absent fields.
     max_desil : int
         Highest desil present (4 for P3KE/DTKS, 10 for DTSEN).
     absent : tuple of str
-        Yes/no fields (programmes, ``miskin_ekstrem``) that no export has;
-        their counts are 0 here and must be published as "no data".
+        Yes/no fields (programmes, ``miskin_ekstrem``) that no export has,
+        ``"any"`` when no programme is there at all, and for family-level
+        exports ``"persons_6_21"`` (and ``"persons"`` without member
+        numbers); their counts are 0 here and must be published as "no data".
     """
 
     counts: pd.DataFrame
@@ -437,8 +440,18 @@ def _select_sql(
         f"CASE WHEN length({kk_text}) = 16 THEN {kk_text} "
         f"ELSE {_no_separators(f'trim({kk_text})')} END"
     )
-    raw = f"CAST(s.{ingest._q(cols['nik'][0])} AS VARCHAR)"
+    # a family file's NIK is the head's: checked for the quality report, never
+    # tokenised (persons are not deduplicated from it); it has no ages
+    family = res.level == "keluarga"
+    raw = (
+        f"CAST(s.{ingest._q(cols['nik'][0])} AS VARCHAR)"
+        if "nik" in cols
+        else "CAST(NULL AS VARCHAR)"
+    )
     status = ingest.nik_status_sql(ref_year, "no_kk" in cols, "jenis_kelamin" in cols)
+    if "nik" not in cols:
+        status = "CAST(NULL AS VARCHAR)"
+    members = ingest._text(cols.get("jumlah_anggota"))
     mask = "left(t, 4) || regexp_replace(substr(t, 5), '[0-9]', 'x', 'g')"
     umur = ingest._text(cols.get("umur"))
     slow_nz = _no_separators("t")
@@ -449,7 +462,9 @@ def _select_sql(
         {fam} AS fam_raw,
         {parts["sex"]} AS sex,
         {ingest.desil_sql(cols)} AS desil,
-        try_cast(try_cast({umur} AS DOUBLE) AS SMALLINT) AS umur,
+        {"NULL" if family else f"try_cast(try_cast({umur} AS DOUBLE) AS SMALLINT)"}
+          AS umur,
+        try_cast(try_cast({members} AS DOUBLE) AS SMALLINT) AS members,
         {parts["flags"]},
         c.kode AS kode_desa, c.bad_code, {kk_nz} AS kk_nz, k.kk_token
       FROM {src} s LEFT JOIN {parts["codes"]} c ON {code_join}
@@ -467,14 +482,14 @@ def _select_sql(
         ELSE '?' || CAST(uuid() AS VARCHAR) END AS family_key,
       kk_token,
       nik_status,
-      CASE WHEN nik_status = 'valid' THEN {ingest.token_sql("nz", *_PADS)}
-        END AS nik_token,
+      CASE WHEN nik_status = 'valid' AND NOT {str(family).lower()}
+        THEN {ingest.token_sql("nz", *_PADS)} END AS nik_token,
       nik_status = 'valid' AND r.p IS NULL AS prefix_unknown,
       nik_status = 'valid' AND NOT t16 AND t <> nz AS separators,
       nik_status = 'valid' AND n % 10 = 0 AS ends0,
       CASE WHEN nik_status NOT IN ('valid', 'missing') THEN {mask} END AS example,
       bad_code, kode_desa, desil, sex, umur,
-      {", ".join(ingest.FLAG_FIELDS)}
+      {", ".join(ingest.FLAG_FIELDS)}, members
     FROM b LEFT JOIN kec_ref r ON b.n // 10000000000 = r.p
     """
 
@@ -561,10 +576,13 @@ def _load(
 ) -> list[dict[str, Any]]:
     _bind_key(con, key)
     several = len(specs) > 1
-    return [
-        _load_file(con, spec, i, ref_year, max_bad, several, progress)
-        for i, spec in enumerate(specs)
-    ]
+    files: list[dict[str, Any]] = []
+    for i, spec in enumerate(specs):
+        level = files[0]["level"] if files else None
+        files.append(
+            _load_file(con, spec, i, ref_year, max_bad, several, progress, level)
+        )
+    return files
 
 
 def _load_file(
@@ -575,13 +593,16 @@ def _load_file(
     max_bad: float,
     several: bool,
     progress: bool,
+    level: str | None,
 ) -> dict[str, Any]:
     """Ingest one export; a CSV that is not UTF-8 is read again as Windows-1252."""
     is_csv = Path(spec.path).suffix.lower() in (".csv", ".txt")
     for encoding in CSV_ENCODINGS if is_csv else ("utf-8",):
         try:
             with _reading(con, Path(spec.path).name, progress):
-                info = _ingest(con, spec, i, ref_year, max_bad, several, encoding)
+                info = _ingest(
+                    con, spec, i, ref_year, max_bad, several, encoding, level
+                )
         except duckdb.Error as err:
             if encoding == "utf-8" and is_csv and "not utf-8 encoded" in str(err):
                 _forget(con, i)
@@ -594,6 +615,14 @@ def _load_file(
         info["encoding"] = encoding
         return info
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _absent_fields(res: Resolved) -> list[str]:
+    """Yes/no fields the export lacks (and, for a family file, its member count)."""
+    wanted = [*ingest.FLAG_FIELDS]
+    if res.level == "keluarga":
+        wanted.append("jumlah_anggota")
+    return [f for f in wanted if f not in res.columns]
 
 
 def _forget(con: Any, i: int) -> None:
@@ -612,9 +641,19 @@ def _ingest(
     max_bad: float,
     several: bool,
     encoding: str,
+    level: str | None,
 ) -> dict[str, Any]:
     src, columns, sheets = _open_source(con, spec, i, encoding)
     res = ingest.resolve_columns(spec, columns)
+    if level is not None and res.level != level:
+        raise SchemaError(
+            f"{Path(spec.path).name!r} is a {res.level} export (one row per "
+            f"{'family' if res.level == 'keluarga' else 'person'}) and the exports "
+            f"before it are {level} exports. Aggregate person (individu) exports — "
+            "they carry the family id, desa, desil and programme flags too — or "
+            "only family (keluarga) exports; mixing them would count each family "
+            "twice."
+        )
     parts = {
         "src": src,
         "flags": _flags_sql(con, res, src),
@@ -630,7 +669,8 @@ def _ingest(
         "sumber": res.sumber,
         "rows": _check_file(res, con, i, max_bad),
         "sheets": sheets,
-        "absent_fields": [f for f in ingest.FLAG_FIELDS if f not in res.columns],
+        "level": res.level,
+        "absent_fields": _absent_fields(res),
     }
 
 
@@ -646,7 +686,7 @@ CREATE TEMP TABLE persons_raw (
   separators BOOLEAN, ends0 BOOLEAN, example VARCHAR, bad_code VARCHAR,
   kode_desa VARCHAR, desil TINYINT, sex VARCHAR, umur SMALLINT,
   miskin_ekstrem TINYINT, pkh TINYINT, sembako_bpnt TINYINT, blt_dd TINYINT,
-  pbi_jk TINYINT, pip TINYINT)
+  pbi_jk TINYINT, pip TINYINT, members SMALLINT)
 """
 
 _PERSONS_SQL = """
@@ -797,14 +837,15 @@ def _quality(con: Any, files: list[dict[str, Any]]) -> pd.DataFrame:
 #: Families (kept persons grouped) with the person counts the desa table needs.
 #: A family is counted in its members' desa; members written in different
 #: desa (a data error) put the family in the smallest code and the quality
-#: report counts them as ``family_split_across_desa``.
+#: report counts them as ``family_split_across_desa``. From family-level
+#: exports (one row per family) persons are the stated number of members.
 _FAMILIES_SQL = """
 CREATE TEMP TABLE families AS
   SELECT family_key, min(kode_desa) AS kode_desa,
     min(kode_desa) <> max(kode_desa) AS split,
     min(desil) AS desil, bool_or(miskin_ekstrem = 1) AS me,
     bool_or(pkh = 1) AS pkh, bool_or(sembako_bpnt = 1) AS sembako_bpnt,
-    bool_or(blt_dd = 1) AS blt_dd, count(*) AS persons,
+    bool_or(blt_dd = 1) AS blt_dd, {persons} AS persons,
     count_if(umur BETWEEN 6 AND 21) AS persons_6_21,
     count_if(pbi_jk = 1) AS pbi_jk_persons, count_if(pip = 1) AS pip_persons
   FROM persons WHERE kode_desa IS NOT NULL
@@ -960,9 +1001,11 @@ def aggregate_counts(
             con.execute("SELECT coalesce(max(desil), 4) FROM persons_raw").fetchone()[0]
         )
         max_desil = 10 if max_desil > 4 else 4
-        absent = _absent_everywhere(files, target)
+        family_level = files[0]["level"] == "keluarga"
+        absent = _absent_everywhere(files, target, family_level)
         present = [p for p in programmes if p not in absent] or ["__none"]
-        con.execute(_FAMILIES_SQL)
+        persons = "coalesce(max(members), 0)" if family_level else "count(*)"
+        con.execute(_FAMILIES_SQL.format(persons=persons))
         counts = con.execute(_agg_sql(target, max_desil, present)).df()
         quality = _quality(con, files)
     sources_frame = pd.DataFrame(files)
@@ -974,10 +1017,17 @@ def aggregate_counts(
     )
 
 
-def _absent_everywhere(files: list[dict[str, Any]], target: str) -> tuple[str, ...]:
+def _absent_everywhere(
+    files: list[dict[str, Any]], target: str, family_level: bool
+) -> tuple[str, ...]:
     absent = tuple(
         f for f in ingest.FLAG_FIELDS if all(f in i["absent_fields"] for i in files)
     )
+    if family_level:  # person programmes and ages need the members' rows
+        absent += tuple(f for f in ("pbi_jk", "pip") if f not in absent)
+        absent += ("persons_6_21",)
+        if any("jumlah_anggota" in i["absent_fields"] for i in files):
+            absent += ("persons",)
     if target == "miskin_ekstrem" and "miskin_ekstrem" in absent:
         raise ConfigError(
             "target 'miskin_ekstrem' needs an extreme-poor flag, and none of the "

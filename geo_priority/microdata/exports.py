@@ -28,7 +28,13 @@ from geo_priority import io, regions
 from geo_priority.errors import ConfigError, InputError
 from geo_priority.microdata import synth
 
-__all__ = ["FAULT_RATES", "STYLES", "export_frame", "write_synthetic"]
+__all__ = [
+    "FAULT_RATES",
+    "STYLES",
+    "export_family_frame",
+    "export_frame",
+    "write_synthetic",
+]
 
 STYLES: tuple[str, ...] = ("p3ke", "dtks", "dtsen", "canonical")
 FORMATS: tuple[str, ...] = ("csv", "parquet", "xlsx")
@@ -350,6 +356,68 @@ def export_frame(
     return frame.reset_index(drop=True), faults
 
 
+#: Person-only columns dropped from a family (keluarga / KK) export.
+_PERSON_ONLY = {
+    "p3ke": (
+        "id_individu",
+        "hubungan_dengan_kepala_keluarga",
+        "usia",
+        "no_kk",
+        "APBN_JKN_KIS",
+        "APBN_PIP",
+    ),
+    "dtsen": ("status_hubungan_keluarga", "umur", "pbi_nas", "pbi_pemda", "pip"),
+}
+_HOUSING = ("MILIK_SENDIRI", "SEWA_KONTRAK", "BEBAS_SEWA", "DINAS", "LAINNYA")
+
+
+def export_family_frame(
+    families: pd.DataFrame,
+    persons: pd.DataFrame,
+    style: str,
+    *,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Write families as a family-level (keluarga / KK) export of ``style``.
+
+    One row per family with the head's columns: P3KE's keluarga file (no
+    member count, no KK number; housing columns), DTSEN's KK file (with
+    ``jumlah_anggota_keluarga``) or the canonical ``keluarga`` table.
+
+    Parameters
+    ----------
+    families, persons : pandas.DataFrame
+        Canonical tables from :func:`synth.generate`.
+    style : {"p3ke", "dtsen", "canonical"}
+        The export to emulate (DTKS family files are not emulated).
+    seed : int
+        Seed of the housing columns.
+
+    Raises
+    ------
+    ConfigError
+        For DTKS or an unknown style.
+    """
+    style = _choice(style, ("p3ke", "dtsen", "canonical"), "family export style")
+    if style == "canonical":
+        return families.reset_index(drop=True)
+    rng = np.random.default_rng([seed, 66])
+    heads = persons.drop_duplicates("id_keluarga").reset_index(drop=True)
+    yes_no = _YES_NO[style]
+    frame = (
+        _p3ke(heads, yes_no, rng, False)
+        if style == "p3ke"
+        else _dtsen(heads, yes_no, rng, False)
+    )
+    frame = frame.drop(columns=list(_PERSON_ONLY[style]))
+    if style == "p3ke":
+        frame["kepemilikan_rumah"] = rng.choice(_HOUSING, len(frame))
+    else:
+        size = families.set_index("id_keluarga")["jumlah_anggota"]
+        frame["jumlah_anggota_keluarga"] = heads["id_keluarga"].map(size).to_numpy()
+    return frame
+
+
 _XLSX_MAX_ROWS = 1_048_575
 
 
@@ -415,13 +483,14 @@ def write_synthetic(
     bps_codes: dict[str, str] | None = None,
     overwrite: bool = False,
     progress: bool = False,
+    level: str = "individu",
 ) -> tuple[Path, int, dict[str, int]]:
     """Generate a tier and write it as one export file, chunk by chunk.
 
     Parameters
     ----------
     out_dir : path-like
-        Folder of the file ``<style>_<tier>_individu.<fmt>``.
+        Folder of the file ``<style>_<tier>_<level>.<fmt>``.
     tier, seed, scale
         As :func:`synth.iter_chunks`.
     style, dirty, bps_codes
@@ -434,13 +503,16 @@ def write_synthetic(
         Replace an existing file.
     progress : bool
         Show a progress bar over the kab/kota chunks.
+    level : {"individu", "keluarga"}
+        One row per person, or one per family (:func:`export_family_frame`;
+        no dirty mode).
 
     Returns
     -------
     path : Path
         The file written.
     rows : int
-        Number of person rows.
+        Number of rows (persons or families).
     faults : dict
         Injected fault counts (dirty mode).
 
@@ -456,14 +528,23 @@ def write_synthetic(
     fmt = _choice(fmt, FORMATS, "format")
     style = _choice(style, STYLES, "export style")
     spec = synth._tier(tier)
-    path = Path(out_dir) / f"{style}_{spec.name}_individu.{fmt}"
+    level = _choice(level, ("individu", "keluarga"), "export level")
+    if level == "keluarga" and (dirty or style == "dtks"):
+        raise ConfigError(
+            "family (keluarga) exports are emulated for p3ke, dtsen and canonical, "
+            "without dirty mode; drop --dirty or write the individu table."
+        )
+    path = Path(out_dir) / f"{style}_{spec.name}_{level}.{fmt}"
     faults: dict[str, int] = {}
 
     def chunks() -> Iterable[pd.DataFrame]:
         parts = synth.iter_chunks(spec, seed=seed, scale=scale)
-        for k, (_, _, persons) in enumerate(
+        for k, (_, families, persons) in enumerate(
             tqdm(parts, total=len(spec.kabs), disable=not progress, unit="kab")
         ):
+            if level == "keluarga":
+                yield export_family_frame(families, persons, style, seed=seed * 100 + k)
+                continue
             frame, found = export_frame(
                 persons, style, dirty=dirty, seed=seed * 100 + k, bps_codes=bps_codes
             )

@@ -64,6 +64,7 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "bps_kec",
     "bps_desa",
     "id_individu",
+    "jumlah_anggota",
 )
 #: Canonical fields of a BPS-coded desa (DTKS/BDT exports).
 BPS_FIELDS: tuple[str, ...] = ("bps_prov", "bps_kab", "bps_kec", "bps_desa")
@@ -92,6 +93,7 @@ STYLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "blt_dd": ("dana_desa_blt_dd",),
         "pbi_jk": ("apbn_jkn_kis", "apbd_bpjs_pbi"),
         "pip": ("apbn_pip",),
+        "jumlah_anggota": ("jumlah_anggota_keluarga", "jumlah_anggota"),
     },
     "dtks": {
         "id_keluarga": ("idbdt", "id_dtks"),
@@ -108,6 +110,7 @@ STYLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "sembako_bpnt": ("ada_bpnt",),
         "pbi_jk": ("ada_pbi", "sta_kepesertaan_pbi"),
         "pip": ("ada_kip",),
+        "jumlah_anggota": ("jumlah_art", "jml_art"),
     },
     "dtsen": {
         "id_keluarga": ("id_keluarga",),
@@ -124,8 +127,9 @@ STYLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "blt_dd": ("blt_dd",),
         "pbi_jk": ("pbi_nas", "pbi_pemda"),
         "pip": ("pip",),
+        "jumlah_anggota": ("jumlah_anggota_keluarga", "jumlah_art"),
     },
-    "canonical": {name: (name,) for name in CANONICAL_FIELDS[:14]},
+    "canonical": {name: (name,) for name in (*CANONICAL_FIELDS[:14], "jumlah_anggota")},
 }
 _SIGNATURE: dict[str, tuple[str, ...]] = {
     "p3ke": (
@@ -135,7 +139,7 @@ _SIGNATURE: dict[str, tuple[str, ...]] = {
         "penerima_pkh",
     ),
     "dtks": ("idbdt", "idartbdt", "kddesa", "ada_pkh"),
-    "dtsen": ("desil_nasional", "pbi_nas", "status_hubungan_keluarga"),
+    "dtsen": ("desil_nasional", "pbi_nas", "status_hubungan_keluarga", "bpnt"),
     "canonical": (
         "id_individu",
         "sembako_bpnt",
@@ -153,7 +157,12 @@ FAMILY_FILE_MARKERS: tuple[str, ...] = (
     "jumlah_anggota_keluarga",
     "jumlah_art",
     "jml_art",
+    "kepemilikan_rumah",
+    "jenis_lantai",
+    "jenis_dinding",
+    "jenis_atap",
 )
+LEVELS: tuple[str, ...] = ("individu", "keluarga")
 #: Columns of a person-level (individu) export.
 PERSON_FILE_MARKERS: tuple[str, ...] = (
     "id_individu",
@@ -250,6 +259,9 @@ class SourceSpec:
         Canonical field -> source column; overrides the style's columns.
     crosswalk : str, optional
         BPS -> Kemendagri desa crosswalk CSV, needed for BPS-coded exports.
+    level : str
+        ``"auto"`` (detect), ``"individu"`` (one row per person) or
+        ``"keluarga"`` (one row per family, e.g. a P3KE keluarga file).
     """
 
     path: str
@@ -257,12 +269,18 @@ class SourceSpec:
     sumber: str = ""
     mapping: Mapping[str, str] = field(default_factory=dict)
     crosswalk: str | None = None
+    level: str = "auto"
 
     def __post_init__(self) -> None:
         allowed = ("auto", "custom", *STYLE_COLUMNS)
         if self.style not in allowed:
             raise ConfigError(
                 f"source style {self.style!r} is unknown; choose one of {allowed}."
+            )
+        if self.level not in ("auto", *LEVELS):
+            raise ConfigError(
+                f"export level {self.level!r} is unknown; choose auto, individu "
+                "(one row per person) or keluarga (one row per family)."
             )
         unknown = sorted(set(self.mapping) - set(CANONICAL_FIELDS))
         if unknown:
@@ -280,6 +298,7 @@ class Resolved:
     style: str
     sumber: str
     columns: dict[str, tuple[str, ...]]
+    level: str = "individu"
 
 
 def resolve_columns(spec: SourceSpec, columns: Sequence[str]) -> Resolved:
@@ -307,38 +326,29 @@ def resolve_columns(spec: SourceSpec, columns: Sequence[str]) -> Resolved:
         for k, cands in wanted.items()
     }
     found = {k: v for k, v in found.items() if v}
-    _require(spec, found, columns)
-    _refuse_family_file(spec, actual)
+    level = spec.level if spec.level != "auto" else _level(actual, found)
+    _require(spec, found, columns, level)
     sumber = spec.sumber or _DEFAULT_SUMBER.get(style or "", "LAINNYA")
-    return Resolved(spec, style or "custom", sumber.upper(), found)
+    return Resolved(spec, style or "custom", sumber.upper(), found, level)
 
 
-def _refuse_family_file(spec: SourceSpec, actual: Mapping[str, str]) -> None:
-    """Refuse a family-level export: counting it beside persons double counts.
+def _level(actual: Mapping[str, str], found: Mapping[str, object]) -> str:
+    """Tell a family-level export (keluarga / KK) from a person-level one.
 
-    An individu export carries every member's NIK, the family id, desa, desil
-    and the programme flags (REGISTRIES.md §3.2), so it alone gives every
-    figure; a keluarga file adds nothing but a second copy of each family.
+    A family file has family-only columns (head of family, number of members,
+    housing) and none of a person file's (person id, relation to the head).
     """
-    family = [actual[c] for c in FAMILY_FILE_MARKERS if c in actual]
-    person = [c for c in PERSON_FILE_MARKERS if c in actual]
-    if family and not person and "id_individu" not in spec.mapping:
-        raise SchemaError(
-            f"{Path(spec.path).name!r} looks like a family (keluarga/KK) export: it "
-            f"has {family[:2]!r} and no person columns (id_individu, hubungan...). "
-            "Aggregate the individu export instead: it carries every member's NIK, "
-            "the family id, desa, desil and programme flags, and adding the family "
-            "file would count each family twice. If this is a person file, map its "
-            "person id: id_individu = '<column>'."
-        )
+    person = any(c in actual for c in PERSON_FILE_MARKERS) or "id_individu" in found
+    family = any(c in actual for c in FAMILY_FILE_MARKERS)
+    return "keluarga" if family and not person else "individu"
 
 
 def _require(
-    spec: SourceSpec, found: Mapping[str, object], columns: Sequence[str]
+    spec: SourceSpec, found: Mapping[str, object], columns: Sequence[str], level: str
 ) -> None:
     name = Path(spec.path).name
     listing = scrub(repr(list(columns)[:15]))
-    if "nik" not in found:
+    if "nik" not in found and level == "individu":
         raise SchemaError(
             f"export {name!r} has no NIK column (looked for the style's NIK column); "
             f"columns: {listing}. Add mapping nik = '<column>'."

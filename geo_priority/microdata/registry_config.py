@@ -14,6 +14,7 @@ Dinas Sosial can keep one file per data delivery::
     [[exports]]
     path = "bansos_kabupaten.xlsx"
     sumber = "DTSEN"                     # precedence label
+    level = "individu"                   # or "keluarga"; default: detected
     [exports.mapping]                    # canonical field = column
     nik = "NIK_ART"
     id_keluarga = "ID_KEL"
@@ -42,7 +43,7 @@ from geo_priority.microdata.ingest import CANONICAL_FIELDS, SourceSpec
 __all__ = ["RegistryConfig", "load_registry_config", "parse_mapping"]
 
 _TOP_KEYS = ("exports", "target", "threshold")
-_EXPORT_KEYS = ("path", "style", "sumber", "crosswalk", "mapping")
+_EXPORT_KEYS = ("path", "style", "sumber", "crosswalk", "mapping", "level")
 
 
 @dataclass(frozen=True)
@@ -135,6 +136,7 @@ def _export(entry: object, i: int, base: Path) -> SourceSpec:
         sumber=str(entry.get("sumber", "")),
         mapping=mapping,
         crosswalk=crosswalk,
+        level=str(entry.get("level", "auto")),
     )
 
 
