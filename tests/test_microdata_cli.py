@@ -213,6 +213,7 @@ def test_family_exports_alone_or_mixed_with_person_exports(tmp_path, env):
     for col in ("families", "families_desil_1", "persons", "pkh_families"):
         assert got[col] == want[col], col
     assert pd.isna(got["pbi_jk_persons"]) and pd.isna(got["coverage_pip"])
+    _assert_no_nik(out, result.output)
     mixed = tmp_path / "mixed"
     result = _run(["aggregate", str(person), str(family), *key, "-o", str(mixed)])
     assert result.exit_code == 1
