@@ -202,10 +202,10 @@ def test_family_exports_alone_or_mixed_with_person_exports(tmp_path, env):
     )
     out = tmp_path / "out"
     key = ["--key-file", env["key"]]
-    result = _run(
+    by_family = _run(
         ["aggregate", str(family), *key, "-o", str(out), "--level", "kabkota"]
     )
-    assert result.exit_code == 0, result.output
+    assert by_family.exit_code == 0, by_family.output
     result = _run(["aggregate", str(person), *key, "-o", str(tmp_path / "ref")])
     assert result.exit_code == 0, result.output
     got = pd.read_csv(out / "registri_kabkota.csv").iloc[0]
@@ -213,7 +213,7 @@ def test_family_exports_alone_or_mixed_with_person_exports(tmp_path, env):
     for col in ("families", "families_desil_1", "persons", "pkh_families"):
         assert got[col] == want[col], col
     assert pd.isna(got["pbi_jk_persons"]) and pd.isna(got["coverage_pip"])
-    _assert_no_nik(out, result.output)
+    _assert_no_nik(out, by_family.output)
     mixed = tmp_path / "mixed"
     result = _run(["aggregate", str(person), str(family), *key, "-o", str(mixed)])
     assert result.exit_code == 1
