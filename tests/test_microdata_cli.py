@@ -111,6 +111,25 @@ def test_aggregate_prints_a_quality_line_per_export(tmp_path, env, persons):
     _assert_no_nik(out, result.output)
 
 
+def test_exports_with_the_same_name_in_two_folders(tmp_path, env, persons):
+    p3ke, _ = export_frame(persons, "p3ke")
+    half = p3ke["id_keluarga_p3ke"].isin(p3ke["id_keluarga_p3ke"].unique()[:300])
+    for folder, part in (("lebak", p3ke[half]), ("pandeglang", p3ke[~half])):
+        (tmp_path / folder).mkdir()
+        part.to_csv(tmp_path / folder / "individu.csv", index=False)
+    out = tmp_path / "out"
+    paths = [str(tmp_path / f / "individu.csv") for f in ("lebak", "pandeglang")]
+    result = _run(["aggregate", *paths, "--key-file", env["key"], "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.splitlines() if "individu.csv:" in x]
+    assert [x.split(":")[0] for x in lines] == [
+        "lebak/individu.csv",
+        "pandeglang/individu.csv",
+    ]
+    desa = pd.read_csv(out / "registri_desa.csv")
+    assert desa["persons"].sum() == len(persons)
+
+
 def test_map_option_reads_an_unknown_export(tmp_path, env, persons):
     path = _renamed_export(persons, tmp_path / "kabupaten.csv")
     out = tmp_path / "out"

@@ -582,7 +582,36 @@ def _load(
         files.append(
             _load_file(con, spec, i, ref_year, max_bad, several, progress, level)
         )
+    for info, label in zip(files, _file_labels(specs), strict=True):
+        info["file"] = label
     return files
+
+
+def _file_labels(specs: Sequence[SourceSpec]) -> list[str]:
+    """Name each export by its file name, with folders only where names repeat.
+
+    Examples
+    --------
+    >>> _file_labels([SourceSpec("a/lebak/individu.csv"),
+    ...              SourceSpec("a/pandeglang/individu.csv"), SourceSpec("b/x.csv")])
+    ['lebak/individu.csv', 'pandeglang/individu.csv', 'x.csv']
+    """
+    paths = [Path(s.path) for s in specs]
+
+    def tail(path: Path, depth: int) -> str:
+        return "/".join(path.parts[-depth:])
+
+    labels = []
+    for i, path in enumerate(paths):
+        for depth in range(1, len(path.parts) + 1):
+            others = [tail(p, depth) for j, p in enumerate(paths) if j != i]
+            if tail(path, depth) not in others:
+                break
+        else:  # the same file given twice
+            labels.append(f"{path.name} (#{i + 1})")
+            continue
+        labels.append(tail(path, depth))
+    return labels
 
 
 def _load_file(
