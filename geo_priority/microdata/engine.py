@@ -575,13 +575,11 @@ def _load(
     progress: bool = False,
 ) -> list[dict[str, Any]]:
     _bind_key(con, key)
-    several = len(specs) > 1
     files: list[dict[str, Any]] = []
     for i, spec in enumerate(specs):
         level = files[0]["level"] if files else None
-        files.append(
-            _load_file(con, spec, i, ref_year, max_bad, several, progress, level)
-        )
+        read = _Read(spec, i, ref_year, max_bad, len(specs) > 1, level, progress)
+        files.append(_load_file(con, read))
     for info, label in zip(files, _file_labels(specs), strict=True):
         info["file"] = label
     return files
@@ -614,27 +612,30 @@ def _file_labels(specs: Sequence[SourceSpec]) -> list[str]:
     return labels
 
 
-def _load_file(
-    con: Any,
-    spec: SourceSpec,
-    i: int,
-    ref_year: int,
-    max_bad: float,
-    several: bool,
-    progress: bool,
-    level: str | None,
-) -> dict[str, Any]:
+@dataclass(frozen=True)
+class _Read:
+    """One export to read, and what the read depends on."""
+
+    spec: SourceSpec
+    index: int  # file_idx in persons_raw
+    ref_year: int  # resolves two-digit NIK birth years
+    max_bad: float  # largest share of unknown region codes tolerated
+    several: bool  # several exports: every KK is tokenised for family dedupe
+    level: str | None  # the level of the exports read before, if any
+    progress: bool  # draw a progress bar on stderr
+
+
+def _load_file(con: Any, read: _Read) -> dict[str, Any]:
     """Ingest one export; a CSV that is not UTF-8 is read again as Windows-1252."""
+    spec = read.spec
     is_csv = Path(spec.path).suffix.lower() in (".csv", ".txt")
     for encoding in CSV_ENCODINGS if is_csv else ("utf-8",):
         try:
-            with _reading(con, Path(spec.path).name, progress):
-                info = _ingest(
-                    con, spec, i, ref_year, max_bad, several, encoding, level
-                )
+            with _reading(con, Path(spec.path).name, read.progress):
+                info = _ingest(con, read, encoding)
         except duckdb.Error as err:
             if encoding == "utf-8" and is_csv and "not utf-8 encoded" in str(err):
-                _forget(con, i)
+                _forget(con, read.index)
                 continue
             raise _fail(spec.path, err, "Check that the file is complete.") from err
         except (UnicodeDecodeError, pa.ArrowInvalid) as err:  # a broken Windows CSV
@@ -662,16 +663,8 @@ def _forget(con: Any, i: int) -> None:
     con.execute(f"DROP VIEW IF EXISTS src_{i}")
 
 
-def _ingest(
-    con: Any,
-    spec: SourceSpec,
-    i: int,
-    ref_year: int,
-    max_bad: float,
-    several: bool,
-    encoding: str,
-    level: str | None,
-) -> dict[str, Any]:
+def _ingest(con: Any, read: _Read, encoding: str) -> dict[str, Any]:
+    spec, i, level = read.spec, read.index, read.level
     src, columns, sheets = _open_source(con, spec, i, encoding)
     res = ingest.resolve_columns(spec, columns)
     if level is not None and res.level != level:
@@ -690,13 +683,13 @@ def _ingest(
         "codes": _codes_table(con, res, src, i),
     }
     prec = _precedence(res.sumber) * 1000 + i
-    sql = _select_sql(res, parts, i, prec, ref_year, all_kk=several)
+    sql = _select_sql(res, parts, i, prec, read.ref_year, all_kk=read.several)
     con.execute(f"INSERT INTO persons_raw {sql}")
     return {
         "file": Path(spec.path).name,
         "style": res.style,
         "sumber": res.sumber,
-        "rows": _check_file(res, con, i, max_bad),
+        "rows": _check_file(res, con, i, read.max_bad),
         "sheets": sheets,
         "level": res.level,
         "absent_fields": _absent_fields(res),
