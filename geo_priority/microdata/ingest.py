@@ -43,8 +43,8 @@ __all__ = [
 #: Deduplication precedence, most trusted first: DTSEN is the single registry
 #: of Inpres 4/2025 and the newest; P3KE (2022-24) before DTKS.
 PRECEDENCE: tuple[str, ...] = ("DTSEN", "P3KE", "DTKS", "REGSOSEK")
-#: Canonical fields an export is mapped to.
-CANONICAL_FIELDS: tuple[str, ...] = (
+#: Canonical fields of every record: family, person, place, welfare rank.
+_RECORD_FIELDS: tuple[str, ...] = (
     "id_keluarga",
     "nik",
     "no_kk",
@@ -53,21 +53,8 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "persentil",
     "jenis_kelamin",
     "umur",
-    "miskin_ekstrem",
-    "pkh",
-    "sembako_bpnt",
-    "blt_dd",
-    "pbi_jk",
-    "pip",
-    "bps_prov",
-    "bps_kab",
-    "bps_kec",
-    "bps_desa",
-    "id_individu",
-    "jumlah_anggota",
 )
-#: Canonical fields of a BPS-coded desa (DTKS/BDT exports).
-BPS_FIELDS: tuple[str, ...] = ("bps_prov", "bps_kab", "bps_kec", "bps_desa")
+#: Canonical yes/no fields (extreme-poor flag and programmes).
 FLAG_FIELDS: tuple[str, ...] = (
     "miskin_ekstrem",
     "pkh",
@@ -75,6 +62,16 @@ FLAG_FIELDS: tuple[str, ...] = (
     "blt_dd",
     "pbi_jk",
     "pip",
+)
+#: Canonical fields of a BPS-coded desa (DTKS/BDT exports).
+BPS_FIELDS: tuple[str, ...] = ("bps_prov", "bps_kab", "bps_kec", "bps_desa")
+#: Canonical fields an export is mapped to.
+CANONICAL_FIELDS: tuple[str, ...] = (
+    *_RECORD_FIELDS,
+    *FLAG_FIELDS,
+    *BPS_FIELDS,
+    "id_individu",
+    "jumlah_anggota",
 )
 #: Source columns per style: canonical field -> candidates (flags: OR-ed).
 STYLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -129,7 +126,9 @@ STYLE_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
         "pip": ("pip",),
         "jumlah_anggota": ("jumlah_anggota_keluarga", "jumlah_art"),
     },
-    "canonical": {name: (name,) for name in (*CANONICAL_FIELDS[:14], "jumlah_anggota")},
+    "canonical": {
+        name: (name,) for name in (*_RECORD_FIELDS, *FLAG_FIELDS, "jumlah_anggota")
+    },
 }
 _SIGNATURE: dict[str, tuple[str, ...]] = {
     "p3ke": (
