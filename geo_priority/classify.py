@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from geo_priority.errors import ClassificationError
+from geo_priority.formatting import format_number
 
 _MAPCLASSIFY = {
     "quantiles": mapclassify.Quantiles,
@@ -92,26 +93,6 @@ class Classification:
         i = self.k - priority_class
         low = self.lower if i == 0 else self.bins[i - 1]
         return low, self.bins[i]
-
-
-def format_number(value: float, *, lang: str = "id", decimals: int = 1) -> str:
-    """Format a number the Indonesian (``1.234,5``) or English way.
-
-    Examples
-    --------
-    >>> format_number(1234.5)
-    '1.234,5'
-    >>> format_number(1234.5, lang="en")
-    '1,234.5'
-    >>> format_number(50.0, decimals=1)
-    '50'
-    """
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if lang == "id":
-        text = text.translate(str.maketrans({",": ".", ".": ","}))
-    return text
 
 
 def _check_values(values: pd.Series, scheme: str, k: int) -> None:
