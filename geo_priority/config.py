@@ -20,13 +20,15 @@ from __future__ import annotations
 
 import os
 import tomllib
+import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
 
 from geo_priority.errors import ConfigError
-from geo_priority.schema import LEVELS, Level
+from geo_priority.formats import DEFAULT_FORMATS, FormatName
+from geo_priority.schema import Level
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
 Normalisation = Literal["minmax", "zscore", "rank", "target"]
@@ -37,59 +39,152 @@ Scheme = Literal[
     "quantiles", "fisher_jenks", "equal_interval", "user_defined", "prioritas"
 ]
 Lang = Literal["id", "en"]
+#: Code system of a layer or table; ``auto`` detects it from the codes.
+CodeSystemChoice = Literal["auto", "kemendagri", "bps"]
+Layout = Literal["auto", "long", "wide"]
 
-DIRECTIONS: tuple[str, ...] = ("higher_is_worse", "higher_is_better")
-NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank", "target")
-AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
-MISSING_POLICIES: tuple[str, ...] = ("error", "drop", "impute")
-IMPUTE_METHODS: tuple[str, ...] = ("median", "mean", "min", "max")
-SCHEMES: tuple[str, ...] = (
-    "quantiles",
-    "fisher_jenks",
-    "equal_interval",
-    "user_defined",
-    "prioritas",
-)
-LANGS: tuple[str, ...] = ("id", "en")
-OUTPUT_FORMATS: tuple[str, ...] = (
-    "html",
-    "gpkg",
-    "csv",
-    "report",
-    "json",
-    # static figures (geo_priority.render.figure): 16:9 slide PNG and PDF
-    "png",
-    "pdf",
-    # GIS exports (geo_priority.export): layers, styles, tables, rasters, metadata
-    "shp",
-    "geojson",
-    "fgb",
-    "table",
-    "xlsx",
-    "styles",
-    "raster",
-    "metadata",
-)
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+NORMALISATIONS: tuple[Normalisation, ...] = get_args(Normalisation)
+AGGREGATIONS: tuple[Aggregation, ...] = get_args(Aggregation)
+MISSING_POLICIES: tuple[MissingPolicy, ...] = get_args(MissingPolicy)
+IMPUTE_METHODS: tuple[ImputeMethod, ...] = get_args(ImputeMethod)
+SCHEMES: tuple[Scheme, ...] = get_args(Scheme)
+LANGS: tuple[Lang, ...] = get_args(Lang)
+#: Smallest and largest number of classes.
+K_RANGE = (2, 12)
+
+_ALIASES = {
+    "natural_breaks": "fisher_jenks",
+    "jenks": "fisher_jenks",
+    "quantile": "quantiles",
+    "min_max": "minmax",
+    "z_score": "zscore",
+    "priority": "prioritas",
+    "equalinterval": "equal_interval",
+}
 
 
 def _choice(value: object, allowed: tuple[str, ...], key: str) -> str:
     """Return ``value`` normalised if it is one of ``allowed``, else raise."""
-    text = str(value).strip().lower().replace("-", "_")
-    aliases = {
-        "natural_breaks": "fisher_jenks",
-        "jenks": "fisher_jenks",
-        "quantile": "quantiles",
-        "min_max": "minmax",
-        "z_score": "zscore",
-        "priority": "prioritas",
-        "equalinterval": "equal_interval",
-    }
-    text = aliases.get(text, text)
+    if not isinstance(value, str):
+        raise ConfigError(
+            f"{key} = {value!r} must be text in quotes, one of: {', '.join(allowed)}."
+        )
+    text = value.strip().lower().replace("-", "_")
+    text = _ALIASES.get(text, text)
     if text not in allowed:
         raise ConfigError(
             f"{key} = {value!r} is not allowed. Choose one of: {', '.join(allowed)}."
         )
     return text
+
+
+# --- type checks: every field is checked against its annotation ----------------
+
+_KINDS: dict[object, str] = {
+    str: "text in quotes",
+    int: "a whole number",
+    float: "a number",
+    bool: "true or false",
+}
+
+
+def _kind(hint: object) -> str:
+    """Describe what a value of type ``hint`` looks like in TOML."""
+    if get_origin(hint) is Literal:
+        return "one of: " + ", ".join(map(str, get_args(hint)))
+    if get_origin(hint) is tuple:
+        return f"a list of {_kind(get_args(hint)[0]).removeprefix('a ')}s"
+    return _KINDS.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _is_union(hint: object) -> bool:
+    return get_origin(hint) in (Union, types.UnionType)
+
+
+def _wrong_type(key: str, value: object, hint: object) -> ConfigError:
+    return ConfigError(f"{key} = {value!r} must be {_kind(hint)}.")
+
+
+def _scalar(value: object, hint: object, key: str) -> object:
+    """Check one scalar against ``str``, ``int``, ``float`` or ``bool``."""
+    if hint is bool and isinstance(value, bool):
+        return value
+    if isinstance(value, bool):
+        raise _wrong_type(key, value, hint)
+    if hint is int and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if hint is float and isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, hint):  # type: ignore[arg-type]  # hint is a class here
+        return value
+    raise _wrong_type(key, value, hint)
+
+
+def _union(value: object, hint: object, key: str) -> object:
+    options = [a for a in get_args(hint) if a is not type(None)]
+    if value is None and len(options) < len(get_args(hint)):
+        return None
+    if len(options) == 1:
+        return _typed(value, options[0], key)
+    for option in options:
+        try:
+            return _typed(value, option, key)
+        except ConfigError:
+            continue
+    kinds = " or ".join(_kind(o) for o in options)
+    raise ConfigError(f"{key} = {value!r} must be {kinds}.")
+
+
+def _sequence(value: object, hint: object, key: str) -> tuple[object, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
+        example = key.rsplit(".", 1)[-1]
+        raise ConfigError(
+            f"{key} = {value!r} must be a list in square brackets, e.g. "
+            f"{example} = [{value!r}]."
+        )
+    item = get_args(hint)[0]
+    return tuple(_typed(v, item, f"{key}[{i}]") for i, v in enumerate(value))
+
+
+def _typed(value: object, hint: object, key: str) -> object:
+    """Return ``value`` checked (and normalised) against the type ``hint``.
+
+    Raises
+    ------
+    ConfigError
+        Naming the TOML key, the value given and what it must be.
+    """
+    origin = get_origin(hint)
+    if origin is Literal:
+        return _choice(value, get_args(hint), key)
+    if _is_union(hint):
+        return _union(value, hint, key)
+    if origin is tuple:
+        return _sequence(value, hint, key)
+    if hint in _KINDS:
+        return _scalar(value, hint, key)
+    if origin is not None and isinstance(origin, type):  # Mapping[...] and the like
+        if not isinstance(value, origin):
+            raise ConfigError(f"{key} = {value!r} must be a table of keys and values.")
+        return value
+    if isinstance(hint, type) and not isinstance(value, hint):
+        raise _wrong_type(key, value, hint)
+    return value
+
+
+def _check_fields(obj: object, prefix: str) -> None:
+    """Check every field of dataclass ``obj`` against its annotation, in place.
+
+    Text choices are normalised (``"natural-breaks"`` -> ``"fisher_jenks"``) and
+    TOML lists become tuples.
+    """
+    hints = get_type_hints(type(obj))
+    for f in fields(obj):  # type: ignore[arg-type]  # obj is a dataclass instance
+        value = getattr(obj, f.name)
+        checked = _typed(value, hints[f.name], f"{prefix}{f.name}")
+        if checked is not value:
+            object.__setattr__(obj, f.name, checked)
 
 
 @dataclass(frozen=True)
@@ -105,7 +200,7 @@ class BoundariesConfig:
     layer: str | None = None
     code_column: str = "kode"
     name_column: str | None = None
-    code_system: str = "auto"
+    code_system: CodeSystemChoice = "auto"
     crs: str | None = None
     level: Level | None = None
     dissolve_to: Level | None = None
@@ -113,22 +208,21 @@ class BoundariesConfig:
     mirror: str | None = None
 
     def __post_init__(self) -> None:
-        if (self.path is None) == (self.source is None):
-            raise ConfigError(
-                "[boundaries] needs exactly one of 'path' (a vector file) or "
-                f"'source' (a registry id); got path={self.path!r}, "
-                f"source={self.source!r}."
-            )
-        _choice(
-            self.code_system, ("auto", "kemendagri", "bps"), "boundaries.code_system"
-        )
-        for key in ("level", "dissolve_to"):
-            value = getattr(self, key)
-            if value is not None and value not in LEVELS:
-                raise ConfigError(
-                    f"boundaries.{key} = {value!r} is not a level. "
-                    f"Choose one of: {', '.join(LEVELS)}."
-                )
+        _check_fields(self, "boundaries.")
+        if self.path is not None and self.source is not None:
+            raise _boundaries_error(self.path, self.source)
+
+    @property
+    def in_memory(self) -> bool:
+        """True when neither a file nor a registry id is given (frames in memory)."""
+        return self.path is None and self.source is None
+
+
+def _boundaries_error(path: str | None, source: str | None) -> ConfigError:
+    return ConfigError(
+        "[boundaries] needs exactly one of 'path' (a vector file) or "
+        f"'source' (a registry id); got path={path!r}, source={source!r}."
+    )
 
 
 @dataclass(frozen=True)
@@ -140,13 +234,13 @@ class TableConfig:
     one column per indicator.
     """
 
-    path: str
+    path: str | None = None
     label: str = ""
     sheet: str | int | None = None
-    layout: str = "auto"
+    layout: Layout = "auto"
     code_column: str | None = None
     name_column: str | None = None
-    code_system: str = "auto"
+    code_system: CodeSystemChoice = "auto"
     parent: str | None = None
     level: Level | None = None
     indicator_column: str = "indicator"
@@ -157,15 +251,19 @@ class TableConfig:
     crosswalk_to: str | None = None
 
     def __post_init__(self) -> None:
+        _check_fields(self, "tables.")
         if self.code_column is None and self.name_column is None:
             raise ConfigError(
-                f"table {self.path!r} needs 'code_column' or 'name_column' to be "
-                "joined to the areas. Set at least one of them."
+                f"table {self.path or self.label!r} needs 'code_column' or "
+                "'name_column' to be joined to the areas. Set at least one of them."
             )
-        _choice(self.layout, ("auto", "long", "wide"), "tables.layout")
-        _choice(self.code_system, ("auto", "kemendagri", "bps"), "tables.code_system")
+        if not self.label and self.path is None:
+            raise ConfigError(
+                "a table given in memory needs a label (tables.label) so that "
+                'its frame can be found; add label = "...".'
+            )
         if not self.label:
-            object.__setattr__(self, "label", Path(self.path).stem)
+            object.__setattr__(self, "label", Path(str(self.path)).stem)
 
 
 @dataclass(frozen=True)
@@ -183,9 +281,9 @@ class IndicatorConfig:
     key: str
     source: str = ""
     year: int | None = None
-    direction: str = "higher_is_worse"
+    direction: Direction = "higher_is_worse"
     weight: float = 1.0
-    normalisation: str = "minmax"
+    normalisation: Normalisation = "minmax"
     target: float | None = None
     label: str = ""
     label_en: str = ""
@@ -200,17 +298,9 @@ class IndicatorConfig:
     score: bool = True
 
     def __post_init__(self) -> None:
+        _check_fields(self, f"[[scoring.indicators]] {self.key!r}: ")
         if not self.source:
             object.__setattr__(self, "source", self.key)
-        for key, allowed in (
-            ("direction", DIRECTIONS),
-            ("normalisation", NORMALISATIONS),
-        ):
-            object.__setattr__(
-                self,
-                key,
-                _choice(getattr(self, key), allowed, f"indicator {self.key!r} {key}"),
-            )
         if self.weight < 0:
             raise ConfigError(
                 f"indicator {self.key!r} has weight {self.weight!r}; weights must be "
@@ -234,24 +324,14 @@ class ScoringConfig:
 
     preset: str | None = None
     year: int | None = None
-    aggregation: str = "arithmetic"
-    missing: str = "error"
-    impute: str = "median"
+    aggregation: Aggregation = "arithmetic"
+    missing: MissingPolicy = "error"
+    impute: ImputeMethod = "median"
     indicators: tuple[IndicatorConfig, ...] = ()
     preset_options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self,
-            "aggregation",
-            _choice(self.aggregation, AGGREGATIONS, "scoring.aggregation"),
-        )
-        object.__setattr__(
-            self, "missing", _choice(self.missing, MISSING_POLICIES, "scoring.missing")
-        )
-        object.__setattr__(
-            self, "impute", _choice(self.impute, IMPUTE_METHODS, "scoring.impute")
-        )
+        _check_fields(self, "scoring.")
         if not self.indicators and not self.preset:
             raise ConfigError(
                 "[scoring] declares no indicators. Add [[scoring.indicators]] "
@@ -273,16 +353,17 @@ class ScoringConfig:
 class ClassifyConfig:
     """How scores become priority classes (through mapclassify)."""
 
-    scheme: str = "quantiles"
+    scheme: Scheme = "quantiles"
     k: int = 5
     breaks: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self, "scheme", _choice(self.scheme, SCHEMES, "classify.scheme")
-        )
-        if not 2 <= self.k <= 12:
-            raise ConfigError(f"classify.k = {self.k!r}; use a number from 2 to 12.")
+        _check_fields(self, "classify.")
+        low, high = K_RANGE
+        if not low <= self.k <= high:
+            raise ConfigError(
+                f"classify.k = {self.k!r}; use a whole number from {low} to {high}."
+            )
         if self.scheme == "user_defined" and not self.breaks:
             raise ConfigError(
                 "classify.scheme = 'user_defined' needs breaks, e.g. "
@@ -296,9 +377,9 @@ class OutputConfig:
 
     dir: str = "maps"
     name: str = "priority"
-    formats: tuple[str, ...] = ("html", "gpkg", "csv", "report", "json")
+    formats: tuple[FormatName, ...] = DEFAULT_FORMATS
     overwrite: bool = False
-    lang: str = "id"
+    lang: Lang = "id"
     #: Satu Data roles recorded in the metadata: produsen data and walidata.
     producer: str = ""
     walidata: str = ""
@@ -313,7 +394,7 @@ class OutputConfig:
     basemap_attribution: str | None = None
     #: Coarser levels offered by the map's level switch, re-aggregated from the
     #: areas (counts summed, rates re-derived from numerator and denominator).
-    map_levels: tuple[str, ...] = ()
+    map_levels: tuple[Level, ...] = ()
     #: Threshold the registry aggregates were suppressed at; the map writes
     #: "disembunyikan (< 10)" for a hidden value, never 0.
     suppression_threshold: int = 10
@@ -322,15 +403,12 @@ class OutputConfig:
     context: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lang", _choice(self.lang, LANGS, "outputs.lang"))
-        for fmt in self.formats:
-            _choice(fmt, OUTPUT_FORMATS, "outputs.formats")
-        for level in self.map_levels:
-            if level not in LEVELS:
-                raise ConfigError(
-                    f"outputs.map_levels contains {level!r}, not a level. Choose "
-                    f"from: {', '.join(LEVELS)}."
-                )
+        _check_fields(self, "outputs.")
+        if self.raster_resolution <= 0:
+            raise ConfigError(
+                f"outputs.raster_resolution = {self.raster_resolution!r}; give the "
+                "pixel size in metres, a number above 0 (e.g. 100)."
+            )
         if self.basemap and "{" in self.basemap and not self.basemap_attribution:
             raise ConfigError(
                 f"outputs.basemap = {self.basemap!r} is a URL template; tile providers "
@@ -353,6 +431,9 @@ class Config:
     base_dir: str = "."
     synthetic: bool = False
 
+    def __post_init__(self) -> None:
+        _check_fields(self, "")
+
     def resolve(self, path: str) -> Path:
         """Resolve ``path`` relative to the directory of the config file."""
         p = Path(path).expanduser()
@@ -360,8 +441,31 @@ class Config:
         return p if p.is_absolute() else Path(os.path.normpath(Path(self.base_dir) / p))
 
 
-def _build(cls: type, data: Mapping[str, Any], section: str) -> Any:
+def _section(data: object, section: str) -> Mapping[str, Any]:
+    """Return ``data`` if it is a TOML table, else say how ``[section]`` looks."""
+    if not isinstance(data, Mapping):
+        raise ConfigError(
+            f"[{section}] must be a section of keys and values, got {data!r}. "
+            f"Write it as a [{section}] header followed by key = value lines."
+        )
+    return data
+
+
+def _sections(data: object, section: str) -> list[Mapping[str, Any]]:
+    """Return the ``[[section]]`` entries (one table is taken as a list of one)."""
+    if isinstance(data, Mapping):
+        return [data]
+    if not isinstance(data, list | tuple):
+        raise ConfigError(
+            f"{section} = {data!r} must be a list of [[{section}]] sections, each "
+            "with its own key = value lines."
+        )
+    return [_section(item, section) for item in data]
+
+
+def _build(cls: type, data: object, section: str) -> Any:
     """Instantiate dataclass ``cls`` from ``data``, rejecting unknown keys."""
+    data = _section(data, section)
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
     if unknown:
@@ -375,15 +479,9 @@ def _build(cls: type, data: Mapping[str, Any], section: str) -> Any:
         raise ConfigError(f"[{section}] is incomplete: {err}") from err
 
 
-def _indicator(data: Mapping[str, Any]) -> IndicatorConfig:
-    data = dict(data)
-    for key in ("derive_from", "derive_years"):
-        if key in data:
-            data[key] = tuple(data[key])
-    return _build(IndicatorConfig, data, "scoring.indicators")
-
-
-def config_from_dict(data: Mapping[str, Any], *, base_dir: str = ".") -> Config:
+def config_from_dict(
+    data: Mapping[str, Any], *, base_dir: str = ".", in_memory: bool = False
+) -> Config:
     """Build a validated :class:`Config` from a parsed TOML mapping.
 
     Parameters
@@ -392,6 +490,10 @@ def config_from_dict(data: Mapping[str, Any], *, base_dir: str = ".") -> Config:
         The parsed TOML document.
     base_dir : str
         Directory against which relative input paths are resolved.
+    in_memory : bool, default False
+        The boundaries and tables will be given as frames
+        (:func:`geo_priority.analyse`), so ``[boundaries]`` needs no ``path``
+        or ``source`` and each table needs a ``label`` instead of a ``path``.
 
     Returns
     -------
@@ -402,42 +504,42 @@ def config_from_dict(data: Mapping[str, Any], *, base_dir: str = ".") -> Config:
     ConfigError
         When a section is missing, a key is unknown or a value is invalid.
     """
-    data = dict(data)
+    data = dict(_section(data, "top level"))
     for required in ("boundaries", "scoring"):
         if required not in data:
             raise ConfigError(f"the config has no [{required}] section; add one.")
-    tables = data.pop("tables", [])
-    if isinstance(tables, Mapping):
-        tables = [tables]
-    scoring = dict(data.pop("scoring"))
-    scoring["indicators"] = tuple(_indicator(i) for i in scoring.get("indicators", []))
+    scoring = dict(_section(data.pop("scoring"), "scoring"))
+    scoring["indicators"] = tuple(
+        _build(IndicatorConfig, i, "scoring.indicators")
+        for i in _sections(scoring.get("indicators", []), "scoring.indicators")
+    )
     top = {
         "boundaries": _build(BoundariesConfig, data.pop("boundaries"), "boundaries"),
-        "tables": tuple(_build(TableConfig, t, "tables") for t in tables),
+        "tables": tuple(
+            _build(TableConfig, t, "tables")
+            for t in _sections(data.pop("tables", []), "tables")
+        ),
         "scoring": _build(ScoringConfig, scoring, "scoring"),
-        "classify": _build(
-            ClassifyConfig, _tuple_breaks(data.pop("classify", {})), "classify"
-        ),
-        "outputs": _build(
-            OutputConfig, _tuple_formats(data.pop("outputs", {})), "outputs"
-        ),
+        "classify": _build(ClassifyConfig, data.pop("classify", {}), "classify"),
+        "outputs": _build(OutputConfig, data.pop("outputs", {}), "outputs"),
     }
-    return _build(Config, {**data, **top, "base_dir": base_dir}, "top level")
+    config: Config = _build(Config, {**data, **top, "base_dir": base_dir}, "top level")
+    if not in_memory:
+        _check_files_named(config)
+    return config
 
 
-def _tuple_breaks(data: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(data)
-    if "breaks" in out:
-        out["breaks"] = tuple(float(b) for b in out["breaks"])
-    return out
-
-
-def _tuple_formats(data: Mapping[str, Any]) -> dict[str, Any]:
-    out = dict(data)
-    for key in ("formats", "map_levels"):
-        if key in out:
-            out[key] = tuple(out[key])
-    return out
+def _check_files_named(config: Config) -> None:
+    """Refuse a config read from a file that names no boundary or table file."""
+    b = config.boundaries
+    if b.in_memory:
+        raise _boundaries_error(b.path, b.source)
+    for table in config.tables:
+        if table.path is None:
+            raise ConfigError(
+                f"table {table.label!r} has no path; give tables.path (the CSV, "
+                "XLSX or Parquet file)."
+            )
 
 
 def load_config(path: str | Path) -> Config:
