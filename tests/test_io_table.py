@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +14,8 @@ import pytest
 from pandas.testing import assert_frame_equal, assert_series_equal
 
 from geo_priority.errors import InputError, SchemaError
+from geo_priority.formatting import shorten_list
 from geo_priority.io.table import (
-    _shorten_list,
     check_columns,
     codes_as_text,
     looks_like_code_column,
@@ -545,6 +546,11 @@ def test_check_columns_suggests_near_match() -> None:
 
 def test_check_columns_passes() -> None:
     check_columns(pd.DataFrame({"a": [1]}), ["a"], what="id")
+
+
+def _shorten_list(items: Iterable[object], limit: int = 8) -> str:
+    # the io readers list names (text) with the shared shortener
+    return shorten_list([str(v) for v in items], limit)
 
 
 def test_shorten_list() -> None:

@@ -36,7 +36,6 @@ record the classes are rebuilt from the stored ``priority_class`` and
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import json
 import os
@@ -48,7 +47,6 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import pyogrio
 from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
 
@@ -57,7 +55,14 @@ from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
 from geo_priority.errors import ConfigError, CRSError, GeoPriorityWarning
 from geo_priority.export import layers, rasters, styles, tables
-from geo_priority.io import check_outputs, read_boundaries, write_text
+from geo_priority.formats import EXPORT_FORMATS, OUTPUT_FORMATS
+from geo_priority.io import (
+    check_outputs,
+    read_boundaries,
+    removed_on_failure,
+    write_text,
+)
+from geo_priority.io.layers import read_gpkg_table
 from geo_priority.io.raster import write_cog
 from geo_priority.render import NO_DATA_COLOUR, OUTLINE_COLOUR, class_colours
 from geo_priority.render.i18n import text
@@ -73,17 +78,10 @@ __all__ = [
     "write_format",
 ]
 
-#: Suffixes of the files each format writes (the first is the main file).
+#: Suffixes of the files each format writes (the first is the main file), from
+#: the one registry of output formats (:mod:`geo_priority.formats`).
 FORMATS: dict[str, tuple[str, ...]] = {
-    "gpkg": (".gpkg",),
-    "shp": ("_shp.shp.zip", "_shp.qml"),
-    "geojson": (".geojson",),
-    "fgb": (".fgb",),
-    "table": ("_tabel.csv",),
-    "xlsx": ("_tabel.xlsx",),
-    "styles": (".qml", ".sld"),
-    "raster": ("_kelas.tif", "_skor.tif"),
-    "metadata": ("_metadata.json", "_metadata.xml"),
+    name: OUTPUT_FORMATS[name].suffixes for name in EXPORT_FORMATS
 }
 
 
@@ -269,11 +267,9 @@ def _indicators(meta: Mapping[str, Any]) -> tuple[IndicatorConfig, ...]:
 
 
 def _table(path: Path, name: str) -> pd.DataFrame | None:
-    if path.suffix.lower() != ".gpkg":
+    frame = read_gpkg_table(path, name)
+    if frame is None:
         return None
-    if name not in [str(n) for n, _ in pyogrio.list_layers(path)]:
-        return None
-    frame = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
     if ID in frame.columns:
         frame[ID] = frame[ID].astype("string")
     return pd.DataFrame(frame)
@@ -568,17 +564,9 @@ def _write_all(
     layer: ScoredLayer, files: Mapping[str, list[Path]], overwrite: bool
 ) -> None:
     """Write every format; on failure remove the files this call created."""
-    existed = {p for paths in files.values() for p in paths if p.exists()}
-    try:
+    with removed_on_failure(p for paths in files.values() for p in paths):
         for fmt, paths in files.items():
             _WRITERS[fmt](layer, paths, overwrite)
-    except BaseException:
-        for paths in files.values():
-            for p in paths:
-                if p not in existed:
-                    with contextlib.suppress(OSError):
-                        p.unlink(missing_ok=True)
-        raise
 
 
 def export_layer(

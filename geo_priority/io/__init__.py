@@ -12,6 +12,7 @@ from __future__ import annotations
 from geo_priority.io.output import (
     atomic_path,
     check_outputs,
+    removed_on_failure,
     write_csv,
     write_json,
     write_text,
@@ -35,6 +36,7 @@ __all__ = [
     "looks_like_code_column",
     "read_boundaries",
     "read_table",
+    "removed_on_failure",
     "write_csv",
     "write_json",
     "write_layer",

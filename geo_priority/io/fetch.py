@@ -42,6 +42,7 @@ import platformdirs
 import pooch
 
 from geo_priority.errors import CRSError, FetchError, InputError, SchemaError
+from geo_priority.formatting import shorten_list, shorten_text
 from geo_priority.schema import CODE_SYSTEMS, LEVELS, CodeSystem, Level
 
 if TYPE_CHECKING:
@@ -557,7 +558,7 @@ def get_source(
     if key not in sources:
         raise FetchError(
             f"unknown boundary source {source_id!r}. Known sources: "
-            f"{_format_list(sorted(sources))}. Use one of them, or add the source "
+            f"{shorten_list(sorted(sources), 5)}. Use one of them, or add the source "
             f"to {str(registry or registry_path())!r} (see boundaries/README.md)."
         )
     return sources[key]
@@ -566,18 +567,6 @@ def get_source(
 # --------------------------------------------------------------------------
 # Files: checks, mirror copies, downloads
 # --------------------------------------------------------------------------
-
-
-def _format_list(items: Sequence[object], limit: int = 5) -> str:
-    """Format items with repr, shortened to ``limit`` plus "(N more)"."""
-    shown = ", ".join(repr(i) for i in items[:limit])
-    rest = len(items) - limit
-    return f"{shown}, ... ({rest} more)" if rest > 0 else shown
-
-
-def _shorten(text: str, limit: int = 160) -> str:
-    """Shorten a long message to ``limit`` characters."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _sha256(path: Path) -> str:
@@ -788,12 +777,12 @@ def _download(
     except requests.RequestException as err:
         raise FetchError(
             f"could not download {url!r}: {type(err).__name__}: "
-            f"{_shorten(str(err))}. {hint}"
+            f"{shorten_text(str(err), 160)}. {hint}"
         ) from err
     except ValueError as err:
         if downloader.sha256 is None or downloader.sha256 == file.sha256:
             raise FetchError(
-                f"download of {url!r} failed: {_shorten(str(err))}. {hint}"
+                f"download of {url!r} failed: {shorten_text(str(err), 160)}. {hint}"
             ) from err
         raise _mismatch_error(url, file, downloader.sha256, target) from err
 
@@ -814,7 +803,7 @@ def _offline_error(
     )
     return FetchError(
         f"offline and {len(missing)} of {len(source.files)} files of {source.id!r} "
-        f"are not in the cache: {_format_list(names)}.{looked} Copy them into "
+        f"are not in the cache: {shorten_list(names, 5)}.{looked} Copy them into "
         f"{str(cache / source.mirror_prefix)!r} keeping their paths (e.g. "
         f"{str(missing[0][1])!r}), or pass mirror=DIR (CLI: --mirror DIR) or set "
         f"{ENV_MIRROR} to a directory holding {source.mirror_prefix}/<mirror_path>, "
@@ -942,7 +931,8 @@ def _read_file(path: Path, source: BoundarySource) -> gpd.GeoDataFrame:
     if missing:
         raise SchemaError(
             f"{path.name!r} of source {source.id!r} lacks column(s) "
-            f"{_format_list(missing)}. Available: {_format_list(list(frame.columns))}."
+            f"{shorten_list(missing, 5)}. "
+            f"Available: {shorten_list(list(frame.columns), 5)}."
             " Fix code_column/name_column/parent_*_columns in the registry."
         )
     if frame.crs is None:
@@ -950,7 +940,7 @@ def _read_file(path: Path, source: BoundarySource) -> gpd.GeoDataFrame:
     if not frame.crs.equals(source.crs, ignore_axis_order=True):
         raise CRSError(
             f"{path.name!r} of source {source.id!r} has CRS "
-            f"{_shorten(frame.crs.to_string(), 50)!r}, but the registry says "
+            f"{shorten_text(frame.crs.to_string(), 50)!r}, but the registry says "
             f"{source.crs!r}. Fix the registry's crs."
         )
     return frame

@@ -13,16 +13,23 @@ import os
 import secrets
 import shutil
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from geo_priority.errors import InputError, OutputExistsError
-from geo_priority.io.table import _shorten
+from geo_priority.formatting import shorten_text
 
-__all__ = ["atomic_path", "check_outputs", "write_csv", "write_json", "write_text"]
+__all__ = [
+    "atomic_path",
+    "check_outputs",
+    "removed_on_failure",
+    "write_csv",
+    "write_json",
+    "write_text",
+]
 
 
 def check_outputs(
@@ -83,7 +90,8 @@ def _prepare_parent(path: Path) -> Path:
         probe.unlink()
     except OSError as err:
         raise InputError(
-            f"cannot write {path.name!r} into folder {_shorten(str(parent), 120)!r}: "
+            f"cannot write {path.name!r} into folder "
+            f"{shorten_text(str(parent), 120)!r}: "
             f"{err.strerror or err}. Choose another output folder (--out) or make "
             "this one writable."
         ) from err
@@ -243,7 +251,8 @@ def _json_default(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     raise TypeError(
-        f"cannot write a {type(value).__name__!r} value ({_shorten(repr(value))}) to "
+        f"cannot write a {type(value).__name__!r} value "
+        f"({shorten_text(repr(value))}) to "
         "JSON. Convert it to a str, number, list or dict first."
     )
 
@@ -286,3 +295,40 @@ def write_json(
     """
     text = json.dumps(obj, indent=2, ensure_ascii=False, default=_json_default) + "\n"
     return write_text(text, path, overwrite=overwrite)
+
+
+@contextmanager
+def removed_on_failure(paths: Iterable[str | os.PathLike[str]], /) -> Iterator[None]:
+    """Remove the files among ``paths`` that the block created, if it raises.
+
+    Files that existed before the block are left as they are (a writer that
+    failed never replaced them: :func:`atomic_path`).
+
+    Parameters
+    ----------
+    paths : iterable of path-like
+        Every file the block may write.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "a.txt"
+    >>> try:
+    ...     with removed_on_failure([target]):
+    ...         _ = write_text("half", target)
+    ...         raise RuntimeError("the next file failed")
+    ... except RuntimeError:
+    ...     pass
+    >>> target.exists()
+    False
+    """
+    targets = [Path(p) for p in paths]
+    existed = {p for p in targets if p.exists()}
+    try:
+        yield
+    except BaseException:
+        for p in targets:
+            if p not in existed:
+                with suppress(OSError):
+                    p.unlink(missing_ok=True)
+        raise

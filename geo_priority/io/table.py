@@ -21,7 +21,7 @@ import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Literal
@@ -33,6 +33,7 @@ import pyarrow.parquet as pq
 from openpyxl.utils.exceptions import InvalidFileException
 
 from geo_priority.errors import InputError, SchemaError
+from geo_priority.formatting import shorten_list, shorten_text
 
 __all__ = [
     "MISSING_MARKERS",
@@ -79,19 +80,6 @@ DecimalMark = Literal[",", "."]
 # --------------------------------------------------------------------------
 
 
-def _shorten(text: str, width: int = 50) -> str:
-    """Return ``text`` cut to ``width`` characters, marking the cut with ``…``."""
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _shorten_list(items: Iterable[object], limit: int = 8) -> str:
-    """Return ``'a', 'b', ... (N more)``: reprs of the first ``limit`` items."""
-    values = list(items)
-    shown = ", ".join(repr(_shorten(str(v))) for v in values[:limit])
-    rest = len(values) - limit
-    return f"{shown}, ... ({rest} more)" if rest > 0 else shown
-
-
 def _check_file(path: str | os.PathLike[str], what: str) -> Path:
     """Return ``path`` as a :class:`~pathlib.Path`, or raise if it does not exist."""
     source = Path(path)
@@ -99,10 +87,10 @@ def _check_file(path: str | os.PathLike[str], what: str) -> Path:
         hint = (
             ""
             if source.is_absolute()
-            else f" (relative paths start from {_shorten(os.getcwd(), 80)!r})"
+            else f" (relative paths start from {shorten_text(os.getcwd(), 80)!r})"
         )
         raise InputError(
-            f"{what} file {_shorten(str(source), 120)!r} not found. Check the "
+            f"{what} file {shorten_text(str(source), 120)!r} not found. Check the "
             f"path{hint}."
         )
     return source
@@ -111,9 +99,9 @@ def _check_file(path: str | os.PathLike[str], what: str) -> Path:
 def _unreadable(source: Path, what: str, err: BaseException, hint: str) -> InputError:
     """Build the error for a file the reader could not parse."""
     reason = " ".join(str(err).split()).rstrip(".") or type(err).__name__
-    reason = _shorten(reason, 150)
+    reason = shorten_text(reason, 150)
     return InputError(
-        f"cannot read {what} file {_shorten(str(source), 120)!r}: {reason}. {hint}"
+        f"cannot read {what} file {shorten_text(str(source), 120)!r}: {reason}. {hint}"
     )
 
 
@@ -408,8 +396,8 @@ def _code_columns(
     missing = [c for c in listed if c not in frame.columns]
     if missing:
         raise SchemaError(
-            f"code column(s) {_shorten_list(missing)} not found in table "
-            f"{source.name!r}. Available columns: {_shorten_list(frame.columns)}."
+            f"code column(s) {shorten_list(missing)} not found in table "
+            f"{source.name!r}. Available columns: {shorten_list(frame.columns)}."
             " Check code_columns (the id column settings in the config)."
         )
     return [c for c in frame.columns if c in listed or looks_like_code_column(c)]
@@ -582,7 +570,7 @@ def _choose_sheet(names: Sequence[str], sheet: str | int | None, source: Path) -
         return str(sheet)
     raise InputError(
         f"sheet {sheet!r} not found in {source.name!r}. Its sheets are "
-        f"{_shorten_list(names)}; choose one by name or by 0-based index "
+        f"{shorten_list(names)}; choose one by name or by 0-based index "
         "(sheet=0 is the first)."
     )
 
@@ -785,6 +773,6 @@ def check_columns(df: pd.DataFrame, required: Sequence[str], *, what: str) -> No
     where = f" in {kind} {Path(source).name!r}" if source else ""
     noun = "column" if len(missing) == 1 else "columns"
     raise SchemaError(
-        f"{what} {noun} {_shorten_list(missing)} not found{where}. Available "
-        f"columns: {_shorten_list(available)}.{_did_you_mean(missing[0], available)}"
+        f"{what} {noun} {shorten_list(missing)} not found{where}. Available "
+        f"columns: {shorten_list(available)}.{_did_you_mean(missing[0], available)}"
     )

@@ -26,12 +26,11 @@ from geo_priority.errors import (
     InputError,
     SchemaError,
 )
+from geo_priority.formatting import shorten_list, shorten_text
 from geo_priority.io.output import _prepare_parent, _remove, atomic_path, check_outputs
 from geo_priority.io.table import (
     _check_file,
     _is_number_dtype,
-    _shorten,
-    _shorten_list,
     _unreadable,
     codes_as_text,
     looks_like_code_column,
@@ -143,17 +142,17 @@ def _choose_layer(source: Path, layer: str | None) -> str:
         problem = "has no geometry" if layer in names else "not found"
         raise InputError(
             f"layer {layer!r} {problem} in {source.name!r}. Its spatial layers are "
-            f"{_shorten_list(spatial)}; set layer to one of them."
+            f"{shorten_list(spatial)}; set layer to one of them."
         )
     if not spatial:
         raise InputError(
             f"{source.name!r} has no layer with geometries (layers: "
-            f"{_shorten_list(names) or 'none'}). Check that it is the boundary file."
+            f"{shorten_list(names) or 'none'}). Check that it is the boundary file."
         )
     if len(spatial) == 1:
         return spatial[0]
     raise InputError(
-        f"{source.name!r} has {len(spatial)} layers: {_shorten_list(spatial)}. "
+        f"{source.name!r} has {len(spatial)} layers: {shorten_list(spatial)}. "
         f'Choose one with layer="{spatial[0]}" in the [boundaries] section of '
         f"the config (CLI: --boundaries-layer {spatial[0]})."
     )
@@ -201,7 +200,7 @@ def _codes_to_text(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _crs_label(crs: CRS) -> str:
     """Return ``EPSG:xxxx`` when the CRS has an authority code, else its name."""
     authority = crs.to_authority()
-    return ":".join(authority) if authority else _shorten(crs.name)
+    return ":".join(authority) if authority else shorten_text(crs.name)
 
 
 def _parse_crs(crs: str, source: Path) -> CRS:
@@ -210,7 +209,7 @@ def _parse_crs(crs: str, source: Path) -> CRS:
         return CRS.from_user_input(crs)
     except ProjCRSError as err:
         raise CRSError(
-            f"crs={_shorten(crs)!r} given for boundaries {source.name!r} is not a "
+            f"crs={shorten_text(crs)!r} given for boundaries {source.name!r} is not a "
             'valid CRS. Use an EPSG code such as "EPSG:4326" or "EPSG:23833".'
         ) from err
 
@@ -241,7 +240,7 @@ def _apply_crs(
         return gdf
     raise CRSError(
         f"boundaries {source.name!r} have CRS {_crs_label(gdf.crs)!r}, but "
-        f"crs={_shorten(crs)!r} was given. Remove crs to use the file's CRS, or "
+        f"crs={shorten_text(crs)!r} was given. Remove crs to use the file's CRS, or "
         "fix the file's CRS if it is wrong (crs only fills in a missing one; it "
         "does not reproject)."
     )
@@ -331,7 +330,9 @@ def _lookup_driver(driver: str) -> str:
     if key in known:
         return known[key]
     choices = ", ".join(sorted(set(_EXTENSION_TO_DRIVER.values())))
-    raise InputError(f"unknown driver {_shorten(driver)!r}. Choose one of: {choices}.")
+    raise InputError(
+        f"unknown driver {shorten_text(driver)!r}. Choose one of: {choices}."
+    )
 
 
 def _resolve_driver(target: Path, driver: str | None) -> str:
@@ -359,14 +360,14 @@ def _check_shapefile_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         groups[name[:10].lower()].append(name)
     clashes = [g for g in groups.values() if len(g) > 1 and any(n in long for n in g)]
     if clashes:
-        shown = "; ".join(f"{_shorten_list(g)} -> {g[0][:10]!r}" for g in clashes[:5])
+        shown = "; ".join(f"{shorten_list(g)} -> {g[0][:10]!r}" for g in clashes[:5])
         raise SchemaError(
             "Shapefile column names are cut to 10 characters, which would make "
             f"these columns identical: {shown}. Rename them, or write a "
             "GeoPackage (.gpkg) instead."
         )
     renames = {n: n[:10] for n in long}
-    shown = _shorten_list(f"{old} -> {new}" for old, new in renames.items())
+    shown = shorten_list(f"{old} -> {new}" for old, new in renames.items())
     warnings.warn(
         f"Shapefile column names are limited to 10 characters; {len(long)} "
         f"column(s) will be renamed: {shown}. Write a GeoPackage (.gpkg) to "
