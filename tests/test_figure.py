@@ -311,7 +311,7 @@ def test_cli_figure_writes_png_and_pdf_and_refuses_overwrite(config_file: Path):
 
 
 def test_run_writes_figure_formats(config_file: Path):
-    from geo_priority import pipeline
+    from geo_priority import outputs, pipeline
     from geo_priority.config import load_config, with_outputs
 
     config = load_config(config_file)
@@ -319,7 +319,7 @@ def test_run_writes_figure_formats(config_file: Path):
     result = pipeline.run(with_outputs(config, formats=("png",)))
     assert result.outputs["png"].name == "uji.png"
     assert result.outputs["png"].read_bytes().startswith(b"\x89PNG")
-    fig = pipeline.figure_of(result.analysis)
+    fig = outputs.build_figure(result.analysis)
     assert _by_gid(fig, "watermark")[0].get_text() == "DATA SINTETIS"
     assert "Batas wilayah: kab.geojson" in _by_gid(fig, "source_note")[0].get_text()
 

@@ -51,6 +51,7 @@ from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
 
 from geo_priority import metadata as md
+from geo_priority.analysis import Analysis
 from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
 from geo_priority.errors import ConfigError, CRSError, GeoPriorityWarning
@@ -66,6 +67,7 @@ from geo_priority.io.layers import read_gpkg_table
 from geo_priority.io.raster import write_cog
 from geo_priority.render import NO_DATA_COLOUR, OUTLINE_COLOUR, class_colours
 from geo_priority.render.i18n import text
+from geo_priority.render.texts import analysis_metadata
 from geo_priority.schema import CLASS, CONTRIB_PREFIX, ID, LABEL, NAME, RANK, SCORE
 
 __all__ = [
@@ -160,26 +162,25 @@ class ScoredLayer:
 
 
 def from_analysis(
-    analysis: Any, record: Mapping[str, Any], ranked: pd.DataFrame | None = None
+    analysis: Analysis, record: Mapping[str, Any], ranked: pd.DataFrame | None = None
 ) -> ScoredLayer:
-    """Return the :class:`ScoredLayer` of a pipeline ``Analysis``.
+    """Return the :class:`ScoredLayer` of an analysis.
 
     Parameters
     ----------
-    analysis : geo_priority.pipeline.Analysis
-        A computed analysis (its ``areas``, ``classification``, ``indicators``,
-        ``report`` and ``config.outputs`` are used).
+    analysis : geo_priority.analysis.Analysis
+        A computed analysis.
     record : Mapping
-        Its run record (:func:`geo_priority.pipeline.run_record`).
+        Its run record (:func:`geo_priority.metadata.run_record`).
     ranked : pandas.DataFrame, optional
-        Its ranked table (:func:`geo_priority.pipeline.ranked_table`).
+        Its ranked table (:func:`geo_priority.analysis.ranked_table`).
 
     Returns
     -------
     ScoredLayer
     """
     outputs = analysis.config.outputs
-    layer = ScoredLayer(
+    return ScoredLayer(
         areas=analysis.areas,
         classification=analysis.classification,
         name=outputs.name,
@@ -187,10 +188,10 @@ def from_analysis(
         lang=outputs.lang,
         ranked=ranked,
         join_report=analysis.report.entries,
-        dst_crs=getattr(outputs, "dst_crs", None),
-        raster_resolution=float(getattr(outputs, "raster_resolution", 100.0)),
+        metadata=analysis_metadata(analysis, record),
+        dst_crs=outputs.dst_crs,
+        raster_resolution=outputs.raster_resolution,
     )
-    return replace(layer, metadata=_metadata_of(layer, record))
 
 
 def _metadata_of(layer: ScoredLayer, record: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,144 @@
+"""Read everything a run needs, as named in its config, into memory.
+
+This is the *read* stage of the pipeline: :func:`load_inputs` reads the
+boundary layer (a file or a registered, checksummed source), every indicator
+table, the crosswalks the tables name and the optional neighbouring areas,
+all through :mod:`geo_priority.io`, and returns them as plain frames in an
+:class:`Inputs`. Nothing is harmonised or joined here:
+:func:`geo_priority.analysis.analyse` does that, on the frames, so a notebook
+user can give it frames of their own instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo_priority import io
+from geo_priority.config import Config, TableConfig
+from geo_priority.errors import ConfigError
+from geo_priority.io import fetch
+
+__all__ = ["Inputs", "load_inputs", "read_boundary_frame"]
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """The frames a run reads, before any harmonisation.
+
+    Attributes
+    ----------
+    boundaries : geopandas.GeoDataFrame
+        The boundary layer as read (codes as text, CRS set, geometries valid).
+    tables : dict of str to pandas.DataFrame
+        Each indicator table, by its label (``tables.label``; default the file
+        name without suffix).
+    crosswalks : dict of str to pandas.DataFrame
+        The crosswalk table of each indicator table that names one, by the
+        indicator table's label.
+    context : geopandas.GeoDataFrame or None
+        Neighbouring areas drawn faintly on the map (``outputs.context``).
+    files : tuple of Path
+        The boundary and indicator files read, for the run record's sha256.
+    """
+
+    boundaries: gpd.GeoDataFrame
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    crosswalks: dict[str, pd.DataFrame] = field(default_factory=dict)
+    context: gpd.GeoDataFrame | None = None
+    files: tuple[Path, ...] = ()
+
+
+def read_boundary_frame(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
+    """Read the boundary layer the config names (a file or a registry source).
+
+    Returns
+    -------
+    frame : geopandas.GeoDataFrame
+        The layer as read.
+    files : list of Path
+        The files read.
+
+    Raises
+    ------
+    ConfigError
+        When ``[boundaries]`` names neither ``path`` nor ``source``.
+    """
+    b = config.boundaries
+    if b.source:
+        mirror = config.resolve(b.mirror) if b.mirror else None
+        paths = fetch.fetch_source(b.source, mirror=mirror)
+        return fetch.read_source_files(b.source, paths), paths
+    if b.path is None:
+        raise ConfigError(
+            "[boundaries] names no file: set boundaries.path (a vector file) or "
+            "boundaries.source (a registry id), or give the boundaries as a frame."
+        )
+    path = config.resolve(b.path)
+    return io.read_boundaries(path, layer=b.layer, crs=b.crs), [path]
+
+
+def _table_path(config: Config, spec: TableConfig) -> Path:
+    if spec.path is None:
+        raise ConfigError(
+            f"table {spec.label!r} names no file: set tables.path, or give the "
+            "table as a frame."
+        )
+    return config.resolve(spec.path)
+
+
+def _read_table(config: Config, spec: TableConfig) -> pd.DataFrame:
+    codes = [spec.code_column] if spec.code_column else []
+    return io.read_table(
+        _table_path(config, spec), sheet=spec.sheet, code_columns=codes
+    )
+
+
+def _read_crosswalk(config: Config, spec: TableConfig) -> pd.DataFrame:
+    columns = [c for c in (spec.crosswalk_from, spec.crosswalk_to) if c]
+    return io.read_table(config.resolve(str(spec.crosswalk)), code_columns=columns)
+
+
+def read_context(config: Config) -> gpd.GeoDataFrame | None:
+    """Read the neighbouring areas drawn faintly on the map, if one is written."""
+    if not config.outputs.context or "html" not in config.outputs.formats:
+        return None
+    return io.read_boundaries(config.resolve(config.outputs.context))
+
+
+def load_inputs(config: Config, *, boundaries: bool = True) -> Inputs:
+    """Read the boundaries, tables, crosswalks and context the config names.
+
+    Parameters
+    ----------
+    config : Config
+        A config read with :func:`geo_priority.load_config`.
+    boundaries : bool, default True
+        Read the boundary layer; False leaves an empty frame (the caller has
+        prepared areas of its own, e.g. the demo's schematic map).
+
+    Returns
+    -------
+    Inputs
+
+    Raises
+    ------
+    InputError
+        A file is missing, unreadable or in an unknown format.
+    ConfigError
+        The config names no boundary file or a table without a file.
+    """
+    frame, files = (
+        read_boundary_frame(config) if boundaries else (gpd.GeoDataFrame(), [])
+    )
+    tables = {spec.label: _read_table(config, spec) for spec in config.tables}
+    files += [_table_path(config, spec) for spec in config.tables]
+    crosswalks = {
+        spec.label: _read_crosswalk(config, spec)
+        for spec in config.tables
+        if spec.crosswalk
+    }
+    return Inputs(frame, tables, crosswalks, read_context(config), tuple(files))
