@@ -1,0 +1,174 @@
+"""The legend and the list of the highest-priority areas of the static figure."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.font_manager import FontProperties
+from matplotlib.legend import Legend
+from matplotlib.patches import Patch, Rectangle
+
+from geo_priority.classify import Classification
+from geo_priority.render import NO_DATA_COLOUR, class_colours
+from geo_priority.render._figure_page import GREY, TOP_N, Layout, Page
+from geo_priority.render.i18n import text
+from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
+
+# --- legend and top list ---------------------------------------------------
+
+
+def _count_text(n: int, lang: str) -> str:
+    return text("n_area" if n == 1 else "n_areas", lang).format(n=n)
+
+
+def legend_entries(
+    classification: Classification, n_missing: int, *, lang: str = "id"
+) -> list[tuple[str, str]]:
+    """Return the (colour, text) legend rows: classes, then "no data" if any.
+
+    Parameters
+    ----------
+    classification : Classification
+        Labels and counts of the classes (as on the HTML map).
+    n_missing : int
+        Number of drawn areas without a score; 0 leaves out the "no data" row.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    list of (str, str)
+        Fill colour and text of each row, class 1 first.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from geo_priority.classify import classify_scores
+    >>> c = classify_scores(pd.Series([10.0, 90.0]), scheme="prioritas", k=2)
+    >>> [t for _colour, t in legend_entries(c, 1)]
+    ['Prioritas 1 (50–100) · 1 wilayah', 'Prioritas 2 (0–50) · 1 wilayah', \
+'tidak ada data · 1 wilayah']
+    """
+    rows = [
+        (colour, f"{label} · {_count_text(n, lang)}")
+        for colour, label, n in zip(
+            class_colours(classification.k),
+            classification.labels,
+            classification.counts,
+            strict=True,
+        )
+    ]
+    if n_missing:
+        rows.append(
+            (
+                NO_DATA_COLOUR,
+                f"{text('no_data', lang)} · {_count_text(n_missing, lang)}",
+            )
+        )
+    return rows
+
+
+def draw_legend(
+    ax: Axes, rows: list[tuple[str, str]], lay: Layout, lang: str
+) -> Legend:
+    handles = [Patch(facecolor=c, edgecolor=GREY, linewidth=0.6) for c, _t in rows]
+    legend = ax.legend(
+        handles,
+        [t for _c, t in rows],
+        loc="upper left",
+        bbox_to_anchor=(0, 1),
+        title=text("legend_title", lang),
+        fontsize=lay.legend,
+        title_fontproperties=FontProperties(size=lay.legend + 1, weight="bold"),
+        frameon=False,
+        alignment="left",
+        handlelength=1.8,
+        handleheight=1.2,
+        borderaxespad=0,
+        borderpad=0,
+        labelspacing=0.55,
+    )
+    for label in legend.get_texts():
+        label.set_parse_math(False)
+    legend.set_gid("legend")
+    return legend
+
+
+def top_areas(proj: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return the ranked areas, best first: rank, name, score, class."""
+    scored = proj[proj[RANK].notna()] if RANK in proj else proj.iloc[0:0]
+    names = scored[NAME].fillna(scored[ID]) if NAME in scored else scored[ID]
+    frame = pd.DataFrame(
+        {
+            "rank": scored[RANK].astype(float),
+            "name": names.astype(str),
+            "score": scored[SCORE] if SCORE in scored else np.nan,
+            "cls": scored[CLASS],
+        },
+        index=scored.index,
+    )
+    return frame.sort_values(["rank", "name"])
+
+
+def _fit(page: Page, s: str, size: float, width: float) -> str:
+    while len(s) > 4 and page.width_of(s, size) > width:
+        s = s[:-2].rstrip() + "…"
+    return s
+
+
+def draw_top_list(
+    page: Page, top: pd.DataFrame, box: tuple[float, float, float, float], k: int
+) -> int:
+    """List the best-ranked areas (rank, colour, name, score) inside ``box``.
+
+    Returns the number of areas listed: as many as fit, at most ``TOP_N``.
+    """
+    lay, lang = page.layout, page.lang
+    x, y, width, height = box
+    size, step = lay.listing, lay.listing * 1.5 / 72
+    rows = max(0, min(len(top), TOP_N, int((height - step * 1.6) / step)))
+    if rows == 0:
+        return 0
+    head = text("ranking", lang) if rows == len(top) else text("top_areas", lang)
+    y -= page.put(x, y, head.format(n=rows), size + 1, weight="bold")
+    y -= step * 0.4
+    colours = class_colours(k)
+    name_w = width - 0.75 - page.width_of("100,0", size) - 0.12
+    for row in top.head(rows).itertuples():
+        page.put(x + 0.3, y, str(int(row.rank)), size, ha="right")
+        colour = NO_DATA_COLOUR if pd.isna(row.cls) else colours[int(row.cls) - 1]
+        page.fig.add_artist(_swatch(page, x + 0.4, y - size / 72 * 0.95, size, colour))
+        name = _fit(page, row.name, size, name_w)
+        page.put(x + 0.75, y, name, size, gid="top_name")
+        page.put(x + width, y, _score_text(row.score, lang), size, ha="right")
+        y -= step
+    return rows
+
+
+def _score_text(score: float, lang: str) -> str:
+    """Format a score with one decimal always (``97,0``), empty when missing.
+
+    Examples
+    --------
+    >>> _score_text(97.0, "id"), _score_text(1234.56, "en")
+    ('97,0', '1,234.6')
+    """
+    if pd.isna(score):
+        return ""
+    shown = f"{score:,.1f}"
+    return shown.translate(str.maketrans(",.", ".,")) if lang == "id" else shown
+
+
+def _swatch(page: Page, x: float, y: float, size: float, colour: str) -> Rectangle:
+    lay = page.layout
+    side = size * 0.95 / 72
+    return Rectangle(
+        (x / lay.width, y / lay.height),
+        side * 1.4 / lay.width,
+        side / lay.height,
+        transform=page.fig.transFigure,
+        facecolor=colour,
+        edgecolor=GREY,
+        lw=0.6,
+    )
