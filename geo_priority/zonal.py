@@ -17,9 +17,8 @@ Examples
 >>> import tempfile
 >>> import geopandas as gpd
 >>> import numpy as np
->>> from rasterio.transform import Affine
 >>> from shapely.geometry import box
->>> from geo_priority.io.raster import write_cog
+>>> from geo_priority.io.raster import Affine, write_cog
 >>> path = Path(tempfile.mkdtemp()) / "pop.tif"
 >>> _ = write_cog(np.full((4, 4), 10.0, "float32"), path, nodata=-1.0,
 ...               transform=Affine(1, 0, 0, 0, -1, 4), crs="EPSG:32748")
@@ -44,7 +43,6 @@ import numpy as np
 import pandas as pd
 from exactextract import exact_extract
 from exactextract.raster import RasterioRasterSource
-from rasterio.io import DatasetReader
 from shapely.geometry import box
 
 from geo_priority.errors import (
@@ -55,7 +53,7 @@ from geo_priority.errors import (
     MissingDataWarning,
     SchemaError,
 )
-from geo_priority.io.raster import open_raster
+from geo_priority.io.raster import RasterReader, open_raster
 from geo_priority.schema import ID, NAME
 
 __all__ = ["STATS", "zonal_statistics"]
@@ -111,7 +109,7 @@ def _crs_label(crs: object) -> str:
 
 
 def _to_raster_crs(
-    areas: gpd.GeoDataFrame, src: DatasetReader, name: str
+    areas: gpd.GeoDataFrame, src: RasterReader, name: str
 ) -> gpd.GeoDataFrame:
     """Reproject the areas to the raster's CRS, warning when that was needed."""
     if areas.crs.equals(src.crs.to_wkt(), ignore_axis_order=True):
@@ -127,7 +125,7 @@ def _to_raster_crs(
     return areas.to_crs(target)
 
 
-def _check_overlap(areas: gpd.GeoDataFrame, src: DatasetReader, name: str) -> None:
+def _check_overlap(areas: gpd.GeoDataFrame, src: RasterReader, name: str) -> None:
     """Raise when no area touches the raster."""
     footprint = box(*src.bounds)
     if areas.geometry.intersects(footprint).any():
@@ -142,7 +140,7 @@ def _check_overlap(areas: gpd.GeoDataFrame, src: DatasetReader, name: str) -> No
 
 
 def _extract(
-    areas: gpd.GeoDataFrame, src: DatasetReader, band: int, ops: list[str]
+    areas: gpd.GeoDataFrame, src: RasterReader, band: int, ops: list[str]
 ) -> pd.DataFrame:
     """Run exactextract: one row per area (in order), one column per operation.
 

@@ -17,10 +17,9 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 from pyproj import CRS
-from rasterio import features
-from rasterio.transform import Affine
 
 from geo_priority.errors import ConfigError, GeometryError
+from geo_priority.io.raster import Affine, rasterize
 from geo_priority.schema import CLASS, SCORE
 
 __all__ = [
@@ -87,7 +86,7 @@ def _area_index(
         for i, geom in enumerate(areas.geometry)
         if geom is not None and not geom.is_empty
     )
-    index = features.rasterize(
+    index = rasterize(
         shapes, out_shape=shape, transform=transform, fill=0, dtype="uint32"
     )
     missing = np.setdiff1d(np.arange(1, len(areas) + 1), np.unique(index))
@@ -98,9 +97,7 @@ def _area_index(
         and not areas.geometry.iloc[i - 1].is_empty
     ]
     if points:
-        index = features.rasterize(
-            points, out=index, transform=transform, all_touched=True
-        )
+        index = rasterize(points, out=index, transform=transform, all_touched=True)
     return index
 
 

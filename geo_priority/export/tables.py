@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from geo_priority.config import IndicatorConfig
-from geo_priority.io import atomic_path
+from geo_priority.io.spreadsheet import write_excel_csv, write_workbook
 from geo_priority.schema import CLASS, CONTRIB_PREFIX, ID, LABEL, NAME, RANK, SCORE
 
 __all__ = ["HEADERS", "human_table", "write_table_csv", "write_table_xlsx"]
@@ -115,16 +115,7 @@ def write_table_csv(
         The path written.
     """
     sep, decimal = _CSV_LOCALE.get(lang, _CSV_LOCALE["id"])
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        table.to_csv(
-            tmp,
-            index=False,
-            sep=sep,
-            decimal=decimal,
-            encoding="utf-8-sig",
-            lineterminator="\r\n",
-        )
-    return Path(path)
+    return write_excel_csv(table, path, sep=sep, decimal=decimal, overwrite=overwrite)
 
 
 def _metadata_rows(meta: Mapping[str, Any]) -> pd.DataFrame:
@@ -161,15 +152,5 @@ def write_table_xlsx(
         The path written.
     """
     words = HEADERS.get(lang, HEADERS["id"])
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-            table.to_excel(writer, sheet_name=words["sheet"], index=False)
-            sheet = writer.sheets[words["sheet"]]
-            sheet.freeze_panes = "C2"
-            for cells in sheet.columns:
-                width = max(len(str(c.value or "")) for c in cells[:50])
-                sheet.column_dimensions[cells[0].column_letter].width = min(
-                    max(width + 2, 10), 60
-                )
-            _metadata_rows(meta).to_excel(writer, sheet_name=words["meta"], index=False)
-    return Path(path)
+    sheets = {words["sheet"]: table, words["meta"]: _metadata_rows(meta)}
+    return write_workbook(sheets, path, freeze_panes="C2", overwrite=overwrite)

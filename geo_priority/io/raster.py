@@ -1,38 +1,45 @@
-"""Read and write rasters with rasterio.
+"""Read and write rasters with rasterio: the only module that imports it.
 
 Readers check what later stages rely on: the file opens, it has a CRS and the
 band exists. The writer produces Cloud-Optimised GeoTIFFs (GDAL's ``COG``
 driver: tiled, compressed, with overviews) atomically, optionally with a colour
-table.
+table. :func:`rasterize` burns shapes into a grid in memory (rasterio's
+``features.rasterize``), so the stages that build rasters as arrays need not
+import rasterio themselves.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import rasterio
 from pyproj import CRS
+from rasterio import features
 from rasterio.errors import RasterioError
+from rasterio.io import DatasetReader
 from rasterio.transform import Affine
 
 from geo_priority.errors import CRSError, InputError
 from geo_priority.io.output import atomic_path
 from geo_priority.io.table import _check_file, _unreadable
 
-__all__ = ["open_raster", "write_cog"]
+__all__ = ["Affine", "RasterReader", "open_raster", "rasterize", "write_cog"]
 
 _RASTER_HINT = (
     "It may be truncated or not a raster GDAL reads; re-export it as GeoTIFF."
 )
 #: rasterio's colour tables are 8-bit RGBA.
 Colour = tuple[int, int, int, int]
+#: An open raster, as :func:`open_raster` yields it.
+RasterReader = DatasetReader
 
 
-def _check_band(src: rasterio.io.DatasetReader, band: int, source: Path) -> None:
+def _check_band(src: RasterReader, band: int, source: Path) -> None:
     """Raise when ``band`` is not a band of ``src``."""
     if not 1 <= band <= src.count:
         raise InputError(
@@ -41,7 +48,7 @@ def _check_band(src: rasterio.io.DatasetReader, band: int, source: Path) -> None
         )
 
 
-def _check_crs(src: rasterio.io.DatasetReader, source: Path) -> None:
+def _check_crs(src: RasterReader, source: Path) -> None:
     """Raise when the raster has no CRS (its pixels cannot be placed)."""
     if src.crs is None or not src.crs.to_wkt():
         raise CRSError(
@@ -55,7 +62,7 @@ def _check_crs(src: rasterio.io.DatasetReader, source: Path) -> None:
 @contextmanager
 def open_raster(
     path: str | os.PathLike[str], /, *, band: int = 1
-) -> Iterator[rasterio.io.DatasetReader]:
+) -> Iterator[RasterReader]:
     """Open a raster for reading after checking its CRS and band.
 
     Parameters
@@ -198,3 +205,58 @@ def write_cog(
                 "the free disk space and the output folder."
             ) from err
     return Path(path)
+
+
+def rasterize(
+    shapes: Iterable[tuple[Any, int]],
+    /,
+    *,
+    transform: Affine,
+    out_shape: tuple[int, int] | None = None,
+    out: np.ndarray | None = None,
+    fill: int = 0,
+    dtype: str | None = None,
+    all_touched: bool = False,
+) -> np.ndarray:
+    """Burn ``(geometry, value)`` pairs into a grid (rasterio, in memory).
+
+    Parameters
+    ----------
+    shapes : iterable of (geometry, int)
+        Shapely geometries (or GeoJSON-like mappings) and the value each burns.
+    transform : affine.Affine
+        Pixel-to-CRS transform of the grid.
+    out_shape : (int, int), optional
+        Rows and columns of a new grid; give this or ``out``.
+    out : numpy.ndarray, optional
+        An existing grid to burn into (changed in place and returned).
+    fill : int, default 0
+        Value of a new grid's pixels that no shape covers.
+    dtype : str, optional
+        Data type of a new grid.
+    all_touched : bool, default False
+        Burn every pixel a shape touches, not only those whose centre it
+        covers.
+
+    Returns
+    -------
+    numpy.ndarray
+        The grid.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> rasterize([(box(0, 0, 2, 2), 7)], transform=Affine(1, 0, 0, 0, -1, 3),
+    ...           out_shape=(3, 3), dtype="uint8").tolist()
+    [[0, 0, 0], [7, 7, 0], [7, 7, 0]]
+    """
+    grid: np.ndarray = features.rasterize(
+        shapes,
+        out_shape=out_shape,
+        out=out,
+        fill=fill,
+        transform=transform,
+        all_touched=all_touched,
+        dtype=dtype,
+    )
+    return grid
