@@ -52,6 +52,10 @@ class OutputExistsError(GeoPriorityError, FileExistsError):
     """An output file exists and ``overwrite`` was not given."""
 
 
+class DiskFullError(InputError):
+    """The disk filled up while outputs were written; nothing was changed."""
+
+
 class FetchError(GeoPriorityError, OSError):
     """A download failed or its checksum did not match."""
 

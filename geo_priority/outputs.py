@@ -23,6 +23,7 @@ from geo_priority.analysis import Analysis, ranked_table
 from geo_priority.config import Config
 from geo_priority.errors import ConfigError
 from geo_priority.formats import FIGURE_FORMATS, OUTPUT_FORMATS, FormatName
+from geo_priority.io import outputset
 from geo_priority.render import MapLevel
 from geo_priority.render import build_map as render_map
 from geo_priority.render.figure import build_figure as render_figure
@@ -38,10 +39,13 @@ from geo_priority.render.texts import (
 __all__ = [
     "build_figure",
     "build_map",
+    "check_figures_of",
+    "check_outputs_of",
     "export_layer",
     "figure_paths",
     "output_paths",
     "scored_layer",
+    "write_figures",
     "write_outputs",
 ]
 
@@ -156,39 +160,37 @@ def figure_paths(config: Config, *, size: str = "slide") -> dict[FormatName, Pat
     }
 
 
-_Write = Callable[[Analysis, Record, FormatName, Path, bool], None]
+_Write = Callable[[Analysis, Record, FormatName, Path], None]
 
 
-def _write_map(
-    analysis: Analysis, record: Record, fmt: FormatName, path: Path, overwrite: bool
-) -> None:
+def _write_map(analysis: Analysis, record: Record, fmt: FormatName, path: Path) -> None:
     html = build_map(analysis, record).get_root().render()
-    io.write_text(html, path, overwrite=overwrite)
+    io.write_text(html, path, overwrite=False)
 
 
 def _write_table(
-    analysis: Analysis, record: Record, fmt: FormatName, path: Path, overwrite: bool
+    analysis: Analysis, record: Record, fmt: FormatName, path: Path
 ) -> None:
     table = ranked_table(analysis) if fmt == "csv" else analysis.report.entries
-    io.write_csv(table, path, overwrite=overwrite)
+    io.write_csv(table, path, overwrite=False)
 
 
 def _write_record(
-    analysis: Analysis, record: Record, fmt: FormatName, path: Path, overwrite: bool
+    analysis: Analysis, record: Record, fmt: FormatName, path: Path
 ) -> None:
-    io.write_json(dict(record), path, overwrite=overwrite)
+    io.write_json(dict(record), path, overwrite=False)
 
 
 def _write_figure(
-    analysis: Analysis, record: Record, fmt: FormatName, path: Path, overwrite: bool
+    analysis: Analysis, record: Record, fmt: FormatName, path: Path
 ) -> None:
-    write_figure(build_figure(analysis, record), path, overwrite=overwrite)
+    write_figure(build_figure(analysis, record), path, overwrite=False)
 
 
 def _write_export(
-    analysis: Analysis, record: Record, fmt: FormatName, path: Path, overwrite: bool
+    analysis: Analysis, record: Record, fmt: FormatName, path: Path
 ) -> None:
-    export.write_format(fmt, path, scored_layer(analysis, record), overwrite=overwrite)
+    export.write_format(fmt, path, scored_layer(analysis, record), overwrite=False)
 
 
 _WRITERS: dict[str, _Write] = {
@@ -200,16 +202,94 @@ _WRITERS: dict[str, _Write] = {
 }
 
 
+def planned_files(config: Config) -> dict[FormatName, list[Path]]:
+    """Return every file each format of ``outputs.formats`` writes (main first)."""
+    folder = config.resolve(config.outputs.dir)
+    name = config.outputs.name
+    return {
+        fmt: [folder / f"{name}{suffix}" for suffix in OUTPUT_FORMATS[fmt].suffixes]
+        for fmt in config.outputs.formats
+    }
+
+
+def _previous_set(config: Config) -> list[str]:
+    """Return the files of the previous run of this name (from its run record)."""
+    folder = config.resolve(config.outputs.dir)
+    suffix = OUTPUT_FORMATS["json"].suffixes[0]
+    return outputset.recorded_files(folder / f"{config.outputs.name}{suffix}")
+
+
+def _planned(config: Config) -> list[str]:
+    return [p.name for files in planned_files(config).values() for p in files]
+
+
+def check_outputs_of(config: Config) -> None:
+    """Fail before any work when an output exists and overwrite is off."""
+    outputset.check_set(
+        config.resolve(config.outputs.dir),
+        config.outputs.name,
+        _planned(config),
+        previous=_previous_set(config),
+        overwrite=config.outputs.overwrite,
+    )
+
+
+def _figure_set(config: Config, size: str) -> tuple[Path, str, list[str]]:
+    """Return the folder, set name and file names of the figure of ``size``."""
+    paths = figure_paths(config, size=size)
+    name = f"{config.outputs.name}.figure-{normalise_size(size)}"
+    return config.resolve(config.outputs.dir), name, [p.name for p in paths.values()]
+
+
+def check_figures_of(config: Config, *, size: str = "slide") -> None:
+    """Fail before any work when a figure file exists and overwrite is off."""
+    folder, name, planned = _figure_set(config, size)
+    outputset.check_set(folder, name, planned, overwrite=config.outputs.overwrite)
+
+
+def write_figures(
+    analysis: Analysis, *, size: str = "slide", overwrite: bool = False
+) -> dict[FormatName, Path]:
+    """Write the static figure of ``size`` as PNG and PDF, as one set.
+
+    Returns
+    -------
+    dict of str to Path
+        ``{"png": ..., "pdf": ...}``.
+    """
+    paths = figure_paths(analysis.config, size=size)
+    folder, name, planned = _figure_set(analysis.config, size)
+    figure = build_figure(analysis, size=size)
+    with outputset.staged_outputs(folder, name, planned, overwrite=overwrite) as staged:
+        for path in paths.values():
+            write_figure(figure, staged.path(path), overwrite=False)
+    return paths
+
+
+def _write_one(analysis: Analysis, record: Record, fmt: FormatName, path: Path) -> None:
+    writer = _WRITERS.get(OUTPUT_FORMATS[fmt].writer)
+    if writer is None:  # pragma: no cover - the registry and _WRITERS agree
+        raise ConfigError(f"no writer for outputs.formats = {fmt!r}.")
+    writer(analysis, record, fmt, path)
+
+
 def write_outputs(
     analysis: Analysis, *, overwrite: bool = False
 ) -> dict[FormatName, Path]:
-    """Write every output ``outputs.formats`` asks for; each file atomically.
+    """Write every output ``outputs.formats`` asks for, as one complete set.
+
+    The files are written into a private staging folder and moved into place
+    only when all of them are complete; then the previous set of the same
+    ``outputs.name`` is removed. A failure, a full disk or an interruption
+    leaves the previous set as it was (see :mod:`geo_priority.io.outputset`).
+    The run record (``json``) is written last and lists every other file with
+    its sha256.
 
     Parameters
     ----------
     analysis : Analysis
     overwrite : bool, default False
-        Replace existing files; without it an existing output stops the run
+        Replace the previous set; without it an existing output stops the run
         before anything is written.
 
     Returns
@@ -221,13 +301,24 @@ def write_outputs(
     ------
     OutputExistsError
         When an output exists and ``overwrite`` is False.
+    DiskFullError
+        When the disk filled up (nothing was changed).
     """
-    paths = output_paths(analysis.config)
-    io.check_outputs(paths.values(), overwrite=overwrite)
-    record = metadata.run_record(analysis)
-    for fmt, path in paths.items():
-        writer = _WRITERS.get(OUTPUT_FORMATS[fmt].writer)
-        if writer is None:  # pragma: no cover - the registry and _WRITERS agree
-            raise ConfigError(f"no writer for outputs.formats = {fmt!r}.")
-        writer(analysis, record, fmt, path, overwrite)
+    config = analysis.config
+    paths = output_paths(config)
+    folder = config.resolve(config.outputs.dir)
+    record = dict(metadata.run_record(analysis))
+    with outputset.staged_outputs(
+        folder,
+        config.outputs.name,
+        _planned(config),
+        previous=_previous_set(config),
+        overwrite=overwrite,
+    ) as staged:
+        for fmt, path in paths.items():
+            if fmt != "json":
+                _write_one(analysis, record, fmt, staged.path(path))
+        if "json" in paths:
+            record["files"] = staged.written()
+            _write_one(analysis, record, "json", staged.path(paths["json"]))
     return paths

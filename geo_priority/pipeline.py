@@ -17,7 +17,6 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo_priority import io
 from geo_priority.analysis import (
     Analysis,
     Joined,
@@ -33,12 +32,12 @@ from geo_priority.formats import FormatName
 from geo_priority.inputs import Inputs, load_inputs, read_boundary_frame
 from geo_priority.metadata import run_record
 from geo_priority.outputs import (
-    build_figure,
-    figure_paths,
+    check_figures_of,
+    check_outputs_of,
     output_paths,
+    write_figures,
     write_outputs,
 )
-from geo_priority.render.figure import write_figure
 
 __all__ = [
     "Analysis",
@@ -103,11 +102,6 @@ def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysi
     return replace(with_levels(analysis, joined.areas), context=inputs.context)
 
 
-def check_outputs_of(config: Config) -> None:
-    """Fail before any work when an output exists and overwrite is off."""
-    io.check_outputs(output_paths(config).values(), overwrite=config.outputs.overwrite)
-
-
 def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     """Run the whole pipeline and write its outputs.
 
@@ -141,13 +135,10 @@ def run_figure(config: Config, *, size: str = "slide") -> RunResult:
     ConfigError
         For an unknown ``size``.
     """
-    paths = figure_paths(config, size=size)
-    io.check_outputs(paths.values(), overwrite=config.outputs.overwrite)
+    check_figures_of(config, size=size)
     analysis = analyse(config)
-    figure = build_figure(analysis, size=size)
-    for path in paths.values():
-        write_figure(figure, path, overwrite=config.outputs.overwrite)
-    return RunResult(analysis, paths)
+    overwrite = config.outputs.overwrite
+    return RunResult(analysis, write_figures(analysis, size=size, overwrite=overwrite))
 
 
 #: Warnings that ``check`` reports as notes, not problems (the data was fixed).
