@@ -20,38 +20,73 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import pandas as pd
 
 from geo_priority.config import IndicatorConfig, TableConfig
 from geo_priority.errors import SchemaError
+from geo_priority.formatting import shorten_list
 
 #: Suffix of the boolean column that marks a value hidden by small-cell
 #: suppression (written by :mod:`geo_priority.microdata`).
 SUPPRESSED_SUFFIX = "_suppressed"
 
-
-def _shorten(items: Sequence[object], n: int = 8) -> str:
-    shown = ", ".join(repr(i) for i in list(items)[:n])
-    more = len(items) - n
-    return f"{shown} ({more} more)" if more > 0 else shown
+TableLayout = Literal["long", "wide"]
 
 
-def table_layout(table: pd.DataFrame, spec: TableConfig) -> str:
-    """Return ``"long"`` or ``"wide"`` for ``table`` as declared or detected."""
-    if spec.layout != "auto":
+def table_layout(table: pd.DataFrame, spec: TableConfig) -> TableLayout:
+    """Return ``"long"`` or ``"wide"`` for ``table`` as declared or detected.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table as read.
+    spec : TableConfig
+        Its layout (``"auto"`` looks for the indicator and value columns).
+
+    Returns
+    -------
+    {"long", "wide"}
+    """
+    if spec.layout == "long" or spec.layout == "wide":
         return spec.layout
     has_long = {spec.indicator_column, spec.value_column} <= set(table.columns)
     return "long" if has_long else "wide"
 
 
 def key_columns(spec: TableConfig) -> list[str]:
-    """Return the columns that identify an area in this table."""
+    """Return the columns that identify an area in this table.
+
+    Parameters
+    ----------
+    spec : TableConfig
+        The table's configuration.
+
+    Returns
+    -------
+    list of str
+        The code column and/or the name column, in that order.
+    """
     return [c for c in (spec.code_column, spec.name_column) if c]
 
 
 def available_indicators(table: pd.DataFrame, spec: TableConfig) -> list[str]:
-    """List what the table offers: indicator names (long) or columns (wide)."""
+    """List what the table offers: indicator names (long) or columns (wide).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The table as read.
+    spec : TableConfig
+        How the table is laid out.
+
+    Returns
+    -------
+    list of str
+        Sorted indicator names of a long table, or the value columns of a
+        wide table (key and year columns left out).
+    """
     if table_layout(table, spec) == "long":
         return sorted(table[spec.indicator_column].dropna().astype(str).unique())
     keys = set(key_columns(spec)) | {spec.year_column}
@@ -74,8 +109,8 @@ def _filter_year(
     if len(distinct) > 1:
         raise SchemaError(
             f"{what} {ind.source!r} in table {spec.label!r} has values for several "
-            f"years ({_shorten(distinct)}). Set year = {distinct[-1]} for indicator "
-            f"{ind.key!r} in the config."
+            f"years ({shorten_list(distinct)}). Set year = {distinct[-1]} for "
+            f"indicator {ind.key!r} in the config."
         )
     return rows
 
@@ -89,7 +124,7 @@ def _check_unique(
         raise SchemaError(
             f"table {spec.label!r} has {len(examples)} area(s) with more than one "
             f"value for indicator {ind.source!r} (year {ind.year}): "
-            f"{_shorten(examples, 5)}. Remove the duplicate rows or set the year."
+            f"{shorten_list(examples, 5)}. Remove the duplicate rows or set the year."
         )
 
 
@@ -158,7 +193,7 @@ def select_indicators(
     if missing:
         raise SchemaError(
             f"table {spec.label!r} has no column {missing[0]!r}. Available columns: "
-            f"{_shorten(list(table.columns))}. Fix code_column/name_column."
+            f"{shorten_list(table.columns)}. Fix code_column/name_column."
         )
     layout = table_layout(table, spec)
     pick = _pick_long if layout == "long" else _pick_wide
