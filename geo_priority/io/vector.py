@@ -36,7 +36,7 @@ from geo_priority.io.table import (
     looks_like_code_column,
 )
 
-__all__ = ["list_layers", "read_boundaries", "write_layer"]
+__all__ = ["list_layers", "read_boundaries", "read_vector", "write_layer"]
 
 _SHAPEFILE = "ESRI Shapefile"
 _GEOPARQUET = "GeoParquet"
@@ -301,14 +301,62 @@ def read_boundaries(
     ['3601']
     """
     source = _check_file(path, "boundaries")
+    gdf, layer_name = _read_layer(source, layer)
+    gdf = _apply_crs(gdf, source, crs)
+    gdf.attrs.update(source=str(source), kind="boundaries", layer=layer_name)
+    return gdf
+
+
+def _read_layer(source: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str]:
+    """Read a layer with code-like columns as text; return it and its name."""
     if _is_parquet(source):
         gdf, layer_name = _read_geoparquet(source, layer), source.stem
     else:
         layer_name = _choose_layer(source, layer)
         gdf = _read_ogr(source, layer_name)
-    gdf = _apply_crs(_codes_to_text(gdf), source, crs)
-    gdf.attrs.update(source=str(source), kind="boundaries", layer=layer_name)
-    return gdf
+    return _codes_to_text(gdf), layer_name
+
+
+def read_vector(
+    path: str | os.PathLike[str], /, *, layer: str | None = None
+) -> gpd.GeoDataFrame:
+    """Read a vector layer as :func:`read_boundaries` does, but leave its CRS.
+
+    Code-like numeric columns become text as in :func:`read_boundaries`; the
+    CRS is returned as the file states it (None when it states none), for
+    callers that check it against their own record (the boundary registry).
+
+    Parameters
+    ----------
+    path : path-like
+        Vector file.
+    layer : str, optional
+        Layer to read; needed when the file has several spatial layers.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Raises
+    ------
+    InputError
+        Missing or unreadable file; unknown layer; several layers and no
+        ``layer``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from shapely.geometry import box
+    >>> path = Path(tempfile.mkdtemp()) / "desa.fgb"
+    >>> gdf = gpd.GeoDataFrame(
+    ...     {"kode": [3601]}, geometry=[box(0, 0, 1, 1)], crs="EPSG:4326"
+    ... )
+    >>> _ = write_layer(gdf, path)
+    >>> read_vector(path)["kode"].tolist()
+    ['3601']
+    """
+    source = _check_file(path, "boundaries")
+    return _read_layer(source, layer)[0]
 
 
 # --------------------------------------------------------------------------
