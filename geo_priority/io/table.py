@@ -9,6 +9,10 @@ The frame's ``attrs`` record how it was read, so later messages can name the
 file: ``source`` (the path as a string), ``kind`` (``"table"``), ``format``,
 ``code_columns``, ``decimal_marks`` and ``percent_columns``, plus ``encoding``
 and ``delimiter`` for delimited text and ``sheet`` for Excel workbooks.
+
+Which cells are missing and which columns hold codes is decided in
+:mod:`geo_priority.io.cells`; how numbers written as text are read, in
+:mod:`geo_priority.io.numbers`. This module sniffs and reads the files.
 """
 
 from __future__ import annotations
@@ -22,11 +26,8 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from pathlib import Path
-from typing import Literal
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -34,6 +35,15 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from geo_priority.errors import InputError, SchemaError
 from geo_priority.formatting import shorten_list, shorten_text
+from geo_priority.io.cells import (
+    INVISIBLE,
+    MISSING_MARKERS,
+    codes_as_text,
+    format_cell,
+    is_missing,
+    looks_like_code_column,
+)
+from geo_priority.io.numbers import DecimalMark, convert_values, split_cells
 
 __all__ = [
     "MISSING_MARKERS",
@@ -43,36 +53,8 @@ __all__ = [
     "read_table",
 ]
 
-#: Cell texts read as "no value" (compared after stripping whitespace).
-MISSING_MARKERS: frozenset[str] = frozenset(
-    {
-        "",
-        "-",
-        "–",
-        "—",
-        "NA",
-        "N/A",
-        "n/a",
-        "na",
-        "NaN",
-        "nan",
-        "null",
-        "NULL",
-        "None",
-        "#N/A",
-        "…",
-        "...",
-    }
-)
-
 #: Delimiters tried, in order of preference when several fit equally well.
 _DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
-#: Characters that ``str.strip()`` keeps but that never belong around a value.
-_INVISIBLE = "\u200b\ufeff"
-_CODE_WORDS = frozenset({"id", "kd", "kode", "code", "pcode", "nik"})
-_CODE_PREFIXED = re.compile(r"(?:kd|id)(?:prov|kab|kota|kec|desa|kel)\w*")
-
-DecimalMark = Literal[",", "."]
 
 
 # --------------------------------------------------------------------------
@@ -106,224 +88,6 @@ def _unreadable(source: Path, what: str, err: BaseException, hint: str) -> Input
 
 
 # --------------------------------------------------------------------------
-# code columns
-# --------------------------------------------------------------------------
-
-
-def looks_like_code_column(name: object) -> bool:
-    """Return True when a column name suggests it holds region or person codes.
-
-    The name is split into words at non-alphanumeric characters and at
-    camelCase boundaries, then lower-cased. It looks like a code column when
-    a word is ``id``, ``kd``, ``kode``, ``code``, ``pcode`` or ``nik``; starts
-    with ``kode`` (``KODEDESA``); ends with ``code`` (``villagecode``); or is a
-    BPS-style ``kd``/``id`` + level word (``kdkab``, ``iddesa``). ``IDM``
-    (Indeks Desa Membangun) is *not* a code column.
-
-    Parameters
-    ----------
-    name : object
-        Column name; non-strings are converted with :func:`str`.
-
-    Returns
-    -------
-    bool
-        Whether values in the column must be kept as text.
-
-    Examples
-    --------
-    >>> [looks_like_code_column(n) for n in ("kode_desa", "ADM3_PCODE", "IDM")]
-    [True, True, False]
-    """
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", str(name)).lower()
-    words = [w for w in re.split(r"[^a-z0-9]+", spaced) if w]
-    return any(
-        w in _CODE_WORDS
-        or w.startswith("kode")
-        or w.endswith("code")
-        or _CODE_PREFIXED.fullmatch(w) is not None
-        for w in words
-    )
-
-
-def _is_missing(value: object) -> bool:
-    """Return True for None, NaN, NA and NaT scalars."""
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
-
-
-def _format_cell(value: object) -> str | None:
-    """Return one cell as code text: integral numbers without ``.0``."""
-    if _is_missing(value):
-        return None
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating):
-        number = float(value)
-        return str(int(number)) if number.is_integer() else repr(number)
-    if isinstance(value, Decimal):
-        integral = value == value.to_integral_value()
-        return str(int(value)) if integral else str(value.normalize())
-    text = str(value).strip().strip(_INVISIBLE).strip()
-    return text or None
-
-
-def codes_as_text(series: pd.Series, /) -> pd.Series:
-    r"""Return ``series`` as text, writing integral numbers without ``.0``.
-
-    Parameters
-    ----------
-    series : pandas.Series
-        Codes stored as numbers, text or a mix (as Excel cells often are).
-
-    Returns
-    -------
-    pandas.Series
-        Default string dtype (``str``); missing values stay missing. Texts are
-        stripped of surrounding whitespace (including NBSP) and nothing else.
-
-    Examples
-    --------
-    >>> codes_as_text(pd.Series([3601.0, 36.01, None])).tolist()
-    ['3601', '36.01', nan]
-    >>> codes_as_text(pd.Series([" 007\xa0"])).tolist()
-    ['007']
-    """
-    if isinstance(series.dtype, pd.StringDtype):
-        text = series.str.strip().str.strip(_INVISIBLE).str.strip()
-        return text.mask(text == "").astype("str")
-    values = [_format_cell(v) for v in series]
-    return pd.Series(values, index=series.index, dtype="str", name=series.name)
-
-
-# --------------------------------------------------------------------------
-# numbers written as text
-# --------------------------------------------------------------------------
-
-
-def _other(mark: DecimalMark) -> DecimalMark:
-    """Return the thousands separator that goes with decimal ``mark``."""
-    return "." if mark == "," else ","
-
-
-# Patterns are plain strings without look-arounds so that pandas can run them
-# in pyarrow (RE2) instead of a Python loop.
-
-
-def _number_pattern(mark: DecimalMark) -> str:
-    """Match a number with decimal ``mark`` and optional thousands groups."""
-    d, t = re.escape(mark), re.escape(_other(mark))
-    return (
-        rf"[-+]?(?:(?:\d{{1,3}}(?:{t}\d{{3}})+|\d+)(?:{d}\d+)?|{d}\d+)"
-        r"(?:[eE][-+]?\d+)?"
-    )
-
-
-def _evidence_pattern(mark: DecimalMark) -> str:
-    """Match numbers that can only be read with decimal ``mark``."""
-    d, t = re.escape(mark), re.escape(_other(mark))
-    return (
-        rf"[-+]?(?:\d{{1,3}}(?:{t}\d{{3}})+{d}\d+|\d{{1,3}}(?:{t}\d{{3}}){{2,}}"
-        rf"|\d*{d}\d+)(?:[eE][-+]?\d+)?"
-    )
-
-
-def _ambiguous_pattern(mark: DecimalMark) -> str:
-    """Match ``1.234`` / ``1,234``: a decimal *or* a thousands separator."""
-    return rf"[-+]?[1-9]\d{{0,2}}{re.escape(mark)}\d{{3}}"
-
-
-_NUMBER = {m: _number_pattern(m) for m in (",", ".")}
-_EVIDENCE = {m: _evidence_pattern(m) for m in (",", ".")}
-_AMBIGUOUS = {m: _ambiguous_pattern(m) for m in (",", ".")}
-
-
-def _split_cells(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Split non-missing cells into real numbers (float) and texts (str)."""
-    present = series.dropna()
-    if isinstance(present.dtype, pd.StringDtype):
-        return pd.Series(dtype="float64"), present
-    is_number = present.map(
-        lambda v: (
-            isinstance(v, int | float | np.number | Decimal)
-            and not isinstance(v, bool | np.bool_)
-        )
-    ).astype(bool)
-    numbers = present[is_number].astype("float64")
-    texts = present[~is_number].map(str).astype("str")
-    return numbers, texts
-
-
-def _number_core(texts: pd.Series) -> pd.Series:
-    """Return texts with a trailing percent sign removed and ``−`` as ``-``."""
-    return texts.str.replace("\u2212", "-", regex=False).str.rstrip("%").str.rstrip()
-
-
-def _proves(core: pd.Series, mark: DecimalMark) -> bool:
-    """Return True when some value can only be read with decimal ``mark``."""
-    unambiguous = core.str.fullmatch(_EVIDENCE[mark]) & ~core.str.fullmatch(
-        _AMBIGUOUS[mark]
-    )
-    return bool(unambiguous.any())
-
-
-def _evidence_mark(core: pd.Series) -> DecimalMark | Literal["both"] | None:
-    """Return the decimal mark that the values prove, if any."""
-    comma, point = _proves(core, ","), _proves(core, ".")
-    if comma and point:
-        return "both"
-    if comma:
-        return ","
-    return "." if point else None
-
-
-def _numbers_from(series: pd.Series, mark: DecimalMark) -> pd.Series | None:
-    """Return ``series`` as float64, or None when a value is not a number."""
-    numbers, texts = _split_cells(series)
-    out = pd.Series(np.nan, index=series.index, dtype="float64", name=series.name)
-    out.loc[numbers.index] = numbers
-    if len(texts):
-        core = _number_core(texts)
-        if not core.str.fullmatch(_NUMBER[mark]).all():
-            return None
-        plain = core.str.replace(_other(mark), "", regex=False)
-        plain = plain.str.replace(",", ".", regex=False)
-        out.loc[texts.index] = pd.to_numeric(plain).astype("float64")
-    return out
-
-
-def _convert_values(
-    frame: pd.DataFrame, value_columns: Sequence[str], default: DecimalMark
-) -> tuple[dict[str, pd.Series], dict[str, DecimalMark]]:
-    """Turn value columns into numbers where every value parses.
-
-    Columns whose values prove a decimal mark are converted first; the mark
-    they agree on (or ``default``) is then used for the ambiguous ones.
-    """
-    out: dict[str, pd.Series] = {}
-    marks: dict[str, DecimalMark] = {}
-    pending: list[str] = []
-    for col in value_columns:
-        mark = _evidence_mark(_number_core(_split_cells(frame[col])[1]))
-        if mark is None:
-            pending.append(col)
-        elif mark != "both":
-            converted = _numbers_from(frame[col], mark)
-            if converted is not None:
-                out[col], marks[col] = converted, mark
-    agreed = set(marks.values())
-    fallback = agreed.pop() if len(agreed) == 1 else default
-    for col in pending:
-        if (converted := _numbers_from(frame[col], fallback)) is not None:
-            out[col], marks[col] = converted, fallback
-    return out, marks
-
-
-# --------------------------------------------------------------------------
 # building the frame
 # --------------------------------------------------------------------------
 
@@ -331,16 +95,16 @@ def _convert_values(
 def _clean_cells(series: pd.Series) -> pd.Series:
     """Strip texts and turn the :data:`MISSING_MARKERS` into missing values."""
     if isinstance(series.dtype, pd.StringDtype):
-        text = series.str.strip().str.strip(_INVISIBLE).str.strip()
+        text = series.str.strip().str.strip(INVISIBLE).str.strip()
         return text.mask(text.isin(MISSING_MARKERS))
     if series.dtype != object:
         return series
 
     def clean(value: object) -> object:
         if isinstance(value, str):
-            text = value.strip().strip(_INVISIBLE).strip()
+            text = value.strip().strip(INVISIBLE).strip()
             return None if text in MISSING_MARKERS else text
-        return None if _is_missing(value) else value
+        return None if is_missing(value) else value
 
     return series.map(clean).astype(object)
 
@@ -358,7 +122,7 @@ def _check_unique_columns(names: Sequence[str], source: Path) -> None:
 
 def _header_names(cells: Sequence[object]) -> list[str]:
     """Return header cells as names; blank cells become ``column_<n>``."""
-    return [_format_cell(c) or f"column_{i + 1}" for i, c in enumerate(cells)]
+    return [format_cell(c) or f"column_{i + 1}" for i, c in enumerate(cells)]
 
 
 def _label(source: Path, sheet: str | None = None) -> str:
@@ -380,7 +144,7 @@ def _frame_from_rows(
     names = _header_names(header)
     body = pd.DataFrame({c: _clean_cells(raw[c].iloc[1:]) for c in raw.columns})
     keep = [
-        bool(_format_cell(cell)) or body[col].notna().any()
+        bool(format_cell(cell)) or body[col].notna().any()
         for col, cell in zip(raw.columns, header, strict=True)
     ]
     body = body.loc[:, keep]
@@ -418,7 +182,7 @@ def _finalise(
         for c in frame.columns
         if c not in codes and not _is_number_dtype(frame[c].dtype)
     ]
-    numbers, marks = _convert_values(frame, to_convert, default)
+    numbers, marks = convert_values(frame, to_convert, default)
     columns = {c: numbers.get(c, frame[c]) for c in frame.columns}
     for col in set(codes) | (set(to_convert) - set(numbers)):
         columns[col] = codes_as_text(frame[col])
@@ -443,7 +207,7 @@ def _is_number_dtype(dtype: object) -> bool:
 
 def _percent_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     """Return the numeric columns in which a value ended with ``%``."""
-    return [c for c in columns if _split_cells(frame[c])[1].str.endswith("%").any()]
+    return [c for c in columns if split_cells(frame[c])[1].str.endswith("%").any()]
 
 
 # --------------------------------------------------------------------------
