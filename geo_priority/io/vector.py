@@ -27,8 +27,8 @@ from geo_priority.errors import (
     SchemaError,
 )
 from geo_priority.formatting import shorten_list, shorten_text
-from geo_priority.io.output import _prepare_parent, _remove, atomic_path, check_outputs
 from geo_priority.io.cells import codes_as_text, looks_like_code_column
+from geo_priority.io.output import _prepare_parent, _remove, atomic_path, check_outputs
 from geo_priority.io.table import _check_file, _is_number_dtype, _unreadable
 
 __all__ = ["list_layers", "read_boundaries", "read_vector", "write_layer"]
