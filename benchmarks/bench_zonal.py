@@ -13,12 +13,14 @@ Usage:
     python benchmarks/bench_zonal.py [--resolution 100] [--repeat 3]
                                      [--shared ../shared/data]
 
-rasterstats is not a dependency of geo-priority: ``pip install rasterstats``.
+rasterstats is not a dependency of geo-priority; the ``bench`` extra installs it:
+``pip install -e ".[bench]"``.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import math
 import resource
@@ -133,6 +135,11 @@ def main() -> None:
         default=Path(__file__).resolve().parents[2] / "shared" / "data",
     )
     args = parser.parse_args()
+    if importlib.util.find_spec("rasterstats") is None:
+        sys.exit(
+            "bench_zonal: the peer rasterstats is not installed. Install the "
+            "benchmark peers with: .venv/bin/pip install -e '.[bench]'"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         desa_path, raster = _prepare(args.shared, Path(tmp), args.resolution)
         truth = _truth(desa_path, raster)
