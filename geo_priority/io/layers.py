@@ -32,6 +32,7 @@ from geo_priority.io.output import atomic_path
 __all__ = [
     "ISO_URI",
     "JSON_METADATA_URI",
+    "gdal_version",
     "read_gpkg_metadata",
     "read_gpkg_table",
     "write_flatgeobuf",
@@ -72,6 +73,17 @@ _METADATA_DDL = (
   CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))""",
 )
 _METADATA_EXTENSION = "http://www.geopackage.org/spec121/#extension_metadata"
+
+
+def gdal_version() -> str:
+    """Return the version of GDAL that reads and writes the layers.
+
+    Examples
+    --------
+    >>> gdal_version().count(".") >= 1
+    True
+    """
+    return str(pyogrio.__gdal_version_string__)
 
 
 # --- GeoPackage -------------------------------------------------------------
