@@ -21,12 +21,14 @@ from geo_priority.config import (
     ClassifyConfig,
     Config,
     IndicatorConfig,
+    Lang,
     OutputConfig,
     ScoringConfig,
     TableConfig,
     with_outputs,
 )
 from geo_priority.errors import BoundaryFallbackWarning, FetchError, InputError
+from geo_priority.outputs import written_files
 from geo_priority.schema import ID
 from geo_priority.tilemap import BANTEN_KABKOTA_CENTRES, hex_tiles
 
@@ -55,7 +57,7 @@ def data_path(name: str) -> Path:
 def demo_config(
     *,
     out: Path,
-    lang: str = "id",
+    lang: Lang = "id",
     overwrite: bool = False,
     mirror: str | None = None,
     context: str | None = None,
@@ -161,7 +163,7 @@ def schematic_areas() -> gpd.GeoDataFrame:
 def run_demo(
     *,
     out: Path,
-    lang: str = "id",
+    lang: Lang = "id",
     overwrite: bool = False,
     mirror: str | None = None,
     context: str | None = None,
@@ -196,7 +198,7 @@ def run_demo(
         analysis, schematic=schematic, inputs=(*inputs, *analysis.inputs)
     )
     outputs = pipeline.write_outputs(analysis, overwrite=overwrite)
-    return pipeline.RunResult(analysis, outputs)
+    return pipeline.RunResult(analysis, outputs, written_files(config))
 
 
 # --- desa-level demo on a SYNTHETIC registry -----------------------------------
@@ -295,7 +297,7 @@ def desa_demo_config(
     *,
     out: Path,
     table: Path,
-    lang: str = "id",
+    lang: Lang = "id",
     overwrite: bool = False,
     mirror: str | None = None,
 ) -> Config:
@@ -336,7 +338,7 @@ def desa_demo_config(
 def run_desa_demo(
     *,
     out: Path,
-    lang: str = "id",
+    lang: Lang = "id",
     overwrite: bool = False,
     seed: int = 0,
     scale: float = 1.0,

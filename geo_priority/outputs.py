@@ -47,6 +47,7 @@ __all__ = [
     "scored_layer",
     "write_figures",
     "write_outputs",
+    "written_files",
 ]
 
 Record = Mapping[str, Any]
@@ -210,6 +211,11 @@ def planned_files(config: Config) -> dict[FormatName, list[Path]]:
         fmt: [folder / f"{name}{suffix}" for suffix in OUTPUT_FORMATS[fmt].suffixes]
         for fmt in config.outputs.formats
     }
+
+
+def written_files(config: Config) -> tuple[Path, ...]:
+    """Return every file a run of ``config`` writes, companions included."""
+    return tuple(p for files in planned_files(config).values() for p in files)
 
 
 def _previous_set(config: Config) -> list[str]:

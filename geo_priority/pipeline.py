@@ -37,6 +37,7 @@ from geo_priority.outputs import (
     output_paths,
     write_figures,
     write_outputs,
+    written_files,
 )
 
 __all__ = [
@@ -57,10 +58,21 @@ __all__ = [
 
 @dataclass(frozen=True)
 class RunResult:
-    """An analysis and the files written from it."""
+    """An analysis and the files written from it.
+
+    Attributes
+    ----------
+    analysis : Analysis
+    outputs : dict of str to Path
+        The main file of each format, by format name.
+    files : tuple of Path
+        Every file written, companions included (``.sld``, ``_shp.qml``,
+        ``_metadata.xml``, ...), in the order of ``outputs.formats``.
+    """
 
     analysis: Analysis
     outputs: dict[FormatName, Path] = field(default_factory=dict)
+    files: tuple[Path, ...] = ()
 
 
 def load_areas(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
@@ -117,9 +129,8 @@ def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     """
     check_outputs_of(config)
     analysis = analyse(config, areas=areas)
-    return RunResult(
-        analysis, write_outputs(analysis, overwrite=config.outputs.overwrite)
-    )
+    outputs = write_outputs(analysis, overwrite=config.outputs.overwrite)
+    return RunResult(analysis, outputs, written_files(config))
 
 
 def run_figure(config: Config, *, size: str = "slide") -> RunResult:
@@ -138,7 +149,8 @@ def run_figure(config: Config, *, size: str = "slide") -> RunResult:
     check_figures_of(config, size=size)
     analysis = analyse(config)
     overwrite = config.outputs.overwrite
-    return RunResult(analysis, write_figures(analysis, size=size, overwrite=overwrite))
+    paths = write_figures(analysis, size=size, overwrite=overwrite)
+    return RunResult(analysis, paths, tuple(paths.values()))
 
 
 #: Warnings that ``check`` reports as notes, not problems (the data was fixed).
