@@ -190,7 +190,9 @@ def _symbolizer(rule: ET.Element, ns: str, colour: str, outline: str) -> None:
     ET.SubElement(stroke, _q(ns, param), name="stroke-width").text = f"{_OUTLINE_PX}"
 
 
-def _rule(parent: ET.Element, ns: str, entry: tuple[str, str, str], style: ClassStyle):
+def _rule(
+    parent: ET.Element, ns: str, entry: tuple[str, str, str], style: ClassStyle
+) -> None:
     value, label, colour = entry
     rule = ET.SubElement(parent, _q(ns, "Rule"))
     ET.SubElement(rule, _q(ns, "Name")).text = (

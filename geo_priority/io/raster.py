@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import rasterio
@@ -36,7 +36,7 @@ _RASTER_HINT = (
 #: rasterio's colour tables are 8-bit RGBA.
 Colour = tuple[int, int, int, int]
 #: An open raster, as :func:`open_raster` yields it.
-RasterReader = DatasetReader
+RasterReader: TypeAlias = DatasetReader
 
 
 def _check_band(src: RasterReader, band: int, source: Path) -> None:
