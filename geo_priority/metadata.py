@@ -28,16 +28,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import importlib.metadata
 import platform
 import re
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import pyogrio
 import pyproj
 
 from geo_priority import __version__
@@ -45,6 +42,8 @@ from geo_priority.analysis import Analysis
 from geo_priority.classify import Classification
 from geo_priority.errors import InputError
 from geo_priority.io import fetch
+from geo_priority.io.layers import gdal_version
+from geo_priority.io.outputset import file_sha256
 from geo_priority.regions import REFERENCE_EDITION
 
 __all__ = [
@@ -96,7 +95,7 @@ def _versions() -> dict[str, str]:
             found[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
             continue
-    found["GDAL (pyogrio)"] = pyogrio.__gdal_version_string__
+    found["GDAL (pyogrio)"] = gdal_version()
     found["PROJ"] = pyproj.proj_version_str
     found["python"] = platform.python_version()
     return found
@@ -460,14 +459,6 @@ _RECORD_LIBRARIES = (
 )
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def run_record(analysis: Analysis) -> dict[str, Any]:
     """Return the reproducibility record written as ``*_run.json``.
 
@@ -488,7 +479,7 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
             **{n: importlib.metadata.version(n) for n in _RECORD_LIBRARIES},
         },
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "inputs": {p.name: _file_sha256(p) for p in analysis.inputs if p.is_file()},
+        "inputs": {p.name: file_sha256(p) for p in analysis.inputs if p.is_file()},
         "reference_codes": REFERENCE_EDITION,
         "config": dataclasses.asdict(
             dataclasses.replace(analysis.config, base_dir=".")
