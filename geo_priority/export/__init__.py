@@ -63,7 +63,7 @@ from geo_priority.io import (
     removed_on_failure,
     write_text,
 )
-from geo_priority.io.layers import read_gpkg_table
+from geo_priority.io.layers import read_gpkg_table, read_stored_metadata
 from geo_priority.io.raster import write_cog
 from geo_priority.render import NO_DATA_COLOUR, OUTLINE_COLOUR, class_colours
 from geo_priority.render.i18n import text
@@ -302,9 +302,7 @@ def read_scored(
         The layer has no scored columns.
     """
     source = Path(path)
-    is_gpkg = source.suffix.lower() == ".gpkg" and source.is_file()
-    meta = layers.read_gpkg_metadata(source) if is_gpkg else None
-    meta = meta or {}
+    meta = read_stored_metadata(source) or {}
     name = layer or meta.get("layer", {}).get("name")
     areas = read_boundaries(source, layer=name)
     _check_scored(areas, source)

@@ -35,6 +35,7 @@ __all__ = [
     "gdal_version",
     "read_gpkg_metadata",
     "read_gpkg_table",
+    "read_stored_metadata",
     "write_flatgeobuf",
     "write_geojson",
     "write_geopackage",
@@ -232,6 +233,31 @@ def read_gpkg_metadata(path: str | os.PathLike[str], /) -> dict[str, Any] | None
         ) from err
     record: dict[str, Any] | None = json.loads(row[0]) if row else None
     return record
+
+
+def read_stored_metadata(path: str | os.PathLike[str], /) -> dict[str, Any] | None:
+    """Return the JSON metadata record of ``path`` if it is a GeoPackage file.
+
+    Parameters
+    ----------
+    path : path-like
+        Any vector file.
+
+    Returns
+    -------
+    dict or None
+        The record; None for another format, a missing file, or a GeoPackage
+        without one.
+
+    Raises
+    ------
+    InputError
+        A ``.gpkg`` file that is not a readable GeoPackage.
+    """
+    source = Path(path)
+    if source.suffix.lower() != ".gpkg" or not source.is_file():
+        return None
+    return read_gpkg_metadata(source)
 
 
 def read_gpkg_table(path: str | os.PathLike[str], name: str, /) -> pd.DataFrame | None:
