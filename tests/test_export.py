@@ -589,7 +589,7 @@ def test_failure_removes_what_this_call_wrote(tmp_path: Path, monkeypatch):
     def boom(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setitem(export._WRITERS, "fgb", boom)
+    monkeypatch.setitem(export.writers._WRITERS, "fgb", boom)
     with pytest.raises(OSError, match="disk full"):
         export.export_layer(
             make_layer(), tmp_path, formats=["geojson", "styles", "fgb"]
