@@ -29,6 +29,7 @@ from geo_priority.analysis import (
 from geo_priority.config import Config
 from geo_priority.errors import GeometryRepairedWarning, GeoPriorityError
 from geo_priority.formats import FormatName
+from geo_priority.formatting import shorten_list
 from geo_priority.inputs import Inputs, load_inputs, read_boundary_frame
 from geo_priority.metadata import run_record
 from geo_priority.outputs import (
@@ -39,6 +40,7 @@ from geo_priority.outputs import (
     write_outputs,
     written_files,
 )
+from geo_priority.schema import NAME, SCORE
 
 __all__ = [
     "Analysis",
@@ -153,16 +155,46 @@ def run_figure(config: Config, *, size: str = "slide") -> RunResult:
     return RunResult(analysis, paths, tuple(paths.values()))
 
 
-#: Warnings that ``check`` reports as notes, not problems (the data was fixed).
-_NOT_PROBLEMS = (GeometryRepairedWarning,)
+#: Warnings about data the run fixed itself (``check --lenient`` passes them).
+_REPAIRS = (GeometryRepairedWarning,)
 
 
-def check(config: Config) -> tuple[Analysis | None, list[str]]:
+def _attention(analysis: Analysis) -> list[str]:
+    """Return the unscored areas and imputed values a planner must read."""
+    areas, found = analysis.areas, []
+    unscored = areas[areas[SCORE].isna()]
+    if len(unscored):
+        names = shorten_list(unscored[NAME].astype(str).tolist(), 5)
+        found.append(
+            f"{len(unscored)} of {len(areas)} areas would get no score "
+            f"(scoring.missing = {analysis.scoring.missing!r}): {names}. Give them "
+            'values, or set scoring.missing = "impute" to fill the gaps openly.'
+        )
+    imputed = areas["imputed"].fillna("").astype(bool) if "imputed" in areas else None
+    if imputed is not None and imputed.any():
+        found.append(
+            f"{int(imputed.sum())} of {len(areas)} areas would be scored on imputed "
+            "values (column 'imputed' of the ranked table names them)."
+        )
+    return found
+
+
+def check(
+    config: Config, *, lenient: bool = False
+) -> tuple[Analysis | None, list[str]]:
     """Validate inputs and the join without writing anything.
 
     Every stage that can run does: a scoring error after a join with unmatched
-    codes reports both. Repairs that were made (invalid geometries fixed) are
-    re-emitted as warnings, not counted as problems.
+    codes reports both.
+
+    Parameters
+    ----------
+    config : Config
+    lenient : bool, default False
+        Strict (the default) counts as problems everything the run would
+        produce that a planner must read: areas without a score, values
+        imputed, geometries repaired. Lenient re-emits repairs as warnings and
+        leaves unscored and imputed areas out of the problems.
 
     Returns
     -------
@@ -181,8 +213,10 @@ def check(config: Config) -> tuple[Analysis | None, list[str]]:
             analysis = score_joined(joined, config, inputs.files)
         except GeoPriorityError as err:
             problems.append(f"{type(err).__name__}: {err}")
+    if analysis is not None and not lenient:
+        problems += _attention(analysis)
     for w in caught:
-        if issubclass(w.category, _NOT_PROBLEMS):
+        if lenient and issubclass(w.category, _REPAIRS):
             warnings.warn(w.message, w.category, stacklevel=2)
         else:  # summaries first, then the report's rows
             problems.insert(0, str(w.message))
