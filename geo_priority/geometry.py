@@ -1,0 +1,212 @@
+"""Checks and repairs of boundary geometry and CRS, for prepared layers.
+
+Used by :func:`geo_priority.harmonise.prepare_boundaries`: a layer must have a
+CRS, polygonal features (null/empty ones raise or are dropped with a warning)
+and valid geometry (invalid ones are repaired with ``shapely.make_valid``,
+keeping the polygonal parts, with one warning). In-memory only.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+from geo_priority.errors import CRSError, GeometryError, GeometryRepairedWarning
+from geo_priority.formatting import shorten_list, shorten_text
+from geo_priority.schema import ID
+
+__all__ = ["check_has_crs", "check_polygons", "check_same_crs", "repair_invalid"]
+
+_POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+def check_has_crs(gdf: gpd.GeoDataFrame, what: str = "boundaries") -> None:
+    """Raise CRSError when the layer has no CRS.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer.
+    what : str
+        Its name in the message.
+
+    Raises
+    ------
+    CRSError
+        Saying how to set one.
+    """
+    if gdf.crs is None:
+        raise CRSError(
+            f"{what} have no CRS. Set one with gdf.set_crs('EPSG:4326') (GeoJSON is "
+            "always EPSG:4326) before preparing them."
+        )
+
+
+def check_same_crs(
+    *frames: gpd.GeoDataFrame, names: Sequence[str] | None = None
+) -> None:
+    """Raise CRSError unless every frame has the same, defined CRS.
+
+    Parameters
+    ----------
+    *frames : geopandas.GeoDataFrame
+        The layers to compare.
+    names : sequence of str, optional
+        Labels for the messages; defaults to ``layer 1``, ``layer 2``...
+
+    Raises
+    ------
+    CRSError
+        When a layer has no CRS or two layers differ (both CRSs are named).
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> a = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
+    >>> check_same_crs(a, a.copy(), names=["desa", "kecamatan"])
+    """
+    labels = (
+        list(names)
+        if names is not None
+        else [f"layer {i + 1}" for i in range(len(frames))]
+    )
+    if len(labels) != len(frames):
+        raise CRSError(
+            f"got {len(frames)} frames but {len(labels)} names ({labels!r}); pass one "
+            "name per frame."
+        )
+    for label, frame in zip(labels, frames, strict=True):
+        check_has_crs(frame, repr(label))
+    first, first_label = frames[0].crs if frames else None, labels[0] if labels else ""
+    for label, frame in zip(labels[1:], frames[1:], strict=True):
+        if frame.crs != first:
+            raise CRSError(
+                f"{first_label!r} ({_crs_text(first)}) and {label!r} "
+                f"({_crs_text(frame.crs)}) use different CRS. Reproject one with "
+                f"gdf.to_crs({_crs_text(first)!r}) first."
+            )
+
+
+def _crs_text(crs: object) -> str:
+    """Short text for a CRS: its authority code, else a cut WKT/PROJ string."""
+    to_authority = getattr(crs, "to_authority", None)
+    auth = to_authority() if callable(to_authority) else None
+    text = ":".join(auth) if auth else str(crs)
+    return shorten_text(text)
+
+
+def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
+    """Handle null/empty geometry (error or drop) and reject non-polygons.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A layer with the :data:`~geo_priority.schema.ID` column.
+    drop_empty : bool
+        Drop null/empty geometries with a warning instead of raising.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``gdf`` without the dropped rows.
+
+    Raises
+    ------
+    GeometryError
+        Null/empty geometries (unless ``drop_empty``) or non-polygons.
+
+    Warns
+    -----
+    GeometryRepairedWarning
+        When empty geometries were dropped (pointing at the caller's caller).
+    """
+    geoms = gdf.geometry
+    empty = geoms.isna() | geoms.is_empty
+    if empty.any():
+        codes = gdf.loc[empty, ID].tolist()
+        if not drop_empty:
+            raise GeometryError(
+                f"{len(codes)} areas have a null or empty geometry: "
+                f"{shorten_list(codes, 5)}. Remove or repair them, or pass "
+                "drop_empty=True to drop them with a warning."
+            )
+        warnings.warn(
+            f"dropped {len(codes)} areas with a null or empty geometry: "
+            f"{shorten_list(codes, 5)}.",
+            GeometryRepairedWarning,
+            stacklevel=3,
+        )
+        gdf = gdf.loc[~empty]
+    kinds = gdf.geometry.geom_type
+    other = ~kinds.isin(_POLYGONAL)
+    if other.any():
+        pairs = zip(gdf.loc[other, ID], kinds[other], strict=True)
+        raise GeometryError(
+            f"{int(other.sum())} areas are not polygons: "
+            f"{shorten_list((f'{c} ({t})' for c, t in pairs), 5)}. "
+            "Boundaries must be (Multi)Polygons; check the layer."
+        )
+    return gdf
+
+
+def _polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """Keep only the polygonal parts of a repaired geometry."""
+    if geom.geom_type in _POLYGONAL:
+        return geom
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type in _POLYGONAL]
+    flat = [q for p in parts for q in shapely.get_parts(p)]
+    return shapely.MultiPolygon(flat) if flat else shapely.Polygon()
+
+
+def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Repair invalid geometries with ``make_valid`` (polygonal parts only).
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        A layer with the :data:`~geo_priority.schema.ID` column.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``gdf`` itself when every geometry is valid, else a repaired copy.
+
+    Raises
+    ------
+    GeometryError
+        When a repaired geometry has no area left.
+
+    Warns
+    -----
+    GeometryRepairedWarning
+        Once, naming the repaired areas (pointing at the caller's caller).
+    """
+    values = np.asarray(gdf.geometry.array, dtype=object)
+    invalid = ~shapely.is_valid(values)
+    if not invalid.any():
+        return gdf
+    repaired = shapely.make_valid(
+        values[invalid], method="structure", keep_collapsed=False
+    )
+    repaired = np.array([_polygonal(g) for g in repaired], dtype=object)
+    codes = gdf.loc[invalid, ID].tolist()
+    lost = [c for c, g in zip(codes, repaired, strict=True) if g.is_empty]
+    if lost:
+        raise GeometryError(
+            f"{len(lost)} invalid geometries have no area left after make_valid: "
+            f"{shorten_list(lost, 5)}. Repair them in a GIS, or remove them."
+        )
+    values[invalid] = repaired
+    out = gdf.copy()
+    out[gdf.geometry.name] = gpd.GeoSeries(values, index=gdf.index, crs=gdf.crs)
+    warnings.warn(
+        f"repaired {len(codes)} invalid geometries with shapely.make_valid (kept the "
+        f"polygonal parts): {shorten_list(codes, 5)}.",
+        GeometryRepairedWarning,
+        stacklevel=3,
+    )
+    return out
