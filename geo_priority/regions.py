@@ -354,9 +354,12 @@ class Crosswalk:
         return level_of(self.frame["to_code"].iloc[0], self.to_system)
 
     def targets(self) -> dict[str, list[str]]:
-        """Return ``{from_code: [to_code, ...]}``."""
-        grouped = self.frame.groupby("from_code", sort=False)["to_code"]
-        return {str(k): [str(v) for v in vs] for k, vs in grouped}
+        """Return ``{from_code: [to_code, ...]}`` (first-seen order)."""
+        out: dict[str, list[str]] = {}
+        pairs = zip(self.frame["from_code"], self.frame["to_code"], strict=True)
+        for source, target in pairs:
+            out.setdefault(str(source), []).append(str(target))
+        return out
 
 
 def check_columns(df: pd.DataFrame, columns: Iterable[str | None], what: str) -> None:

@@ -111,7 +111,7 @@ def is_missing(value: object) -> bool:
 
 def _to_text(value: object) -> str:
     """Turn a cell value into trimmed text, undoing spreadsheet wrapping."""
-    if is_missing(value):
+    if not isinstance(value, str) and is_missing(value):
         raise CodeError(
             f"region code is missing ({value!r}); fill it in or drop the row."
         )
