@@ -13,9 +13,10 @@ Every function takes and returns in-memory frames; nothing here reads files.
 
 Codes are read once per table (:class:`~geo_priority.codes.CodeColumn`) into
 :class:`~geo_priority.codes.ParsedCode` values; levels, parents and reference
-names come from those values. Deciding which area a row belongs to is the
-matching engine in :mod:`geo_priority.matching`; geometry checks and repairs
-are in :mod:`geo_priority.geometry`.
+names come from those values (:mod:`geo_priority.area_keys`). Deciding which
+area a row belongs to is the matching engine (:mod:`geo_priority.matching` by
+code, :mod:`geo_priority.name_matching` by name); geometry checks and repairs
+are in :mod:`geo_priority.geometry`. This module calls them in order.
 """
 
 from __future__ import annotations
@@ -27,22 +28,25 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from geo_priority.area_keys import (
+    area_attrs,
+    check_levels,
+    check_unique,
+    known_level,
+    parent_ids,
+    read_codes,
+    reference_names,
+    warn_unknown_codes,
+    with_keys,
+)
 from geo_priority.codes import (
     CodeColumn,
     ParsedCode,
     SystemChoice,
     check_code_system_option,
-    detect_code_system,
-    level_of,
     parse_code,
 )
-from geo_priority.errors import (
-    CodeError,
-    JoinError,
-    MissingDataWarning,
-    SchemaError,
-    UnmatchedKeysWarning,
-)
+from geo_priority.errors import JoinError, MissingDataWarning, SchemaError
 from geo_priority.formatting import shorten_list
 from geo_priority.geometry import (
     check_has_crs,
@@ -55,18 +59,14 @@ from geo_priority.matching import (
     JoinContext,
     Match,
     build_report,
-    match_rows,
+    flag_duplicates,
+    initial_matches,
+    match_codes,
     warn_report,
 )
-from geo_priority.regions import (
-    REFERENCE_EDITION,
-    Crosswalk,
-    check_columns,
-    reference_exists,
-    reference_name,
-)
+from geo_priority.name_matching import check_names, match_names
+from geo_priority.regions import Crosswalk, check_columns
 from geo_priority.schema import (
-    CODE_SYSTEMS,
     ID,
     LEVELS,
     NAME,
@@ -87,146 +87,6 @@ __all__ = [
 
 #: Column added by :func:`dissolve_to_level` and :func:`aggregate_indicators`.
 N_CHILDREN = "n_children"
-
-
-# ------------------------------------------------------------------ shared checks
-
-
-def _read_codes(
-    values: pd.Series, code_system: SystemChoice, column: str, fallback: CodeSystem
-) -> tuple[list[ParsedCode], CodeSystem]:
-    """Read a code column once: its system and every code, all readable."""
-    if len(values) == 0:
-        raise SchemaError(f"column {column!r} is empty; pass a layer with features.")
-    codes = CodeColumn(values)
-    system = codes.resolve_system(code_system, fallback)
-    if system is None:
-        raise CodeError(
-            f"cannot tell whether {column!r} holds Kemendagri or BPS codes (e.g. "
-            f"{shorten_list(codes.needs_system(), 5)}). Pass "
-            "code_system='kemendagri' or code_system='bps'."
-        )
-    bad = codes.unreadable(system)
-    if bad:
-        raise CodeError(
-            f"{len(bad)} of {len(values)} codes in {column!r} cannot be read as "
-            f"{system} codes: {shorten_list(bad, 5)}. Fix or remove those rows, or "
-            "check the code column and code system."
-        )
-    return codes.codes(system), system
-
-
-def _check_unique(ids: pd.Series, what: str = "boundary") -> None:
-    """Raise SchemaError listing duplicated codes."""
-    repeated = ids[ids.duplicated(keep=False)]
-    if len(repeated):
-        counts = repeated.value_counts()
-        raise SchemaError(
-            f"{len(counts)} {what} codes appear more than once: "
-            f"{shorten_list((f'{k} ({v}x)' for k, v in counts.items()), 5)}. Remove "
-            "the duplicate features, or merge them with GeoDataFrame.dissolve(by=...)."
-        )
-
-
-def _known_level(level: object) -> Level:
-    """Return ``level`` as a level name; raise SchemaError when it is unknown."""
-    for known in LEVELS:
-        if level == known:
-            return known
-    raise SchemaError(f"unknown level {level!r}. Choose one of: {', '.join(LEVELS)}.")
-
-
-def _area_attrs(areas: pd.DataFrame) -> tuple[CodeSystem, Level]:
-    """Return (code system, level) of prepared areas, inferring lost attrs."""
-    check_columns(areas, (ID,), "area key (pass the output of prepare_boundaries)")
-    if areas.empty:
-        raise SchemaError("the areas are empty; pass a boundary layer with features.")
-    system = areas.attrs.get("code_system") or detect_code_system(areas[ID])
-    level = areas.attrs.get("level")
-    if system not in CODE_SYSTEMS:
-        raise SchemaError(
-            f"cannot tell the code system of the areas (attrs {areas.attrs!r}); pass "
-            "the output of prepare_boundaries, which sets attrs['code_system']."
-        )
-    if level not in LEVELS:
-        level = level_of(areas[ID].iloc[0], system)
-    return system, level
-
-
-def _reference_names(codes: Iterable[ParsedCode]) -> list[str | None]:
-    """Return reference names (BPS codes only where digits are identical)."""
-    names: list[str | None] = []
-    for code in codes:
-        try:
-            names.append(reference_name(code))
-        except CodeError:
-            names.append(None)
-    return names
-
-
-def _parent_ids(codes: Sequence[ParsedCode], level: Level) -> pd.Series:
-    """Return the PARENT column: one level up, missing at provinsi."""
-    if level == "provinsi":
-        return pd.Series([pd.NA] * len(codes), dtype="string")
-    up = LEVELS[LEVELS.index(level) - 1]
-    return pd.Series([c.parent(up).code for c in codes], dtype="string")
-
-
-# -------------------------------------------------------------- prepare_boundaries
-
-
-def _check_levels(codes: Sequence[ParsedCode], level: Level | None) -> Level:
-    """Return the single level of ``codes``; raise SchemaError when mixed/wrong."""
-    found = pd.Series([c.level for c in codes], dtype="string").value_counts()
-    if len(found) > 1:
-        raise SchemaError(
-            f"boundary codes mix levels {found.to_dict()}; one layer must hold one "
-            "level. Filter the layer, or dissolve it with dissolve_to_level()."
-        )
-    actual: Level = found.index[0]
-    if level is not None and actual != level:
-        raise SchemaError(
-            f"boundary codes are {actual} codes (e.g. {codes[0].code!r}) but "
-            f"level={level!r}; pass the matching level or the right code_column."
-        )
-    return actual
-
-
-def _keyed(
-    gdf: gpd.GeoDataFrame,
-    codes: Sequence[ParsedCode],
-    names: Iterable[object],
-    level: Level,
-) -> gpd.GeoDataFrame:
-    """Return the layer with ID, NAME and PARENT in front (index reset)."""
-    keyed = gdf.reset_index(drop=True)
-    keys = pd.DataFrame({ID: pd.array([c.code for c in codes], dtype="string")})
-    _check_unique(keys[ID])
-    keys[NAME] = pd.array(list(names), dtype="string")
-    keys[PARENT] = _parent_ids(codes, level)
-    return gpd.GeoDataFrame(
-        pd.concat(
-            [keys, keyed.drop(columns=[ID, NAME, PARENT], errors="ignore")], axis=1
-        ),
-        geometry=gdf.geometry.name,
-        crs=gdf.crs,
-    )
-
-
-def _warn_unknown_codes(codes: Sequence[ParsedCode], system: CodeSystem) -> None:
-    """Warn once when Kemendagri codes are missing from the reference table."""
-    if system != "kemendagri":
-        return
-    unknown = [c.code for c in codes if not reference_exists(c)]
-    if unknown:
-        warnings.warn(
-            f"{len(unknown)} of {len(codes)} area codes are not in "
-            f"{REFERENCE_EDITION}: {shorten_list(unknown, 5)}. They may come from "
-            "another edition; check the layer's edition or map old codes with a "
-            "crosswalk.",
-            UnmatchedKeysWarning,
-            stacklevel=3,
-        )
 
 
 def prepare_boundaries(
@@ -302,15 +162,15 @@ def prepare_boundaries(
     """
     check_columns(gdf, (code_column, name_column), "boundary")
     check_has_crs(gdf)
-    expected = None if level is None else _known_level(level)
-    codes, system = _read_codes(gdf[code_column], code_system, code_column, "bps")
-    area_level = _check_levels(codes, expected)
-    names = gdf[name_column] if name_column else _reference_names(codes)
-    out = _keyed(gdf, codes, names, area_level)
+    expected = None if level is None else known_level(level)
+    codes, system = read_codes(gdf[code_column], code_system, code_column, "bps")
+    area_level = check_levels(codes, expected)
+    names = gdf[name_column] if name_column else reference_names(codes)
+    out = with_keys(gdf, codes, names, area_level)
     out = repair_invalid(check_polygons(out, drop_empty))
     out.index = gdf.index[out.index.to_numpy()]  # keep the caller's row labels
     by_id = {c.code: c for c in codes}
-    _warn_unknown_codes([by_id[i] for i in out[ID]], system)
+    warn_unknown_codes([by_id[i] for i in out[ID]], system)
     out.attrs = {"code_system": system, "level": area_level}
     return out
 
@@ -320,7 +180,7 @@ def prepare_boundaries(
 
 def _check_target_level(level: object, current: Level, what: str) -> None:
     """Raise SchemaError unless ``level`` is ``current`` or coarser."""
-    if LEVELS.index(_known_level(level)) > LEVELS.index(current):
+    if LEVELS.index(known_level(level)) > LEVELS.index(current):
         raise SchemaError(
             f"cannot {what} {current} areas to the finer level {level!r}; choose "
             f"one of: {', '.join(LEVELS[: LEVELS.index(current) + 1])}."
@@ -332,7 +192,7 @@ def _names_for(
 ) -> list[str | None]:
     """Names of dissolved areas: from ``names`` if given, else the reference."""
     if names is None:
-        return _reference_names(parents)
+        return reference_names(parents)
     canonical = {parse_code(k, system=system).code: v for k, v in names.items()}
     return [canonical.get(code.code) for code in parents]
 
@@ -379,7 +239,7 @@ def dissolve_to_level(
     >>> kab[[ID, N_CHILDREN]].values.tolist(), kab.area.tolist()
     ([['36.01', 2], ['36.02', 1]], [2.0, 1.0])
     """
-    system, current = _area_attrs(areas)
+    system, current = area_attrs(areas)
     _check_target_level(level, current, "dissolve")
     parents = [c.parent(level) for c in CodeColumn(areas[ID]).codes(system)]
     work = gpd.GeoDataFrame(
@@ -397,7 +257,7 @@ def dissolve_to_level(
         {
             ID: pd.array([p.code for p in kept], dtype="string"),
             NAME: pd.array(_names_for(kept, system, names), dtype="string"),
-            PARENT: _parent_ids(kept, level).array,
+            PARENT: parent_ids(kept, level).array,
             N_CHILDREN: merged[N_CHILDREN].to_numpy(dtype="int64"),
         },
         geometry=merged.geometry.to_numpy(),
@@ -532,8 +392,8 @@ def aggregate_indicators(
         raise SchemaError(
             f"rate names {clash!r} clash with other columns; rename them."
         )
-    codes, _ = _read_codes(table[id_column], system, id_column, "bps")
-    _check_unique(pd.Series([c.code for c in codes], dtype="string"), "table")
+    codes, _ = read_codes(table[id_column], system, id_column, "bps")
+    check_unique(pd.Series([c.code for c in codes], dtype="string"), "table")
     _check_target_level(level, codes[0].level, "aggregate")
     keys = pd.Series(
         [c.parent(level).code for c in codes], name=id_column, dtype="string"
@@ -565,7 +425,7 @@ def _join_context(
 ) -> JoinContext:
     """Check the areas and build the matching context."""
     check_columns(areas, (ID, NAME), "area (pass the output of prepare_boundaries)")
-    system, level = _area_attrs(areas)
+    system, level = area_attrs(areas)
     if not 0 <= fuzzy_threshold <= 100:
         raise JoinError(
             f"fuzzy_threshold must be between 0 and 100, got {fuzzy_threshold!r}."
@@ -727,16 +587,10 @@ def join_indicators(
         raise JoinError("pass code_column, name_column or both to join a table.")
     check_columns(table, used, table_label)
     columns = _value_columns(areas, table, used)
-    matches, notes = match_rows(
-        table,
-        context,
-        code_column=code_column,
-        name_column=name_column,
-        parent_column=parent_column,
-        code_system=code_system,
-        parent=parent,
-        fuzzy_threshold=fuzzy_threshold,
-    )
+    matches = initial_matches(table, code_column, name_column, parent_column)
+    matches, notes = match_codes(matches, code_system, context)
+    matches = match_names(matches, parent, context, fuzzy_threshold)
+    matches = flag_duplicates(check_names(matches, context))
     report = build_report(matches, context, len(table), notes)
     warn_report(report, table_label)
     return _merge_values(areas, table, matches, columns), report

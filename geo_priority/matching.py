@@ -6,15 +6,15 @@ The matching engine behind :func:`geo_priority.harmonise.join_indicators`:
   (:class:`~geo_priority.codes.CodeColumn`), its system resolved, and each
   code brought into the areas' system (directly, by identical digits, or
   through a :class:`~geo_priority.regions.Crosswalk`);
-* **by name**: normalised names among the areas inside a parent, exact core
-  and kab/kota kind first, then elimination, then a fuzzy best candidate;
-* **checks**: code matches whose names contradict become ``doubtful``;
-  several rows on one area become ``duplicate``;
+* **by name**: in :mod:`geo_priority.name_matching`, which also turns code
+  matches whose names contradict into ``doubtful``;
+* **duplicates**: several rows on one area become ``duplicate``;
 * **report**: one :class:`~geo_priority.schema.JoinReport` entry per row and
   per area without a row, and at most one warning of each kind.
 
 Every step takes and returns :class:`Match` values; nothing here touches the
-frames' values (the merge is in :mod:`geo_priority.harmonise`).
+frames' values. :func:`geo_priority.harmonise.join_indicators` calls the
+steps in order and merges the values.
 """
 
 from __future__ import annotations
@@ -24,15 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
-from rapidfuzz import fuzz, process
 
-from geo_priority.codes import (
-    CodeColumn,
-    ParsedCode,
-    SystemChoice,
-    is_missing,
-    parse_code,
-)
+from geo_priority.codes import CodeColumn, ParsedCode, SystemChoice, is_missing
 from geo_priority.errors import (
     CodeError,
     DoubtfulMatchWarning,
@@ -60,18 +53,17 @@ from geo_priority.schema import (
 
 __all__ = [
     "JOINED",
-    "NAME_DISAGREEMENT_SCORE",
     "AreaName",
     "JoinContext",
     "Match",
     "build_report",
-    "match_rows",
+    "flag_duplicates",
+    "initial_matches",
+    "match_codes",
     "text_or_none",
     "warn_report",
 ]
 
-#: Below this name similarity (0-100) a code match is flagged as doubtful.
-NAME_DISAGREEMENT_SCORE = 60.0
 #: Statuses whose row is joined to its area.
 JOINED = (MATCHED, MATCHED_NAME, DOUBTFUL)
 
@@ -100,23 +92,6 @@ class AreaName:
         """Normalise ``name`` once for matching."""
         normalised = normalise_name(name)
         return cls(area_id, name, normalised.core, normalised.kind)
-
-
-@dataclass(frozen=True)
-class _Pool:
-    """Areas a name may match, indexed by normalised core."""
-
-    areas: tuple[AreaName, ...]
-    by_core: dict[str, list[AreaName]]
-
-    @classmethod
-    def of(cls, areas: Iterable[AreaName]) -> _Pool:
-        """Build a pool and its core index."""
-        items = tuple(areas)
-        by_core: dict[str, list[AreaName]] = {}
-        for area in items:
-            by_core.setdefault(area.core, []).append(area)
-        return cls(items, by_core)
 
 
 @dataclass(frozen=True)
@@ -236,58 +211,25 @@ def text_or_none(value: object) -> str | None:
     return text or None
 
 
-def match_rows(
-    table: pd.DataFrame,
-    context: JoinContext,
-    *,
-    code_column: str | None,
-    name_column: str | None,
-    parent_column: str | None,
-    code_system: SystemChoice,
-    parent: str | None,
-    fuzzy_threshold: float,
-) -> tuple[list[Match], list[str]]:
-    """Decide every row of ``table``: by code, then by name, then the checks.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        The indicator rows.
-    context : JoinContext
-        The areas.
-    code_column, name_column, parent_column : str or None
-        The table's code, name and per-row parent code columns.
-    code_system : {"auto", "kemendagri", "bps"}
-        System of ``code_column``.
-    parent : str or None
-        Code of an area that contains every row; narrows name matching.
-    fuzzy_threshold : float
-        Minimum similarity (0-100) of a fuzzy name match.
-
-    Returns
-    -------
-    (list of Match, list of str)
-        One decided match per row, and notes on how codes were read.
-
-    Raises
-    ------
-    JoinError
-        As :func:`geo_priority.harmonise.join_indicators`.
-    """
-    matches = _initial_matches(table, code_column, name_column, parent_column)
-    matches, notes = _match_codes(matches, code_system, context)
-    matches = _match_names(matches, parent, context, fuzzy_threshold)
-    matches = _flag_duplicates([_check_names(m, context) for m in matches])
-    return matches, notes
-
-
-def _initial_matches(
+def initial_matches(
     table: pd.DataFrame,
     code_column: str | None,
     name_column: str | None,
     parent_column: str | None,
 ) -> list[Match]:
-    """One undecided match per table row."""
+    """Return one undecided match per table row.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The indicator rows.
+    code_column, name_column, parent_column : str or None
+        The columns whose cells (as stripped text) each match records.
+
+    Returns
+    -------
+    list of Match
+    """
 
     def cells(column: str | None) -> list[str | None]:
         if column is None:
@@ -404,10 +346,35 @@ def _match_code(
     return replace(decided, detail=detail)
 
 
-def _match_codes(
+def match_codes(
     matches: list[Match], code_system: SystemChoice, setup: JoinContext
 ) -> tuple[list[Match], list[str]]:
-    """Decide every row that has a code; return the matches and report notes."""
+    """Decide every row that has a code; return the matches and report notes.
+
+    The code column is read once (:class:`~geo_priority.codes.CodeColumn`):
+    its system is resolved, then each distinct code parsed once.
+
+    Parameters
+    ----------
+    matches : list of Match
+        From :func:`initial_matches`.
+    code_system : {"auto", "kemendagri", "bps"}
+        System of the codes.
+    setup : JoinContext
+        The areas.
+
+    Returns
+    -------
+    (list of Match, list of str)
+        The matches (rows without a code left open) and notes on how the
+        codes were read.
+
+    Raises
+    ------
+    JoinError
+        When the system cannot be told or does not fit the areas or the
+        crosswalk, or no code is readable.
+    """
     coded = [m for m in matches if m.row_code is not None]
     if not coded:
         return matches, []
@@ -449,211 +416,22 @@ def _code_notes(
     return notes
 
 
-# ------------------------------------------------------------------------ by name
-
-
-def _similarity(a: str, b: str) -> float:
-    """Best of rapidfuzz ratio and token_sort_ratio (0-100)."""
-    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
-
-
-def _compatible(a: Kind | None, b: Kind | None) -> bool:
-    """Kinds can refer to the same area unless both are known and differ."""
-    return a is None or b is None or a == b
-
-
-def _describe(candidates: Sequence[AreaName]) -> str:
-    """``'Kota Serang (36.73)', ...`` for report details."""
-    return shorten_list((f"{c.name} ({c.area_id})" for c in candidates), 5)
-
-
-def _same_core(m: Match, kind: Kind | None, same: list[AreaName]) -> Match:
-    """Decide a row whose normalised core equals that of ``same`` areas."""
-    compatible = [a for a in same if _compatible(kind, a.kind)]
-    exact = [a for a in compatible if a.kind == kind]
-    if kind is not None and len(exact) == 1:
-        return replace(m, status=MATCHED_NAME, area_id=exact[0].area_id)
-    if len(compatible) == 1 and len(same) == 1:
-        return replace(m, status=MATCHED_NAME, area_id=compatible[0].area_id)
-    if len(compatible) == 1:
-        others = [a for a in same if a is not compatible[0]]
-        return replace(
-            m,
-            status=DOUBTFUL,
-            area_id=compatible[0].area_id,
-            detail=f"matched {compatible[0].name!r} by elimination: "
-            f"{_describe(others)} has the other kab/kota kind",
-        )
-    if not compatible:
-        return replace(
-            m,
-            status=UNMATCHED_ROW,
-            detail=f"only {_describe(same)} has this name, and a kab never "
-            "matches a kota",
-        )
-    return replace(
-        m,
-        status=AMBIGUOUS,
-        detail=f"several areas have this name: {_describe(compatible)}; add "
-        "'Kab.'/'Kota', a code, or parent=",
-    )
-
-
-def _fuzzy(m: Match, core: str, pool: list[AreaName], threshold: float) -> Match:
-    """Decide a row by fuzzy name similarity among kind-compatible areas."""
-    best: dict[int, float] = {}
-    for scorer in (fuzz.ratio, fuzz.token_sort_ratio):
-        for _, score, i in process.extract(
-            core,
-            [a.core for a in pool],
-            scorer=scorer,
-            limit=None,
-            score_cutoff=threshold,
-        ):
-            best[i] = max(best.get(i, 0.0), score)
-    if not best:
-        return replace(m, status=UNMATCHED_ROW, detail="no area has this name")
-    top = max(best.values())
-    winners = [pool[i] for i, score in best.items() if score == top]
-    if len(winners) > 1:
-        return replace(
-            m,
-            status=AMBIGUOUS,
-            detail=f"fuzzy match ties (score {top:.0f}): {_describe(winners)}",
-        )
-    return replace(
-        m,
-        status=DOUBTFUL,
-        area_id=winners[0].area_id,
-        detail=f"fuzzy name match {m.row_name!r} ~ {winners[0].name!r} "
-        f"(score {top:.0f})",
-    )
-
-
-def _match_name(m: Match, pool: _Pool, threshold: float) -> Match:
-    """Decide one row by its name among ``pool``."""
-    target = normalise_name(m.row_name)
-    if not target.core:
-        return replace(m, status=UNMATCHED_ROW, detail="row has no usable name")
-    same = pool.by_core.get(target.core)
-    if same:
-        return _same_core(m, target.kind, same)
-    compatible = [a for a in pool.areas if _compatible(target.kind, a.kind)]
-    return _fuzzy(m, target.core, compatible, threshold)
-
-
-def _area_prefix(value: object, setup: JoinContext) -> str:
-    """Canonical code (areas' system) of a parent used to narrow name matching."""
-    try:
-        parsed = parse_code(value, system=setup.system)
-    except CodeError:
-        parsed = parse_code(value).in_system(setup.system)
-    if LEVELS.index(parsed.level) >= LEVELS.index(setup.level):
-        raise CodeError(
-            f"parent {value!r} is a {parsed.level} code; it must be coarser than the "
-            f"{setup.level} areas (e.g. '36' or '36.01')."
-        )
-    return parsed.code
-
-
-def _within(areas: Iterable[AreaName], prefix: str | None, system: CodeSystem) -> _Pool:
-    """Pool of the areas inside the area ``prefix`` (all when None)."""
-    if prefix is None:
-        return _Pool.of(areas)
-    head = prefix + "." if system == "kemendagri" else prefix
-    return _Pool.of(a for a in areas if a.area_id.startswith(head))
-
-
-@dataclass
-class _Pools:
-    """Name pools per parent prefix, each built once; row parents read once."""
-
-    setup: JoinContext
-    base: _Pool
-    by_prefix: dict[str, _Pool] = field(default_factory=dict)
-    prefixes: dict[str, str | CodeError] = field(default_factory=dict)
-
-    def prefix(self, row_parent: str) -> str | CodeError:
-        """Return the areas' prefix of a row's parent code, or why it is unusable."""
-        if row_parent not in self.prefixes:
-            try:
-                self.prefixes[row_parent] = _area_prefix(row_parent, self.setup)
-            except CodeError as err:
-                self.prefixes[row_parent] = err
-        return self.prefixes[row_parent]
-
-    def within(self, prefix: str) -> _Pool:
-        """Return the pool of the areas inside ``prefix``."""
-        if prefix not in self.by_prefix:
-            self.by_prefix[prefix] = _within(self.base.areas, prefix, self.setup.system)
-        return self.by_prefix[prefix]
-
-
-def _match_names(
-    matches: list[Match], parent: str | None, setup: JoinContext, threshold: float
-) -> list[Match]:
-    """Decide the rows still open by name, within ``parent`` and the row parent."""
-    if all(m.status is not None for m in matches):
-        return matches
-    try:
-        prefix = None if parent is None else _area_prefix(parent, setup)
-    except CodeError as err:
-        raise JoinError(f"parent={parent!r} cannot be used: {err}") from err
-    pools = _Pools(setup, _within(setup.pool, prefix, setup.system))
-    out = []
-    for m in matches:
-        if m.status is not None:
-            out.append(m)
-        elif m.row_name is None:
-            out.append(
-                replace(m, status=UNMATCHED_ROW, detail="row has no code and no name")
-            )
-        else:
-            out.append(_match_in_row_parent(m, pools, threshold))
-    return out
-
-
-def _match_in_row_parent(m: Match, pools: _Pools, threshold: float) -> Match:
-    """Match by name inside the row's own parent code, when it has one."""
-    if m.row_parent is None:
-        return _match_name(m, pools.base, threshold)
-    prefix = pools.prefix(m.row_parent)
-    if isinstance(prefix, CodeError):
-        return replace(m, status=INVALID_CODE, detail=f"parent code: {prefix}")
-    return _match_name(m, pools.within(prefix), threshold)
-
-
 # ------------------------------------------------------------------------- checks
 
 
-def _check_names(m: Match, setup: JoinContext) -> Match:
-    """Flag code matches whose row name contradicts the area name."""
-    area = setup.by_id.get(m.area_id or "")
-    if m.status != MATCHED or m.row_name is None or area is None:
-        return m
-    row = normalise_name(m.row_name)
-    if area.kind and row.kind and area.kind != row.kind:
-        return replace(
-            m,
-            status=DOUBTFUL,
-            detail=f"code matches {area.name!r} but the row is named {m.row_name!r} "
-            f"({area.kind} vs {row.kind})",
-        )
-    if not area.core or not row.core or area.core == row.core:
-        return m
-    score = _similarity(area.core, row.core)
-    if score >= NAME_DISAGREEMENT_SCORE:
-        return m
-    return replace(
-        m,
-        status=DOUBTFUL,
-        detail=f"names disagree: area {area.name!r}, row {m.row_name!r} (similarity "
-        f"{score:.0f})",
-    )
+def flag_duplicates(matches: list[Match]) -> list[Match]:
+    """Turn every joined row that shares its area with another into DUPLICATE.
 
+    Parameters
+    ----------
+    matches : list of Match
+        The decided rows.
 
-def _flag_duplicates(matches: list[Match]) -> list[Match]:
-    """Turn every joined row that shares its area with another into DUPLICATE."""
+    Returns
+    -------
+    list of Match
+        No area keeps more than one joined row.
+    """
     groups: dict[str, list[int]] = {}
     for i, m in enumerate(matches):
         if m.status in JOINED and m.area_id is not None:

@@ -1,0 +1,347 @@
+"""The keys of a boundary layer: ID, NAME and PARENT from codes read once.
+
+:func:`~geo_priority.harmonise.prepare_boundaries` reads the code column once
+(:func:`read_codes`), checks its level and duplicates, and puts the canonical
+keys in front (:func:`with_keys`): the area code, its name (given, or from the
+Kemendagri reference) and its parent's code, all derived from the parsed
+:class:`~geo_priority.codes.ParsedCode` values. :func:`area_attrs` reads back
+the system and level of prepared areas. Pure: frames in, frames out.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+
+import geopandas as gpd
+import pandas as pd
+
+from geo_priority.codes import (
+    CodeColumn,
+    ParsedCode,
+    SystemChoice,
+    detect_code_system,
+    level_of,
+)
+from geo_priority.errors import CodeError, SchemaError, UnmatchedKeysWarning
+from geo_priority.formatting import shorten_list
+from geo_priority.regions import (
+    REFERENCE_EDITION,
+    check_columns,
+    reference_exists,
+    reference_name,
+)
+from geo_priority.schema import (
+    CODE_SYSTEMS,
+    ID,
+    LEVELS,
+    NAME,
+    PARENT,
+    CodeSystem,
+    Level,
+)
+
+__all__ = [
+    "area_attrs",
+    "check_levels",
+    "check_unique",
+    "known_level",
+    "parent_ids",
+    "read_codes",
+    "reference_names",
+    "warn_unknown_codes",
+    "with_keys",
+]
+
+
+def read_codes(
+    values: pd.Series, code_system: SystemChoice, column: str, fallback: CodeSystem
+) -> tuple[list[ParsedCode], CodeSystem]:
+    """Read a code column once: its system and every code, all readable.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        The code cells.
+    code_system : {"auto", "kemendagri", "bps"}
+        Their system; "auto" detects it from the whole column.
+    column : str
+        The column's name, for messages.
+    fallback : {"kemendagri", "bps"}
+        System taken when no value decides it and none needs a choice.
+
+    Returns
+    -------
+    (list of ParsedCode, {"kemendagri", "bps"})
+        One parsed code per row, and the system.
+
+    Raises
+    ------
+    SchemaError
+        When the column is empty.
+    CodeError
+        When ``code_system`` is unknown, the system cannot be told, or codes
+        are unreadable (all listed in one message).
+
+    Examples
+    --------
+    >>> codes, system = read_codes(pd.Series(["36.01", "36.02"]), "auto", "kode",
+    ...                            "bps")
+    >>> system, codes[1].level
+    ('kemendagri', 'kabkota')
+    """
+    if len(values) == 0:
+        raise SchemaError(f"column {column!r} is empty; pass a layer with features.")
+    codes = CodeColumn(values)
+    system = codes.resolve_system(code_system, fallback)
+    if system is None:
+        raise CodeError(
+            f"cannot tell whether {column!r} holds Kemendagri or BPS codes (e.g. "
+            f"{shorten_list(codes.needs_system(), 5)}). Pass "
+            "code_system='kemendagri' or code_system='bps'."
+        )
+    bad = codes.unreadable(system)
+    if bad:
+        raise CodeError(
+            f"{len(bad)} of {len(values)} codes in {column!r} cannot be read as "
+            f"{system} codes: {shorten_list(bad, 5)}. Fix or remove those rows, or "
+            "check the code column and code system."
+        )
+    return codes.codes(system), system
+
+
+def check_unique(ids: pd.Series, what: str = "boundary") -> None:
+    """Raise SchemaError listing duplicated codes.
+
+    Parameters
+    ----------
+    ids : pandas.Series
+        Canonical codes.
+    what : str
+        What the codes are, for the message.
+
+    Raises
+    ------
+    SchemaError
+        With each repeated code and how often it appears.
+    """
+    repeated = ids[ids.duplicated(keep=False)]
+    if len(repeated):
+        counts = repeated.value_counts()
+        raise SchemaError(
+            f"{len(counts)} {what} codes appear more than once: "
+            f"{shorten_list((f'{k} ({v}x)' for k, v in counts.items()), 5)}. Remove "
+            "the duplicate features, or merge them with GeoDataFrame.dissolve(by=...)."
+        )
+
+
+def known_level(level: object) -> Level:
+    """Return ``level`` as a level name; raise SchemaError when it is unknown.
+
+    Parameters
+    ----------
+    level : object
+        The value passed as a level.
+
+    Returns
+    -------
+    {"provinsi", "kabkota", "kecamatan", "desa"}
+
+    Raises
+    ------
+    SchemaError
+        Naming the value and the allowed levels.
+
+    Examples
+    --------
+    >>> known_level("desa")
+    'desa'
+    """
+    for known in LEVELS:
+        if level == known:
+            return known
+    raise SchemaError(f"unknown level {level!r}. Choose one of: {', '.join(LEVELS)}.")
+
+
+def area_attrs(areas: pd.DataFrame) -> tuple[CodeSystem, Level]:
+    """Return (code system, level) of prepared areas, inferring lost attrs.
+
+    Parameters
+    ----------
+    areas : pandas.DataFrame
+        Output of :func:`~geo_priority.harmonise.prepare_boundaries` (attrs
+        may have been lost by a pandas operation).
+
+    Returns
+    -------
+    ({"kemendagri", "bps"}, {"provinsi", "kabkota", "kecamatan", "desa"})
+
+    Raises
+    ------
+    SchemaError
+        When the ID column is missing, the areas are empty or the system
+        cannot be told.
+    """
+    check_columns(areas, (ID,), "area key (pass the output of prepare_boundaries)")
+    if areas.empty:
+        raise SchemaError("the areas are empty; pass a boundary layer with features.")
+    system = areas.attrs.get("code_system") or detect_code_system(areas[ID])
+    level = areas.attrs.get("level")
+    if system not in CODE_SYSTEMS:
+        raise SchemaError(
+            f"cannot tell the code system of the areas (attrs {areas.attrs!r}); pass "
+            "the output of prepare_boundaries, which sets attrs['code_system']."
+        )
+    if level not in LEVELS:
+        level = level_of(areas[ID].iloc[0], system)
+    return system, level
+
+
+def reference_names(codes: Iterable[ParsedCode]) -> list[str | None]:
+    """Return Kemendagri reference names of ``codes`` (None where not listed).
+
+    BPS codes get a name only where their digits are the Kemendagri ones
+    (provinsi/kab in digit-identical provinces).
+
+    Parameters
+    ----------
+    codes : iterable of ParsedCode
+        Parsed codes.
+
+    Returns
+    -------
+    list of str or None
+    """
+    names: list[str | None] = []
+    for code in codes:
+        try:
+            names.append(reference_name(code))
+        except CodeError:
+            names.append(None)
+    return names
+
+
+def parent_ids(codes: Sequence[ParsedCode], level: Level) -> pd.Series:
+    """Return the PARENT column: one level up, missing at provinsi.
+
+    Parameters
+    ----------
+    codes : sequence of ParsedCode
+        Codes, all of ``level``.
+    level : {"provinsi", "kabkota", "kecamatan", "desa"}
+        Their level.
+
+    Returns
+    -------
+    pandas.Series
+        String dtype, one entry per code.
+    """
+    if level == "provinsi":
+        return pd.Series([pd.NA] * len(codes), dtype="string")
+    up = LEVELS[LEVELS.index(level) - 1]
+    return pd.Series([c.parent(up).code for c in codes], dtype="string")
+
+
+def check_levels(codes: Sequence[ParsedCode], level: Level | None) -> Level:
+    """Return the single level of ``codes``; raise SchemaError when mixed/wrong.
+
+    Parameters
+    ----------
+    codes : sequence of ParsedCode
+        A layer's codes.
+    level : {"provinsi", "kabkota", "kecamatan", "desa"} or None
+        The expected level, if any.
+
+    Returns
+    -------
+    {"provinsi", "kabkota", "kecamatan", "desa"}
+
+    Raises
+    ------
+    SchemaError
+        When the codes mix levels or are not of ``level``.
+    """
+    found = pd.Series([c.level for c in codes], dtype="string").value_counts()
+    if len(found) > 1:
+        raise SchemaError(
+            f"boundary codes mix levels {found.to_dict()}; one layer must hold one "
+            "level. Filter the layer, or dissolve it with dissolve_to_level()."
+        )
+    actual: Level = found.index[0]
+    if level is not None and actual != level:
+        raise SchemaError(
+            f"boundary codes are {actual} codes (e.g. {codes[0].code!r}) but "
+            f"level={level!r}; pass the matching level or the right code_column."
+        )
+    return actual
+
+
+def with_keys(
+    gdf: gpd.GeoDataFrame,
+    codes: Sequence[ParsedCode],
+    names: Iterable[object],
+    level: Level,
+) -> gpd.GeoDataFrame:
+    """Return the layer with ID, NAME and PARENT in front (index reset).
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer (existing ID/NAME/PARENT columns are replaced).
+    codes : sequence of ParsedCode
+        One code per row.
+    names : iterable
+        One name per row (missing allowed).
+    level : {"provinsi", "kabkota", "kecamatan", "desa"}
+        The codes' level.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+
+    Raises
+    ------
+    SchemaError
+        When a code appears more than once.
+    """
+    keyed = gdf.reset_index(drop=True)
+    keys = pd.DataFrame({ID: pd.array([c.code for c in codes], dtype="string")})
+    check_unique(keys[ID])
+    keys[NAME] = pd.array(list(names), dtype="string")
+    keys[PARENT] = parent_ids(codes, level)
+    return gpd.GeoDataFrame(
+        pd.concat(
+            [keys, keyed.drop(columns=[ID, NAME, PARENT], errors="ignore")], axis=1
+        ),
+        geometry=gdf.geometry.name,
+        crs=gdf.crs,
+    )
+
+
+def warn_unknown_codes(codes: Sequence[ParsedCode], system: CodeSystem) -> None:
+    """Warn once when Kemendagri codes are missing from the reference table.
+
+    Parameters
+    ----------
+    codes : sequence of ParsedCode
+        The layer's codes.
+    system : {"kemendagri", "bps"}
+        Their system (BPS codes are not checked).
+
+    Warns
+    -----
+    UnmatchedKeysWarning
+        Pointing at the caller's caller (``prepare_boundaries``' caller).
+    """
+    if system != "kemendagri":
+        return
+    unknown = [c.code for c in codes if not reference_exists(c)]
+    if unknown:
+        warnings.warn(
+            f"{len(unknown)} of {len(codes)} area codes are not in "
+            f"{REFERENCE_EDITION}: {shorten_list(unknown, 5)}. They may come from "
+            "another edition; check the layer's edition or map old codes with a "
+            "crosswalk.",
+            UnmatchedKeysWarning,
+            stacklevel=3,
+        )
