@@ -250,11 +250,14 @@ def test_kabkota_kemendagri_layer_example_run(tmp_path: Path):
 
 def test_kabkota_kemendagri_layer_check_finds_no_join_problem(tmp_path: Path):
     config = load_config(_example_copy("banten_kabkota.toml", tmp_path))
-    # the repaired Lebak polygon is reported as a warning, not as a problem
+    # lenient: the repaired Lebak polygon is reported as a warning, not a problem
     with pytest.warns(GeometryRepairedWarning, match="repaired 1 invalid geometries"):
-        analysis, problems = pipeline.check(config)
+        analysis, problems = pipeline.check(config, lenient=True)
     assert analysis is not None and len(analysis.areas) == 8
     assert problems == []
+    # strict (the default): a repair is something the planner must read
+    _, strict = pipeline.check(config)
+    assert len(strict) == 1 and "repaired 1 invalid geometries" in strict[0]
     assert not (tmp_path / "out").exists()
 
 
