@@ -113,10 +113,10 @@ def test_token_is_keyed_hmac():
 
 
 def test_engine_token_equals_python_hmac(tmp_path):
-    from geo_priority.microdata import engine
+    from geo_priority.microdata import sql as engine_sql
 
     frame = pd.DataFrame({"nik": ["3601011508950123"]})
-    with engine._connection("200MB", 1, False) as con:
+    with engine_sql.connection("200MB", 1, False) as con:
         con.register("t", frame)
         from geo_priority.microdata.ingest import token_sql
         from geo_priority.microdata.pseudonymise import hmac_pads
@@ -129,17 +129,18 @@ def test_engine_token_equals_python_hmac(tmp_path):
 
 @pytest.mark.parametrize("key", [KEY, b"k" * 64, bytes(range(100))])
 def test_engine_sql_token_is_bit_for_bit_hmac(key):
-    from geo_priority.microdata import engine
+    from geo_priority.microdata import load
+    from geo_priority.microdata import sql as engine_sql
     from geo_priority.microdata.ingest import token_sql
 
     rng = np.random.default_rng(1)
     values = [str(v) for v in rng.integers(10**15, 10**16, 500)]
     values += ["", "0", "3601 0115-0895", "x" * 200]
-    with engine._connection("200MB", 2, False) as con:
-        engine._bind_key(con, key)
+    with engine_sql.connection("200MB", 2, False) as con:
+        load.bind_key(con, key)
         con.register("t", pd.DataFrame({"v": values}))
         got = con.execute(
-            f"SELECT v, {token_sql('v', *engine._PADS)} FROM t"
+            f"SELECT v, {token_sql('v', *load.PADS)} FROM t"
         ).fetchall()
     for value, token in got:
         assert token == hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
@@ -643,10 +644,11 @@ def test_rates_carry_numerators_and_roll_up_from_counts(xs_counts):
 
 
 def test_progress_of_a_long_read_goes_to_stderr_only(capfd):
-    from geo_priority.microdata import engine
+    from geo_priority.microdata import load
+    from geo_priority.microdata import sql as engine_sql
 
-    with engine._connection("500MB", None, True) as con:
-        with engine._reading(con, "ekspor.csv", True, delay=0.0):
+    with engine_sql.connection("500MB", None, True) as con:
+        with load.reading(con, "ekspor.csv", True, delay=0.0):
             con.execute(
                 "SELECT sum(length(sha256(CAST(range AS VARCHAR)))) FROM range(8000000)"
             ).fetchall()

@@ -18,7 +18,9 @@ import pandas as pd
 
 from geo_priority import io, regions
 from geo_priority.errors import ConfigError
-from geo_priority.microdata import disclosure, engine, quality, tables
+from geo_priority.io import registry
+from geo_priority.microdata import columns, disclosure, engine, quality, tables
+from geo_priority.microdata.columns import OutputColumn
 from geo_priority.microdata.disclosure import Relation
 from geo_priority.microdata.ingest import SourceSpec
 from geo_priority.microdata.tables import Rate
@@ -121,42 +123,20 @@ def _differential(out: pd.DataFrame) -> pd.DataFrame:
 
 
 def _blank_absent(
-    out: pd.DataFrame, absent: Sequence[str], rates: Sequence[tables.Rate]
+    out: pd.DataFrame, absent: Sequence[str], schema: Sequence[OutputColumn]
 ) -> pd.DataFrame:
-    """Publish the figures of fields no export has as missing, never as 0."""
-    persons = tuple(c for c in out.columns if c.startswith("persons"))
-    groups = {
-        "persons": (
-            *(c for c in persons if not c.endswith("_suppressed")),
-            "target_persons",
-            "target_persons_6_21",
-        ),
-        "persons_6_21": ("target_persons_6_21",),
-        "miskin_ekstrem": ("families_miskin_ekstrem", "persons_miskin_ekstrem"),
-        "any": (
-            "any_families",
-            "any_target_families",
-            "any_nontarget_families",
-            "target_excluded_families",
-        ),
-    }
-    blank = {
-        c
-        for f in absent
-        for c in groups.get(f, ())
-        or [c for c in out.columns if c.startswith(f"{f}_") and "_suppressed" not in c]
-    }
-    keys = [r.key for r in rates if r.num in blank or r.den in blank]
-    if "any" in absent:
-        keys.append("targeting_differential")
-    for col in sorted(blank & set(out.columns)):
-        out[col] = out[col].mask(out[col].notna())
-        out[f"{col}_suppressed"] = False
-    for key in keys:
-        for col in (key, f"{key}_num", f"{key}_den"):
-            if col in out.columns:
-                out[col] = out[col].mask(out[col].notna())
-        out[f"{key}_suppressed"] = False
+    """Publish the figures of fields no export has as missing, never as 0.
+
+    Which columns need which field is read from the output-column schema
+    (:func:`columns.area_columns`); their flags say "not suppressed".
+    """
+    for column in columns.blanked(schema, absent):
+        if column.name not in out.columns:
+            continue
+        if column.kind == "flag":
+            out[column.name] = False
+        else:
+            out[column.name] = out[column.name].mask(out[column.name].notna())
     return out
 
 
@@ -204,7 +184,7 @@ def area_tables(
         frame, cells, relations=relations, groups=groups, threshold=threshold
     )
     out = _differential(_publish(frame, flags, rates, count_cols))
-    out = _blank_absent(out, absent, rates)
+    out = _blank_absent(out, absent, columns.area_columns(count_cols, rates))
     return {lv: out[out["level"] == lv].reset_index(drop=True) for lv in LEVELS}, rates
 
 
@@ -222,12 +202,12 @@ def _paths(
 
 
 def _write_table(frame: pd.DataFrame, path: Path, overwrite: bool) -> None:
+    """Write an area or quality table (CSV or Parquet), after a NIK scan."""
     quality.assert_no_nik(frame, what=path.name)
     if path.suffix == ".csv":
         io.write_csv(frame, path, overwrite=overwrite)
-        return
-    with io.atomic_path(path, overwrite=overwrite) as tmp:
-        frame.to_parquet(tmp, index=False)
+    else:
+        registry.write_parquet(frame, path, overwrite=overwrite)
 
 
 def _metadata(

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from geo_priority import io, regions
 from geo_priority.errors import ConfigError, InputError
+from geo_priority.io import registry
 from geo_priority.microdata import synth
 
 __all__ = [
@@ -421,30 +420,6 @@ def export_family_frame(
 _XLSX_MAX_ROWS = 1_048_575
 
 
-def _write_parquet(chunks: Iterable[pd.DataFrame], path: Path) -> int:
-    writer, rows = None, 0
-    try:
-        for frame in chunks:
-            table = pa.Table.from_pandas(frame.astype("string"), preserve_index=False)
-            if writer is None:
-                writer = pq.ParquetWriter(path, table.schema)
-            writer.write_table(table.cast(writer.schema))
-            rows += len(frame)
-    finally:
-        if writer is not None:
-            writer.close()
-    return rows
-
-
-def _write_csv(chunks: Iterable[pd.DataFrame], path: Path) -> int:
-    rows = 0
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        for i, frame in enumerate(chunks):
-            frame.to_csv(handle, index=False, header=i == 0)
-            rows += len(frame)
-    return rows
-
-
 def _write_xlsx(chunks: Iterable[pd.DataFrame], path: Path, per_kecamatan: bool) -> int:
     frame = pd.concat(list(chunks), ignore_index=True)
     if len(frame) > _XLSX_MAX_ROWS and not per_kecamatan:
@@ -452,14 +427,11 @@ def _write_xlsx(chunks: Iterable[pd.DataFrame], path: Path, per_kecamatan: bool)
             f"{len(frame):,} rows do not fit one XLSX sheet (max {_XLSX_MAX_ROWS:,}). "
             "Use --format parquet or csv, or --sheet-per-kecamatan."
         )
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        if not per_kecamatan:
-            frame.to_excel(writer, sheet_name="individu", index=False)
-        else:
-            kec = _kecamatan_of(frame)
-            for name, part in frame.groupby(kec, sort=True):
-                part.to_excel(writer, sheet_name=str(name)[:31], index=False)
-    return len(frame)
+    if not per_kecamatan:
+        return registry.write_xlsx({"individu": frame}, path)
+    kec = _kecamatan_of(frame)
+    sheets = {str(name): part for name, part in frame.groupby(kec, sort=True)}
+    return registry.write_xlsx(sheets, path)
 
 
 def _kecamatan_of(frame: pd.DataFrame) -> pd.Series:
@@ -554,9 +526,9 @@ def write_synthetic(
 
     with io.atomic_path(path, overwrite=overwrite) as tmp:
         if fmt == "parquet":
-            rows = _write_parquet(chunks(), tmp)
+            rows = registry.write_parquet_chunks(chunks(), tmp)
         elif fmt == "csv":
-            rows = _write_csv(chunks(), tmp)
+            rows = registry.write_csv_chunks(chunks(), tmp)
         else:
             rows = _write_xlsx(chunks(), tmp, sheet_per_kecamatan)
     if rows == 0:

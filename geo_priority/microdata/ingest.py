@@ -28,6 +28,7 @@ import pandas as pd
 
 from geo_priority import regions
 from geo_priority.errors import ConfigError, SchemaError
+from geo_priority.microdata.sql import ident, literal
 
 __all__ = [
     "CANONICAL_FIELDS",
@@ -396,14 +397,10 @@ def desa_codes(provinces: tuple[str, ...]) -> pd.DataFrame:
 # ------------------------------------------------------------------- SQL parts
 
 
-def _q(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
-
-
 def _text(columns: tuple[str, ...] | None) -> str:
     if not columns:
         return "CAST(NULL AS VARCHAR)"
-    return f"trim(CAST({_q(columns[0])} AS VARCHAR))"
+    return f"trim(CAST({ident(columns[0])} AS VARCHAR))"
 
 
 _SEX_WORDS = {
@@ -457,17 +454,13 @@ def recode_sql(column: str, meanings: Mapping[str, object], sql_type: str) -> st
     normalising every cell.
     """
     arms = " ".join(
-        f"WHEN {_literal(raw)} THEN CAST({_literal(meaning)} AS {sql_type})"
+        f"WHEN {literal(raw)} THEN CAST({literal(meaning)} AS {sql_type})"
         for raw, meaning in meanings.items()
         if meaning is not None
     )
     if not arms:
         return f"CAST(NULL AS {sql_type})"
-    return f"(CASE CAST({_q(column)} AS VARCHAR) {arms} END)"
-
-
-def _literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
+    return f"(CASE CAST({ident(column)} AS VARCHAR) {arms} END)"
 
 
 def desil_sql(cols: Mapping[str, tuple[str, ...]]) -> str:
