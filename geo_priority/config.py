@@ -41,7 +41,17 @@ Scheme = Literal[
 Lang = Literal["id", "en"]
 #: Code system of a layer or table; ``auto`` detects it from the codes.
 CodeSystemChoice = Literal["auto", "kemendagri", "bps"]
-Layout = Literal["auto", "long", "wide"]
+#: ``bps``: a table as BPS's dynamic-table export serves it (names under
+#: province header rows, one column per year), read into the long layout.
+Layout = Literal["auto", "long", "wide", "bps"]
+#: The columns a BPS export is read into (``layout = "bps"``).
+BPS_COLUMNS = {
+    "name_column": "nama",
+    "parent_column": "provinsi",
+    "indicator_column": "indicator",
+    "year_column": "tahun",
+    "value_column": "value",
+}
 
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 NORMALISATIONS: tuple[Normalisation, ...] = get_args(Normalisation)
@@ -249,9 +259,23 @@ class TableConfig:
     crosswalk: str | None = None
     crosswalk_from: str | None = None
     crosswalk_to: str | None = None
+    #: Column of the crosswalk with the share of a source area that goes to each
+    #: target area, for a source split into several (one-to-many).
+    crosswalk_weight: str | None = None
+    #: Column with the province (name or code) of each row, for name matching
+    #: in a national table (beside or instead of the fixed ``parent``).
+    parent_column: str | None = None
+    #: Doubtful matches whose values are accepted, by the row's code or name.
+    accept_doubtful: tuple[str, ...] = ()
+    #: Accept every doubtful match of this table (recorded in the run record
+    #: and the map's method note).
+    accept_all_doubtful: bool = False
 
     def __post_init__(self) -> None:
         _check_fields(self, "tables.")
+        if self.layout == "bps":  # the columns the BPS reader makes
+            for key, column in BPS_COLUMNS.items():
+                object.__setattr__(self, key, column)
         if self.code_column is None and self.name_column is None:
             raise ConfigError(
                 f"table {self.path or self.label!r} needs 'code_column' or "
@@ -296,6 +320,9 @@ class IndicatorConfig:
     derive_from: tuple[str, ...] = ()
     derive_years: tuple[int | None, ...] = ()
     score: bool = True
+    #: The plausible range of the values, ``[low, high]``; percentages
+    #: (``unit = "%"``) default to ``[0, 100]``. A value outside is an error.
+    valid_range: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         _check_fields(self, f"[[scoring.indicators]] {self.key!r}: ")
@@ -311,11 +338,25 @@ class IndicatorConfig:
                 f"indicator {self.key!r} uses normalisation='target' but gives no "
                 "target. Add e.g. target = 0 (for 0 % extreme poverty)."
             )
+        if self.valid_range and (
+            len(self.valid_range) != 2 or self.valid_range[0] >= self.valid_range[1]
+        ):
+            raise ConfigError(
+                f"indicator {self.key!r}: valid_range must be [low, high] with low "
+                f"below high; got {list(self.valid_range)!r}."
+            )
         if self.derive_from and len(self.derive_from) != 2:
             raise ConfigError(
                 f"indicator {self.key!r}: derive_from must name [rate, population]; "
                 f"got {list(self.derive_from)!r}."
             )
+
+    @property
+    def plausible_range(self) -> tuple[float, float] | None:
+        """Return ``valid_range``, or ``(0, 100)`` for a percentage; else None."""
+        if self.valid_range:
+            return self.valid_range[0], self.valid_range[1]
+        return (0.0, 100.0) if self.unit == "%" else None
 
 
 @dataclass(frozen=True)

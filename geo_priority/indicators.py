@@ -49,6 +49,8 @@ def table_layout(table: pd.DataFrame, spec: TableConfig) -> TableLayout:
     -------
     {"long", "wide"}
     """
+    if spec.layout == "bps":  # read into the long layout by io
+        return "long"
     if spec.layout == "long" or spec.layout == "wide":
         return spec.layout
     has_long = {spec.indicator_column, spec.value_column} <= set(table.columns)
