@@ -86,7 +86,15 @@ def test_synth_then_aggregate(tmp_path, env):
     assert "--overwrite" in again.output
 
 
-def test_aggregate_prints_a_quality_line_per_export(tmp_path, env, persons):
+@pytest.mark.parametrize("bar_delay", [None, 0.0], ids=["default", "bar-drawn"])
+def test_aggregate_prints_a_quality_line_per_export(
+    tmp_path, env, persons, bar_delay, monkeypatch
+):
+    # with delay 0 the progress bar is always drawn, as on a read over 2 s
+    if bar_delay is not None:
+        from geo_priority.microdata import load
+
+        monkeypatch.setattr(load, "PROGRESS_DELAY", bar_delay)
     frame, faults = export_frame(persons, "p3ke", dirty=True, seed=4)
     path = tmp_path / "kotor.csv"
     frame.to_csv(path, index=False)
@@ -97,7 +105,10 @@ def test_aggregate_prints_a_quality_line_per_export(tmp_path, env, persons):
     rejected = quality.loc[quality["severity"] == "rejected", "rows"].sum()
     dropped = faults["kode_desa_bps_in_kemendagri_column"]
     kept = len(frame) - dropped
-    line = next(x for x in result.output.splitlines() if x.startswith("kotor.csv:"))
+    # the summary goes to stderr, beside the progress bar ("membaca kotor.csv: ..%")
+    lines = [x for x in result.stderr.splitlines() if x.startswith("kotor.csv: ")]
+    assert len(lines) == 1, result.stderr
+    line = lines[0]
 
     def n(value: int) -> str:
         return f"{value:,}".replace(",", ".")
