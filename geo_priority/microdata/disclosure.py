@@ -75,7 +75,8 @@ class _Costs:
         idx = self.member.get(col, [])
         if not idx:
             return np.zeros(len(rows))
-        return self.visible[np.ix_(rows, np.asarray(idx))].sum(axis=1).astype(float)
+        hidden = self.visible[np.ix_(rows, np.asarray(idx))].sum(axis=1)
+        return np.asarray(hidden, dtype=float)
 
 
 def _score(values: np.ndarray, cost: np.ndarray) -> np.ndarray:

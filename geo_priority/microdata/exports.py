@@ -132,7 +132,7 @@ def _fault(
         out = pd.Series(rng.choice(_MISSING, n), dtype="string")
     else:
         out = s
-    return out.astype(object).to_numpy()
+    return np.asarray(out.astype(object).to_numpy())
 
 
 def _bps_like(kode: pd.Series) -> pd.Series:

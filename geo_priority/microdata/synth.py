@@ -111,11 +111,11 @@ def _chunk_seed(seed: int, kode: str) -> np.random.Generator:
 
 def _logit(p: np.ndarray) -> np.ndarray:
     p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
+    return np.asarray(np.log(p / (1 - p)))
 
 
 def _expit(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    return np.asarray(1.0 / (1.0 + np.exp(-x)))
 
 
 def _desa_table(kab: str, kecamatan: str | None) -> pd.DataFrame:
@@ -140,7 +140,7 @@ def _desil_mix(profile: KabProfile, dtsen: bool) -> np.ndarray:
     # Families, not persons: poorer families are larger, so scale by 1/size.
     share = profile.p3ke_share
     mix = np.concatenate([low * share, np.full(6, (1 - share) / 6)]) / _LAMBDA
-    return mix / mix.sum()
+    return np.asarray(mix / mix.sum())
 
 
 def _allocate(rng: np.random.Generator, desa: pd.DataFrame, n: int) -> np.ndarray:
@@ -157,7 +157,7 @@ def _draw_desil(
     probs = rng.dirichlet(mix * 20.0, size=n_desa)
     cum = np.cumsum(probs, axis=1)[desa_idx]
     u = rng.random(len(desa_idx))[:, None]
-    return np.minimum((u > cum).sum(axis=1) + 1, len(mix)).astype(np.int8)
+    return np.asarray(np.minimum((u > cum).sum(axis=1) + 1, len(mix)).astype(np.int8))
 
 
 @dataclass
@@ -241,14 +241,14 @@ def _serials(rng: np.random.Generator, key: np.ndarray) -> np.ndarray:
 
 def _kec_codes(within: str) -> np.ndarray:
     kec = regions.reference_areas("kecamatan", within=within)["code"]
-    return kec.str.replace(".", "", regex=False).astype(int).to_numpy()
+    return np.asarray(kec.str.replace(".", "", regex=False).astype(int).to_numpy())
 
 
 def _legacy_prefix(kab: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """Prefixes absent from the 2025 table (parent-kab codes for the new kota)."""
     parent = {"3673": "3604", "3674": "3603"}.get(kab, kab)
     top = _kec_codes(f"{parent[:2]}.{parent[2:]}").max() % 100
-    return int(parent) * 100 + top + rng.integers(1, 4, n)
+    return np.asarray(int(parent) * 100 + top + rng.integers(1, 4, n))
 
 
 def _prefixes(
@@ -274,7 +274,7 @@ def _prefixes(
 
 
 def _date_code(day: np.ndarray, month: np.ndarray, year: np.ndarray) -> np.ndarray:
-    return day * 10_000 + month * 100 + year % 100
+    return np.asarray(day * 10_000 + month * 100 + year % 100)
 
 
 def _niks(
@@ -289,7 +289,7 @@ def _niks(
     key = prefix.astype(np.int64) * 1_000_000 + _date_code(day, month, year)
     serial = _serials(rng, key)
     serial = np.where(foreign, 5000 + k * 600 + np.minimum(serial, 599), serial)
-    return key * 10_000 + np.minimum(serial, 9999)
+    return np.asarray(key * 10_000 + np.minimum(serial, 9999))
 
 
 def _no_kk(rng: np.random.Generator, kec_of_family: np.ndarray) -> np.ndarray:
@@ -302,7 +302,7 @@ def _no_kk(rng: np.random.Generator, kec_of_family: np.ndarray) -> np.ndarray:
     day = (issued - issued.astype("datetime64[M]")).astype(int) + 1
     key = kec_of_family.astype(np.int64) * 1_000_000 + _date_code(day, month, year)
     rank = pd.Series(key).groupby(key).cumcount().to_numpy()
-    return key * 10_000 + 9000 + np.minimum(rank, 999)
+    return np.asarray(key * 10_000 + 9000 + np.minimum(rank, 999))
 
 
 def _to_text(values: np.ndarray) -> pd.Series:
@@ -310,7 +310,7 @@ def _to_text(values: np.ndarray) -> pd.Series:
 
 
 def _prob(name: str, desil: np.ndarray) -> np.ndarray:
-    return np.asarray(_RECEIPT[name])[np.minimum(desil, 5) - 1]
+    return np.asarray(np.asarray(_RECEIPT[name])[np.minimum(desil, 5) - 1])
 
 
 def _receipt(
@@ -364,7 +364,7 @@ def _extreme(
     population = persons if dtsen else persons / profile.p3ke_share
     d1_persons = int(fam.size[fam.desil == 1].sum()) or 1
     q = min(1.0, profile.extreme_share * population / d1_persons)
-    return (fam.desil == 1) & (rng.random(len(fam.size)) < q)
+    return np.asarray((fam.desil == 1) & (rng.random(len(fam.size)) < q))
 
 
 def _family_frame(
