@@ -23,12 +23,18 @@ import duckdb
 import pandas as pd
 
 __all__ = [
+    "BAD_CODE_EXAMPLES",
     "CREATE_DESA_REF",
     "CREATE_KEC_REF",
+    "DESA_COUNTS",
     "FAMILIES",
+    "FILE_ROWS",
+    "MAX_DESIL",
     "PERSONS",
     "QUALITY_GROUPS",
+    "QUALITY_WIDE",
     "RAW_SCHEMA",
+    "SET_VARIABLE",
     "connection",
     "frame",
     "ident",
