@@ -46,7 +46,28 @@ _EXPORTS = {
     "GeoPriorityError": "geo_priority.errors",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = [
+    "Analysis",
+    "Config",
+    "GeoPriorityError",
+    "Inputs",
+    "__version__",
+    "aggregate_registry",
+    "analyse",
+    "build_figure",
+    "build_map",
+    "check",
+    "config_from_dict",
+    "export_layer",
+    "load_config",
+    "load_inputs",
+    "ranked_table",
+    "run",
+    "run_record",
+    "scored_layer",
+    "write_outputs",
+]
+assert set(__all__) == {"__version__", *_EXPORTS}, "__all__ and _EXPORTS disagree"
 
 if TYPE_CHECKING:
     from geo_priority.analysis import Analysis, analyse, ranked_table

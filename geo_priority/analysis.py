@@ -32,12 +32,14 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo_priority import harmonise, regions
@@ -49,18 +51,26 @@ from geo_priority.config import (
     TableConfig,
     config_from_dict,
 )
-from geo_priority.errors import ConfigError, SchemaError
+from geo_priority.errors import (
+    ConfigError,
+    JoinError,
+    SchemaError,
+    UnmatchedKeysWarning,
+)
 from geo_priority.formatting import shorten_list
 from geo_priority.indicators import available_indicators, select_indicators
+from geo_priority.matching import warn_report
 from geo_priority.presets import expand_preset
 from geo_priority.schema import (
     CLASS,
+    DOUBTFUL,
     ID,
     LABEL,
     LEVELS,
     NAME,
     RANK,
     SCORE,
+    UNMATCHED_AREA,
     CodeSystem,
     JoinReport,
     Level,
@@ -271,37 +281,167 @@ class _Table:
     crosswalk: pd.DataFrame | None = None
 
 
+def _table_name(spec: TableConfig) -> str:
+    """Name a table the way its user knows it: the file name, else its label."""
+    return Path(spec.path).name if spec.path else spec.label
+
+
+@dataclass
+class _Values:
+    """Indicator values gathered from every table, with the table of each value."""
+
+    frame: pd.DataFrame  # one row per area (index = ID), one column per key
+    origin: pd.DataFrame  # the same shape: the table each value came from
+    repeats: dict[str, int]  # key -> values given again, equal, by a later table
+
+    @classmethod
+    def empty(cls, ids: pd.Series) -> _Values:
+        index = pd.Index(ids, name=ID)
+        return cls(pd.DataFrame(index=index), pd.DataFrame(index=index), {})
+
+    def add(self, new: pd.DataFrame, keys: list[str], table: str) -> None:
+        """Take the values of ``keys`` from ``new``; refuse any that disagree.
+
+        Other columns the join added (a key's ``_suppressed`` flag) fill the
+        areas that have none yet.
+        """
+        for column in new.columns.difference(keys):
+            values = new[column].reindex(self.frame.index)
+            if column not in self.frame:
+                self.frame[column] = values
+            else:
+                self.frame[column] = self.frame[column].where(
+                    self.frame[column].notna(), values
+                )
+        for key in keys:
+            values = new[key].reindex(self.frame.index)
+            if key not in self.frame:
+                self.frame[key] = values
+                self.origin[key] = pd.Series(table, index=values.index).where(
+                    values.notna()
+                )
+                continue
+            self._merge(key, values, table)
+
+    def _merge(self, key: str, values: pd.Series, table: str) -> None:
+        current = self.frame[key]
+        both = current.notna() & values.notna()
+        same = np.isclose(
+            current.astype(float), values.astype(float), rtol=1e-9, atol=0.0
+        )
+        clash = both & ~same
+        if clash.any():
+            area = clash[clash].index[0]
+            raise JoinError(
+                f"indicator {key!r} has two different values for area {area!r}: "
+                f"{current[area]!r} in {self.origin.at[area, key]!r} and "
+                f"{values[area]!r} in {table!r} ({int(clash.sum())} area(s) differ). "
+                "A value is never chosen silently: correct one of the files, or "
+                "give the indicators different keys or years (scoring.indicators)."
+            )
+        self.repeats[key] = self.repeats.get(key, 0) + int(both.sum())
+        fill = current.isna() & values.notna()
+        self.frame.loc[fill, key] = values[fill]
+        self.origin.loc[fill, key] = table
+
+    def notes(self) -> list[str]:
+        return [
+            f"{key}: {n} value(s) given again, equal, by another table; kept once"
+            for key, n in self.repeats.items()
+            if n
+        ]
+
+
+def _join_one(
+    areas: gpd.GeoDataFrame,
+    table: _Table,
+    indicators: tuple[IndicatorConfig, ...],
+) -> tuple[gpd.GeoDataFrame, JoinReport, list[str]] | None:
+    """Join one table to ``areas``; None when it offers none of the indicators."""
+    spec = table.spec
+    wide, keys = select_indicators(table.frame, spec, list(indicators))
+    if not keys:
+        return None
+    name_column = spec.name_column
+    if _needs_aggregation(spec, areas):
+        wide, keys = _aggregate_table(
+            wide, spec, keys, indicators, areas.attrs["level"]
+        )
+        name_column = None
+    joined, report = harmonise.join_indicators(
+        areas,
+        wide,
+        code_column=spec.code_column,
+        name_column=name_column,
+        code_system=spec.code_system,
+        crosswalk=_crosswalk(spec, table.crosswalk, areas),
+        parent=spec.parent,
+        parent_column=spec.parent_column,
+        table_label=spec.label,
+    )
+    return joined, report, keys
+
+
+def _covered_elsewhere(
+    report: JoinReport, keys: list[str], gathered: _Values, table: str
+) -> JoinReport:
+    """Drop the unmatched areas of ``report`` whose every value another table gave."""
+    entries = report.entries
+    origin = gathered.origin[keys]
+    elsewhere = origin.notna().all(axis=1) & (origin != table).all(axis=1)
+    covered = set(elsewhere[elsewhere].index)
+    drop = (entries["status"] == UNMATCHED_AREA) & entries["area_id"].isin(covered)
+    return replace(report, entries=entries[~drop].reset_index(drop=True))
+
+
 def _join_tables(
     areas: gpd.GeoDataFrame,
     tables: list[_Table],
     indicators: tuple[IndicatorConfig, ...],
-) -> tuple[gpd.GeoDataFrame, JoinReport, set[str]]:
-    reports, found = [], set()
+) -> tuple[gpd.GeoDataFrame, JoinReport, set[str], list[str]]:
+    """Join every table to ``areas``; tables that carry one indicator combine.
+
+    Each table is joined on its own. Its values fill the areas and years no
+    earlier table gave; the same value again is kept once; a different value
+    for the same area stops the analysis, naming both tables. An area one
+    table misses is reported only when no other table gave its values.
+    """
+    joins = []
+    gathered = _Values.empty(areas[ID])
+    several = len(tables) > 1
     for table in tables:
-        spec = table.spec
-        wanted = [i for i in indicators if i.key not in found]
-        wide, keys = select_indicators(table.frame, spec, wanted)
-        if not keys:
+        with warnings.catch_warnings(record=several) as caught:
+            if several:  # unmatched areas are judged over every table, below
+                warnings.simplefilter("always", UnmatchedKeysWarning)
+            done = _join_one(areas, table, indicators)
+        for w in caught or []:
+            if not issubclass(w.category, UnmatchedKeysWarning):
+                warnings.warn(w.message, w.category, stacklevel=3)
+        if done is None:
             continue
-        name_column = spec.name_column
-        if _needs_aggregation(spec, areas):
-            wide, keys = _aggregate_table(
-                wide, spec, keys, indicators, areas.attrs["level"]
-            )
-            name_column = None
-        areas, report = harmonise.join_indicators(
-            areas,
-            wide,
-            code_column=spec.code_column,
-            name_column=name_column,
-            code_system=spec.code_system,
-            crosswalk=_crosswalk(spec, table.crosswalk, areas),
-            parent=spec.parent,
-            table_label=spec.label,
-        )
-        reports.append(report)
-        found.update(keys)
-    return areas, JoinReport.combine(reports), found
+        joined, report, keys = done
+        added = [c for c in joined.columns if c not in areas.columns]
+        gathered.add(joined.set_index(ID)[added], keys, _table_name(table.spec))
+        joins.append((table, report, keys))
+    reports = [
+        _covered_elsewhere(report, keys, gathered, _table_name(table.spec))
+        if several
+        else report
+        for table, report, keys in joins
+    ]
+    if several:
+        for (table, _, _), report in zip(joins, reports, strict=True):
+            warn_report(_without_doubts(report), table.spec.label)
+    found = set(gathered.origin.columns)
+    merged = areas.merge(gathered.frame.reset_index(), on=ID, how="left")
+    merged.attrs.update(areas.attrs)
+    return merged, JoinReport.combine(reports), found, gathered.notes()
+
+
+def _without_doubts(report: JoinReport) -> JoinReport:
+    """Return ``report`` without its doubtful rows (already warned about)."""
+    entries = report.entries
+    return replace(report, entries=entries[entries["status"] != DOUBTFUL])
 
 
 def _check_found(
@@ -430,11 +570,15 @@ def join(
     """
     scoring = expand_preset(config.scoring)
     paired = _tables_of(config, tables, crosswalks or {})
-    joined, report, found = _join_tables(areas, paired, scoring.indicators)
+    joined, report, found, combined = _join_tables(areas, paired, scoring.indicators)
     notes = _check_found(scoring.indicators, found, paired)
     joined, derive_notes = _derive(joined, scoring.indicators, found)
     return Joined(
-        joined, scoring, report, (*report.notes, *notes, *derive_notes), tuple(paired)
+        joined,
+        scoring,
+        report,
+        (*report.notes, *combined, *notes, *derive_notes),
+        tuple(paired),
     )
 
 

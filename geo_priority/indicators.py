@@ -68,9 +68,10 @@ def key_columns(spec: TableConfig) -> list[str]:
     Returns
     -------
     list of str
-        The code column and/or the name column, in that order.
+        The code column and/or the name column, then the parent column (the
+        province of each row), in that order.
     """
-    return [c for c in (spec.code_column, spec.name_column) if c]
+    return [c for c in (spec.code_column, spec.name_column, spec.parent_column) if c]
 
 
 def available_indicators(table: pd.DataFrame, spec: TableConfig) -> list[str]:
