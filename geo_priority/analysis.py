@@ -53,6 +53,7 @@ from geo_priority.config import (
 )
 from geo_priority.errors import (
     ConfigError,
+    ImplausibleValueError,
     JoinError,
     SchemaError,
     UnmatchedKeysWarning,
@@ -647,6 +648,53 @@ def _sources(
     return tuple(cited)
 
 
+def _likely_cause(value: float, low: float, high: float) -> str:
+    """Say what an implausible value most likely is."""
+    readings = [
+        f"{value / power:g}".replace(".", ",")
+        for power in (10, 100, 1000)
+        if value > high and low <= value / power <= high
+    ]
+    if readings:
+        return f"it looks like {' or '.join(readings[:2])} with its decimal comma lost"
+    if value < 0 <= low:
+        return "a negative value is impossible here; a code for 'no data' (-1)?"
+    return "check the unit (percent or per mil?) and the column"
+
+
+def check_plausible(
+    areas: pd.DataFrame, indicators: tuple[IndicatorConfig, ...]
+) -> None:
+    """Refuse values outside their indicator's plausible range.
+
+    Percentages (``unit = "%"``) must lie in 0–100; any indicator may set
+    ``valid_range = [low, high]``.
+
+    Raises
+    ------
+    ImplausibleValueError
+        Naming the area, the value, the range and the likely cause.
+    """
+    for ind in indicators:
+        bounds = ind.plausible_range
+        if bounds is None or ind.key not in areas:
+            continue
+        low, high = bounds
+        values = pd.to_numeric(areas[ind.key], errors="coerce")
+        bad = values.notna() & ((values < low) | (values > high))
+        if not bad.any():
+            continue
+        first = bad[bad].index[0]
+        value = float(values[first])
+        where = f"{areas.at[first, NAME]!r} ({areas.at[first, ID]})"
+        raise ImplausibleValueError(
+            f"indicator {ind.key!r} is {value:g} for {where}, outside its plausible "
+            f"range {low:g}–{high:g} ({int(bad.sum())} area(s)): "
+            f"{_likely_cause(value, low, high)}. Correct the table, or set "
+            f"valid_range for indicator {ind.key!r} in [[scoring.indicators]]."
+        )
+
+
 def _usable(
     indicators: tuple[IndicatorConfig, ...], areas: gpd.GeoDataFrame
 ) -> tuple[IndicatorConfig, ...]:
@@ -672,6 +720,7 @@ def score_joined(
         Without coarser levels (see :func:`analyse`).
     """
     indicators = _usable(data.scoring.indicators, data.areas)
+    check_plausible(data.areas, indicators)
     scores, classification, areas = score_and_classify(
         data.areas, indicators, data.scoring, config
     )

@@ -40,6 +40,10 @@ class JoinError(GeoPriorityError, ValueError):
     """Areas and indicator rows cannot be joined as asked."""
 
 
+class ImplausibleValueError(GeoPriorityError, ValueError):
+    """A value lies outside the plausible range of its indicator."""
+
+
 class ScoringError(GeoPriorityError, ValueError):
     """Scores cannot be computed (missing values, zero weights, ...)."""
 

@@ -113,3 +113,32 @@ def test_two_different_values_name_both_tables_and_values(areas):
     message = str(err.value)
     assert "'36.04'" in message and "4.27" in message and "42.0" in message
     assert "'bps_2023'" in message and "'bps_2024'" in message
+
+
+@pytest.mark.parametrize(
+    ("values", "unit", "valid_range", "expected"),
+    [
+        (
+            [927.0, 4.27, 7.14, 6.76],
+            "%",
+            None,
+            "looks like 92,7 or 9,27 with its decimal comma lost",
+        ),
+        ([-1.5, 4.27, 7.14, 6.76], "%", None, "negative value is impossible"),
+        ([9.27, 4.27, 7.14, 60.0], "", [0, 50], "outside its plausible range 0–50"),
+    ],
+)
+def test_implausible_values_are_refused_naming_area_and_cause(
+    areas, values, unit, valid_range, expected
+):
+    from geo_priority.errors import ImplausibleValueError
+
+    table = pd.DataFrame({"kode": CODES, "p0": values})
+    indicator = {"key": "p0", "unit": unit}
+    if valid_range:
+        indicator["valid_range"] = valid_range
+    method = _method([{"label": "t", "code_column": "kode"}])
+    method["scoring"] = {"indicators": [indicator]}
+    with pytest.raises(ImplausibleValueError, match=expected) as err:
+        gp.analyse(areas, {"t": table}, method)
+    assert "valid_range" in str(err.value)
