@@ -17,20 +17,13 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo_priority.analysis import (
-    Analysis,
-    Joined,
-    join,
-    prepare_areas,
-    ranked_table,
-    score_joined,
-    with_levels,
-)
+from geo_priority.analysis import Analysis, ranked_table, score_joined, with_levels
 from geo_priority.config import Config
 from geo_priority.errors import GeometryRepairedWarning, GeoPriorityError
 from geo_priority.formats import FormatName
 from geo_priority.formatting import shorten_list
 from geo_priority.inputs import Inputs, load_inputs, read_boundary_frame
+from geo_priority.joining import Joined, join, prepare_areas
 from geo_priority.metadata import run_record
 from geo_priority.outputs import (
     check_figures_of,
