@@ -93,7 +93,10 @@ def _table_path(config: Config, spec: TableConfig) -> Path:
 def _read_table(config: Config, spec: TableConfig) -> pd.DataFrame:
     codes = [spec.code_column] if spec.code_column else []
     return io.read_table(
-        _table_path(config, spec), sheet=spec.sheet, code_columns=codes
+        _table_path(config, spec),
+        sheet=spec.sheet,
+        code_columns=codes,
+        layout=spec.layout,
     )
 
 

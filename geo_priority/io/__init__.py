@@ -2,13 +2,16 @@
 
 * :mod:`~geo_priority.io.vector` reads boundary layers and writes GIS layers.
 * :mod:`~geo_priority.io.table` reads CSV, Excel and Parquet indicator tables,
-  keeping region codes as text.
+  keeping region codes as text; BPS dynamic-table exports (declared with
+  ``layout="bps"`` or detected) are read into a long frame by
+  :mod:`~geo_priority.io.bps`.
 * :mod:`~geo_priority.io.output` refuses to overwrite outputs and writes every
   file atomically.
 """
 
 from __future__ import annotations
 
+from geo_priority.io.bps import bps_export_to_long, looks_like_bps_export
 from geo_priority.io.output import (
     atomic_path,
     check_outputs,
@@ -29,10 +32,12 @@ from geo_priority.io.vector import list_layers, read_boundaries, write_layer
 __all__ = [
     "MISSING_MARKERS",
     "atomic_path",
+    "bps_export_to_long",
     "check_columns",
     "check_outputs",
     "codes_as_text",
     "list_layers",
+    "looks_like_bps_export",
     "looks_like_code_column",
     "read_boundaries",
     "read_table",

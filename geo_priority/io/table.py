@@ -27,6 +27,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -35,6 +36,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from geo_priority.errors import InputError, SchemaError
 from geo_priority.formatting import shorten_list, shorten_text
+from geo_priority.io.bps import bps_export_to_long, looks_like_bps_export
 from geo_priority.io.cells import (
     INVISIBLE,
     MISSING_MARKERS,
@@ -47,11 +49,16 @@ from geo_priority.io.numbers import DecimalMark, convert_values, split_cells
 
 __all__ = [
     "MISSING_MARKERS",
+    "TableLayout",
     "check_columns",
     "codes_as_text",
     "looks_like_code_column",
     "read_table",
 ]
+
+#: How a table is laid out; ``"bps"`` is a BPS dynamic-table export, read into
+#: the long layout by :mod:`geo_priority.io.bps` (``"auto"`` detects it).
+TableLayout = Literal["auto", "long", "wide", "bps"]
 
 #: Delimiters tried, in order of preference when several fit equally well.
 _DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
@@ -415,6 +422,7 @@ def read_table(
     *,
     sheet: str | int | None = None,
     code_columns: Sequence[str] = (),
+    layout: TableLayout = "auto",
 ) -> pd.DataFrame:
     r"""Read an indicator table, keeping code columns as text.
 
@@ -456,6 +464,12 @@ def read_table(
         allowed for Excel files.
     code_columns : sequence of str, optional
         Columns to keep as text in addition to the code-like names.
+    layout : {"auto", "long", "wide", "bps"}, default "auto"
+        ``"bps"`` reads a BPS dynamic-table export (``Nama Wilayah`` then
+        ``<indicator>_Tahun <year>`` columns, province header rows) into the
+        long frame of :func:`geo_priority.io.bps.bps_export_to_long`;
+        ``"auto"`` does so when the headers are those of such an export.
+        The other layouts read the table as it is.
 
     Returns
     -------
@@ -490,7 +504,23 @@ def read_table(
         raise InputError(f"table {source.name!r} is empty (0 bytes).")
     frame = reader(source, sheet)
     default: DecimalMark = "," if frame.attrs.get("delimiter") == ";" else "."
+    if _is_bps_export(frame, layout):
+        long = bps_export_to_long(_finalise(frame, source, (), default))
+        _code_columns(long, code_columns, source)
+        return long
     return _finalise(frame, source, code_columns, default)
+
+
+def _is_bps_export(frame: pd.DataFrame, layout: TableLayout) -> bool:
+    """Tell whether to read ``frame`` as a BPS export (declared or detected)."""
+    if layout not in ("auto", "long", "wide", "bps"):
+        raise InputError(
+            f"layout {layout!r} is not known; tables.layout must be one of "
+            "'auto', 'long', 'wide' or 'bps'."
+        )
+    return layout == "bps" or (
+        layout == "auto" and looks_like_bps_export(list(frame.columns))
+    )
 
 
 def _did_you_mean(name: str, available: Sequence[str]) -> str:
