@@ -25,16 +25,32 @@ Examples
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import mapclassify
 import numpy as np
 import pandas as pd
 
-from geo_priority.errors import ClassificationError
+from geo_priority.config import K_RANGE, LANGS, SCHEMES, Lang, Scheme
+from geo_priority.errors import ClassificationError, ConfigError
 from geo_priority.formatting import format_number
+from geo_priority.schema import check_choice
 
-_MAPCLASSIFY = {
+__all__ = [
+    "Classification",
+    "bin_values",
+    "classify_change",
+    "classify_indicator",
+    "classify_scores",
+    "format_number",
+]
+
+#: The schemes whose breaks mapclassify computes from the data.
+DataScheme = Literal["quantiles", "fisher_jenks", "equal_interval"]
+
+_MAPCLASSIFY: dict[str, type] = {
     "quantiles": mapclassify.Quantiles,
     "fisher_jenks": mapclassify.FisherJenks,
     "equal_interval": mapclassify.EqualInterval,
@@ -89,10 +105,123 @@ class Classification:
     counts: tuple[int, ...]
 
     def range_of(self, priority_class: int) -> tuple[float, float]:
-        """Return the (low, high) score range of ``priority_class`` (1 = top)."""
+        """Return the (low, high) score range of ``priority_class`` (1 = top).
+
+        Raises
+        ------
+        ClassificationError
+            When ``priority_class`` is not one of 1 .. ``k``.
+        """
+        if not 1 <= priority_class <= self.k:
+            raise ClassificationError(
+                f"priority class {priority_class!r} does not exist; the classes "
+                f"are 1 to {self.k}."
+            )
         i = self.k - priority_class
         low = self.lower if i == 0 else self.bins[i - 1]
         return low, self.bins[i]
+
+
+# --- choices -------------------------------------------------------------------
+
+
+def _check_k(k: object, key: str) -> int:
+    """Return ``k`` when it is a whole number in :data:`K_RANGE`, else raise."""
+    low, high = K_RANGE
+    if isinstance(k, bool) or not isinstance(k, int) or not low <= k <= high:
+        raise ConfigError(f"{key} = {k!r}; use a whole number from {low} to {high}.")
+    return k
+
+
+def _check_breaks(breaks: Sequence[float]) -> tuple[float, ...]:
+    """Return the ``user_defined`` upper bounds as floats, else raise."""
+    try:
+        values = tuple(float(b) for b in breaks)
+    except (TypeError, ValueError):
+        values = ()
+    if not values:
+        raise ConfigError(
+            f"classify.breaks = {list(breaks)!r}: scheme 'user_defined' needs "
+            "breaks, e.g. breaks = [20, 40, 60, 80] (upper bounds on the 0-100 "
+            "score)."
+        )
+    return values
+
+
+def _check_lang(lang: object) -> Lang:
+    return check_choice(lang, LANGS, "outputs.lang")
+
+
+# --- the binning core ----------------------------------------------------------
+
+
+def bin_values(
+    values: pd.Series,
+    breaks: Sequence[float],
+    /,
+    *,
+    upper_inclusive: bool = True,
+) -> pd.Series:
+    """Return the class of each value, 1 for the highest of ``len(breaks) + 1``.
+
+    Every classifier of this module assigns its classes here.
+
+    Parameters
+    ----------
+    values : pandas.Series
+        Numbers; NaN gets no class.
+    breaks : sequence of float
+        The ``k - 1`` boundaries between ``k`` classes, ascending.
+    upper_inclusive : bool
+        True: a value equal to a boundary falls into the class below it (the
+        boundary is that class's upper bound, as mapclassify's bins are).
+        False: it falls into the class above.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable ``Int8`` on the index of ``values``: 1 = highest values.
+
+    Examples
+    --------
+    >>> x = pd.Series([1.0, 2.0, 3.0, None])
+    >>> bin_values(x, [2.0]).tolist()
+    [2, 2, 1, <NA>]
+    >>> bin_values(x, [2.0], upper_inclusive=False).tolist()
+    [2, 1, 1, <NA>]
+    """
+    data = pd.to_numeric(values, errors="coerce").astype("float64")
+    side: Literal["left", "right"] = "left" if upper_inclusive else "right"
+    position = np.searchsorted(
+        np.asarray(breaks, dtype=float), data.fillna(-np.inf).to_numpy(), side=side
+    )
+    classes = pd.Series(len(breaks) + 1 - position, index=data.index, dtype="Int8")
+    classes[data.isna()] = pd.NA
+    return classes
+
+
+def _counts(classes: pd.Series, k: int) -> tuple[int, ...]:
+    """Return how many areas are in class 1, 2, ... ``k``."""
+    return tuple(int((classes == c).sum()) for c in range(1, k + 1))
+
+
+def _mapclassify_bins(
+    data: np.ndarray, scheme: DataScheme, k: int, *, merge_repeats: bool = False
+) -> tuple[float, ...]:
+    """Return mapclassify's upper bounds of ``scheme`` on ``data``.
+
+    With ``merge_repeats`` mapclassify's notice that repeated quantiles were
+    merged (fewer classes than ``k``) is silenced, as the caller expects it.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Numba not installed")
+        if merge_repeats:
+            warnings.filterwarnings("ignore", message="Not enough unique values")
+        klass = _MAPCLASSIFY[scheme](data, k=k)
+    return tuple(float(b) for b in klass.bins)
+
+
+# --- priority classes of scores ------------------------------------------------
 
 
 def _check_values(values: pd.Series, scheme: str, k: int) -> None:
@@ -118,21 +247,18 @@ def _check_values(values: pd.Series, scheme: str, k: int) -> None:
 
 
 def _bins(
-    values: pd.Series, scheme: str, k: int, breaks: tuple[float, ...]
+    values: pd.Series, scheme: Scheme, k: int, breaks: tuple[float, ...]
 ) -> tuple[tuple[float, ...], float]:
     data = values.dropna().to_numpy(dtype=float)
     if scheme == "prioritas":
         edges = np.linspace(0.0, 100.0, k + 1)
         return tuple(float(b) for b in edges[1:]), 0.0
     if scheme == "user_defined":
-        ordered = sorted(float(b) for b in breaks)
+        ordered = sorted(breaks)
         if ordered[-1] < 100.0:
             ordered.append(100.0)
         return tuple(ordered), 0.0
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Numba not installed")
-        klass = _MAPCLASSIFY[scheme](data, k=k)
-    bins = tuple(float(b) for b in klass.bins)
+    bins = _mapclassify_bins(data, scheme, k)
     if len(set(bins)) < len(bins):
         raise ClassificationError(
             f"{scheme!r} produced repeated breaks {bins!r} (many equal scores). Use "
@@ -142,7 +268,7 @@ def _bins(
 
 
 def _labels(
-    bins: tuple[float, ...], lower: float, scheme: str, lang: str
+    bins: tuple[float, ...], lower: float, scheme: str, lang: Lang
 ) -> tuple[str, ...]:
     k = len(bins)
     edges = (lower, *bins)
@@ -169,7 +295,7 @@ def classify_scores(
     *,
     scheme: str = "quantiles",
     k: int = 5,
-    breaks: tuple[float, ...] = (),
+    breaks: Sequence[float] = (),
     lang: str = "id",
 ) -> Classification:
     """Classify priority scores into ``k`` classes, 1 being the highest priority.
@@ -180,10 +306,10 @@ def classify_scores(
         Scores from 0 to 100; NaN gets no class.
     scheme : str
         One of "quantiles", "fisher_jenks", "equal_interval", "user_defined",
-        "prioritas".
+        "prioritas" (``classify.scheme``).
     k : int
         Number of classes (2-12). For ``user_defined`` it follows from ``breaks``.
-    breaks : tuple of float
+    breaks : sequence of float
         Upper bounds for ``user_defined``.
     lang : {"id", "en"}
         Language of the labels.
@@ -194,41 +320,66 @@ def classify_scores(
 
     Raises
     ------
+    ConfigError
+        For an unknown ``scheme`` or ``lang``, ``k`` outside 2-12, or
+        ``user_defined`` without ``breaks``; the message names the TOML key.
     ClassificationError
         When there are fewer distinct scores than classes, or none at all.
     """
+    chosen = check_choice(scheme, SCHEMES, "classify.scheme")
+    k = _check_k(k, "classify.k")
+    language = _check_lang(lang)
+    upper = _check_breaks(breaks) if chosen == "user_defined" else ()
     values = pd.to_numeric(scores, errors="coerce").astype("float64")
-    _check_values(values, scheme, k)
-    bins, lower = _bins(values, scheme, k, breaks)
-    position = np.searchsorted(
-        np.asarray(bins), values.fillna(-1).to_numpy(), side="left"
-    )
-    position = np.minimum(position, len(bins) - 1)
-    classes = pd.Series(len(bins) - position, index=values.index, dtype="Int8")
-    classes[values.isna()] = pd.NA
-    counts = tuple(int((classes == c).sum()) for c in range(1, len(bins) + 1))
+    _check_values(values, chosen, k)
+    bins, lower = _bins(values, chosen, k, upper)
+    classes = bin_values(values, bins[:-1])
     return Classification(
-        scheme,
+        chosen,
         len(bins),
         bins,
         lower,
         classes,
-        _labels(bins, lower, scheme, lang),
-        counts,
+        _labels(bins, lower, chosen, language),
+        _counts(classes, len(bins)),
     )
+
+
+# --- classes of an indicator's values ------------------------------------------
 
 
 def _value_bins(data: np.ndarray, k: int) -> tuple[float, ...]:
     distinct = np.unique(data)
     if len(distinct) <= k:
         return tuple(float(v) for v in distinct)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="Numba not installed")
-        # repeated quantiles are merged just below, so mapclassify's notice
-        # about reducing k says nothing new
-        warnings.filterwarnings("ignore", message="Not enough unique values")
-        bins = mapclassify.Quantiles(data, k=k).bins
+    # repeated quantiles are merged just below, so mapclassify's notice about
+    # reducing k says nothing new
+    bins = _mapclassify_bins(data, "quantiles", k, merge_repeats=True)
     return tuple(float(b) for b in np.unique(bins))
+
+
+def _value_labels(
+    bins: tuple[float, ...], present: np.ndarray, unit: str, lang: Lang
+) -> tuple[str, ...]:
+    """Value-range labels of class 1 .. k, in the language's number format."""
+    lower = float(present.min())
+    edges = (lower, *bins)
+    each_value = len(bins) == len(np.unique(present))
+    suffix = "%" if unit == "%" else (f" {unit}" if unit else "")
+    labels = []
+    for c in range(1, len(bins) + 1):
+        i = len(bins) - c
+        low = lower if i == 0 else edges[i]
+        high = edges[i + 1]
+        decimals = 0 if abs(high) >= 1000 else 2
+        text = (
+            format_number(high, lang=lang, decimals=decimals)
+            if low == high or each_value
+            else f"{format_number(low, lang=lang, decimals=decimals)}–"
+            f"{format_number(high, lang=lang, decimals=decimals)}"
+        )
+        labels.append(text + suffix)
+    return tuple(labels)
 
 
 def classify_indicator(
@@ -251,7 +402,7 @@ def classify_indicator(
     values : pandas.Series
         Raw indicator values; NaN gets no class.
     k : int
-        Maximum number of classes.
+        Maximum number of classes (2-12).
     unit : str
         Unit appended to the labels (``"%"`` is attached without a space).
     lang : {"id", "en"}
@@ -265,12 +416,19 @@ def classify_indicator(
     Classification
         With ``scheme="quantiles"``; ``k`` may be smaller than asked.
 
+    Raises
+    ------
+    ConfigError
+        For ``k`` outside 2-12 or an unknown ``lang``.
+
     Examples
     --------
     >>> c = classify_indicator(pd.Series([1.5, 2.5, None]), unit="%")
     >>> c.classes.tolist(), c.labels
     ([2, 1, <NA>], ('2,5%', '1,5%'))
     """
+    k = _check_k(k, "k")
+    language = _check_lang(lang)
     data = pd.to_numeric(values, errors="coerce").astype("float64")
     source = data if pool is None else pd.to_numeric(pool, errors="coerce")
     present = source.dropna().to_numpy(dtype=float)
@@ -278,37 +436,51 @@ def classify_indicator(
         empty = pd.Series(pd.NA, index=data.index, dtype="Int8")
         return Classification("quantiles", 0, (), 0.0, empty, (), ())
     bins = _value_bins(present, k)
-    position = np.searchsorted(np.asarray(bins), data.fillna(-np.inf).to_numpy())
-    classes = pd.Series(
-        len(bins) - np.minimum(position, len(bins) - 1), index=data.index, dtype="Int8"
-    )
-    classes[data.isna()] = pd.NA
-    lower = float(present.min())
-    edges = (lower, *bins)
-    suffix = "%" if unit == "%" else (f" {unit}" if unit else "")
-    labels = []
-    for c in range(1, len(bins) + 1):
-        i = len(bins) - c
-        low = lower if i == 0 else edges[i]
-        high = edges[i + 1]
-        decimals = 0 if abs(high) >= 1000 else 2
-        text = (
-            format_number(high, lang=lang, decimals=decimals)
-            if low == high or len(bins) == len(np.unique(present))
-            else f"{format_number(low, lang=lang, decimals=decimals)}–"
-            f"{format_number(high, lang=lang, decimals=decimals)}"
-        )
-        labels.append(text + suffix)
-    counts = tuple(int((classes == c).sum()) for c in range(1, len(bins) + 1))
+    classes = bin_values(data, bins[:-1])
     return Classification(
-        "quantiles", len(bins), bins, lower, classes, tuple(labels), counts
+        "quantiles",
+        len(bins),
+        bins,
+        float(present.min()),
+        classes,
+        _value_labels(bins, present, unit, language),
+        _counts(classes, len(bins)),
     )
 
+
+# --- classes of a change between two years -------------------------------------
 
 _CHANGE_WORDS = {
     "id": ("naik banyak", "naik", "hampir tetap", "turun", "turun banyak"),
     "en": ("large rise", "rise", "about the same", "fall", "large fall"),
 }
+
+
+def _change_breaks(small: float, large: float) -> tuple[float, ...]:
+    """Boundaries of the five change classes, a value on one going up a class.
+
+    Only the largest fall is closed above (``<= -large``), so its boundary is
+    the next float above ``-large``.
+    """
+    return (float(np.nextafter(-large, np.inf)), -small, small, large)
+
+
+def _change_labels(
+    small: float, large: float, unit: str, lang: Lang
+) -> tuple[str, ...]:
+    point = "poin" if lang == "id" else "points"
+    step = f" {point}" if unit == "%" else (f" {unit}" if unit else "")
+    words = _CHANGE_WORDS[lang]
+    shown_small, shown_large = (
+        format_number(v, lang=lang, decimals=2) for v in (small, large)
+    )
+    return (
+        f"{words[0]} (≥ {shown_large}{step})",
+        f"{words[1]}",
+        f"{words[2]} (± {shown_small}{step})",
+        f"{words[3]}",
+        f"{words[4]} (≥ {shown_large}{step})",
+    )
 
 
 def classify_change(
@@ -324,6 +496,24 @@ def classify_change(
     changes within 10 % of the largest absolute change, "large" ones exceed
     half of it.
 
+    Parameters
+    ----------
+    change : pandas.Series
+        Later value minus earlier value; NaN gets no class.
+    unit : str
+        Unit of the values (``"%"`` changes are in points).
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    Classification
+        With ``scheme="change"`` and ``k=5``.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown ``lang``.
+
     Examples
     --------
     >>> c = classify_change(pd.Series([-2.0, -0.1, 0.0, 0.5, 2.0]), unit="%")
@@ -332,32 +522,24 @@ def classify_change(
     >>> c.labels[0]
     'naik banyak (≥ 1 poin)'
     """
+    language = _check_lang(lang)
     data = pd.to_numeric(change, errors="coerce").astype("float64")
     biggest = float(data.abs().max()) if data.notna().any() else 0.0
     if not biggest > 0:
         classes = pd.Series(pd.NA, index=data.index, dtype="Int8")
         classes[data.notna()] = 3
-        labels = _CHANGE_WORDS[lang]
-        counts = tuple(int((classes == c).sum()) for c in range(1, 6))
-        return Classification("change", 5, (0.0,) * 5, 0.0, classes, labels, counts)
+        labels = _CHANGE_WORDS[language]
+        return Classification(
+            "change", 5, (0.0,) * 5, 0.0, classes, labels, _counts(classes, 5)
+        )
     small, large = 0.1 * biggest, 0.5 * biggest
-    bins = (-large, -small, small, large, biggest)
-    position = np.searchsorted(
-        np.asarray(bins[:4]), data.fillna(0).to_numpy(), side="right"
+    classes = bin_values(data, _change_breaks(small, large), upper_inclusive=False)
+    return Classification(
+        "change",
+        5,
+        (-large, -small, small, large, biggest),
+        -biggest,
+        classes,
+        _change_labels(small, large, unit, language),
+        _counts(classes, 5),
     )
-    position = np.where(data.to_numpy() <= -large, 0, position)
-    classes = pd.Series(5 - position, index=data.index, dtype="Int8")
-    classes[data.isna()] = pd.NA
-    point = "poin" if lang == "id" else "points"
-    step = f" {point}" if unit == "%" else (f" {unit}" if unit else "")
-    fmt = lambda v: format_number(v, lang=lang, decimals=2)  # noqa: E731
-    words = _CHANGE_WORDS[lang]
-    labels = (
-        f"{words[0]} (≥ {fmt(large)}{step})",
-        f"{words[1]}",
-        f"{words[2]} (± {fmt(small)}{step})",
-        f"{words[3]}",
-        f"{words[4]} (≥ {fmt(large)}{step})",
-    )
-    counts = tuple(int((classes == c).sum()) for c in range(1, 6))
-    return Classification("change", 5, bins, -biggest, classes, labels, counts)

@@ -1,11 +1,19 @@
-"""Column names, level names and small result dataclasses shared by every stage."""
+"""Column names, level names and small result dataclasses shared by every stage.
+
+Also the one check of a text choice (:func:`check_choice`) that public
+functions run on their arguments, so a wrong value raises the project's
+:class:`~geo_priority.errors.ConfigError` naming the TOML key, never a
+``KeyError`` from deep inside.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
 import pandas as pd
+
+from geo_priority.errors import ConfigError
 
 #: Internal key column: the area code in the boundary layer's own code system,
 #: normalised (Kemendagri dotted ``36.01.14.2003``; BPS digits ``3601140003``).
@@ -53,6 +61,47 @@ JOIN_REPORT_COLUMNS: tuple[str, ...] = (
 )
 
 
+_Choice = TypeVar("_Choice", bound=str)
+
+
+def check_choice(value: object, allowed: tuple[_Choice, ...], key: str) -> _Choice:
+    """Return ``value`` when it is one of ``allowed``, else raise ConfigError.
+
+    Parameters
+    ----------
+    value : object
+        The value given.
+    allowed : tuple of str
+        The values accepted.
+    key : str
+        The TOML key (or CLI flag) the value stands for, named in the message.
+
+    Returns
+    -------
+    str
+        ``value``, typed as one of ``allowed``.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``key``, the value given and the values allowed.
+
+    Examples
+    --------
+    >>> check_choice("en", ("id", "en"), "outputs.lang")
+    'en'
+    >>> check_choice("fr", ("id", "en"), "outputs.lang")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    geo_priority.errors.ConfigError: outputs.lang = 'fr' is not allowed. ...
+    """
+    for choice in allowed:
+        if value == choice:
+            return choice
+    raise ConfigError(
+        f"{key} = {value!r} is not allowed. Choose one of: {', '.join(allowed)}."
+    )
+
+
 @dataclass(frozen=True)
 class JoinReport:
     """What happened when an indicator table was joined to the areas.
@@ -90,7 +139,7 @@ class JoinReport:
 
         Rows of another level (totals) are reported but are not problems.
         """
-        return self.problems.empty
+        return bool(self.problems.empty)
 
     def summary(self) -> str:
         """Return a one-paragraph, human-readable summary."""

@@ -45,9 +45,17 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo_priority.config import IndicatorConfig
+from geo_priority.config import (
+    AGGREGATIONS,
+    IMPUTE_METHODS,
+    MISSING_POLICIES,
+    Aggregation,
+    ImputeMethod,
+    IndicatorConfig,
+    MissingPolicy,
+)
 from geo_priority.errors import ScoringError
-from geo_priority.schema import CONTRIB_PREFIX, NORM_PREFIX, RANK, SCORE
+from geo_priority.schema import CONTRIB_PREFIX, NORM_PREFIX, RANK, SCORE, check_choice
 
 _GEOMETRIC_FLOOR = 0.01
 
@@ -105,6 +113,9 @@ def _target(x: pd.Series, target: float, higher_is_worse: bool) -> pd.Series:
     return (dist / span).clip(0.0, 1.0)
 
 
+_NORMALISERS = {"minmax": _minmax, "zscore": _zscore, "rank": _rank}
+
+
 def normalise_indicator(values: pd.Series, indicator: IndicatorConfig) -> pd.Series:
     """Normalise one indicator to [0, 1], where 1 is the worst value.
 
@@ -137,10 +148,7 @@ def normalise_indicator(values: pd.Series, indicator: IndicatorConfig) -> pd.Ser
     worse_high = indicator.direction == "higher_is_worse"
     if indicator.normalisation == "target":
         return _target(x, float(indicator.target or 0.0), worse_high)
-    func = {"minmax": _minmax, "zscore": _zscore, "rank": _rank}[
-        indicator.normalisation
-    ]
-    n = func(x)
+    n = _NORMALISERS[indicator.normalisation](x)
     return n if worse_high else 1.0 - n
 
 
@@ -164,7 +172,10 @@ def _weights(indicators: Sequence[IndicatorConfig]) -> dict[str, float]:
 
 
 def _apply_missing(
-    frame: pd.DataFrame, indicators: Sequence[IndicatorConfig], policy: str, impute: str
+    frame: pd.DataFrame,
+    indicators: Sequence[IndicatorConfig],
+    policy: MissingPolicy,
+    impute: ImputeMethod,
 ) -> tuple[pd.DataFrame, list[str]]:
     notes: list[str] = []
     frame = frame.copy()
@@ -198,7 +209,7 @@ def _apply_missing(
 
 
 def _aggregate(
-    norm: pd.DataFrame, weights: dict[str, float], method: str
+    norm: pd.DataFrame, weights: dict[str, float], method: Aggregation
 ) -> tuple[pd.Series, pd.DataFrame]:
     w = pd.Series(weights)
     if method == "arithmetic":
@@ -241,14 +252,20 @@ def compute_scores(
 
     Raises
     ------
+    ConfigError
+        For an unknown ``aggregation``, ``missing`` or ``impute``; the message
+        names the TOML key (``scoring.aggregation`` ...).
     ScoringError
         When an indicator column is absent, weights sum to 0, or values are
         missing under ``missing="error"``.
     """
+    method = check_choice(aggregation, AGGREGATIONS, "scoring.aggregation")
+    policy = check_choice(missing, MISSING_POLICIES, "scoring.missing")
+    statistic = check_choice(impute, IMPUTE_METHODS, "scoring.impute")
     scored = [i for i in indicators if i.score and i.weight > 0]
     _check_columns(frame, scored)
     weights = _weights(scored)
-    frame, notes = _apply_missing(frame, scored, missing, impute)
+    frame, notes = _apply_missing(frame, scored, policy, statistic)
     norm = pd.DataFrame(
         {i.key: normalise_indicator(frame[i.key], i) for i in scored}, index=frame.index
     )
@@ -258,7 +275,7 @@ def compute_scores(
                 f"{ind.key}: all areas have the same value, so it does not "
                 "change the ranking"
             )
-    score, contrib = _aggregate(norm, weights, aggregation)
+    score, contrib = _aggregate(norm, weights, method)
     out = frame.assign(
         **{f"{NORM_PREFIX}{k}": norm[k] for k in norm},
         **{f"{CONTRIB_PREFIX}{k}": contrib[k] for k in contrib},

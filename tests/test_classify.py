@@ -2,8 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_priority.classify import classify_scores, format_number
-from geo_priority.errors import ClassificationError
+from geo_priority.classify import (
+    bin_values,
+    classify_change,
+    classify_indicator,
+    classify_scores,
+    format_number,
+)
+from geo_priority.errors import ClassificationError, ConfigError
 
 
 @pytest.mark.parametrize("scheme", ["quantiles", "fisher_jenks", "equal_interval"])
@@ -59,3 +65,62 @@ def test_english_labels_and_decimal_format():
 def test_too_few_distinct_values(values, k, pattern):
     with pytest.raises(ClassificationError, match=pattern):
         classify_scores(pd.Series(values), scheme="quantiles", k=k)
+
+
+# --- choices are checked and name their TOML key ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"scheme": "quantile"}, r"classify.scheme = 'quantile' is not allowed.*"),
+        ({"scheme": "jenks"}, r"Choose one of: quantiles, fisher_jenks"),
+        ({"k": 0}, r"classify.k = 0; use a whole number from 2 to 12"),
+        ({"k": 13}, r"classify.k = 13"),
+        ({"k": 2.5}, r"classify.k = 2.5"),
+        ({"lang": "fr"}, r"outputs.lang = 'fr' is not allowed. Choose one of: id, en"),
+        ({"scheme": "user_defined"}, r"classify.breaks = \[\]: .*needs breaks"),
+    ],
+)
+def test_classify_scores_rejects_bad_choices_with_config_error(kwargs, pattern):
+    with pytest.raises(ConfigError, match=pattern):
+        classify_scores(pd.Series([10.0, 20.0, 30.0]), **kwargs)
+
+
+def test_indicator_and_change_check_k_and_lang():
+    values = pd.Series([1.0, 2.0])
+    with pytest.raises(ConfigError, match=r"k = 0; use a whole number"):
+        classify_indicator(values, k=0)
+    with pytest.raises(ConfigError, match=r"outputs\.lang = 'fr'"):
+        classify_indicator(values, lang="fr")
+    with pytest.raises(ConfigError, match=r"outputs\.lang = 'de'"):
+        classify_change(values, lang="de")
+
+
+def test_range_of_an_unknown_class_is_a_classification_error():
+    c = classify_scores(pd.Series([10.0, 60.0]), scheme="prioritas", k=2)
+    assert c.range_of(2) == (0.0, 50.0)
+    with pytest.raises(ClassificationError, match="are 1 to 2"):
+        c.range_of(3)
+
+
+# --- one binning core ---------------------------------------------------------
+
+
+def test_bin_values_upper_bounds_inclusive_or_not():
+    values = pd.Series([0.0, 25.0, 25.1, 75.0, 100.0, np.nan])
+    assert bin_values(values, [25.0, 75.0]).tolist() == [3, 3, 2, 2, 1, pd.NA]
+    assert bin_values(values, [25.0, 75.0], upper_inclusive=False).tolist() == [
+        3,
+        2,
+        2,
+        1,
+        1,
+        pd.NA,
+    ]
+
+
+def test_change_classes_at_their_boundaries():
+    # largest change 2: "large" from 1, "about the same" within 0.2
+    change = pd.Series([-2.0, -1.0, -0.2, 0.2, 1.0, 2.0])
+    assert classify_change(change).classes.tolist() == [5, 5, 3, 2, 1, 1]

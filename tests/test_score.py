@@ -6,7 +6,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from geo_priority.config import IndicatorConfig
-from geo_priority.errors import ScoringError
+from geo_priority.errors import ConfigError, ScoringError
 from geo_priority.score import compute_scores, normalise_indicator
 
 
@@ -124,3 +124,16 @@ def test_constant_indicator_noted(frame):
         frame, [IndicatorConfig(key="rate"), IndicatorConfig(key="flat")]
     )
     assert any("flat: all areas have the same value" in n for n in res.notes)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"aggregation": "mean"}, r"scoring\.aggregation = 'mean' is not allowed"),
+        ({"missing": "skip"}, r"scoring\.missing = 'skip'.*error, drop, impute"),
+        ({"impute": "mode"}, r"scoring\.impute = 'mode'.*median, mean, min, max"),
+    ],
+)
+def test_compute_scores_rejects_unknown_choices(frame, kwargs, pattern):
+    with pytest.raises(ConfigError, match=pattern):
+        compute_scores(frame, [IndicatorConfig(key="rate")], **kwargs)
