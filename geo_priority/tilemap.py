@@ -68,7 +68,7 @@ def _free_cell(
     while True:
         free = [c for c in ring if c not in taken]
         if free:
-            return min(free, key=lambda c: math.dist(_centre(*c, size), target))
+            return min(free, key=lambda c: math.dist(_centre(c[0], c[1], size), target))
         ring = {(a + dq, b + dr) for a, b in ring for dq, dr in _NEIGHBOURS} | ring
 
 

@@ -158,3 +158,20 @@ def test_context_keeps_only_nearby_neighbours(areas):
     spec = map_spec(areas, c, texts=MapText("T"), context=context)
     assert len(spec["context"]["rings"]) == 1
     assert map_spec(areas, c, texts=MapText("T"))["context"] is None
+
+
+def test_unknown_language_is_a_config_error_naming_outputs_lang(areas):
+    from geo_priority.errors import ConfigError
+    from geo_priority.render.i18n import format_value, ui_texts
+
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    pattern = r"outputs\.lang = 'fr' is not allowed\. Choose one of: id, en"
+    with pytest.raises(ConfigError, match=pattern):
+        build_map(areas, c, texts=MapText("T"), lang="fr")
+    with pytest.raises(ConfigError, match=pattern):
+        map_spec(areas, c, texts=MapText("T"), lang="fr")
+    with pytest.raises(ConfigError, match=pattern):
+        format_value(1.0, lang="fr")
+    with pytest.raises(ConfigError, match=pattern):
+        ui_texts("fr")

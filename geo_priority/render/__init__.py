@@ -19,20 +19,20 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import branca.colormap as cm
 import folium
 import geopandas as gpd
 import pandas as pd
 import xstatic.pkg.leaflet as xleaflet
-from branca.element import Element
+from branca.element import Element, Figure
 
 from geo_priority.classify import Classification, classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
 from geo_priority.indicators import SUPPRESSED_SUFFIX
 from geo_priority.render.display import display_geometry
-from geo_priority.render.i18n import format_value, text, ui_texts
+from geo_priority.render.i18n import check_lang, format_value, text, ui_texts
 from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
 
 NO_DATA_COLOUR = "#c8c8c8"
@@ -84,6 +84,16 @@ class MapLayer:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+#: branca's colour ramps of the priority classes and of the indicator layers.
+_PRIORITY_RAMP = "YlOrRd_09"
+_INDICATOR_RAMP = "PuBu_09"
+
+
+def _ramp(name: str) -> cm.LinearColormap:
+    ramp: cm.LinearColormap = getattr(cm.linear, name)  # set by name at import
+    return ramp
+
+
 def class_colours(k: int) -> list[str]:
     """Return ``k`` colours for classes 1..k, class 1 the darkest red.
 
@@ -92,13 +102,13 @@ def class_colours(k: int) -> list[str]:
     >>> class_colours(3)
     ['#980026', '#fd8038', '#fff1a9']
     """
-    lin = cm.linear.YlOrRd_09
+    lin = _ramp(_PRIORITY_RAMP)
     stops = [0.1 + 0.85 * i / (k - 1) for i in range(k)] if k > 1 else [0.95]
     return [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops][::-1]
 
 
 def _indicator_colours(k: int, higher_is_worse: bool) -> list[str]:
-    lin = cm.linear.PuBu_09
+    lin = _ramp(_INDICATOR_RAMP)
     stops = [0.15 + 0.8 * i / (k - 1) for i in range(k)] if k > 1 else [0.8]
     colours = [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops]
     return colours[::-1] if higher_is_worse else colours
@@ -441,7 +451,13 @@ def map_spec(
     dict
         Only allow-listed values: codes, names, formatted numbers, classes;
         ``views`` holds one entry per level, the first being ``areas``.
+
+    Raises
+    ------
+    ConfigError
+        For a language other than ``"id"`` and ``"en"`` (``outputs.lang``).
     """
+    lang = check_lang(lang)
     views = [_view_spec(label, areas, classification, indicators, lang, threshold)]
     views += [
         _view_spec(
@@ -589,7 +605,13 @@ def build_map(
     folium.Map
         Render it with ``m.get_root().render()``; without a basemap the page
         needs no network.
+
+    Raises
+    ------
+    ConfigError
+        For a language other than ``"id"`` and ``"en"`` (``outputs.lang``).
     """
+    lang = check_lang(lang)
     spec = map_spec(
         areas,
         classification,
@@ -609,7 +631,7 @@ def build_map(
             basemap, attr=basemap_attribution, name="basemap", control=False
         ).add_to(m)
     css, js = _own_assets()
-    root = m.get_root()
+    root = cast(Figure, m.get_root())  # a folium.Map's root is its Figure
     root.header.add_child(Element(leaflet_assets()), name="leaflet_inline")
     root.header.add_child(Element(f"<style>{css}</style>"), name="gp_css")
     root.html.add_child(Element(_chrome_html(texts, lang)), name="gp_chrome")

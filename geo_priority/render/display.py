@@ -78,7 +78,7 @@ def choose_tolerance(bounds: tuple[float, float, float, float]) -> float:
     """
     minx, miny, maxx, maxy = bounds
     extent = max(maxx - minx, (maxy - miny) * 1.3, 1e-6)
-    return extent / VIEW_PIXELS / 2**DETAIL_ZOOM_LEVELS
+    return float(extent / VIEW_PIXELS / 2**DETAIL_ZOOM_LEVELS)
 
 
 def _simplify(geoms: np.ndarray, tolerance: float) -> tuple[np.ndarray, bool]:
@@ -130,8 +130,8 @@ def _encode_all(
         if not area:  # an area smaller than the grid: keep it visible
             largest = max(shapely.get_parts(original[i]), key=lambda p: p.area)
             coords = np.rint(shapely.get_coordinates(largest.exterior) * scale)
-            ring = _delta(coords.astype(np.int64), keep_small=True)
-            areas[i] = [[ring]] if ring else []
+            small = _delta(coords.astype(np.int64), keep_small=True)
+            areas[i] = [[small]] if small else []
     return areas
 
 

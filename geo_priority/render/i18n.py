@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat, SupportsIndex
 
-from geo_priority.classify import format_number
+from geo_priority.config import LANGS, Lang
+from geo_priority.formatting import format_number
+from geo_priority.schema import check_choice
 
 MESSAGES: dict[str, dict[str, str]] = {
     "id": {
@@ -176,9 +179,27 @@ UI_KEYS: tuple[str, ...] = (
 )
 
 
+def check_lang(lang: object) -> Lang:
+    """Return ``lang`` when it is ``"id"`` or ``"en"``.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``outputs.lang`` and the languages there are.
+    """
+    return check_choice(lang, LANGS, "outputs.lang")
+
+
 def ui_texts(lang: str = "id") -> dict[str, str]:
-    """Return the texts the page's script needs, in ``lang``."""
-    return {key: text(key, lang) for key in UI_KEYS}
+    """Return the texts the page's script needs, in ``lang``.
+
+    Raises
+    ------
+    ConfigError
+        For a language other than ``"id"`` and ``"en"``.
+    """
+    language = check_lang(lang)
+    return {key: text(key, language) for key in UI_KEYS}
 
 
 def text(key: str, lang: str = "id") -> str:
@@ -186,8 +207,26 @@ def text(key: str, lang: str = "id") -> str:
     return MESSAGES.get(lang, MESSAGES["id"]).get(key, MESSAGES["id"][key])
 
 
+def _as_number(value: object) -> float | None:
+    """Return ``value`` as a float, or None when it is not a number."""
+    if not isinstance(value, SupportsFloat | SupportsIndex | str):
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def format_value(value: object, *, unit: str = "", lang: str = "id") -> str:
     """Format an indicator value for display; missing reads "tidak ada data".
+
+    Numbers go through :func:`geo_priority.formatting.format_number`: two
+    decimals at the most, none from 1000 up.
+
+    Raises
+    ------
+    ConfigError
+        For a language other than ``"id"`` and ``"en"``.
 
     Examples
     --------
@@ -198,16 +237,16 @@ def format_value(value: object, *, unit: str = "", lang: str = "id") -> str:
     >>> format_value(float("nan"))
     'tidak ada data'
     """
+    language = check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return text("no_data", lang)
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return text("no_data", language)
+    number = _as_number(value)
+    if number is None:
         return str(value)
     if math.isnan(number):
-        return text("no_data", lang)
-    decimals = 0 if abs(number) >= 1000 or number == int(number) else 2
-    shown = format_number(number, lang=lang, decimals=decimals)
+        return text("no_data", language)
+    decimals = 0 if abs(number) >= 1000 else 2  # format_number drops ",00"
+    shown = format_number(number, lang=language, decimals=decimals)
     if unit == "%":
         return f"{shown}%"
     return f"{shown} {unit}".strip()
