@@ -342,16 +342,20 @@ def _label_rows(
 # --- the Papua split ---------------------------------------------------------
 
 
-def _merge_values(keep: pd.Series, old: pd.Series, what: str, source: str) -> pd.Series:
+def _merge_values(
+    keep: pd.Series, old: pd.Series, what: str, where: tuple[str, str]
+) -> pd.Series:
     """Fill ``keep`` from ``old``; a year with two different values is an error."""
     both = keep.notna() & old.notna() & (keep != old)
     if both.any():
         column = str(both[both].index[0])
+        new_value = format_number(float(keep[column]), decimals=4)
+        old_value = format_number(float(old[column]), decimals=4)
         raise InputError(
-            f"BPS export {source!r}: {what} is listed twice with different values "
-            f"for {column!r}: {format_number(float(keep[column]))} and "
-            f"{format_number(float(old[column]))}. Check the download; the two "
-            "listings must agree where both have a value."
+            f"BPS export {where[0]!r}: {what} is listed twice with different values "
+            f"for {column!r}: {new_value} under {where[1]} and {old_value} under "
+            "the province it was part of. Check the download; the two listings "
+            "must agree where both have a value."
         )
     return keep.combine_first(old)
 
@@ -376,7 +380,8 @@ def _merge_split_areas(
         if len(old) != 1:
             continue
         what = f"{row['nama']} ({new.name})"
-        merged = _merge_values(row[values], old.iloc[0][values], what, source)
+        where = (source, str(row["provinsi_bps"]))
+        merged = _merge_values(row[values], old.iloc[0][values], what, where)
         wide.loc[pos, list(values)] = merged.to_numpy()
         wide.at[pos, "notes"] = [
             *old.iloc[0]["notes"],
