@@ -9,11 +9,12 @@ functions run on their arguments, so a wrong value raises the project's
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from geo_priority.errors import ConfigError
+
+if TYPE_CHECKING:  # pandas is imported where a report is combined: config and
+    import pandas as pd  # the CLI's option parsing stay free of it
 
 #: Internal key column: the area code in the boundary layer's own code system,
 #: normalised (Kemendagri dotted ``36.01.14.2003``; BPS digits ``3601140003``).
@@ -162,6 +163,8 @@ class JoinReport:
     @staticmethod
     def combine(reports: list[JoinReport]) -> JoinReport:
         """Concatenate several reports (one per table) into one."""
+        import pandas as pd
+
         if not reports:
             return JoinReport(pd.DataFrame(columns=list(JOIN_REPORT_COLUMNS)), 0, 0)
         entries = pd.concat([r.entries for r in reports], ignore_index=True)

@@ -1,13 +1,15 @@
 """Command-line interface: thin click commands over the library.
 
 Exit codes: 0 success; 1 data or runtime error (and ``check`` finding
-problems); 2 usage error.
+problems); 2 usage error. A library error prints one line; with ``-v`` its
+traceback comes first.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+import traceback
 import warnings
 from typing import Any
 
@@ -15,19 +17,29 @@ import click
 
 from geo_priority.cli import commands, export_cmds, microdata_cmds
 from geo_priority.cli._common import msg
+from geo_priority.cli.options import quiet_opt, verbose_opt
 from geo_priority.errors import GeoPriorityError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True}
+
+#: Where the group records ``-v`` for the error handler (``click.Context.meta``).
+_VERBOSE = "geo_priority.verbose"
 
 
 class PriorityGroup(click.Group):
     """A click group that turns library errors into exit code 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        """Invoke the command, translating :class:`GeoPriorityError`."""
+        """Invoke the command, translating :class:`GeoPriorityError`.
+
+        The error becomes one line on stderr; with ``-v`` the traceback is
+        printed before it.
+        """
         try:
             return super().invoke(ctx)
         except GeoPriorityError as err:
+            if ctx.meta.get(_VERBOSE):
+                click.echo(traceback.format_exc().rstrip(), err=True)
             raise click.ClickException(f"{type(err).__name__}: {err}") from err
 
 
@@ -39,15 +51,17 @@ def _show_warning(
 
 @click.group(cls=PriorityGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(package_name="geo-priority")
-@click.option("-v", "--verbose", count=True, help="More log output (repeat for debug).")
-@click.option("-q", "--quiet", count=True, help="Less log output.")
-def cli(verbose: int, quiet: int) -> None:
+@verbose_opt
+@quiet_opt
+@click.pass_context
+def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
     """Decide where extreme poverty must be fought first (geo-priority).
 
     Reads boundaries and indicator tables, harmonises Indonesian region codes,
     scores and classifies areas, and writes maps, GIS layers and tables.
     Add -v for debug logging; data errors exit 1, usage errors 2.
     """
+    ctx.meta[_VERBOSE] = verbose > 0
     level = logging.WARNING - 10 * (verbose - quiet)
     logging.basicConfig(
         level=level, format="%(levelname)s: %(message)s", stream=sys.stderr

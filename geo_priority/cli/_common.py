@@ -1,11 +1,16 @@
-"""Shared CLI helpers: message catalogue, options, reporting."""
+"""Shared CLI helpers: the message catalogue and the report of a run.
+
+The options live in :mod:`geo_priority.cli.options`.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from geo_priority.pipeline import RunResult
 
 MESSAGES = {
     "id": {
@@ -34,37 +39,7 @@ def msg(key: str, lang: str) -> str:
     return MESSAGES.get(lang, MESSAGES["id"])[key]
 
 
-lang_opt = click.option(
-    "--lang",
-    type=click.Choice(["id", "en"]),
-    default=None,
-    help="Language of the map and messages (default: the config's, else 'id').",
-)
-overwrite_opt = click.option(
-    "--overwrite",
-    is_flag=True,
-    default=False,
-    help="Replace outputs that already exist.",
-)
-out_opt = click.option(
-    "-o",
-    "--out",
-    "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: the config's, else 'maps').",
-)
-mirror_opt = click.option(
-    "--mirror",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="GEO_PRIORITY_MIRROR",
-    show_envvar=True,
-    help="Folder holding copies of the pinned boundary files (offline machines).",
-)
-
-
-def report_run(result: Any, lang: str) -> None:
+def report_run(result: RunResult, lang: str) -> None:
     """Print the join summary and notes to stderr and written paths to stdout."""
     analysis = result.analysis
     if analysis.schematic:

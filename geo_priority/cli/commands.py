@@ -7,41 +7,27 @@ from typing import TYPE_CHECKING
 
 import click
 
-from geo_priority.cli._common import (
+from geo_priority.cli._common import msg, report_run
+from geo_priority.cli.options import (
+    CONFIG_OUT_HELP,
+    boundaries_crs_opt,
+    boundaries_layer_opt,
+    cache_opt,
+    config_arg,
     lang_opt,
     mirror_opt,
-    msg,
     out_opt,
     overwrite_opt,
-    report_run,
 )
 
 if TYPE_CHECKING:
-    from geo_priority.config import Config
-
-config_arg = click.argument(
-    "config_path",
-    metavar="CONFIG",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-)
-boundaries_crs_opt = click.option(
-    "--boundaries-crs",
-    metavar="CRS",
-    default=None,
-    help="CRS of a boundary file that has none, e.g. EPSG:4326.",
-)
-boundaries_layer_opt = click.option(
-    "--boundaries-layer",
-    metavar="LAYER",
-    default=None,
-    help="Layer of a multi-layer boundary file (GeoPackage, zipped shapefiles).",
-)
+    from geo_priority.config import Config, Lang
 
 
 def _load(
     config_path: Path,
     out: Path | None,
-    lang: str | None,
+    lang: Lang | None,
     overwrite: bool | None = None,
     crs: str | None = None,
     layer: str | None = None,
@@ -56,7 +42,7 @@ def _load(
 
 @click.command("run", short_help="Run the whole pipeline from a TOML config.")
 @config_arg
-@out_opt
+@out_opt(help=CONFIG_OUT_HELP)
 @lang_opt
 @overwrite_opt
 @boundaries_crs_opt
@@ -64,7 +50,7 @@ def _load(
 def run_cmd(
     config_path: Path,
     out: Path | None,
-    lang: str | None,
+    lang: Lang | None,
     overwrite: bool,
     boundaries_crs: str | None,
     boundaries_layer: str | None,
@@ -92,7 +78,7 @@ def run_cmd(
 @boundaries_layer_opt
 def check_cmd(
     config_path: Path,
-    lang: str | None,
+    lang: Lang | None,
     boundaries_crs: str | None,
     boundaries_layer: str | None,
 ) -> None:
@@ -108,18 +94,18 @@ def check_cmd(
     from geo_priority import pipeline
 
     config = _load(config_path, None, lang, None, boundaries_crs, boundaries_layer)
-    lang = config.outputs.lang
+    language = config.outputs.lang
     _analysis, problems = pipeline.check(config)
     for problem in problems:
-        click.echo(f"{msg('problem', lang)}: {problem}", err=True)
+        click.echo(f"{msg('problem', language)}: {problem}", err=True)
     if problems:
         raise SystemExit(1)
-    click.echo(msg("ok", lang), err=True)
+    click.echo(msg("ok", language), err=True)
 
 
 @click.command("figure", short_help="Write a print-ready map figure (PNG + PDF).")
 @config_arg
-@out_opt
+@out_opt(help=CONFIG_OUT_HELP)
 @click.option(
     "--size",
     type=click.Choice(["slide", "a4"], case_sensitive=False),
@@ -134,7 +120,7 @@ def figure_cmd(
     config_path: Path,
     out: Path | None,
     size: str,
-    lang: str | None,
+    lang: Lang | None,
     overwrite: bool,
     boundaries_crs: str | None,
     boundaries_layer: str | None,
@@ -157,13 +143,7 @@ def figure_cmd(
 
 
 @click.command("demo", short_help="Build Banten's kab/kota priority map from BPS data.")
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("maps"),
-    help="Output folder.",
-)
+@out_opt(default=Path("maps"))
 @lang_opt
 @overwrite_opt
 @mirror_opt
@@ -182,7 +162,7 @@ def figure_cmd(
 )
 def demo_cmd(
     out: Path,
-    lang: str | None,
+    lang: Lang | None,
     overwrite: bool,
     mirror: Path | None,
     level: str,
@@ -200,19 +180,23 @@ def demo_cmd(
     """
     from geo_priority.demo import run_demo, run_desa_demo
 
-    lang = lang or "id"
+    language: Lang = lang or "id"
     mirror_dir = str(mirror) if mirror and mirror.is_dir() else None
     if level == "desa":
         result = run_desa_demo(
-            out=out, lang=lang, overwrite=overwrite, mirror=mirror_dir
+            out=out, lang=language, overwrite=overwrite, mirror=mirror_dir
         )
-        report_run(result, lang)
+        report_run(result, language)
         return
     context_file = str(context.resolve()) if context and context.is_file() else None
     result = run_demo(
-        out=out, lang=lang, overwrite=overwrite, mirror=mirror_dir, context=context_file
+        out=out,
+        lang=language,
+        overwrite=overwrite,
+        mirror=mirror_dir,
+        context=context_file,
     )
-    report_run(result, lang)
+    report_run(result, language)
 
 
 @click.group("boundaries", short_help="Download and list registered boundary sources.")
@@ -232,14 +216,7 @@ def list_cmd() -> None:
 @boundaries.command("fetch", short_help="Download a source into the cache.")
 @click.argument("source_id", metavar="SOURCE", default="banten-desa-ocha-bps2020")
 @mirror_opt
-@click.option(
-    "--cache",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    envvar="GEO_PRIORITY_CACHE",
-    show_envvar=True,
-    help="Cache folder (default: the per-user cache).",
-)
+@cache_opt
 @click.option("--offline", is_flag=True, help="Use only the cache and the mirror.")
 def fetch_cmd(
     source_id: str, mirror: Path | None, cache: Path | None, offline: bool

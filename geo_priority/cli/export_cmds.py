@@ -7,28 +7,25 @@ from typing import TYPE_CHECKING
 
 import click
 
-from geo_priority.cli._common import lang_opt, mirror_opt, overwrite_opt
+from geo_priority.cli.options import (
+    export_formats_opt,
+    lang_opt,
+    mirror_opt,
+    name_opt,
+    out_opt,
+    overwrite_opt,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
 
+    from geo_priority.config import CodeSystemChoice, Lang
     from geo_priority.export import ScoredLayer
-
-_FORMATS = (
-    "gpkg",
-    "shp",
-    "geojson",
-    "fgb",
-    "table",
-    "xlsx",
-    "styles",
-    "raster",
-    "metadata",
-)
+    from geo_priority.export.styles import SldVersion
 
 
 def _scored_from_config(
-    config_path: Path, mirror: Path | None, lang: str | None
+    config_path: Path, mirror: Path | None, lang: Lang | None
 ) -> ScoredLayer:
     from geo_priority import export, pipeline
     from geo_priority.config import load_config, with_boundaries, with_outputs
@@ -47,21 +44,8 @@ def _scored_from_config(
     metavar="SCORED_GPKG_OR_CONFIG",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Output folder (created if missing).",
-)
-@click.option(
-    "-f",
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(_FORMATS, case_sensitive=False),
-    help="Format to write; repeat for several (default: all).",
-)
+@out_opt(required=True, help="Output folder (created if missing).")
+@export_formats_opt
 @click.option(
     "--dst-crs",
     metavar="CRS",
@@ -81,7 +65,7 @@ def _scored_from_config(
     default="1.0.0",
     help="SLD version of the GeoServer style.",
 )
-@click.option("--name", default=None, help="Base name of the files (default: layer).")
+@name_opt(default=None, help="Base name of the files (default: layer).")
 @lang_opt
 @overwrite_opt
 @mirror_opt
@@ -91,9 +75,9 @@ def export_cmd(
     formats: tuple[str, ...],
     dst_crs: str | None,
     raster_resolution: float | None,
-    sld_version: str,
+    sld_version: SldVersion,
     name: str | None,
-    lang: str | None,
+    lang: Lang | None,
     overwrite: bool,
     mirror: Path | None,
 ) -> None:
@@ -118,14 +102,15 @@ def export_cmd(
         layer = _scored_from_config(source, mirror, lang)
     else:
         layer = export.read_scored(source)
-    changes = {
-        "dst_crs": dst_crs or layer.dst_crs,
-        "raster_resolution": raster_resolution or layer.raster_resolution,
-        "sld_version": sld_version,
-        "name": name or layer.name,
-    }
+    layer = replace(
+        layer,
+        dst_crs=dst_crs or layer.dst_crs,
+        raster_resolution=raster_resolution or layer.raster_resolution,
+        sld_version=sld_version,
+        name=name or layer.name,
+    )
     written = export.export_layer(
-        replace(layer, **changes), out, formats=formats or None, overwrite=overwrite
+        layer, out, formats=formats or None, overwrite=overwrite
     )
     for paths in written.values():
         for path in paths:
@@ -136,7 +121,7 @@ def _areas(
     source: Path,
     code_column: str | None,
     name_column: str | None,
-    code_system: str,
+    code_system: CodeSystemChoice,
     layer: str | None,
 ) -> gpd.GeoDataFrame:
     from geo_priority import harmonise, io, pipeline
@@ -198,7 +183,7 @@ def zonal_cmd(
     band: int,
     code_column: str | None,
     name_column: str | None,
-    code_system: str,
+    code_system: CodeSystemChoice,
     layer: str | None,
     overwrite: bool,
 ) -> None:

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
-from geo_priority.cli._common import overwrite_opt
+from geo_priority.cli.options import crosswalk_opt, name_opt, out_opt, overwrite_opt
+from geo_priority.formatting import format_number
+
+if TYPE_CHECKING:
+    from geo_priority.microdata.api import MicrodataResult
+    from geo_priority.microdata.engine import Target
 
 
 def _bps_codes(crosswalk: Path | None) -> dict[str, str] | None:
@@ -64,19 +69,8 @@ def _bps_codes(crosswalk: Path | None) -> dict[str, str] | None:
     help="One row per person, or one per family (the keluarga/KK file; "
     "p3ke, dtsen, canonical).",
 )
-@click.option(
-    "--crosswalk",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="BPS<->Kemendagri desa crosswalk (needed by --style dtks).",
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("synthetic"),
-    help="Output folder.",
-)
+@crosswalk_opt("BPS<->Kemendagri desa crosswalk (needed by --style dtks).")
+@out_opt(default=Path("synthetic"))
 @overwrite_opt
 def synth_cmd(
     tier: str,
@@ -118,9 +112,14 @@ def synth_cmd(
     )
     click.echo(str(path))
     unit = "persons" if level == "individu" else "families"
-    click.echo(f"{rows:,} baris ({unit})", err=True)
+    click.echo(f"{_english(rows)} baris ({unit})", err=True)
     for name, count in faults.items():
-        click.echo(f"  fault {name}: {count:,}", err=True)
+        click.echo(f"  fault {name}: {_english(count)}", err=True)
+
+
+def _english(count: int) -> str:
+    """Write a count the English way (``12,900,000``), as synth always has."""
+    return format_number(count, lang="en", decimals=0)
 
 
 @click.command("aggregate", short_help="Registry exports -> suppressed area tables.")
@@ -156,12 +155,7 @@ def synth_cmd(
     help="Column of a canonical field in the EXPORTS (repeat), e.g. "
     "--map nik=NIK_ART --map kode_desa=KODE_DESA.",
 )
-@click.option(
-    "--crosswalk",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    default=None,
-    help="BPS -> Kemendagri desa crosswalk for BPS-coded exports.",
-)
+@crosswalk_opt("BPS -> Kemendagri desa crosswalk for BPS-coded exports.")
 @click.option(
     "--target",
     type=click.Choice(["desil1", "desil12", "miskin_ekstrem"]),
@@ -190,14 +184,8 @@ def synth_cmd(
     default=("csv",),
     help="Table formats (repeat).",
 )
-@click.option("--name", default="registri", help="Output file prefix.")
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("registri"),
-    help="Output folder.",
-)
+@name_opt(default="registri", help="Output file prefix.")
+@out_opt(default=Path("registri"))
 @overwrite_opt
 def aggregate_cmd(
     exports: tuple[Path, ...],
@@ -206,7 +194,7 @@ def aggregate_cmd(
     style: str,
     mapping: tuple[str, ...],
     crosswalk: Path | None,
-    target: str | None,
+    target: Target | None,
     threshold: int | None,
     levels: tuple[str, ...],
     formats: tuple[str, ...],
@@ -252,7 +240,7 @@ def aggregate_cmd(
         name=name,
         levels=levels,
         formats=formats,
-        target=target or (config and config.target) or "desil1",
+        target=_target(target, config.target if config else None),
         threshold=threshold or (config and config.threshold) or 10,
         overwrite=overwrite,
         progress=True,
@@ -260,6 +248,16 @@ def aggregate_cmd(
     for path in result.paths.values():
         click.echo(str(path))
     _echo_quality(result)
+
+
+def _target(given: Target | None, configured: str | None) -> Target:
+    """Return ``--target``, else the registry config's ``target``, else desil1."""
+    from typing import get_args
+
+    from geo_priority.microdata.engine import Target
+    from geo_priority.schema import check_choice
+
+    return check_choice(given or configured or "desil1", get_args(Target), "target")
 
 
 _SEVERITY_WORDS = {
@@ -270,12 +268,12 @@ _SEVERITY_WORDS = {
 }
 
 
-def _echo_quality(result: Any) -> None:
+def _echo_quality(result: MicrodataResult) -> None:
     """One line per export: rows, persons kept, and problems by severity."""
     from geo_priority.microdata.quality import by_severity
 
     def n(value: int) -> str:  # Indonesian thousands: 4.015.588
-        return f"{value:,}".replace(",", ".")
+        return format_number(value, lang="id", decimals=0)
 
     counts = by_severity(result.quality, result.sources)
     for row in result.sources.itertuples():

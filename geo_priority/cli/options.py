@@ -1,0 +1,176 @@
+"""The options and arguments of the commands, each declared once.
+
+A command stacks the decorators it needs, so ``--overwrite`` or ``--lang``
+reads and behaves the same in every command. Options whose default or help
+depends on the command (``-o/--out``, ``--crosswalk``, ``--name``) are made by
+a small factory that fixes everything else. Choices come from the library's
+registries (:data:`geo_priority.config.LANGS`,
+:data:`geo_priority.formats.EXPORT_FORMATS`), never from a private list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from geo_priority.config import LANGS
+from geo_priority.formats import EXPORT_FORMATS
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+#: Environment variable naming the boundary mirror folder (``--mirror``).
+MIRROR_ENV = "GEO_PRIORITY_MIRROR"
+#: Environment variable naming the boundary cache folder (``--cache``).
+CACHE_ENV = "GEO_PRIORITY_CACHE"
+
+_FOLDER = click.Path(file_okay=False, path_type=Path)
+_FILE = click.Path(dir_okay=False, path_type=Path)
+_EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+# --- the group ----------------------------------------------------------------
+
+verbose_opt = click.option(
+    "-v", "--verbose", count=True, help="More log output (repeat for debug)."
+)
+quiet_opt = click.option("-q", "--quiet", count=True, help="Less log output.")
+
+# --- shared by the commands ---------------------------------------------------
+
+config_arg = click.argument("config_path", metavar="CONFIG", type=_EXISTING_FILE)
+
+lang_opt = click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    help="Language of the map and messages (default: the config's, else 'id').",
+)
+overwrite_opt = click.option(
+    "--overwrite",
+    is_flag=True,
+    default=False,
+    help="Replace outputs that already exist.",
+)
+mirror_opt = click.option(
+    "--mirror",
+    type=_FOLDER,
+    default=None,
+    envvar=MIRROR_ENV,
+    show_envvar=True,
+    help="Folder holding copies of the pinned boundary files (offline machines).",
+)
+cache_opt = click.option(
+    "--cache",
+    type=_FOLDER,
+    default=None,
+    envvar=CACHE_ENV,
+    show_envvar=True,
+    help="Cache folder (default: the per-user cache).",
+)
+boundaries_crs_opt = click.option(
+    "--boundaries-crs",
+    metavar="CRS",
+    default=None,
+    help="CRS of a boundary file that has none, e.g. EPSG:4326.",
+)
+boundaries_layer_opt = click.option(
+    "--boundaries-layer",
+    metavar="LAYER",
+    default=None,
+    help="Layer of a multi-layer boundary file (GeoPackage, zipped shapefiles).",
+)
+export_formats_opt = click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(EXPORT_FORMATS, case_sensitive=False),
+    help="Format to write; repeat for several (default: all).",
+)
+
+#: ``-o/--out`` of a command that reads its output folder from the config.
+CONFIG_OUT_HELP = "Output folder (default: the config's, else 'maps')."
+
+
+def out_opt(
+    *, default: Path | None = None, help: str = "Output folder.", required: bool = False
+) -> Callable[[_F], _F]:
+    """Return the ``-o/--out`` option: the folder the command writes into.
+
+    Parameters
+    ----------
+    default : Path, optional
+        The folder when none is given (None: the config's).
+    help : str
+        The option's help text.
+    required : bool
+        True when the command has no default folder.
+
+    Returns
+    -------
+    callable
+        The click decorator; the value reaches the command as ``out``.
+    """
+    return click.option(
+        "-o",
+        "--out",
+        "out",
+        type=_FOLDER,
+        default=default,
+        required=required,
+        help=help,
+    )
+
+
+def crosswalk_opt(help: str) -> Callable[[_F], _F]:
+    """Return ``--crosswalk``: a BPS <-> Kemendagri desa crosswalk file.
+
+    Parameters
+    ----------
+    help : str
+        What the command uses the crosswalk for.
+
+    Returns
+    -------
+    callable
+        The click decorator; the value reaches the command as ``crosswalk``.
+    """
+    return click.option("--crosswalk", type=_EXISTING_FILE, default=None, help=help)
+
+
+def name_opt(*, default: str | None, help: str) -> Callable[[_F], _F]:
+    """Return ``--name``: the base name of the files written.
+
+    Parameters
+    ----------
+    default : str, optional
+        The name when none is given.
+    help : str
+        The option's help text.
+
+    Returns
+    -------
+    callable
+        The click decorator; the value reaches the command as ``name``.
+    """
+    return click.option("--name", default=default, help=help)
+
+
+__all__ = [
+    "CONFIG_OUT_HELP",
+    "boundaries_crs_opt",
+    "boundaries_layer_opt",
+    "cache_opt",
+    "config_arg",
+    "crosswalk_opt",
+    "export_formats_opt",
+    "lang_opt",
+    "mirror_opt",
+    "name_opt",
+    "out_opt",
+    "overwrite_opt",
+    "quiet_opt",
+    "verbose_opt",
+]
