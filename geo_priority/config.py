@@ -46,6 +46,7 @@ CodeSystemChoice = Literal["auto", "kemendagri", "bps"]
 Layout = Literal["auto", "long", "wide", "bps"]
 #: The columns a BPS export is read into (``layout = "bps"``).
 BPS_COLUMNS = {
+    "code_column": "kode",
     "name_column": "nama",
     "parent_column": "provinsi",
     "indicator_column": "indicator",
@@ -235,6 +236,14 @@ def _boundaries_error(path: str | None, source: str | None) -> ConfigError:
     )
 
 
+#: The long-layout column names a table has unless it sets them.
+_DEFAULT_COLUMNS = {
+    "indicator_column": "indicator",
+    "year_column": "tahun",
+    "value_column": "value",
+}
+
+
 @dataclass(frozen=True)
 class TableConfig:
     """One indicator table (CSV, XLSX or Parquet), long or wide.
@@ -273,9 +282,10 @@ class TableConfig:
 
     def __post_init__(self) -> None:
         _check_fields(self, "tables.")
-        if self.layout == "bps":  # the columns the BPS reader makes
+        if self.layout == "bps":  # the columns the BPS reader makes, unless set
             for key, column in BPS_COLUMNS.items():
-                object.__setattr__(self, key, column)
+                if getattr(self, key) in (None, _DEFAULT_COLUMNS.get(key)):
+                    object.__setattr__(self, key, column)
         if self.code_column is None and self.name_column is None:
             raise ConfigError(
                 f"table {self.path or self.label!r} needs 'code_column' or "
