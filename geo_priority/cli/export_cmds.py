@@ -27,15 +27,13 @@ if TYPE_CHECKING:
 def _scored_from_config(
     config_path: Path, mirror: Path | None, lang: Lang | None
 ) -> ScoredLayer:
-    from geo_priority import export, pipeline
+    from geo_priority import outputs, pipeline
     from geo_priority.config import load_config, with_boundaries, with_outputs
 
     config = with_outputs(load_config(config_path), lang=lang)
     if mirror is not None and config.boundaries.source:
         config = with_boundaries(config, mirror=str(mirror))
-    analysis = pipeline.analyse(config)
-    record = pipeline.run_record(analysis)
-    return export.from_analysis(analysis, record, pipeline.ranked_table(analysis))
+    return outputs.scored_layer(pipeline.analyse(config))
 
 
 @click.command("export", short_help="Write GIS layers, styles, tables, rasters.")

@@ -113,15 +113,12 @@ def out_opt(
     callable
         The click decorator; the value reaches the command as ``out``.
     """
-    return click.option(
-        "-o",
-        "--out",
-        "out",
-        type=_FOLDER,
-        default=default,
-        required=required,
-        help=help,
-    )
+    if default is None:  # click 8.3+ treats an explicit default=None as given,
+        # which would let a required option be left out
+        return click.option(
+            "-o", "--out", "out", type=_FOLDER, required=required, help=help
+        )
+    return click.option("-o", "--out", "out", type=_FOLDER, default=default, help=help)
 
 
 def crosswalk_opt(help: str) -> Callable[[_F], _F]:
