@@ -95,6 +95,38 @@ def open_map(driver: Any, path: Path, *, timeout: float = 20.0) -> None:
     )
 
 
+def wait_until(driver: Any, script: str, *, timeout: float = 10.0) -> None:
+    """Wait until the JavaScript expression ``script`` is true in the page."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, timeout).until(
+        lambda d: d.execute_script(f"return Boolean({script});")
+    )
+
+
+def arm_moveend(driver: Any) -> None:
+    """Set ``window.gpMoveEnded`` when the map's next move or zoom has ended.
+
+    Call it before the action that moves the map, then
+    ``wait_until(driver, "window.gpMoveEnded")``.
+    """
+    driver.execute_script(
+        "window.gpMoveEnded = false; window.geoPriority.map.once('moveend', "
+        "function () { window.gpMoveEnded = true; });"
+    )
+
+
+def wait_visible(driver: Any, css: str, *, timeout: float = 10.0) -> Any:
+    """Return the element matching ``css`` once it is shown."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout).until(
+        ec.visibility_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
 def save_screenshot(driver: Any, name: str) -> Path:
     """Save a screenshot under test-artifacts/ and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)

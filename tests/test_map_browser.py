@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import geopandas as gpd
@@ -13,12 +12,15 @@ from geo_priority import pipeline
 from geo_priority.config import load_config, with_outputs
 
 from browser import (
+    arm_moveend,
     console_errors,
     open_map,
     requested_urls,
     require_browser,
     save_screenshot,
     start_browser,
+    wait_until,
+    wait_visible,
 )
 
 pytestmark = pytest.mark.browser
@@ -138,8 +140,7 @@ def test_hover_shows_name_and_formatted_values(browser, maps):
         int(point[0] - body.size["width"] / 2),
         int(point[1] - body.size["height"] / 2),
     ).perform()
-    time.sleep(0.3)
-    tip = browser.find_element("css selector", ".leaflet-tooltip.gp-tooltip").text
+    tip = wait_visible(browser, ".leaflet-tooltip.gp-tooltip").text
     assert "Kab. Pandeglang" in tip
     assert "2%" in tip  # the 2022 rate, Indonesian format
     assert "20.000 jiwa" in tip  # rate x population / 100, thousands with a dot
@@ -162,8 +163,9 @@ def test_clicking_a_table_row_zooms_to_the_area(browser, maps):
     open_map(browser, maps["id"])
     zoom_before = browser.execute_script("return window.geoPriority.map.getZoom()")
     row = browser.find_element("css selector", "#gp-panel tr[data-id='36.72']")
+    arm_moveend(browser)
     row.click()
-    time.sleep(0.6)
+    wait_until(browser, "window.gpMoveEnded")  # the zoom animation has ended
     zoom_after = browser.execute_script("return window.geoPriority.map.getZoom()")
     centre_inside = browser.execute_script(
         "var m = window.geoPriority.map; return window.geoPriority.byId['36.72']"
