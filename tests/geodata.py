@@ -3,7 +3,8 @@
 Everything is built in code: unit squares, a 3x3 grid of squares with ids
 ``"A1"`` .. ``"C3"`` (letter = row from the bottom, digit = column), a
 multipolygon, an empty polygon, an invalid "bowtie" polygon and a ``None``
-geometry.
+geometry. :func:`squares` lays out rows of squares of any size anywhere, for
+toy areas near Banten (``origin=(106, -6.5), size=0.1``).
 """
 
 from __future__ import annotations
@@ -45,9 +46,39 @@ def grid_gdf(
     return gpd.GeoDataFrame(data, geometry=[grid[i] for i in GRID_IDS], crs=crs)
 
 
+def squares(
+    n: int,
+    *,
+    per_row: int | None = None,
+    origin: tuple[float, float] = (0.0, 0.0),
+    size: float = 1.0,
+) -> list[Polygon]:
+    """Return ``n`` squares of side ``size``, ``per_row`` to a row (default all).
+
+    Square ``i`` sits in column ``i % per_row`` and row ``i // per_row``,
+    counted from the lower-left ``origin``; neighbours share their edges.
+    """
+    x0, y0 = origin
+    width = per_row or n
+    return [
+        box(
+            x0 + (i % width) * size,
+            y0 + (i // width) * size,
+            x0 + (i % width) * size + size,
+            y0 + (i // width) * size + size,
+        )
+        for i in range(n)
+    ]
+
+
 def squares_gdf(
-    n: int = 2, crs: str | None = "EPSG:4326", **columns: list[object]
+    n: int = 2,
+    crs: str | None = "EPSG:4326",
+    *,
+    origin: tuple[float, float] = (0.0, 0.0),
+    size: float = 1.0,
+    **columns: list[object],
 ) -> gpd.GeoDataFrame:
-    """Return ``n`` unit squares side by side, with optional extra columns."""
-    geoms = [unit_square(i, 0) for i in range(n)]
+    """Return ``n`` squares side by side (unit squares by default) and columns."""
+    geoms = squares(n, origin=origin, size=size)
     return gpd.GeoDataFrame(dict(columns), geometry=geoms, crs=crs)

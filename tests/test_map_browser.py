@@ -6,7 +6,6 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import box
 
 from geo_priority import pipeline
 from geo_priority.config import load_config, with_outputs
@@ -22,6 +21,7 @@ from browser import (
     wait_until,
     wait_visible,
 )
+from geodata import squares
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +40,7 @@ POP = ["1.000.000", "2.000.000", "4.000.000", "1.000.000", "2.000.000", "500.000
 
 
 def _write_inputs(folder: Path) -> Path:
-    geoms = [
-        box(
-            106 + (i % 3) * 0.2,
-            -6.6 + (i // 3) * 0.2,
-            106.2 + (i % 3) * 0.2,
-            -6.4 + (i // 3) * 0.2,
-        )
-        for i in range(6)
-    ]
+    geoms = squares(6, per_row=3, origin=(106.0, -6.6), size=0.2)
     gpd.GeoDataFrame(
         {"kode": KAB, "nama": NAMES}, geometry=geoms, crs="EPSG:4326"
     ).to_file(folder / "kab.geojson", driver="GeoJSON")
@@ -291,7 +283,7 @@ def test_area_hidden_by_suppression_is_drawn_and_listed_as_such(browser, tmp_pat
     from geo_priority.config import IndicatorConfig
     from geo_priority.render import SUPPRESSED_COLOUR, MapText, build_map, render_html
 
-    geoms = [box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(3)]
+    geoms = squares(3, origin=(106.0, -6.5), size=0.1)
     areas = gpd.GeoDataFrame(
         {
             "area_id": ["36.01", "36.02", "36.03"],

@@ -15,10 +15,12 @@ from geo_priority.config import IndicatorConfig
 from geo_priority.render import MapText, build_map, map_spec, render_html
 from geo_priority.render.display import display_geometry
 
+from geodata import squares, squares_gdf
+
 
 @pytest.fixture
 def areas() -> gpd.GeoDataFrame:
-    geoms = [box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(4)]
+    geoms = squares(4, origin=(106.0, -6.5), size=0.1)
     return gpd.GeoDataFrame(
         {
             "area_id": ["36.01", "36.02", "36.03", "36.04"],
@@ -101,8 +103,7 @@ def test_page_has_no_network_and_no_paths(areas, tmp_path):
 
 
 def test_display_geometry_keeps_shared_borders():
-    left, right = box(0, 0, 1, 1), box(1, 0, 2, 1)
-    gdf = gpd.GeoDataFrame(geometry=[left, right], crs=4326)
+    gdf = squares_gdf(2, crs="EPSG:4326")  # two unit squares sharing an edge
     shown = display_geometry(gdf)
     assert shown.coverage
     assert shown.scale >= 1000
