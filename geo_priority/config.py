@@ -126,7 +126,7 @@ def _scalar(value: object, hint: object, key: str) -> object:
     if hint is int and isinstance(value, float) and value.is_integer():
         return int(value)
     if hint is float and isinstance(value, int | float):
-        return float(value)
+        return value  # an int stays as written (recorded as given)
     if isinstance(value, hint):  # type: ignore[arg-type]  # hint is a class here
         return value
     raise _wrong_type(key, value, hint)

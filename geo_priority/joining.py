@@ -215,25 +215,22 @@ class _Values:
         """Take the values of ``keys`` from ``new``; refuse any that disagree.
 
         Other columns the join added (a key's ``_suppressed`` flag) fill the
-        areas that have none yet.
+        areas that have none yet. Columns keep the order of ``new``.
         """
-        for column in new.columns.difference(keys):
+        for column in new.columns:
             values = new[column].reindex(self.frame.index)
-            if column not in self.frame:
+            if column in keys and column in self.frame:
+                self._merge(column, values, table)
+            elif column in keys:
                 self.frame[column] = values
-            else:
-                self.frame[column] = self.frame[column].where(
-                    self.frame[column].notna(), values
-                )
-        for key in keys:
-            values = new[key].reindex(self.frame.index)
-            if key not in self.frame:
-                self.frame[key] = values
-                self.origin[key] = pd.Series(table, index=values.index).where(
+                self.origin[column] = pd.Series(table, index=values.index).where(
                     values.notna()
                 )
-                continue
-            self._merge(key, values, table)
+            elif column in self.frame:
+                current = self.frame[column]
+                self.frame[column] = current.where(current.notna(), values)
+            else:
+                self.frame[column] = values
 
     def _merge(self, key: str, values: pd.Series, table: str) -> None:
         current = self.frame[key]
