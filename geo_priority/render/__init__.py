@@ -4,9 +4,9 @@ The page is a folium map whose Leaflet JS/CSS are inlined from the
 PyPI-packaged ``xstatic-leaflet`` (the same Leaflet 1.9.3 folium uses), so it
 makes no request to the network. Areas are drawn on a plain background from
 simplified, delta-encoded geometry (see :mod:`~geo_priority.render.display`).
-Everything shown is built by :func:`map_spec` from an allow-list of columns;
-the page inserts every string with ``textContent``, so names from the input
-can never run as HTML.
+Everything shown is built by :func:`~geo_priority.render.spec.map_spec` from
+an allow-list of columns; the page inserts every string with ``textContent``,
+so names from the input can never run as HTML.
 """
 
 from __future__ import annotations
@@ -15,36 +15,34 @@ import base64
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, cast
 
-import branca.colormap as cm
 import folium
 import geopandas as gpd
-import pandas as pd
 import xstatic.pkg.leaflet as xleaflet
 from branca.element import Element, Figure
 
-from geo_priority.classify import Classification, classify_change, classify_indicator
+from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
-from geo_priority.indicators import SUPPRESSED_SUFFIX
-from geo_priority.render.display import display_geometry
-from geo_priority.render.i18n import check_lang, format_value, text, ui_texts
-from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
-
-NO_DATA_COLOUR = "#c8c8c8"
-#: Colour of small cells hidden by disclosure control (never drawn as 0).
-SUPPRESSED_COLOUR = "#d8c3a0"
-OUTLINE_COLOUR = "#5a5a5a"
-#: Above this many areas the map draws on a canvas instead of SVG.
-CANVAS_THRESHOLD = 300
-#: At most this many area labels are shown at once (highest priority first).
-MAX_LABELS = 60
-#: Maps with at most this many areas show their names from the start.
-LABELS_BY_DEFAULT = 40
+from geo_priority.render.i18n import check_lang, text
+from geo_priority.render.spec import (
+    CANVAS_THRESHOLD,
+    LABELS_BY_DEFAULT,
+    MAX_LABELS,
+    NO_DATA_COLOUR,
+    OUTLINE_COLOUR,
+    SUPPRESSED_COLOUR,
+    MapLayer,
+    MapLevel,
+    MapText,
+    class_colours,
+    indicator_label,
+    map_layers,
+    map_spec,
+)
 
 
 class OfflineMap(folium.Map):
@@ -56,434 +54,6 @@ class OfflineMap(folium.Map):
 
     default_js: list[tuple[str, str]] = []  # noqa: RUF012
     default_css: list[tuple[str, str]] = []  # noqa: RUF012
-
-
-@dataclass(frozen=True)
-class MapText:
-    """Title, subtitle, warning, sources and method note of a map."""
-
-    title: str
-    subtitle: str = ""
-    sources: tuple[str, ...] = ()
-    method: str = ""
-    warning: str = ""
-    method_lines: tuple[str, ...] = ()
-    indicator_lines: tuple[str, ...] = ()
-    stamp: str = ""
-
-
-@dataclass(frozen=True)
-class MapLayer:
-    """One switchable choropleth variable: its classes and legend."""
-
-    label: str
-    title: str
-    classification: Classification
-    colours: tuple[str, ...]
-    note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-#: branca's colour ramps of the priority classes and of the indicator layers.
-_PRIORITY_RAMP = "YlOrRd_09"
-_INDICATOR_RAMP = "PuBu_09"
-
-
-def _ramp(name: str) -> cm.LinearColormap:
-    ramp: cm.LinearColormap = getattr(cm.linear, name)  # set by name at import
-    return ramp
-
-
-def class_colours(k: int) -> list[str]:
-    """Return ``k`` colours for classes 1..k, class 1 the darkest red.
-
-    Examples
-    --------
-    >>> class_colours(3)
-    ['#980026', '#fd8038', '#fff1a9']
-    """
-    lin = _ramp(_PRIORITY_RAMP)
-    stops = [0.1 + 0.85 * i / (k - 1) for i in range(k)] if k > 1 else [0.95]
-    return [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops][::-1]
-
-
-def _indicator_colours(k: int, higher_is_worse: bool) -> list[str]:
-    lin = _ramp(_INDICATOR_RAMP)
-    stops = [0.15 + 0.8 * i / (k - 1) for i in range(k)] if k > 1 else [0.8]
-    colours = [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops]
-    return colours[::-1] if higher_is_worse else colours
-
-
-def indicator_label(ind: IndicatorConfig, lang: str) -> str:
-    """Return the display label of an indicator, with its year."""
-    base = ind.label_en if lang == "en" and ind.label_en else (ind.label or ind.key)
-    return f"{base} {ind.year}" if ind.year else base
-
-
-def _year_groups(
-    indicators: Sequence[IndicatorConfig],
-) -> dict[str, list[IndicatorConfig]]:
-    """Group indicators that are one series in several years (same source and unit)."""
-    groups: dict[str, list[IndicatorConfig]] = {}
-    for ind in indicators:
-        groups.setdefault(f"{ind.source}|{ind.unit}|{ind.direction}", []).append(ind)
-    return {
-        k: sorted(v, key=lambda i: i.year or 0)
-        for k, v in groups.items()
-        if len({i.year for i in v if i.year}) > 1
-    }
-
-
-def _change_layer(
-    areas: gpd.GeoDataFrame, group: list[IndicatorConfig], lang: str
-) -> MapLayer:
-    first, last = group[0], group[-1]
-    change = areas[last.key] - areas[first.key]
-    c = classify_change(change, unit=first.unit, lang=lang)
-    colours = _change_colours(first.direction == "higher_is_worse")
-    base = (
-        first.label_en if lang == "en" and first.label_en else first.label or first.key
-    )
-    label = f"{text('change', lang)} {base} {first.year}→{last.year}"
-    return MapLayer(
-        label, label, c, tuple(colours), text("change_note", lang), {"values": change}
-    )
-
-
-def _change_colours(higher_is_worse: bool) -> list[str]:
-    colours = ["#b2182b", "#ef8a62", "#f7f7f7", "#67a9cf", "#2166ac"]
-    return colours if higher_is_worse else colours[::-1]
-
-
-def map_layers(
-    areas: gpd.GeoDataFrame,
-    classification: Classification,
-    indicators: Sequence[IndicatorConfig],
-    *,
-    lang: str,
-) -> list[MapLayer]:
-    """Return the priority layer, one layer per indicator, and change layers.
-
-    Indicators that are the same series in several years share pooled classes
-    (one colour means one range in every year), and a change layer compares
-    the first and last year.
-    """
-    hidden = _unscored_by_suppression(areas, indicators)
-    layers = [
-        MapLayer(
-            text("class", lang),
-            text("legend_title", lang),
-            classification,
-            tuple(class_colours(classification.k)),
-            note=text("legend_note", lang),
-            extra={} if hidden is None else {"suppressed": hidden},
-        )
-    ]
-    groups = _year_groups([i for i in indicators if i.key in areas])
-    pooled = {
-        i.key: pd.concat([areas[j.key] for j in g], ignore_index=True)
-        for g in groups.values()
-        for i in g
-    }
-    for ind in indicators:
-        if ind.key not in areas:
-            continue
-        c = classify_indicator(
-            areas[ind.key], unit=ind.unit, lang=lang, pool=pooled.get(ind.key)
-        )
-        colours = _indicator_colours(c.k, ind.direction == "higher_is_worse")
-        label = indicator_label(ind, lang)
-        note = text("scored" if ind.score and ind.weight > 0 else "not_scored", lang)
-        if ind.key in pooled:
-            note = f"{note}. {text('pooled', lang)}"
-        hidden = _suppressed(areas, ind.key)
-        extra = {} if hidden is None else {"suppressed": hidden}
-        layers.append(MapLayer(label, label, c, tuple(colours), note, extra))
-    layers += [_change_layer(areas, g, lang) for g in groups.values()]
-    return layers
-
-
-def _unscored_by_suppression(
-    areas: gpd.GeoDataFrame, indicators: Sequence[IndicatorConfig]
-) -> pd.Series | None:
-    """Areas without a score because a scored input is a suppressed small cell.
-
-    They are drawn as "disembunyikan (< 10)", not as "no data": the data
-    exist, the registry stage hid them.
-    """
-    flags = [
-        _suppressed(areas, i.key)
-        for i in indicators
-        if i.score and i.weight > 0 and i.key in areas
-    ]
-    flags = [f for f in flags if f is not None]
-    if not flags:
-        return None
-    any_hidden = pd.concat(flags, axis=1).any(axis=1)
-    return any_hidden & areas[CLASS].isna()
-
-
-def _suppressed(areas: gpd.GeoDataFrame, key: str) -> pd.Series | None:
-    """Return the small-cell suppression flags of ``key``, if the data has them."""
-    flag = f"{key}{SUPPRESSED_SUFFIX}"
-    return areas[flag].fillna(False).astype(bool) if flag in areas else None
-
-
-def _format_column(
-    areas: gpd.GeoDataFrame, ind: IndicatorConfig, lang: str, threshold: int
-) -> list[str]:
-    shown = [
-        format_value(v, unit=ind.unit, lang=lang) for v in areas[ind.key].to_list()
-    ]
-    hidden = _suppressed(areas, ind.key)
-    if hidden is None:
-        return shown
-    label = text("suppressed", lang).format(threshold=threshold)
-    return [label if h else v for v, h in zip(shown, hidden.to_list(), strict=True)]
-
-
-def _display_columns(
-    areas: gpd.GeoDataFrame,
-    layers: list[MapLayer],
-    indicators: Sequence[IndicatorConfig],
-    lang: str,
-    threshold: int,
-) -> list[list[str]]:
-    no_data = text("no_data", lang)
-    n_ranked = int(areas[RANK].notna().sum())
-    labels = layers[0].classification.labels
-    scores = [
-        no_data if pd.isna(v) else format_value(round(float(v), 1), lang=lang)
-        for v in areas[SCORE].to_list()
-    ]
-    ranks = [
-        no_data if pd.isna(r) else f"{int(r)} {text('of', lang)} {n_ranked}"
-        for r in areas[RANK].to_list()
-    ]
-    classes = [
-        no_data if pd.isna(c) else labels[int(c) - 1] for c in areas[CLASS].to_list()
-    ]
-    hidden = layers[0].extra.get("suppressed")
-    if hidden is not None:
-        label = text("suppressed", lang).format(threshold=threshold)
-        scores, ranks, classes = (
-            [label if h else v for v, h in zip(col, hidden.to_list(), strict=True)]
-            for col in (scores, ranks, classes)
-        )
-    columns = [scores, ranks, classes]
-    columns += [_format_column(areas, i, lang, threshold) for i in indicators]
-    for layer in layers:
-        if "values" in layer.extra:
-            columns.append([_signed(v, lang) for v in layer.extra["values"].to_list()])
-    return columns
-
-
-def _signed(value: float, lang: str) -> str:
-    if pd.isna(value):
-        return text("no_data", lang)
-    shown = format_value(abs(value), lang=lang)
-    return f"+{shown}" if value > 0 else (f"−{shown}" if value < 0 else shown)
-
-
-def _class_codes(layer: MapLayer) -> list[int]:
-    """Class per area: 1..k, 0 for no data, -1 for a suppressed small cell."""
-    codes = [
-        0 if pd.isna(c) else int(c) for c in layer.classification.classes.to_list()
-    ]
-    hidden = layer.extra.get("suppressed")
-    if hidden is None:
-        return codes
-    return [-1 if h else c for c, h in zip(codes, hidden.to_list(), strict=True)]
-
-
-def _optional(values: pd.Series, cast: type) -> list[Any]:
-    return [None if pd.isna(v) else cast(v) for v in values.to_list()]
-
-
-def _properties(
-    areas: gpd.GeoDataFrame,
-    layers: list[MapLayer],
-    indicators: Sequence[IndicatorConfig],
-    label_points: list[Any],
-    lang: str,
-    threshold: int,
-) -> list[dict[str, Any]]:
-    shown = _display_columns(areas, layers, indicators, lang, threshold)
-    classes = [_class_codes(layer) for layer in layers]
-    ids = [str(v) for v in areas[ID].to_list()]
-    names = [
-        str(n) if pd.notna(n) else i
-        for n, i in zip(areas[NAME].to_list(), ids, strict=True)
-    ]
-    scores = [
-        None if s is None else round(s, 3) for s in _optional(areas[SCORE], float)
-    ]
-    ranks = _optional(areas[RANK], int)
-    return [
-        {
-            "id": ids[i],
-            "name": names[i],
-            "s": scores[i],
-            "r": ranks[i],
-            "c": [column[i] for column in classes],
-            "f": [column[i] for column in shown],
-            "lp": list(label_points[i]),
-        }
-        for i in range(len(ids))
-    ]
-
-
-def _layer_spec(layer: MapLayer) -> dict[str, Any]:
-    c = layer.classification
-    flags = layer.extra.get("suppressed")
-    hidden = int(flags.sum()) if flags is not None else 0
-    return {
-        "label": layer.label,
-        "title": layer.title,
-        "labels": list(c.labels),
-        "colours": list(layer.colours),
-        "counts": list(c.counts),
-        "no_data": int(c.classes.isna().sum()) - hidden,
-        "suppressed": hidden,
-        "note": layer.note,
-    }
-
-
-def _context_spec(
-    context: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame
-) -> dict[str, Any] | None:
-    """Encode the neighbouring areas within reach of the map's extent."""
-    if context is None or context.empty:
-        return None
-    minx, miny, maxx, maxy = areas.to_crs(4326).total_bounds
-    pad = max(maxx - minx, maxy - miny) * 0.6
-    near = context.to_crs(4326).cx[minx - pad : maxx + pad, miny - pad : maxy + pad]
-    near = near[~(near.geometry.isna() | near.geometry.is_empty)]
-    if near.empty:
-        return None
-    geometry = display_geometry(near)
-    return {"rings": geometry.rings, "scale": geometry.scale}
-
-
-@dataclass(frozen=True)
-class MapLevel:
-    """Another administrative level offered by the map's level switch."""
-
-    label: str
-    areas: gpd.GeoDataFrame
-    classification: Classification
-    indicators: tuple[IndicatorConfig, ...] = ()
-
-
-def _view_spec(
-    label: str,
-    areas: gpd.GeoDataFrame,
-    classification: Classification,
-    indicators: Sequence[IndicatorConfig],
-    lang: str,
-    threshold: int,
-) -> dict[str, Any]:
-    """Return one level's areas, layers and encoded geometry."""
-    areas = areas[~(areas.geometry.isna() | areas.geometry.is_empty)].reset_index(
-        drop=True
-    )
-    shown = [i for i in indicators if i.key in areas]
-    classes = replace(classification, classes=areas[CLASS].astype("Int8"))
-    layers = map_layers(areas, classes, shown, lang=lang)
-    geometry = display_geometry(areas)
-    return {
-        "label": label,
-        "layers": [_layer_spec(layer) for layer in layers],
-        "props": _properties(
-            areas, layers, shown, geometry.label_points, lang, threshold
-        ),
-        "rings": geometry.rings,
-        "scale": geometry.scale,
-        "bounds": list(geometry.bounds),
-        "labels_default": len(areas) <= LABELS_BY_DEFAULT,
-        "outline_weight": 0.6 if len(areas) > CANVAS_THRESHOLD else 1.2,
-        "display": {
-            "tolerance_deg": geometry.tolerance,
-            "coverage": geometry.coverage,
-            "vertices": geometry.vertices,
-        },
-    }
-
-
-def map_spec(
-    areas: gpd.GeoDataFrame,
-    classification: Classification,
-    /,
-    *,
-    indicators: Sequence[IndicatorConfig] = (),
-    texts: MapText,
-    lang: str = "id",
-    label: str = "",
-    levels: Sequence[MapLevel] = (),
-    threshold: int = 10,
-    context: gpd.GeoDataFrame | None = None,
-) -> dict[str, Any]:
-    """Return everything the page shows, as JSON-safe data (no HTML).
-
-    Parameters
-    ----------
-    areas : geopandas.GeoDataFrame
-        Scored, classified areas (``area_id``, ``area_name``, ``priority_*``).
-    classification : Classification
-        The priority classes.
-    indicators : sequence of IndicatorConfig
-        Indicators offered as switchable layers and listed in tooltips.
-    texts : MapText
-    lang : {"id", "en"}
-    label : str
-        Name of this level in the level switch.
-    levels : sequence of MapLevel
-        Further administrative levels; with any, the map offers a level switch.
-    threshold : int
-        Small-cell suppression threshold named where a value is hidden
-        (``<key>_suppressed`` columns): "disembunyikan (< 10)", never 0.
-    context : geopandas.GeoDataFrame, optional
-        Neighbouring areas drawn faintly for orientation (no data, no
-        tooltips); only those near the areas are kept.
-
-    Returns
-    -------
-    dict
-        Only allow-listed values: codes, names, formatted numbers, classes;
-        ``views`` holds one entry per level, the first being ``areas``.
-
-    Raises
-    ------
-    ConfigError
-        For a language other than ``"id"`` and ``"en"`` (``outputs.lang``).
-    """
-    lang = check_lang(lang)
-    views = [_view_spec(label, areas, classification, indicators, lang, threshold)]
-    views += [
-        _view_spec(
-            lv.label, lv.areas, lv.classification, lv.indicators, lang, threshold
-        )
-        for lv in levels
-    ]
-    return {
-        "lang": lang,
-        "texts": ui_texts(lang),
-        "views": views,
-        "canvas_threshold": CANVAS_THRESHOLD,
-        "max_labels": MAX_LABELS,
-        "context": _context_spec(context, areas),
-        "no_data_colour": NO_DATA_COLOUR,
-        "suppressed_colour": SUPPRESSED_COLOUR,
-        "suppressed_label": text("suppressed", lang).format(threshold=threshold),
-        "suppressed_short": text("suppressed_short", lang),
-        "outline_colour": OUTLINE_COLOUR,
-        "method": {
-            "lines": list(texts.method_lines),
-            "indicators": list(texts.indicator_lines),
-            "sources": list(texts.sources),
-            "stamp": texts.stamp,
-        },
-    }
 
 
 @cache
@@ -654,10 +224,21 @@ def render_html(m: folium.Map) -> str:
 
 
 __all__ = [
+    "CANVAS_THRESHOLD",
+    "LABELS_BY_DEFAULT",
+    "MAX_LABELS",
+    "NO_DATA_COLOUR",
+    "OUTLINE_COLOUR",
+    "SUPPRESSED_COLOUR",
+    "MapLayer",
     "MapLevel",
     "MapText",
+    "OfflineMap",
     "build_map",
     "class_colours",
+    "indicator_label",
+    "leaflet_assets",
+    "map_layers",
     "map_spec",
     "render_html",
 ]
