@@ -55,6 +55,7 @@ from geo_priority.config import (
     MissingPolicy,
 )
 from geo_priority.errors import ScoringError
+from geo_priority.formatting import shorten_list
 from geo_priority.schema import CONTRIB_PREFIX, NORM_PREFIX, RANK, SCORE, check_choice
 
 _GEOMETRIC_FLOOR = 0.01
@@ -157,7 +158,7 @@ def _check_columns(frame: pd.DataFrame, indicators: Sequence[IndicatorConfig]) -
     if missing:
         raise ScoringError(
             f"indicator column(s) {missing!r} are not in the data. Available "
-            f"columns: {list(frame.columns)[:12]!r}. Check the indicator keys."
+            f"columns: {shorten_list(frame.columns, 12)}. Check the indicator keys."
         )
 
 
