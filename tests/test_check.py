@@ -66,3 +66,56 @@ def test_repaired_geometry_fails_check_unless_lenient(tmp_path: Path):
     with pytest.warns(GeometryRepairedWarning):
         _, lenient = pipeline.check(config, lenient=True)
     assert lenient == []
+
+
+def test_cli_check_is_strict_unless_lenient(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from geo_priority.cli import cli
+
+    config = _inputs(tmp_path, missing="drop")
+    strict = CliRunner().invoke(cli, ["check", str(config)])
+    assert strict.exit_code == 1 and "would get no score" in strict.output
+    lenient = CliRunner().invoke(cli, ["check", "--lenient", str(config)])
+    assert lenient.exit_code == 0, lenient.output
+
+
+@pytest.mark.filterwarnings("default::geo_priority.errors.GeoPriorityWarning")
+def test_cli_run_prints_every_file_it_writes(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from geo_priority.cli import cli
+
+    config = _inputs(tmp_path, missing="impute")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text + '[outputs]\nformats = ["html", "shp", "styles", "metadata", "json"]\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["run", str(config)])
+    assert result.exit_code == 0, result.stderr
+    printed = {Path(line).name for line in result.stdout.splitlines()}
+    written = {p.name for p in (tmp_path / "maps").iterdir()}
+    assert printed == written
+    assert {"priority.sld", "priority_shp.qml", "priority_metadata.xml"} <= printed
+
+
+def test_cli_unexpected_error_is_one_line_and_v_shows_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from click.testing import CliRunner
+
+    from geo_priority.cli import cli
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("something nobody foresaw")
+
+    monkeypatch.setattr(pipeline, "run", broken)
+    config = _inputs(tmp_path, missing="impute")
+    plain = CliRunner().invoke(cli, ["run", str(config)])
+    assert plain.exit_code == 1
+    lines = [line for line in plain.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "something nobody foresaw" in lines[0]
+    assert "-v" in lines[0] and "Traceback" not in plain.stderr
+    verbose = CliRunner().invoke(cli, ["-v", "run", str(config)])
+    assert verbose.exit_code == 1 and "Traceback" in verbose.stderr

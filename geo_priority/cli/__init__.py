@@ -41,6 +41,22 @@ class PriorityGroup(click.Group):
             if ctx.meta.get(_VERBOSE):
                 click.echo(traceback.format_exc().rstrip(), err=True)
             raise click.ClickException(f"{type(err).__name__}: {err}") from err
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as err:  # a bug or an unforeseen library error
+            if ctx.meta.get(_VERBOSE):
+                click.echo(traceback.format_exc().rstrip(), err=True)
+            raise click.ClickException(_unexpected(err)) from err
+
+
+def _unexpected(err: Exception) -> str:
+    """One line for an error the tool did not foresee, and what to do."""
+    text = " ".join(str(err).split()) or type(err).__name__
+    return (
+        f"{type(err).__name__}: {text[:300]}. This is not a known data problem: "
+        "run again with -v to see where it happened, and report it with that "
+        "output."
+    )
 
 
 def _show_warning(

@@ -47,5 +47,5 @@ def report_run(result: RunResult, lang: str) -> None:
     click.echo(f"{msg('join', lang)}: {analysis.report.summary()}", err=True)
     for note in analysis.notes:
         click.echo(f"{msg('note', lang)}: {note}", err=True)
-    for path in result.outputs.values():
+    for path in result.files or tuple(result.outputs.values()):
         click.echo(str(path))

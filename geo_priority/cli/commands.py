@@ -76,16 +76,25 @@ def run_cmd(
 @lang_opt
 @boundaries_crs_opt
 @boundaries_layer_opt
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="Exit 0 when the only findings are repairs made (invalid geometries), "
+    "areas left unscored by scoring.missing or values imputed; they are still "
+    "printed.",
+)
 def check_cmd(
     config_path: Path,
     lang: Lang | None,
     boundaries_crs: str | None,
     boundaries_layer: str | None,
+    lenient: bool,
 ) -> None:
     """Check CONFIG's inputs, codes and join without writing any output.
 
     Exits 1 when anything needs attention: unmatched or doubtful joins, unknown
-    codes, missing values, or any error.
+    codes, missing values, areas that would get no score, imputed values,
+    repaired geometries, or any error (strict, the default; see --lenient).
 
     \b
     Example:
@@ -95,7 +104,7 @@ def check_cmd(
 
     config = _load(config_path, None, lang, None, boundaries_crs, boundaries_layer)
     language = config.outputs.lang
-    _analysis, problems = pipeline.check(config)
+    _analysis, problems = pipeline.check(config, lenient=lenient)
     for problem in problems:
         click.echo(f"{msg('problem', language)}: {problem}", err=True)
     if problems:
