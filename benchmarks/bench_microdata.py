@@ -64,7 +64,8 @@ def _summary(seconds: float, counts, quality, out: str) -> dict:
 # ------------------------------------------------ the pandas implementation
 # Same rules as the engine (REGISTRIES.md §1.2): trim, strip separators,
 # validate the NIK, HMAC-SHA256 tokens (first 32 hex), zeroed-16th-digit and
-# in-family duplicates, flags, desa counts and the quality table.
+# in-family duplicates, NIKs issued in another province than the desa, flags,
+# desa counts and the quality table.
 
 P3KE_FLAGS = {
     "miskin_ekstrem": ["status_miskin_ekstrem"],
@@ -198,6 +199,7 @@ def _persons_pandas(path: str, ref_year: int):
     p.loc[bad, "example"] = t[bad].str[:4] + t[bad].str[4:].str.replace(
         "[0-9]", "x", regex=True
     )
+    nik_province = nz.str[:2]  # two digits, no NIK
     fam = df["id_keluarga_p3ke"].str.strip(" ")
     # one file: KK tokens only stand in for missing family ids (as the engine)
     need = kk[fam.isna()]
@@ -213,6 +215,8 @@ def _persons_pandas(path: str, ref_year: int):
     desa = set(ingest.desa_codes(tuple(sorted(provs)))["kode"])
     p["kode_kab"] = kode.str[:4]
     p["kode_desa"] = kode.where(kode.isin(desa))
+    other = nik_province != p["kode_desa"].str[:2]
+    p["other_province"] = valid & p["kode_desa"].notna() & other.fillna(False)
     p["sex"] = sex
     d = pd.to_numeric(df["desil_kesejahteraan"].str.strip(" "), errors="coerce").round()
     p["desil"] = d.where(d.between(1, 10))
@@ -254,6 +258,7 @@ def _quality_pandas(p, file: str):
     masks.update(
         {
             "nik_prefix_not_in_2025_table": p["prefix_unknown"],
+            "nik_other_province": p["other_province"],
             "nik_separators_removed": p["separators"] & (p["status"] == "valid"),
             "nik_duplicate_in_source": p["duplicate_in_source"],
             "region_code_unknown": p["kode_desa"].isna(),

@@ -332,10 +332,11 @@ def aggregate_registry(
         threshold=threshold,
         absent=res.absent,
     )
-    result = MicrodataResult(frames, res.quality, res.sources, tuple(rates), paths)
+    report = quality.explain(res.quality)
+    result = MicrodataResult(frames, report, res.sources, tuple(rates), paths)
     for label, path in paths.items():
         if label == "quality":
-            _write_table(res.quality, path, overwrite)
+            _write_table(report, path, overwrite)
         elif label == "metadata":
             io.write_json(
                 _metadata(result, target, threshold, programmes, res.absent),

@@ -16,8 +16,7 @@ sources, the quality report, families and the desa counts declared in
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -25,8 +24,8 @@ import duckdb
 import pandas as pd
 
 from geo_priority import regions
-from geo_priority.errors import ConfigError, InputError
-from geo_priority.microdata import columns, ingest, sql
+from geo_priority.errors import ConfigError
+from geo_priority.microdata import columns, failures, ingest, sql
 from geo_priority.microdata.columns import FAMILY_PROGRAMMES, PERSON_PROGRAMMES
 from geo_priority.microdata.ingest import SourceSpec, scrub
 from geo_priority.microdata.load import FileInfo, load
@@ -100,6 +99,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     },
     "nik_missing": ("rejected", "nik_status = 'missing'"),
     "nik_prefix_not_in_2025_table": ("warning", "prefix_unknown"),
+    "nik_other_province": ("warning", "other_province"),
     "nik_separators_removed": ("info", "separators AND nik_status = 'valid'"),
     "nik_duplicate_in_source": ("warning", "duplicate_in_source"),
     "family_dropped_in_higher_source": ("deduplicated", "family_in_higher_source"),
@@ -174,18 +174,6 @@ def _desa_counts_sql(target: str, max_desil: int, programmes: Sequence[str]) -> 
     return sql.DESA_COUNTS.format(
         target=_TARGET_SQL[target], any=receives, counts=counts
     )
-
-
-@contextmanager
-def _engine_errors() -> Iterator[None]:
-    """Turn a DuckDB failure after the files were read into InputError."""
-    try:
-        yield
-    except duckdb.OutOfMemoryException as err:
-        raise InputError(
-            f"the registry aggregation ran out of memory: {scrub(str(err))[:300]}. "
-            "Raise memory_limit, or close other programs."
-        ) from err
 
 
 def _with_all_desa(counts: pd.DataFrame) -> pd.DataFrame:
@@ -273,7 +261,10 @@ def aggregate_counts(
             f"programmes {list(programmes)!r} must be a non-empty subset of {known}."
         )
     year = reference_year or ingest.reference_year()
-    with sql.connection(memory_limit, threads, progress) as con, _engine_errors():
+    with (
+        failures.engine_failures(),
+        sql.connection(memory_limit, threads, progress) as con,
+    ):
         con.register("kec_ref_df", ingest.kecamatan_prefixes())
         sql.run(con, sql.CREATE_KEC_REF)
         sql.run(con, sql.CREATE_DESA_REF)

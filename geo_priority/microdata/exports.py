@@ -25,7 +25,9 @@ import pandas as pd
 from geo_priority import io, regions
 from geo_priority.errors import ConfigError, InputError
 from geo_priority.io import registry
+from geo_priority.microdata import faults as fault_catalogue
 from geo_priority.microdata import synth
+from geo_priority.microdata.faults import FAULT_RATES
 
 __all__ = [
     "FAULT_RATES",
@@ -37,22 +39,6 @@ __all__ = [
 
 STYLES: tuple[str, ...] = ("p3ke", "dtks", "dtsen", "canonical")
 FORMATS: tuple[str, ...] = ("csv", "parquet", "xlsx")
-#: Per-row fault rates of dirty mode (REGISTRIES.md §6.5) [A].
-FAULT_RATES: dict[str, float] = {
-    "nik_zeroed_16th_digit": 0.01,
-    "nik_scientific": 0.005,
-    "nik_float_text": 0.005,
-    "nik_separators": 0.01,
-    "nik_wrong_length": 0.003,
-    "nik_placeholder": 0.003,
-    "nik_equals_no_kk": 0.002,
-    "nik_duplicate": 0.005,
-    "nik_invalid_birth": 0.002,
-    "sex_mismatch": 0.005,
-    "nik_missing": 0.01,
-}
-_PLACEHOLDERS = np.array(["0000000000000000", "9999999999999999", "1234567890123456"])
-_MISSING = np.array(["", "-", "NIK BELUM ADA"])
 _YES_NO = {
     "p3ke": ("Ya", "Tidak"),
     "dtks": ("1", "0"),
@@ -73,86 +59,6 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     if text not in allowed:
         raise ConfigError(f"{what} {value!r} is unknown; choose one of: {allowed}.")
     return text
-
-
-def _inject_nik(
-    per: pd.DataFrame, rng: np.random.Generator
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Apply the row-level NIK faults to disjoint sets of rows."""
-    per = per.copy()
-    nik = per["nik"].astype(object).to_numpy().copy()
-    n = len(nik)
-    u = rng.random(n)
-    edges = np.cumsum(list(FAULT_RATES.values()))
-    which = np.searchsorted(edges, u, side="right")
-    counts: dict[str, int] = {}
-    for i, name in enumerate(FAULT_RATES):
-        rows = np.flatnonzero(which == i)
-        counts[name] = len(rows)
-        if len(rows):
-            nik[rows] = _fault(name, nik[rows], per.iloc[rows], per, rng)
-            if name == "sex_mismatch":
-                sex = per["jenis_kelamin"].to_numpy().copy()
-                sex[rows] = np.where(sex[rows] == "L", "P", "L")
-                per["jenis_kelamin"] = sex
-    per["nik"] = pd.Series(nik, index=per.index, dtype="string")
-    return per, counts
-
-
-def _fault(
-    name: str,
-    nik: np.ndarray,
-    rows: pd.DataFrame,
-    per: pd.DataFrame,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    s = pd.Series(nik, dtype="string")
-    n = len(s)
-    half = rng.random(n) < 0.5
-    if name == "nik_zeroed_16th_digit":
-        out = s.str[:15] + "0"
-    elif name == "nik_scientific":
-        out = s.str[0] + "." + s.str[1:6] + "E+15"
-    elif name == "nik_float_text":
-        out = s + ".0"
-    elif name == "nik_separators":
-        spaced = s.str[:4] + " " + s.str[4:8] + " " + s.str[8:12] + " " + s.str[12:]
-        out = spaced.where(half, " " + s + " ")
-    elif name == "nik_wrong_length":
-        out = s.str[:15].where(half, s + "1")
-    elif name == "nik_placeholder":
-        out = pd.Series(rng.choice(_PLACEHOLDERS, n), dtype="string")
-    elif name == "nik_equals_no_kk":
-        out = pd.Series(rows["no_kk"].to_numpy(), dtype="string")
-    elif name == "nik_duplicate":
-        out = pd.Series(per["nik"].to_numpy()[rng.integers(0, len(per), n)])
-    elif name == "nik_invalid_birth":
-        out = (s.str[:6] + "32" + s.str[8:]).where(half, s.str[:8] + "13" + s.str[10:])
-    elif name == "nik_missing":
-        out = pd.Series(rng.choice(_MISSING, n), dtype="string")
-    else:
-        out = s
-    return np.asarray(out.astype(object).to_numpy())
-
-
-def _bps_like(kode: pd.Series) -> pd.Series:
-    """Return an illustrative BPS-style desa code (7th digit 0, never Kemendagri)."""
-    kec = kode.str[4:6].astype(int) * 10
-    return kode.str[:4] + kec.map("{:03d}".format) + kode.str[7:10]
-
-
-def _inject_rows(
-    per: pd.DataFrame, rng: np.random.Generator
-) -> tuple[pd.DataFrame, dict[str, int]]:
-    per, counts = _inject_nik(per, rng)
-    n = len(per)
-    bps = rng.random(n) < 0.01
-    per.loc[bps, "kode_desa"] = _bps_like(per.loc[bps, "kode_desa"])
-    counts["kode_desa_bps_in_kemendagri_column"] = int(bps.sum())
-    padan = rng.random(n) < 0.05
-    per.loc[padan, "padan_dukcapil"] = False
-    counts["padan_dukcapil_tidak"] = int(padan.sum())
-    return per, counts
 
 
 def _flags(values: pd.Series, yes_no: tuple[str, str]) -> pd.Series:
@@ -229,9 +135,15 @@ def _dtks(
     per: pd.DataFrame,
     yes_no: tuple[str, str],
     rng: np.random.Generator,
-    dirty: bool,
     bps_codes: dict[str, str] | None,
+    code_rows: np.ndarray | None,
 ) -> pd.DataFrame:
+    """Write persons as a DTKS/BDT export (BPS codes in KDPROP..KDDESA).
+
+    ``code_rows`` is None for a clean export; in dirty mode it marks the rows
+    whose BPS desa code is one the crosswalk does not know. Codes are looked
+    up from the clean Kemendagri code first, as a real export holds BPS codes.
+    """
     if bps_codes is None:
         raise ConfigError(
             "the DTKS style writes BPS desa codes, so it needs a Kemendagri -> BPS "
@@ -243,6 +155,9 @@ def _dtks(
         missing = per.loc[bps.isna(), "kode_desa"].unique()[:5].tolist()
         raise ConfigError(f"the crosswalk has no BPS code for desa {missing!r}.")
     bps = bps.astype("string")
+    dirty = code_rows is not None
+    if code_rows is not None:
+        bps = bps.mask(code_rows, fault_catalogue.unknown_bps_desa(bps))
     lost_zeros = dirty and rng.random() < 0.05
     kec = bps.str[4:7].astype(int).astype("string") if lost_zeros else bps.str[4:7]
     return pd.DataFrame(
@@ -339,8 +254,11 @@ def export_frame(
     style = _choice(style, STYLES, "export style")
     rng = np.random.default_rng([seed, 65])
     faults: dict[str, int] = {}
+    code_rows = None
     if dirty:
-        persons, faults = _inject_rows(persons, rng)
+        injected = fault_catalogue.inject(persons, rng, style)
+        persons, faults = injected.persons, injected.counts
+        code_rows = injected.code_rows
     if style == "canonical":
         return persons.reset_index(drop=True), faults
     yes_no = _YES_NO[style]
@@ -349,7 +267,7 @@ def export_frame(
     if style == "p3ke":
         frame = _p3ke(persons, yes_no, rng, dirty)
     elif style == "dtks":
-        frame = _dtks(persons, yes_no, rng, dirty, bps_codes)
+        frame = _dtks(persons, yes_no, rng, bps_codes, code_rows)
     else:
         frame = _dtsen(persons, yes_no, rng, dirty)
     return frame.reset_index(drop=True), faults

@@ -15,13 +15,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import NotRequired, TypedDict
 
 import duckdb
 
 from geo_priority.errors import CodeError, InputError, SchemaError
 from geo_priority.io import registry
 from geo_priority.microdata import ingest
+from geo_priority.microdata.failures import engine_error, is_engine_failure
 from geo_priority.microdata.ingest import Resolved, SourceSpec, scrub
 from geo_priority.microdata.pseudonymise import hmac_pads
 from geo_priority.microdata.source_sql import (
@@ -42,8 +43,42 @@ from geo_priority.microdata.sql import (
 __all__ = ["PADS", "PROGRESS_DELAY", "FileInfo", "bind_key", "load", "reading"]
 
 Connection = duckdb.DuckDBPyConnection
-#: What :func:`load` reports per export (a row of ``EngineResult.sources``).
-FileInfo = dict[str, Any]
+
+
+class FileInfo(TypedDict):
+    """What :func:`load` reports per export (a row of ``EngineResult.sources``).
+
+    Attributes
+    ----------
+    file : str
+        The export's label (its file name, with folders where names repeat).
+    style, sumber : str
+        Source style and label (``p3ke`` / ``P3KE``, ...).
+    rows : int
+        Rows read.
+    sheets : int
+        Sheets read (1 but for XLSX).
+    level : str
+        ``individu`` or ``keluarga``.
+    absent_fields : list of str
+        Yes/no fields (and a family file's member count) it lacks.
+    encoding : str
+        Text encoding of a CSV (``utf-8`` otherwise).
+    kept_rows : int
+        Rows counted, set by the engine's quality step.
+    """
+
+    file: str
+    style: str
+    sumber: str
+    rows: int
+    sheets: int
+    level: str
+    absent_fields: list[str]
+    encoding: str
+    kept_rows: NotRequired[int]
+
+
 #: Seconds a read runs before its progress bar is drawn.
 PROGRESS_DELAY = 2.0
 #: What to do when a file fails while its rows are read.
@@ -192,12 +227,20 @@ def _cannot_read(path: str, err: Exception, hint: str) -> InputError:
 
 @contextmanager
 def _read_errors(path: str) -> Iterator[None]:
-    """Turn what DuckDB, pyarrow or openpyxl raise on a file into InputError."""
+    """Turn what DuckDB, pyarrow or openpyxl raise on a file into InputError.
+
+    Failures of the engine itself (out of memory, an interrupt, an internal
+    error) do not blame the file: they become :func:`failures.engine_error`.
+    """
     try:
         yield
     except registry.UnreadableExport as err:
+        if isinstance(err.cause, duckdb.Error) and is_engine_failure(err.cause):
+            raise engine_error(err.cause) from err.cause
         raise _cannot_read(path, err.cause, err.hint) from err.cause
     except duckdb.Error as err:
+        if is_engine_failure(err):
+            raise engine_error(err) from err
         raise _cannot_read(path, err, _INCOMPLETE_HINT) from err
 
 

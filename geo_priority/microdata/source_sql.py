@@ -204,6 +204,19 @@ def _no_separators(text: str) -> str:
     )
 
 
+def _other_province_sql() -> str:
+    """Return SQL true when a valid NIK was issued in another province.
+
+    The NIK's first two digits (``n``, as a number) are compared with the
+    province of the record's Kemendagri desa; rows without a desa are left
+    out (they are dropped and counted as ``region_code_unknown``).
+    """
+    return (
+        "coalesce(nik_status = 'valid' AND "
+        "n // 100000000000000 <> CAST(left(kode_desa, 2) AS UBIGINT), false)"
+    )
+
+
 def select_sql(
     res: Resolved,
     parts: dict[str, str],
@@ -292,6 +305,7 @@ def select_sql(
       CASE WHEN nik_status = 'valid' AND NOT {str(family).lower()}
         THEN {ingest.token_sql("nz", *PADS)} END AS nik_token,
       nik_status = 'valid' AND r.p IS NULL AS prefix_unknown,
+      {_other_province_sql()} AS other_province,
       nik_status = 'valid' AND NOT t16 AND t <> nz AS separators,
       nik_status = 'valid' AND n % 10 = 0 AS ends0,
       CASE WHEN nik_status NOT IN ('valid', 'missing') THEN {mask} END AS example,

@@ -22,6 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from geo_priority.errors import ConfigError
+
 __all__ = [
     "BAD_CODE_EXAMPLES",
     "CREATE_DESA_REF",
@@ -106,12 +108,21 @@ def connection(
     Yields
     ------
     duckdb.DuckDBPyConnection
+
+    Raises
+    ------
+    ConfigError
+        When DuckDB refuses ``memory_limit`` or ``threads``.
     """
     spill = tempfile.mkdtemp(prefix="gp-duckdb-")
-    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": spill})
+    try:
+        con = _connect(memory_limit, spill)
+    except BaseException:
+        shutil.rmtree(spill, ignore_errors=True)
+        raise
     try:
         if threads:
-            run(con, f"SET threads = {int(threads)}")
+            _set_threads(con, threads)
         run(con, f"SET enable_progress_bar = {str(bool(progress)).lower()}")
         run(con, "SET enable_progress_bar_print = false")
         run(con, "SET preserve_insertion_order = false")
@@ -119,6 +130,31 @@ def connection(
     finally:
         con.close()
         shutil.rmtree(spill, ignore_errors=True)
+
+
+def _connect(memory_limit: str, spill: str) -> duckdb.DuckDBPyConnection:
+    """Open a connection; a memory limit DuckDB cannot read is a ConfigError."""
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": str(memory_limit),
+        "temp_directory": spill,
+    }
+    try:
+        return duckdb.connect(config=config)
+    except (duckdb.ParserException, duckdb.InvalidInputException) as err:
+        raise ConfigError(
+            f"memory_limit = {memory_limit!r} is not a memory size ({err}); "
+            "write a number with a unit, e.g. '1500MB' or '4GB'."
+        ) from err
+
+
+def _set_threads(con: duckdb.DuckDBPyConnection, threads: int) -> None:
+    """Set the number of DuckDB threads (a whole number from 1)."""
+    if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
+        raise ConfigError(
+            f"threads = {threads!r} must be a whole number from 1 (or None for "
+            "all cores)."
+        )
+    run(con, f"SET threads = {threads}")
 
 
 #: Kecamatan prefixes (first 6 NIK digits) of the 2025 reference, from the
@@ -135,7 +171,8 @@ RAW_SCHEMA = """
 CREATE TEMP TABLE persons_raw (
   file_idx INTEGER, sumber VARCHAR, prec INTEGER, family_key VARCHAR,
   kk_token VARCHAR, nik_status VARCHAR, nik_token VARCHAR, prefix_unknown BOOLEAN,
-  separators BOOLEAN, ends0 BOOLEAN, example VARCHAR, bad_code VARCHAR,
+  other_province BOOLEAN, separators BOOLEAN, ends0 BOOLEAN, example VARCHAR,
+  bad_code VARCHAR,
   kode_desa VARCHAR, desil TINYINT, sex VARCHAR, umur SMALLINT,
   miskin_ekstrem TINYINT, pkh TINYINT, sembako_bpnt TINYINT, blt_dd TINYINT,
   pbi_jk TINYINT, pip TINYINT, members SMALLINT)
@@ -200,7 +237,7 @@ QUALITY_GROUPS = """
 CREATE TEMP TABLE quality_groups AS
   SELECT file_idx, sumber,
     coalesce(left(kode_desa, 4), left(bad_code, 4)) AS kode_kab,
-    nik_status, prefix_unknown, separators, duplicate_in_source,
+    nik_status, prefix_unknown, other_province, separators, duplicate_in_source,
     family_in_higher_source, person_in_higher_source,
     kode_desa IS NULL AS no_desa, desil IS NULL AS no_desil, sex IS NULL AS no_sex,
     contains(family_key, ':?') AS no_family_id,
