@@ -28,7 +28,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
+
+#: Pandas objects (pandas is untyped here; imported lazily by the workers).
+Frame = Any
+Series = Any
+#: What a worker reports (JSON between the processes).
+Summary = dict[str, Any]
 
 KEY = b"benchmark-key-not-secret-0123456789abcdef"
 
@@ -37,7 +45,7 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_engine(path: str, out: str) -> dict:
+def run_engine(path: str, out: str) -> Summary:
     from geo_priority.microdata.engine import aggregate_counts
     from geo_priority.microdata.ingest import SourceSpec
 
@@ -47,7 +55,7 @@ def run_engine(path: str, out: str) -> dict:
     return _summary(seconds, res.counts, res.quality, out)
 
 
-def _summary(seconds: float, counts, quality, out: str) -> dict:
+def _summary(seconds: float, counts: Frame, quality: Frame, out: str) -> Summary:
     counts.to_parquet(f"{out}_counts.parquet")
     quality.to_parquet(f"{out}_quality.parquet")
     return {
@@ -78,7 +86,7 @@ P3KE_FLAGS = {
 SEP = r"[\s\-]"
 
 
-def _token(values) -> list:
+def _token(values: Iterable[str]) -> list[str]:
     base = hmac.new(KEY, digestmod="sha256")  # keyed once, copied per value
 
     def one(value: str) -> str:
@@ -89,18 +97,18 @@ def _token(values) -> list:
     return [one(v) for v in values]
 
 
-def _strip_sep(s):
+def _strip_sep(s: Series) -> Series:
     has = s.str.contains(SEP).fillna(False)
     return s.mask(has, s[has].str.replace(SEP, "", regex=True))
 
 
-def _flag(df, columns):
+def _flag(df: Frame, columns: list[str]) -> Series:
     import numpy as np
     import pandas as pd
 
     from geo_priority.microdata import ingest
 
-    out = None
+    out: Series = None
     for c in columns:
         v = df[c].str.strip(" ").str.lower()
         f = pd.Series(
@@ -121,7 +129,7 @@ def _flag(df, columns):
     return out
 
 
-def _birth_date_bad(nz, ref_year: int):
+def _birth_date_bad(nz: Series, ref_year: int) -> tuple[Series, Series]:
     import numpy as np
     import pandas as pd
 
@@ -140,7 +148,7 @@ def _birth_date_bad(nz, ref_year: int):
     return ~ok | (y > ref_year), day
 
 
-def _nik_status(t, nz, kk, sex, ref_year: int):
+def _nik_status(t: Series, nz: Series, kk: Series, sex: Series, ref_year: int) -> Any:
     import numpy as np
 
     from geo_priority.microdata import ingest
@@ -169,7 +177,7 @@ def _nik_status(t, nz, kk, sex, ref_year: int):
     return np.select(conds, list(rules), "valid")
 
 
-def _persons_pandas(path: str, ref_year: int):
+def _persons_pandas(path: str, ref_year: int) -> Frame:
     import numpy as np
     import pandas as pd
 
@@ -185,7 +193,8 @@ def _persons_pandas(path: str, ref_year: int):
     g = df["jenis_kelamin"].str.strip(" ").str.upper()
     men = g.isin(["L", "LAKI-LAKI", "LAKI LAKI", "LAKI", "1", "M", "PRIA"])
     women = g.isin(["P", "PEREMPUAN", "2", "F", "WANITA"])
-    sex = pd.Series(np.select([men, women], ["L", "P"], None), index=df.index)
+    sex = pd.Series(np.select([men, women], ["L", "P"], ""), index=df.index)
+    sex = sex.mask(sex == "")
     p = pd.DataFrame(index=df.index)
     p["status"] = _nik_status(t, nz, kk, sex, ref_year)
     valid = p["status"] == "valid"
@@ -226,7 +235,7 @@ def _persons_pandas(path: str, ref_year: int):
     return p
 
 
-def _dedupe_pandas(p):
+def _dedupe_pandas(p: Frame) -> Frame:
     valid = p["nik_token"].notna()
     tok = p.loc[valid, ["family_key", "nik_token"]]
     tok = tok[tok["nik_token"].duplicated(keep=False)]  # the few repeated NIKs
@@ -243,13 +252,13 @@ def _dedupe_pandas(p):
     return p
 
 
-def _split_families(p):
+def _split_families(p: Frame) -> Any:
     kept = p[p["kode_desa"].notna()]
     span = kept.groupby("family_key")["kode_desa"].agg(["min", "max"])
     return span.index[span["min"] != span["max"]]
 
 
-def _quality_pandas(p, file: str):
+def _quality_pandas(p: Frame, file: str) -> Frame:
     import pandas as pd
 
     from geo_priority.microdata.engine import PROBLEMS
@@ -290,7 +299,7 @@ def _quality_pandas(p, file: str):
     return out.sort_values(["file", "problem", "kode_kab"]).reset_index(drop=True)
 
 
-def _counts_pandas(p):
+def _counts_pandas(p: Frame) -> Frame:
     import pandas as pd
 
     from geo_priority.microdata.engine import FAMILY_PROGRAMMES, PERSON_PROGRAMMES
@@ -343,7 +352,7 @@ def _counts_pandas(p):
     return _all_desa(out.reset_index())
 
 
-def _all_desa(counts):
+def _all_desa(counts: Frame) -> Frame:
     import pandas as pd
 
     from geo_priority import regions
@@ -364,7 +373,7 @@ def _all_desa(counts):
     return out.sort_values("kode_desa").reset_index(drop=True)
 
 
-def run_pandas(path: str, out: str) -> dict:
+def run_pandas(path: str, out: str) -> Summary:
     from geo_priority.microdata import ingest
 
     start = time.perf_counter()
@@ -376,7 +385,7 @@ def run_pandas(path: str, out: str) -> dict:
     return _summary(seconds, counts, quality, out)
 
 
-def _child(worker: str, path: Path, out: Path) -> dict:
+def _child(worker: str, path: Path, out: Path) -> Summary:
     result = subprocess.run(
         [
             sys.executable,
@@ -392,10 +401,11 @@ def _child(worker: str, path: Path, out: Path) -> dict:
         capture_output=True,
         text=True,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    summary: Summary = json.loads(result.stdout.strip().splitlines()[-1])
+    return summary
 
 
-def _assert_same(eng: dict, pdr: dict) -> None:
+def _assert_same(eng: Summary, pdr: Summary) -> None:
     import pandas as pd
 
     for part in ("counts", "quality"):
@@ -461,7 +471,7 @@ def main() -> None:
     print(f"ratio engine/pandas time: {ratio:.3f} (target <= 0.2)")
 
 
-def _report(name: str, r: dict) -> None:
+def _report(name: str, r: Summary) -> None:
     print(
         f"{name:14s}: {r['seconds']:8.1f} s  peak RSS {r['peak_mb']:7.0f} MB  "
         f"{r['persons']:,} persons, {r['families']:,} families, {r['desa']} desa, "

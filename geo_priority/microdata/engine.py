@@ -11,7 +11,8 @@ replaces it with its keyed token in the same expression
 (:mod:`~geo_priority.microdata.load`). This module runs the named queries of
 :mod:`~geo_priority.microdata.sql` over the loaded rows: duplicates across
 sources, the quality report, families and the desa counts declared in
-:mod:`~geo_priority.microdata.columns`.
+:mod:`~geo_priority.microdata.columns`. Whatever DuckDB raises on the way
+becomes one project error (:mod:`~geo_priority.microdata.failures`).
 """
 
 from __future__ import annotations
