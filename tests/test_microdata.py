@@ -139,9 +139,7 @@ def test_engine_sql_token_is_bit_for_bit_hmac(key):
     with engine_sql.connection("200MB", 2, False) as con:
         load.bind_key(con, key)
         con.register("t", pd.DataFrame({"v": values}))
-        got = con.execute(
-            f"SELECT v, {token_sql('v', *load.PADS)} FROM t"
-        ).fetchall()
+        got = con.execute(f"SELECT v, {token_sql('v', *load.PADS)} FROM t").fetchall()
     for value, token in got:
         assert token == hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]
 
