@@ -55,7 +55,11 @@ __all__ = [
 
 
 def read_codes(
-    values: pd.Series, code_system: SystemChoice, column: str, fallback: CodeSystem
+    values: pd.Series,
+    code_system: SystemChoice,
+    column: str,
+    fallback: CodeSystem,
+    section: str = "boundaries",
 ) -> tuple[list[ParsedCode], CodeSystem]:
     """Read a code column once: its system and every code, all readable.
 
@@ -69,6 +73,9 @@ def read_codes(
         The column's name, for messages.
     fallback : {"kemendagri", "bps"}
         System taken when no value decides it and none needs a choice.
+    section : str
+        The config section the codes come from (``"boundaries"`` or
+        ``"tables"``), for the keys named in messages.
 
     Returns
     -------
@@ -97,15 +104,15 @@ def read_codes(
     if system is None:
         raise CodeError(
             f"cannot tell whether {column!r} holds Kemendagri or BPS codes (e.g. "
-            f"{shorten_list(codes.needs_system(), 5)}). Pass "
-            "code_system='kemendagri' or code_system='bps'."
+            f"{shorten_list(codes.needs_system(), 5)}). Set "
+            f'{section}.code_system = "kemendagri" or "bps".'
         )
     bad = codes.unreadable(system)
     if bad:
         raise CodeError(
             f"{len(bad)} of {len(values)} codes in {column!r} cannot be read as "
             f"{system} codes: {shorten_list(bad, 5)}. Fix or remove those rows, or "
-            "check the code column and code system."
+            f"check {section}.code_column and {section}.code_system."
         )
     return codes.codes(system), system
 
@@ -131,7 +138,8 @@ def check_unique(ids: pd.Series, what: str = "boundary") -> None:
         raise SchemaError(
             f"{len(counts)} {what} codes appear more than once: "
             f"{shorten_list((f'{k} ({v}x)' for k, v in counts.items()), 5)}. Remove "
-            "the duplicate features, or merge them with GeoDataFrame.dissolve(by=...)."
+            "the repeats from the file (or merge the features), or check the code "
+            "column (boundaries.code_column, tables.code_column)."
         )
 
 
@@ -265,13 +273,15 @@ def check_levels(codes: Sequence[ParsedCode], level: Level | None) -> Level:
     if len(found) > 1:
         raise SchemaError(
             f"boundary codes mix levels {found.to_dict()}; one layer must hold one "
-            "level. Filter the layer, or dissolve it with dissolve_to_level()."
+            "level. Filter the layer (boundaries.path) to one level; coarser areas "
+            "are made with boundaries.dissolve_to."
         )
     actual: Level = found.index[0]
     if level is not None and actual != level:
         raise SchemaError(
             f"boundary codes are {actual} codes (e.g. {codes[0].code!r}) but "
-            f"level={level!r}; pass the matching level or the right code_column."
+            f"boundaries.level = {level!r}; set the matching boundaries.level or the "
+            "right boundaries.code_column."
         )
     return actual
 

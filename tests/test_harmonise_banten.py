@@ -17,7 +17,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_priority.errors import GeometryRepairedWarning, UnmatchedKeysWarning
+from geo_priority.errors import (
+    DoubtfulMatchWarning,
+    GeometryRepairedWarning,
+    UnmatchedKeysWarning,
+)
 from geo_priority.harmonise import (
     N_CHILDREN,
     check_same_crs,
@@ -27,6 +31,8 @@ from geo_priority.harmonise import (
 )
 from geo_priority.regions import crosswalk_from_frame, reference_areas, to_system
 from geo_priority.schema import (
+    DOUBTFUL,
+    DOUBTFUL_HELD,
     DUPLICATE,
     ID,
     MATCHED,
@@ -35,7 +41,6 @@ from geo_priority.schema import (
     OTHER_LEVEL,
     PARENT,
     UNMATCHED_AREA,
-    UNMATCHED_ROW,
 )
 
 pytestmark = pytest.mark.integration
@@ -197,34 +202,93 @@ def test_bps_and_kemendagri_kab_codes_agree(ocha_kec, kmd_kab):
 # ------------------------------------------------------------------------ joins
 
 
-def test_join_bps_desa_table_through_the_crosswalk(ocha_desa, kmd_desa):
-    crosswalk = crosswalk_from_frame(
+@pytest.fixture(scope="module")
+def desa_crosswalk():
+    return crosswalk_from_frame(
         _csv("boundaries", "banten_desa_crosswalk_bps2020_kemendagri2025.csv")
     )
+
+
+def test_join_bps_desa_table_through_the_crosswalk(ocha_desa, kmd_desa, desa_crosswalk):
+    # issue 9: a column that is neither count nor rate cannot be combined on
+    # the 6 Kemendagri desa two BPS desa map onto (the crosswalk is blamed),
+    # and the 58 pairs whose names the crosswalk records as different are
+    # doubtful: held back without a value until accepted.
     table = pd.DataFrame(
         {"village_code": ocha_desa["village_code"], "value": np.arange(1552.0)}
     )
-    with pytest.warns(UnmatchedKeysWarning, match=r"12 duplicate, 6 unmatched area"):
+    with (
+        pytest.warns(UnmatchedKeysWarning, match=r"12 duplicate, 6 unmatched area"),
+        pytest.warns(DoubtfulMatchWarning, match=r"51 of them are held back"),
+    ):
         joined, report = join_indicators(
             kmd_desa,
             table,
             code_column="village_code",
-            crosswalk=crosswalk,
+            crosswalk=desa_crosswalk,
             table_label="bps_desa",
         )
-    # 1,546 distinct Kemendagri desa are hit: 6 of them twice, 6 not at all.
-    assert report.count(MATCHED) == 1540
-    assert report.count(DUPLICATE) == 12
-    assert report.count(UNMATCHED_AREA) == 6
-    assert report.count(UNMATCHED_ROW) == 0
+    assert report.entries["status"].value_counts().to_dict() == {
+        MATCHED: 1489,
+        DOUBTFUL_HELD: 51,
+        DUPLICATE: 12,
+        UNMATCHED_AREA: 6,
+    }
     assert (report.n_areas, report.n_rows) == (1552, 1552)
-    dup_areas = report.entries.loc[report.entries["status"] == DUPLICATE, "area_id"]
-    assert dup_areas.nunique() == 6
-    assert joined["value"].notna().sum() == 1540
-    assert joined.loc[joined[ID].isin(dup_areas), "value"].isna().all()
+    duplicated = report.entries[report.entries["status"] == DUPLICATE]
+    assert duplicated["area_id"].nunique() == 6
+    assert duplicated["detail"].str.contains("The crosswalk is at fault").all()
+    assert not duplicated["detail"].str.contains("Remove the extra rows").any()
+    assert joined["value"].notna().sum() == 1489
+    assert joined.loc[joined[ID].isin(duplicated["area_id"]), "value"].isna().all()
     assert len(joined) == 1552 and joined.crs == kmd_desa.crs
     # first BPS desa (Ujungjaya 3601010001) lands on Kemendagri 36.01.01.2007
     assert joined.set_index(ID).loc["36.01.01.2007", "value"] == 0.0
+
+
+def test_desa_crosswalk_collisions_sum_counts_once_doubt_is_accepted(
+    ocha_desa, kmd_desa, desa_crosswalk
+):
+    table = pd.DataFrame(
+        {"village_code": ocha_desa["village_code"], "value": np.arange(1552.0)}
+    )
+    with (
+        pytest.warns(UnmatchedKeysWarning, match=r"^bps_desa: 6 unmatched area "),
+        pytest.warns(DoubtfulMatchWarning, match=r"58 matches need checking"),
+    ):
+        joined, report = join_indicators(
+            kmd_desa,
+            table,
+            code_column="village_code",
+            crosswalk=desa_crosswalk,
+            table_label="bps_desa",
+            counts=["value"],
+            accept_all_doubtful=True,
+        )
+    assert report.entries["status"].value_counts().to_dict() == {
+        MATCHED: 1494,
+        DOUBTFUL: 58,
+        UNMATCHED_AREA: 6,
+    }
+    assert joined["value"].notna().sum() == 1546  # issue 9: >= 1,546 of 1,552
+    assert (
+        "58 doubtful match(es) accepted by tables.accept_all_doubtful"
+        in (report.notes[-1])
+    )
+    # Anggalan (36.02.17.2001) receives BPS Taman Jaya and Pasir Gintung: summed
+    codes = ocha_desa["village_code"].str.removeprefix("id").tolist()
+    both = codes.index("3602150004") + codes.index("3602150013")
+    assert joined.set_index(ID).loc["36.02.17.2001", "value"] == both
+    doubtful = report.entries[report.entries["status"] == DOUBTFUL]
+    for bps, kmd in [
+        ("Mekarsari", "Mekarjaya"),
+        ("Bencongan", "Bencongan Indah"),
+        ("Gelam Jaya", "Kuta Jaya"),
+    ]:
+        hit = doubtful["detail"].str.contains(
+            f"names disagree: {bps!r} -> {kmd!r}", regex=False
+        )
+        assert hit.sum() == 1, (bps, kmd)
 
 
 def test_join_poverty_by_code(kmd_kab, poverty_2022):

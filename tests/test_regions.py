@@ -109,10 +109,10 @@ def test_scientific_notation_repair_sets_a_note():
         (
             "3601140003",
             "auto",
-            r"cannot tell whether '3601140003'.*system='kemendagri'",
+            r"cannot tell whether '3601140003'.*tables.code_system",
         ),
         ("1101", "auto", r"cannot tell whether '1101'.*outside provinces \['36'\]"),
-        ("id3601", "kemendagri", r"OCHA P-code.*BPS numbering.*system='bps'"),
+        ("id3601", "kemendagri", r'OCHA P-code.*BPS numbering.*to "bps"'),
         ("36.01.14", "bps", r"does not fit the bps pattern.*looks like a kemendagri"),
         ("36.01.140", "kemendagri", r"does not fit the kemendagri.*looks like a bps"),
         ("36.01.1", "kemendagri", r"does not fit the kemendagri pattern"),

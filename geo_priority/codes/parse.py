@@ -159,8 +159,8 @@ class ParsedCode:
         if LEVELS.index(self.level) > LEVELS.index("kabkota"):
             raise CodeError(
                 f"cannot convert {self.level} code {self.code!r} from {self.system} to "
-                f"{system} by its digits: numbering differs below kab/kota. Use a "
-                "crosswalk (regions.make_crosswalk or crosswalk_from_frame)."
+                f"{system} by its digits: numbering differs below kab/kota. Give a "
+                "crosswalk file between the systems (tables.crosswalk)."
             )
         digits = self.code.replace(".", "")
         if not _digit_identical(digits):
@@ -269,8 +269,8 @@ def _auto_plain_system(digits: str, prefixed: bool, raw: object) -> CodeSystem |
     if len(digits) == 10:
         raise CodeError(
             f"cannot tell whether {raw!r} is a Kemendagri or a BPS code: both use "
-            "10 digits at desa level. Pass system='kemendagri' or system='bps' "
-            "(code_system=... in harmonise)."
+            "10 digits at desa level. Set the code system: tables.code_system "
+            '(or boundaries.code_system) = "kemendagri" or "bps".'
         )
     raise CodeError(
         f"region code {raw!r} has {len(digits)} digits; region codes have 2, 4, "
@@ -332,8 +332,9 @@ def read_code(value: object, system: SystemChoice) -> CodeReading:
     prefixed, segments, note = cell.prefixed, list(cell.segments), cell.note
     if prefixed and system == "kemendagri":
         raise CodeError(
-            f"region code {value!r} is an OCHA P-code, which uses BPS numbering; pass "
-            "system='bps' (or 'auto') and join through a crosswalk."
+            f"region code {value!r} is an OCHA P-code, which uses BPS numbering; set "
+            'the code system to "bps" (or "auto"): tables.code_system or '
+            "boundaries.code_system, and join through a crosswalk (tables.crosswalk)."
         )
     if len(segments) == 1:
         segments, resolved, neutral = _read_plain(segments[0], system, prefixed, value)
@@ -399,7 +400,8 @@ def parse_code(value: object, /, *, system: SystemChoice = "auto") -> ParsedCode
         raise CodeError(
             f"cannot tell whether {value!r} is a Kemendagri or a BPS code: outside "
             f"provinces {sorted(DIGIT_IDENTICAL_PROVINCES)} the same digits name "
-            "different areas. Pass system='kemendagri' or system='bps'."
+            "different areas. Set the code system: tables.code_system (or "
+            'boundaries.code_system) = "kemendagri" or "bps".'
         )
     return reading.parsed
 

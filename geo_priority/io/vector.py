@@ -2,7 +2,9 @@
 
 Readers never repair geometries and never reproject: that is ``harmonise``'s
 job. They do make sure that attribute columns that hold codes are text, and
-that every layer has a CRS.
+that every layer has a CRS whose range its coordinates fit (UTM metres
+labelled EPSG:4326 are an error saying so; ``boundaries.crs`` then relabels
+them).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from geo_priority.errors import (
     SchemaError,
 )
 from geo_priority.formatting import shorten_list, shorten_text
+from geo_priority.geometry import check_plausible_coordinates, implausible_coordinates
 from geo_priority.io.cells import codes_as_text, looks_like_code_column
 from geo_priority.io.output import _prepare_parent, _remove, atomic_path, check_outputs
 from geo_priority.io.table import _check_file, _is_number_dtype, _unreadable
@@ -233,6 +236,8 @@ def _apply_crs(
         return gdf.set_crs(wanted)
     if gdf.crs.equals(wanted, ignore_axis_order=True):
         return gdf
+    if implausible_coordinates(gdf) is not None:  # a wrong label (GeoJSON's
+        return gdf.set_crs(wanted, allow_override=True)  # default): relabel
     raise CRSError(
         f"boundaries {source.name!r} have CRS {_crs_label(gdf.crs)!r}, but "
         f"crs={shorten_text(crs)!r} was given. Remove crs to use the file's CRS, or "
@@ -265,8 +270,10 @@ def read_boundaries(
         Layer to read. Needed when the file has several spatial layers (a
         GeoPackage, or a zip holding several shapefiles).
     crs : str, optional
-        CRS to assign when the file has none, e.g. ``"EPSG:4326"``. If the
-        file has a different CRS, an error is raised.
+        CRS to assign when the file has none, e.g. ``"EPSG:4326"``, or when
+        the file's geographic CRS does not fit its coordinates (GeoJSON is
+        read as EPSG:4326 even when it holds UTM metres). If the file has a
+        different, fitting CRS, an error is raised.
 
     Returns
     -------
@@ -281,7 +288,8 @@ def read_boundaries(
         ``layer``.
     CRSError
         No CRS and no ``crs``; ``crs`` differs from the file's CRS; invalid
-        ``crs``.
+        ``crs``; coordinates outside the range of the CRS (projected metres
+        labelled EPSG:4326), saying what they look like.
 
     Examples
     --------
@@ -298,6 +306,7 @@ def read_boundaries(
     source = _check_file(path, "boundaries")
     gdf, layer_name = _read_layer(source, layer)
     gdf = _apply_crs(gdf, source, crs)
+    check_plausible_coordinates(gdf, f"boundaries {source.name!r}")
     gdf.attrs.update(source=str(source), kind="boundaries", layer=layer_name)
     return gdf
 
