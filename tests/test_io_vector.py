@@ -218,6 +218,38 @@ def test_crs_conflicting_with_file(tmp_path: Path) -> None:
     )
 
 
+def _utm_labelled_wgs84(folder: Path, name: str) -> Path:
+    """UTM 48S metres (Banten) written with an EPSG:4326 label."""
+    from shapely import box
+
+    gdf = gpd.GeoDataFrame(
+        {"kode": ["36.01"]},
+        geometry=[box(620_000, 9_300_000, 630_000, 9_310_000)],
+        crs="EPSG:4326",
+    )
+    return write_layer(gdf, folder / name)
+
+
+@pytest.mark.parametrize("name", ["desa.geojson", "desa.gpkg"])
+def test_projected_metres_labelled_wgs84_are_an_error(tmp_path: Path, name) -> None:
+    # issue 9: UTM metres labelled EPSG:4326 no longer pass to a world-wide map
+    path = _utm_labelled_wgs84(tmp_path, name)
+    with pytest.raises(CRSError) as info:
+        read_boundaries(path)
+    message = str(info.value)
+    assert message.startswith(f"boundaries {name!r} are labelled EPSG:4326")
+    assert "x 620.000..630.000, y 9.300.000..9.310.000" in message
+    assert "these look like projected metres (UTM?)" in message
+    assert 'set boundaries.crs = "EPSG:327xx"' in message
+
+
+def test_boundaries_crs_relabels_coordinates_that_do_not_fit(tmp_path: Path) -> None:
+    path = _utm_labelled_wgs84(tmp_path, "desa.geojson")
+    gdf = read_boundaries(path, crs="EPSG:32748")
+    assert gdf.crs.equals("EPSG:32748")
+    assert gdf.total_bounds[0] == 620_000  # relabelled, not reprojected
+
+
 def test_invalid_crs_string(shapefile_without_prj: Path) -> None:
     with pytest.raises(CRSError, match="crs='EPSG:99999999' given for boundaries"):
         read_boundaries(shapefile_without_prj, crs="EPSG:99999999")
