@@ -335,3 +335,33 @@ def test_join_poverty_by_name_only(kmd_kab, poverty_2022):
     )
     expected = poverty_2022.set_index("kode_wilayah")["value"].drop("36")
     np.testing.assert_allclose(joined.set_index(ID)["value"], expected.loc[KAB_CODES])
+
+
+@pytest.mark.parametrize("with_names", [True, False])
+def test_bps_desa_codes_declared_kemendagri_put_no_value_on_a_wrong_desa(
+    ocha_desa, kmd_desa, with_names
+):
+    # issue 9: 99 BPS desa codes also read as Kemendagri codes of other desa;
+    # none of them may carry a value (2 did so before without any doubt flag)
+    table = pd.DataFrame(
+        {
+            "kode": ocha_desa["village_code"].str.removeprefix("id"),
+            "nama": ocha_desa["village"],
+            "value": np.arange(1552.0),
+        }
+    )
+    with (
+        pytest.warns(DoubtfulMatchWarning, match=r"99 of them are held back"),
+        pytest.warns(UnmatchedKeysWarning),
+    ):
+        joined, report = join_indicators(
+            kmd_desa,
+            table if with_names else table.drop(columns="nama"),
+            code_column="kode",
+            name_column="nama" if with_names else None,
+            code_system="kemendagri",
+        )
+    assert report.count(DOUBTFUL_HELD) == 99
+    assert report.count(MATCHED) == report.count(DOUBTFUL) == 0
+    assert report.held["detail"].str.contains("tables.code_system").all()
+    assert joined["value"].isna().all()
