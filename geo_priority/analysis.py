@@ -58,6 +58,7 @@ from geo_priority.joining import (
     join,
     level_rules,
     prepare_areas,
+    refuse_held,
     table_sources,
 )
 from geo_priority.schema import (
@@ -324,6 +325,7 @@ def analyse(
     config = _method(method)
     areas = boundaries if is_prepared(boundaries) else prepare_areas(boundaries, config)
     joined = join(areas, tables, config, crosswalks=crosswalks)
+    refuse_held(joined.report)
     result = score_joined(joined, config)
     return replace(with_levels(result, joined.areas), context=context)
 

@@ -47,7 +47,14 @@ from geo_priority.schema import (
     Level,
 )
 
-__all__ = ["Joined", "check_plausible", "join", "level_rules", "prepare_areas"]
+__all__ = [
+    "Joined",
+    "check_plausible",
+    "join",
+    "level_rules",
+    "prepare_areas",
+    "refuse_held",
+]
 
 
 # --- areas -----------------------------------------------------------------------
@@ -277,6 +284,8 @@ def _join_one(
             wide, spec, keys, indicators, areas.attrs["level"]
         )
         name_column = None
+    in_table = tuple(i for i in indicators if i.key in keys)
+    counts, rates, _ = level_rules(in_table, keys)
     joined, report = harmonise.join_indicators(
         areas,
         wide,
@@ -287,6 +296,11 @@ def _join_one(
         parent=spec.parent,
         parent_column=spec.parent_column,
         table_label=spec.label,
+        accept_doubtful=spec.accept_doubtful,
+        accept_all_doubtful=spec.accept_all_doubtful,
+        counts=counts,
+        rates=rates,
+        crosswalk_weight=spec.crosswalk_weight,
     )
     return joined, report, keys
 
@@ -486,7 +500,7 @@ def join(
         joined,
         scoring,
         report,
-        (*report.notes, *combined, *notes, *derive_notes),
+        (*report.notes, *_accepted_notes(report), *combined, *notes, *derive_notes),
         tuple(paired),
     )
 
@@ -522,6 +536,49 @@ def _likely_cause(value: float, low: float, high: float) -> str:
     if value < 0 <= low:
         return "a negative value is impossible here; a code for 'no data' (-1)?"
     return "check the unit (percent or per mil?) and the column"
+
+
+def _accepted_notes(report: JoinReport) -> list[str]:
+    """Say, per table, which doubtful matches carry values because accepted."""
+    entries = report.entries
+    accepted = entries[entries["status"] == DOUBTFUL]
+    notes = []
+    for table, rows in accepted.groupby("table", sort=True):
+        pairs = [
+            f"{row.row_name or row.row_code!s} -> {row.area_name}"
+            for row in rows.itertuples()
+        ]
+        notes.append(
+            f"{table}: {len(rows)} doubtful match(es) accepted by the config "
+            f"(tables.accept_doubtful / accept_all_doubtful): {shorten_list(pairs, 4)}"
+        )
+    return notes
+
+
+def refuse_held(report: JoinReport) -> None:
+    """Refuse to go on while doubtful matches would carry values unaccepted.
+
+    Raises
+    ------
+    JoinError
+        Naming the doubtful pairs and the keys that accept them.
+    """
+    held = report.held
+    if held.empty:
+        return
+    pairs = [
+        f"{row.row_name or row.row_code!s} -> {row.area_name} ({row.area_id})"
+        for row in held.itertuples()
+    ]
+    tables = sorted(held["table"].dropna().unique())
+    raise JoinError(
+        f"{len(held)} doubtful match(es) would put values on areas, and no one has "
+        f"accepted them: {shorten_list(pairs, 6)} (table(s) {', '.join(tables)}). "
+        "Nothing was written. Check each pair; then list the accepted rows in "
+        'tables.accept_doubtful = ["..."] (their code or name), or set '
+        "tables.accept_all_doubtful = true (recorded in the run record), or "
+        "correct the table or crosswalk. `geo-priority check` lists them all."
+    )
 
 
 def check_plausible(

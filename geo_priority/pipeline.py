@@ -23,7 +23,7 @@ from geo_priority.errors import GeometryRepairedWarning, GeoPriorityError
 from geo_priority.formats import FormatName
 from geo_priority.formatting import shorten_list
 from geo_priority.inputs import Inputs, load_inputs, read_boundary_frame
-from geo_priority.joining import Joined, join, prepare_areas
+from geo_priority.joining import Joined, join, prepare_areas, refuse_held
 from geo_priority.metadata import run_record
 from geo_priority.outputs import (
     check_figures_of,
@@ -105,6 +105,7 @@ def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysi
     Analysis
     """
     joined, inputs = _joined(config, areas)
+    refuse_held(joined.report)
     analysis = score_joined(joined, config, inputs.files)
     return replace(with_levels(analysis, joined.areas), context=inputs.context)
 

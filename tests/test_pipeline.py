@@ -110,6 +110,12 @@ def test_html_is_offline_and_escaped(inputs: Path, tmp_path: Path):
     areas = gpd.read_file(tmp_path / "kab.geojson")
     areas.loc[0, "nama"] = "<img src=x onerror=alert(1)>"
     areas.to_file(tmp_path / "kab.geojson", driver="GeoJSON")
+    # the disagreeing names make a doubtful match, which must be accepted
+    text = inputs.read_text(encoding="utf-8")
+    inputs.write_text(
+        text.replace("[[tables]]", "[[tables]]\naccept_all_doubtful = true"),
+        encoding="utf-8",
+    )
     with pytest.warns(DoubtfulMatchWarning, match="names disagree"):
         result = pipeline.run(load_config(inputs))
     html = result.outputs["html"].read_text(encoding="utf-8")
