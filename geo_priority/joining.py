@@ -38,6 +38,7 @@ from geo_priority.matching import warn_report
 from geo_priority.presets import expand_preset
 from geo_priority.schema import (
     DOUBTFUL,
+    DOUBTFUL_HELD,
     ID,
     LEVELS,
     NAME,
@@ -268,6 +269,23 @@ class _Values:
         ]
 
 
+def _population_weighted(
+    indicators: tuple[IndicatorConfig, ...], keys: list[str]
+) -> dict[str, tuple[str | None, str, float]]:
+    """Rates that a count is derived from (``derive_from = [rate, base]``).
+
+    Where a crosswalk puts several source areas on one area, such a rate is
+    re-derived weighted by its base (rate x base summed, divided by the summed
+    base), never averaged.
+    """
+    out: dict[str, tuple[str | None, str, float]] = {}
+    for ind in indicators:
+        if len(ind.derive_from) == 2 and set(ind.derive_from) <= set(keys):
+            rate, base = ind.derive_from
+            out[rate] = (None, base, ind.scale)
+    return out
+
+
 def _join_one(
     areas: gpd.GeoDataFrame,
     table: _Table,
@@ -286,6 +304,11 @@ def _join_one(
         name_column = None
     in_table = tuple(i for i in indicators if i.key in keys)
     counts, rates, _ = level_rules(in_table, keys)
+    collision_rates: dict[str, tuple[str | None, str, float]] = {
+        **_population_weighted(indicators, keys),
+        **rates,
+    }
+    counts = [c for c in counts if c not in collision_rates]
     joined, report = harmonise.join_indicators(
         areas,
         wide,
@@ -299,7 +322,7 @@ def _join_one(
         accept_doubtful=spec.accept_doubtful,
         accept_all_doubtful=spec.accept_all_doubtful,
         counts=counts,
-        rates=rates,
+        rates=collision_rates,
         crosswalk_weight=spec.crosswalk_weight,
     )
     return joined, report, keys
@@ -364,7 +387,8 @@ def _join_tables(
 def _without_doubts(report: JoinReport) -> JoinReport:
     """Return ``report`` without its doubtful rows (already warned about)."""
     entries = report.entries
-    return replace(report, entries=entries[entries["status"] != DOUBTFUL])
+    doubts = entries["status"].isin([DOUBTFUL, DOUBTFUL_HELD])
+    return replace(report, entries=entries[~doubts])
 
 
 def _check_found(

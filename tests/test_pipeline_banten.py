@@ -33,7 +33,6 @@ from geo_priority.errors import (
 )
 from geo_priority.schema import (
     DOUBTFUL,
-    DUPLICATE,
     ID,
     MATCHED,
     OTHER_LEVEL,
@@ -373,49 +372,70 @@ def desa_example(tmp_path: Path) -> Path:
     return _example_copy("banten_desa_crosswalk.toml", tmp_path)
 
 
-def test_desa_crosswalk_check_lists_duplicates_and_gaps(desa_example, crosswalk_gaps):
-    twice, never = crosswalk_gaps
-    result = CliRunner().invoke(cli, ["check", str(desa_example)])
-    assert result.exit_code == 1
-    assert "12 duplicate, 6 unmatched area (of 1552 areas and 1552 rows)" in (
-        result.output
-    )
-    problems = [ln for ln in result.output.splitlines() if ln.startswith("Masalah")]
-    for code in twice:
-        assert sum(f"match area '{code}'" in ln for ln in problems) == 2
-    for code in never:
-        assert any(f"unmatched_area '{code}'" in ln for ln in problems)
-    assert not (desa_example.parent / "out").exists()
-
-
-def test_desa_crosswalk_run_drops_exactly_the_unresolved_desa(
+def test_desa_crosswalk_check_lists_doubts_collisions_and_gaps(
     desa_example, crosswalk_gaps
 ):
     twice, never = crosswalk_gaps
-    with pytest.warns(UnmatchedKeysWarning, match="12 duplicate, 6 unmatched area"):
-        with pytest.warns(DoubtfulMatchWarning, match="3 matches need checking"):
+    result = CliRunner().invoke(cli, ["check", str(desa_example)])
+    assert result.exit_code == 1
+    assert "6 unmatched area (of 1552 areas and 1552 rows)" in result.output
+    problems = [ln for ln in result.output.splitlines() if ln.startswith("Masalah")]
+    # every name mismatch the crosswalk records is listed, accepted by the example
+    doubtful = [ln for ln in problems if ": doubtful " in ln]
+    assert len(doubtful) == 58 and all("accepted" in ln for ln in doubtful)
+    for pair in ("Mekarsari", "Bencongan", "Gelam Jaya"):
+        assert any(pair in ln for ln in doubtful), pair
+    for code in never:
+        assert any(f"unmatched_area '{code}'" in ln for ln in problems)
+    # the desa that receive two BPS desa are no longer problems: combined
+    assert not any(f"duplicate '{code}'" in ln for code in twice for ln in problems)
+    assert not (desa_example.parent / "out").exists()
+
+
+def test_desa_crosswalk_run_values_all_but_the_never_hit_desa(
+    desa_example, crosswalk_gaps
+):
+    twice, never = crosswalk_gaps
+    with pytest.warns(UnmatchedKeysWarning, match="6 unmatched area"):
+        with pytest.warns(DoubtfulMatchWarning, match="58 matches need checking"):
             result = pipeline.run(load_config(desa_example))
     report = result.analysis.report
     assert (report.n_areas, report.n_rows) == (1552, 1552)
     statuses = report.entries["status"].value_counts().to_dict()
-    assert statuses == {MATCHED: 1537, DUPLICATE: 12, UNMATCHED_AREA: 6, DOUBTFUL: 3}
-    joined = report.entries[report.entries["status"].isin([MATCHED, DOUBTFUL])]
-    hit = report.entries[report.entries["status"].isin([MATCHED, DOUBTFUL, DUPLICATE])]
-    assert joined["area_id"].nunique() == 1540
+    assert statuses == {MATCHED: 1494, DOUBTFUL: 58, UNMATCHED_AREA: 6}
+    hit = report.entries[report.entries["status"].isin([MATCHED, DOUBTFUL])]
     assert hit["area_id"].nunique() == 1546
-    duplicated = report.entries[report.entries["status"] == DUPLICATE]
-    assert duplicated["area_id"].value_counts().to_dict() == dict.fromkeys(twice, 2)
+    assert set(twice) <= set(hit["area_id"])
     unmatched = report.entries[report.entries["status"] == UNMATCHED_AREA]
     assert sorted(unmatched["area_id"]) == never
     out = desa_example.parent / "out"
     ranked = _ranked(out, "banten_desa")
     assert len(ranked) == 1552
-    assert sorted(ranked.loc[ranked[SCORE].isna(), ID]) == sorted(twice + never)
+    assert sorted(ranked.loc[ranked[SCORE].isna(), ID]) == sorted(never)
     assert ranked.loc[ranked[SCORE].notna(), RANK].min() == 1
     layer = gpd.read_file(result.outputs["gpkg"], layer="banten_desa", engine="pyogrio")
-    assert len(layer) == 1552 and int(layer[SCORE].isna().sum()) == 12
-    written = pd.read_csv(result.outputs["report"], dtype=str)
-    assert int((written["status"] == DUPLICATE).sum()) == 12
+    assert len(layer) == 1552 and int(layer[SCORE].isna().sum()) == 6
+    assert any("doubtful match(es) accepted" in n for n in result.analysis.notes)
+
+
+def test_desa_crosswalk_collision_rate_is_reweighted_not_averaged(desa_example):
+    """A desa that receives two BPS desa gets their summed population and the
+    population-weighted rate."""
+    table = pd.read_csv(
+        desa_example.parent / "banten_desa_bps_indikator.csv", dtype=str
+    )
+    walk = pd.read_csv(_boundaries_dir() / DESA_CROSSWALK, dtype=str)
+    hits = walk["kemendagri_kode_desa"].value_counts()
+    target = sorted(hits.index[hits == 2])[0]
+    sources = walk.loc[walk["kemendagri_kode_desa"] == target, "bps_kode_desa"]
+    rows = table[table["kode_desa"].isin(sources)]
+    rate = rows["extreme_poverty_rate"].astype(float)
+    pop = rows["population"].astype(float)
+    with pytest.warns(UnmatchedKeysWarning), pytest.warns(DoubtfulMatchWarning):
+        result = pipeline.analyse(load_config(desa_example))
+    got = result.areas.set_index(ID).loc[target]
+    assert got["population"] == pytest.approx(pop.sum())
+    assert got["extreme_poverty_rate"] == pytest.approx((rate * pop).sum() / pop.sum())
 
 
 # ------------------------------------------------------------------- bad input
