@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import os
 import tomllib
-import types
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Literal, Union, get_args, get_origin, get_type_hints
+from typing import Any, Literal, get_args
 
+from geo_priority.config_types import check_fields
 from geo_priority.errors import ConfigError
 from geo_priority.formats import DEFAULT_FORMATS, FormatName
 from geo_priority.schema import Level
@@ -64,139 +64,6 @@ LANGS: tuple[Lang, ...] = get_args(Lang)
 #: Smallest and largest number of classes.
 K_RANGE = (2, 12)
 
-_ALIASES = {
-    "natural_breaks": "fisher_jenks",
-    "jenks": "fisher_jenks",
-    "quantile": "quantiles",
-    "min_max": "minmax",
-    "z_score": "zscore",
-    "priority": "prioritas",
-    "equalinterval": "equal_interval",
-}
-
-
-def _choice(value: object, allowed: tuple[str, ...], key: str) -> str:
-    """Return ``value`` normalised if it is one of ``allowed``, else raise."""
-    if not isinstance(value, str):
-        raise ConfigError(
-            f"{key} = {value!r} must be text in quotes, one of: {', '.join(allowed)}."
-        )
-    text = value.strip().lower().replace("-", "_")
-    text = _ALIASES.get(text, text)
-    if text not in allowed:
-        raise ConfigError(
-            f"{key} = {value!r} is not allowed. Choose one of: {', '.join(allowed)}."
-        )
-    return text
-
-
-# --- type checks: every field is checked against its annotation ----------------
-
-_KINDS: dict[object, str] = {
-    str: "text in quotes",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-}
-
-
-def _kind(hint: object) -> str:
-    """Describe what a value of type ``hint`` looks like in TOML."""
-    if get_origin(hint) is Literal:
-        return "one of: " + ", ".join(map(str, get_args(hint)))
-    if get_origin(hint) is tuple:
-        return f"a list of {_kind(get_args(hint)[0]).removeprefix('a ')}s"
-    return _KINDS.get(hint, getattr(hint, "__name__", str(hint)))
-
-
-def _is_union(hint: object) -> bool:
-    return get_origin(hint) in (Union, types.UnionType)
-
-
-def _wrong_type(key: str, value: object, hint: object) -> ConfigError:
-    return ConfigError(f"{key} = {value!r} must be {_kind(hint)}.")
-
-
-def _scalar(value: object, hint: object, key: str) -> object:
-    """Check one scalar against ``str``, ``int``, ``float`` or ``bool``."""
-    if hint is bool and isinstance(value, bool):
-        return value
-    if isinstance(value, bool):
-        raise _wrong_type(key, value, hint)
-    if hint is int and isinstance(value, float) and value.is_integer():
-        return int(value)
-    if hint is float and isinstance(value, int | float):
-        return value  # an int stays as written (recorded as given)
-    if isinstance(value, hint):  # type: ignore[arg-type]  # hint is a class here
-        return value
-    raise _wrong_type(key, value, hint)
-
-
-def _union(value: object, hint: object, key: str) -> object:
-    options = [a for a in get_args(hint) if a is not type(None)]
-    if value is None and len(options) < len(get_args(hint)):
-        return None
-    if len(options) == 1:
-        return _typed(value, options[0], key)
-    for option in options:
-        try:
-            return _typed(value, option, key)
-        except ConfigError:
-            continue
-    kinds = " or ".join(_kind(o) for o in options)
-    raise ConfigError(f"{key} = {value!r} must be {kinds}.")
-
-
-def _sequence(value: object, hint: object, key: str) -> tuple[object, ...]:
-    if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
-        example = key.rsplit(".", 1)[-1]
-        raise ConfigError(
-            f"{key} = {value!r} must be a list in square brackets, e.g. "
-            f"{example} = [{value!r}]."
-        )
-    item = get_args(hint)[0]
-    return tuple(_typed(v, item, f"{key}[{i}]") for i, v in enumerate(value))
-
-
-def _typed(value: object, hint: object, key: str) -> object:
-    """Return ``value`` checked (and normalised) against the type ``hint``.
-
-    Raises
-    ------
-    ConfigError
-        Naming the TOML key, the value given and what it must be.
-    """
-    origin = get_origin(hint)
-    if origin is Literal:
-        return _choice(value, get_args(hint), key)
-    if _is_union(hint):
-        return _union(value, hint, key)
-    if origin is tuple:
-        return _sequence(value, hint, key)
-    if hint in _KINDS:
-        return _scalar(value, hint, key)
-    if origin is not None and isinstance(origin, type):  # Mapping[...] and the like
-        if not isinstance(value, origin):
-            raise ConfigError(f"{key} = {value!r} must be a table of keys and values.")
-        return value
-    if isinstance(hint, type) and not isinstance(value, hint):
-        raise _wrong_type(key, value, hint)
-    return value
-
-
-def _check_fields(obj: object, prefix: str) -> None:
-    """Check every field of dataclass ``obj`` against its annotation, in place.
-
-    Text choices are normalised (``"natural-breaks"`` -> ``"fisher_jenks"``) and
-    TOML lists become tuples.
-    """
-    hints = get_type_hints(type(obj))
-    for f in fields(obj):  # type: ignore[arg-type]  # obj is a dataclass instance
-        value = getattr(obj, f.name)
-        checked = _typed(value, hints[f.name], f"{prefix}{f.name}")
-        if checked is not value:
-            object.__setattr__(obj, f.name, checked)
-
 
 @dataclass(frozen=True)
 class BoundariesConfig:
@@ -219,7 +86,7 @@ class BoundariesConfig:
     mirror: str | None = None
 
     def __post_init__(self) -> None:
-        _check_fields(self, "boundaries.")
+        check_fields(self, "boundaries.")
         if self.path is not None and self.source is not None:
             raise _boundaries_error(self.path, self.source)
 
@@ -281,7 +148,7 @@ class TableConfig:
     accept_all_doubtful: bool = False
 
     def __post_init__(self) -> None:
-        _check_fields(self, "tables.")
+        check_fields(self, "tables.")
         if self.layout == "bps":  # the columns the BPS reader makes, unless set
             for key, column in BPS_COLUMNS.items():
                 if getattr(self, key) in (None, _DEFAULT_COLUMNS.get(key)):
@@ -335,7 +202,7 @@ class IndicatorConfig:
     valid_range: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_fields(self, f"[[scoring.indicators]] {self.key!r}: ")
+        check_fields(self, f"[[scoring.indicators]] {self.key!r}: ")
         if not self.source:
             object.__setattr__(self, "source", self.key)
         if self.weight < 0:
@@ -382,7 +249,7 @@ class ScoringConfig:
     preset_options: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        _check_fields(self, "scoring.")
+        check_fields(self, "scoring.")
         if not self.indicators and not self.preset:
             raise ConfigError(
                 "[scoring] declares no indicators. Add [[scoring.indicators]] "
@@ -409,7 +276,7 @@ class ClassifyConfig:
     breaks: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
-        _check_fields(self, "classify.")
+        check_fields(self, "classify.")
         low, high = K_RANGE
         if not low <= self.k <= high:
             raise ConfigError(
@@ -454,7 +321,7 @@ class OutputConfig:
     context: str | None = None
 
     def __post_init__(self) -> None:
-        _check_fields(self, "outputs.")
+        check_fields(self, "outputs.")
         if self.raster_resolution <= 0:
             raise ConfigError(
                 f"outputs.raster_resolution = {self.raster_resolution!r}; give the "
@@ -483,7 +350,7 @@ class Config:
     synthetic: bool = False
 
     def __post_init__(self) -> None:
-        _check_fields(self, "")
+        check_fields(self, "")
 
     def resolve(self, path: str) -> Path:
         """Resolve ``path`` relative to the directory of the config file."""

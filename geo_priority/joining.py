@@ -27,7 +27,6 @@ from geo_priority.config import (
 )
 from geo_priority.errors import (
     ConfigError,
-    ImplausibleValueError,
     JoinError,
     SchemaError,
     UnmatchedKeysWarning,
@@ -36,12 +35,12 @@ from geo_priority.formatting import shorten_list
 from geo_priority.indicators import available_indicators, select_indicators
 from geo_priority.matching import warn_report
 from geo_priority.presets import expand_preset
+from geo_priority.safeguards import accepted_notes, check_plausible, refuse_held
 from geo_priority.schema import (
     DOUBTFUL,
     DOUBTFUL_HELD,
     ID,
     LEVELS,
-    NAME,
     UNMATCHED_AREA,
     CodeSystem,
     JoinReport,
@@ -524,7 +523,7 @@ def join(
         joined,
         scoring,
         report,
-        (*report.notes, *_accepted_notes(report), *combined, *notes, *derive_notes),
+        (*report.notes, *accepted_notes(report), *combined, *notes, *derive_notes),
         tuple(paired),
     )
 
@@ -546,93 +545,3 @@ def table_sources(
             used = frame
         cited += [s for s in used["source"].dropna().unique() if s not in cited]
     return tuple(cited)
-
-
-def _likely_cause(value: float, low: float, high: float) -> str:
-    """Say what an implausible value most likely is."""
-    readings = [
-        f"{value / power:g}".replace(".", ",")
-        for power in (10, 100, 1000)
-        if value > high and low <= value / power <= high
-    ]
-    if readings:
-        return f"it looks like {' or '.join(readings[:2])} with its decimal comma lost"
-    if value < 0 <= low:
-        return "a negative value is impossible here; a code for 'no data' (-1)?"
-    return "check the unit (percent or per mil?) and the column"
-
-
-def _accepted_notes(report: JoinReport) -> list[str]:
-    """Say, per table, which doubtful matches carry values because accepted."""
-    entries = report.entries
-    accepted = entries[entries["status"] == DOUBTFUL]
-    notes = []
-    for table, rows in accepted.groupby("table", sort=True):
-        pairs = [
-            f"{row.row_name or row.row_code!s} -> {row.area_name}"
-            for row in rows.itertuples()
-        ]
-        notes.append(
-            f"{table}: {len(rows)} doubtful match(es) accepted by the config "
-            f"(tables.accept_doubtful / accept_all_doubtful): {shorten_list(pairs, 4)}"
-        )
-    return notes
-
-
-def refuse_held(report: JoinReport) -> None:
-    """Refuse to go on while doubtful matches would carry values unaccepted.
-
-    Raises
-    ------
-    JoinError
-        Naming the doubtful pairs and the keys that accept them.
-    """
-    held = report.held
-    if held.empty:
-        return
-    pairs = [
-        f"{row.row_name or row.row_code!s} -> {row.area_name} ({row.area_id})"
-        for row in held.itertuples()
-    ]
-    tables = sorted(held["table"].dropna().unique())
-    raise JoinError(
-        f"{len(held)} doubtful match(es) would put values on areas, and no one has "
-        f"accepted them: {shorten_list(pairs, 6)} (table(s) {', '.join(tables)}). "
-        "Nothing was written. Check each pair; then list the accepted rows in "
-        'tables.accept_doubtful = ["..."] (their code or name), or set '
-        "tables.accept_all_doubtful = true (recorded in the run record), or "
-        "correct the table or crosswalk. `geo-priority check` lists them all."
-    )
-
-
-def check_plausible(
-    areas: pd.DataFrame, indicators: tuple[IndicatorConfig, ...]
-) -> None:
-    """Refuse values outside their indicator's plausible range.
-
-    Percentages (``unit = "%"``) must lie in 0–100; any indicator may set
-    ``valid_range = [low, high]``.
-
-    Raises
-    ------
-    ImplausibleValueError
-        Naming the area, the value, the range and the likely cause.
-    """
-    for ind in indicators:
-        bounds = ind.plausible_range
-        if bounds is None or ind.key not in areas:
-            continue
-        low, high = bounds
-        values = pd.to_numeric(areas[ind.key], errors="coerce")
-        bad = values.notna() & ((values < low) | (values > high))
-        if not bad.any():
-            continue
-        first = bad[bad].index[0]
-        value = float(values[first])
-        where = f"{areas.at[first, NAME]!r} ({areas.at[first, ID]})"
-        raise ImplausibleValueError(
-            f"indicator {ind.key!r} is {value:g} for {where}, outside its plausible "
-            f"range {low:g}–{high:g} ({int(bad.sum())} area(s)): "
-            f"{_likely_cause(value, low, high)}. Correct the table, or set "
-            f"valid_range for indicator {ind.key!r} in [[scoring.indicators]]."
-        )
