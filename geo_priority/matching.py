@@ -414,10 +414,21 @@ def _split(m: Match, code: str, targets: list[str], setup: JoinContext) -> list[
     ]
 
 
+#: The codes tables give their national total row (Dukcapil writes ``0``).
+_NATIONAL_CODES = frozenset({"0", "00", "0.0"})
+
+
+def _is_national(code: object) -> bool:
+    """Tell whether ``code`` is the code of the national total row (Indonesia)."""
+    return isinstance(code, str) and code.strip() in _NATIONAL_CODES
+
+
 def _match_code(
     m: Match, parsed: ParsedCode | CodeError, setup: JoinContext, level: Level
 ) -> list[Match]:
     """Decide one row by its (already parsed) code; a split gives several."""
+    if isinstance(parsed, CodeError) and _is_national(m.row_code):
+        return [replace(m, status=OTHER_LEVEL, detail="different level (nasional)")]
     if isinstance(parsed, CodeError):
         return [replace(m, status=INVALID_CODE, detail=str(parsed))]
     if parsed.level != level:

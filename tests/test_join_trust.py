@@ -428,3 +428,26 @@ def test_hints_name_toml_keys_not_python_calls(module):
     ]
     offending = [line.strip() for line in messages if _PYTHON_HINTS.search(line)]
     assert offending == []
+
+
+def test_national_total_row_coded_0_is_another_level_not_an_invalid_code():
+    """Dukcapil's tables open with `0,INDONESIA`: a total, never a problem."""
+    from geo_priority.schema import OTHER_LEVEL
+
+    areas = prepare_boundaries(
+        squares(["36.01", "36.02"], nama=["Pandeglang", "Lebak"]),
+        code_column="kode",
+        name_column="nama",
+    )
+    table = pd.DataFrame(
+        {
+            "kode": ["0", "36.01", "36.02"],
+            "nama_tabel": ["INDONESIA", "Pandeglang", "Lebak"],
+            "n": [9, 1, 2],
+        }
+    )
+    joined, report = join_indicators(
+        areas, table, code_column="kode", name_column="nama_tabel"
+    )
+    assert statuses(report).count(OTHER_LEVEL) == 1
+    assert report.ok and values(joined, "n") == {"36.01": 1, "36.02": 2}
