@@ -191,3 +191,57 @@ def test_dukcapil_population_is_kept_apart(ranked: pd.DataFrame) -> None:
     # the register count, not the Susenas-implied population (poor / P0)
     assert ranked.loc["36.01", "penduduk_dukcapil"] > 1_400_000
     assert "contrib_penduduk_dukcapil" not in ranked.columns
+
+
+# --- one file per province gives the values of the whole table --------------------
+
+
+def test_one_table_per_province_gives_exactly_the_whole_tables_values() -> None:
+    """The real P0 export split by province into 38 tables (as a planner gets one
+    file per province), joined by name within each row's province."""
+    import geo_priority as gp
+
+    exports = require_shared(*EXPORTS)
+    boundaries = io.read_boundaries(
+        require_shared(
+            "boundaries", "indonesia_kabkota_kemendagri2025_cahyadsn.geojson"
+        )
+    )
+    whole = io.read_table(exports / P0_FILE, code_columns=["kode"], layout="bps")
+    columns = {
+        "layout": "long",
+        "code_column": "kode",
+        "name_column": "nama",
+        "parent_column": "provinsi",
+        "code_system": "kemendagri",
+    }
+    method = {
+        "boundaries": {
+            "code_column": "kode",
+            "name_column": "nama",
+            "code_system": "kemendagri",
+            "level": "kabkota",
+        },
+        "scoring": {
+            "indicators": [{"key": "p0", "source": P0, "year": 2024, "unit": "%"}]
+        },
+        "classify": {"scheme": "quantiles", "k": 5},
+    }
+    provinces = dict(whole.groupby("provinsi", sort=True))
+    assert len(provinces) == 38
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # repaired polygons
+        one = gp.analyse(
+            boundaries,
+            {"all": whole},
+            {**method, "tables": [{"label": "all", **columns}]},
+        )
+        split = gp.analyse(
+            boundaries,
+            provinces,
+            {**method, "tables": [{"label": p, **columns} for p in provinces]},
+        )
+    got = split.areas.set_index("area_id")["p0"].sort_index()
+    expected = one.areas.set_index("area_id")["p0"].sort_index()
+    assert got.notna().sum() == 514
+    pd.testing.assert_series_equal(got, expected)
