@@ -227,7 +227,7 @@ def test_one_table_per_province_gives_exactly_the_whole_tables_values() -> None:
         },
         "classify": {"scheme": "quantiles", "k": 5},
     }
-    provinces = dict(whole.groupby("provinsi", sort=True))
+    provinces = {p: t for p, t in whole.groupby("provinsi", sort=True)}  # noqa: C416
     assert len(provinces) == 38
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # repaired polygons
