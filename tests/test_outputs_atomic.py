@@ -252,3 +252,33 @@ def test_a_failing_write_changes_nothing(
         pipeline.run(config)
     assert _set_of(out)[0] == 4
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_stale_temporaries_of_killed_writes_are_removed_and_reported(
+    project: Path, tmp_path: Path
+):
+    """Temporary files a killed process left (``.registri_desa.csv.tmp-…``,
+    ``.shp-…/``) are removed by the next run on the folder, which says so."""
+    from geo_priority import pipeline
+    from geo_priority.config import load_config, with_outputs
+    from geo_priority.io.outputset import LeftoverCleanedWarning
+
+    out = tmp_path / "maps"
+    out.mkdir()
+    stale = [
+        out / ".registri_desa.csv.tmp-1a2b3c4d.csv",
+        out / ".desa.gpkg.tmp-0f0f0f0f.gpkg",
+    ]
+    shp = out / ".shp-abc123"
+    shp.mkdir()
+    fresh = out / ".other.csv.tmp-99999999.csv"  # another process may be writing it
+    for path in [*stale, fresh]:
+        path.write_text("half", encoding="utf-8")
+    old = time.time() - 3600
+    for path in [*stale, shp]:
+        os.utime(path, (old, old))
+    config = with_outputs(load_config(_config(project, out, k=3)), formats=("csv",))
+    with pytest.warns(LeftoverCleanedWarning, match="3 temporary file"):
+        pipeline.run(config)
+    assert not any(p.exists() for p in [*stale, shp])
+    assert fresh.exists()

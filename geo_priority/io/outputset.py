@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -65,8 +66,11 @@ PREFIX = ".geo-priority-"
 FAULT_POINTS = ("staged", "journal", "moved_old", "moved_half", "moved_new")
 #: Below this many free bytes a failed write is taken to be a full disk.
 _FULL_DISK_BYTES = 1 << 20
-#: Temporary files of older versions are removed once this old (seconds).
+#: Temporary files of killed atomic writes are removed once this old (seconds).
 _STALE_SECONDS = 600
+#: The name :func:`geo_priority.io.atomic_path` gives a file being written:
+#: ``.<name>.tmp-<8 hex digits><suffix>``.
+_ATOMIC_TEMP = re.compile(r"^\..+\.tmp-[0-9a-f]{8}(\.[^.]+)?$")
 
 
 class LeftoverCleanedWarning(GeoPriorityWarning):
@@ -196,7 +200,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _leftovers(folder: Path, name: str, planned: Iterable[str]) -> list[Path]:
+def _leftovers(folder: Path, name: str) -> list[Path]:
     """Return temporary files of interrupted runs of ``name`` in ``folder``."""
     found = []
     for item in folder.glob(f"{PREFIX}{name}.*"):
@@ -206,18 +210,18 @@ def _leftovers(folder: Path, name: str, planned: Iterable[str]) -> list[Path]:
             if not (pid.isdigit() and _pid_alive(int(pid))):
                 found.append(item)
     now = time.time()
-    for planned_name in planned:  # atomic-write temporaries of older versions
-        for item in folder.glob(f".{planned_name}.tmp-*"):
-            if now - item.stat().st_mtime > _STALE_SECONDS:
-                found.append(item)
+    for item in folder.glob(".*.tmp-*"):  # atomic writes of a killed process
+        age = now - item.stat().st_mtime
+        if _ATOMIC_TEMP.match(item.name) and age > _STALE_SECONDS:
+            found.append(item)
     for item in folder.glob(".shp-*"):
         if item.is_dir() and now - item.stat().st_mtime > _STALE_SECONDS:
             found.append(item)
     return found
 
 
-def _clean_leftovers(folder: Path, name: str, planned: Iterable[str]) -> None:
-    found = _leftovers(folder, name, planned)
+def _clean_leftovers(folder: Path, name: str) -> None:
+    found = _leftovers(folder, name)
     for item in found:
         if item.is_dir():
             shutil.rmtree(item, ignore_errors=True)
@@ -412,7 +416,7 @@ def staged_outputs(
     planned = list(planned)
     if folder.is_dir():
         recover(folder, name)
-        _clean_leftovers(folder, name, planned)
+        _clean_leftovers(folder, name)
     previous = list(previous)
     if not overwrite:
         _check_existing(folder, planned, previous)
