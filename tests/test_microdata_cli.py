@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import warnings
 from pathlib import Path
 
@@ -19,7 +18,9 @@ from geo_priority.microdata import (
     parse_mapping,
 )
 
-SIXTEEN = re.compile(r"(?<![\d.])\d{16}(?!\d)")
+from nikscan import NikScan
+
+SIXTEEN = NikScan()  # 16-digit runs, sha256 digests taken out first
 KEY_HEX = "ab" * 32
 
 #: A renamed export (an unknown kabupaten system): canonical field -> column.

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from conftest import require_shared
+from nikscan import NikScan
 
 # a NIK-like run: 16 digits, not part of a longer number or a decimal fraction
-SIXTEEN = re.compile(rb"(?<![\d.])\d{16}(?!\d)")
+SIXTEEN = NikScan()  # 16-digit runs, sha256 digests taken out first
 
 
 @pytest.mark.integration
