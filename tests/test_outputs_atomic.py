@@ -282,3 +282,12 @@ def test_stale_temporaries_of_killed_writes_are_removed_and_reported(
         pipeline.run(config)
     assert not any(p.exists() for p in [*stale, shp])
     assert fresh.exists()
+
+
+def test_a_damaged_run_record_never_moves_files_outside_the_folder(tmp_path: Path):
+    record = tmp_path / "desa_run.json"
+    record.write_text(
+        json.dumps({"files": {"desa.html": {}, "../elsewhere.txt": {}, "a/b.csv": {}}}),
+        encoding="utf-8",
+    )
+    assert outputset.recorded_files(record) == ["desa.html", "desa_run.json"]

@@ -130,7 +130,11 @@ def recorded_files(record: str | os.PathLike[str]) -> list[str]:
     except (OSError, ValueError):
         return []
     files = data.get("files") if isinstance(data, dict) else None
-    return [*files, path.name] if isinstance(files, dict) else [path.name]
+    if not isinstance(files, dict):
+        return [path.name]
+    # only plain names of this folder: a damaged record never moves other files
+    plain = [n for n in files if isinstance(n, str) and n == Path(n).name]
+    return [*(n for n in plain if not n.startswith(".")), path.name]
 
 
 def describe_files(folder: Path, names: Iterable[str]) -> dict[str, dict[str, Any]]:
