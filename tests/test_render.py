@@ -176,3 +176,22 @@ def test_unknown_language_is_a_config_error_naming_outputs_lang(areas):
         format_value(1.0, lang="fr")
     with pytest.raises(ConfigError, match=pattern):
         ui_texts("fr")
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_page_title_is_the_map_title_escaped(areas, lang):
+    import re
+
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4, lang=lang)
+    areas = areas.assign(priority_class=c.classes)
+    title = 'Prioritas <desa> & "kota"' if lang == "id" else "Priority <b> & co"
+    html = render_html(build_map(areas, c, texts=MapText(title), lang=lang))
+    head = html.split("</head>", 1)[0]
+    found = re.findall(r"<title>(.*?)</title>", head, flags=re.S)
+    expected = (
+        title.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+    assert found == [expected]

@@ -202,6 +202,9 @@ def build_map(
         ).add_to(m)
     css, js = _own_assets()
     root = cast(Figure, m.get_root())  # a folium.Map's root is its Figure
+    root.header.add_child(
+        Element(f"<title>{_escape(texts.title)}</title>"), name="gp_title"
+    )
     root.header.add_child(Element(leaflet_assets()), name="leaflet_inline")
     root.header.add_child(Element(f"<style>{css}</style>"), name="gp_css")
     root.html.add_child(Element(_chrome_html(texts, lang)), name="gp_chrome")
