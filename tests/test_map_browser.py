@@ -312,3 +312,129 @@ def test_area_hidden_by_suppression_is_drawn_and_listed_as_such(browser, tmp_pat
     )
     assert row == ["tersembunyi", "disembunyikan (< 10)"]
     assert not console_errors(browser)
+
+
+def _visible_toggle_text(driver) -> str:
+    """Return the text of the table toggle that is shown on screen."""
+    return driver.execute_script(
+        "var b = Array.from(document.querySelectorAll('.gp-panel-head button,"
+        " #gp-panel-toggle button')).filter(function (n) {"
+        " var r = n.getBoundingClientRect(); return r.width > 0 && r.height > 0; });"
+        "return b.length === 1 ? b[0].innerText : b.length + ' buttons';"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "hide", "show"),
+    [("id", "Sembunyikan", "Tampilkan tabel"), ("en", "Hide", "Show table")],
+)
+def test_table_toggle_says_what_it_will_do(browser, maps, lang, hide, show):
+    open_map(browser, maps[lang])
+    assert _visible_toggle_text(browser) == hide
+    browser.find_element("css selector", ".gp-panel-head button").click()
+    wait_until(browser, "document.body.classList.contains('gp-panel-hidden')")
+    assert _visible_toggle_text(browser) == show
+    assert not browser.find_element("id", "gp-panel").is_displayed()
+    browser.find_element("css selector", "#gp-panel-toggle button").click()
+    wait_until(browser, "!document.body.classList.contains('gp-panel-hidden')")
+    assert _visible_toggle_text(browser) == hide
+    assert browser.find_element("id", "gp-panel").is_displayed()
+
+
+def test_reset_clears_search_text_and_highlight(browser, maps):
+    open_map(browser, maps["id"])
+    box = browser.find_element("css selector", ".gp-search input")
+    box.send_keys("Lebak")
+    hit = wait_visible(browser, ".gp-search-results li")
+    arm_moveend(browser)
+    hit.click()
+    wait_until(browser, "window.gpMoveEnded")
+    stroke = "window.geoPriority.byId['36.02'].options"
+    assert browser.execute_script(f"return {stroke}.weight") == 4
+    assert browser.find_elements("css selector", "#gp-panel tr.gp-selected")
+    arm_moveend(browser)
+    browser.find_element("css selector", ".gp-reset a").click()
+    wait_until(browser, "window.gpMoveEnded")
+    assert box.get_attribute("value") == ""
+    assert browser.find_elements("css selector", ".gp-search-results li") == []
+    assert browser.find_elements("css selector", "#gp-panel tr.gp-selected") == []
+    path = browser.execute_script(
+        "var e = window.geoPriority.byId['36.02'].getElement();"
+        "return [e.getAttribute('stroke'), e.getAttribute('stroke-width')];"
+    )
+    assert path[0].lower() != "#000000" and float(path[1]) < 3
+    row = browser.find_element("css selector", "#gp-panel tr[data-id='36.02']")
+    assert row.value_of_css_property("font-weight") in ("400", "normal")
+
+
+def test_long_layer_names_are_readable_beside_the_table(browser, tmp_path):
+    from geo_priority.classify import classify_scores
+    from geo_priority.config import IndicatorConfig
+    from geo_priority.render import MapText, build_map, render_html
+
+    geoms = squares(4, origin=(106.0, -6.5), size=0.1)
+    areas = gpd.GeoDataFrame(
+        {
+            "area_id": ["36.01", "36.02", "36.03", "36.04"],
+            "area_name": ["A", "B", "C", "D"],
+            "priority_score": [10.0, 40.0, 70.0, 90.0],
+            "priority_rank": [4, 3, 2, 1],
+            "long": [1.0, 2.0, 3.0, 4.0],
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    name = "Persentase penduduk miskin ekstrem yang belum menerima bantuan sosial"
+    ind = IndicatorConfig(key="long", unit="%", label=name)
+    page = tmp_path / "long.html"
+    page.write_text(
+        render_html(build_map(areas, c, indicators=[ind], texts=MapText("T"))),
+        encoding="utf-8",
+    )
+    open_map(browser, page)
+    from selenium.webdriver.support.ui import Select
+
+    Select(browser.find_element("id", "gp-variable")).select_by_index(1)
+    shown = browser.execute_script(
+        "var s = document.getElementById('gp-variable');"
+        "var n = s.options[s.selectedIndex];"
+        "var probe = document.createElement('span');"
+        "var cs = getComputedStyle(s); probe.style.font = cs.font;"
+        "probe.style.whiteSpace = 'pre'; probe.style.position = 'absolute';"
+        "probe.textContent = n.textContent; document.body.appendChild(probe);"
+        "var need = probe.getBoundingClientRect().width; probe.remove();"
+        "var pad = parseFloat(cs.paddingLeft) + parseFloat(cs.paddingRight);"
+        "return {text: n.textContent, need: need, room: s.clientWidth - pad - 20,"
+        " title: s.title};"
+    )
+    wrapped = browser.execute_script(
+        "var n = document.querySelector('.gp-view .gp-layer-name');"
+        "if (!n) { return null; } var r = n.getBoundingClientRect();"
+        "return {text: n.innerText.replace(/\\s+/g, ' '), w: r.width,"
+        " sw: n.scrollWidth, cw: n.clientWidth, sh: n.scrollHeight,"
+        " ch: n.clientHeight};"
+    )
+    assert shown["text"] == name
+    # the whole name can be read: in the closed list, or in full under it
+    fits = shown["need"] <= shown["room"]
+    assert fits or (
+        wrapped is not None
+        and wrapped["text"] == name
+        and wrapped["sw"] <= wrapped["cw"]
+        and wrapped["sh"] <= wrapped["ch"]
+    ), (shown, wrapped)
+    assert shown["title"] == name
+    boxes = browser.execute_script(
+        "function b(n) { var r = n.getBoundingClientRect();"
+        " return [r.left, r.top, r.right, r.bottom]; }"
+        "var m = window.geoPriority.map.getContainer().getBoundingClientRect();"
+        "return {view: b(document.querySelector('.gp-view')),"
+        " panel: b(document.getElementById('gp-panel')),"
+        " centre: [(m.left + m.right) / 2, (m.top + m.bottom) / 2]};"
+    )
+    view, panel, centre = boxes["view"], boxes["panel"], boxes["centre"]
+    assert view[2] <= panel[0] or view[0] >= panel[2]  # no overlap with the table
+    assert view[2] < centre[0]  # the map's centre stays free
+    save_screenshot(browser, "map_long_layer_name.png")

@@ -60,6 +60,7 @@
     this.addControls();
     this.buildTable();
     this.buildMethod();
+    this.showLayerName();
     this.resetView();
     if (this.v.labels_default) { this.toggleLabels(true); }
     this.map.on("zoomend moveend", function () { self.refreshLabels(); });
@@ -181,6 +182,7 @@
 
   GeoPriorityMap.prototype.setVariable = function (index) {
     this.variable = index;
+    this.showLayerName();
     this.restyle();
     this.renderLegend();
   };
@@ -237,21 +239,33 @@
     a.setAttribute("aria-label", this.t.reset);
     a.addEventListener("click", function (e) {
       e.preventDefault();
-      self.selected = null;
-      self.restyle();
-      self.resetView();
+      self.reset();
     });
     box.appendChild(a);
     return box;
   };
 
+  /* Back to the first view: no highlighted area or row, no search text. */
+  GeoPriorityMap.prototype.reset = function () {
+    this.selected = null;
+    this.restyle();
+    this.layer.eachLayer(function (l) { l.closeTooltip(); });
+    var rows = this.tableBody ? this.tableBody.querySelectorAll("tr.gp-selected") : [];
+    for (var i = 0; i < rows.length; i++) { rows[i].classList.remove("gp-selected"); }
+    if (this.searchInput) { this.searchInput.value = ""; }
+    if (this.searchList) { this.searchList.textContent = ""; }
+    this.resetView();
+  };
+
   GeoPriorityMap.prototype.searchBox = function () {
     var self = this, box = el("div", "gp-search leaflet-bar");
     var input = el("input");
+    this.searchInput = input;
     input.type = "search";
     input.placeholder = this.t.search;
     input.setAttribute("aria-label", this.t.search);
     var list = el("ul", "gp-search-results");
+    this.searchList = list;
     input.addEventListener("input", function () {
       list.textContent = "";
       var q = norm(input.value);
@@ -306,6 +320,9 @@
       self.setVariable(parseInt(self.variableSelect.value, 10));
     });
     box.appendChild(this.variableSelect);
+    this.layerName = el("div", "gp-layer-name");
+    this.layerName.hidden = true;
+    box.appendChild(this.layerName);
     this.fillVariables();
     var lab = el("label", "gp-check");
     var cb = el("input");
@@ -325,9 +342,34 @@
     this.v.layers.forEach(function (layer, i) {
       var option = el("option", null, layer.label);
       option.value = String(i);
+      option.title = layer.label;
       select.appendChild(option);
     });
     select.value = String(this.variable);
+    this.showLayerName();
+  };
+
+  /* A closed list shows only what fits its width: a longer layer name is
+     also written out in full, wrapped, under the list. */
+  GeoPriorityMap.prototype.showLayerName = function () {
+    var select = this.variableSelect, box = this.layerName;
+    if (!select || !box) { return; }
+    var name = this.v.layers[this.variable].label;
+    select.title = name;
+    box.textContent = name;
+    if (!select.isConnected) { return; }
+    var style = getComputedStyle(select);
+    var probe = el("span", null, name);
+    probe.style.font = style.font;
+    probe.style.whiteSpace = "pre";
+    probe.style.position = "absolute";
+    probe.style.visibility = "hidden";
+    document.body.appendChild(probe);
+    var need = probe.getBoundingClientRect().width;
+    probe.remove();
+    var room = select.clientWidth - parseFloat(style.paddingLeft) -
+               parseFloat(style.paddingRight) - 20;  /* the list's arrow */
+    box.hidden = need <= room;
   };
 
   GeoPriorityMap.prototype.renderLegend = function () {
@@ -413,16 +455,23 @@
     if (!panel) { return; }
     var head = el("div", "gp-panel-head");
     head.appendChild(el("span", "gp-box-title", this.t.table_title));
+    /* One button in the table's head hides the table; one in the footer,
+       shown only while the table is hidden, brings it back. */
     var toggle = el("button", "gp-button", this.t.hide);
     toggle.type = "button";
-    toggle.addEventListener("click", function () {
+    var reopen = el("button", "gp-button", this.t.show_table);
+    reopen.type = "button";
+    function flip() {
       var hidden = document.body.classList.toggle("gp-panel-hidden");
-      toggle.textContent = hidden ? self.t.table_title : self.t.hide;
+      toggle.setAttribute("aria-expanded", String(!hidden));
+      reopen.setAttribute("aria-expanded", String(!hidden));
       self.map.invalidateSize();
-    });
+    }
+    toggle.addEventListener("click", flip);
+    reopen.addEventListener("click", flip);
     head.appendChild(toggle);
-    document.getElementById("gp-panel-toggle").appendChild(toggle.cloneNode(true))
-      .addEventListener("click", function () { toggle.click(); });
+    var footer = document.getElementById("gp-panel-toggle");
+    if (footer) { footer.appendChild(reopen); }
     panel.appendChild(head);
     var table = el("table", "gp-table");
     var tr = el("tr");
