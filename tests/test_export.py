@@ -338,12 +338,15 @@ def _sld_rules(path_or_text: str, ns: str) -> list[tuple[str, str, str]]:
     for rule in rules:
         names = [etree.QName(child).localname for child in rule]
         # element order of the SLD 1.0 / SE 1.1 schema
-        assert names[0] == "Name" and names[-1] == "PolygonSymbolizer"
+        # (the symbolizers last: the class fill, then the area's name on top)
+        assert names[0] == "Name"
+        assert names[-2:] == ["PolygonSymbolizer", "TextSymbolizer"]
         assert names.index("Filter") < names.index("PolygonSymbolizer")
-        prop = rule.find(f".//{{{OGC}}}PropertyName").text
+        prop = rule.find(f"{{{OGC}}}Filter//{{{OGC}}}PropertyName").text
         literal = rule.find(f".//{{{OGC}}}Literal")
         param = "CssParameter" if ns == SLD else "SvgParameter"
-        fill = rule.find(f".//{{{ns}}}Fill/{{{ns}}}{param}[@name='fill']").text
+        poly = rule.find(f"{{{ns}}}PolygonSymbolizer")
+        fill = poly.find(f".//{{{ns}}}Fill/{{{ns}}}{param}[@name='fill']").text
         out.append((prop, "" if literal is None else literal.text, fill))
     return out
 
@@ -396,6 +399,121 @@ def test_shapefile_zip_contents(written: dict[str, list[Path]]):
     assert 'attr="priority_c"' in qml
     assert written["shp"][1].read_text(encoding="utf-8") == qml
     assert _qml_classes(qml) == _expected_classes()
+
+
+def _qml_root(text: str) -> etree._Element:
+    return etree.fromstring(text.split("\n", 1)[1].encode())
+
+
+def _qml_label(text: str) -> dict[str, str]:
+    """Return the labelling of a QML: field, size, colours and halo."""
+    root = _qml_root(text)
+    assert root.get("labelsEnabled") == "1"
+    assert "Labeling" in root.get("styleCategories")
+    labeling = root.find("labeling")
+    assert labeling.get("type") == "simple"
+    style = labeling.find("settings/text-style")
+    buffer = style.find("text-buffer")
+    return {
+        "field": style.get("fieldName"),
+        "size": f"{style.get('fontSize')} {style.get('fontSizeUnit')}",
+        "colour": style.get("textColor"),
+        "halo": buffer.get("bufferDraw"),
+        "halo_size": f"{buffer.get('bufferSize')} {buffer.get('bufferSizeUnits')}",
+        "halo_colour": buffer.get("bufferColor"),
+    }
+
+
+def _qml_aliases(text: str) -> dict[str, str]:
+    aliases = _qml_root(text).find("aliases")
+    assert aliases is not None, "no <aliases> in the QML"
+    assert [int(a.get("index")) for a in aliases] == list(range(len(aliases)))
+    return {a.get("field"): a.get("name") for a in aliases}
+
+
+LABEL_STYLE = {
+    "field": NAME,
+    "size": "9 Point",
+    "colour": "0,0,0,255",
+    "halo": "1",
+    "halo_size": "0.5 MM",
+    "halo_colour": "255,255,255,255",
+}
+
+
+def test_qml_labels_each_area_with_its_name(written: dict[str, list[Path]]):
+    assert _qml_label(written["styles"][0].read_text(encoding="utf-8")) == LABEL_STYLE
+    # the Shapefile's QML labels by the DBF field the field map names
+    with zipfile.ZipFile(written["shp"][0]) as archive:
+        fields = archive.read("uji_shp_fields.csv").decode().splitlines()
+        qml = archive.read("uji_shp.qml").decode()
+    dbf_name = next(f.split(",")[0] for f in fields if f.endswith(f",{NAME}"))
+    assert _qml_label(qml) == {**LABEL_STYLE, "field": dbf_name}
+
+
+@pytest.mark.parametrize("version", ["1.0.0", "1.1.0"])
+def test_sld_labels_each_area_as_the_qml_does(version: str):
+    style = make_layer().class_style()
+    text = export.styles.sld_style(style, layer="uji", version=version)
+    ns = SLD if version == "1.0.0" else SE
+    param = "CssParameter" if ns == SLD else "SvgParameter"
+    rules = etree.fromstring(text.encode()).findall(f".//{{{ns}}}Rule")
+    assert len(rules) == 5  # 4 classes + no data: every area is labelled once
+    for rule in rules:
+        sym = rule.find(f"{{{ns}}}TextSymbolizer")
+        names = [etree.QName(child).localname for child in sym]
+        assert names == ["Label", "Font", "LabelPlacement", "Halo", "Fill"]
+        assert sym.find(f"{{{ns}}}Label/{{{OGC}}}PropertyName").text == NAME
+        font = {p.get("name"): p.text for p in sym.find(f"{{{ns}}}Font")}
+        assert font["font-size"] == "12"  # px = 9 pt at 96 dpi, as in the QML
+        halo = sym.find(f"{{{ns}}}Halo")
+        assert halo.find(f"{{{ns}}}Radius").text == "2"  # px, about 0.5 mm
+        assert halo.find(f"{{{ns}}}Fill/{{{ns}}}{param}").text == "#ffffff"
+        assert sym.find(f"{{{ns}}}Fill/{{{ns}}}{param}").text == "#000000"
+        anchor = sym.find(f".//{{{ns}}}AnchorPoint")
+        assert [a.text for a in anchor] == ["0.5", "0.5"]
+
+
+ALIASES_ID = {
+    ID: "Kode wilayah",
+    NAME: "Nama wilayah",
+    "extreme_poverty_rate": "Tingkat kemiskinan ekstrem",
+    "extreme_poor": "Penduduk miskin ekstrem",
+    "contrib_extreme_poverty_rate": "Kontribusi Tingkat kemiskinan ekstrem",
+    "contrib_extreme_poor": "Kontribusi Penduduk miskin ekstrem",
+    SCORE: "Skor prioritas (0–100)",
+    RANK: "Peringkat prioritas",
+    CLASS: "Kelas prioritas",
+    LABEL: "Keterangan kelas",
+}
+
+
+def test_qml_gives_fields_human_aliases(written: dict[str, list[Path]]):
+    assert _qml_aliases(written["styles"][0].read_text(encoding="utf-8")) == ALIASES_ID
+
+
+def test_shapefile_qml_aliases_key_on_dbf_names(written: dict[str, list[Path]]):
+    with zipfile.ZipFile(written["shp"][0]) as archive:
+        rows = archive.read("uji_shp_fields.csv").decode().splitlines()[1:]
+        qml = archive.read("uji_shp.qml").decode()
+    dbf = dict(reversed(row.split(",")) for row in rows)
+    assert _qml_aliases(qml) == {dbf[k]: v for k, v in ALIASES_ID.items()}
+    assert _qml_aliases(qml)["contrib__1"] == "Kontribusi Penduduk miskin ekstrem"
+
+
+def test_qml_aliases_in_english():
+    indicators = tuple(
+        dataclasses.replace(i, label_en=e)
+        for i, e in zip(
+            INDICATORS, ["Extreme poverty rate", "Extremely poor"], strict=True
+        )
+    )
+    layer = dataclasses.replace(make_layer(lang="en"), indicators=indicators)
+    aliases = _qml_aliases(export.styles.qml_style(layer.class_style()))
+    assert aliases[NAME] == "Area name"
+    assert aliases[RANK] == "Priority rank"
+    assert aliases["extreme_poor"] == "Extremely poor"
+    assert aliases["contrib_extreme_poor"] == "Contribution Extremely poor"
 
 
 def test_shapefile_warns_before_writing(tmp_path: Path):

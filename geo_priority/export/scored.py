@@ -79,15 +79,30 @@ class ScoredLayer:
         """Class colours, class 1 first (as on the HTML map)."""
         return class_colours(self.classification.k)
 
-    def class_style(self, field_name: str = CLASS) -> styles.ClassStyle:
-        """Return the style of the classes on ``field_name``."""
+    def class_style(
+        self, renames: Mapping[str, str] | None = None
+    ) -> styles.ClassStyle:
+        """Return the style of the classes, labelled by name, with field aliases.
+
+        Parameters
+        ----------
+        renames : Mapping, optional
+            Full column name -> stored field name (a Shapefile's DBF names);
+            the style then refers to the stored names.
+        """
+        stored = renames or {}
+        columns = [str(c) for c in self.areas.columns if c != self.areas.geometry.name]
         return styles.ClassStyle(
             tuple(self.classification.labels),
             tuple(self.colours),
             text("no_data", self.lang),
             NO_DATA_COLOUR,
             OUTLINE_COLOUR,
-            field_name,
+            stored.get(CLASS, CLASS),
+            stored.get(NAME, NAME) if NAME in columns else "",
+            styles.field_aliases(
+                columns, self.indicators, lang=self.lang, renames=renames
+            ),
         )
 
     def ranked_table(self) -> pd.DataFrame:

@@ -6,17 +6,24 @@ first) plus a grey "no data" entry, so the desktop map, the geoportal and the
 meeting's web map cannot disagree. Classifying by the stored class (rather than
 re-applying score breaks) also survives formats that round numbers, such as
 Shapefile's DBF.
+
+Both also label each area with its name (the same font size, colours and halo
+in both formats, placed inside the polygon), and the QML gives every field a
+readable alias (:func:`field_aliases`), so QGIS shows "Kontribusi: ..." instead
+of a cut DBF name such as ``contrib__1``.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from geo_priority.schema import CLASS
+from geo_priority.config import IndicatorConfig
+from geo_priority.schema import CLASS, CONTRIB_PREFIX, ID, LABEL, NAME, RANK, SCORE
 
-__all__ = ["ClassStyle", "qml_style", "sld_style"]
+__all__ = ["ClassStyle", "field_aliases", "qml_style", "sld_style"]
 
 SldVersion = Literal["1.0.0", "1.1.0"]
 _SLD = "http://www.opengis.net/sld"
@@ -27,6 +34,36 @@ _XLINK = "http://www.w3.org/1999/xlink"
 #: Outline width in millimetres (QGIS) and pixels (SLD).
 _OUTLINE_MM = 0.26
 _OUTLINE_PX = 0.8
+#: Area labels: 9 pt text (12 px at 96 dpi) with a 0.5 mm (2 px) white halo.
+_LABEL_PT = 9
+_LABEL_PX = 12
+_HALO_MM = 0.5
+_HALO_PX = 2
+_LABEL_COLOUR = "#000000"
+_HALO_COLOUR = "#ffffff"
+#: Human names of the core fields (indicators are named by their labels).
+_ALIASES: dict[str, dict[str, str]] = {
+    "id": {
+        ID: "Kode wilayah",
+        NAME: "Nama wilayah",
+        SCORE: "Skor prioritas (0–100)",
+        RANK: "Peringkat prioritas",
+        CLASS: "Kelas prioritas",
+        LABEL: "Keterangan kelas",
+        "imputed": "Indikator diimputasi",
+        "contrib": "Kontribusi",
+    },
+    "en": {
+        ID: "Area code",
+        NAME: "Area name",
+        SCORE: "Priority score (0–100)",
+        RANK: "Priority rank",
+        CLASS: "Priority class",
+        LABEL: "Class label",
+        "imputed": "Imputed indicators",
+        "contrib": "Contribution",
+    },
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +85,12 @@ class ClassStyle:
     field : str
         Attribute holding the class number (``priority_class``; shortened in a
         Shapefile).
+    label_field : str
+        Attribute labelling each area (``area_name``; shortened in a
+        Shapefile); empty for no labels.
+    aliases : tuple of (str, str)
+        ``(field, alias)`` of the layer's fields, in the layer's field order
+        (see :func:`field_aliases`).
     """
 
     labels: tuple[str, ...]
@@ -56,6 +99,8 @@ class ClassStyle:
     no_data_colour: str
     outline_colour: str
     field: str = CLASS
+    label_field: str = NAME
+    aliases: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.colours):
@@ -73,6 +118,56 @@ class ClassStyle:
             )
         ]
         return [*rows, ("", self.no_data_label, self.no_data_colour)]
+
+
+def _indicator_label(indicator: IndicatorConfig, lang: str) -> str:
+    english = lang == "en" and indicator.label_en
+    return (indicator.label_en if english else indicator.label) or indicator.key
+
+
+def field_aliases(
+    columns: Sequence[str],
+    indicators: Sequence[IndicatorConfig] = (),
+    /,
+    *,
+    lang: str = "id",
+    renames: Mapping[str, str] | None = None,
+) -> tuple[tuple[str, str], ...]:
+    """Return ``(field, alias)`` of every column with a human name.
+
+    Parameters
+    ----------
+    columns : sequence of str
+        The layer's attribute columns (full names), in order.
+    indicators : sequence of IndicatorConfig
+        Give the labels of the indicator and ``contrib_`` columns.
+    lang : {"id", "en"}
+        Language of the aliases.
+    renames : Mapping, optional
+        Full name -> field name as stored (a Shapefile's 10-character DBF
+        names); the aliases then key on the stored names.
+
+    Returns
+    -------
+    tuple of (str, str)
+        One per column, in column order (the order QGIS numbers the fields
+        in); a column without a known name gets an empty alias, as QGIS
+        writes it, and shows its field name.
+
+    Examples
+    --------
+    >>> x = IndicatorConfig(key="x", label="X")
+    >>> field_aliases(["area_id", "contrib_x", "kode"], [x])
+    (('area_id', 'Kode wilayah'), ('contrib_x', 'Kontribusi X'), ('kode', ''))
+    """
+    words = _ALIASES.get(lang, _ALIASES["id"])
+    names = {key: words[key] for key in words if key != "contrib"}
+    for ind in indicators:
+        label = _indicator_label(ind, lang)
+        names[ind.key] = label
+        names[f"{CONTRIB_PREFIX}{ind.key}"] = f"{words['contrib']} {label}"
+    stored = renames or {}
+    return tuple((stored.get(c, c), names.get(c, "")) for c in columns)
 
 
 def _rgba(colour: str) -> str:
@@ -117,6 +212,45 @@ def _qml_symbol(parent: ET.Element, name: str, colour: str, outline: str) -> Non
         ET.SubElement(layer, "prop", k=key, v=value)
 
 
+def _qml_labeling(root: ET.Element, field: str) -> None:
+    """Label each area with ``field``: 9 pt black on a white halo, inside."""
+    labeling = ET.SubElement(root, "labeling", type="simple")
+    settings = ET.SubElement(labeling, "settings", calloutType="simple")
+    text_style = ET.SubElement(
+        settings,
+        "text-style",
+        fieldName=field,
+        isExpression="0",
+        fontFamily="Sans Serif",
+        fontSize=str(_LABEL_PT),
+        fontSizeUnit="Point",
+        fontWeight="50",
+        textColor=_rgba(_LABEL_COLOUR),
+        textOpacity="1",
+    )
+    ET.SubElement(
+        text_style,
+        "text-buffer",
+        bufferDraw="1",
+        bufferSize=str(_HALO_MM),
+        bufferSizeUnits="MM",
+        bufferColor=_rgba(_HALO_COLOUR),
+        bufferOpacity="1",
+        bufferNoFill="1",
+        bufferJoinStyle="128",
+    )
+    ET.SubElement(settings, "text-format", autoWrapLength="18", multilineAlign="1")
+    # placement 1 = "offset from centroid", the centroid moved inside the polygon
+    ET.SubElement(settings, "placement", placement="1", centroidInside="1")
+    ET.SubElement(settings, "rendering", obstacle="1", upsidedownLabels="0")
+
+
+def _qml_aliases(root: ET.Element, aliases: Sequence[tuple[str, str]]) -> None:
+    element = ET.SubElement(root, "aliases")
+    for index, (field, alias) in enumerate(aliases):
+        ET.SubElement(element, "alias", field=field, index=str(index), name=alias)
+
+
 def qml_style(style: ClassStyle, /) -> str:
     """Return a QGIS layer style (QML) with a categorised renderer on the class.
 
@@ -136,7 +270,12 @@ def qml_style(style: ClassStyle, /) -> str:
     >>> 'attr="priority_class" type="categorizedSymbol"' in qml_style(s)
     True
     """
-    root = ET.Element("qgis", version="3.22.0", styleCategories="Symbology")
+    root = ET.Element(
+        "qgis",
+        version="3.22.0",
+        styleCategories="Symbology|Labeling|Fields",
+        labelsEnabled="1" if style.label_field else "0",
+    )
     renderer = ET.SubElement(
         root,
         "renderer-v2",
@@ -154,6 +293,10 @@ def qml_style(style: ClassStyle, /) -> str:
             categories, "category", value=value, label=label, symbol=str(i)
         ).set("render", "true")
         _qml_symbol(symbols, str(i), colour, style.outline_colour)
+    if style.label_field:
+        _qml_labeling(root, style.label_field)
+    if style.aliases:
+        _qml_aliases(root, style.aliases)
     ET.SubElement(root, "layerGeometryType").text = "2"
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
@@ -190,6 +333,33 @@ def _symbolizer(rule: ET.Element, ns: str, colour: str, outline: str) -> None:
     ET.SubElement(stroke, _q(ns, param), name="stroke-width").text = f"{_OUTLINE_PX}"
 
 
+def _text_symbolizer(rule: ET.Element, ns: str, field: str) -> None:
+    """Label with ``field``: 12 px (9 pt) black on a 2 px white halo, centred.
+
+    Element order of the SLD 1.0 / SE 1.1 schema: Label, Font, LabelPlacement,
+    Halo, Fill.
+    """
+    param = "CssParameter" if ns == _SLD else "SvgParameter"
+    text = ET.SubElement(rule, _q(ns, "TextSymbolizer"))
+    label = ET.SubElement(text, _q(ns, "Label"))
+    ET.SubElement(label, _q(_OGC, "PropertyName")).text = field
+    font = ET.SubElement(text, _q(ns, "Font"))
+    ET.SubElement(font, _q(ns, param), name="font-family").text = "SansSerif"
+    ET.SubElement(font, _q(ns, param), name="font-size").text = str(_LABEL_PX)
+    placement = ET.SubElement(text, _q(ns, "LabelPlacement"))
+    anchor = ET.SubElement(
+        ET.SubElement(placement, _q(ns, "PointPlacement")), _q(ns, "AnchorPoint")
+    )
+    ET.SubElement(anchor, _q(ns, "AnchorPointX")).text = "0.5"
+    ET.SubElement(anchor, _q(ns, "AnchorPointY")).text = "0.5"
+    halo = ET.SubElement(text, _q(ns, "Halo"))
+    ET.SubElement(halo, _q(ns, "Radius")).text = str(_HALO_PX)
+    halo_fill = ET.SubElement(halo, _q(ns, "Fill"))
+    ET.SubElement(halo_fill, _q(ns, param), name="fill").text = _HALO_COLOUR
+    fill = ET.SubElement(text, _q(ns, "Fill"))
+    ET.SubElement(fill, _q(ns, param), name="fill").text = _LABEL_COLOUR
+
+
 def _rule(
     parent: ET.Element, ns: str, entry: tuple[str, str, str], style: ClassStyle
 ) -> None:
@@ -205,6 +375,8 @@ def _rule(
         ET.SubElement(description, _q(ns, "Title")).text = label
     _filter(rule, style.field, value)
     _symbolizer(rule, ns, colour, style.outline_colour)
+    if style.label_field:  # in every rule: the rules together cover each area once
+        _text_symbolizer(rule, ns, style.label_field)
 
 
 def sld_style(

@@ -129,7 +129,7 @@ def _write_shp(layer: ScoredLayer, files: list[Path], overwrite: bool) -> None:
     """
     columns = [str(c) for c in layer.areas.columns if c != layer.areas.geometry.name]
     renames = layers.shapefile_field_names(columns)
-    style = layer.class_style(renames[CLASS])
+    style = layer.class_style(renames)
     stem = files[0].name.removesuffix(".shp.zip")
     qml = styles.qml_style(style)
     extras = {
