@@ -13,7 +13,8 @@ SPEC.json is a list of checks, each a dict with:
 
 OUT.json gets one result per check: validity, feature count, CRS, the
 renderer's type, field and classes (value, label, colour), the SLD's rules,
-and pixel counts of the rendering. QGIS 3.22 can crash while the interpreter
+the labelling (enabled, field, size, halo) and field aliases, and pixel counts
+of the rendering. QGIS 3.22 can crash while the interpreter
 shuts down, so results are written first and the script leaves with
 ``os._exit``.
 """
@@ -79,6 +80,36 @@ def _renderer(layer: QgsVectorLayer) -> dict:
     return out
 
 
+def _buffered(settings) -> bool:
+    # keep the format alive: buffer() of a temporary reads freed memory
+    text_format = settings.format()
+    buffer = text_format.buffer()
+    return bool(buffer.enabled())
+
+
+def _labels(layer: QgsVectorLayer) -> dict:
+    """Whether the layer is labelled, by which field, and its fields' aliases."""
+    out: dict = {
+        "enabled": bool(layer.labelsEnabled()),
+        "aliases": {f.name(): f.alias() for f in layer.fields()},
+        "type": None if layer.labeling() is None else layer.labeling().type(),
+    }
+    labeling = layer.labeling()
+    if labeling is None:
+        return out
+    if labeling.type() == "simple":
+        all_settings = [labeling.settings()]
+    else:  # rule-based (what QGIS makes of an SLD's per-rule TextSymbolizers)
+        rules = labeling.rootRule().descendants()
+        all_settings = [r.settings() for r in rules if r.settings() is not None]
+    out["rules"] = len(all_settings)
+    out["fields"] = sorted({s.fieldName for s in all_settings})
+    out["field"] = out["fields"][0] if len(out["fields"]) == 1 else None
+    out["size"] = sorted({s.format().size() for s in all_settings})
+    out["buffer"] = all(_buffered(s) for s in all_settings)
+    return out
+
+
 def _render(layer, path: str) -> dict:
     settings = QgsMapSettings()
     settings.setLayers([layer])
@@ -118,6 +149,7 @@ def _vector(check: dict) -> dict:
         out["qml_loaded"] = bool(ok)
         out["qml_message"] = message
     out["renderer"] = _renderer(layer)
+    out["labels"] = _labels(layer)
     if check.get("png"):
         out["render"] = _render(layer, check["png"])
     if check.get("sld"):
@@ -126,6 +158,7 @@ def _vector(check: dict) -> dict:
         out["sld_loaded"] = bool(ok)
         out["sld_message"] = message
         out["sld_renderer"] = _renderer(sld_layer)
+        out["sld_labels"] = _labels(sld_layer)
     return out
 
 

@@ -197,3 +197,32 @@ def test_priority_raster_in_qgis(probed: dict, key: str):
     assert [colours[i] for i in range(1, k + 1)] == class_colours(k)
     assert colours[255] == NO_DATA_COLOUR
     assert result["render"]["non_white"] > 0.2 * result["render"]["pixels"]
+
+
+@pytest.mark.parametrize("key", ["grid", "demo"])
+def test_qgis_labels_areas_by_name(probed: dict, key: str):
+    for kind in ("gpkg", "shp"):  # "area_name" fits a DBF field: not renamed
+        labels = probed["results"][f"{key}_{kind}"]["labels"]
+        assert labels["enabled"], kind
+        assert labels["type"] == "simple" and labels["field"] == "area_name"
+        assert labels["size"] == [9] and labels["buffer"], labels
+    # QGIS reads the SLD's TextSymbolizer of every class rule as rule-based labels
+    sld = probed["results"][f"{key}_gpkg"]["sld_labels"]
+    assert sld["enabled"] and sld["field"] == "area_name", sld
+    assert sld["rules"] == probed["layers"][key].classification.k + 1, sld
+    assert sld["size"] == [12] and sld["buffer"], sld  # 12 px = 9 pt
+
+
+@pytest.mark.parametrize("key", ["grid", "demo"])
+def test_qgis_shows_field_aliases(probed: dict, key: str):
+    lang = probed["layers"][key].lang
+    contrib = "Kontribusi" if lang == "id" else "Contribution"
+    gpkg = probed["results"][f"{key}_gpkg"]["labels"]["aliases"]
+    assert gpkg["area_name"] == ("Nama wilayah" if lang == "id" else "Area name")
+    assert gpkg["priority_rank"] in ("Peringkat prioritas", "Priority rank")
+    contribs = {f: a for f, a in gpkg.items() if f.startswith("contrib_")}
+    assert contribs and all(a.startswith(f"{contrib} ") for a in contribs.values())
+    shp = probed["results"][f"{key}_shp"]["labels"]["aliases"]
+    assert shp["priority_c"] == gpkg["priority_class"]
+    short = {f: a for f, a in shp.items() if f.startswith("contrib_")}
+    assert sorted(short.values()) == sorted(contribs.values())
