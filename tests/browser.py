@@ -133,3 +133,55 @@ def save_screenshot(driver: Any, name: str) -> Path:
     path = ARTIFACTS / name
     driver.save_screenshot(str(path))
     return path
+
+
+TOOLTIP_REPORT = """
+var tip = document.querySelector('.leaflet-tooltip.gp-tooltip');
+if (!tip) { return null; }
+function box(n) { var r = n.getBoundingClientRect();
+  return [r.left, r.top, r.right, r.bottom]; }
+var controls = {};
+[['search', '.gp-search'], ['layers', '.gp-view'], ['legend', '.gp-legend'],
+ ['zoom', '.leaflet-control-zoom'], ['reset', '.gp-reset']].forEach(function (c) {
+  var n = document.querySelector(c[1]); if (n) { controls[c[0]] = box(n); } });
+var opacity = 1;
+for (var n = tip; n && n.nodeType === 1; n = n.parentElement) {
+  opacity *= parseFloat(getComputedStyle(n).opacity); }
+var r = tip.getBoundingClientRect();
+var cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+var before = tip.style.pointerEvents;
+tip.style.pointerEvents = 'auto';
+var top = document.elementFromPoint(cx, cy);
+tip.style.pointerEvents = before;
+return {tip: box(tip), controls: controls, opacity: opacity,
+        background: getComputedStyle(tip).backgroundColor,
+        map: box(window.geoPriority.map.getContainer()),
+        topmost: Boolean(top && tip.contains(top)),
+        top: top ? top.tagName + '.' + top.className : null};
+"""
+
+
+def tooltip_report(driver: Any) -> dict[str, Any] | None:
+    """Describe the open area tooltip as a person sees it.
+
+    Returns its box and the boxes of the search, layer, legend, zoom and
+    reset controls (``[left, top, right, bottom]`` in CSS pixels), the
+    product of the opacities of the tooltip and its ancestors, its
+    computed background colour, and whether it is the topmost element at
+    its centre.  Leaflet draws tooltips with ``pointer-events: none``,
+    which ``elementFromPoint`` skips, so the probe turns hit-testing on
+    for the tooltip only while it asks.  ``None`` when no tooltip is open.
+    """
+    report: dict[str, Any] | None = driver.execute_script(TOOLTIP_REPORT)
+    return report
+
+
+def boxes_meet(a: list[float], b: list[float]) -> bool:
+    """Whether two ``[left, top, right, bottom]`` boxes share any area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def background_is_opaque(css_colour: str) -> bool:
+    """Whether a computed CSS colour (``rgb(...)``/``rgba(...)``) is opaque."""
+    parts = css_colour[css_colour.index("(") + 1 : -1].split(",")
+    return css_colour.startswith("rgb") and (len(parts) == 3 or float(parts[3]) == 1)

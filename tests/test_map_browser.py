@@ -12,12 +12,15 @@ from geo_priority.config import load_config, with_outputs
 
 from browser import (
     arm_moveend,
+    background_is_opaque,
+    boxes_meet,
     console_errors,
     open_map,
     requested_urls,
     require_browser,
     save_screenshot,
     start_browser,
+    tooltip_report,
     wait_until,
     wait_visible,
 )
@@ -438,3 +441,80 @@ def test_long_layer_names_are_readable_beside_the_table(browser, tmp_path):
     assert view[2] <= panel[0] or view[0] >= panel[2]  # no overlap with the table
     assert view[2] < centre[0]  # the map's centre stays free
     save_screenshot(browser, "map_long_layer_name.png")
+
+
+def _assert_tooltip_readable(driver) -> None:
+    """The open tooltip is clear of every control, opaque and drawn on top."""
+    wait_visible(driver, ".leaflet-tooltip.gp-tooltip")
+    report = tooltip_report(driver)
+    assert report is not None
+    tip, controls = report["tip"], report["controls"]
+    assert {"search", "layers", "legend", "zoom"} <= set(controls), controls
+    hidden = {n: b for n, b in controls.items() if boxes_meet(tip, b)}
+    assert hidden == {}, (tip, hidden)
+    m = report["map"]
+    assert m[0] <= tip[0] and m[1] <= tip[1] and tip[2] <= m[2] and tip[3] <= m[3]
+    assert report["opacity"] == 1, report["opacity"]
+    assert background_is_opaque(report["background"]), report["background"]
+    assert report["topmost"], report["top"]
+
+
+def test_tooltip_near_the_left_edge_is_clear_of_the_controls(browser, maps):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_map(browser, maps["id"])
+    # a point in the left-hand strip, between the top controls and the legend
+    point = browser.execute_script(
+        "var m = window.geoPriority.map, c = m.getContainer();"
+        "var o = c.getBoundingClientRect(), top = 0;"
+        "c.querySelectorAll('.leaflet-top.leaflet-left .leaflet-control')"
+        ".forEach(function (n) { top = Math.max(top,"
+        " n.getBoundingClientRect().bottom); });"
+        "var legend = c.querySelector('.gp-legend').getBoundingClientRect();"
+        "var y = legend.top - 8;"
+        "var at = L.point(20, y - o.top);"
+        "var area = m.latLngToContainerPoint("
+        "window.geoPriority.byId['36.04'].getBounds().getCenter());"
+        "m.panBy(area.subtract(at), {animate: false});"
+        "return [o.left + 20, y, legend.top - top];"
+    )
+    assert point[2] > 16  # there is a gap to hover in
+    body = browser.find_element("tag name", "body")
+    ActionChains(browser).move_to_element_with_offset(
+        body,
+        int(point[0] - body.size["width"] / 2),
+        int(point[1] - body.size["height"] / 2),
+    ).perform()
+    _assert_tooltip_readable(browser)
+    tip = browser.find_element("css selector", ".leaflet-tooltip.gp-tooltip").text
+    assert XSS in tip  # area 36.04, the one under the pointer
+    save_screenshot(browser, "map_tooltip_left_edge.png")
+
+
+def test_tooltip_after_a_table_click_is_clear_of_the_controls(browser, maps):
+    for area in KAB:
+        open_map(browser, maps["id"])
+        row = browser.find_element("css selector", f"#gp-panel tr[data-id='{area}']")
+        arm_moveend(browser)
+        row.click()
+        wait_until(browser, "window.gpMoveEnded")
+        _assert_tooltip_readable(browser)
+
+
+def test_tooltip_after_a_search_pick_is_clear_of_the_controls(browser, maps):
+    open_map(browser, maps["en"])
+    from selenium.webdriver.common.keys import Keys
+
+    box = browser.find_element("css selector", ".gp-search input")
+    box.click()  # the pointer rests on the search box, not on an area
+    box.send_keys("Cilegon")
+    wait_visible(browser, ".gp-search-results li")
+    arm_moveend(browser)
+    box.send_keys(Keys.ENTER)  # picks the first hit
+    wait_until(browser, "window.gpMoveEnded")
+    _assert_tooltip_readable(browser)
+    assert (
+        "Kota Cilegon"
+        in browser.find_element("css selector", ".leaflet-tooltip.gp-tooltip").text
+    )
+    save_screenshot(browser, "map_tooltip_search.png")

@@ -158,11 +158,101 @@
     return box;
   };
 
+  /* ---- tooltips that never sit under a control ------------------------ */
+
+  /* The area tooltip lives in a pane above the controls (see the CSS) and
+     is placed in container pixels, then moved into the nearest free spot
+     when its box would meet a control's box (search, layers, legend, zoom). */
+  var TIP_GAP = 6;
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  function boxAt(x, y, w, h) { return { left: x, top: y, right: x + w, bottom: y + h }; }
+
+  function controlBoxes(map) {
+    var origin = map.getContainer().getBoundingClientRect();
+    var nodes = map.getContainer().querySelectorAll(".leaflet-control");
+    var boxes = [];
+    for (var i = 0; i < nodes.length; i++) {
+      var r = nodes[i].getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) {
+        boxes.push({ left: r.left - origin.left - TIP_GAP, top: r.top - origin.top - TIP_GAP,
+                     right: r.right - origin.left + TIP_GAP,
+                     bottom: r.bottom - origin.top + TIP_GAP });
+      }
+    }
+    return boxes;
+  }
+
+  /* The free top-left corner nearest to (x, y) for a w x h box, or null. */
+  function freeSpot(x, y, w, h, boxes, size) {
+    var xs = [x], ys = [y], best = null, bestCost = Infinity;
+    boxes.forEach(function (b) {
+      xs.push(b.right, b.left - w);
+      ys.push(b.bottom, b.top - h);
+    });
+    xs.forEach(function (cx) {
+      ys.forEach(function (cy) {
+        var box = boxAt(cx, cy, w, h);
+        var inside = cx >= 0 && cy >= 0 && box.right <= size.x && box.bottom <= size.y;
+        var cost = Math.abs(cx - x) + Math.abs(cy - y);
+        if (inside && cost < bestCost &&
+            !boxes.some(function (b) { return overlaps(box, b); })) {
+          best = L.point(cx, cy);
+          bestCost = cost;
+        }
+      });
+    });
+    return best;
+  }
+
+  var AreaTooltip = L.Tooltip.extend({
+    _setPosition: function (pos) {
+      L.Tooltip.prototype._setPosition.call(this, pos);
+      var map = this._map, node = this._container;
+      var at = map.layerPointToContainerPoint(L.DomUtil.getPosition(node));
+      var w = node.offsetWidth, h = node.offsetHeight;
+      var style = window.getComputedStyle(node);
+      var x = at.x + (parseFloat(style.marginLeft) || 0);
+      var y = at.y + (parseFloat(style.marginTop) || 0);
+      var boxes = controlBoxes(map);
+      var here = boxAt(x, y, w, h);
+      var blocked = boxes.some(function (b) { return overlaps(here, b); });
+      var spot = blocked ? freeSpot(x, y, w, h, boxes, map.getSize()) : null;
+      node.classList.toggle("gp-tip-moved", spot !== null);
+      if (spot) { at = at.add(spot.subtract(L.point(x, y))); }
+      L.DomUtil.setPosition(node, at);
+    },
+    _animateZoom: function () {}
+  });
+
+  GeoPriorityMap.prototype.tipPane = function () {
+    if (!this.map.getPane("gpTips")) {
+      this.map.createPane("gpTips", this.map.getContainer());
+      var self = this;
+      this.map.on("tooltipopen", function (e) {
+        if (e.tooltip instanceof AreaTooltip) { self.openTip = e.tooltip; }
+      });
+      this.map.on("tooltipclose", function (e) {
+        if (self.openTip === e.tooltip) { self.openTip = null; }
+      });
+      /* A tooltip left open (table click, search) follows its area when
+         the map moves, and is placed again so it stays clear of controls. */
+      this.map.on("move zoomend moveend resize", function () {
+        if (self.openTip) { self.openTip.update(); }
+      });
+    }
+    return "gpTips";
+  };
+
   GeoPriorityMap.prototype.bind = function (f, layer) {
     var self = this;
     this.byId[f.properties.id] = layer;
-    layer.bindTooltip(function () { return self.tooltip(f); },
-      { sticky: true, direction: "auto", className: "gp-tooltip" });
+    var tip = new AreaTooltip({ sticky: true, direction: "auto", className: "gp-tooltip",
+                                opacity: 1, pane: this.tipPane() });
+    layer.bindTooltip(tip.setContent(function () { return self.tooltip(f); }));
     layer.on("mouseover", function () {
       layer.setStyle({ weight: 3, color: "#000000" });
       if (!canvasLayer(layer)) { layer.bringToFront(); }
@@ -275,7 +365,10 @@
       }).slice(0, 8);
       hits.forEach(function (f) {
         var li = el("li", null, f.properties.name + " (" + f.properties.id + ")");
-        li.addEventListener("click", function () {
+        li.addEventListener("click", function (e) {
+          /* The list is emptied below, so the map would take this click for
+             one on the map itself and close the area's tooltip at once. */
+          L.DomEvent.stopPropagation(e);
           self.select(f.properties.id, true);
           list.textContent = "";
         });
