@@ -195,3 +195,91 @@ def test_page_title_is_the_map_title_escaped(areas, lang):
         .replace('"', "&quot;")
     )
     assert found == [expected]
+
+
+def _srgb_to_lab(hex_colour: str) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of an sRGB hex colour."""
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    m = [
+        (0.4124564, 0.3575761, 0.1804375),
+        (0.2126729, 0.7151522, 0.0721750),
+        (0.0193339, 0.1191920, 0.9503041),
+    ]
+    white = (0.95047, 1.0, 1.08883)
+    xyz = [
+        sum(r[j] * lin[j] for j in range(3)) / w for r, w in zip(m, white, strict=True)
+    ]
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116
+
+    fx, fy, fz = (f(t) for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def _ciede2000(lab1: tuple[float, ...], lab2: tuple[float, ...]) -> float:
+    """CIEDE2000 colour difference (Sharma, Wu & Dalal 2005)."""
+    from math import atan2, cos, degrees, exp, hypot, radians, sin, sqrt
+
+    l1, a1, b1 = lab1
+    l2, a2, b2 = lab2
+    c_bar = (hypot(a1, b1) + hypot(a2, b2)) / 2
+    g = 0.5 * (1 - sqrt(c_bar**7 / (c_bar**7 + 25**7)))
+    a1p, a2p = a1 * (1 + g), a2 * (1 + g)
+    c1p, c2p = hypot(a1p, b1), hypot(a2p, b2)
+    h1p = degrees(atan2(b1, a1p)) % 360 if c1p else 0.0
+    h2p = degrees(atan2(b2, a2p)) % 360 if c2p else 0.0
+    dl, dc = l2 - l1, c2p - c1p
+    dh = h2p - h1p
+    if c1p * c2p == 0:
+        dh = 0.0
+    elif dh > 180:
+        dh -= 360
+    elif dh < -180:
+        dh += 360
+    dhh = 2 * sqrt(c1p * c2p) * sin(radians(dh / 2))
+    lp, cp = (l1 + l2) / 2, (c1p + c2p) / 2
+    if c1p * c2p == 0:
+        hp = h1p + h2p
+    elif abs(h1p - h2p) <= 180:
+        hp = (h1p + h2p) / 2
+    else:
+        hp = (h1p + h2p + 360) / 2 if h1p + h2p < 360 else (h1p + h2p - 360) / 2
+    t = (
+        1
+        - 0.17 * cos(radians(hp - 30))
+        + 0.24 * cos(radians(2 * hp))
+        + 0.32 * cos(radians(3 * hp + 6))
+        - 0.20 * cos(radians(4 * hp - 63))
+    )
+    sl = 1 + 0.015 * (lp - 50) ** 2 / sqrt(20 + (lp - 50) ** 2)
+    sc, sh = 1 + 0.045 * cp, 1 + 0.015 * cp * t
+    rt = (
+        -2
+        * sqrt(cp**7 / (cp**7 + 25**7))
+        * sin(radians(60 * exp(-(((hp - 275) / 25) ** 2))))
+    )
+    return sqrt(
+        (dl / sl) ** 2 + (dc / sc) ** 2 + (dhh / sh) ** 2 + rt * (dc / sc) * (dhh / sh)
+    )
+
+
+def test_ciede2000_matches_sharma_reference_pairs():
+    assert _ciede2000((50, 2.6772, -79.7751), (50, 0, -82.7485)) == pytest.approx(
+        2.0425, abs=1e-4
+    )
+    assert _ciede2000((50, 2.5, 0), (73, 25, -18)) == pytest.approx(27.1492, abs=1e-4)
+
+
+def test_suppressed_colour_stands_apart_from_every_class_colour():
+    """On a projector, hidden cells must not pass for a pale class or no data."""
+    from geo_priority.render import NO_DATA_COLOUR, SUPPRESSED_COLOUR, class_colours
+    from geo_priority.render.spec import _change_colours, _indicator_colours
+
+    others = {NO_DATA_COLOUR, *_change_colours(True)}
+    for k in range(2, 8):
+        others |= {*class_colours(k), *_indicator_colours(k, True)}
+    hidden = _srgb_to_lab(SUPPRESSED_COLOUR)
+    closest = min(others, key=lambda c: _ciede2000(hidden, _srgb_to_lab(c)))
+    assert _ciede2000(hidden, _srgb_to_lab(closest)) >= 20, closest

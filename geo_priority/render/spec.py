@@ -42,8 +42,10 @@ __all__ = [
 ]
 
 NO_DATA_COLOUR = "#c8c8c8"
-#: Colour of small cells hidden by disclosure control (never drawn as 0).
-SUPPRESSED_COLOUR = "#d8c3a0"
+#: Colour of small cells hidden by disclosure control (never drawn as 0): a green
+#: no class ramp (YlOrRd, PuBu, RdBu change) and no no-data grey comes near
+#: (CIEDE2000 >= 30), so it reads apart from the pale classes on a projector.
+SUPPRESSED_COLOUR = "#33a02c"
 OUTLINE_COLOUR = "#5a5a5a"
 #: Above this many areas the map draws on a canvas instead of SVG.
 CANVAS_THRESHOLD = 300
