@@ -244,3 +244,30 @@ def test_run_writes_export_formats_from_the_config(tmp_path: Path):
     assert layer.areas.crs.to_epsg() == 23834
     assert layer.metadata["producer"] == "Bappeda"
     assert layer.classification.labels[0] == "Prioritas 1 (50–100)"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run"],
+        ["figure", "--size", "slide"],
+        ["export", "-f", "styles"],
+    ],
+    ids=["run", "figure", "export"],
+)
+def test_relative_out_starts_in_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: list[str]
+):
+    """``--out maps`` lands beside the user, not beside the config, in every command."""
+    config_dir, work = tmp_path / "config", tmp_path / "work"
+    config_dir.mkdir()
+    work.mkdir()
+    config = _config(config_dir, 'formats = ["html"]\n')
+    monkeypatch.chdir(work)
+    args = [command[0], str(config), "--out", "maps", *command[1:]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert any((work / "maps").iterdir())
+    assert not (config_dir / "maps").exists()

@@ -10,11 +10,13 @@ registries (:data:`geo_priority.config.LANGS`,
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from geo_priority.config import LANGS
 from geo_priority.formats import EXPORT_FORMATS
@@ -94,10 +96,32 @@ export_formats_opt = click.option(
 CONFIG_OUT_HELP = "Output folder (default: the config's, else 'maps')."
 
 
+#: Said in every ``--out`` help: where a relative ``--out`` starts.
+OUT_RELATIVE_HELP = "A relative path starts in the working folder."
+
+
+def _from_working_folder(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
+    """Make a typed ``--out`` absolute from the working folder.
+
+    Without this, ``run`` and ``figure`` would take it from the config's folder
+    (as they do the config's own ``[outputs] dir``) while ``export`` took it
+    from the working folder. A default is left as it is.
+    """
+    source = ctx.get_parameter_source(param.name or "out")
+    if value is None or source is ParameterSource.DEFAULT:
+        return value
+    return Path(os.path.abspath(value.expanduser()))
+
+
 def out_opt(
     *, default: Path | None = None, help: str = "Output folder.", required: bool = False
 ) -> Callable[[_F], _F]:
     """Return the ``-o/--out`` option: the folder the command writes into.
+
+    A relative folder typed on the command line is taken from the working
+    folder, in every command (the help text says so).
 
     Parameters
     ----------
@@ -113,12 +137,27 @@ def out_opt(
     callable
         The click decorator; the value reaches the command as ``out``.
     """
+    text = f"{help} {OUT_RELATIVE_HELP}"
     if default is None:  # click 8.3+ treats an explicit default=None as given,
         # which would let a required option be left out
         return click.option(
-            "-o", "--out", "out", type=_FOLDER, required=required, help=help
+            "-o",
+            "--out",
+            "out",
+            type=_FOLDER,
+            required=required,
+            callback=_from_working_folder,
+            help=text,
         )
-    return click.option("-o", "--out", "out", type=_FOLDER, default=default, help=help)
+    return click.option(
+        "-o",
+        "--out",
+        "out",
+        type=_FOLDER,
+        default=default,
+        callback=_from_working_folder,
+        help=text,
+    )
 
 
 def crosswalk_opt(help: str) -> Callable[[_F], _F]:
