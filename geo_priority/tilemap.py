@@ -72,6 +72,21 @@ def _free_cell(
         ring = {(a + dq, b + dr) for a, b in ring for dq, dr in _NEIGHBOURS} | ring
 
 
+def _close_row_gaps(cells: dict[str, tuple[int, int]]) -> dict[str, tuple[int, int]]:
+    """Move rows together so no empty row is left between occupied ones.
+
+    Areas whose centres are far apart north-south (Banten's southern
+    regencies) would otherwise leave a band of sea between the hexagons. Each
+    row keeps its order and its tiles their order within it; a row moved by
+    ``d`` rows also moves ``d // 2`` columns so it stays under its old place.
+    """
+    rows = sorted({r for _, r in cells.values()}, reverse=True)
+    new_row = {r: rows[0] - i for i, r in enumerate(rows)}
+    return {
+        code: (q + (r - new_row[r]) // 2, new_row[r]) for code, (q, r) in cells.items()
+    }
+
+
 def _hexagon(cx: float, cy: float, size: float) -> Polygon:
     pts = [
         (
@@ -98,12 +113,14 @@ def hex_tiles(
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``area_id`` and geometry.
+        Columns ``area_id`` and geometry. Rows of hexagons touch: an empty
+        row between two occupied ones is closed up.
     """
-    taken: set[tuple[int, int]] = set()
-    rows = []
+    taken: dict[str, tuple[int, int]] = {}
     for code, point in centres.items():
-        cell = _free_cell(point, taken, size)
-        taken.add(cell)
-        rows.append({ID: code, "geometry": _hexagon(*_centre(*cell, size), size)})
+        taken[code] = _free_cell(point, set(taken.values()), size)
+    rows = [
+        {ID: code, "geometry": _hexagon(*_centre(*cell, size), size)}
+        for code, cell in _close_row_gaps(taken).items()
+    ]
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=4326)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -145,3 +146,52 @@ def test_run_demo_warns_with_boundary_fallback_warning(
     assert result.analysis.schematic is True
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert text("schematic", "en") in html
+
+
+def test_schematic_hexagons_leave_no_empty_row_between_north_and_south():
+    from geo_priority.tilemap import BANTEN_KABKOTA_CENTRES, hex_tiles
+
+    size = 0.12
+    tiles = hex_tiles(BANTEN_KABKOTA_CENTRES, size=size)
+    bounds = tiles.geometry.bounds
+    rows = sorted({round(y, 6) for y in (bounds.miny + bounds.maxy) / 2}, reverse=True)
+    tops = {
+        round((lo + hi) / 2, 6): hi
+        for lo, hi in zip(bounds.miny, bounds.maxy, strict=True)
+    }
+    bottoms = {
+        round((lo + hi) / 2, 6): lo
+        for lo, hi in zip(bounds.miny, bounds.maxy, strict=True)
+    }
+    gaps = [bottoms[a] - tops[b] for a, b in pairwise(rows)]
+    assert len(tiles) == 8 and tiles.geometry.is_valid.all()
+    assert max(gaps) <= size  # the brief's limit: at most one hexagon size
+    assert max(gaps) <= 0  # in fact rows interlock, like a honeycomb
+    assert not any(
+        a.overlaps(b)
+        for i, a in enumerate(tiles.geometry)
+        for b in tiles.geometry[i + 1 :]
+    )
+
+
+def test_schematic_map_spec_has_no_scale_bar_and_labels_every_hexagon():
+    from shapely.geometry import Point
+
+    from geo_priority.classify import classify_scores
+    from geo_priority.render import MapText, map_spec
+
+    areas = demo.schematic_areas().assign(
+        priority_score=[float(i) for i in range(8)], priority_rank=range(8, 0, -1)
+    )
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    spec = map_spec(areas, c, texts=MapText("Judul", schematic=True))
+    assert spec["scale_bar"] is False and spec["labels_all"] is True
+    view = spec["views"][0]
+    assert view["labels_default"] is True
+    props = view["props"]
+    assert len(props) == 8 and all(p["name"] for p in props)
+    shapes = dict(zip(areas[ID], areas.geometry, strict=True))
+    assert all(shapes[p["id"]].contains(Point(p["lp"][::-1])) for p in props)
+    real = map_spec(areas, c, texts=MapText("Judul"))
+    assert real["scale_bar"] is True and real["labels_all"] is False

@@ -57,7 +57,11 @@ LABELS_BY_DEFAULT = 40
 
 @dataclass(frozen=True)
 class MapText:
-    """Title, subtitle, warning, sources and method note of a map."""
+    """Title, subtitle, warning, sources and method note of a map.
+
+    ``schematic`` marks a tile map (one hexagon per area, no real shapes): it
+    gets no scale bar, and every area is labelled.
+    """
 
     title: str
     subtitle: str = ""
@@ -67,6 +71,7 @@ class MapText:
     method_lines: tuple[str, ...] = ()
     indicator_lines: tuple[str, ...] = ()
     stamp: str = ""
+    schematic: bool = False
 
 
 @dataclass(frozen=True)
@@ -468,6 +473,10 @@ def map_spec(
         "views": views,
         "canvas_threshold": CANVAS_THRESHOLD,
         "max_labels": MAX_LABELS,
+        # a schematic tile map has no distances to measure, and few enough
+        # tiles that every one is named (labels may overlap their neighbours)
+        "scale_bar": not texts.schematic,
+        "labels_all": texts.schematic,
         "context": _context_spec(context, areas),
         "no_data_colour": NO_DATA_COLOUR,
         "suppressed_colour": SUPPRESSED_COLOUR,
