@@ -724,3 +724,129 @@ def test_pipeline_writes_export_formats(tmp_path: Path):
     layer = make_layer()
     paths = export.write_format("styles", tmp_path / "x.qml", layer, overwrite=False)
     assert [p.name for p in paths] == ["x.qml", "x.sld"]
+
+
+# ------------------------------------------- boundary key columns are not repeated
+
+
+def _run_with_boundary_columns(tmp_path: Path) -> Path:
+    """A run whose boundaries carry kode/nama (the key sources) and luas_km2."""
+    gpd.GeoDataFrame(
+        {
+            "kode": ["36.01", "36.02", "36.03"],
+            "nama": ["Pandeglang", "Lebak", "Tangerang"],
+            "luas_km2": [2747.0, 3426.6, 1011.9],
+        },
+        geometry=[box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(3)],
+        crs="EPSG:4326",
+    ).to_file(tmp_path / "kab.geojson", driver="GeoJSON")
+    pd.DataFrame({"kode": ["36.01", "36.02", "36.03"], "p0": [3.0, 6.0, 9.0]}).to_csv(
+        tmp_path / "angka.csv", index=False
+    )
+    (tmp_path / "run.toml").write_text(
+        """
+title = "Uji"
+[boundaries]
+path = "kab.geojson"
+code_column = "kode"
+name_column = "nama"
+code_system = "kemendagri"
+[[tables]]
+path = "angka.csv"
+code_column = "kode"
+code_system = "kemendagri"
+[scoring]
+[[scoring.indicators]]
+key = "p0"
+[classify]
+scheme = "prioritas"
+k = 2
+[outputs]
+name = "uji"
+formats = ["gpkg", "shp", "geojson", "fgb", "csv"]
+""",
+        encoding="utf-8",
+    )
+    return tmp_path / "run.toml"
+
+
+def _shp_columns(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        shp = next(n for n in archive.namelist() if n.endswith(".shp"))
+    return list(pyogrio.read_info(f"/vsizip/{path}/{shp}")["fields"])
+
+
+def test_run_gis_layers_do_not_repeat_the_boundary_key_columns(tmp_path: Path):
+    from geo_priority import pipeline
+    from geo_priority.config import load_config
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", GeoPriorityWarning)
+        result = pipeline.run(load_config(_run_with_boundary_columns(tmp_path)))
+    out = result.outputs
+    layers = {
+        "gpkg": list(pyogrio.read_info(out["gpkg"], layer="uji")["fields"]),
+        "shp": _shp_columns(out["shp"]),
+        "geojson": list(pyogrio.read_info(out["geojson"])["fields"]),
+        "fgb": list(pyogrio.read_info(out["fgb"])["fields"]),
+    }
+    for fmt, columns in layers.items():
+        assert "kode" not in columns and "nama" not in columns, fmt
+        assert {ID, NAME, "luas_km2"} <= set(columns), fmt
+    gpkg = gpd.read_file(out["gpkg"], layer="uji").set_index(ID)
+    assert gpkg.loc["36.02", NAME] == "Lebak"
+    assert gpkg.loc["36.02", "luas_km2"] == pytest.approx(3426.6)
+    note = export.read_scored(out["gpkg"]).metadata["key_columns"]
+    assert note["made_from"] == {ID: "kode", NAME: "nama"}
+    assert note["left_out"] == ["kode", "nama"]
+    with zipfile.ZipFile(out["shp"]) as archive:
+        meta = json.loads(archive.read("uji_shp_metadata.json"))
+    assert meta["key_columns"]["left_out"] == ["kode", "nama"]
+
+
+def test_old_geopackage_with_key_columns_reads_and_exports_without_them(
+    tmp_path: Path,
+):
+    """A GeoPackage written before the key columns were left out still has
+    kode/nama; it reads back whole, and its exports leave them out."""
+    layer = make_layer()
+    areas = layer.areas.copy()
+    areas.insert(0, "kode", areas[ID].astype(str))
+    areas.insert(1, "nama", areas[NAME].astype(str))
+    areas["luas_km2"] = 1.0
+    config = {**layer.metadata["method"]["config"]}
+    config["boundaries"] = {"path": "desa.geojson", "code_column": "kode"}
+    config["boundaries"]["name_column"] = "nama"
+    meta = {**layer.metadata}
+    meta["method"] = {**meta["method"], "config": config}
+    old = tmp_path / "old.gpkg"
+    gpkg_layers.write_geopackage(
+        areas, old, layer="uji", tables={}, qml="", sld="", iso_xml="", meta=meta
+    )
+    back = export.read_scored(old)
+    assert {"kode", "nama", "luas_km2"} <= set(back.areas.columns)
+    assert back.key_sources == {ID: "kode", NAME: "nama"}
+    with pytest.warns(GeoPriorityWarning, match="10 characters"):
+        files = export.export_layer(
+            back, tmp_path / "o", formats=["gpkg", "shp", "geojson", "table"]
+        )
+    for columns in (
+        list(pyogrio.read_info(files["gpkg"][0], layer="uji")["fields"]),
+        _shp_columns(files["shp"][0]),
+        list(pyogrio.read_info(files["geojson"][0])["fields"]),
+    ):
+        assert "kode" not in columns and "nama" not in columns
+        assert {ID, NAME, "luas_km2"} <= set(columns)
+    again = export.read_scored(files["gpkg"][0])
+    assert again.areas[ID].tolist() == IDS
+    assert again.metadata["key_columns"]["left_out"] == ["kode", "nama"]
+
+
+def test_key_columns_are_kept_when_nothing_names_them(
+    written: dict[str, list[Path]],
+):
+    """Without a recorded config (key_sources empty) no column is dropped."""
+    assert make_layer().key_sources == {}
+    columns = list(pyogrio.read_info(written["gpkg"][0], layer="uji")["fields"])
+    assert columns[:2] == [ID, NAME]
+    assert "key_columns" not in export.read_scored(written["gpkg"][0]).metadata

@@ -60,6 +60,10 @@ class ScoredLayer:
     raster_resolution : float
         Pixel size of the priority rasters (metres).
     sld_version : {"1.0.0", "1.1.0"}
+    key_sources : dict
+        Canonical column -> the boundary column it was made from (e.g.
+        ``{"area_id": "kode", "area_name": "nama"}``); the GIS layers leave
+        those boundary columns out instead of repeating them.
     """
 
     areas: gpd.GeoDataFrame
@@ -73,6 +77,7 @@ class ScoredLayer:
     dst_crs: str | None = None
     raster_resolution: float = 100.0
     sld_version: styles.SldVersion = "1.0.0"
+    key_sources: dict[str, str] = field(default_factory=dict)
 
     @property
     def colours(self) -> list[str]:
@@ -153,7 +158,22 @@ def from_analysis(
         metadata=analysis_metadata(analysis, record),
         dst_crs=outputs.dst_crs,
         raster_resolution=outputs.raster_resolution,
+        key_sources=_key_sources(record.get("config")),
     )
+
+
+def _key_sources(config: object) -> dict[str, str]:
+    """Return canonical column -> the boundary column it was made from.
+
+    ``config`` is a run's config as recorded (:func:`dataclasses.asdict`):
+    ``boundaries.code_column`` made ``area_id``, ``boundaries.name_column``
+    (when set) ``area_name``.
+    """
+    bounds = config.get("boundaries") if isinstance(config, Mapping) else None
+    if not isinstance(bounds, Mapping):
+        return {}
+    pairs = ((ID, bounds.get("code_column")), (NAME, bounds.get("name_column")))
+    return {key: col for key, col in pairs if isinstance(col, str) and col}
 
 
 def _metadata_of(layer: ScoredLayer, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -278,6 +298,7 @@ def read_scored(
         lang=str(meta.get("language") or "id"),
         ranked=_table(source, layers.RANKED_TABLE),
         join_report=_table(source, layers.REPORT_TABLE),
+        key_sources=_key_sources(meta.get("method", {}).get("config")),
     )
     if not meta:
         meta = _metadata_of(result, {"config": {"title": result.name}})

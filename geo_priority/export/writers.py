@@ -32,7 +32,7 @@ from geo_priority.io import (
 )
 from geo_priority.io.raster import write_cog
 from geo_priority.render import NO_DATA_COLOUR
-from geo_priority.schema import CLASS, SCORE
+from geo_priority.schema import CLASS, ID, NAME, SCORE
 
 #: Suffixes of the files each format writes (the first is the main file), from
 #: the one registry of output formats (:mod:`geo_priority.formats`).
@@ -91,6 +91,67 @@ def _reproject(layer: ScoredLayer) -> ScoredLayer:
     areas.attrs.update(layer.areas.attrs)
     meta = {**layer.metadata, "layer": md.layer_facts(areas, layer.name)}
     return replace(layer, areas=areas, metadata=meta, dst_crs=None)
+
+
+# --- the GIS layer: no repeated boundary keys ---------------------------------------
+
+#: Formats written from the GIS layer (without the boundary key columns); the
+#: tables keep the scored layer as it is.
+_GIS_FORMATS = frozenset({"gpkg", "shp", "geojson", "fgb", "styles", "metadata"})
+
+
+def _repeated_keys(layer: ScoredLayer) -> dict[str, str]:
+    """Return canonical column -> boundary column repeating it in ``layer``."""
+    areas = layer.areas
+    keep = {ID, NAME, areas.geometry.name}
+    return {
+        key: col
+        for key, col in layer.key_sources.items()
+        if col in areas.columns and col not in keep and key in areas.columns
+    }
+
+
+def _key_note(repeated: Mapping[str, str], lang: str) -> dict[str, Any]:
+    made = ", ".join(f"{k} <- {v}" for k, v in repeated.items())
+    note = (
+        f"Made from the boundary columns ({made}), which are left out so they "
+        "are not repeated; every other boundary attribute is kept."
+        if lang == "en"
+        else f"Dibuat dari kolom batas wilayah ({made}); kolom itu tidak diulang "
+        "di layer ini, atribut batas wilayah lainnya tetap ada."
+    )
+    return {
+        "made_from": dict(repeated),
+        "left_out": list(repeated.values()),
+        "note": note,
+    }
+
+
+def gis_layer(layer: ScoredLayer) -> ScoredLayer:
+    """Return ``layer`` without the boundary columns its keys were made from.
+
+    ``area_id`` and ``area_name`` are made from the boundary file's own code
+    and name columns (:attr:`ScoredLayer.key_sources`, e.g. ``kode`` and
+    ``nama``); the GIS layers leave those out instead of repeating them, keep
+    every other boundary attribute, and say so in the metadata
+    (``key_columns``). The ranked table is kept as it was.
+
+    Parameters
+    ----------
+    layer : ScoredLayer
+
+    Returns
+    -------
+    ScoredLayer
+        ``layer`` itself when no boundary key column is present.
+    """
+    repeated = _repeated_keys(layer)
+    if not repeated:
+        return layer
+    areas = layer.areas.drop(columns=list(repeated.values()))
+    areas.attrs.update(layer.areas.attrs)
+    meta = {**layer.metadata, "key_columns": _key_note(repeated, layer.lang)}
+    return replace(layer, areas=areas, ranked=layer.ranked_table(), metadata=meta)
 
 
 # --- writers -----------------------------------------------------------------------
@@ -282,9 +343,10 @@ def _write_all(
     layer: ScoredLayer, files: Mapping[str, list[Path]], overwrite: bool
 ) -> None:
     """Write every format; on failure remove the files this call created."""
+    gis = gis_layer(layer)
     with removed_on_failure(p for paths in files.values() for p in paths):
         for fmt, paths in files.items():
-            _WRITERS[fmt](layer, paths, overwrite)
+            _WRITERS[fmt](gis if fmt in _GIS_FORMATS else layer, paths, overwrite)
 
 
 def export_layer(
