@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
+from selenium.webdriver.common.by import By
 
 from geo_priority import pipeline
 from geo_priority.config import load_config, with_outputs
@@ -518,3 +520,29 @@ def test_tooltip_after_a_search_pick_is_clear_of_the_controls(browser, maps):
         in browser.find_element("css selector", ".leaflet-tooltip.gp-tooltip").text
     )
     save_screenshot(browser, "map_tooltip_search.png")
+
+
+def test_schematic_fallback_has_no_scale_bar_and_labels_every_tile(
+    browser, tmp_path, monkeypatch
+):
+    """Offline with an empty cache the demo draws hexagon tiles: a tile map has no
+    distances (no scale bar) and so few areas that every one is named."""
+    from click.testing import CliRunner
+
+    from geo_priority.cli import cli
+    from geo_priority.io import fetch
+
+    monkeypatch.setenv(fetch.ENV_CACHE, str(tmp_path / "empty-cache"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the fallback warns, as it should
+        result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "m")])
+    assert result.exit_code == 0, result.output
+    open_map(browser, tmp_path / "m" / "demo_banten_kabkota.html")
+    assert browser.find_elements(By.CSS_SELECTOR, ".leaflet-control-scale") == []
+    labels = [
+        e
+        for e in browser.find_elements(By.CSS_SELECTOR, ".gp-label")
+        if e.is_displayed()
+    ]
+    assert len(labels) == 8
+    save_screenshot(browser, "demo_schematic_fallback.png")

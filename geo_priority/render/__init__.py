@@ -208,10 +208,15 @@ def build_map(
     root.header.add_child(Element(leaflet_assets()), name="leaflet_inline")
     root.header.add_child(Element(f"<style>{css}</style>"), name="gp_css")
     root.html.add_child(Element(_chrome_html(texts, lang)), name="gp_chrome")
+    scale = (  # a schematic tile map has no distances to measure
+        "  L.control.scale({position: 'bottomright', imperial: false}).addTo(map);\n"
+        if spec["scale_bar"]
+        else ""
+    )
     start = (
         "document.addEventListener('DOMContentLoaded', function () {\n"
         f"  var map = window[{json.dumps(m.get_name())}];\n"
-        "  L.control.scale({position: 'bottomright', imperial: false}).addTo(map);\n"
+        f"{scale}"
         "  geoPriorityInit(map, gpData);\n});"
     )
     root.script.add_child(

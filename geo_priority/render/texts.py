@@ -128,6 +128,7 @@ def map_texts(analysis: Analysis, record: Mapping[str, Any]) -> MapText:
         (*_method_lines(analysis, lang), *satu_data),
         _indicator_lines(analysis, lang),
         stamp,
+        schematic=analysis.schematic,
     )
 
 

@@ -510,6 +510,7 @@
 
   GeoPriorityMap.prototype.refreshLabels = function () {
     if (!this.labelsOn) { return; }
+    var all = this.data.labels_all;  /* a schematic map labels every tile */
     var view = this.map.getBounds(), max = this.data.max_labels, shown = [];
     this.v.areas.features.forEach(function (f) {
       var p = f.properties.lp;
@@ -517,26 +518,35 @@
     });
     this.labels.clearLayers();
     shown.sort(function (a, b) { return (a.properties.r || 1e9) - (b.properties.r || 1e9); });
-    if (shown.length > max) { shown = shown.slice(0, max); }
+    if (shown.length > max && !all) { shown = shown.slice(0, max); }
     /* Highest priority first; a label that would overlap one already placed
        is left out, so the map stays readable on a projector. */
     var group = this.labels, placed = [];
     var frame = this.map.getContainer().getBoundingClientRect();
     shown.forEach(function (f) {
       var name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
+      var text = el("span", null, all ? null : name);
+      if (all) {  /* "Kota" / "Tangerang Selatan": two short lines fit a tile */
+        var cut = name.indexOf(" ");
+        text.appendChild(document.createTextNode(cut > 0 ? name.slice(0, cut) : name));
+        if (cut > 0) {
+          text.appendChild(document.createElement("br"));
+          text.appendChild(document.createTextNode(name.slice(cut + 1)));
+        }
+      }
       var tip = L.tooltip({ permanent: true, direction: "center", className: "gp-label",
                             interactive: false })
-        .setLatLng(f.properties.lp).setContent(el("span", null, name));
+        .setLatLng(f.properties.lp).setContent(text);
       group.addLayer(tip);
       var node = tip.getElement();
       if (!node) { return; }
       var r = node.getBoundingClientRect();
       var outside = r.left < frame.left || r.right > frame.right ||
                     r.top < frame.top || r.bottom > frame.bottom;
-      var clash = outside || placed.some(function (q) {
+      var clash = !all && (outside || placed.some(function (q) {
         return r.left < q.right + 2 && r.right > q.left - 2 &&
                r.top < q.bottom && r.bottom > q.top;
-      });
+      }));
       if (clash) { group.removeLayer(tip); } else { placed.push(r); }
     });
   };
