@@ -9,6 +9,8 @@ toy areas near Banten (``origin=(106, -6.5), size=0.1``).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 from shapely.geometry import MultiPolygon, Polygon, box
 
@@ -82,3 +84,53 @@ def squares_gdf(
     """Return ``n`` squares side by side (unit squares by default) and columns."""
     geoms = squares(n, origin=origin, size=size)
     return gpd.GeoDataFrame(dict(columns), geometry=geoms, crs=crs)
+
+
+#: The run config of :func:`kab_run`; ``{outputs}`` ends its ``[outputs]``.
+_KAB_RUN = """
+title = "Uji"
+[boundaries]
+path = "kab.geojson"
+code_column = "kode"
+name_column = "nama"
+code_system = "kemendagri"
+[[tables]]
+path = "angka.csv"
+code_column = "kode"
+code_system = "kemendagri"
+[scoring]
+[[scoring.indicators]]
+key = "p0"
+[classify]
+scheme = "prioritas"
+k = 2
+[outputs]
+name = "uji"
+"""
+
+
+def kab_run(
+    folder: Path,
+    *,
+    names: tuple[str, str, str] = ("A", "B", "C"),
+    outputs: str = "",
+    **columns: list[object],
+) -> Path:
+    """Write three Banten kab boundaries, a P0 table and a run config; return it.
+
+    ``outputs`` is appended to the config's ``[outputs]`` section; ``columns``
+    are extra attributes of the boundary layer.
+    """
+    import pandas as pd
+
+    codes = ["36.01", "36.02", "36.03"]
+    gpd.GeoDataFrame(
+        {"kode": codes, "nama": list(names), **columns},
+        geometry=[box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(3)],
+        crs="EPSG:4326",
+    ).to_file(folder / "kab.geojson", driver="GeoJSON")
+    pd.DataFrame({"kode": codes, "p0": [3.0, 6.0, 9.0]}).to_csv(
+        folder / "angka.csv", index=False
+    )
+    (folder / "run.toml").write_text(_KAB_RUN + outputs, encoding="utf-8")
+    return folder / "run.toml"

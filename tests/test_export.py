@@ -38,6 +38,8 @@ from geo_priority.export import rasters
 from geo_priority.render import NO_DATA_COLOUR, class_colours
 from geo_priority.schema import CLASS, ID, JOIN_REPORT_COLUMNS, LABEL, NAME, RANK, SCORE
 
+from geodata import kab_run
+
 SLD = "http://www.opengis.net/sld"
 SE = "http://www.opengis.net/se"
 OGC = "http://www.opengis.net/ogc"
@@ -731,43 +733,12 @@ def test_pipeline_writes_export_formats(tmp_path: Path):
 
 def _run_with_boundary_columns(tmp_path: Path) -> Path:
     """A run whose boundaries carry kode/nama (the key sources) and luas_km2."""
-    gpd.GeoDataFrame(
-        {
-            "kode": ["36.01", "36.02", "36.03"],
-            "nama": ["Pandeglang", "Lebak", "Tangerang"],
-            "luas_km2": [2747.0, 3426.6, 1011.9],
-        },
-        geometry=[box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(3)],
-        crs="EPSG:4326",
-    ).to_file(tmp_path / "kab.geojson", driver="GeoJSON")
-    pd.DataFrame({"kode": ["36.01", "36.02", "36.03"], "p0": [3.0, 6.0, 9.0]}).to_csv(
-        tmp_path / "angka.csv", index=False
+    return kab_run(
+        tmp_path,
+        names=("Pandeglang", "Lebak", "Tangerang"),
+        outputs='formats = ["gpkg", "shp", "geojson", "fgb", "csv"]\n',
+        luas_km2=[2747.0, 3426.6, 1011.9],
     )
-    (tmp_path / "run.toml").write_text(
-        """
-title = "Uji"
-[boundaries]
-path = "kab.geojson"
-code_column = "kode"
-name_column = "nama"
-code_system = "kemendagri"
-[[tables]]
-path = "angka.csv"
-code_column = "kode"
-code_system = "kemendagri"
-[scoring]
-[[scoring.indicators]]
-key = "p0"
-[classify]
-scheme = "prioritas"
-k = 2
-[outputs]
-name = "uji"
-formats = ["gpkg", "shp", "geojson", "fgb", "csv"]
-""",
-        encoding="utf-8",
-    )
-    return tmp_path / "run.toml"
 
 
 def _shp_columns(path: Path) -> list[str]:

@@ -18,6 +18,8 @@ from geo_priority import export
 from geo_priority.cli import cli
 from geo_priority.io.raster import write_cog
 
+from geodata import kab_run
+
 
 @pytest.fixture(scope="module")
 def scored_gpkg(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -84,41 +86,7 @@ def test_export_bad_format_exits_2(scored_gpkg: Path, tmp_path: Path):
 
 
 def _config(tmp_path: Path, outputs: str = "") -> Path:
-    areas = gpd.GeoDataFrame(
-        {"kode": ["36.01", "36.02", "36.03"], "nama": ["A", "B", "C"]},
-        geometry=[box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(3)],
-        crs="EPSG:4326",
-    )
-    areas.to_file(tmp_path / "kab.geojson", driver="GeoJSON")
-    pd.DataFrame({"kode": ["36.01", "36.02", "36.03"], "p0": [3.0, 6.0, 9.0]}).to_csv(
-        tmp_path / "angka.csv", index=False
-    )
-    (tmp_path / "run.toml").write_text(
-        """
-title = "Uji"
-[boundaries]
-path = "kab.geojson"
-code_column = "kode"
-name_column = "nama"
-code_system = "kemendagri"
-[[tables]]
-path = "angka.csv"
-code_column = "kode"
-code_system = "kemendagri"
-[scoring]
-[[scoring.indicators]]
-key = "p0"
-[classify]
-scheme = "prioritas"
-k = 2
-[outputs]
-name = "uji"
-producer = "Bappeda"
-"""
-        + outputs,
-        encoding="utf-8",
-    )
-    return tmp_path / "run.toml"
+    return kab_run(tmp_path, outputs='producer = "Bappeda"\n' + outputs)
 
 
 def test_export_from_a_config(tmp_path: Path):
