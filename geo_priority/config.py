@@ -200,9 +200,18 @@ class IndicatorConfig:
     #: The plausible range of the values, ``[low, high]``; percentages
     #: (``unit = "%"``) default to ``[0, 100]``. A value outside is an error.
     valid_range: tuple[float, ...] = ()
+    #: Decimals shown on the map, in the tables and the figure; by default 0
+    #: for counts (``jiwa``, ``KK``, ``orang`` ...) and 2 otherwise (see
+    #: :func:`geo_priority.formatting.indicator_decimals`).
+    decimals: int | None = None
 
     def __post_init__(self) -> None:
         check_fields(self, f"[[scoring.indicators]] {self.key!r}: ")
+        if self.decimals is not None and not 0 <= self.decimals <= 6:
+            raise ConfigError(
+                f"[[scoring.indicators]] {self.key!r}: decimals = {self.decimals!r}; "
+                "use a whole number from 0 to 6."
+            )
         if not self.source:
             object.__setattr__(self, "source", self.key)
         if self.weight < 0:

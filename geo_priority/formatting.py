@@ -108,3 +108,135 @@ def _short_repr(value: object, width: int) -> str:
     if isinstance(value, str):
         return repr(shorten_text(value, width))
     return repr(value)
+
+
+#: Decimals of the 0-100 priority score wherever it is shown.
+SCORE_DECIMALS = 1
+
+#: Units that count whole things (persons, families, households, desa): their
+#: values are shown without decimals unless ``decimals`` says otherwise.
+COUNT_UNITS = frozenset(
+    {
+        "jiwa",
+        "orang",
+        "kk",
+        "keluarga",
+        "rumah tangga",
+        "ruta",
+        "rt",
+        "desa",
+        "persons",
+        "people",
+        "families",
+        "households",
+        "ribu jiwa",
+    }
+)
+
+
+def indicator_decimals(unit: str, decimals: int | None = None) -> int:
+    """Return how many decimals an indicator's values are shown with.
+
+    Parameters
+    ----------
+    unit : str
+        The indicator's ``unit`` (``"%"``, ``"jiwa"``, ``"KK"``...).
+    decimals : int or None
+        The indicator's ``decimals`` key; it wins when given.
+
+    Returns
+    -------
+    int
+        ``decimals`` if given; 0 for counts of whole things (``jiwa``,
+        ``KK``...); 2 otherwise (rates, percentages, indices). ``ribu jiwa``
+        (thousands, as BPS publishes them) gets 2.
+
+    Examples
+    --------
+    >>> indicator_decimals("%"), indicator_decimals("jiwa"), indicator_decimals("KK", 1)
+    (2, 0, 1)
+    >>> indicator_decimals("ribu jiwa")
+    2
+    """
+    if decimals is not None:
+        return decimals
+    unit_key = unit.strip().lower()
+    if unit_key.startswith(("ribu", "thousand")):
+        return 2
+    return 0 if unit_key in COUNT_UNITS else 2
+
+
+def format_fixed(value: float, *, lang: str = "id", decimals: int = 2) -> str:
+    """Format a number with exactly ``decimals`` decimals (zeros kept).
+
+    Next to each other in a column, ``1,50`` and ``2,00`` read as the same
+    precision, where ``1,5`` and ``2`` would not.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    lang : {"id", "en"}
+        Indonesian (``1.234,50``) or English (``1,234.50``) marks.
+    decimals : int
+        Decimals shown, always.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> format_fixed(2, decimals=2)
+    '2,00'
+    >>> format_fixed(1234.5, lang="en", decimals=1)
+    '1,234.5'
+    >>> format_fixed(50312.0, decimals=0)
+    '50.312'
+    """
+    if round(value, decimals) == 0:
+        value = 0.0  # no "-0,00"
+    text = f"{value:,.{decimals}f}"
+    return text.translate(_SWAP_MARKS) if lang == "id" else text
+
+
+def percent_shares(values: Iterable[float]) -> list[int]:
+    """Return whole percentages of ``values`` that add up to exactly 100.
+
+    Largest-remainder (Hamilton) rounding: every share is rounded down, and
+    the points still missing go to the largest remainders (ties to the
+    earlier value). Weights of 4, 4 and 1 give 45 + 44 + 11 = 100 %, where
+    rounding each would give 44 + 44 + 11 = 99 %.
+
+    Parameters
+    ----------
+    values : iterable of float
+        Non-negative weights; at least one must be positive.
+
+    Returns
+    -------
+    list of int
+
+    Raises
+    ------
+    ValueError
+        When no weight is positive or one is negative.
+
+    Examples
+    --------
+    >>> percent_shares([4, 4, 1])
+    [45, 44, 11]
+    >>> percent_shares([1, 1, 1])
+    [34, 33, 33]
+    """
+    weights = [float(v) for v in values]
+    total = sum(weights)
+    if total <= 0 or min(weights, default=0) < 0:
+        raise ValueError(f"weights must be >= 0 with a positive sum, got {weights!r}")
+    exact = [100 * w / total for w in weights]
+    shares = [int(e) for e in exact]
+    missing = 100 - sum(shares)
+    by_remainder = sorted(range(len(exact)), key=lambda i: (-(exact[i] - shares[i]), i))
+    for i in by_remainder[:missing]:
+        shares[i] += 1
+    return shares

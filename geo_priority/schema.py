@@ -23,6 +23,10 @@ ID = "area_id"
 NAME = "area_name"
 #: Code of the parent area (one level up), same system as :data:`ID`.
 PARENT = "parent_id"
+#: Where an area lies, for people: ``"Kec. Sumur, Kab. Pandeglang"`` for a
+#: desa, ``"Kab. Pandeglang"`` for a kecamatan (empty when unknown). Two desa of
+#: the same name are told apart by it in the table, the search and the tooltip.
+PLACE = "area_place"
 
 SCORE = "priority_score"  # float in [0, 100]
 RANK = "priority_rank"  # 1 = highest priority
