@@ -1,0 +1,59 @@
+"""Every message template in the package has its Indonesian text, fields kept."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+
+from geo_priority.messages import catalogue, tr, use_language
+
+PACKAGE = Path(__file__).resolve().parent.parent / "geo_priority"
+
+
+def _templates() -> dict[str, str]:
+    """Return every literal first argument of ``tr(...)`` -> where it is."""
+    found: dict[str, str] = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "tr"
+                and node.args
+            ):
+                arg = node.args[0]
+                if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                    raise AssertionError(
+                        f"{path.name}:{node.lineno}: tr() needs a literal template"
+                    )
+                found.setdefault(
+                    arg.value, f"{path.relative_to(PACKAGE)}:{node.lineno}"
+                )
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {f for _, f, _, _ in string.Formatter().parse(text) if f is not None}
+
+
+def test_every_template_has_an_indonesian_text() -> None:
+    missing = {t: w for t, w in _templates().items() if t not in catalogue("id")}
+    assert not missing, f"add these to geo_priority/locale/id.toml: {missing}"
+
+
+@pytest.mark.parametrize("template", sorted(catalogue("id")))
+def test_translation_keeps_the_fields(template: str) -> None:
+    assert _fields(catalogue("id")[template]) == _fields(template)
+
+
+def test_language_is_chosen_per_block() -> None:
+    assert tr("{n} of {total} areas matched", n=8, total=8) == "8 dari 8 wilayah cocok"
+    with use_language("en"):
+        assert (
+            tr("{n} of {total} areas matched", n=8, total=8) == "8 of 8 areas matched"
+        )
+    assert tr("{n} of {total} areas matched", n=1, total=2) == "1 dari 2 wilayah cocok"
