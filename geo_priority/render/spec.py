@@ -23,7 +23,7 @@ from geo_priority.config import IndicatorConfig
 from geo_priority.indicators import SUPPRESSED_SUFFIX
 from geo_priority.render.display import display_geometry
 from geo_priority.render.i18n import check_lang, format_value, text, ui_texts
-from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
+from geo_priority.schema import CLASS, ID, NAME, PLACE, RANK, SCORE
 
 __all__ = [
     "CANVAS_THRESHOLD",
@@ -317,6 +317,11 @@ def _properties(
         str(n) if pd.notna(n) else i
         for n, i in zip(areas[NAME].to_list(), ids, strict=True)
     ]
+    places = (
+        ["" if pd.isna(v) else str(v) for v in areas[PLACE].to_list()]
+        if PLACE in areas
+        else [""] * len(ids)
+    )
     scores = [
         None if s is None else round(s, 3) for s in _optional(areas[SCORE], float)
     ]
@@ -325,6 +330,7 @@ def _properties(
         {
             "id": ids[i],
             "name": names[i],
+            "place": places[i],
             "s": scores[i],
             "r": ranks[i],
             "c": [column[i] for column in classes],
@@ -375,6 +381,10 @@ class MapLevel:
     areas: gpd.GeoDataFrame
     classification: Classification
     indicators: tuple[IndicatorConfig, ...] = ()
+    #: The map's title and subtitle while this level is shown (empty: keep
+    #: the first level's).
+    title: str = ""
+    subtitle: str = ""
 
 
 def _view_spec(
@@ -384,8 +394,12 @@ def _view_spec(
     indicators: Sequence[IndicatorConfig],
     lang: str,
     threshold: int,
+    titles: tuple[str, str] = ("", ""),
 ) -> dict[str, Any]:
-    """Return one level's areas, layers and encoded geometry."""
+    """Return one level's areas, layers and encoded geometry.
+
+    ``titles`` is the map's (title, subtitle) while this level is shown.
+    """
     areas = areas[~(areas.geometry.isna() | areas.geometry.is_empty)].reset_index(
         drop=True
     )
@@ -395,6 +409,8 @@ def _view_spec(
     geometry = display_geometry(areas)
     return {
         "label": label,
+        "title": titles[0],
+        "subtitle": titles[1],
         "layers": [_layer_spec(layer) for layer in layers],
         "props": _properties(
             areas, layers, shown, geometry.label_points, lang, threshold
@@ -460,10 +476,19 @@ def map_spec(
         For a language other than ``"id"`` and ``"en"`` (``outputs.lang``).
     """
     lang = check_lang(lang)
-    views = [_view_spec(label, areas, classification, indicators, lang, threshold)]
+    first = (texts.title, texts.subtitle)
+    views = [
+        _view_spec(label, areas, classification, indicators, lang, threshold, first)
+    ]
     views += [
         _view_spec(
-            lv.label, lv.areas, lv.classification, lv.indicators, lang, threshold
+            lv.label,
+            lv.areas,
+            lv.classification,
+            lv.indicators,
+            lang,
+            threshold,
+            (lv.title or first[0], lv.subtitle or first[1]),
         )
         for lv in levels
     ]
