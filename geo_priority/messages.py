@@ -3,7 +3,8 @@
 Every message a user reads (errors, notes, warnings, report lines) is written
 in the code as an English template and passed through :func:`tr`, which
 returns it in the active language: the Indonesian text from the catalogue
-``geo_priority/locale/id.toml`` (keyed by the English template), or the
+``geo_priority/locale/id/*.toml`` (one file per part of the tool, keyed by the
+English template), or the
 English template itself. Placeholders are :meth:`str.format` fields
 (``{key!r}``), filled after translation, so both languages name the same
 values.
@@ -51,11 +52,25 @@ def catalogue(lang: str = "id") -> dict[str, str]:
     -------
     dict of str to str
         Empty for English (the templates are English).
+
+    Raises
+    ------
+    ValueError
+        When two catalogue files translate one template differently.
     """
     if lang == "en":
         return {}
-    text = files("geo_priority").joinpath("locale", f"{lang}.toml").read_text("utf-8")
-    return {str(k): str(v) for k, v in tomllib.loads(text).items()}
+    merged: dict[str, str] = {}
+    folder = files("geo_priority").joinpath("locale", lang)
+    for part in sorted(folder.iterdir(), key=lambda p: p.name):
+        if not part.name.endswith(".toml"):
+            continue
+        for key, value in tomllib.loads(part.read_text("utf-8")).items():
+            if merged.setdefault(str(key), str(value)) != str(value):
+                raise ValueError(
+                    f"{part.name}: {key!r} is translated twice, differently"
+                )
+    return merged
 
 
 def language() -> MessageLang:

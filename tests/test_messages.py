@@ -42,7 +42,7 @@ def _fields(text: str) -> set[str]:
 
 def test_every_template_has_an_indonesian_text() -> None:
     missing = {t: w for t, w in _templates().items() if t not in catalogue("id")}
-    assert not missing, f"add these to geo_priority/locale/id.toml: {missing}"
+    assert not missing, f"add these to a file in geo_priority/locale/id/: {missing}"
 
 
 @pytest.mark.parametrize("template", sorted(catalogue("id")))
