@@ -19,15 +19,17 @@ Examples
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from geo_priority.config_types import check_fields
 from geo_priority.errors import ConfigError
 from geo_priority.formats import DEFAULT_FORMATS, FormatName
+from geo_priority.messages import tr
 from geo_priority.schema import Level
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
@@ -98,8 +100,12 @@ class BoundariesConfig:
 
 def _boundaries_error(path: str | None, source: str | None) -> ConfigError:
     return ConfigError(
-        "[boundaries] needs exactly one of 'path' (a vector file) or "
-        f"'source' (a registry id); got path={path!r}, source={source!r}."
+        tr(
+            "[boundaries] needs exactly one of 'path' (a vector file) or "
+            "'source' (a registry id); got path={path!r}, source={source!r}.",
+            path=path,
+            source=source,
+        )
     )
 
 
@@ -155,13 +161,18 @@ class TableConfig:
                     object.__setattr__(self, key, column)
         if self.code_column is None and self.name_column is None:
             raise ConfigError(
-                f"table {self.path or self.label!r} needs 'code_column' or "
-                "'name_column' to be joined to the areas. Set at least one of them."
+                tr(
+                    "table {value!r} needs 'code_column' or 'name_column' to be joined "
+                    "to the areas. Set at least one of them.",
+                    value=self.path or self.label,
+                )
             )
         if not self.label and self.path is None:
             raise ConfigError(
-                "a table given in memory needs a label (tables.label) so that "
-                'its frame can be found; add label = "...".'
+                tr(
+                    "a table given in memory needs a label (tables.label) so that its "
+                    'frame can be found; add label = "...".'
+                )
             )
         if not self.label:
             object.__setattr__(self, "label", Path(str(self.path)).stem)
@@ -209,32 +220,51 @@ class IndicatorConfig:
         check_fields(self, f"[[scoring.indicators]] {self.key!r}: ")
         if self.decimals is not None and not 0 <= self.decimals <= 6:
             raise ConfigError(
-                f"[[scoring.indicators]] {self.key!r}: decimals = {self.decimals!r}; "
-                "use a whole number from 0 to 6."
+                tr(
+                    "[[scoring.indicators]] {key!r}: decimals = {decimals!r}; use a "
+                    "whole number from 0 to 6.",
+                    key=self.key,
+                    decimals=self.decimals,
+                )
             )
         if not self.source:
             object.__setattr__(self, "source", self.key)
         if self.weight < 0:
             raise ConfigError(
-                f"indicator {self.key!r} has weight {self.weight!r}; weights must be "
-                ">= 0. Use direction='higher_is_better' to invert an indicator."
+                tr(
+                    "indicator {key!r} has weight {weight!r}; weights must be >= 0. "
+                    "Use direction='higher_is_better' to invert an indicator.",
+                    key=self.key,
+                    weight=self.weight,
+                )
             )
         if self.normalisation == "target" and self.target is None:
             raise ConfigError(
-                f"indicator {self.key!r} uses normalisation='target' but gives no "
-                "target. Add e.g. target = 0 (for 0 % extreme poverty)."
+                tr(
+                    "indicator {key!r} uses normalisation='target' but gives no "
+                    "target. Add e.g. target = 0 (for 0 % extreme poverty).",
+                    key=self.key,
+                )
             )
         if self.valid_range and (
             len(self.valid_range) != 2 or self.valid_range[0] >= self.valid_range[1]
         ):
             raise ConfigError(
-                f"indicator {self.key!r}: valid_range must be [low, high] with low "
-                f"below high; got {list(self.valid_range)!r}."
+                tr(
+                    "indicator {key!r}: valid_range must be [low, high] with low below "
+                    "high; got {value!r}.",
+                    key=self.key,
+                    value=list(self.valid_range),
+                )
             )
         if self.derive_from and len(self.derive_from) != 2:
             raise ConfigError(
-                f"indicator {self.key!r}: derive_from must name [rate, population]; "
-                f"got {list(self.derive_from)!r}."
+                tr(
+                    "indicator {key!r}: derive_from must name [rate, population]; got "
+                    "{value!r}.",
+                    key=self.key,
+                    value=list(self.derive_from),
+                )
             )
 
     @property
@@ -261,19 +291,28 @@ class ScoringConfig:
         check_fields(self, "scoring.")
         if not self.indicators and not self.preset:
             raise ConfigError(
-                "[scoring] declares no indicators. Add [[scoring.indicators]] "
-                'entries or set preset = "kemiskinan-ekstrem".'
+                tr(
+                    "[scoring] declares no indicators. Add [[scoring.indicators]] "
+                    'entries or set preset = "kemiskinan-ekstrem".'
+                )
             )
         scored = [i for i in self.indicators if i.score]
         if self.indicators and scored and sum(i.weight for i in scored) <= 0:
             raise ConfigError(
-                "the weights of the scored indicators sum to 0; give at "
-                "least one indicator a positive weight."
+                tr(
+                    "the weights of the scored indicators sum to 0; give at least one "
+                    "indicator a positive weight."
+                )
             )
         keys = [i.key for i in self.indicators]
         dupes = sorted({k for k in keys if keys.count(k) > 1})
         if dupes:
-            raise ConfigError(f"indicator keys must be unique; repeated: {dupes!r}.")
+            raise ConfigError(
+                tr(
+                    "indicator keys must be unique; repeated: {dupes!r}.",
+                    dupes=dupes,
+                )
+            )
 
 
 @dataclass(frozen=True)
@@ -289,12 +328,19 @@ class ClassifyConfig:
         low, high = K_RANGE
         if not low <= self.k <= high:
             raise ConfigError(
-                f"classify.k = {self.k!r}; use a whole number from {low} to {high}."
+                tr(
+                    "classify.k = {k!r}; use a whole number from {low} to {high}.",
+                    k=self.k,
+                    low=low,
+                    high=high,
+                )
             )
         if self.scheme == "user_defined" and not self.breaks:
             raise ConfigError(
-                "classify.scheme = 'user_defined' needs breaks, e.g. "
-                "breaks = [20, 40, 60, 80] (upper bounds on the 0-100 score)."
+                tr(
+                    "classify.scheme = 'user_defined' needs breaks, e.g. breaks = [20, "
+                    "40, 60, 80] (upper bounds on the 0-100 score)."
+                )
             )
 
 
@@ -333,14 +379,20 @@ class OutputConfig:
         check_fields(self, "outputs.")
         if self.raster_resolution <= 0:
             raise ConfigError(
-                f"outputs.raster_resolution = {self.raster_resolution!r}; give the "
-                "pixel size in metres, a number above 0 (e.g. 100)."
+                tr(
+                    "outputs.raster_resolution = {raster_resolution!r}; give the pixel "
+                    "size in metres, a number above 0 (e.g. 100).",
+                    raster_resolution=self.raster_resolution,
+                )
             )
         if self.basemap and "{" in self.basemap and not self.basemap_attribution:
             raise ConfigError(
-                f"outputs.basemap = {self.basemap!r} is a URL template; tile providers "
-                "require credit, so set basemap_attribution (e.g. "
-                '"© OpenStreetMap contributors").'
+                tr(
+                    "outputs.basemap = {basemap!r} is a URL template; tile providers "
+                    'require credit, so set basemap_attribution (e.g. "© OpenStreetMap '
+                    'contributors").',
+                    basemap=self.basemap,
+                )
             )
 
 
@@ -372,8 +424,12 @@ def _section(data: object, section: str) -> Mapping[str, Any]:
     """Return ``data`` if it is a TOML table, else say how ``[section]`` looks."""
     if not isinstance(data, Mapping):
         raise ConfigError(
-            f"[{section}] must be a section of keys and values, got {data!r}. "
-            f"Write it as a [{section}] header followed by key = value lines."
+            tr(
+                "[{section}] must be a section of keys and values, got {data!r}. "
+                "Write it as a [{section}] header followed by key = value lines.",
+                section=section,
+                data=data,
+            )
         )
     return data
 
@@ -384,8 +440,12 @@ def _sections(data: object, section: str) -> list[Mapping[str, Any]]:
         return [data]
     if not isinstance(data, list | tuple):
         raise ConfigError(
-            f"{section} = {data!r} must be a list of [[{section}]] sections, each "
-            "with its own key = value lines."
+            tr(
+                "{section} = {data!r} must be a list of [[{section}]] sections, each "
+                "with its own key = value lines.",
+                section=section,
+                data=data,
+            )
         )
     return [_section(item, section) for item in data]
 
@@ -395,15 +455,40 @@ def _build(cls: type, data: object, section: str) -> Any:
     data = _section(data, section)
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
+    if unknown and section == "top level":
+        raise ConfigError(
+            tr(
+                "unknown key(s) at the top of the config (before the first "
+                "[section]): {value}. Known keys: {value2}.",
+                value=", ".join(map(repr, unknown)),
+                value2=", ".join(sorted(known - {"base_dir"})),
+            )
+        )
     if unknown:
         raise ConfigError(
-            f"unknown key(s) in [{section}]: {', '.join(map(repr, unknown))}. "
-            f"Known keys: {', '.join(sorted(known))}."
+            tr(
+                "unknown key(s) in [{section}]: {value}. Known keys: {value2}.",
+                section=section,
+                value=", ".join(map(repr, unknown)),
+                value2=", ".join(sorted(known)),
+            )
         )
-    try:
-        return cls(**data)
-    except TypeError as err:
-        raise ConfigError(f"[{section}] is incomplete: {err}") from err
+    required = [
+        f.name
+        for f in fields(cls)
+        if f.default is MISSING and f.default_factory is MISSING and f.name not in data
+    ]
+    if required:
+        raise ConfigError(
+            tr(
+                "[{section}] is incomplete: {keys} missing. Add {example} = ... to "
+                "the [{section}] section.",
+                section=section,
+                keys=", ".join(required),
+                example=required[0],
+            )
+        )
+    return cls(**data)
 
 
 def config_from_dict(
@@ -434,7 +519,12 @@ def config_from_dict(
     data = dict(_section(data, "top level"))
     for required in ("boundaries", "scoring"):
         if required not in data:
-            raise ConfigError(f"the config has no [{required}] section; add one.")
+            raise ConfigError(
+                tr(
+                    "the config has no [{required}] section; add one.",
+                    required=required,
+                )
+            )
     scoring = dict(_section(data.pop("scoring"), "scoring"))
     scoring["indicators"] = tuple(
         _build(IndicatorConfig, i, "scoring.indicators")
@@ -464,8 +554,11 @@ def _check_files_named(config: Config) -> None:
     for table in config.tables:
         if table.path is None:
             raise ConfigError(
-                f"table {table.label!r} has no path; give tables.path (the CSV, "
-                "XLSX or Parquet file)."
+                tr(
+                    "table {label!r} has no path; give tables.path (the CSV, XLSX or "
+                    "Parquet file).",
+                    label=table.label,
+                )
             )
 
 
@@ -488,17 +581,61 @@ def load_config(path: str | Path) -> Config:
         When the file is missing, is not valid TOML or holds invalid values.
     """
     path = Path(path)
+    if not path.is_file():
+        raise ConfigError(
+            tr(
+                "config file {path!r} not found. Check the path and the file name "
+                "(a relative path starts in the working folder).",
+                path=str(path),
+            )
+        )
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            tr(
+                "config file {path!r} is not UTF-8 text. Save it as UTF-8 in a text "
+                "editor.",
+                path=str(path),
+            )
+        ) from err
     except OSError as err:
-        raise ConfigError(f"cannot read config {str(path)!r}: {err.strerror}.") from err
+        raise ConfigError(
+            tr(
+                "cannot read config file {path!r} (system error {errno}). Check that "
+                "the file is readable.",
+                path=str(path),
+                errno=err.errno,
+            )
+        ) from err
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
-        raise ConfigError(
-            f"config {str(path)!r} is not valid TOML: {err}. Check quotes and brackets."
-        ) from err
+        raise ConfigError(_toml_error(path, text, err)) from err
     return config_from_dict(data, base_dir=str(path.resolve().parent))
+
+
+def _toml_error(path: Path, text: str, err: tomllib.TOMLDecodeError) -> str:
+    """Say where a config is not valid TOML: the line number and its text."""
+    found = re.search(r"at line (\d+), column (\d+)", str(err))
+    if not found:
+        return tr(
+            "config {path!r} is not valid TOML. Check quotes, brackets and that "
+            'every setting is written key = value (text in "quotes").',
+            path=str(path),
+        )
+    lineno = int(found.group(1))
+    lines = text.splitlines()
+    line = lines[lineno - 1].strip() if 0 < lineno <= len(lines) else ""
+    return tr(
+        "config {path!r} is not valid TOML at line {line_number}, column {column}: "
+        "{line!r}. Check quotes, brackets and that every setting is written "
+        'key = value (text in "quotes").',
+        path=str(path),
+        line_number=lineno,
+        column=int(found.group(2)),
+        line=line,
+    )
 
 
 def with_outputs(config: Config, **changes: Any) -> Config:

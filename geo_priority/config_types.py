@@ -14,7 +14,7 @@ Examples
 >>> typed(4.5, int, "classify.k")
 Traceback (most recent call last):
 ...
-geo_priority.errors.ConfigError: classify.k = 4.5 must be a whole number.
+geo_priority.errors.ConfigError: classify.k = 4.5 harus bilangan bulat.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from dataclasses import fields
 from typing import Literal, Union, get_args, get_origin, get_type_hints
 
 from geo_priority.errors import ConfigError
+from geo_priority.messages import tr
 
 __all__ = ["check_fields", "choice", "typed"]
 
@@ -42,32 +43,42 @@ def choice(value: object, allowed: tuple[str, ...], key: str) -> str:
     """Return ``value`` normalised if it is one of ``allowed``, else raise."""
     if not isinstance(value, str):
         raise ConfigError(
-            f"{key} = {value!r} must be text in quotes, one of: {', '.join(allowed)}."
+            tr(
+                "{key} = {value!r} must be text in quotes, one of: {value2}.",
+                key=key,
+                value=value,
+                value2=", ".join(allowed),
+            )
         )
     text = value.strip().lower().replace("-", "_")
     text = _ALIASES.get(text, text)
     if text not in allowed:
         raise ConfigError(
-            f"{key} = {value!r} is not allowed. Choose one of: {', '.join(allowed)}."
+            tr(
+                "{key} = {value!r} is not allowed. Choose one of: {value2}.",
+                key=key,
+                value=value,
+                value2=", ".join(allowed),
+            )
         )
     return text
-
-
-_KINDS: dict[object, str] = {
-    str: "text in quotes",
-    int: "a whole number",
-    float: "a number",
-    bool: "true or false",
-}
 
 
 def _kind(hint: object) -> str:
     """Describe what a value of type ``hint`` looks like in TOML."""
     if get_origin(hint) is Literal:
-        return "one of: " + ", ".join(map(str, get_args(hint)))
+        return tr("one of: {choices}", choices=", ".join(map(str, get_args(hint))))
     if get_origin(hint) is tuple:
-        return f"a list of {_kind(get_args(hint)[0]).removeprefix('a ')}s"
-    return _KINDS.get(hint, getattr(hint, "__name__", str(hint)))
+        return tr("a list [...] whose items are {kind}", kind=_kind(get_args(hint)[0]))
+    if hint is str:
+        return tr("text in quotes")
+    if hint is int:
+        return tr("a whole number")
+    if hint is float:
+        return tr("a number")
+    if hint is bool:
+        return tr("true or false")
+    return tr("a value of another kind")
 
 
 def _is_union(hint: object) -> bool:
@@ -75,7 +86,14 @@ def _is_union(hint: object) -> bool:
 
 
 def _wrong_type(key: str, value: object, hint: object) -> ConfigError:
-    return ConfigError(f"{key} = {value!r} must be {_kind(hint)}.")
+    return ConfigError(
+        tr(
+            "{key} = {value!r} must be {value2}.",
+            key=key,
+            value=value,
+            value2=_kind(hint),
+        )
+    )
 
 
 def _scalar(value: object, hint: object, key: str) -> object:
@@ -104,16 +122,30 @@ def _union(value: object, hint: object, key: str) -> object:
             return typed(value, option, key)
         except ConfigError:
             continue
-    kinds = " or ".join(_kind(o) for o in options)
-    raise ConfigError(f"{key} = {value!r} must be {kinds}.")
+    kinds = _kind(options[0])
+    for option in options[1:]:
+        kinds = tr("{first} or {second}", first=kinds, second=_kind(option))
+    raise ConfigError(
+        tr(
+            "{key} = {value!r} must be {kinds}.",
+            key=key,
+            value=value,
+            kinds=kinds,
+        )
+    )
 
 
 def _sequence(value: object, hint: object, key: str) -> tuple[object, ...]:
     if isinstance(value, str | bytes) or not isinstance(value, list | tuple):
         example = key.rsplit(".", 1)[-1]
         raise ConfigError(
-            f"{key} = {value!r} must be a list in square brackets, e.g. "
-            f"{example} = [{value!r}]."
+            tr(
+                "{key} = {value!r} must be a list in square brackets, e.g. {example} "
+                "= [{value!r}].",
+                key=key,
+                value=value,
+                example=example,
+            )
         )
     item = get_args(hint)[0]
     return tuple(typed(v, item, f"{key}[{i}]") for i, v in enumerate(value))
@@ -134,11 +166,17 @@ def typed(value: object, hint: object, key: str) -> object:
         return _union(value, hint, key)
     if origin is tuple:
         return _sequence(value, hint, key)
-    if hint in _KINDS:
+    if hint in (str, int, float, bool):
         return _scalar(value, hint, key)
     if origin is not None and isinstance(origin, type):  # Mapping[...] and the like
         if not isinstance(value, origin):
-            raise ConfigError(f"{key} = {value!r} must be a table of keys and values.")
+            raise ConfigError(
+                tr(
+                    "{key} = {value!r} must be a table of keys and values.",
+                    key=key,
+                    value=value,
+                )
+            )
         return value
     if isinstance(hint, type) and not isinstance(value, hint):
         raise _wrong_type(key, value, hint)

@@ -41,13 +41,13 @@ def test_defaults_and_resolution(tmp_path: Path):
 @pytest.mark.parametrize(
     ("data", "pattern"),
     [
-        ({"scoring": {"indicators": []}}, "no indicators"),
-        ({"boundaries": {"code_column": "k"}}, "exactly one of 'path'"),
+        ({"scoring": {"indicators": []}}, "tidak berisi indikator"),
+        ({"boundaries": {"code_column": "k"}}, "tepat satu dari 'path'"),
         ({"classify": {"scheme": "quantile", "k": 20}}, r"k = 20"),
-        ({"classify": {"scheme": "rainbow"}}, r"Choose one of: quantiles"),
-        ({"classify": {"scheme": "user_defined"}}, "needs breaks"),
+        ({"classify": {"scheme": "rainbow"}}, r"Pilih salah satu dari: quantiles"),
+        ({"classify": {"scheme": "user_defined"}}, "memerlukan breaks"),
         ({"outputs": {"lang": "fr"}}, "outputs.lang"),
-        ({"surprise": 1}, r"unknown key\(s\) in \[top level\]: 'surprise'"),
+        ({"surprise": 1}, r"kunci tidak dikenal di bagian atas konfigurasi .*: 'surprise'"),
     ],
 )
 def test_invalid_configs(data, pattern):
@@ -59,9 +59,9 @@ def test_invalid_configs(data, pattern):
     ("indicator", "pattern"),
     [
         ({"key": "x", "direction": "up"}, "direction"),
-        ({"key": "x", "weight": -1}, "weights must be >= 0"),
-        ({"key": "x", "normalisation": "target"}, "gives no target"),
-        ({"key": "x", "colour": "red"}, r"unknown key\(s\) in \[scoring.indicators\]"),
+        ({"key": "x", "weight": -1}, "bobot harus >= 0"),
+        ({"key": "x", "normalisation": "target"}, "tidak memberi target"),
+        ({"key": "x", "colour": "red"}, r"kunci tidak dikenal di \[scoring.indicators\]: 'colour'"),
     ],
 )
 def test_invalid_indicators(indicator, pattern):
@@ -72,7 +72,7 @@ def test_invalid_indicators(indicator, pattern):
 def test_bad_toml_says_so(tmp_path: Path):
     path = tmp_path / "bad.toml"
     path.write_text("[boundaries\npath = 1", encoding="utf-8")
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match="bukan TOML yang sah pada baris 1"):
         load_config(path)
 
 

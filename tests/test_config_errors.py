@@ -46,43 +46,43 @@ CASES = {
     # key: (toml, what the one line must say)
     "tables = 5": (
         _toml(tables_header="", tables="", top='title = "Uji"\ntables = 5'),
-        "tables = 5 must be a list of [[tables]] sections",
+        "tables = 5 harus berupa daftar bagian [[tables]]",
     ),
     "scoring = 5": (
         'tables = []\nscoring = 5\n[boundaries]\npath = "kab.geojson"\n',
-        "[scoring] must be a section of keys and values, got 5",
+        "[scoring] harus berupa bagian berisi kunci dan nilai, yang diberikan 5",
     ),
-    "k = 4.5": (_toml(classify="k = 4.5"), "classify.k = 4.5 must be a whole number"),
-    'k = "4"': (_toml(classify='k = "4"'), "classify.k = '4' must be a whole number"),
+    "k = 4.5": (_toml(classify="k = 4.5"), "classify.k = 4.5 harus bilangan bulat"),
+    'k = "4"': (_toml(classify='k = "4"'), "classify.k = '4' harus bilangan bulat"),
     "boundaries.path = 5": (
         _toml(boundaries='path = 5\ncode_column = "kode"'),
-        "boundaries.path = 5 must be text in quotes",
+        "boundaries.path = 5 harus teks di antara tanda kutip",
     ),
     'breaks = "a"': (
         _toml(classify='scheme = "user_defined"\nbreaks = "a"'),
-        "classify.breaks = 'a' must be a list in square brackets",
+        "classify.breaks = 'a' harus berupa daftar di dalam kurung siku",
     ),
     "code_column = [1]": (
         _toml(tables='path = "t.csv"\ncode_column = [1]'),
-        "tables.code_column = [1] must be text in quotes",
+        "tables.code_column = [1] harus teks di antara tanda kutip",
     ),
     'scoring.indicators = "x"': (
         _toml(indicators_header="", indicators="", scoring='indicators = "x"'),
-        "scoring.indicators = 'x' must be a list of [[scoring.indicators]]",
+        "scoring.indicators = 'x' harus berupa daftar bagian [[scoring.indicators]]",
     ),
-    "title = [1, 2]": (_toml(top="title = [1, 2]"), "title = [1, 2] must be text"),
+    "title = [1, 2]": (_toml(top="title = [1, 2]"), "title = [1, 2] harus teks"),
     'formats = "html"': (
         _toml(outputs='formats = "html"'),
-        "outputs.formats = 'html' must be a list in square brackets",
+        "outputs.formats = 'html' harus berupa daftar di dalam kurung siku",
     ),
     'boundaries = "x"': (
         _toml(boundaries_header="", boundaries="", top='boundaries = "x"'),
-        "[boundaries] must be a section of keys and values, got 'x'",
+        "[boundaries] harus berupa bagian berisi kunci dan nilai, yang diberikan 'x'",
     ),
-    'lang = "fr"': (_toml(outputs='lang = "fr"'), "outputs.lang = 'fr' is not allowed"),
+    'lang = "fr"': (_toml(outputs='lang = "fr"'), "outputs.lang = 'fr' tidak diizinkan"),
     "weight = true": (
         _toml(indicators='key = "p0"\nweight = true'),
-        "weight = True must be a number",
+        "weight = True harus angka",
     ),
 }
 
