@@ -9,7 +9,21 @@ Class 1 is always the *highest* priority. Schemes:
   same class means the same score in every year and every province.
 
 Labels are in Bahasa Indonesia by default (``lang="en"`` for English) and carry
-the score range in the language's number format.
+the score range in the language's number format, every bound of one legend with
+the same decimals (none when every bound is whole: ``75–100``; else one:
+``13,5–21,0``).
+
+**Classes follow the published score.** A score is published with
+:data:`~geo_priority.formatting.SCORE_DECIMALS` (one) decimal, so the scores
+are classified as published (:func:`geo_priority.score.published_scores`), and
+every class bound is a published value too: data-driven breaks are computed
+from the published scores and, like ``user_defined`` and ``prioritas``
+goalposts, rounded to one decimal. A class holds the published scores above
+the bound of the class below and up to its own upper bound, as its label
+reads. Two areas shown with the same score are therefore always in the same
+class. Scores and bounds with at most one decimal (``prioritas`` with
+``k = 2, 4, 5``, breaks such as ``[20, 40, 60, 80]``) are classified exactly as
+before; ``prioritas`` with ``k = 3`` has the goalposts ``33,3`` and ``66,7``.
 
 Examples
 --------
@@ -35,8 +49,15 @@ import pandas as pd
 
 from geo_priority.config import K_RANGE, LANGS, SCHEMES, Lang, Scheme
 from geo_priority.errors import ClassificationError, ConfigError
-from geo_priority.formatting import format_number
+from geo_priority.formatting import (
+    SCORE_DECIMALS,
+    format_fixed,
+    format_number,
+    indicator_decimals,
+)
+from geo_priority.messages import tr
 from geo_priority.schema import check_choice
+from geo_priority.score import published_scores
 
 __all__ = [
     "Classification",
@@ -84,7 +105,8 @@ class Classification:
         Number of classes.
     bins : tuple of float
         Upper bounds of the classes in ascending score order (the last is the
-        maximum), as mapclassify reports them.
+        maximum). For the priority score they are published values (one
+        decimal); for indicators and changes, as mapclassify reports them.
     lower : float
         Lower bound of the lowest class.
     classes : pandas.Series
@@ -114,8 +136,11 @@ class Classification:
         """
         if not 1 <= priority_class <= self.k:
             raise ClassificationError(
-                f"priority class {priority_class!r} does not exist; the classes "
-                f"are 1 to {self.k}."
+                tr(
+                    "priority class {cls!r} does not exist; the classes are 1 to {k}.",
+                    cls=priority_class,
+                    k=self.k,
+                )
             )
         i = self.k - priority_class
         low = self.lower if i == 0 else self.bins[i - 1]
@@ -129,7 +154,15 @@ def _check_k(k: object, key: str) -> int:
     """Return ``k`` when it is a whole number in :data:`K_RANGE`, else raise."""
     low, high = K_RANGE
     if isinstance(k, bool) or not isinstance(k, int) or not low <= k <= high:
-        raise ConfigError(f"{key} = {k!r}; use a whole number from {low} to {high}.")
+        raise ConfigError(
+            tr(
+                "{key} = {k!r}; use a whole number from {low} to {high}.",
+                key=key,
+                k=k,
+                low=low,
+                high=high,
+            )
+        )
     return k
 
 
@@ -141,9 +174,12 @@ def _check_breaks(breaks: Sequence[float]) -> tuple[float, ...]:
         values = ()
     if not values:
         raise ConfigError(
-            f"classify.breaks = {list(breaks)!r}: scheme 'user_defined' needs "
-            "breaks, e.g. breaks = [20, 40, 60, 80] (upper bounds on the 0-100 "
-            "score)."
+            tr(
+                "classify.breaks = {breaks!r}: scheme 'user_defined' needs "
+                "breaks, e.g. breaks = [20, 40, 60, 80] (upper bounds on the "
+                "0-100 score).",
+                breaks=list(breaks),
+            )
         )
     return values
 
@@ -228,22 +264,37 @@ def _check_values(values: pd.Series, scheme: str, k: int) -> None:
     distinct = values.dropna().nunique()
     if distinct == 0:
         raise ClassificationError(
-            "no area has a score, so no classes can be formed. Check the join "
-            "report and the missing-value policy."
+            tr(
+                "no area has a score, so no classes can be formed. Check the join "
+                "report and scoring.missing."
+            )
         )
     if scheme in _MAPCLASSIFY and distinct < k:
-        hint = (
-            "all areas have the same score"
-            if distinct == 1
-            else f"only {distinct} distinct scores exist"
-        )
+        if distinct == 1:
+            raise ClassificationError(
+                tr(
+                    "cannot form {k} {scheme!r} classes: all areas have the same "
+                    'score. Use classify.scheme = "prioritas" (fixed 0-100 '
+                    "goalposts) or check the indicators.",
+                    k=k,
+                    scheme=scheme,
+                )
+            )
         raise ClassificationError(
-            f"cannot form {k} {scheme!r} classes: {hint}. Use k <= {max(distinct, 2)}"
-            ' or scheme = "prioritas" (fixed 0-100 goalposts).'
-            if distinct > 1
-            else f'cannot form {k} {scheme!r} classes: {hint}. Use scheme = "prioritas"'
-            " (fixed 0-100 goalposts) or check the indicators."
+            tr(
+                "cannot form {k} {scheme!r} classes: only {distinct} distinct "
+                "published scores exist. Use classify.k <= {distinct} or "
+                'classify.scheme = "prioritas" (fixed 0-100 goalposts).',
+                k=k,
+                scheme=scheme,
+                distinct=distinct,
+            )
         )
+
+
+def _published_bins(bins: Sequence[float]) -> tuple[float, ...]:
+    """Return class bounds rounded to the published score's decimals."""
+    return tuple(float(b) for b in published_scores(pd.Series(bins, dtype=float)))
 
 
 def _bins(
@@ -252,19 +303,31 @@ def _bins(
     data = values.dropna().to_numpy(dtype=float)
     if scheme == "prioritas":
         edges = np.linspace(0.0, 100.0, k + 1)
-        return tuple(float(b) for b in edges[1:]), 0.0
+        return _published_bins(edges[1:].tolist()), 0.0
     if scheme == "user_defined":
-        ordered = sorted(breaks)
+        ordered = list(_published_bins(sorted(breaks)))
         if ordered[-1] < 100.0:
             ordered.append(100.0)
+        _check_repeated(tuple(ordered), scheme)
         return tuple(ordered), 0.0
-    bins = _mapclassify_bins(data, scheme, k)
-    if len(set(bins)) < len(bins):
-        raise ClassificationError(
-            f"{scheme!r} produced repeated breaks {bins!r} (many equal scores). Use "
-            'a smaller k or scheme = "fisher_jenks".'
-        )
+    bins = _published_bins(_mapclassify_bins(data, scheme, k))
+    _check_repeated(bins, scheme)
     return bins, float(data.min())
+
+
+def _check_repeated(bins: tuple[float, ...], scheme: str) -> None:
+    if len(set(bins)) < len(bins):
+        shown = ", ".join(format_number(b) for b in bins)
+        raise ClassificationError(
+            tr(
+                "classify.scheme = {scheme!r} gives repeated class bounds ({shown}) "
+                "at the published one-decimal score (many equal scores, or "
+                "breaks closer than 0.1). Use a smaller classify.k or scheme = "
+                '"fisher_jenks", or breaks further apart.',
+                scheme=scheme,
+                shown=shown,
+            )
+        )
 
 
 def _labels(
@@ -272,10 +335,14 @@ def _labels(
 ) -> tuple[str, ...]:
     k = len(bins)
     edges = (lower, *bins)
+    decimals = 0 if all(float(e).is_integer() for e in edges) else SCORE_DECIMALS
     out = []
     for c in range(1, k + 1):
         i = k - c
-        low, high = (format_number(e, lang=lang) for e in (edges[i], edges[i + 1]))
+        low, high = (
+            format_fixed(e, lang=lang, decimals=decimals)
+            for e in (edges[i], edges[i + 1])
+        )
         rng = f"{low}–{high}"
         if scheme == "prioritas":
             name = f"{_PRIORITY_WORD[lang]} {c}"
@@ -303,20 +370,23 @@ def classify_scores(
     Parameters
     ----------
     scores : pandas.Series
-        Scores from 0 to 100; NaN gets no class.
+        Scores from 0 to 100; NaN gets no class. They are classified as
+        published, rounded to one decimal (see the module docstring), so equal
+        published scores always share a class.
     scheme : str
         One of "quantiles", "fisher_jenks", "equal_interval", "user_defined",
         "prioritas" (``classify.scheme``).
     k : int
         Number of classes (2-12). For ``user_defined`` it follows from ``breaks``.
     breaks : sequence of float
-        Upper bounds for ``user_defined``.
+        Upper bounds for ``user_defined``, rounded to one decimal.
     lang : {"id", "en"}
         Language of the labels.
 
     Returns
     -------
     Classification
+        Its bins are published (one-decimal) values.
 
     Raises
     ------
@@ -324,13 +394,22 @@ def classify_scores(
         For an unknown ``scheme`` or ``lang``, ``k`` outside 2-12, or
         ``user_defined`` without ``breaks``; the message names the TOML key.
     ClassificationError
-        When there are fewer distinct scores than classes, or none at all.
+        When there are fewer distinct published scores than classes, none at
+        all, or two class bounds that are equal at one decimal.
+
+    Examples
+    --------
+    20.96 and 21.04 are both published as 21,0, so they share a class:
+
+    >>> c = classify_scores(pd.Series([10.25, 20.96, 21.04, 50.0]), k=2)
+    >>> c.classes.tolist(), c.labels
+    ([2, 2, 2, 1], ('Kelas 1 (21,0–50,0)', 'Kelas 2 (10,2–21,0)'))
     """
     chosen = check_choice(scheme, SCHEMES, "classify.scheme")
     k = _check_k(k, "classify.k")
     language = _check_lang(lang)
     upper = _check_breaks(breaks) if chosen == "user_defined" else ()
-    values = pd.to_numeric(scores, errors="coerce").astype("float64")
+    values = published_scores(scores)
     _check_values(values, chosen, k)
     bins, lower = _bins(values, chosen, k, upper)
     classes = bin_values(values, bins[:-1])
@@ -359,9 +438,9 @@ def _value_bins(data: np.ndarray, k: int) -> tuple[float, ...]:
 
 
 def _value_labels(
-    bins: tuple[float, ...], present: np.ndarray, unit: str, lang: Lang
+    bins: tuple[float, ...], present: np.ndarray, unit: str, lang: Lang, decimals: int
 ) -> tuple[str, ...]:
-    """Value-range labels of class 1 .. k, in the language's number format."""
+    """Value-range labels of class 1 .. k, with the indicator's fixed decimals."""
     lower = float(present.min())
     edges = (lower, *bins)
     each_value = len(bins) == len(np.unique(present))
@@ -371,12 +450,11 @@ def _value_labels(
         i = len(bins) - c
         low = lower if i == 0 else edges[i]
         high = edges[i + 1]
-        decimals = 0 if abs(high) >= 1000 else 2
         text = (
-            format_number(high, lang=lang, decimals=decimals)
+            format_fixed(high, lang=lang, decimals=decimals)
             if low == high or each_value
-            else f"{format_number(low, lang=lang, decimals=decimals)}–"
-            f"{format_number(high, lang=lang, decimals=decimals)}"
+            else f"{format_fixed(low, lang=lang, decimals=decimals)}–"
+            f"{format_fixed(high, lang=lang, decimals=decimals)}"
         )
         labels.append(text + suffix)
     return tuple(labels)
@@ -390,6 +468,7 @@ def classify_indicator(
     unit: str = "",
     lang: str = "id",
     pool: pd.Series | None = None,
+    decimals: int | None = None,
 ) -> Classification:
     """Classify an indicator's values into at most ``k`` quantile classes.
 
@@ -410,6 +489,11 @@ def classify_indicator(
         Values the breaks are computed from (for example the same indicator in
         every year compared), so that one class means one range everywhere.
         Defaults to ``values``.
+    decimals : int, optional
+        Decimals of every bound in the labels (``[[scoring.indicators]]
+        decimals``); default from the unit
+        (:func:`geo_priority.formatting.indicator_decimals`: 0 for counts such
+        as ``jiwa``, else 2), so one legend never mixes ``2%`` and ``1,52%``.
 
     Returns
     -------
@@ -423,9 +507,11 @@ def classify_indicator(
 
     Examples
     --------
-    >>> c = classify_indicator(pd.Series([1.5, 2.5, None]), unit="%")
+    >>> c = classify_indicator(pd.Series([1.52, 2.0, None]), unit="%")
     >>> c.classes.tolist(), c.labels
-    ([2, 1, <NA>], ('2,5%', '1,5%'))
+    ([2, 1, <NA>], ('2,00%', '1,52%'))
+    >>> classify_indicator(pd.Series([950.0, 50312.0]), unit="jiwa").labels
+    ('50.312 jiwa', '950 jiwa')
     """
     k = _check_k(k, "k")
     language = _check_lang(lang)
@@ -443,7 +529,9 @@ def classify_indicator(
         bins,
         float(present.min()),
         classes,
-        _value_labels(bins, present, unit, language),
+        _value_labels(
+            bins, present, unit, language, indicator_decimals(unit, decimals)
+        ),
         _counts(classes, len(bins)),
     )
 

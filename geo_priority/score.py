@@ -19,6 +19,15 @@ Normalisations (``n`` before the direction is applied):
   [0, 1] (for ``higher_is_better``: ``(target - x) / (target - min)``), so an
   area that reached the goal (0 % extreme poverty) scores 0.
 
+Ranks follow the *published* score: the score rounded to
+:data:`~geo_priority.formatting.SCORE_DECIMALS` (one decimal), as every map,
+table and figure shows it (:func:`published_scores`). Two areas shown with the
+same score get the same rank, the best of their places ("1, 2, 2, 4":
+competition ranking), because a difference smaller than the published
+precision cannot be defended in a meeting. The ``priority_score`` column keeps
+six decimals for analysis; the classes follow the published score too
+(:mod:`geo_priority.classify`).
+
 Pure: takes and returns pandas objects; no files, no geometry.
 
 Examples
@@ -55,7 +64,8 @@ from geo_priority.config import (
     MissingPolicy,
 )
 from geo_priority.errors import ScoringError
-from geo_priority.formatting import shorten_list
+from geo_priority.formatting import SCORE_DECIMALS, format_number, shorten_list
+from geo_priority.messages import language, tr
 from geo_priority.schema import CONTRIB_PREFIX, NORM_PREFIX, RANK, SCORE, check_choice
 
 _GEOMETRIC_FLOOR = 0.01
@@ -69,9 +79,10 @@ class ScoreResult:
     ----------
     frame : pandas.DataFrame
         The input frame plus ``norm_<key>``, ``contrib_<key>``,
-        ``priority_score`` (0-100, NaN when dropped for missing values),
-        ``priority_rank`` (1 = highest priority) and ``imputed`` (the keys of
-        imputed indicators, comma separated).
+        ``priority_score`` (0-100 with six decimals, NaN when dropped for
+        missing values), ``priority_rank`` (1 = highest published score, equal
+        published scores share a rank: :func:`rank_scores`) and ``imputed``
+        (the keys of imputed indicators, comma separated).
     weights : dict
         Normalised weights (summing to 1) of the scored indicators.
     notes : tuple of str
@@ -153,12 +164,69 @@ def normalise_indicator(values: pd.Series, indicator: IndicatorConfig) -> pd.Ser
     return n if worse_high else 1.0 - n
 
 
+def published_scores(scores: pd.Series) -> pd.Series:
+    """Return the scores as published: rounded to ``SCORE_DECIMALS`` decimals.
+
+    Rounded exactly as the number formatters round for display (the shortest
+    decimal text of the float, half to even on an exact tie), so the value
+    returned is the value a person reads: ``20.96`` and ``21.04`` both become
+    ``21.0``. Ranks and classes are taken from these values.
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        Scores from 0 to 100; NaN stays NaN.
+
+    Returns
+    -------
+    pandas.Series
+        ``float64`` on the same index.
+
+    Examples
+    --------
+    >>> published_scores(pd.Series([20.96, 21.04, 0.15, None])).tolist()
+    [21.0, 21.0, 0.1, nan]
+    """
+    values = pd.to_numeric(scores, errors="coerce").astype("float64")
+    return values.map(lambda v: float(f"{v:.{SCORE_DECIMALS}f}"), na_action="ignore")
+
+
+def rank_scores(scores: pd.Series) -> pd.Series:
+    """Return the priority rank of each score: 1 for the highest published score.
+
+    Areas whose published scores (:func:`published_scores`) are equal share
+    the best rank of their group and the next rank is skipped ("1, 2, 2, 4");
+    an area without a score has no rank.
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        Scores from 0 to 100.
+
+    Returns
+    -------
+    pandas.Series
+        Nullable ``Int64`` on the same index.
+
+    Examples
+    --------
+    >>> rank_scores(pd.Series([20.96, 56.2, 21.04, None])).tolist()
+    [2, 1, 2, <NA>]
+    """
+    shown = published_scores(scores)
+    return shown.rank(ascending=False, method="min").astype("Int64")
+
+
 def _check_columns(frame: pd.DataFrame, indicators: Sequence[IndicatorConfig]) -> None:
     missing = [i.key for i in indicators if i.key not in frame.columns]
     if missing:
         raise ScoringError(
-            f"indicator column(s) {missing!r} are not in the data. Available "
-            f"columns: {shorten_list(frame.columns, 12)}. Check the indicator keys."
+            tr(
+                "indicator column(s) {missing!r} are not in the data. Available "
+                "columns: {available}. Check [[scoring.indicators]] key.",
+                missing=missing,
+                available=shorten_list(frame.columns, 12),
+            )
         )
 
 
@@ -166,8 +234,10 @@ def _weights(indicators: Sequence[IndicatorConfig]) -> dict[str, float]:
     total = sum(i.weight for i in indicators)
     if not total > 0:
         raise ScoringError(
-            "the weights of the scored indicators sum to 0; give at least one "
-            "indicator a positive weight."
+            tr(
+                "the weights of the scored indicators sum to 0; give at least one "
+                "indicator a positive weight ([[scoring.indicators]] weight)."
+            )
         )
     return {i.key: i.weight / total for i in indicators}
 
@@ -188,9 +258,15 @@ def _apply_missing(
         names = ", ".join(map(str, frame.index[gaps][:5]))
         if policy == "error":
             raise ScoringError(
-                f"indicator {ind.key!r} is missing for {int(gaps.sum())} of "
-                f"{len(frame)} areas (e.g. {names}). Provide the values, or set "
-                'scoring.missing = "drop" or "impute".'
+                tr(
+                    "indicator {key!r} is missing for {n} of {total} areas "
+                    "(e.g. {names}). Provide the values, or set "
+                    'scoring.missing = "drop" or "impute".',
+                    key=ind.key,
+                    n=int(gaps.sum()),
+                    total=len(frame),
+                    names=names,
+                )
             )
         if policy == "impute":
             fill = getattr(frame[ind.key], impute)()
@@ -198,13 +274,24 @@ def _apply_missing(
             prev = frame.loc[gaps, "imputed"]
             frame.loc[gaps, "imputed"] = prev.where(prev == "", prev + ",") + ind.key
             notes.append(
-                f"{ind.key}: {int(gaps.sum())} area(s) imputed with the "
-                f"{impute} ({fill:.4g}): {names}"
+                tr(
+                    "{key}: {n} area(s) imputed with the {impute} ({fill}): {names}",
+                    key=ind.key,
+                    n=int(gaps.sum()),
+                    impute=impute,
+                    fill=format_number(fill, lang=language(), decimals=4),
+                    names=names,
+                )
             )
         else:
             notes.append(
-                f"{ind.key}: {int(gaps.sum())} area(s) without a value get "
-                f"no score (missing = drop): {names}"
+                tr(
+                    "{key}: {n} area(s) without a value get no score "
+                    "(scoring.missing = drop): {names}",
+                    key=ind.key,
+                    n=int(gaps.sum()),
+                    names=names,
+                )
             )
     return frame, notes
 
@@ -273,8 +360,11 @@ def compute_scores(
     for ind in scored:
         if frame[ind.key].nunique() < 2:
             notes.append(
-                f"{ind.key}: all areas have the same value, so it does not "
-                "change the ranking"
+                tr(
+                    "{key}: all areas have the same value, so it does not "
+                    "change the ranking",
+                    key=ind.key,
+                )
             )
     score, contrib = _aggregate(norm, weights, method)
     out = frame.assign(
@@ -282,5 +372,5 @@ def compute_scores(
         **{f"{CONTRIB_PREFIX}{k}": contrib[k] for k in contrib},
     )
     out[SCORE] = score.round(6)
-    out[RANK] = out[SCORE].rank(ascending=False, method="min").astype("Int64")
+    out[RANK] = rank_scores(out[SCORE])
     return ScoreResult(out, weights, tuple(notes))

@@ -7,7 +7,12 @@ from numpy.testing import assert_allclose
 
 from geo_priority.config import IndicatorConfig
 from geo_priority.errors import ConfigError, ScoringError
-from geo_priority.score import compute_scores, normalise_indicator
+from geo_priority.score import (
+    compute_scores,
+    normalise_indicator,
+    published_scores,
+    rank_scores,
+)
 
 
 @pytest.fixture
@@ -88,7 +93,8 @@ def test_geometric_penalises_imbalance_more_than_arithmetic():
 def test_missing_error_names_areas(frame):
     frame.loc["B", "rate"] = np.nan
     with pytest.raises(
-        ScoringError, match=r"'rate' is missing for 1 of 3 areas \(e.g. B\)"
+        ScoringError,
+        match=r"'rate' tidak ada nilainya untuk 1 dari 3 wilayah \(mis. B\)",
     ):
         compute_scores(frame, [IndicatorConfig(key="rate")])
 
@@ -103,7 +109,7 @@ def test_missing_drop_and_impute(frame):
     imputed = compute_scores(frame, inds, missing="impute", impute="median")
     assert imputed.frame.loc["B", "rate"] == 5.0  # median of 0 and 10
     assert imputed.frame.loc["B", "imputed"] == "rate"
-    assert any("imputed with the median" in n for n in imputed.notes)
+    assert any("scoring.impute = median (5)" in n for n in imputed.notes)
 
 
 def test_unscored_and_zero_weight_ignored(frame):
@@ -114,7 +120,7 @@ def test_unscored_and_zero_weight_ignored(frame):
 
 
 def test_missing_column_lists_available(frame):
-    with pytest.raises(ScoringError, match="not in the data"):
+    with pytest.raises(ScoringError, match=r"\['nope'\] tidak ada di data"):
         compute_scores(frame, [IndicatorConfig(key="nope")])
 
 
@@ -123,13 +129,13 @@ def test_constant_indicator_noted(frame):
     res = compute_scores(
         frame, [IndicatorConfig(key="rate"), IndicatorConfig(key="flat")]
     )
-    assert any("flat: all areas have the same value" in n for n in res.notes)
+    assert any("flat: semua wilayah bernilai sama" in n for n in res.notes)
 
 
 @pytest.mark.parametrize(
     ("kwargs", "pattern"),
     [
-        ({"aggregation": "mean"}, r"scoring\.aggregation = 'mean' is not allowed"),
+        ({"aggregation": "mean"}, r"scoring\.aggregation = 'mean'.*arithmetic"),
         ({"missing": "skip"}, r"scoring\.missing = 'skip'.*error, drop, impute"),
         ({"impute": "mode"}, r"scoring\.impute = 'mode'.*median, mean, min, max"),
     ],
@@ -137,3 +143,27 @@ def test_constant_indicator_noted(frame):
 def test_compute_scores_rejects_unknown_choices(frame, kwargs, pattern):
     with pytest.raises(ConfigError, match=pattern):
         compute_scores(frame, [IndicatorConfig(key="rate")], **kwargs)
+
+
+# --- ranks follow the published (one-decimal) score ---------------------------
+
+
+def test_equal_published_scores_share_the_best_rank():
+    # 20.96 and 21.04 are both published as 21,0: one rank for both, and
+    # the next area is 4th (competition ranking), not 3rd
+    scores = pd.Series([20.96, 56.2, 21.04, 10.0, np.nan], index=list("ABCDE"))
+    assert rank_scores(scores).tolist() == [2, 1, 2, 4, pd.NA]
+
+
+def test_compute_scores_ranks_the_published_score():
+    frame = pd.DataFrame({"x": [0.0, 20.96, 21.04, 100.0]}, index=list("ABCD"))
+    res = compute_scores(frame, [IndicatorConfig(key="x")])
+    assert res.frame["priority_score"].tolist() == [0.0, 20.96, 21.04, 100.0]
+    assert res.frame["priority_rank"].tolist() == [4, 2, 2, 1]
+
+
+def test_published_scores_round_as_the_displayed_text():
+    values = pd.Series([0.15, 0.25, 20.96, 99.95, 100.0])
+    shown = [f"{v:.1f}" for v in values]
+    assert [f"{v:.1f}" for v in published_scores(values)] == shown
+    assert published_scores(values).tolist() == [float(t) for t in shown]
