@@ -7,6 +7,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from matplotlib.colors import to_hex
@@ -20,6 +21,7 @@ from geo_priority.cli import cli
 from geo_priority.errors import ConfigError, CRSError, InputError, OutputExistsError
 from geo_priority.render import NO_DATA_COLOUR, MapText, class_colours
 from geo_priority.render.figure import build_figure, legend_entries, write_figure
+from geo_priority.score import rank_scores
 
 DATE = dt.date(2025, 6, 12)
 NAMES = ["Cikeusik", "Patia", "Sumur", "Labuan"]
@@ -96,9 +98,9 @@ def test_legend_matches_classes_colours_counts_and_no_data(slide):
     (legend,) = _by_gid(fig, "legend")
     texts = [t.get_text() for t in legend.get_texts()]
     assert texts == [
-        "Prioritas 1 (66,7–100) · 1 wilayah",
+        "Prioritas 1 (66,7–100,0) · 1 wilayah",
         "Prioritas 2 (33,3–66,7) · 1 wilayah",
-        "Prioritas 3 (0–33,3) · 1 wilayah",
+        "Prioritas 3 (0,0–33,3) · 1 wilayah",
         "tidak ada data · 1 wilayah",
     ]
     assert [label.split(" · ")[0] for label in texts[:3]] == list(c.labels)
@@ -151,9 +153,9 @@ def test_english_labels():
     assert [round(v, 2) for v in fig.get_size_inches()] == [8.27, 11.69]
     (legend,) = _by_gid(fig, "legend")
     assert [t.get_text() for t in legend.get_texts()] == [
-        "Priority 1 (66.7–100) · 1 area",
+        "Priority 1 (66.7–100.0) · 1 area",
         "Priority 2 (33.3–66.7) · 1 area",
-        "Priority 3 (0–33.3) · 1 area",
+        "Priority 3 (0.0–33.3) · 1 area",
         "no data · 1 area",
     ]
     assert legend.get_title().get_text() == "Priority class"
@@ -166,10 +168,39 @@ def test_english_labels():
 def test_legend_entries_pluralise():
     c = _areas([90.0, 80.0, 20.0, 10.0], lang="en")[1]
     assert [t for _c, t in legend_entries(c, 0, lang="en")] == [
-        "Priority 1 (66.7–100) · 2 areas",
+        "Priority 1 (66.7–100.0) · 2 areas",
         "Priority 2 (33.3–66.7) · 0 areas",
-        "Priority 3 (0–33.3) · 2 areas",
+        "Priority 3 (0.0–33.3) · 2 areas",
     ]
+
+
+def test_legend_counts_and_listed_scores_use_the_languages_marks():
+    c = classify_scores(pd.Series([80.0, 20.0] * 1200), scheme="prioritas", k=2)
+    assert [t for _c, t in legend_entries(c, 1552)] == [
+        "Prioritas 1 (50–100) · 1.200 wilayah",
+        "Prioritas 2 (0–50) · 1.200 wilayah",
+        "tidak ada data · 1.552 wilayah",
+    ]
+    english = legend_entries(c, 0, lang="en")
+    assert english[0][1] == "Prioritas 1 (50–100) · 1,200 areas"
+
+
+def test_listed_scores_are_the_published_ones_with_shared_ranks():
+    # 20.96 and 21.04 are both published as 21,0: same rank, same class
+    areas, _ = _areas([90.0, 20.96, 21.04, 5.0])
+    areas["priority_rank"] = rank_scores(areas["priority_score"])
+    c = classify_scores(areas["priority_score"], scheme="user_defined", breaks=[21])
+    areas["priority_class"] = c.classes.to_numpy()
+    fig = build_figure(areas, c, texts=TEXTS, date=DATE)
+    shown = [t.get_text() for t in _texts(fig)]
+    assert shown.count("21,0") == 2 and "90,0" in shown and "5,0" in shown
+    assert [t.get_text() for t in _by_gid(fig, "top_name")] == [
+        "Cikeusik",
+        "Patia",
+        "Sumur",
+        "Labuan",
+    ]
+    assert areas["priority_class"].iloc[1] == areas["priority_class"].iloc[2]
 
 
 def test_many_areas_number_the_listed_top_ranks():

@@ -11,6 +11,7 @@ from matplotlib.legend import Legend
 from matplotlib.patches import Patch, Rectangle
 
 from geo_priority.classify import Classification
+from geo_priority.formatting import SCORE_DECIMALS, format_fixed
 from geo_priority.render import NO_DATA_COLOUR, class_colours
 from geo_priority.render._figure_page import GREY, TOP_N, Layout, Page
 from geo_priority.render.i18n import text
@@ -20,7 +21,15 @@ from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
 
 
 def _count_text(n: int, lang: str) -> str:
-    return text("n_area" if n == 1 else "n_areas", lang).format(n=n)
+    """Return "1.552 wilayah" / "1,552 areas": the count in the language's marks.
+
+    Examples
+    --------
+    >>> _count_text(1552, "id"), _count_text(1552, "en")
+    ('1.552 wilayah', '1,552 areas')
+    """
+    shown = format_fixed(n, lang=lang, decimals=0)
+    return text("n_area" if n == 1 else "n_areas", lang).format(n=shown)
 
 
 def legend_entries(
@@ -134,9 +143,10 @@ def draw_top_list(
     y -= page.put(x, y, head.format(n=rows), size + 1, weight="bold")
     y -= step * 0.4
     colours = class_colours(k)
-    name_w = width - 0.75 - page.width_of("100,0", size) - 0.12
+    name_w = width - 0.75 - page.width_of(_score_text(100.0, lang), size) - 0.12
     for row in top.head(rows).itertuples():
-        page.put(x + 0.3, y, str(int(row.rank)), size, ha="right")
+        rank = format_fixed(row.rank, lang=lang, decimals=0)
+        page.put(x + 0.3, y, rank, size, ha="right")
         colour = NO_DATA_COLOUR if pd.isna(row.cls) else colours[int(row.cls) - 1]
         page.fig.add_artist(_swatch(page, x + 0.4, y - size / 72 * 0.95, size, colour))
         name = _fit(page, row.name, size, name_w)
@@ -147,17 +157,20 @@ def draw_top_list(
 
 
 def _score_text(score: float, lang: str) -> str:
-    """Format a score with one decimal always (``97,0``), empty when missing.
+    """Format a score as published: one decimal always (``97,0``), "" when missing.
+
+    The language's marks and :data:`~geo_priority.formatting.SCORE_DECIMALS`,
+    as in the tables and on the map, so the listed score is the one the rank
+    and class follow.
 
     Examples
     --------
-    >>> _score_text(97.0, "id"), _score_text(1234.56, "en")
-    ('97,0', '1,234.6')
+    >>> _score_text(97.0, "id"), _score_text(20.96, "en"), _score_text(0.04, "id")
+    ('97,0', '21.0', '0,0')
     """
     if pd.isna(score):
         return ""
-    shown = f"{score:,.1f}"
-    return shown.translate(str.maketrans(",.", ".,")) if lang == "id" else shown
+    return format_fixed(float(score), lang=lang, decimals=SCORE_DECIMALS)
 
 
 def _swatch(page: Page, x: float, y: float, size: float, colour: str) -> Rectangle:
