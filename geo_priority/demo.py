@@ -28,6 +28,7 @@ from geo_priority.config import (
     with_outputs,
 )
 from geo_priority.errors import BoundaryFallbackWarning, FetchError, InputError
+from geo_priority.messages import tr, use_language
 from geo_priority.outputs import written_files
 from geo_priority.schema import ID
 from geo_priority.tilemap import BANTEN_KABKOTA_CENTRES, hex_tiles
@@ -49,8 +50,11 @@ def data_path(name: str) -> Path:
         if (folder / name).is_file():
             return folder / name
     raise InputError(
-        f"the demo data file {name!r} is not installed. Reinstall geo-priority "
-        "from its source folder with: pip install -e ."
+        tr(
+            "the demo data file {name!r} is not installed. Reinstall geo-priority "
+            "from its source folder with: pip install -e .",
+            name=name,
+        )
     )
 
 
@@ -178,27 +182,37 @@ def run_demo(
     config = demo_config(
         out=out, lang=lang, overwrite=overwrite, mirror=mirror, context=context
     )
-    pipeline.check_outputs_of(config)
-    try:
-        areas, inputs = pipeline.load_areas(config)
-        schematic = False
-    except FetchError as err:
-        warnings.warn(
-            f"real boundaries unavailable ({err}). Drawing a SCHEMATIC hexagon tile "
-            f"map instead. To get the real map run: geo-priority boundaries fetch "
-            f"{DEMO_SOURCE} (online), or pass --mirror DIR with the pinned files.",
-            BoundaryFallbackWarning,
-            stacklevel=2,
+    with use_language(lang):
+        pipeline.check_outputs_of(config)
+        try:
+            areas, inputs = pipeline.load_areas(config)
+            schematic = False
+        except FetchError as err:
+            _warn_fallback(err)
+            areas, inputs, schematic = schematic_areas(), [], True
+            # real neighbours around schematic hexagons would mislead
+            config = with_outputs(config, context="")
+        analysis = pipeline.analyse(config, areas=areas)
+        analysis = replace(
+            analysis, schematic=schematic, inputs=(*inputs, *analysis.inputs)
         )
-        areas, inputs, schematic = schematic_areas(), [], True
-        # real neighbours around schematic hexagons would mislead
-        config = with_outputs(config, context="")
-    analysis = pipeline.analyse(config, areas=areas)
-    analysis = replace(
-        analysis, schematic=schematic, inputs=(*inputs, *analysis.inputs)
+        outputs = pipeline.write_outputs(analysis, overwrite=overwrite)
+        return pipeline.RunResult(analysis, outputs, written_files(config))
+
+
+def _warn_fallback(err: FetchError) -> None:
+    """Say that the schematic map is drawn, why, and how to get the real one."""
+    warnings.warn(
+        tr(
+            "real boundaries unavailable ({error}). Drawing a SCHEMATIC hexagon "
+            "tile map instead. To get the real map run: geo-priority boundaries "
+            "fetch {source} (online), or pass --mirror DIR with the pinned files.",
+            error=err,
+            source=DEMO_SOURCE,
+        ),
+        BoundaryFallbackWarning,
+        stacklevel=3,
     )
-    outputs = pipeline.write_outputs(analysis, overwrite=overwrite)
-    return pipeline.RunResult(analysis, outputs, written_files(config))
 
 
 # --- desa-level demo on a SYNTHETIC registry -----------------------------------
@@ -232,11 +246,15 @@ def _desa_boundaries(mirror: str | None = None) -> BoundariesConfig:
     path = root / "boundaries" / DESA_BOUNDARY_FILE
     if not path.is_file():
         raise InputError(
-            f"the Kemendagri desa boundaries {str(path)!r} are missing and no "
-            "Kemendagri desa source is registered. Put cahyadsn/wilayah_boundaries' "
-            f"Banten desa layer there as {DESA_BOUNDARY_FILE!r} (property 'kode' "
-            "= Kemendagri code, 'nama' = name), or set GEO_PRIORITY_SHARED to the "
-            "folder holding boundaries/."
+            tr(
+                "the Kemendagri desa boundaries {path!r} are missing and no "
+                "Kemendagri desa source is registered. Put cahyadsn/"
+                "wilayah_boundaries' Banten desa layer there as {file!r} (property "
+                "'kode' = Kemendagri code, 'nama' = name), or set "
+                "GEO_PRIORITY_SHARED to the folder holding boundaries/.",
+                path=str(path),
+                file=DESA_BOUNDARY_FILE,
+            )
         )
     return BoundariesConfig(
         path=str(path),
@@ -355,20 +373,21 @@ def run_desa_demo(
 
     from geo_priority.microdata import aggregate_registry
 
-    registry = _synthetic_registry(seed, scale)
-    table = out / f"{DESA_DEMO_NAME}_registri_desa.csv"
-    boundaries = _desa_boundaries(mirror)  # fail early when missing
-    del boundaries
-    aggregate_registry(
-        [registry],
-        key=secrets.token_bytes(32),
-        out_dir=out,
-        name=f"{DESA_DEMO_NAME}_registri",
-        levels=("desa",),
-        programmes=("pkh", "sembako_bpnt", "blt_dd"),
-        overwrite=overwrite,
-    )
-    config = desa_demo_config(
-        out=out, table=table, lang=lang, overwrite=overwrite, mirror=mirror
-    )
-    return pipeline.run(config)
+    with use_language(lang):
+        registry = _synthetic_registry(seed, scale)
+        table = out / f"{DESA_DEMO_NAME}_registri_desa.csv"
+        boundaries = _desa_boundaries(mirror)  # fail early when missing
+        del boundaries
+        aggregate_registry(
+            [registry],
+            key=secrets.token_bytes(32),
+            out_dir=out,
+            name=f"{DESA_DEMO_NAME}_registri",
+            levels=("desa",),
+            programmes=("pkh", "sembako_bpnt", "blt_dd"),
+            overwrite=overwrite,
+        )
+        config = desa_demo_config(
+            out=out, table=table, lang=lang, overwrite=overwrite, mirror=mirror
+        )
+        return pipeline.run(config)

@@ -10,28 +10,46 @@ the doubtful ones, with the TOML keys that accept them.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from geo_priority.codes.column import CodeColumn
 from geo_priority.errors import DoubtfulMatchWarning, UnmatchedKeysWarning
 from geo_priority.formatting import shorten_list
+from geo_priority.messages import tr
 from geo_priority.schema import (
+    AMBIGUOUS,
     DOUBTFUL,
     DOUBTFUL_HELD,
     DUPLICATE,
+    INVALID_CODE,
     JOIN_REPORT_COLUMNS,
     MATCHED,
     MATCHED_NAME,
+    OTHER_LEVEL,
     UNMATCHED_AREA,
+    UNMATCHED_ROW,
+    CodeSystem,
     JoinReport,
 )
 
 if TYPE_CHECKING:
+    from geo_priority.config import CodeSystemChoice
     from geo_priority.matching import JoinContext, Match
 
-__all__ = ["ACCEPT_KEYS", "JOINED", "build_report", "warn_report"]
+__all__ = [
+    "ACCEPT_KEYS",
+    "JOINED",
+    "REPORT_FILE",
+    "build_report",
+    "status_name",
+    "status_words",
+    "summary_text",
+    "table_code_systems",
+    "warn_report",
+]
 
 #: Statuses whose row is joined to its area.
 JOINED = (MATCHED, MATCHED_NAME, DOUBTFUL)
@@ -42,6 +60,8 @@ ACCEPT_KEYS = (
     'tables.accept_doubtful = ["<row code or name>", ...] or '
     "tables.accept_all_doubtful = true"
 )
+#: How the join report file a run writes ends (``<outputs.name>_laporan_join.csv``).
+REPORT_FILE = "_laporan_join.csv"
 
 
 def build_report(
@@ -94,6 +114,134 @@ def build_report(
     return JoinReport(entries, len(context.names), n_rows, tuple(notes))
 
 
+def status_words(status: str, n: int) -> str:
+    """Return "``n`` <what the status means>" in the active language.
+
+    Examples
+    --------
+    >>> from geo_priority.messages import use_language
+    >>> with use_language("en"):
+    ...     status_words("unmatched_area", 2)
+    '2 areas without a table row'
+    """
+    words = {
+        MATCHED: tr("{n} matched", n=n),
+        MATCHED_NAME: tr("{n} matched by name", n=n),
+        DOUBTFUL: tr("{n} doubtful matches to check", n=n),
+        DOUBTFUL_HELD: tr("{n} doubtful matches held back until accepted", n=n),
+        AMBIGUOUS: tr("{n} rows that fit several areas", n=n),
+        UNMATCHED_AREA: tr("{n} areas without a table row", n=n),
+        UNMATCHED_ROW: tr("{n} table rows without an area", n=n),
+        DUPLICATE: tr("{n} duplicate rows", n=n),
+        INVALID_CODE: tr("{n} invalid codes", n=n),
+        OTHER_LEVEL: tr("{n} rows of another level (totals, not used)", n=n),
+    }
+    return words.get(status, f"{n} {status}")
+
+
+def status_name(status: str) -> str:
+    """Return what one entry of ``status`` is, in words of the active language.
+
+    Examples
+    --------
+    >>> from geo_priority.messages import use_language
+    >>> with use_language("en"):
+    ...     status_name("unmatched_row")
+    'table row without an area'
+    """
+    words = {
+        MATCHED: tr("matched"),
+        MATCHED_NAME: tr("matched by name"),
+        DOUBTFUL: tr("doubtful match to check"),
+        DOUBTFUL_HELD: tr("doubtful match held back until accepted"),
+        AMBIGUOUS: tr("row that fits several areas"),
+        UNMATCHED_AREA: tr("area without a table row"),
+        UNMATCHED_ROW: tr("table row without an area"),
+        DUPLICATE: tr("duplicate row"),
+        INVALID_CODE: tr("invalid code"),
+        OTHER_LEVEL: tr("row of another level (a total, not used)"),
+    }
+    return words.get(status, status)
+
+
+def summary_text(report: JoinReport) -> str:
+    """Return the report in one line, in the active language.
+
+    Examples
+    --------
+    >>> from geo_priority.messages import use_language
+    >>> entries = pd.DataFrame({"status": ["matched", "other_level"],
+    ...                         "area_id": ["3601", None]})
+    >>> with use_language("en"):
+    ...     summary_text(JoinReport(entries, 1, 2))
+    '1 of 1 areas matched, 1 rows of another level (totals, not used)'
+    """
+    plain = report.entries["status"].isin([MATCHED, MATCHED_NAME])
+    matched = int(report.entries.loc[plain, "area_id"].nunique())
+    parts = [tr("{n} of {total} areas matched", n=matched, total=report.n_areas)]
+    for status in (
+        DOUBTFUL,
+        DOUBTFUL_HELD,
+        AMBIGUOUS,
+        UNMATCHED_AREA,
+        UNMATCHED_ROW,
+        DUPLICATE,
+        INVALID_CODE,
+        OTHER_LEVEL,
+    ):
+        n = report.count(status)
+        if n:
+            parts.append(status_words(status, n))
+    return ", ".join(parts)
+
+
+def table_code_systems(
+    report: JoinReport,
+    tables: Iterable[tuple[str, CodeSystemChoice]],
+    area_system: CodeSystem | None,
+) -> dict[str, CodeSystem | None]:
+    """Return the code system each table's codes were read in (None: by name).
+
+    Reads the codes of the rows the join matched by code, as the join did
+    (:meth:`CodeColumn.resolve_system`): the stated ``tables.code_system``,
+    else the detected one, else the areas' system.
+
+    Parameters
+    ----------
+    report : JoinReport
+    tables : iterable of (str, str)
+        Each table's label and its ``tables.code_system``.
+    area_system : {"kemendagri", "bps"} or None
+        The areas' code system.
+
+    Returns
+    -------
+    dict of str to str or None
+    """
+    entries = report.entries
+    found: dict[str, CodeSystem | None] = {}
+    for label, choice in tables:
+        mine = entries[(entries["table"] == label) & entries["row_code"].notna()]
+        if mine.empty:
+            found[label] = None
+            continue
+        column = CodeColumn(mine["row_code"].astype(str))
+        fallback: CodeSystem = area_system or "kemendagri"
+        try:
+            found[label] = column.resolve_system(choice, fallback)
+        except ValueError:
+            found[label] = None
+    return found
+
+
+def _see_report() -> str:
+    return tr(
+        "Every row is listed in the join report (the file ending in {suffix} next "
+        "to the map); geo-priority check CONFIG lists them without writing.",
+        suffix=REPORT_FILE,
+    )
+
+
 def warn_report(report: JoinReport, label: str) -> None:
     """Emit one UnmatchedKeysWarning and one DoubtfulMatchWarning at most.
 
@@ -124,11 +272,19 @@ def warn_report(report: JoinReport, label: str) -> None:
             .fillna(unmatched["row_code"])
             .fillna(unmatched["row_name"])
         )
-        text = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items())
         warnings.warn(
-            f"{label}: {text} (of {report.n_areas} areas and {report.n_rows} rows), "
-            f"e.g. {shorten_list(keys.drop_duplicates().tolist(), 5)}. See "
-            "JoinReport.problems for details.",
+            tr(
+                "table {label!r}: {counts} (of {areas} areas and {rows} rows), "
+                "e.g. {examples}. {see}",
+                label=label,
+                counts=", ".join(
+                    status_words(str(s), int(n)) for s, n in counts.items()
+                ),
+                areas=report.n_areas,
+                rows=report.n_rows,
+                examples=shorten_list(keys.drop_duplicates().tolist(), 5),
+                see=_see_report(),
+            ),
             UnmatchedKeysWarning,
             stacklevel=3,
         )
@@ -136,15 +292,26 @@ def warn_report(report: JoinReport, label: str) -> None:
     if len(doubtful):
         held = int((doubtful["status"] == DOUBTFUL_HELD).sum())
         withheld = (
-            f" {held} of them are held back without a value until accepted "
-            f"({ACCEPT_KEYS})."
+            tr(
+                " {held} of them are held back without a value until accepted "
+                "({keys}).",
+                held=held,
+                keys=ACCEPT_KEYS,
+            )
             if held
             else ""
         )
         warnings.warn(
-            f"{label}: {len(doubtful)} matches need checking (fuzzy or disagreeing "
-            f"names), e.g. {shorten_list(doubtful['detail'].tolist(), 3)}.{withheld} "
-            "See JoinReport.problems.",
+            tr(
+                "table {label!r}: {n} matches need checking (names that are close "
+                "but not equal, or that disagree with the code), e.g. "
+                "{examples}.{withheld} {see}",
+                label=label,
+                n=len(doubtful),
+                examples=shorten_list(doubtful["detail"].tolist(), 3),
+                withheld=withheld,
+                see=_see_report(),
+            ),
             DoubtfulMatchWarning,
             stacklevel=3,
         )

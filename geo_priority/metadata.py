@@ -44,12 +44,15 @@ from geo_priority.errors import InputError
 from geo_priority.io import fetch
 from geo_priority.io.layers import gdal_version
 from geo_priority.io.outputset import file_sha256
+from geo_priority.join_report import summary_text, table_code_systems
+from geo_priority.messages import MessageLang, tr, use_language
 from geo_priority.regions import REFERENCE_EDITION
 
 __all__ = [
     "METADATA_STANDARD",
     "build_metadata",
     "classes_metadata",
+    "code_sentence",
     "footer_lines",
     "footer_text",
     "layer_facts",
@@ -81,10 +84,10 @@ _CODE_SYSTEM_NAMES = {
 }
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _URL = re.compile(r"https?://\S+")
-_FOOTER = {
-    "id": ("Sumber", "Produsen data", "Walidata", "Kode wilayah", "Metode", "SRK"),
-    "en": ("Sources", "Producer", "Data steward", "Region codes", "Method", "CRS"),
-}
+
+
+def _lang(lang: object) -> MessageLang:
+    return "en" if lang == "en" else "id"
 
 
 def _versions() -> dict[str, str]:
@@ -158,9 +161,11 @@ def _boundary_source(config: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _reference(
-    code_system: str | None, boundaries: Mapping[str, Any]
+    code_system: str | None,
+    boundaries: Mapping[str, Any],
+    tables: Mapping[str, str | None] | None = None,
 ) -> dict[str, Any]:
-    """Describe the region-code system and its reference edition."""
+    """Describe the region-code systems (boundaries, tables) and the edition."""
     edition = (
         REFERENCE_EDITION
         if code_system == "kemendagri"
@@ -171,7 +176,58 @@ def _reference(
         "name": _CODE_SYSTEM_NAMES.get(str(code_system), str(code_system)),
         "edition": edition,
         "kemendagri_reference": REFERENCE_EDITION,
+        "tables": dict(tables or {}),
     }
+
+
+def _system_words(system: str | None) -> str:
+    if system == "kemendagri":
+        return tr("Kemendagri codes")
+    if system == "bps":
+        return tr("BPS codes")
+    return tr("names (no codes)")
+
+
+def code_sentence(codes: Mapping[str, Any]) -> str:
+    """Say in words which code system the tables and the boundaries are in.
+
+    Parameters
+    ----------
+    codes : Mapping
+        The ``reference_codes`` of :func:`build_metadata`: ``system`` (the
+        boundaries'), ``tables`` (each table's label and system) and
+        ``kemendagri_reference``.
+
+    Returns
+    -------
+    str
+        In the active language, e.g. "Region codes: tables in Kemendagri
+        codes, boundaries in BPS codes; checked against Kepmendagri
+        300.2.2-2138/2025."
+    """
+    tables: Mapping[str, str | None] = codes.get("tables") or {}
+    systems = set(tables.values())
+    if len(systems) == 1:
+        said = tr("tables in {system}", system=_system_words(systems.pop()))
+    else:
+        said = ", ".join(
+            tr("table {label!r} in {system}", label=label, system=_system_words(s))
+            for label, s in tables.items()
+        )
+    boundaries = _system_words(codes.get("system"))
+    edition = codes.get("kemendagri_reference") or REFERENCE_EDITION
+    if not tables:
+        return tr(
+            "Region codes: boundaries in {system}; checked against {edition}.",
+            system=boundaries,
+            edition=edition,
+        )
+    return tr(
+        "Region codes: {tables}, boundaries in {system}; checked against {edition}.",
+        tables=said,
+        system=boundaries,
+        edition=edition,
+    )
 
 
 def classes_metadata(
@@ -246,17 +302,22 @@ def build_metadata(
     config = record.get("config", {})
     outputs = config.get("outputs", {})
     boundaries = _boundary_source(config)
+    with use_language(_lang(outputs.get("lang"))):
+        abstract = _abstract(config, classes)
+    tables = record.get("table_code_systems")
     return {
         "standard": METADATA_STANDARD,
         "title": config.get("title", layer),
-        "abstract": _abstract(config, classes),
+        "abstract": abstract,
         "producer": outputs.get("producer", ""),
         "walidata": outputs.get("walidata", ""),
         "language": outputs.get("lang", "id"),
         "date": record.get("run_at"),
         "synthetic_data": bool(config.get("synthetic", False)),
         "layer": layer_facts(areas, layer),
-        "reference_codes": _reference(areas.attrs.get("code_system"), boundaries),
+        "reference_codes": _reference(
+            areas.attrs.get("code_system"), boundaries, tables
+        ),
         "boundaries": boundaries,
         "sources": [_cite(s) for s in record.get("sources", [])],
         "method": _method(record, classes),
@@ -272,11 +333,13 @@ def build_metadata(
 
 def _abstract(config: Mapping[str, Any], classes: Mapping[str, Any]) -> str:
     sub = config.get("subtitle") or ""
-    return (
-        f"{sub + '. ' if sub else ''}Skor prioritas 0–100 (tertinggi = paling "
-        f"diprioritaskan) dan {classes.get('k')} kelas prioritas "
-        f"({classes.get('scheme')}); kelas 1 = prioritas tertinggi."
+    text = tr(
+        "Priority score 0–100 (highest = most urgent) and {k} priority classes "
+        "({scheme}); class 1 = highest priority.",
+        k=classes.get("k"),
+        scheme=classes.get("scheme"),
     )
+    return f"{sub}. {text}" if sub else text
 
 
 def footer_lines(meta: Mapping[str, Any], lang: str = "id") -> dict[str, str]:
@@ -294,22 +357,44 @@ def footer_lines(meta: Mapping[str, Any], lang: str = "id") -> dict[str, str]:
         Keys ``sources``, ``producer``, ``codes``, ``crs`` and ``stamp``; a key
         is left out when there is nothing to say.
     """
-    words = _FOOTER.get(lang, _FOOTER["id"])
-    cited = [s["citation"] for s in meta.get("sources", [])[:3]]
-    more = len(meta.get("sources", [])) - len(cited)
-    people = (meta.get("producer"), meta.get("walidata"))
-    who = [f"{w}: {v}" for w, v in zip(words[1:3], people, strict=True) if v]
+    with use_language(_lang(lang)):
+        return _footer_lines(meta)
+
+
+def _footer_lines(meta: Mapping[str, Any]) -> dict[str, str]:
+    sources = meta.get("sources", [])
+    cited = [s["citation"] for s in sources[:3]]
+    more = len(sources) - len(cited)
+    who = [
+        line
+        for line, value in (
+            (
+                tr("Data producer: {name}", name=meta.get("producer")),
+                meta.get("producer"),
+            ),
+            (
+                tr("Data steward: {name}", name=meta.get("walidata")),
+                meta.get("walidata"),
+            ),
+        )
+        if value
+    ]
     codes = meta.get("reference_codes", {})
+    layer = meta.get("layer", {})
+    crs = layer.get("crs")
+    name = layer.get("crs_name")
     stamp = meta.get("reproducibility", {})
     lines = {
-        "sources": f"{words[0]}: {'; '.join(cited)}" + (f" (+{more})" if more else "")
+        "sources": tr("Sources: {sources}", sources="; ".join(cited))
+        + (tr(" and {n} more", n=more) if more else "")
         if cited
         else "",
         "producer": " · ".join(who),
-        "codes": f"{words[3]}: {codes.get('system')} ({codes.get('edition')})"
-        if codes
-        else "",
-        "crs": f"{words[5]}: {meta.get('layer', {}).get('crs')}",
+        "codes": code_sentence(codes) if codes else "",
+        "crs": tr(
+            "Coordinate system: {crs}",
+            crs=f"{name} ({crs})" if name and name != crs else crs,
+        ),
         "stamp": f"geo-priority {stamp.get('tools', {}).get('geo-priority', '?')}"
         f" · {stamp.get('run_at', '')}",
     }
@@ -322,7 +407,7 @@ def footer_text(meta: Mapping[str, Any], lang: str = "id") -> str:
     Examples
     --------
     >>> footer_text({"layer": {"crs": "EPSG:4326"}, "reproducibility": {}})
-    'SRK: EPSG:4326 | geo-priority ? · '
+    'Sistem koordinat: EPSG:4326 | geo-priority ? · '
     """
     return " | ".join(footer_lines(meta, lang).values())
 
@@ -363,18 +448,25 @@ def _lineage(meta: Mapping[str, Any]) -> str:
         .get("inputs_sha256", {})
         .items()
     )
-    return (
-        f"Dihitung dengan geo-priority: preset {method.get('preset') or '-'}, "
-        f"agregasi {method.get('aggregation')}, bobot {weights}; kelas "
-        f"{classes.get('scheme')} k={classes.get('k')} batas {classes.get('bins')}. "
-        f"Kode wilayah: {meta.get('reference_codes', {}).get('name')} "
-        f"({meta.get('reference_codes', {}).get('edition')}). Masukan: {inputs}. "
-        f"Sumber: {'; '.join(s['citation'] for s in meta.get('sources', []))}"
-    )
+    with use_language(_lang(meta.get("language"))):
+        return tr(
+            "Computed with geo-priority: preset {preset}, aggregation {aggregation}, "
+            "weights {weights}; classes {scheme} k={k} limits {bins}. {codes} "
+            "Inputs: {inputs}. Sources: {sources}",
+            preset=method.get("preset") or "-",
+            aggregation=method.get("aggregation"),
+            weights=weights,
+            scheme=classes.get("scheme"),
+            k=classes.get("k"),
+            bins=classes.get("bins"),
+            codes=code_sentence(meta.get("reference_codes", {})),
+            inputs=inputs,
+            sources="; ".join(s["citation"] for s in meta.get("sources", [])),
+        )
 
 
 def _contact(organisation: str, role: str) -> dict[str, str]:
-    return {"organization": organisation or "(belum diisi)", "role": role}
+    return {"organization": organisation or tr("(not filled in)"), "role": role}
 
 
 def _mcf(meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -491,7 +583,12 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
             "bins": list(analysis.classification.bins),
             "labels": list(analysis.classification.labels),
         },
-        "join": analysis.report.summary(),
+        "join": summary_text(analysis.report),
+        "table_code_systems": table_code_systems(
+            analysis.report,
+            [(t.label, t.code_system) for t in analysis.config.tables],
+            analysis.areas.attrs.get("code_system"),
+        ),
         "notes": list(analysis.notes),
         "sources": list(analysis.sources),
         "schematic_map": analysis.schematic,

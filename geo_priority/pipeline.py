@@ -18,12 +18,15 @@ import geopandas as gpd
 import pandas as pd
 
 from geo_priority.analysis import Analysis, ranked_table, score_joined, with_levels
+from geo_priority.citations import table_citations
 from geo_priority.config import Config
 from geo_priority.errors import GeometryRepairedWarning, GeoPriorityError
 from geo_priority.formats import FormatName
 from geo_priority.formatting import shorten_list
 from geo_priority.inputs import Inputs, load_inputs, read_boundary_frame
+from geo_priority.join_report import status_name
 from geo_priority.joining import Joined, join, prepare_areas, refuse_held
+from geo_priority.messages import tr, use_language
 from geo_priority.metadata import run_record
 from geo_priority.outputs import (
     check_figures_of,
@@ -104,10 +107,27 @@ def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysi
     -------
     Analysis
     """
-    joined, inputs = _joined(config, areas)
-    refuse_held(joined.report)
-    analysis = score_joined(joined, config, inputs.files)
-    return replace(with_levels(analysis, joined.areas), context=inputs.context)
+    with use_language(config.outputs.lang):
+        joined, inputs = _joined(config, areas)
+        refuse_held(joined.report)
+        analysis = _cited(score_joined(joined, config, inputs.files), joined)
+        return replace(with_levels(analysis, joined.areas), context=inputs.context)
+
+
+def _cited(analysis: Analysis, joined: Joined) -> Analysis:
+    """Cite only the sources used: the rows joined, of the indicators shown.
+
+    Each citation is "publisher, title, year" (and the publication that
+    quoted the figures), followed by its URL when the table gives one.
+    """
+    citations = table_citations(
+        [(t.spec, t.frame) for t in joined.tables],
+        joined.report,
+        analysis.indicators,
+        level=analysis.level,
+        lang=analysis.config.outputs.lang,
+    )
+    return replace(analysis, sources=tuple(c.with_url() for c in citations))
 
 
 def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
@@ -123,10 +143,11 @@ def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     GeoPriorityError
         For any data or configuration problem.
     """
-    check_outputs_of(config)
-    analysis = analyse(config, areas=areas)
-    outputs = write_outputs(analysis, overwrite=config.outputs.overwrite)
-    return RunResult(analysis, outputs, written_files(config))
+    with use_language(config.outputs.lang):
+        check_outputs_of(config)
+        analysis = analyse(config, areas=areas)
+        outputs = write_outputs(analysis, overwrite=config.outputs.overwrite)
+        return RunResult(analysis, outputs, written_files(config))
 
 
 def run_figure(config: Config, *, size: str = "slide") -> RunResult:
@@ -142,11 +163,12 @@ def run_figure(config: Config, *, size: str = "slide") -> RunResult:
     ConfigError
         For an unknown ``size``.
     """
-    check_figures_of(config, size=size)
-    analysis = analyse(config)
-    overwrite = config.outputs.overwrite
-    paths = write_figures(analysis, size=size, overwrite=overwrite)
-    return RunResult(analysis, paths, tuple(paths.values()))
+    with use_language(config.outputs.lang):
+        check_figures_of(config, size=size)
+        analysis = analyse(config)
+        overwrite = config.outputs.overwrite
+        paths = write_figures(analysis, size=size, overwrite=overwrite)
+        return RunResult(analysis, paths, tuple(paths.values()))
 
 
 #: Warnings about data the run fixed itself (``check --lenient`` passes them).
@@ -160,15 +182,25 @@ def _attention(analysis: Analysis) -> list[str]:
     if len(unscored):
         names = shorten_list(unscored[NAME].astype(str).tolist(), 5)
         found.append(
-            f"{len(unscored)} of {len(areas)} areas would get no score "
-            f"(scoring.missing = {analysis.scoring.missing!r}): {names}. Give them "
-            'values, or set scoring.missing = "impute" to fill the gaps openly.'
+            tr(
+                "{n} of {total} areas would get no score (scoring.missing = "
+                "{missing!r}): {names}. Give them values, or set scoring.missing = "
+                '"impute" to fill the gaps openly.',
+                n=len(unscored),
+                total=len(areas),
+                missing=analysis.scoring.missing,
+                names=names,
+            )
         )
     imputed = areas["imputed"].fillna("").astype(bool) if "imputed" in areas else None
     if imputed is not None and imputed.any():
         found.append(
-            f"{int(imputed.sum())} of {len(areas)} areas would be scored on imputed "
-            "values (column 'imputed' of the ranked table names them)."
+            tr(
+                "{n} of {total} areas would be scored on filled-in values (the "
+                "column 'imputed' of the ranked table names them).",
+                n=int(imputed.sum()),
+                total=len(areas),
+            )
         )
     return found
 
@@ -197,6 +229,11 @@ def check(
     problems : list of str
         Everything a person should fix or check; empty when all is well.
     """
+    with use_language(config.outputs.lang):
+        return _check(config, lenient)
+
+
+def _check(config: Config, lenient: bool) -> tuple[Analysis | None, list[str]]:
     problems: list[str] = []
     analysis = None
     with warnings.catch_warnings(record=True) as caught:
@@ -206,7 +243,7 @@ def check(
         try:
             analysis = score_joined(joined, config, inputs.files)
         except GeoPriorityError as err:
-            problems.append(f"{type(err).__name__}: {err}")
+            problems.append(str(err))
     if analysis is not None and not lenient:
         problems += _attention(analysis)
     for w in caught:
@@ -218,7 +255,16 @@ def check(
 
 
 def _describe(row: Any) -> str:
+    """One line of the join report: table, what happened, code, name, detail."""
     code = row.row_code if pd.notna(row.row_code) else row.area_id
     name = row.row_name if pd.notna(row.row_name) else row.area_name
     detail = f" ({row.detail})" if isinstance(row.detail, str) and row.detail else ""
-    return f"{row.table}: {row.status} {code!r} {name!r}{detail}"
+    what = status_name(str(row.status))
+    return tr(
+        "table {table!r}: {what}: {code!r} {name!r}{detail}",
+        table=row.table,
+        what=what,
+        code=code,
+        name=name,
+        detail=detail,
+    )

@@ -80,7 +80,9 @@ def test_demo_with_mirror_writes_every_output_then_refuses_then_overwrites(
         p.name for p in files.values()
     )
     assert first.stdout.split() == [str(p) for p in files.values()]
-    assert "8 of 8 areas matched" in first.stderr
+    assert "Pencocokan tabel dengan wilayah: 8 dari 8 wilayah cocok" in first.stderr
+    assert f"{NAME}_laporan_join.csv" in first.stderr
+    assert "JoinReport" not in first.stderr
     assert "SKEMATIK" not in first.output and "peringatan" not in first.output
     ranked = pd.read_csv(files["_peringkat.csv"], dtype={ID: str})
     assert len(ranked) == 8
@@ -92,18 +94,25 @@ def test_demo_with_mirror_writes_every_output_then_refuses_then_overwrites(
     assert text("schematic", "id") not in html
     record = json.loads(files["_run.json"].read_text(encoding="utf-8"))
     assert record["schematic_map"] is False
+    # the table is in Kemendagri codes, the OCHA boundaries in BPS codes
+    assert record["table_code_systems"] == {"bps_banten": "kemendagri"}
+    assert (
+        "Kode wilayah: tabel dalam kode Kemendagri, batas wilayah dalam kode BPS"
+        in html
+    )
+    assert "Kode wilayah: bps" not in html
     assert len(record["inputs"]) == 9  # 8 upstream regency files + the BPS table
     assert len(list(cache.rglob("*.geojson"))) == 8  # copied from the mirror
 
     again = _demo("--out", str(out), "--mirror", str(mirror))
     assert again.exit_code == 1
-    assert "already exist" in again.output and "--overwrite" in again.output
+    assert "sudah ada" in again.output and "--overwrite" in again.output
 
     forced = _demo(
         "--out", str(out), "--mirror", str(mirror), "--overwrite", "--lang", "en"
     )
     assert forced.exit_code == 0, forced.output
-    assert "8 of 8 areas matched" in forced.stderr
+    assert "Tables matched to areas: 8 of 8 areas matched" in forced.stderr
     english = pd.read_csv(files["_peringkat.csv"], dtype={ID: str})
     assert english[LABEL].str.startswith("Priority ").all()
     assert (english[LABEL].str.startswith("Priority 1")).any()
@@ -120,7 +129,7 @@ def test_demo_without_boundaries_draws_a_labelled_schematic_map(
     result = _demo("--out", str(out))
     assert result.exit_code == 0, result.output
     stderr = result.stderr
-    assert "SCHEMATIC hexagon tile map" in stderr
+    assert "peta SKEMATIK segi enam" in stderr  # in the run's language
     assert "geo-priority boundaries fetch banten-desa-ocha-bps2020" in stderr
     assert "--mirror DIR" in stderr
     assert "127.0.0.1:9" in stderr  # the failed download is named

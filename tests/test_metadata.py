@@ -97,17 +97,62 @@ def test_bps_codes_name_their_edition():
 def test_footer_for_the_html_map():
     lines = md.footer_lines(_meta())
     assert lines["sources"].startswith("Sumber: Databoks (BPS) 2004-2024; ")
-    assert lines["sources"].endswith("(+1)")
+    assert lines["sources"].endswith(" dan 1 lainnya")
     assert (
         lines["producer"]
         == "Produsen data: Bappeda Provinsi Banten · Walidata: Diskominfo"
     )
-    assert lines["codes"] == f"Kode wilayah: kemendagri ({REFERENCE_EDITION})"
-    assert lines["crs"] == "SRK: EPSG:4326"
+    assert lines["codes"] == (
+        "Kode wilayah: batas wilayah dalam kode Kemendagri; diperiksa terhadap "
+        f"{REFERENCE_EDITION}."
+    )
+    assert lines["crs"] == "Sistem koordinat: WGS 84 (EPSG:4326)"
     assert lines["stamp"] == "geo-priority 0.1.0 · 2026-03-04T05:06:07+00:00"
     english = md.footer_text(_meta(), "en")
-    assert "Producer: Bappeda" in english and "Data steward: Diskominfo" in english
-    assert " | CRS: EPSG:4326 | " in english
+    assert "Data producer: Bappeda" in english
+    assert "Data steward: Diskominfo" in english
+    assert " | Coordinate system: WGS 84 (EPSG:4326) | " in english
+
+
+def test_footer_names_the_code_system_each_table_was_read_in():
+    record = {**RECORD, "table_code_systems": {"bps_banten": "kemendagri"}}
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["3601"]}, geometry=[box(105.5, -6.9, 106.0, -6.5)], crs=4326
+    )
+    areas.attrs.update(code_system="bps", level="kabkota")
+    c = classify_scores(pd.Series([20.0, 80.0]), scheme="prioritas", k=2)
+    classes = md.classes_metadata(c, ["#980026", "#fff1a9"], "#c8c8c8")
+    meta = md.build_metadata(record, areas, classes=classes, layer="kab")
+    assert meta["reference_codes"]["tables"] == {"bps_banten": "kemendagri"}
+    assert md.footer_lines(meta)["codes"] == (
+        "Kode wilayah: tabel dalam kode Kemendagri, batas wilayah dalam kode BPS; "
+        f"diperiksa terhadap {REFERENCE_EDITION}."
+    )
+    english = md.footer_lines(meta, "en")["codes"]
+    assert english.startswith(
+        "Region codes: tables in Kemendagri codes, boundaries in BPS codes;"
+    )
+    two = {"a": "kemendagri", "b": "bps"}
+    assert "tabel 'a' dalam kode Kemendagri, tabel 'b' dalam kode BPS" in (
+        md.code_sentence({"system": "bps", "tables": two})
+    )
+
+
+def test_abstract_and_lineage_in_the_run_language():
+    record = {
+        **RECORD,
+        "config": {**RECORD["config"], "outputs": {"lang": "en"}},
+    }
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["36.01"]}, geometry=[box(105.5, -6.9, 106.0, -6.5)], crs=4326
+    )
+    areas.attrs.update(code_system="kemendagri", level="kabkota")
+    c = classify_scores(pd.Series([20.0, 80.0]), scheme="prioritas", k=2)
+    classes = md.classes_metadata(c, ["#980026", "#fff1a9"], "#c8c8c8")
+    meta = md.build_metadata(record, areas, classes=classes, layer="kab")
+    assert meta["abstract"].startswith("Kabupaten/kota. Priority score 0–100")
+    assert "Computed with geo-priority" in md.to_iso19139(meta)
+    assert "Skor prioritas 0–100" in _meta()["abstract"]
 
 
 def test_iso19139_xml():

@@ -19,6 +19,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.typing import RcKeyType
 
 from geo_priority.errors import ConfigError
+from geo_priority.messages import tr
 from geo_priority.render import MapText
 from geo_priority.render.i18n import text
 
@@ -81,8 +82,12 @@ def normalise_size(size: str) -> str:
     key = str(size).strip().lower().replace("-", "")
     if key not in FIGURE_SIZES:
         raise ConfigError(
-            f"unknown figure size {size!r}. Choose one of: "
-            f"{', '.join(sorted(FIGURE_SIZES))} (16:9 slide or A4 portrait page)."
+            tr(
+                "unknown figure size {size!r} (--size). Choose one of: {sizes} "
+                "(16:9 slide or A4 portrait page).",
+                size=size,
+                sizes=", ".join(sorted(FIGURE_SIZES)),
+            )
         )
     return key
 

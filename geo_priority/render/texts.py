@@ -9,16 +9,22 @@ the analysis's language (``outputs.lang``). The interactive map
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from geo_priority import __version__
 from geo_priority import metadata as md
 from geo_priority.analysis import Analysis
+from geo_priority.citations import boundary_citation
 from geo_priority.config import Config
-from geo_priority.io import fetch
-from geo_priority.render import NO_DATA_COLOUR, MapText, class_colours, indicator_label
+from geo_priority.messages import tr, use_language
+from geo_priority.render import NO_DATA_COLOUR, MapText, class_colours
+from geo_priority.render._method_note import (
+    indicator_sentences,
+    method_sentences,
+    short_method,
+)
 from geo_priority.render.i18n import text
 
 __all__ = [
@@ -26,8 +32,25 @@ __all__ = [
     "boundary_credit",
     "figure_texts",
     "level_label",
+    "level_titles",
     "map_texts",
 ]
+
+#: How a title or subtitle may name each level, per language (longest first).
+_LEVEL_WORDS: dict[str, dict[str, str]] = {
+    "id": {
+        "kabkota": r"kabupaten/kota|kab\.?/kota",
+        "kecamatan": r"kecamatan",
+        "desa": r"desa/kelurahan|desa",
+    },
+    "en": {
+        "kabkota": r"regencies/cities|regency/city|kabupaten/kota|kab\.?/kota",
+        "kecamatan": r"districts \(kecamatan\)|districts|district|kecamatan",
+        "desa": r"villages \(desa/kelurahan\)|villages|village|desa/kelurahan|desa",
+    },
+}
+#: The config's default title, said in English for an English map.
+_DEFAULT_TITLE = Config.__dataclass_fields__["title"].default
 
 
 def level_label(analysis: Analysis) -> str:
@@ -37,12 +60,11 @@ def level_label(analysis: Analysis) -> str:
 
 
 def boundary_credit(config: Config) -> str:
-    """Return the credit line of the boundary layer (registry attribution or file)."""
+    """Return the citation of the boundary layer, headed "Batas wilayah"."""
     b, lang = config.boundaries, config.outputs.lang
-    if b.source:
-        source = fetch.get_source(b.source)
-        return f"{text('boundaries', lang)}: {source.attribution}"
-    return f"{text('boundaries', lang)}: {Path(b.path or '').name}"
+    with use_language(lang):
+        cite = boundary_citation(b.source, b.path).text()
+    return f"{text('boundaries', lang)}: {cite}"
 
 
 def analysis_metadata(analysis: Analysis, record: Mapping[str, Any]) -> dict[str, Any]:
@@ -58,44 +80,90 @@ def analysis_metadata(analysis: Analysis, record: Mapping[str, Any]) -> dict[str
     )
 
 
-def _indicator_lines(analysis: Analysis, lang: str) -> tuple[str, ...]:
-    lines = []
-    for ind in analysis.indicators:
-        weight = analysis.scores.weights.get(ind.key)
-        head = f"{indicator_label(ind, lang)}"
-        if ind.unit:
-            head += f" ({ind.unit})"
-        if weight is None:
-            lines.append(f"{head}: {text('not_scored', lang)}")
-            continue
-        norm = f"{text('normalisation', lang)} {ind.normalisation}"
-        if ind.normalisation == "target":
-            norm += f", {text('target', lang)} {ind.target:g}"
-        derived = (
-            f"; {text('derived', lang)} {' × '.join(ind.derive_from)}"
-            if ind.derive_from
-            else ""
-        )
-        lines.append(
-            f"{head}: {text('weights', lang)} {weight:.0%}; "
-            f"{text(ind.direction, lang)}; {norm}{derived}"
-        )
-    return tuple(lines)
+def _configured_level(config: Config) -> str:
+    b = config.boundaries
+    return str(b.dissolve_to or b.level or "")
 
 
-def _method_lines(analysis: Analysis, lang: str) -> tuple[str, ...]:
-    scoring, c = analysis.scoring, analysis.classification
-    method = (
-        f"{text('method', lang)}: {scoring.preset or 'custom'}; "
-        f"{text('aggregation', lang)} {scoring.aggregation}; "
-        f"{text('missing', lang)}: {scoring.missing}."
-    )
-    classes = f"{text('classes', lang)}: {c.scheme}, k = {c.k}: {'; '.join(c.labels)}."
-    return (method, classes, *analysis.notes)
+def _relevel(words: str, lang: str, said: str, level: str) -> tuple[str, bool]:
+    """Put ``level``'s name where ``words`` names level ``said``; say if it did.
+
+    With ``said`` unknown, any level named is replaced. The replacement keeps
+    a capital first letter.
+    """
+    patterns = _LEVEL_WORDS.get(lang, _LEVEL_WORDS["id"])
+    named = [patterns[said]] if said in patterns else list(patterns.values())
+    regex = re.compile(rf"(?<!\w)(?:{'|'.join(named)})(?!\w)", re.IGNORECASE)
+    name = text(f"level_{level}", lang)
+
+    def swap(m: re.Match[str]) -> str:
+        return name[:1].upper() + name[1:] if m.group(0)[:1].isupper() else name
+
+    new, n = regex.subn(swap, words)
+    return new, n > 0
+
+
+def level_titles(analysis: Analysis) -> tuple[str, str]:
+    """Return the title and subtitle of ``analysis``, naming its own level.
+
+    The configured title and subtitle (``title``, ``subtitle``) are written
+    for the configured level (``boundaries.dissolve_to`` or
+    ``boundaries.level``); for another level (``outputs.map_levels``) every
+    mention of that level names this one instead, and when neither names a
+    level the subtitle starts with it.
+
+    Returns
+    -------
+    title, subtitle : str
+    """
+    cfg, lang, level = analysis.config, analysis.config.outputs.lang, analysis.level
+    title = cfg.title
+    if lang == "en" and title == _DEFAULT_TITLE:
+        with use_language("en"):
+            title = tr("Priority areas for extreme-poverty reduction")
+    if not level:
+        return title, cfg.subtitle
+    label = text(f"level_{level}", lang)
+    named = label[:1].upper() + label[1:]
+    said = _configured_level(cfg)
+    if said == level:
+        return title, cfg.subtitle or named
+    title, in_title = _relevel(title, lang, said, level)
+    if not cfg.subtitle:
+        return title, named
+    subtitle, in_sub = _relevel(cfg.subtitle, lang, said, level)
+    if not (in_title or in_sub):
+        subtitle = f"{named} · {subtitle}"
+    return title, subtitle
+
+
+def _stamp(record: Mapping[str, Any]) -> str:
+    hashes = ", ".join(f"{n} {h[:12]}" for n, h in record["inputs"].items())
+    return f"geo-priority {__version__} · {record['run_at']} · sha256: {hashes}"
+
+
+def _warning(analysis: Analysis, lang: str) -> str:
+    warning = text("schematic", lang) if analysis.schematic else ""
+    if analysis.config.synthetic:
+        warning = f"{text('synthetic', lang)} {warning}".strip()
+    return warning
+
+
+def _sources(analysis: Analysis) -> tuple[str, ...]:
+    """Return the cited sources of the values, then the boundary layer's."""
+    cfg = analysis.config
+    if analysis.schematic:
+        return analysis.sources
+    return (*analysis.sources, boundary_credit(cfg))
 
 
 def map_texts(analysis: Analysis, record: Mapping[str, Any]) -> MapText:
     """Return the title, subtitle, warning, sources and method note of the map.
+
+    Every line is in the analysis's language (``outputs.lang``) and in plain
+    words: indicator names, weights as whole percentages adding up to 100,
+    direction, scaling, missing values and classes; the title and subtitle
+    name the analysis's own level (see :func:`level_titles`).
 
     Parameters
     ----------
@@ -107,44 +175,41 @@ def map_texts(analysis: Analysis, record: Mapping[str, Any]) -> MapText:
     -------
     MapText
     """
-    cfg, lang = analysis.config, analysis.config.outputs.lang
-    level = analysis.level or cfg.boundaries.dissolve_to or ""
-    subtitle = cfg.subtitle or (text(f"level_{level}", lang) if level else "")
-    warning = text("schematic", lang) if analysis.schematic else ""
-    if cfg.synthetic:
-        warning = f"{text('synthetic', lang)} {warning}".strip()
-    hashes = ", ".join(f"{n} {h[:12]}" for n, h in record["inputs"].items())
-    stamp = f"geo-priority {__version__} · {record['run_at']} · sha256: {hashes}"
-    sources = (*analysis.sources, boundary_credit(cfg))
+    lang = analysis.config.outputs.lang
+    title, subtitle = level_titles(analysis)
     short = f"geo-priority {__version__} · {record['run_at'][:10]}"
     facts = md.footer_lines(analysis_metadata(analysis, record), lang)
     satu_data = tuple(facts[k] for k in ("producer", "codes", "crs") if k in facts)
+    with use_language(lang):
+        method = method_sentences(analysis)
+        indicators = indicator_sentences(analysis, lang)
     return MapText(
-        cfg.title,
+        title,
         subtitle,
-        sources,
+        _sources(analysis),
         short,
-        warning,
-        (*_method_lines(analysis, lang), *satu_data),
-        _indicator_lines(analysis, lang),
-        stamp,
+        _warning(analysis, lang),
+        (*method, *_notes(analysis), *satu_data),
+        indicators,
+        _stamp(record),
         schematic=analysis.schematic,
     )
 
 
-def _figure_method(analysis: Analysis) -> str:
-    weights = ", ".join(f"{k} {w:.0%}" for k, w in analysis.scores.weights.items())
-    c = analysis.classification
-    return (
-        f"{analysis.scoring.preset or 'custom'}; {analysis.scoring.aggregation}; "
-        f"{weights}; {c.scheme} k={c.k}; geo-priority {__version__}"
-    )
+def _notes(analysis: Analysis) -> tuple[str, ...]:
+    """Return the notes a meeting must read: values left out, filled or hidden.
+
+    How codes were read is said once, in plain words, by the region-code line
+    of the metadata; the full notes stay in the run record and the CLI output.
+    """
+    return tuple(analysis.scores.notes)
 
 
 def figure_texts(analysis: Analysis, record: Mapping[str, Any]) -> MapText:
     """Return the texts of the static figure: the map's, with a one-line method."""
+    lang = analysis.config.outputs.lang
+    with use_language(lang):
+        method = f"{short_method(analysis, lang)}; geo-priority {__version__}"
     return dataclasses.replace(
-        map_texts(analysis, record),
-        sources=analysis.sources,
-        method=_figure_method(analysis),
+        map_texts(analysis, record), sources=analysis.sources, method=method
     )
