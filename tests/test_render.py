@@ -62,8 +62,8 @@ def test_spec_allow_list_and_formatting(areas):
     spec = spec["views"][0]
     first = spec["props"][0]
     assert first["id"] == "36.01" and first["name"] == "A"
-    assert first["f"][:3] == ["10", "3 dari 3", "Prioritas 4 (0–25)"]
-    assert first["f"][3] == "1%"  # rate22
+    assert first["f"][:3] == ["10,0", "3 dari 3", "Prioritas 4 (0,0–25,0)"]
+    assert first["f"][3] == "1,00%"  # rate22
     missing = spec["props"][3]
     assert missing["f"][0] == "tidak ada data" and missing["c"][0] == 0
     assert spec["props"][2]["f"][4] == "tidak ada data"  # rate23 missing, never 0
@@ -76,13 +76,18 @@ def test_years_share_pooled_classes_and_get_a_change_layer(areas):
         "Kelas prioritas",
         "Tingkat 2022",
         "Tingkat 2023",
-        "Perubahan Tingkat 2022→2023",
+        "Perubahan tingkat 2022→2023",
     ]
     assert spec["layers"][1]["labels"] == spec["layers"][2]["labels"]  # pooled
     # the same value (4.0, area D) has the same class in both years
     assert spec["props"][3]["c"][1] == spec["props"][3]["c"][2]
     change = [p["f"][5] for p in spec["props"]]
-    assert change == ["+0,5", "−1", "tidak ada data", "0"]
+    assert change == [
+        "+0,50 poin persen",
+        "−1,00 poin persen",
+        "tidak ada data",
+        "0,00 poin persen",
+    ]
 
 
 def test_page_has_no_network_and_no_paths(areas, tmp_path):
@@ -121,9 +126,9 @@ def test_suppressed_cells_are_named_never_zero(areas):
     view = map_spec(areas, c, indicators=[ind], texts=MapText("T"))["views"][0]
     assert [p["f"][3] for p in view["props"]] == [
         "disembunyikan (< 10)",
-        "12,5%",
+        "12,50%",
         "tidak ada data",
-        "40%",
+        "40,00%",
     ]
     assert [p["c"][1] for p in view["props"]] == [-1, 2, 0, 1]
     layer = view["layers"][1]
@@ -167,7 +172,7 @@ def test_unknown_language_is_a_config_error_naming_outputs_lang(areas):
 
     c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
     areas = areas.assign(priority_class=c.classes)
-    pattern = r"outputs\.lang = 'fr' is not allowed\. Choose one of: id, en"
+    pattern = r"outputs\.lang = 'fr' .*: id, en"
     with pytest.raises(ConfigError, match=pattern):
         build_map(areas, c, texts=MapText("T"), lang="fr")
     with pytest.raises(ConfigError, match=pattern):
@@ -283,3 +288,12 @@ def test_suppressed_colour_stands_apart_from_every_class_colour():
     hidden = _srgb_to_lab(SUPPRESSED_COLOUR)
     closest = min(others, key=lambda c: _ciede2000(hidden, _srgb_to_lab(c)))
     assert _ciede2000(hidden, _srgb_to_lab(closest)) >= 20, closest
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_more_sources_points_to_the_method_panel_not_a_file(lang):
+    from geo_priority.render.i18n import text
+
+    shown = text("more_sources", lang).format(n=3)
+    assert "json" not in shown and "berkas" not in shown
+    assert text("method_title", lang) in shown  # the button that lists them all

@@ -6,7 +6,7 @@ import math
 from typing import SupportsFloat, SupportsIndex
 
 from geo_priority.config import LANGS, Lang
-from geo_priority.formatting import format_number
+from geo_priority.formatting import format_fixed, indicator_decimals
 from geo_priority.schema import check_choice
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -20,7 +20,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "legend_title": "Kelas prioritas",
         "legend_note": "Kelas 1 = paling diprioritaskan",
         "sources": "Sumber",
-        "more_sources": "dan {n} sumber lain (lihat berkas *_run.json)",
+        "more_sources": "dan {n} sumber lain (lihat Metode & sumber)",
         "method": "Metode",
         "of": "dari",
         "imputed": "diimputasi",
@@ -66,6 +66,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "suppressed_short": "tersembunyi",
         "change_note": "Merah = memburuk, biru = membaik",
         "pooled": "Kelas sama untuk semua tahun",
+        "percentage_points": "poin persen",
         # static figure (render/figure.py)
         "north": "U",
         "n_area": "{n} wilayah",
@@ -91,7 +92,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "legend_title": "Priority class",
         "legend_note": "Class 1 = highest priority",
         "sources": "Sources",
-        "more_sources": "and {n} more (see the *_run.json file)",
+        "more_sources": "and {n} more (see Method & sources)",
         "method": "Method",
         "of": "of",
         "imputed": "imputed",
@@ -137,6 +138,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "suppressed_short": "hidden",
         "change_note": "Red = worse, blue = better",
         "pooled": "Same classes for every year",
+        "percentage_points": "percentage points",
         # static figure (render/figure.py)
         "north": "N",
         "n_area": "{n} area",
@@ -154,6 +156,19 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
+
+#: The English map's names of the units configs use (``unit`` of an
+#: indicator), keyed in lower case; a unit not listed is shown as given.
+UNITS_EN: dict[str, str] = {
+    "jiwa": "persons",
+    "orang": "persons",
+    "kk": "families",
+    "keluarga": "families",
+    "ribu jiwa": "thousand persons",
+    "ribu orang": "thousand persons",
+    "rumah tangga": "households",
+    "ruta": "households",
+}
 
 #: Keys of the catalogue that the page's script uses.
 UI_KEYS: tuple[str, ...] = (
@@ -220,11 +235,57 @@ def _as_number(value: object) -> float | None:
         return None
 
 
-def format_value(value: object, *, unit: str = "", lang: str = "id") -> str:
+def unit_text(unit: str, lang: str = "id") -> str:
+    """Return an indicator's unit as the map writes it in ``lang``.
+
+    The Indonesian map writes the unit as configured; the English map
+    translates the units of :data:`UNITS_EN` (``jiwa`` -> ``persons``,
+    ``KK`` -> ``families``...) and writes any other unit as given.
+
+    Examples
+    --------
+    >>> unit_text("jiwa", "en"), unit_text("KK", "en"), unit_text("KK")
+    ('persons', 'families', 'KK')
+    >>> unit_text("indeks", "en")
+    'indeks'
+    """
+    if lang != "en":
+        return unit
+    return UNITS_EN.get(" ".join(unit.lower().split()), unit)
+
+
+def _unit_suffix(unit: str, lang: str) -> str:
+    """``%`` written onto the number, any other unit after a space."""
+    if unit == "%":
+        return "%"
+    shown = unit_text(unit, lang)
+    return f" {shown}" if shown else ""
+
+
+def format_value(
+    value: object, *, unit: str = "", lang: str = "id", decimals: int | None = None
+) -> str:
     """Format an indicator value for display; missing reads "tidak ada data".
 
-    Numbers go through :func:`geo_priority.formatting.format_number`: two
-    decimals at the most, none from 1000 up.
+    Every value of one indicator has the same decimals, zeros kept
+    (``2,00%`` next to ``1,52%``): the indicator's ``decimals`` key, else 0 for
+    counts (``jiwa``, ``KK``...) and 2 otherwise (see
+    :func:`geo_priority.formatting.indicator_decimals`).
+
+    Parameters
+    ----------
+    value : object
+        A number; anything else is shown as text, None and NaN as no data.
+    unit : str
+        The indicator's unit (translated on the English map, see
+        :func:`unit_text`).
+    lang : {"id", "en"}
+    decimals : int, optional
+        The indicator's ``decimals`` key.
+
+    Returns
+    -------
+    str
 
     Raises
     ------
@@ -233,10 +294,12 @@ def format_value(value: object, *, unit: str = "", lang: str = "id") -> str:
 
     Examples
     --------
-    >>> format_value(9.27, unit="%")
-    '9,27%'
+    >>> format_value(2, unit="%"), format_value(9.27, unit="%")
+    ('2,00%', '9,27%')
     >>> format_value(1234567, unit="jiwa")
     '1.234.567 jiwa'
+    >>> format_value(1234567, unit="jiwa", lang="en")
+    '1,234,567 persons'
     >>> format_value(float("nan"))
     'tidak ada data'
     """
@@ -248,8 +311,43 @@ def format_value(value: object, *, unit: str = "", lang: str = "id") -> str:
         return str(value)
     if math.isnan(number):
         return text("no_data", language)
-    decimals = 0 if abs(number) >= 1000 else 2  # format_number drops ",00"
-    shown = format_number(number, lang=language, decimals=decimals)
+    places = indicator_decimals(unit, decimals)
+    shown = format_fixed(number, lang=language, decimals=places)
+    return shown + _unit_suffix(unit, language)
+
+
+def format_change(
+    value: object, *, unit: str = "", lang: str = "id", decimals: int | None = None
+) -> str:
+    """Format a change between two years, signed, with its unit.
+
+    The change of a percentage is in percentage points (``poin persen``),
+    the change of a count in the count's unit; the decimals are the
+    indicator's (as :func:`format_value`). A change that rounds to zero has
+    no sign.
+
+    Raises
+    ------
+    ConfigError
+        For a language other than ``"id"`` and ``"en"``.
+
+    Examples
+    --------
+    >>> format_change(0.35, unit="%")
+    '+0,35 poin persen'
+    >>> format_change(-1234, unit="jiwa", lang="en")
+    '−1,234 persons'
+    >>> format_change(0.001, unit="%", lang="en")
+    '0.00 percentage points'
+    """
+    language = check_lang(lang)
+    number = _as_number(value)
+    if number is None or math.isnan(number):
+        return text("no_data", language)
+    places = indicator_decimals(unit, decimals)
+    shown = format_fixed(abs(number), lang=language, decimals=places)
+    if float(f"{abs(number):.{places}f}") != 0:  # as shown: "0,00" has no sign
+        shown = ("+" if number > 0 else "\u2212") + shown
     if unit == "%":
-        return f"{shown}%"
-    return f"{shown} {unit}".strip()
+        return f"{shown} {text('percentage_points', language)}"
+    return shown + _unit_suffix(unit, language)

@@ -20,9 +20,22 @@ import pandas as pd
 
 from geo_priority.classify import Classification, classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
+from geo_priority.formatting import SCORE_DECIMALS, format_fixed, indicator_decimals
 from geo_priority.indicators import SUPPRESSED_SUFFIX
 from geo_priority.render.display import display_geometry
-from geo_priority.render.i18n import check_lang, format_value, text, ui_texts
+from geo_priority.render.i18n import (
+    check_lang,
+    format_change,
+    format_value,
+    text,
+    ui_texts,
+)
+from geo_priority.render.legend_labels import (
+    change_labels,
+    published,
+    score_labels,
+    value_labels,
+)
 from geo_priority.schema import CLASS, ID, NAME, PLACE, RANK, SCORE
 
 __all__ = [
@@ -136,20 +149,51 @@ def _year_groups(
     }
 
 
+def _shown_values(values: pd.Series, decimals: int) -> pd.Series:
+    """Return ``values`` rounded as they are shown (NaN stays NaN)."""
+    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
+    return numbers.map(lambda v: published(v, decimals), na_action="ignore")
+
+
 def _change_layer(
     areas: gpd.GeoDataFrame, group: list[IndicatorConfig], lang: str
 ) -> MapLayer:
+    """Return the layer of the change from the first to the last year.
+
+    The change is taken between the values as shown (rounded to the
+    indicator's decimals), so the tooltip's later value minus its earlier
+    value is exactly the change it shows.
+    """
     first, last = group[0], group[-1]
-    change = areas[last.key] - areas[first.key]
+    places = indicator_decimals(first.unit, first.decimals)
+    change = _shown_values(areas[last.key], places) - _shown_values(
+        areas[first.key], places
+    )
     c = classify_change(change, unit=first.unit, lang=lang)
+    c = replace(c, labels=change_labels(c, unit=first.unit, decimals=places, lang=lang))
     colours = _change_colours(first.direction == "higher_is_worse")
     base = (
         first.label_en if lang == "en" and first.label_en else first.label or first.key
     )
-    label = f"{text('change', lang)} {base} {first.year}→{last.year}"
-    return MapLayer(
-        label, label, c, tuple(colours), text("change_note", lang), {"values": change}
-    )
+    label = f"{text('change', lang)} {_lower_first(base)} {first.year}→{last.year}"
+    extra = {"values": change, "unit": first.unit, "decimals": places}
+    return MapLayer(label, label, c, tuple(colours), text("change_note", lang), extra)
+
+
+def _lower_first(name: str) -> str:
+    """Return ``name`` with a capital first letter made small, not an acronym's.
+
+    Examples
+    --------
+    >>> _lower_first("Tingkat kemiskinan"), _lower_first("P0 rate")
+    ('tingkat kemiskinan', 'P0 rate')
+    >>> _lower_first("DTKS coverage"), _lower_first("Indeks")
+    ('DTKS coverage', 'indeks')
+    """
+    word = name.split(" ", 1)[0]
+    if word[:1].isupper() and word[1:].islower():
+        return name[0].lower() + name[1:]
+    return name
 
 
 def _change_colours(higher_is_worse: bool) -> list[str]:
@@ -175,7 +219,7 @@ def map_layers(
         MapLayer(
             text("class", lang),
             text("legend_title", lang),
-            classification,
+            replace(classification, labels=score_labels(classification, lang)),
             tuple(class_colours(classification.k)),
             note=text("legend_note", lang),
             extra={} if hidden is None else {"suppressed": hidden},
@@ -190,9 +234,13 @@ def map_layers(
     for ind in indicators:
         if ind.key not in areas:
             continue
-        c = classify_indicator(
-            areas[ind.key], unit=ind.unit, lang=lang, pool=pooled.get(ind.key)
+        pool = pooled.get(ind.key, areas[ind.key])
+        c = classify_indicator(areas[ind.key], unit=ind.unit, lang=lang, pool=pool)
+        present = pd.to_numeric(pool, errors="coerce").dropna().to_numpy(dtype=float)
+        shown_labels = value_labels(
+            c, present, unit=ind.unit, decimals=ind.decimals, lang=lang
         )
+        c = replace(c, labels=shown_labels)
         colours = _indicator_colours(c.k, ind.direction == "higher_is_worse")
         label = indicator_label(ind, lang)
         note = text("scored" if ind.score and ind.weight > 0 else "not_scored", lang)
@@ -235,7 +283,8 @@ def _format_column(
     areas: gpd.GeoDataFrame, ind: IndicatorConfig, lang: str, threshold: int
 ) -> list[str]:
     shown = [
-        format_value(v, unit=ind.unit, lang=lang) for v in areas[ind.key].to_list()
+        format_value(v, unit=ind.unit, lang=lang, decimals=ind.decimals)
+        for v in areas[ind.key].to_list()
     ]
     hidden = _suppressed(areas, ind.key)
     if hidden is None:
@@ -255,7 +304,9 @@ def _display_columns(
     n_ranked = int(areas[RANK].notna().sum())
     labels = layers[0].classification.labels
     scores = [
-        no_data if pd.isna(v) else format_value(round(float(v), 1), lang=lang)
+        no_data
+        if pd.isna(v)
+        else format_fixed(float(v), lang=lang, decimals=SCORE_DECIMALS)
         for v in areas[SCORE].to_list()
     ]
     ranks = [
@@ -276,15 +327,14 @@ def _display_columns(
     columns += [_format_column(areas, i, lang, threshold) for i in indicators]
     for layer in layers:
         if "values" in layer.extra:
-            columns.append([_signed(v, lang) for v in layer.extra["values"].to_list()])
+            unit, places = layer.extra["unit"], layer.extra["decimals"]
+            columns.append(
+                [
+                    format_change(v, unit=unit, lang=lang, decimals=places)
+                    for v in layer.extra["values"].to_list()
+                ]
+            )
     return columns
-
-
-def _signed(value: float, lang: str) -> str:
-    if pd.isna(value):
-        return text("no_data", lang)
-    shown = format_value(abs(value), lang=lang)
-    return f"+{shown}" if value > 0 else (f"−{shown}" if value < 0 else shown)
 
 
 def _class_codes(layer: MapLayer) -> list[int]:
