@@ -220,3 +220,28 @@ def test_exported_tables_of_the_real_demo_are_for_people(tmp_path: Path):
                 assert len(repr(value).split(".")[1]) <= 3, value
     # the GIS layer keeps full precision for analysis
     assert (layer.areas[SCORE] != layer.areas[SCORE].round(1)).any()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="needs the one-line hook in geo_priority/outputs.py _write_table "
+    "(tables.write_ranked_csv for the 'csv' format); remove this mark with it",
+)
+@pytest.mark.parametrize(("lang", "sep"), [("id", ";"), ("en", ",")])
+def test_the_runs_ranked_csv_is_for_people(tmp_path: Path, lang: str, sep: str):
+    from geo_priority import pipeline
+    from geo_priority.config import load_config
+
+    from geodata import kab_run
+
+    config = kab_run(tmp_path, outputs=f'lang = "{lang}"\ndir = "out"\n')
+    pipeline.run(load_config(config))
+    path = tmp_path / "out" / "uji_peringkat.csv"
+    head, first, *_ = _cells(path, sep)
+    words = tables.HEADERS[lang]
+    assert head[:4] == [words[ID], words[NAME], words[RANK], words[SCORE]]
+    assert first[2] == "1" and first[3] in ("100,0", "100.0")
+    assert SIXTEEN.search(path.read_bytes()) is None
+    back = tables.read_ranked_csv(path)
+    assert back[ID].tolist() == ["36.03", "36.02", "36.01"]
+    assert back[RANK].tolist() == [1, 2, 3]

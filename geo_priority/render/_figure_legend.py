@@ -81,6 +81,13 @@ def legend_entries(
 def draw_legend(
     ax: Axes, rows: list[tuple[str, str]], lay: Layout, lang: str
 ) -> Legend:
+    """Draw the legend rows (:func:`legend_entries`) at the top left of ``ax``.
+
+    Returns
+    -------
+    matplotlib.legend.Legend
+        With the gid ``"legend"``; its texts are drawn as typed (no mathtext).
+    """
     handles = [Patch(facecolor=c, edgecolor=GREY, linewidth=0.6) for c, _t in rows]
     legend = ax.legend(
         handles,
