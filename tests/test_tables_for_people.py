@@ -93,6 +93,7 @@ def test_indonesian_and_english_headers_with_the_desa_location():
     en = tables.human_table(_ranked(), INDICATORS, lang="en")
     assert list(en.columns)[:4] == ["Area code", "Area name", "Location", "Rank"]
     assert "Poverty (%)" in en.columns and "Contribution to score: Poverty" in en
+    assert "Penduduk miskin ekstrem (persons)" in en.columns  # no label_en
     assert en["Location"].tolist()[1] == "Kec. Sumur, Kab. Pandeglang"
 
 

@@ -16,7 +16,7 @@ These are the tables a planner opens in a spreadsheet: the run's ranked table
 * ranks, classes and counts as whole numbers (``1``, ``50312``; never ``1,0``).
 
 Headers are Indonesian (``Kode wilayah``, ``Letak``...) or English with
-``outputs.lang = "en"``; a desa's ``area_place`` (``Kec. Sumur, Kab.
+``outputs.lang = "en"`` (units too: ``jiwa`` is ``persons``); a desa's ``area_place`` (``Kec. Sumur, Kab.
 Pandeglang``) is the column ``Letak`` / ``Location`` next to its name.
 
 The CSV is written for the language's spreadsheet locale: Indonesian Excel
@@ -45,6 +45,7 @@ import pandas as pd
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, indicator_decimals
 from geo_priority.io.spreadsheet import write_excel_csv, write_workbook
+from geo_priority.render.i18n import unit_text
 from geo_priority.schema import (
     CLASS,
     CONTRIB_PREFIX,
@@ -107,7 +108,7 @@ _OTHER_DECIMALS = indicator_decimals("")
 def _indicator_header(ind: IndicatorConfig, lang: str) -> str:
     label = (ind.label_en if lang == "en" and ind.label_en else ind.label) or ind.key
     year = f" {ind.year}" if ind.year else ""
-    unit = f" ({ind.unit})" if ind.unit else ""
+    unit = f" ({unit_text(ind.unit, lang)})" if ind.unit else ""
     return f"{label}{year}{unit}"
 
 
