@@ -16,8 +16,9 @@ These are the tables a planner opens in a spreadsheet: the run's ranked table
 * ranks, classes and counts as whole numbers (``1``, ``50312``; never ``1,0``).
 
 Headers are Indonesian (``Kode wilayah``, ``Letak``...) or English with
-``outputs.lang = "en"`` (units too: ``jiwa`` is ``persons``); a desa's ``area_place`` (``Kec. Sumur, Kab.
-Pandeglang``) is the column ``Letak`` / ``Location`` next to its name.
+``outputs.lang = "en"`` (units too: ``jiwa`` is ``persons``); a desa's
+``area_place`` (``Kec. Sumur, Kab. Pandeglang``) is the column ``Letak`` /
+``Location`` next to its name.
 
 The CSV is written for the language's spreadsheet locale: Indonesian Excel
 expects ``;`` between fields and a decimal comma, English ``,`` and a decimal
