@@ -244,7 +244,7 @@ def test_schematic_and_synthetic_are_marked():
 
 def test_bad_inputs_raise_typed_errors():
     areas, c = _areas([90.0, 60.0, 20.0, 10.0])
-    with pytest.raises(ConfigError, match=r"unknown figure size 'a5'.*a4, slide"):
+    with pytest.raises(ConfigError, match=r"'a5'.*--size.*a4, slide"):
         build_figure(areas, c, texts=TEXTS, size="a5")
     with pytest.raises(CRSError, match="no CRS"):
         build_figure(areas.set_crs(None, allow_override=True), c, texts=TEXTS)
@@ -352,7 +352,8 @@ def test_run_writes_figure_formats(config_file: Path):
     assert result.outputs["png"].read_bytes().startswith(b"\x89PNG")
     fig = outputs.build_figure(result.analysis)
     assert _by_gid(fig, "watermark")[0].get_text() == "DATA SINTETIS"
-    assert "Batas wilayah: kab.geojson" in _by_gid(fig, "source_note")[0].get_text()
+    note = " ".join(_by_gid(fig, "source_note")[0].get_text().split())
+    assert "Batas wilayah: berkas 'kab.geojson'" in note, note
 
 
 # --- integration: the real Banten demo ----------------------------------------
