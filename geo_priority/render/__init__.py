@@ -74,10 +74,12 @@ def leaflet_assets() -> str:
 
 @cache
 def _own_assets() -> tuple[str, str]:
+    """Return the page's CSS and JavaScript (label placement, then the map)."""
     static = resources.files("geo_priority.render") / "static"
+    scripts = ("geo_priority_labels.js", "geo_priority.js")
     return (
         (static / "geo_priority.css").read_text(encoding="utf-8"),
-        (static / "geo_priority.js").read_text(encoding="utf-8"),
+        "\n".join((static / name).read_text(encoding="utf-8") for name in scripts),
     )
 
 
@@ -105,7 +107,8 @@ def _escape(value: str) -> str:
 
 
 def _chrome_html(texts: MapText, lang: str) -> str:
-    sub = f"<p>{_escape(texts.subtitle)}</p>" if texts.subtitle else ""
+    hidden = "" if texts.subtitle else " hidden"
+    sub = f'<p id="gp-subtitle"{hidden}>{_escape(texts.subtitle)}</p>'
     warn = (
         f'<p class="gp-warning">{_escape(texts.warning)}</p>' if texts.warning else ""
     )
@@ -115,7 +118,8 @@ def _chrome_html(texts: MapText, lang: str) -> str:
         cited.append(_escape(text("more_sources", lang).format(n=more)))
     sources = f"{text('sources', lang)}: " + "; ".join(cited) if cited else ""
     return (
-        f'<header class="gp-header"><h1>{_escape(texts.title)}</h1>{sub}{warn}</header>'
+        f'<header class="gp-header"><h1 id="gp-title">{_escape(texts.title)}</h1>'
+        f"{sub}{warn}</header>"
         '<aside id="gp-panel"></aside>'
         f'<footer class="gp-footer"><span class="gp-sources">{sources}</span>'
         f'<span class="gp-stamp-short">{_escape(texts.method)}</span>'

@@ -151,7 +151,8 @@ def _anchor_point(geom: Any) -> tuple[float, float]:
 
 
 def _label_name(name: str) -> str:
-    """Break a long multi-word name into two balanced lines."""
+    """Shorten "Kabupaten" to "Kab." and break a long name into two lines."""
+    name = name.replace("Kabupaten ", "Kab. ", 1) if name.startswith("Kab") else name
     words = name.split()
     if len(name) <= 14 or len(words) < 2:
         return name
@@ -198,13 +199,16 @@ def _share_inside(ax: Axes, box: Bbox, geom: Any) -> float:
     return float(geom.intersection(rect).area / rect.area) if rect.area else 0.0
 
 
-_DIRECTIONS = ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))
+_DIRECTIONS = tuple(
+    (round(float(np.cos(t)), 3), round(float(np.sin(t)), 3))
+    for t in np.linspace(0, 2 * np.pi, 16, endpoint=False)
+)
 
 
 def _callout_spots(size: float) -> list[tuple[float, float]]:
     return [
         (dx * radius * size, dy * radius * size * 0.7)
-        for radius in (1.2, 2.2, 3.4, 5.0)
+        for radius in (1.2, 2.2, 3.4, 5.0, 7.0, 9.5)
         for dx, dy in _DIRECTIONS
     ]
 
@@ -238,6 +242,35 @@ def _free(box: Bbox, taken: list[Bbox], frame: Bbox) -> bool:
     return inside and not any(box.overlaps(t) for t in taken)
 
 
+def _box_inside(ax: Axes, box: Bbox, geom: Any) -> bool:
+    """Whether the whole label box lies inside ``geom`` (a prepared geometry)."""
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform(box.get_points())
+    return bool(geom.contains(shapely.box(x0, y0, x1, y1)))
+
+
+#: At most this many spots inside an area are tried for its label.
+_INSIDE_SPOTS = 300
+
+
+def _inside_spots(
+    geom: Any, xy: tuple[float, float], size: tuple[float, float]
+) -> list[tuple[float, float]]:
+    """Return spots to try for a label of ``size`` (data units) inside ``geom``.
+
+    The anchor first, then the points of a grid over the area where the
+    label could sit, nearest the anchor first.
+    """
+    w, h = size
+    minx, miny, maxx, maxy = geom.bounds
+    xs = np.arange(minx + w / 2, maxx - w / 2, max(h / 3, (maxx - minx) / 60))
+    ys = np.arange(miny + h / 2, maxy - h / 2, max(h / 3, (maxy - miny) / 60))
+    if not len(xs) or not len(ys):
+        return [xy]
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys))
+    order = np.argsort((gx - xy[0]) ** 2 + (gy - xy[1]) ** 2)[:_INSIDE_SPOTS]
+    return [xy, *zip(gx[order].tolist(), gy[order].tolist(), strict=True)]
+
+
 def _place_inside(
     ax: Axes,
     renderer: RendererBase,
@@ -245,13 +278,24 @@ def _place_inside(
     style: Any,
     taken: list[Bbox],
 ) -> bool:
-    """Put a label on its area if it mostly fits there and overlaps nothing."""
+    """Put a label wholly inside its own area, clear of every other label.
+
+    Tried at the area's pole of inaccessibility first, then at the nearest
+    spots of a grid over the area; a label that fits nowhere is left for a
+    callout.
+    """
     geom, s = item
-    label = _annotate(ax, s, _anchor_point(geom), (0.0, 0.0), style)
+    xy = _anchor_point(geom)
+    label = _annotate(ax, s, xy, (0.0, 0.0), style)
     box = _text_box(label, renderer)
-    if _share_inside(ax, box, geom) >= 0.6 and _free(box, taken, ax.bbox):
-        taken.append(box)
-        return True
+    (x0, y0), (x1, y1) = ax.transData.inverted().transform(box.get_points())
+    shapely.prepare(geom)
+    for spot in _inside_spots(geom, xy, (abs(x1 - x0), abs(y1 - y0))):
+        label.xy = spot
+        box = _text_box(label, renderer)
+        if _box_inside(ax, box, geom) and _free(box, taken, ax.bbox):
+            taken.append(box)
+            return True
     label.remove()
     return False
 
@@ -271,6 +315,33 @@ def _leader_clear(
     )
 
 
+def _callout_options(
+    ax: Axes,
+    renderer: RendererBase,
+    item: tuple[Any, str],
+    style: Any,
+    taken: list[Bbox],
+    land: Any,
+) -> list[tuple[float, tuple[float, float], Bbox]]:
+    """Free spots beside the area, cheapest first: (cost, offset, box).
+
+    The cost is mostly the share of the label over land (any area, its own
+    included), plus a little for a longer leader line.
+    """
+    geom, s = item
+    xy = _anchor_point(geom)
+    start = ax.transData.transform(xy)
+    options = []
+    for i, offset in enumerate(_callout_spots(style["fontsize"])):
+        label = _annotate(ax, s, xy, offset, style)
+        box = _text_box(label, renderer)
+        label.remove()
+        if _free(box, taken, ax.bbox) and _leader_clear(start, box, offset, taken):
+            cost = 10 * _share_inside(ax, box, land) + 0.15 * (i // len(_DIRECTIONS))
+            options.append((cost, offset, box))
+    return sorted(options, key=lambda option: option[0])
+
+
 def _place_callout(
     ax: Axes,
     renderer: RendererBase,
@@ -282,21 +353,13 @@ def _place_callout(
     """Put a label near its area with a leader line: free, over the sea if can."""
     geom, s = item
     xy = _anchor_point(geom)
-    start = ax.transData.transform(xy)
-    best: tuple[float, tuple[float, float], Bbox] | None = None
-    for i, offset in enumerate(_callout_spots(style["fontsize"])):
-        label = _annotate(ax, s, xy, offset, style)
-        box = _text_box(label, renderer)
-        label.remove()
-        if _free(box, taken, ax.bbox) and _leader_clear(start, box, offset, taken):
-            cost = _share_inside(ax, box, land) + 0.15 * (i // len(_DIRECTIONS))
-            if best is None or cost < best[0]:
-                best = (cost, offset, box)
-    if best is None:  # nowhere free: keep it on its area, overlapping
+    options = _callout_options(ax, renderer, item, style, taken, land)
+    if not options:  # nowhere free: keep it on its area, overlapping
         _annotate(ax, s, xy, (0.0, 0.0), style)
         return
-    taken.append(best[2])
-    _annotate(ax, s, xy, best[1], style)
+    _cost, offset, box = options[0]
+    taken.append(box)
+    _annotate(ax, s, xy, offset, style)
     ax.plot(*xy, "o", ms=2.5, color=INK, zorder=5)
 
 
@@ -310,9 +373,11 @@ def draw_labels(
 ) -> None:
     """Name every area when few, else number the top-ranked ones.
 
-    Labels go inside their area when they fit and overlap nothing; the others
-    are placed nearby with a leader line that crosses no label, avoiding all
-    other labels and leader dots, and preferring empty space (sea) to land.
+    A label goes wholly inside its own area when it fits there and overlaps
+    nothing (at the pole of inaccessibility, or the nearest spot where it
+    fits); the others are placed nearby with a leader line that crosses no
+    label, avoiding all other labels and leader dots, and preferring empty
+    space (sea) to land, so no name sits across another area.
     """
     items, style = _label_items(proj, top, page.layout)
     taken = [a.get_window_extent(page.renderer) for a in ax.artists]
@@ -326,7 +391,12 @@ def draw_labels(
     taken += [_dot_box(ax, geom) for geom, _s in pending]
     x0, x1 = ax.get_xlim()
     land = shapely.union_all(shapely.simplify(proj.geometry.values, (x1 - x0) / 400))
-    for item in pending:
+
+    def sea_spots(item: tuple[Any, str]) -> int:  # fewest spots off land go first
+        options = _callout_options(ax, page.renderer, item, style, taken, land)
+        return sum(1 for cost, _offset, _box in options if cost < 1.0)
+
+    for item in sorted(pending, key=sea_spots):
         _place_callout(ax, page.renderer, item, style, taken, land)
 
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
+from shapely.ops import polylabel
 
 #: Width in pixels assumed for the initial view when choosing the tolerance.
 VIEW_PIXELS = 1000
@@ -49,7 +50,8 @@ class DisplayGeometry:
     scale : int
         Quantisation factor (``10 ** decimals``).
     label_points : list of (lat, lon)
-        A point inside each area for its label.
+        Each area's label anchor: the pole of inaccessibility of its largest
+        part (the inside point farthest from its edges), see :func:`label_anchor`.
     bounds : tuple
         (min lon, min lat, max lon, max lat).
     tolerance : float
@@ -68,6 +70,39 @@ class DisplayGeometry:
     tolerance: float
     coverage: bool
     vertices: int
+
+
+def label_anchor(geom: shapely.Geometry) -> tuple[float, float]:
+    """Return the label anchor of ``geom`` (EPSG:4326) as ``(lat, lon)``.
+
+    The pole of inaccessibility (``shapely.ops.polylabel``) of the largest
+    polygon part, found with longitudes shrunk by ``cos(latitude)`` so that
+    "farthest from the edges" is measured in near-true distances. A label
+    centred there has the most room inside its own area. The centroid is
+    taken instead when it has nearly as much room (at least 90 %), since
+    the pole of a long strip can lie anywhere along its middle line.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> label_anchor(box(106.0, -6.5, 106.4, -6.4))
+    (-6.45, 106.2)
+    """
+    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
+    if not parts:
+        point = shapely.point_on_surface(geom)
+        return round(point.y, 5), round(point.x, 5)
+    largest = max(parts, key=lambda p: p.area)
+    shrink = max(math.cos(math.radians(largest.centroid.y)), 0.05)
+    local = shapely.transform(largest, lambda xy: xy * [shrink, 1.0])
+    pole = polylabel(local, tolerance=max(local.area**0.5 / 100, 1e-9))
+    room = local.boundary.distance(pole) if local.contains(pole) else 0.0
+    centre = local.centroid  # ties (a long strip): the middle reads best
+    if local.contains(centre) and local.boundary.distance(centre) >= 0.9 * room:
+        pole = centre
+    elif room == 0.0:
+        pole = shapely.point_on_surface(local)
+    return round(pole.y, 5), round(pole.x / shrink, 5)
 
 
 def choose_tolerance(bounds: tuple[float, float, float, float]) -> float:
@@ -154,8 +189,7 @@ def display_geometry(areas: gpd.GeoDataFrame) -> DisplayGeometry:
     simple, coverage = _simplify(np.asarray(geoms), tolerance)
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     rings = _encode_all(np.asarray(simple), np.asarray(geoms), scale)
-    points = shapely.point_on_surface(np.asarray(geoms))
-    labels = [(round(p.y, 5), round(p.x, 5)) for p in points]
+    labels = [label_anchor(g) for g in np.asarray(geoms)]
     vertices = sum(len(r) // 2 for area in rings for poly in area for r in poly)
     return DisplayGeometry(
         rings,

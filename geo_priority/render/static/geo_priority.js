@@ -18,6 +18,25 @@
       .replace(/\s+/g, " ").trim();
   }
 
+  /* Every word of the query is found in the name or the place, so
+     "Tamanjaya Sumur" finds Tamanjaya in Kec. Sumur. */
+  function matches(query, p) {
+    var hay = norm(p.name + " " + (p.place || "")).replace(/[,.;()\/]/g, " ");
+    return query.replace(/[,.;()\/]/g, " ").split(" ").every(function (word) {
+      return !word || hay.indexOf(word) >= 0;
+    });
+  }
+
+  /* A name with its place under it, smaller ("Kec. Sumur, Kab. Pandeglang"),
+     so two areas of one name are told apart. */
+  function nameWithPlace(tag, p, extra, samePlace) {
+    var node = el(tag, "gp-named");
+    node.appendChild(el("span", "gp-name", p.name));
+    var place = [samePlace ? "" : p.place, extra].filter(Boolean).join(" \u00b7 ");
+    if (place) { node.appendChild(el("span", "gp-place", place)); }
+    return node;
+  }
+
   function GeoPriorityMap(map, data) {
     this.map = map;
     this.data = data;
@@ -52,6 +71,9 @@
                  geometry: { type: "MultiPolygon", coordinates: decode(v.rings[i], v.scale) } };
       }) };
       v.bbox = L.latLngBounds([v.bounds[1], v.bounds[0]], [v.bounds[3], v.bounds[2]]);
+      /* One place for all ("Prov. Banten") tells no area apart: the table
+         and search then leave it out (the tooltip still says it). */
+      v.onePlace = v.props.every(function (p) { return p.place === v.props[0].place; });
     });
     this.v = this.data.views[0];
     this.labels = L.layerGroup();
@@ -74,7 +96,15 @@
       return { type: "Feature", properties: {},
                geometry: { type: "MultiPolygon", coordinates: decode(rings, c.scale) } };
     });
+    /* Its own pane under the areas' pane (overlayPane, z-index 400), so it
+       lies under every priority layer, SVG or canvas, at every level. */
+    var pane = this.map.createPane("gpContext");
+    pane.style.zIndex = 350;
+    pane.style.pointerEvents = "none";
+    this.contextFeatures = shapes;
     this.context = L.geoJSON({ type: "FeatureCollection", features: shapes }, {
+      pane: "gpContext",
+      renderer: L.svg({ pane: "gpContext" }),
       interactive: false,
       style: { fillColor: "#dfe3e8", fillOpacity: 1, color: "#b4bbc4", weight: 0.8 }
     }).addTo(this.map);
@@ -96,6 +126,7 @@
 
   GeoPriorityMap.prototype.setLevel = function (index) {
     this.v = this.data.views[index];
+    this.showTitle();
     this.variable = 0;
     this.selected = null;
     this.drawView();
@@ -104,6 +135,20 @@
     this.fillTable();
     this.resetView();
     this.refreshLabels();
+  };
+
+  /* The page's title and subtitle are those of the level shown. */
+  GeoPriorityMap.prototype.showTitle = function () {
+    var title = document.getElementById("gp-title");
+    var subtitle = document.getElementById("gp-subtitle");
+    if (title && this.v.title) {
+      title.textContent = this.v.title;
+      document.title = this.v.title;
+    }
+    if (subtitle && this.v.title) {
+      subtitle.textContent = this.v.subtitle || "";
+      subtitle.hidden = !this.v.subtitle;
+    }
   };
 
   GeoPriorityMap.prototype.resetView = function () {
@@ -140,6 +185,7 @@
   GeoPriorityMap.prototype.tooltip = function (f) {
     var p = f.properties, t = this.t, box = el("div", "gp-tip");
     box.appendChild(el("div", "gp-tip-title", p.name));
+    if (p.place) { box.appendChild(el("div", "gp-tip-place", p.place)); }
     var table = el("table");
     function row(label, value) {
       var tr = el("tr");
@@ -361,10 +407,11 @@
       var q = norm(input.value);
       if (q.length < 2) { return; }
       var hits = self.v.areas.features.filter(function (f) {
-        return norm(f.properties.name).indexOf(q) >= 0 || f.properties.id.indexOf(q) === 0;
+        return matches(q, f.properties) || f.properties.id.indexOf(q) === 0;
       }).slice(0, 8);
       hits.forEach(function (f) {
-        var li = el("li", null, f.properties.name + " (" + f.properties.id + ")");
+        var li = nameWithPlace("li", f.properties, f.properties.id, self.v.onePlace);
+        li.dataset.id = f.properties.id;
         li.addEventListener("click", function (e) {
           /* The list is emptied below, so the map would take this click for
              one on the map itself and close the area's tooltip at once. */
@@ -508,46 +555,76 @@
     this.refreshLabels();
   };
 
+  /* Leader lines of labels set beside their area: above the areas, under
+     the labels, never catching the mouse. */
+  GeoPriorityMap.prototype.leaderPane = function () {
+    if (!this.map.getPane("gpLeaders")) {
+      var pane = this.map.createPane("gpLeaders");
+      pane.style.zIndex = 640;
+      pane.style.pointerEvents = "none";
+    }
+    return "gpLeaders";
+  };
+
   GeoPriorityMap.prototype.refreshLabels = function () {
     if (!this.labelsOn) { return; }
-    var all = this.data.labels_all;  /* a schematic map labels every tile */
-    var view = this.map.getBounds(), max = this.data.max_labels, shown = [];
+    var view = this.map.getBounds(), shown = [];
     this.v.areas.features.forEach(function (f) {
       var p = f.properties.lp;
       if (view.contains([p[0], p[1]])) { shown.push(f); }
     });
     this.labels.clearLayers();
     shown.sort(function (a, b) { return (a.properties.r || 1e9) - (b.properties.r || 1e9); });
-    if (shown.length > max && !all) { shown = shown.slice(0, max); }
-    /* Highest priority first; a label that would overlap one already placed
-       is left out, so the map stays readable on a projector. */
-    var group = this.labels, placed = [];
-    var frame = this.map.getContainer().getBoundingClientRect();
-    shown.forEach(function (f) {
-      var name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
-      var text = el("span", null, all ? null : name);
-      if (all) {  /* "Kota" / "Tangerang Selatan": two short lines fit a tile */
-        var cut = name.indexOf(" ");
-        text.appendChild(document.createTextNode(cut > 0 ? name.slice(0, cut) : name));
-        if (cut > 0) {
-          text.appendChild(document.createElement("br"));
-          text.appendChild(document.createTextNode(name.slice(cut + 1)));
-        }
-      }
+    if (this.data.labels_all) { this.labelEveryTile(shown); return; }
+    /* Highest priority first; each name inside its own area and clear of
+       the others, or (few areas) beside it with a leader line. */
+    var placed = window.GeoPriorityLabels.place(this.map, shown, {
+      obstacles: controlBoxes(this.map),
+      max: this.data.max_labels,
+      callouts: this.v.labels_default,
+      context: this.context ? this.contextFeatures : []
+    });
+    var map = this.map, group = this.labels, pane = this.leaderPane();
+    placed.forEach(function (p) {
+      var centre = L.point((p.box.left + p.box.right) / 2, (p.box.top + p.box.bottom) / 2);
       var tip = L.tooltip({ permanent: true, direction: "center", className: "gp-label",
                             interactive: false })
-        .setLatLng(f.properties.lp).setContent(text);
+        .setLatLng(map.containerPointToLatLng(centre))
+        .setContent(window.GeoPriorityLabels.content(p.variant));
       group.addLayer(tip);
       var node = tip.getElement();
-      if (!node) { return; }
-      var r = node.getBoundingClientRect();
-      var outside = r.left < frame.left || r.right > frame.right ||
-                    r.top < frame.top || r.bottom > frame.bottom;
-      var clash = !all && (outside || placed.some(function (q) {
-        return r.left < q.right + 2 && r.right > q.left - 2 &&
-               r.top < q.bottom && r.bottom > q.top;
-      }));
-      if (clash) { group.removeLayer(tip); } else { placed.push(r); }
+      if (node) {
+        node.dataset.id = p.feature.properties.id;
+        node.classList.toggle("gp-label-leader", p.anchor !== null);
+      }
+      if (p.anchor) {
+        var from = map.containerPointToLatLng(L.point(p.anchor[0], p.anchor[1]));
+        var to = map.containerPointToLatLng(L.point(p.end[0], p.end[1]));
+        group.addLayer(L.polyline([from, to], { pane: pane, interactive: false,
+                                                color: "#1f1f1f", weight: 1.4, opacity: 1 }));
+        group.addLayer(L.circleMarker(from, { pane: pane, interactive: false, radius: 2.5,
+                                              stroke: false, fillColor: "#1f1f1f",
+                                              fillOpacity: 1 }));
+      }
+    });
+  };
+
+  /* A schematic tile map names every tile, on two short lines
+     ("Kota" / "Tangerang Selatan"), overlaps allowed. */
+  GeoPriorityMap.prototype.labelEveryTile = function (shown) {
+    var group = this.labels;
+    shown.forEach(function (f) {
+      var name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
+      var text = el("span");
+      var cut = name.indexOf(" ");
+      text.appendChild(document.createTextNode(cut > 0 ? name.slice(0, cut) : name));
+      if (cut > 0) {
+        text.appendChild(document.createElement("br"));
+        text.appendChild(document.createTextNode(name.slice(cut + 1)));
+      }
+      group.addLayer(L.tooltip({ permanent: true, direction: "center", className: "gp-label",
+                                 interactive: false })
+        .setLatLng(f.properties.lp).setContent(text));
     });
   };
 
@@ -625,7 +702,7 @@
       var p = f.properties, tr = el("tr");
       tr.dataset.id = p.id;
       tr.appendChild(el("td", "gp-num", p.r === null ? "\u2013" : p.r));
-      tr.appendChild(el("td", null, p.name));
+      tr.appendChild(nameWithPlace("td", p, "", self.v.onePlace));
       var hidden = p.c[0] < 0;  /* score hidden: a scored input is a small cell */
       var score = el("td", hidden ? "gp-num gp-hidden" : "gp-num",
                      hidden ? self.data.suppressed_short : p.f[0]);

@@ -1,0 +1,378 @@
+/* geo-priority map labels: each area's name inside its own area, or beside
+ * it with a leader line when it cannot fit there.
+ *
+ * A label is first tried at its area's anchor (the pole of inaccessibility,
+ * computed in Python), then shifted a little, in two sizes and on one or two
+ * lines; it is kept only when its whole box (plus a small margin) lies inside
+ * its own area, inside the map, clear of the controls and of every label
+ * already placed. When few areas are shown, a name that fits nowhere inside
+ * goes outside its area with a leader line to the anchor: over empty space
+ * (sea) if it can, never over its own area, and over another area only when
+ * nothing better is free. All geometry is done in container pixels. */
+(function () {
+  "use strict";
+
+  var GAP = 3;      /* pixels kept free between labels, and to a control */
+  var MARGIN = 2;   /* pixels a label keeps from its own area's edge */
+  var SIZES = [14, 12];
+  var DISTANCES = [10, 22, 38, 58, 84, 120, 165, 220];
+  var ANGLES = 16;
+
+  function box(left, top, w, h) {
+    return { left: left, top: top, right: left + w, bottom: top + h };
+  }
+
+  function grow(b, d) {
+    return { left: b.left - d, top: b.top - d, right: b.right + d, bottom: b.bottom + d };
+  }
+
+  function meets(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /* The area's rings in container pixels, with their bounding box. */
+  function project(map, feature) {
+    var rings = [], bb = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+    feature.geometry.coordinates.forEach(function (polygon) {
+      polygon.forEach(function (ring) {
+        var out = new Array(ring.length);
+        for (var i = 0; i < ring.length; i++) {
+          var p = map.latLngToContainerPoint([ring[i][1], ring[i][0]]);
+          out[i] = [p.x, p.y];
+          if (p.x < bb.left) { bb.left = p.x; }
+          if (p.x > bb.right) { bb.right = p.x; }
+          if (p.y < bb.top) { bb.top = p.y; }
+          if (p.y > bb.bottom) { bb.bottom = p.y; }
+        }
+        rings.push(out);
+      });
+    });
+    return { rings: rings, bbox: bb };
+  }
+
+  /* Even-odd rule over every ring (holes and several parts included). */
+  function contains(shape, x, y) {
+    var b = shape.bbox;
+    if (x < b.left || x > b.right || y < b.top || y > b.bottom) { return false; }
+    var inside = false;
+    shape.rings.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
+        if ((yi > y) !== (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) {
+          inside = !inside;
+        }
+      }
+    });
+    return inside;
+  }
+
+  /* Whether the segment a-b passes through the box (Liang-Barsky). */
+  function segmentMeets(ax, ay, bx, by, r) {
+    var t0 = 0, t1 = 1, dx = bx - ax, dy = by - ay;
+    var p = [-dx, dx, -dy, dy];
+    var q = [ax - r.left, r.right - ax, ay - r.top, r.bottom - ay];
+    for (var i = 0; i < 4; i++) {
+      if (p[i] === 0) {
+        if (q[i] < 0) { return false; }
+      } else {
+        var t = q[i] / p[i];
+        if (p[i] < 0) { if (t > t1) { return false; } if (t > t0) { t0 = t; } }
+        else { if (t < t0) { return false; } if (t < t1) { t1 = t; } }
+      }
+    }
+    return true;
+  }
+
+  /* The whole box lies inside the shape: its corners are inside and no edge
+     of the shape passes through it. */
+  function boxInside(shape, r) {
+    var b = shape.bbox;
+    if (r.left < b.left || r.right > b.right || r.top < b.top || r.bottom > b.bottom) {
+      return false;
+    }
+    if (!contains(shape, r.left, r.top) || !contains(shape, r.right, r.top) ||
+        !contains(shape, r.left, r.bottom) || !contains(shape, r.right, r.bottom)) {
+      return false;
+    }
+    for (var k = 0; k < shape.rings.length; k++) {
+      var ring = shape.rings[k];
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        if (segmentMeets(ring[j][0], ring[j][1], ring[i][0], ring[i][1], r)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /* Share of the box (sampled on a 6 x 4 grid) that lies inside any shape. */
+  function shareIn(shapes, r) {
+    var near = shapes.filter(function (s) { return meets(s.bbox, r); });
+    if (!near.length) { return 0; }
+    var hit = 0, n = 0;
+    for (var i = 0; i < 6; i++) {
+      for (var j = 0; j < 4; j++) {
+        var x = r.left + (i + 0.5) * (r.right - r.left) / 6;
+        var y = r.top + (j + 0.5) * (r.bottom - r.top) / 4;
+        n += 1;
+        if (near.some(function (s) { return contains(s, x, y); })) { hit += 1; }
+      }
+    }
+    return hit / n;
+  }
+
+  /* One or two lines: a name of several words is also tried broken in two
+     balanced lines ("Kota Tangerang" / "Selatan"). */
+  function lineSets(name) {
+    var words = name.split(" "), sets = [[name]];
+    if (words.length > 1) {
+      var best = 1, bestDiff = Infinity;
+      for (var i = 1; i < words.length; i++) {
+        var diff = Math.abs(words.slice(0, i).join(" ").length -
+                            words.slice(i).join(" ").length);
+        if (diff < bestDiff) { best = i; bestDiff = diff; }
+      }
+      sets.push([words.slice(0, best).join(" "), words.slice(best).join(" ")]);
+    }
+    return sets;
+  }
+
+  function content(variant) {
+    var span = document.createElement("span");
+    span.style.fontSize = variant.size + "px";
+    variant.lines.forEach(function (line, i) {
+      if (i) { span.appendChild(document.createElement("br")); }
+      span.appendChild(document.createTextNode(line));
+    });
+    return span;
+  }
+
+  var sizes = {};
+
+  /* Width and height of a label as drawn (measured once per text and size). */
+  function measure(map, variant) {
+    var key = variant.size + "|" + variant.lines.join("\n");
+    if (!sizes[key]) {
+      var probe = document.createElement("div");
+      probe.className = "leaflet-tooltip gp-label";
+      probe.style.visibility = "hidden";
+      probe.style.left = "0px";
+      probe.style.top = "0px";
+      probe.appendChild(content(variant));
+      map.getPane("tooltipPane").appendChild(probe);
+      sizes[key] = { w: probe.offsetWidth, h: probe.offsetHeight };
+      probe.remove();
+    }
+    return sizes[key];
+  }
+
+  function variants(map, name) {
+    var out = [];
+    SIZES.forEach(function (size) {
+      lineSets(name).forEach(function (lines) {
+        var v = { size: size, lines: lines };
+        var s = measure(map, v);
+        v.w = s.w;
+        v.h = s.h;
+        out.push(v);
+      });
+    });
+    return out;
+  }
+
+  /* Centres to try for a w x h label in the shape: the anchor, then the
+     points of a grid over the shape's box from which the label could fit,
+     nearest the anchor first (at most SPOTS of them). */
+  var SPOTS = 500;
+
+  function spots(anchor, shape, w, h) {
+    var b = shape.bbox, out = [[anchor.x, anchor.y]];
+    var x0 = b.left + w / 2, x1 = b.right - w / 2, y0 = b.top + h / 2, y1 = b.bottom - h / 2;
+    if (x1 < x0 || y1 < y0) { return out; }
+    var step = Math.max(3, Math.sqrt((x1 - x0 + 1) * (y1 - y0 + 1) / SPOTS));
+    var grid = [];
+    for (var x = x0; x <= x1; x += step) {
+      for (var y = y0; y <= y1; y += step) { grid.push([x, y]); }
+    }
+    grid.sort(function (p, q) {
+      return (Math.pow(p[0] - anchor.x, 2) + Math.pow(p[1] - anchor.y, 2)) -
+             (Math.pow(q[0] - anchor.x, 2) + Math.pow(q[1] - anchor.y, 2));
+    });
+    return out.concat(grid.slice(0, SPOTS));
+  }
+
+  function Placer(map, obstacles) {
+    this.map = map;
+    this.size = map.getSize();
+    this.obstacles = obstacles;
+    this.placed = [];
+    this.leaders = [];
+  }
+
+  /* Inside the map, clear of the controls, other labels and leader lines. */
+  Placer.prototype.free = function (r) {
+    var g = grow(r, GAP);
+    if (g.left < 0 || g.top < 0 || g.right > this.size.x || g.bottom > this.size.y) {
+      return false;
+    }
+    if (this.obstacles.some(function (o) { return meets(g, o); })) { return false; }
+    if (this.placed.some(function (p) { return meets(g, p.box); })) { return false; }
+    return !this.leaders.some(function (l) {
+      return segmentMeets(l[0], l[1], l[2], l[3], g);
+    });
+  };
+
+  Placer.prototype.inside = function (item) {
+    var a = item.anchor, shape = item.shape;
+    for (var i = 0; i < item.variants.length; i++) {
+      var v = item.variants[i], centres = spots(a, shape, v.w + 2 * MARGIN, v.h + 2 * MARGIN);
+      for (var k = 0; k < centres.length; k++) {
+        var r = box(centres[k][0] - v.w / 2, centres[k][1] - v.h / 2, v.w, v.h);
+        if (boxInside(shape, grow(r, MARGIN)) && this.free(r)) {
+          this.placed.push({ feature: item.feature, variant: v, box: r, anchor: null });
+          return true;
+        }
+      }
+    }
+    return false;
+  };
+
+  /* The point of the box nearest the anchor: where the leader line ends. */
+  function nearest(r, a) {
+    return [Math.max(r.left, Math.min(a.x, r.right)), Math.max(r.top, Math.min(a.y, r.bottom))];
+  }
+
+  /* Whether segments p1-p2 and p3-p4 cross. */
+  function crosses(p1, p2, p3, p4) {
+    function side(a, b, c) { return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0]); }
+    var d1 = side(p3, p4, p1), d2 = side(p3, p4, p2), d3 = side(p1, p2, p3), d4 = side(p1, p2, p4);
+    return ((d1 > 0) !== (d2 > 0)) && ((d3 > 0) !== (d4 > 0));
+  }
+
+  /* Every spot beside the area, with its cost: the share of the label over
+     other areas (worst), over its own area, over neighbouring context areas
+     (empty space, the sea, is best), and a little for a long leader line or
+     a smaller font. Spots that leave the map or meet a control are dropped. */
+  Placer.prototype.spotsBeside = function (item, others, context) {
+    var a = item.anchor, out = [], self = this;
+    item.variants.forEach(function (v, vi) {
+      DISTANCES.forEach(function (d, di) {
+        for (var k = 0; k < ANGLES; k++) {
+          var t = 2 * Math.PI * k / ANGLES, ux = Math.cos(t), uy = Math.sin(t);
+          var cx = a.x + ux * (d + v.w / 2), cy = a.y + uy * (d + v.h / 2);
+          var r = box(cx - v.w / 2, cy - v.h / 2, v.w, v.h), g = grow(r, GAP);
+          if (g.left < 0 || g.top < 0 || g.right > self.size.x || g.bottom > self.size.y ||
+              self.obstacles.some(function (o) { return meets(g, o); })) { continue; }
+          var cost = 10 * shareIn(others, r) + 6 * shareIn([item.shape], r) +
+                     shareIn(context, r) + 0.1 * di + 0.3 * vi;
+          out.push({ cost: cost, variant: v, box: r, end: nearest(r, a) });
+        }
+      });
+    });
+    out.sort(function (p, q) { return p.cost - q.cost; });
+    return out;
+  };
+
+  /* The cheapest spot that is free now and whose leader line crosses no
+     label and no other leader line. */
+  Placer.prototype.firstFree = function (item, spots) {
+    var a = [item.anchor.x, item.anchor.y], self = this;
+    for (var i = 0; i < spots.length; i++) {
+      var s = spots[i];
+      if (!this.free(s.box)) { continue; }
+      var blocked = this.placed.some(function (p) {
+        return segmentMeets(a[0], a[1], s.end[0], s.end[1], grow(p.box, 1));
+      }) || this.leaders.some(function (l) {
+        return crosses(a, s.end, [l[0], l[1]], [l[2], l[3]]);
+      }) || (self.dots || []).some(function (d) {
+        return d !== item && meets(grow(s.box, GAP), box(d.anchor.x - 4, d.anchor.y - 4, 8, 8));
+      });
+      if (!blocked) { return s; }
+    }
+    return null;
+  };
+
+  function permutations(list) {
+    if (list.length <= 1) { return [list.slice()]; }
+    var out = [];
+    list.forEach(function (x, i) {
+      permutations(list.slice(0, i).concat(list.slice(i + 1))).forEach(function (rest) {
+        out.push([x].concat(rest));
+      });
+    });
+    return out;
+  }
+
+  /* Names beside their areas: placed one by one at the cheapest free spot,
+     in the order (of up to 120 tried: every order of five, else the
+     priority order and its reverse) with the least total cost. */
+  Placer.prototype.callouts = function (pending, items, context, max) {
+    var self = this;
+    this.dots = pending;
+    pending.forEach(function (item) {
+      var others = items.filter(function (o) { return o !== item; })
+        .map(function (o) { return o.shape; });
+      item.spots = self.spotsBeside(item, others, context);
+    });
+    var orders = pending.length <= 5 ? permutations(pending)
+      : [pending, pending.slice().reverse()];
+    var start = { placed: this.placed.slice(), leaders: this.leaders.slice() };
+    var best = null;
+    orders.forEach(function (order) {
+      self.placed = start.placed.slice();
+      self.leaders = start.leaders.slice();
+      var total = 0;
+      order.forEach(function (item) {
+        if (self.placed.length >= max) { total += 1000; return; }
+        var s = self.firstFree(item, item.spots);
+        if (!s) { total += 1000; return; }
+        total += s.cost;
+        self.placed.push({ feature: item.feature, variant: s.variant, box: s.box,
+                           anchor: [item.anchor.x, item.anchor.y], end: s.end });
+        self.leaders.push([item.anchor.x, item.anchor.y, s.end[0], s.end[1]]);
+      });
+      if (!best || total < best.total) {
+        best = { total: total, placed: self.placed, leaders: self.leaders };
+      }
+    });
+    if (best) {
+      this.placed = best.placed;
+      this.leaders = best.leaders;
+    }
+  };
+
+  /**
+   * Choose where the names of ``features`` go.
+   *
+   * options: obstacles (control boxes, container pixels), max (labels at
+   * most), callouts (whether a name that fits nowhere inside may go beside
+   * its area with a leader line), context (neighbouring features, for the
+   * callouts' preference of empty space). Features come highest priority
+   * first. Returns [{feature, variant {size, lines, w, h}, box, anchor,
+   * end}]: ``anchor`` and ``end`` (container pixels) are the leader line's
+   * ends, null for a label inside its own area.
+   */
+  function placeLabels(map, features, options) {
+    var placer = new Placer(map, options.obstacles || []);
+    var items = [], budget = Math.max(options.max * 6, 60);
+    for (var i = 0; i < features.length && i < budget; i++) {
+      var f = features[i], lp = f.properties.lp;
+      var name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
+      items.push({ feature: f, anchor: map.latLngToContainerPoint([lp[0], lp[1]]),
+                   shape: project(map, f), variants: variants(map, name) });
+    }
+    var pending = [];
+    items.forEach(function (item) {
+      if (placer.placed.length >= options.max || !placer.inside(item)) { pending.push(item); }
+    });
+    if (options.callouts && pending.length) {
+      var context = (options.context || []).map(function (f) { return project(map, f); });
+      placer.callouts(pending, items, context, options.max);
+    }
+    return placer.placed;
+  }
+
+  window.GeoPriorityLabels = { place: placeLabels, content: content,
+                              geometry: { project: project, boxInside: boxInside,
+                                          contains: contains, variants: variants } };
+})();
