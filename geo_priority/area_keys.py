@@ -25,6 +25,7 @@ from geo_priority.codes import (
 )
 from geo_priority.errors import CodeError, SchemaError, UnmatchedKeysWarning
 from geo_priority.formatting import shorten_list
+from geo_priority.messages import tr
 from geo_priority.regions import (
     REFERENCE_EDITION,
     check_columns,
@@ -98,21 +99,38 @@ def read_codes(
     ('kemendagri', 'kabkota')
     """
     if len(values) == 0:
-        raise SchemaError(f"column {column!r} is empty; pass a layer with features.")
+        raise SchemaError(
+            tr(
+                "column {column!r} is empty; pass a layer with features.",
+                column=column,
+            )
+        )
     codes = CodeColumn(values)
     system = codes.resolve_system(code_system, fallback)
     if system is None:
         raise CodeError(
-            f"cannot tell whether {column!r} holds Kemendagri or BPS codes (e.g. "
-            f"{shorten_list(codes.needs_system(), 5)}). Set "
-            f'{section}.code_system = "kemendagri" or "bps".'
+            tr(
+                "cannot tell whether {column!r} holds Kemendagri or BPS codes (e.g. "
+                '{value}). Set {section}.code_system = "kemendagri" or "bps".',
+                column=column,
+                value=shorten_list(codes.needs_system(), 5),
+                section=section,
+            )
         )
     bad = codes.unreadable(system)
     if bad:
         raise CodeError(
-            f"{len(bad)} of {len(values)} codes in {column!r} cannot be read as "
-            f"{system} codes: {shorten_list(bad, 5)}. Fix or remove those rows, or "
-            f"check {section}.code_column and {section}.code_system."
+            tr(
+                "{n_bad} of {n_values} codes in {column!r} cannot be read as "
+                "{system} codes: {value}. Fix or remove those rows, or check "
+                "{section}.code_column and {section}.code_system.",
+                n_bad=len(bad),
+                n_values=len(values),
+                column=column,
+                system=system,
+                value=shorten_list(bad, 5),
+                section=section,
+            )
         )
     return codes.codes(system), system
 
@@ -136,10 +154,14 @@ def check_unique(ids: pd.Series, what: str = "boundary") -> None:
     if len(repeated):
         counts = repeated.value_counts()
         raise SchemaError(
-            f"{len(counts)} {what} codes appear more than once: "
-            f"{shorten_list((f'{k} ({v}x)' for k, v in counts.items()), 5)}. Remove "
-            "the repeats from the file (or merge the features), or check the code "
-            "column (boundaries.code_column, tables.code_column)."
+            tr(
+                "{n_counts} {what} codes appear more than once: {value}. Remove the "
+                "repeats from the file (or merge the features), or check the code "
+                "column (boundaries.code_column, tables.code_column).",
+                n_counts=len(counts),
+                what=tr("boundary") if what == "boundary" else tr("table"),
+                value=shorten_list((f"{k} ({v}x)" for k, v in counts.items()), 5),
+            )
         )
 
 
@@ -168,7 +190,13 @@ def known_level(level: object) -> Level:
     for known in LEVELS:
         if level == known:
             return known
-    raise SchemaError(f"unknown level {level!r}. Choose one of: {', '.join(LEVELS)}.")
+    raise SchemaError(
+        tr(
+            "unknown level {level!r}. Choose one of: {value}.",
+            level=level,
+            value=", ".join(LEVELS),
+        )
+    )
 
 
 def area_attrs(areas: pd.DataFrame) -> tuple[CodeSystem, Level]:
@@ -190,15 +218,20 @@ def area_attrs(areas: pd.DataFrame) -> tuple[CodeSystem, Level]:
         When the ID column is missing, the areas are empty or the system
         cannot be told.
     """
-    check_columns(areas, (ID,), "area key (pass the output of prepare_boundaries)")
+    check_columns(areas, (ID,), tr("area layer (prepared boundaries)"))
     if areas.empty:
-        raise SchemaError("the areas are empty; pass a boundary layer with features.")
+        raise SchemaError(
+            tr("the areas are empty; pass a boundary layer with features.")
+        )
     system = areas.attrs.get("code_system") or detect_code_system(areas[ID])
     level = areas.attrs.get("level")
     if system not in CODE_SYSTEMS:
         raise SchemaError(
-            f"cannot tell the code system of the areas (attrs {areas.attrs!r}); pass "
-            "the output of prepare_boundaries, which sets attrs['code_system']."
+            tr(
+                "cannot tell the code system of the areas (attrs {attrs!r}); pass "
+                "the output of prepare_boundaries, which sets attrs['code_system'].",
+                attrs=areas.attrs,
+            )
         )
     if level not in LEVELS:
         level = level_of(areas[ID].iloc[0], system)
@@ -272,16 +305,24 @@ def check_levels(codes: Sequence[ParsedCode], level: Level | None) -> Level:
     found = pd.Series([c.level for c in codes], dtype="string").value_counts()
     if len(found) > 1:
         raise SchemaError(
-            f"boundary codes mix levels {found.to_dict()}; one layer must hold one "
-            "level. Filter the layer (boundaries.path) to one level; coarser areas "
-            "are made with boundaries.dissolve_to."
+            tr(
+                "boundary codes mix levels {value}; one layer must hold one level. "
+                "Filter the layer (boundaries.path) to one level; coarser areas are "
+                "made with boundaries.dissolve_to.",
+                value=found.to_dict(),
+            )
         )
     actual: Level = found.index[0]
     if level is not None and actual != level:
         raise SchemaError(
-            f"boundary codes are {actual} codes (e.g. {codes[0].code!r}) but "
-            f"boundaries.level = {level!r}; set the matching boundaries.level or the "
-            "right boundaries.code_column."
+            tr(
+                "boundary codes are {actual} codes (e.g. {code!r}) but "
+                "boundaries.level = {level!r}; set the matching boundaries.level or "
+                "the right boundaries.code_column.",
+                actual=actual,
+                code=codes[0].code,
+                level=level,
+            )
         )
     return actual
 
@@ -348,10 +389,15 @@ def warn_unknown_codes(codes: Sequence[ParsedCode], system: CodeSystem) -> None:
     unknown = [c.code for c in codes if not reference_exists(c)]
     if unknown:
         warnings.warn(
-            f"{len(unknown)} of {len(codes)} area codes are not in "
-            f"{REFERENCE_EDITION}: {shorten_list(unknown, 5)}. They may come from "
-            "another edition; check the layer's edition or map old codes with a "
-            "crosswalk.",
+            tr(
+                "{n_unknown} of {n_codes} area codes are not in {REFERENCE_EDITION}: "
+                "{value}. They may come from another edition; check the layer's "
+                "edition or map old codes with a crosswalk.",
+                n_unknown=len(unknown),
+                n_codes=len(codes),
+                REFERENCE_EDITION=REFERENCE_EDITION,
+                value=shorten_list(unknown, 5),
+            ),
             UnmatchedKeysWarning,
             stacklevel=3,
         )

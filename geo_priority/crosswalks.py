@@ -26,6 +26,7 @@ from geo_priority.codes import (
 )
 from geo_priority.errors import CodeError, SchemaError
 from geo_priority.formatting import shorten_list
+from geo_priority.messages import tr
 from geo_priority.names import same_spelling
 from geo_priority.schema import CodeSystem, Level
 
@@ -118,7 +119,11 @@ class Crosswalk:
             When the column is missing or holds non-numbers.
         """
         table = self.extra if self.extra is not None else self.frame
-        check_columns(table, (column,), f"crosswalk {self.label!r} weight")
+        check_columns(
+            table,
+            (column,),
+            tr("weight column of crosswalk {label!r}", label=self.label),
+        )
         values = _share(table[column], column, "tables.crosswalk_weight")
         pairs = zip(self.frame["from_code"], self.frame["to_code"], values, strict=True)
         return {(str(a), str(b)): float(w) for a, b, w in pairs if pd.notna(w)}
@@ -153,9 +158,26 @@ def check_columns(df: pd.DataFrame, columns: Iterable[str | None], what: str) ->
     for column in columns:
         if column is not None and column not in df.columns:
             raise SchemaError(
-                f"{what} column {column!r} not found. Available columns: "
-                f"{shorten_list(map(str, df.columns), 8)}."
+                tr(
+                    "{what}: column {column!r} not found. Available columns: {value}.",
+                    what=_role(what),
+                    column=column,
+                    value=shorten_list(map(str, df.columns), 8),
+                )
             )
+
+
+def _role(what: str) -> str:
+    """Return the file or layer a column belongs to, in the user's language."""
+    roles = {
+        "crosswalk": tr("crosswalk file (tables.crosswalk)"),
+        "boundary": tr("boundary layer (boundaries.path)"),
+        "indicator": tr("indicator table (tables.path)"),
+        "table": tr("the table (tables.path)"),
+        "source": tr("source codes (tables.crosswalk_from)"),
+        "target": tr("target codes (tables.crosswalk_to)"),
+    }
+    return roles.get(what, what)
 
 
 def _parse_column(values: pd.Series, system: CodeSystem, what: str) -> list[ParsedCode]:
@@ -164,10 +186,15 @@ def _parse_column(values: pd.Series, system: CodeSystem, what: str) -> list[Pars
     bad = column.unreadable(system)
     if bad:
         raise CodeError(
-            f"{len(bad)} {what} codes cannot be read as {system} codes: "
-            f"{shorten_list(bad, 5)}. Fix them in the crosswalk file "
-            "(tables.crosswalk), or check tables.crosswalk_from and "
-            "tables.crosswalk_to."
+            tr(
+                "{n_bad} {what} cannot be read as {system} codes: {value}. Fix "
+                "them in the crosswalk file (tables.crosswalk), or check "
+                "tables.crosswalk_from and tables.crosswalk_to.",
+                n_bad=len(bad),
+                what=_role(what),
+                system=system,
+                value=shorten_list(bad, 5),
+            )
         )
     return column.codes(system)
 
@@ -183,8 +210,12 @@ def _one_level(codes: list[ParsedCode], what: str) -> None:
     if levels.nunique() > 1:
         counts = levels.value_counts().to_dict()
         raise SchemaError(
-            f"{what} codes mix levels {counts}; a crosswalk maps one level. Split the "
-            "table by level."
+            tr(
+                "{what} mix levels {counts}; a crosswalk maps one level. Split "
+                "the table by level.",
+                what=_role(what),
+                counts=counts,
+            )
         )
 
 
@@ -193,12 +224,17 @@ def _share(values: pd.Series, column: str, key: str = "") -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce")
     bad = values[numbers.isna() & values.notna()]
     if len(bad):
-        what = "weight" if key else "share"
-        other = f", or name another column as {key}" if key else ""
+        what = tr("crosswalk weight") if key else tr("crosswalk share")
+        other = tr(", or name another column as {key}", key=key) if key else ""
         raise SchemaError(
-            f"{what} column {column!r} holds non-numbers: "
-            f"{shorten_list(bad.tolist(), 5)}. Fix them in the crosswalk file "
-            f"(tables.crosswalk){other}."
+            tr(
+                "{what} column {column!r} holds non-numbers: {value}. Fix them in "
+                "the crosswalk file (tables.crosswalk){other}.",
+                what=what,
+                column=column,
+                value=shorten_list(bad.tolist(), 5),
+                other=other,
+            )
         )
     return numbers.astype("float64")
 
@@ -320,7 +356,12 @@ def make_crosswalk(
     )
     kept = df[df[from_column].notna() & df[to_column].notna()]
     if kept.empty:
-        raise SchemaError(f"crosswalk {label!r} has no rows with both codes; check it.")
+        raise SchemaError(
+            tr(
+                "crosswalk {label!r} has no rows with both codes; check it.",
+                label=label,
+            )
+        )
     sources = _parse_column(kept[from_column], from_system, "source")
     targets = _parse_column(kept[to_column], to_system, "target")
     frame = pd.DataFrame(
@@ -338,9 +379,13 @@ def make_crosswalk(
     if repeated.any():
         pairs = frame.loc[repeated, ["from_code", "to_code"]].drop_duplicates()
         raise SchemaError(
-            f"crosswalk {label!r} repeats {len(pairs)} code pairs: "
-            f"{shorten_list(map(tuple, pairs.to_numpy().tolist()), 5)}. Remove the "
-            "repeats from the crosswalk file (tables.crosswalk)."
+            tr(
+                "crosswalk {label!r} repeats {n_pairs} code pairs: {value}. Remove "
+                "the repeats from the crosswalk file (tables.crosswalk).",
+                label=label,
+                n_pairs=len(pairs),
+                value=shorten_list(map(tuple, pairs.to_numpy().tolist()), 5),
+            )
         )
     return Crosswalk(
         frame.reset_index(drop=True),
@@ -415,10 +460,14 @@ def crosswalk_from_frame(
         )
     if layout not in KNOWN_CROSSWALK_LAYOUTS:
         raise SchemaError(
-            f"no known crosswalk layout {'fits' if layout is None else repr(layout)}; "
-            f"columns: {shorten_list(map(str, df.columns), 8)}. Choose one of: "
-            f"{', '.join(KNOWN_CROSSWALK_LAYOUTS)}, or name the crosswalk's code "
-            "columns with tables.crosswalk_from and tables.crosswalk_to."
+            tr(
+                "no known crosswalk layout {value}; columns: {value2}. Choose one "
+                "of: {value3}, or name the crosswalk's code columns with "
+                "tables.crosswalk_from and tables.crosswalk_to.",
+                value="fits" if layout is None else repr(layout),
+                value2=shorten_list(map(str, df.columns), 8),
+                value3=", ".join(KNOWN_CROSSWALK_LAYOUTS),
+            )
         )
     layout_columns = KNOWN_CROSSWALK_LAYOUTS[layout]
     present = {k: v for k, v in layout_columns.items() if v in df.columns}

@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from geo_priority.formatting import shorten_list
 from geo_priority.matching import Match
+from geo_priority.messages import tr
 from geo_priority.schema import DOUBTFUL, DOUBTFUL_HELD
 
 __all__ = ["hold_doubtful"]
@@ -37,14 +38,18 @@ def _held(m: Match) -> Match:
     return replace(
         m,
         status=DOUBTFUL_HELD,
-        detail=f"{m.detail}; value held back until accepted: set "
-        f"tables.accept_doubtful = [{who}] or tables.accept_all_doubtful = true",
+        detail=tr(
+            "{detail}; value held back until accepted: set tables.accept_doubtful "
+            "= [{who}] or tables.accept_all_doubtful = true",
+            detail=m.detail,
+            who=who,
+        ),
     )
 
 
 def _accepted(m: Match, key: str) -> Match:
     """Mark a doubtful match as accepted by ``key``."""
-    return replace(m, detail=f"{m.detail}; accepted ({key})")
+    return replace(m, detail=tr("{detail}; accepted ({key})", detail=m.detail, key=key))
 
 
 def _notes(
@@ -54,14 +59,22 @@ def _notes(
     notes = []
     if accept_all:
         notes.append(
-            f"{label}: {accept_all} doubtful match(es) accepted by "
-            "tables.accept_all_doubtful = true"
+            tr(
+                "{label}: {n} doubtful match(es) accepted by "
+                "tables.accept_all_doubtful = true",
+                label=label,
+                n=accept_all,
+            )
         )
     unused = [a for a in accept if _key(a) not in used]
     if unused:
         notes.append(
-            f"{label}: tables.accept_doubtful entries that match no doubtful row: "
-            f"{shorten_list(unused, 5)}"
+            tr(
+                "{label}: tables.accept_doubtful entries that match no doubtful "
+                "row: {entries}",
+                label=label,
+                entries=shorten_list(unused, 5),
+            )
         )
     return notes
 

@@ -19,6 +19,7 @@ import shapely
 
 from geo_priority.errors import CRSError, GeometryError, GeometryRepairedWarning
 from geo_priority.formatting import format_number, shorten_list, shorten_text
+from geo_priority.messages import tr
 from geo_priority.schema import ID
 
 __all__ = [
@@ -30,28 +31,32 @@ __all__ = [
     "repair_invalid",
 ]
 
-#: The fix named when coordinates do not fit a geographic CRS.
-CRS_HINT = (
-    'set boundaries.crs = "EPSG:327xx" to the layer\'s real CRS (Indonesia lies in '
-    "UTM zones 46-54: EPSG:32746-32754 south of the equator, EPSG:32646-32654 "
-    'north; Banten is 48S, "EPSG:32748"); it relabels the coordinates, it does '
-    "not move them"
-)
+
+def crs_hint() -> str:
+    """Name the fix when coordinates do not fit a geographic CRS."""
+    return tr(
+        'set boundaries.crs = "EPSG:327xx" to the layer\'s real CRS (Indonesia lies '
+        "in UTM zones 46-54: EPSG:32746-32754 south of the equator, "
+        'EPSG:32646-32654 north; Banten is 48S, "EPSG:32748"); it relabels the '
+        "coordinates, it does not move them"
+    )
+
+
 #: Half the width of the Web Mercator (EPSG:3857) world, in metres.
 _MERCATOR_EDGE = 20037508.35
 
 _POLYGONAL = ("Polygon", "MultiPolygon")
 
 
-def check_has_crs(gdf: gpd.GeoDataFrame, what: str = "boundaries") -> None:
+def check_has_crs(gdf: gpd.GeoDataFrame, what: str | None = None) -> None:
     """Raise CRSError when the layer has no CRS.
 
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame
         The layer.
-    what : str
-        Its name in the message.
+    what : str, optional
+        Its name in the message (by default: the boundaries).
 
     Raises
     ------
@@ -60,8 +65,12 @@ def check_has_crs(gdf: gpd.GeoDataFrame, what: str = "boundaries") -> None:
     """
     if gdf.crs is None:
         raise CRSError(
-            f'{what} have no CRS. Set one with boundaries.crs = "EPSG:4326" (CLI: '
-            "--boundaries-crs; GeoJSON is always EPSG:4326) before preparing them."
+            tr(
+                '{what} have no CRS. Set one with boundaries.crs = "EPSG:4326" (CLI: '
+                "--boundaries-crs; GeoJSON is always EPSG:4326) before preparing "
+                "them.",
+                what=what or tr("the boundaries"),
+            )
         )
 
 
@@ -73,10 +82,10 @@ def _looks_like(bounds: tuple[float, float, float, float]) -> str:
         and xmax <= 900_000
         and -10_000_000 <= ymin <= ymax <= 10_000_000
     ):
-        return "projected metres (UTM?)"
+        return tr("projected metres (UTM?)")
     if max(abs(xmin), abs(xmax), abs(ymin), abs(ymax)) <= _MERCATOR_EDGE:
-        return "projected metres (UTM, or Web Mercator EPSG:3857?)"
-    return "no longitude/latitude at all (projected, or scaled, numbers?)"
+        return tr("projected metres (UTM, or Web Mercator EPSG:3857?)")
+    return tr("no longitude/latitude at all (projected, or scaled, numbers?)")
 
 
 def implausible_coordinates(gdf: gpd.GeoDataFrame) -> str | None:
@@ -100,7 +109,7 @@ def implausible_coordinates(gdf: gpd.GeoDataFrame) -> str | None:
     >>> from shapely import box
     >>> utm = gpd.GeoDataFrame(geometry=[box(620000, 9300000, 630000, 9310000)],
     ...                        crs="EPSG:4326")
-    >>> implausible_coordinates(utm).endswith("these look like projected metres (UTM?)")
+    >>> implausible_coordinates(utm).endswith("(UTM?)")
     True
     """
     if gdf.crs is None or not gdf.crs.is_geographic or gdf.geometry.is_empty.all():
@@ -115,15 +124,16 @@ def implausible_coordinates(gdf: gpd.GeoDataFrame) -> str | None:
         f"{axis} {format_number(low, decimals=0)}..{format_number(high, decimals=0)}"
         for axis, low, high in (("x", xmin, xmax), ("y", ymin, ymax))
     )
-    return (
-        f"coordinates span {span}, outside the longitude -180..180 / latitude "
-        f"-90..90 of a geographic CRS; these look like "
-        f"{_looks_like((xmin, ymin, xmax, ymax))}"
+    return tr(
+        "coordinates span {span}, outside the longitude -180..180 / latitude "
+        "-90..90 of a geographic CRS; these look like {looks}",
+        span=span,
+        looks=_looks_like((xmin, ymin, xmax, ymax)),
     )
 
 
 def check_plausible_coordinates(
-    gdf: gpd.GeoDataFrame, what: str = "boundaries", hint: str = CRS_HINT
+    gdf: gpd.GeoDataFrame, what: str | None = None, hint: str | None = None
 ) -> None:
     """Raise CRSError when the coordinates do not fit the layer's CRS.
 
@@ -131,9 +141,9 @@ def check_plausible_coordinates(
     ----------
     gdf : geopandas.GeoDataFrame
         The layer.
-    what : str
-        Its name in the message.
-    hint : str
+    what : str, optional
+        Its name in the message (by default: the boundaries).
+    hint : str, optional
         The fix to name (by default: set ``boundaries.crs``).
 
     Raises
@@ -144,7 +154,15 @@ def check_plausible_coordinates(
     found = implausible_coordinates(gdf)
     if found is not None:
         label = shorten_text(str(gdf.crs.to_string()))
-        raise CRSError(f"{what} are labelled {label}, but their {found}; {hint}.")
+        raise CRSError(
+            tr(
+                "{what} are labelled {label}, but their {found}; {hint}.",
+                what=what or tr("the boundaries"),
+                label=label,
+                found=found,
+                hint=hint or crs_hint(),
+            )
+        )
 
 
 def check_same_crs(
@@ -177,8 +195,13 @@ def check_same_crs(
     )
     if len(labels) != len(frames):
         raise CRSError(
-            f"got {len(frames)} frames but {len(labels)} names ({labels!r}); pass one "
-            "name per frame."
+            tr(
+                "got {n_frames} frames but {n_labels} names ({labels!r}); pass one "
+                "name per frame.",
+                n_frames=len(frames),
+                n_labels=len(labels),
+                labels=labels,
+            )
         )
     for label, frame in zip(labels, frames, strict=True):
         check_has_crs(frame, repr(label))
@@ -186,9 +209,14 @@ def check_same_crs(
     for label, frame in zip(labels[1:], frames[1:], strict=True):
         if frame.crs != first:
             raise CRSError(
-                f"{first_label!r} ({_crs_text(first)}) and {label!r} "
-                f"({_crs_text(frame.crs)}) use different CRS. Reproject one with "
-                f"gdf.to_crs({_crs_text(first)!r}) first."
+                tr(
+                    "{first_label!r} ({value}) and {label!r} ({value2}) use different "
+                    "CRS. Reproject one with gdf.to_crs({value!r}) first.",
+                    first_label=first_label,
+                    value=_crs_text(first),
+                    label=label,
+                    value2=_crs_text(frame.crs),
+                )
             )
 
 
@@ -231,13 +259,19 @@ def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
         codes = gdf.loc[empty, ID].tolist()
         if not drop_empty:
             raise GeometryError(
-                f"{len(codes)} areas have a null or empty geometry: "
-                f"{shorten_list(codes, 5)}. Remove or repair them in the boundary "
-                "file (boundaries.path)."
+                tr(
+                    "{n_codes} areas have a null or empty geometry: {value}. Remove or "
+                    "repair them in the boundary file (boundaries.path).",
+                    n_codes=len(codes),
+                    value=shorten_list(codes, 5),
+                )
             )
         warnings.warn(
-            f"dropped {len(codes)} areas with a null or empty geometry: "
-            f"{shorten_list(codes, 5)}.",
+            tr(
+                "dropped {n_codes} areas with a null or empty geometry: {value}.",
+                n_codes=len(codes),
+                value=shorten_list(codes, 5),
+            ),
             GeometryRepairedWarning,
             stacklevel=3,
         )
@@ -247,9 +281,12 @@ def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
     if other.any():
         pairs = zip(gdf.loc[other, ID], kinds[other], strict=True)
         raise GeometryError(
-            f"{int(other.sum())} areas are not polygons: "
-            f"{shorten_list((f'{c} ({t})' for c, t in pairs), 5)}. "
-            "Boundaries must be (Multi)Polygons; check the layer."
+            tr(
+                "{value} areas are not polygons: {value2}. Boundaries must be "
+                "(Multi)Polygons; check the layer.",
+                value=int(other.sum()),
+                value2=shorten_list((f"{c} ({t})" for c, t in pairs), 5),
+            )
         )
     return gdf
 
@@ -298,15 +335,23 @@ def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     lost = [c for c, g in zip(codes, repaired, strict=True) if g.is_empty]
     if lost:
         raise GeometryError(
-            f"{len(lost)} invalid geometries have no area left after make_valid: "
-            f"{shorten_list(lost, 5)}. Repair them in a GIS, or remove them."
+            tr(
+                "{n_lost} invalid geometries have no area left after make_valid: "
+                "{value}. Repair them in a GIS, or remove them.",
+                n_lost=len(lost),
+                value=shorten_list(lost, 5),
+            )
         )
     values[invalid] = repaired
     out = gdf.copy()
     out[gdf.geometry.name] = gpd.GeoSeries(values, index=gdf.index, crs=gdf.crs)
     warnings.warn(
-        f"repaired {len(codes)} invalid geometries with shapely.make_valid (kept the "
-        f"polygonal parts): {shorten_list(codes, 5)}.",
+        tr(
+            "repaired {n_codes} invalid geometries with shapely.make_valid (kept "
+            "the polygonal parts): {value}.",
+            n_codes=len(codes),
+            value=shorten_list(codes, 5),
+        ),
         GeometryRepairedWarning,
         stacklevel=3,
     )

@@ -27,6 +27,7 @@ import pandas as pd
 from geo_priority.config import IndicatorConfig, TableConfig
 from geo_priority.errors import SchemaError
 from geo_priority.formatting import shorten_list
+from geo_priority.messages import tr
 
 #: Suffix of the boolean column that marks a value hidden by small-cell
 #: suppression (written by :mod:`geo_priority.microdata`).
@@ -111,9 +112,17 @@ def _filter_year(
     distinct = sorted(int(y) for y in years.dropna().unique())
     if len(distinct) > 1:
         raise SchemaError(
-            f"{what} {ind.source!r} in table {spec.label!r} has values for several "
-            f"years ({shorten_list(distinct)}). Set year = {distinct[-1]} for "
-            f"indicator {ind.key!r} in the config."
+            tr(
+                "{what} {source!r} in table {label!r} has values for several years "
+                "({value}). Set year = {distinct} for indicator {key!r} in the "
+                "config.",
+                what=tr("indicator") if what == "indicator" else tr("column"),
+                source=ind.source,
+                label=spec.label,
+                value=shorten_list(distinct),
+                distinct=distinct[-1],
+                key=ind.key,
+            )
         )
     return rows
 
@@ -125,9 +134,16 @@ def _check_unique(
     if not dupes.empty:
         examples = dupes[keys[0]].astype(str).unique().tolist()
         raise SchemaError(
-            f"table {spec.label!r} has {len(examples)} area(s) with more than one "
-            f"value for indicator {ind.source!r} (year {ind.year}): "
-            f"{shorten_list(examples, 5)}. Remove the duplicate rows or set the year."
+            tr(
+                "table {label!r} has {n_examples} area(s) with more than one value "
+                "for indicator {source!r} (year {year}): {value}. Remove the "
+                "duplicate rows or set the year.",
+                label=spec.label,
+                n_examples=len(examples),
+                source=ind.source,
+                year=ind.year,
+                value=shorten_list(examples, 5),
+            )
         )
 
 
@@ -195,8 +211,13 @@ def select_indicators(
     missing = [c for c in key_columns(spec) if c not in table.columns]
     if missing:
         raise SchemaError(
-            f"table {spec.label!r} has no column {missing[0]!r}. Available columns: "
-            f"{shorten_list(table.columns)}. Fix code_column/name_column."
+            tr(
+                "table {label!r} has no column {missing!r}. Available columns: "
+                "{value}. Fix code_column/name_column.",
+                label=spec.label,
+                missing=missing[0],
+                value=shorten_list(table.columns),
+            )
         )
     layout = table_layout(table, spec)
     pick = _pick_long if layout == "long" else _pick_wide

@@ -21,6 +21,7 @@ from geo_priority import io
 from geo_priority.config import Config, TableConfig
 from geo_priority.errors import ConfigError
 from geo_priority.io import fetch
+from geo_priority.messages import tr
 
 __all__ = ["Inputs", "load_inputs", "read_boundary_frame"]
 
@@ -74,8 +75,11 @@ def read_boundary_frame(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
         return fetch.read_source_files(b.source, paths), paths
     if b.path is None:
         raise ConfigError(
-            "[boundaries] names no file: set boundaries.path (a vector file) or "
-            "boundaries.source (a registry id), or give the boundaries as a frame."
+            tr(
+                "[boundaries] names no file: set boundaries.path (a vector file) or "
+                "boundaries.source (a registry id), or give the boundaries as a "
+                "frame."
+            )
         )
     path = config.resolve(b.path)
     return io.read_boundaries(path, layer=b.layer, crs=b.crs), [path]
@@ -84,8 +88,11 @@ def read_boundary_frame(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
 def _table_path(config: Config, spec: TableConfig) -> Path:
     if spec.path is None:
         raise ConfigError(
-            f"table {spec.label!r} names no file: set tables.path, or give the "
-            "table as a frame."
+            tr(
+                "table {label!r} names no file: set tables.path, or give the table "
+                "as a frame.",
+                label=spec.label,
+            )
         )
     return config.resolve(spec.path)
 

@@ -26,6 +26,7 @@ import pandas as pd
 from geo_priority.formatting import shorten_list
 from geo_priority.join_report import JOINED
 from geo_priority.matching import Match
+from geo_priority.messages import tr
 from geo_priority.schema import AMBIGUOUS, DOUBTFUL_HELD, DUPLICATE, ID
 
 __all__ = [
@@ -104,10 +105,20 @@ def _crosswalk_group(group: list[Match]) -> bool:
 def _table_duplicates(group: list[Match], area_id: str) -> list[Match]:
     """Refuse an area the table itself gives several rows: none is joined."""
     sources = [m.source for m in group if m.source]
-    via = f" via crosswalk from {shorten_list(sources, 5)}" if sources else ""
-    detail = (
-        f"{len(group)} rows match area {area_id!r}{via}; none was joined. Remove "
-        "the extra rows or aggregate them first"
+    via = (
+        tr(
+            " via crosswalk from {value}",
+            value=shorten_list(sources, 5),
+        )
+        if sources
+        else ""
+    )
+    detail = tr(
+        "{n_group} rows match area {area_id!r}{via}; none was joined. Remove "
+        "the extra rows or aggregate them first",
+        n_group=len(group),
+        area_id=area_id,
+        via=via,
     )
     return [replace(m, status=DUPLICATE, detail=detail) for m in group]
 
@@ -117,26 +128,34 @@ def _not_combinable(
 ) -> list[Match]:
     """Refuse an area whose crosswalk mapping the values cannot follow."""
     sources = shorten_list((m.source for m in group), 5)
-    why = (
-        f"{shorten_list(blocked, 5)} is neither a count nor a rate with its "
-        "numerator and denominator in the table"
+    why = tr(
+        "{value} is neither a count nor a rate with its numerator and "
+        "denominator in the table",
+        value=shorten_list(blocked, 5),
     )
     if len(group) > 1:
         status = DUPLICATE
-        detail = (
-            f"the crosswalk maps {len(group)} source areas ({sources}) onto area "
-            f"{area_id!r}, and {why}, so they cannot be combined and the area gets "
-            "no value. The crosswalk is at fault, not the table: map each source "
-            "to its own area in the crosswalk file (tables.crosswalk), or give the "
-            "rate its numerator and denominator ([[scoring.indicators]] numerator, "
-            "denominator)"
+        detail = tr(
+            "the crosswalk maps {n_group} source areas ({sources}) onto area "
+            "{area_id!r}, and {why}, so they cannot be combined and the area "
+            "gets no value. The crosswalk is at fault, not the table: map each "
+            "source to its own area in the crosswalk file (tables.crosswalk), or "
+            "give the rate its numerator and denominator ([[scoring.indicators]] "
+            "numerator, denominator)",
+            n_group=len(group),
+            sources=sources,
+            area_id=area_id,
+            why=why,
         )
     else:
         status = AMBIGUOUS
-        detail = (
-            f"the crosswalk splits {sources} over several areas, and {why}; only "
-            "counts are split by tables.crosswalk_weight, so area "
-            f"{area_id!r} gets no value"
+        detail = tr(
+            "the crosswalk splits {sources} over several areas, and {why}; only "
+            "counts are split by tables.crosswalk_weight, so area {area_id!r} "
+            "gets no value",
+            sources=sources,
+            why=why,
+            area_id=area_id,
         )
     return [replace(m, status=status, detail=f"{m.detail}; {detail}") for m in group]
 
@@ -150,9 +169,13 @@ def _combined(
     summed = shorten_list(rules.summed(table), 5) or "none"
     rates = shorten_list(rules.derivable(table), 5) or "none"
     sources = shorten_list((m.source for m in group), 5)
-    note = (
-        f"{len(group)} source areas ({sources}) combined: counts summed ({summed}), "
-        f"rates re-derived ({rates})"
+    note = tr(
+        "{n_group} source areas ({sources}) combined: counts summed "
+        "({summed}), rates re-derived ({rates})",
+        n_group=len(group),
+        sources=sources,
+        summed=summed,
+        rates=rates,
     )
     return [replace(m, detail=f"{m.detail}; {note}") for m in group]
 
@@ -242,8 +265,12 @@ def hold_combined(matches: Sequence[Match]) -> list[Match]:
                 out[i] = replace(
                     m,
                     status=DOUBTFUL_HELD,
-                    detail=f"{m.detail}; held: it combines with "
-                    f"{shorten_list(held, 3)}, whose doubtful match is not accepted",
+                    detail=tr(
+                        "{detail}; held: it combines with {value}, whose doubtful "
+                        "match is not accepted",
+                        detail=m.detail,
+                        value=shorten_list(held, 3),
+                    ),
                 )
     return out
 

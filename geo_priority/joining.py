@@ -34,6 +34,7 @@ from geo_priority.errors import (
 from geo_priority.formatting import shorten_list
 from geo_priority.indicators import available_indicators, select_indicators
 from geo_priority.matching import warn_report
+from geo_priority.messages import tr
 from geo_priority.presets import expand_preset
 from geo_priority.safeguards import accepted_notes, check_plausible, refuse_held
 from geo_priority.schema import (
@@ -72,8 +73,13 @@ def _dissolve_names(
         return None
     if column not in frame.columns:
         raise SchemaError(
-            f"boundaries have no column {column!r} for the names of the {level} "
-            f"areas. Available columns: {list(frame.columns)[:12]!r}."
+            tr(
+                "boundaries have no column {column!r} for the names of the {level} "
+                "areas. Available columns: {value!r}.",
+                column=column,
+                level=level,
+                value=list(frame.columns)[:12],
+            )
         )
     system = areas.attrs["code_system"]
     parents = areas[ID].map(lambda c: regions.parent_code(c, system, level))
@@ -163,15 +169,26 @@ def _aggregate_table(
     counts, rates, dropped = level_rules(in_table, keys)
     if dropped:
         raise SchemaError(
-            f"indicator {dropped[0]!r} is a rate at {spec.level} level in table "
-            f"{spec.label!r} and cannot be summed to {level}. Give it numerator "
-            "and denominator (indicator keys of counts in the same table) so the "
-            "rate is re-derived from them, never averaged."
+            tr(
+                "indicator {dropped!r} is a rate at {level} level in table {label!r} "
+                "and cannot be summed to {level2}. Give it numerator and denominator "
+                "(indicator keys of counts in the same table) so the rate is "
+                "re-derived from them, never averaged.",
+                dropped=dropped[0],
+                level=spec.level,
+                label=spec.label,
+                level2=level,
+            )
         )
     if not spec.code_column:
         raise SchemaError(
-            f"table {spec.label!r} is at {spec.level} level and must be aggregated to "
-            f"{level}, which needs codes: set code_column for it."
+            tr(
+                "table {label!r} is at {level} level and must be aggregated to "
+                "{level2}, which needs codes: set code_column for it.",
+                label=spec.label,
+                level=spec.level,
+                level2=level,
+            )
         )
     summed = harmonise.aggregate_indicators(
         wide,
@@ -249,11 +266,20 @@ class _Values:
         if clash.any():
             area = clash[clash].index[0]
             raise JoinError(
-                f"indicator {key!r} has two different values for area {area!r}: "
-                f"{current[area]!r} in {self.origin.at[area, key]!r} and "
-                f"{values[area]!r} in {table!r} ({int(clash.sum())} area(s) differ). "
-                "A value is never chosen silently: correct one of the files, or "
-                "give the indicators different keys or years (scoring.indicators)."
+                tr(
+                    "indicator {key!r} has two different values for area {area!r}: "
+                    "{current!r} in {at!r} and {values!r} in {table!r} ({value} "
+                    "area(s) differ). A value is never chosen silently: correct one "
+                    "of the files, or give the indicators different keys or years "
+                    "(scoring.indicators).",
+                    key=key,
+                    area=area,
+                    current=current[area],
+                    at=self.origin.at[area, key],
+                    values=values[area],
+                    table=table,
+                    value=int(clash.sum()),
+                )
             )
         self.repeats[key] = self.repeats.get(key, 0) + int(both.sum())
         fill = current.isna() & values.notna()
@@ -262,7 +288,11 @@ class _Values:
 
     def notes(self) -> list[str]:
         return [
-            f"{key}: {n} value(s) given again, equal, by another table; kept once"
+            tr(
+                "{key}: {n} value(s) given again, equal, by another table; kept once",
+                key=key,
+                n=n,
+            )
             for key, n in self.repeats.items()
             if n
         ]
@@ -399,16 +429,26 @@ def _check_found(
             continue
         if ind.optional:
             notes.append(
-                f"optional indicator {ind.key!r} ({ind.source!r}) is in no "
-                "table, so it is left out of the score"
+                tr(
+                    "optional indicator {key!r} ({source!r}) is in no table, so it "
+                    "is left out of the score",
+                    key=ind.key,
+                    source=ind.source,
+                )
             )
             continue
         offered = {t.spec.label: available_indicators(t.frame, t.spec) for t in tables}
         listing = "; ".join(f"{k}: {v[:10]!r}" for k, v in offered.items())
         raise SchemaError(
-            f"indicator {ind.key!r} (source {ind.source!r}, year {ind.year}) was "
-            f"found in no table. The tables offer {listing}. Fix 'source' or 'year' "
-            "in the config, or mark the indicator optional = true."
+            tr(
+                "indicator {key!r} (source {source!r}, year {year}) was found in no "
+                "table. The tables offer {listing}. Fix 'source' or 'year' in the "
+                "config, or mark the indicator optional = true.",
+                key=ind.key,
+                source=ind.source,
+                year=ind.year,
+                listing=listing,
+            )
         )
     return notes
 
@@ -425,9 +465,15 @@ def _derive(
             if ind.key in found:
                 continue
             raise SchemaError(
-                f"indicator {ind.key!r} is in no table and cannot be derived: it "
-                f"needs {rate!r} and {base!r}, and {base if rate in areas else rate!r}"
-                " is missing. Add it to a table or give the count directly."
+                tr(
+                    "indicator {key!r} is in no table and cannot be derived: it needs "
+                    "{rate!r} and {base!r}, and {value!r} is missing. Add it to a "
+                    "table or give the count directly.",
+                    key=ind.key,
+                    rate=rate,
+                    base=base,
+                    value=base if rate in areas else rate,
+                )
             )
         current = (
             areas[ind.key]
@@ -439,8 +485,16 @@ def _derive(
         areas[ind.key] = current.where(~gaps, derived.round(0))
         if gaps.any():
             notes.append(
-                f"{ind.key}: derived as {rate} x {base} / {ind.scale:g} for "
-                f"{int(gaps.sum())} of {len(areas)} areas"
+                tr(
+                    "{key}: derived as {rate} x {base} / {scale:g} for {n} of "
+                    "{total} areas",
+                    key=ind.key,
+                    rate=rate,
+                    base=base,
+                    scale=ind.scale,
+                    n=int(gaps.sum()),
+                    total=len(areas),
+                )
             )
     return areas, notes
 
@@ -481,9 +535,12 @@ def _tables_of(
     extra = [label for label in tables if label not in labels]
     if missing or extra:
         raise ConfigError(
-            f"the tables given ({shorten_list(tables)}) do not match the tables "
-            f"declared in [[tables]] ({shorten_list(labels)}): give one frame per "
-            "tables.label."
+            tr(
+                "the tables given ({value}) do not match the tables declared in "
+                "[[tables]] ({value2}): give one frame per tables.label.",
+                value=shorten_list(tables),
+                value2=shorten_list(labels),
+            )
         )
     return [
         _Table(spec, tables[spec.label], crosswalks.get(spec.label))

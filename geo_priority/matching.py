@@ -33,6 +33,7 @@ from geo_priority.codes import CodeColumn, ParsedCode, SystemChoice, is_missing
 from geo_priority.errors import CodeError, JoinError
 from geo_priority.formatting import format_number, shorten_list
 from geo_priority.join_report import JOINED, build_report, warn_report
+from geo_priority.messages import tr
 from geo_priority.regions import Crosswalk, Kind, normalise_name
 from geo_priority.schema import (
     AMBIGUOUS,
@@ -291,24 +292,39 @@ def _table_system(
     system = codes.resolve_system(code_system, fallback)
     if system is None and cw is None:
         raise JoinError(
-            f"cannot tell whether {setup.label} codes are Kemendagri or BPS codes "
-            f"(e.g. {shorten_list(codes.needs_system(), 5)}). Set "
-            'tables.code_system = "kemendagri" or "bps".'
+            tr(
+                "cannot tell whether {label} codes are Kemendagri or BPS codes (e.g. "
+                '{value}). Set tables.code_system = "kemendagri" or "bps".',
+                label=setup.label,
+                value=shorten_list(codes.needs_system(), 5),
+            )
         )
     system = system or fallback
     if cw is not None and cw.from_system != system:
         raise JoinError(
-            f"{setup.label} codes are {system} codes but crosswalk {cw.label!r} maps "
-            f'from {cw.from_system}; set tables.code_system = "{cw.from_system}" or '
-            "give another crosswalk (tables.crosswalk)."
+            tr(
+                "{label} codes are {system} codes but crosswalk {label2!r} maps from "
+                '{from_system}; set tables.code_system = "{from_system}" or give '
+                "another crosswalk (tables.crosswalk).",
+                label=setup.label,
+                system=system,
+                label2=cw.label,
+                from_system=cw.from_system,
+            )
         )
     if cw is None and system != setup.system and LEVELS.index(setup.level) > 1:
         raise JoinError(
-            f"{setup.label} codes are {system} codes but the areas are "
-            f"{setup.system} {setup.level} codes, and numbering differs below "
-            "kab/kota. Give a crosswalk file between the two systems: "
-            "tables.crosswalk (CLI: --crosswalk), with tables.crosswalk_from and "
-            "tables.crosswalk_to for an unknown layout."
+            tr(
+                "{label} codes are {system} codes but the areas are {system2} "
+                "{level} codes, and numbering differs below kab/kota. Give a "
+                "crosswalk file between the two systems: tables.crosswalk (CLI: "
+                "--crosswalk), with tables.crosswalk_from and tables.crosswalk_to "
+                "for an unknown layout.",
+                label=setup.label,
+                system=system,
+                system2=setup.system,
+                level=setup.level,
+            )
         )
     return system
 
@@ -319,9 +335,15 @@ def _convert(code: ParsedCode, setup: JoinContext) -> str:
         return code.in_system(setup.system).code
     except CodeError as err:
         raise JoinError(
-            f"{setup.label} code {code.code!r} ({code.system}) cannot be converted to "
-            f"{setup.system}: {err} Give a crosswalk file (tables.crosswalk) to map "
-            "the codes."
+            tr(
+                "{label} code {code!r} ({system}) cannot be converted to {system2}: "
+                "{err} Give a crosswalk file (tables.crosswalk) to map the codes.",
+                label=setup.label,
+                code=code.code,
+                system=code.system,
+                system2=setup.system,
+                err=err,
+            )
         ) from err
 
 
@@ -332,7 +354,13 @@ def _via_crosswalk(m: Match, code: str, setup: JoinContext) -> list[Match]:
     if not targets:
         return [
             replace(
-                m, status=UNMATCHED_ROW, detail=f"{code} is not in crosswalk {label!r}"
+                m,
+                status=UNMATCHED_ROW,
+                detail=tr(
+                    "{code} is not in crosswalk {label!r}",
+                    code=code,
+                    label=label,
+                ),
             )
         ]
     if len(targets) > 1:
@@ -343,11 +371,21 @@ def _via_crosswalk(m: Match, code: str, setup: JoinContext) -> list[Match]:
             replace(
                 m,
                 status=UNMATCHED_ROW,
-                detail=f"crosswalk {label!r} maps {code} to {key}, "
-                "which is not among the areas",
+                detail=tr(
+                    "crosswalk {label!r} maps {code} to {key}, which is not among the "
+                    "areas",
+                    label=label,
+                    code=code,
+                    key=key,
+                ),
             )
         ]
-    detail = f"via crosswalk {label!r}: {code} -> {key}"
+    detail = tr(
+        "via crosswalk {label!r}: {code} -> {key}",
+        label=label,
+        code=code,
+        key=key,
+    )
     match = replace(m, status=MATCHED, area_id=key, detail=detail, source=code)
     return [_crosswalk_names(match, code, key, setup)]
 
@@ -360,8 +398,12 @@ def _crosswalk_names(m: Match, code: str, key: str, setup: JoinContext) -> Match
     return replace(
         m,
         status=DOUBTFUL,
-        detail=f"{m.detail}; the crosswalk's names disagree: {names[0]!r} -> "
-        f"{names[1]!r}",
+        detail=tr(
+            "{detail}; the crosswalk's names disagree: {names!r} -> {names2!r}",
+            detail=m.detail,
+            names=names[0],
+            names2=names[1],
+        ),
     )
 
 
@@ -372,19 +414,30 @@ def _split(m: Match, code: str, targets: list[str], setup: JoinContext) -> list[
     missing = [t for t in targets if (code, t) not in weights]
     if setup.weights is None or missing:
         why = (
-            "name the crosswalk column with each area's share as "
-            "tables.crosswalk_weight (counts are then split)"
+            tr(
+                "name the crosswalk column with each area's share as "
+                "tables.crosswalk_weight (counts are then split)"
+            )
             if setup.weights is None
-            else f"the crosswalk gives no weight for {shorten_list(missing, 5)}"
+            else tr(
+                "the crosswalk gives no weight for {value}",
+                value=shorten_list(missing, 5),
+            )
         )
         return [
             replace(
                 m,
                 status=AMBIGUOUS,
-                detail=f"crosswalk {label!r} maps {code} to {len(targets)} areas: "
-                f"{shorten_list(targets, 5)}; not joined, because a value is split "
-                f"only with weights: {why}, or map {code} to one area in the "
-                "crosswalk (tables.crosswalk)",
+                detail=tr(
+                    "crosswalk {label!r} maps {code} to {n_targets} areas: {value}; "
+                    "not joined, because a value is split only with weights: {why}, "
+                    "or map {code} to one area in the crosswalk (tables.crosswalk)",
+                    label=label,
+                    code=code,
+                    n_targets=len(targets),
+                    value=shorten_list(targets, 5),
+                    why=why,
+                ),
             )
         ]
     inside = [t for t in targets if t in setup.ids]
@@ -396,8 +449,15 @@ def _split(m: Match, code: str, targets: list[str], setup: JoinContext) -> list[
                 area_id=t,
                 source=code,
                 weight=weights[(code, t)],
-                detail=f"via crosswalk {label!r}: {code} -> {t} (split over "
-                f"{len(targets)} areas, weight {format_number(weights[(code, t)])})",
+                detail=tr(
+                    "via crosswalk {label!r}: {code} -> {t} (split over {n_targets} "
+                    "areas, weight {value})",
+                    label=label,
+                    code=code,
+                    t=t,
+                    n_targets=len(targets),
+                    value=format_number(weights[(code, t)]),
+                ),
             ),
             code,
             t,
@@ -408,8 +468,13 @@ def _split(m: Match, code: str, targets: list[str], setup: JoinContext) -> list[
         replace(
             m,
             status=UNMATCHED_ROW,
-            detail=f"crosswalk {label!r} maps {code} to {shorten_list(targets, 5)}, "
-            "none of which is among the areas",
+            detail=tr(
+                "crosswalk {label!r} maps {code} to {value}, none of which is among "
+                "the areas",
+                label=label,
+                code=code,
+                value=shorten_list(targets, 5),
+            ),
         )
     ]
 
@@ -428,12 +493,19 @@ def _match_code(
 ) -> list[Match]:
     """Decide one row by its (already parsed) code; a split gives several."""
     if isinstance(parsed, CodeError) and _is_national(m.row_code):
-        return [replace(m, status=OTHER_LEVEL, detail="different level (nasional)")]
+        return [replace(m, status=OTHER_LEVEL, detail=tr("different level (nasional)"))]
     if isinstance(parsed, CodeError):
         return [replace(m, status=INVALID_CODE, detail=str(parsed))]
     if parsed.level != level:
         return [
-            replace(m, status=OTHER_LEVEL, detail=f"different level ({parsed.level})")
+            replace(
+                m,
+                status=OTHER_LEVEL,
+                detail=tr(
+                    "different level ({level})",
+                    level=parsed.level,
+                ),
+            )
         ]
     if setup.crosswalk is not None:
         decided = _via_crosswalk(m, parsed.code, setup)
@@ -442,7 +514,14 @@ def _match_code(
         decided = [
             replace(m, status=MATCHED, area_id=key)
             if key in setup.ids
-            else replace(m, status=UNMATCHED_ROW, detail=f"no area with code {key!r}")
+            else replace(
+                m,
+                status=UNMATCHED_ROW,
+                detail=tr(
+                    "no area with code {key!r}",
+                    key=key,
+                ),
+            )
         ]
     if parsed.note is None:
         return decided
@@ -495,10 +574,16 @@ def match_codes(
     invalid = [m for m in out if m.status == INVALID_CODE]
     if len(invalid) == len(coded):
         raise JoinError(
-            f"none of the {len(coded)} {setup.label} codes can be read as {system} "
-            f"codes: {shorten_list((m.row_code for m in invalid), 5)}. Check "
-            "tables.code_column and tables.code_system (first problem: "
-            f"{invalid[0].detail})"
+            tr(
+                "none of the {n_coded} {label} codes can be read as {system} codes: "
+                "{value}. Check tables.code_column and tables.code_system (first "
+                "problem: {detail})",
+                n_coded=len(coded),
+                label=setup.label,
+                system=system,
+                value=shorten_list((m.row_code for m in invalid), 5),
+                detail=invalid[0].detail,
+            )
         )
     out = _doubt_wrong_system(out, codes, system, setup)
     return out, _code_notes(out, system, setup)
@@ -528,11 +613,17 @@ def _wrong_system_reason(
     ]
     if len(readable) < WRONG_SYSTEM_HIT_SHARE * len(codes):
         return None
-    return (
-        f"codes read as {system} codes, but only {hits} of {len(at_level)} "
-        f"{setup.level} codes are among the areas, and the codes read as {other} "
-        f"codes too: is tables.code_system right? (the {setup.label} codes may be "
-        f"{other} codes, which need a crosswalk, tables.crosswalk)"
+    return tr(
+        "codes read as {system} codes, but only {hits} of {n_at_level} "
+        "{level} codes are among the areas, and the codes read as {other} "
+        "codes too: is tables.code_system right? (the {label} codes may be "
+        "{other} codes, which need a crosswalk, tables.crosswalk)",
+        system=system,
+        hits=hits,
+        n_at_level=len(at_level),
+        level=setup.level,
+        other=other,
+        label=setup.label,
     )
 
 
@@ -544,7 +635,14 @@ def _doubt_wrong_system(
     if reason is None:
         return matches
     return [
-        replace(m, status=DOUBTFUL, detail=f"wrong code system? {reason}")
+        replace(
+            m,
+            status=DOUBTFUL,
+            detail=tr(
+                "wrong code system? {reason}",
+                reason=reason,
+            ),
+        )
         if m.status == MATCHED
         else m
         for m in matches
@@ -555,17 +653,36 @@ def _code_notes(
     matches: list[Match], system: CodeSystem, setup: JoinContext
 ) -> list[str]:
     """Human-readable notes on how codes were brought into the areas' system."""
-    notes = [f"{setup.label}: codes read as {system} codes"]
+    notes = [
+        tr(
+            "{label}: codes read as {system} codes",
+            label=setup.label,
+            system=system,
+        )
+    ]
     joined = sum(m.status == MATCHED for m in matches)
     if setup.crosswalk is not None:
         notes.append(
-            f"{setup.label}: {joined} codes mapped {system} -> {setup.system} through "
-            f"crosswalk {setup.crosswalk.label!r}"
+            tr(
+                "{label}: {joined} codes mapped {system} -> {system2} through "
+                "crosswalk {label2!r}",
+                label=setup.label,
+                joined=joined,
+                system=system,
+                system2=setup.system,
+                label2=setup.crosswalk.label,
+            )
         )
     elif system != setup.system:
         notes.append(
-            f"{setup.label}: {joined} {system} codes converted to {setup.system} by "
-            "identical digits (valid at provinsi/kab level in digit-identical "
-            "provinces)"
+            tr(
+                "{label}: {joined} {system} codes converted to {system2} by "
+                "identical digits (valid at provinsi/kab level in digit-identical "
+                "provinces)",
+                label=setup.label,
+                joined=joined,
+                system=system,
+                system2=setup.system,
+            )
         )
     return notes

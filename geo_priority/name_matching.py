@@ -22,6 +22,7 @@ from geo_priority.codes import parse_code
 from geo_priority.errors import CodeError, JoinError
 from geo_priority.formatting import shorten_list
 from geo_priority.matching import AreaName, JoinContext, Match
+from geo_priority.messages import tr
 from geo_priority.parent_names import parent_code_from_name
 from geo_priority.regions import Kind, normalise_name
 from geo_priority.schema import (
@@ -88,8 +89,13 @@ def _by_sibling(
         m,
         status=MATCHED_NAME,
         area_id=left[0].area_id,
-        detail=f"bare name taken as the {kind_word} {left[0].name!r}: the table "
-        f"gives the {named} of that name in a row of its own",
+        detail=tr(
+            "bare name taken as the {kind_word} {name!r}: the table gives the "
+            "{named} of that name in a row of its own",
+            kind_word=kind_word,
+            name=left[0].name,
+            named=named,
+        ),
     )
 
 
@@ -112,15 +118,20 @@ def _same_core(
             m,
             status=DOUBTFUL,
             area_id=compatible[0].area_id,
-            detail=f"matched {compatible[0].name!r} by elimination: "
-            f"{_describe(others)} has the other kab/kota kind",
+            detail=tr(
+                "matched {name!r} by elimination: {value} has the other kab/kota kind",
+                name=compatible[0].name,
+                value=_describe(others),
+            ),
         )
     if not compatible:
         return replace(
             m,
             status=UNMATCHED_ROW,
-            detail=f"only {_describe(same)} has this name, and a kab never "
-            "matches a kota",
+            detail=tr(
+                "only {value} has this name, and a kab never matches a kota",
+                value=_describe(same),
+            ),
         )
     sibling = _by_sibling(m, compatible, siblings) if kind is None else None
     if sibling is not None:
@@ -128,9 +139,12 @@ def _same_core(
     return replace(
         m,
         status=AMBIGUOUS,
-        detail=f"several areas have this name: {_describe(compatible)}; write "
-        "'Kab.'/'Kota' in the name, give a code (tables.code_column), or the "
-        "province (tables.parent or tables.parent_column)",
+        detail=tr(
+            "several areas have this name: {value}; write 'Kab.'/'Kota' in the "
+            "name, give a code (tables.code_column), or the province "
+            "(tables.parent or tables.parent_column)",
+            value=_describe(compatible),
+        ),
     )
 
 
@@ -147,21 +161,29 @@ def _fuzzy(m: Match, core: str, pool: list[AreaName], threshold: float) -> Match
         ):
             best[i] = max(best.get(i, 0.0), score)
     if not best:
-        return replace(m, status=UNMATCHED_ROW, detail="no area has this name")
+        return replace(m, status=UNMATCHED_ROW, detail=tr("no area has this name"))
     top = max(best.values())
     winners = [pool[i] for i, score in best.items() if score == top]
     if len(winners) > 1:
         return replace(
             m,
             status=AMBIGUOUS,
-            detail=f"fuzzy match ties (score {top:.0f}): {_describe(winners)}",
+            detail=tr(
+                "fuzzy match ties (score {top:.0f}): {value}",
+                top=top,
+                value=_describe(winners),
+            ),
         )
     return replace(
         m,
         status=DOUBTFUL,
         area_id=winners[0].area_id,
-        detail=f"fuzzy name match {m.row_name!r} ~ {winners[0].name!r} "
-        f"(score {top:.0f})",
+        detail=tr(
+            "fuzzy name match {row_name!r} ~ {name!r} (score {top:.0f})",
+            row_name=m.row_name,
+            name=winners[0].name,
+            top=top,
+        ),
     )
 
 
@@ -171,7 +193,7 @@ def _match_name(
     """Decide one row by its name among ``pool``."""
     target = normalise_name(m.row_name)
     if not target.core:
-        return replace(m, status=UNMATCHED_ROW, detail="row has no usable name")
+        return replace(m, status=UNMATCHED_ROW, detail=tr("row has no usable name"))
     same = pool.by_core.get(target.core)
     if same:
         return _same_core(m, target.kind, same, siblings)
@@ -186,9 +208,13 @@ def _parent_as_code(value: object, setup: JoinContext) -> object:
     code = parent_code_from_name(value, kabkota=LEVELS.index(setup.level) > 1)
     if code is None:
         raise CodeError(
-            f"parent {value!r} is neither a code nor the name of a province"
-            f"{' or kab/kota' if LEVELS.index(setup.level) > 1 else ''} in the "
-            "Kemendagri reference; check tables.parent / tables.parent_column."
+            tr(
+                "parent {value!r} is neither a code nor the name of a "
+                "province{value2} in the Kemendagri reference; check tables.parent / "
+                "tables.parent_column.",
+                value=value,
+                value2=" or kab/kota" if LEVELS.index(setup.level) > 1 else "",
+            )
         )
     return code
 
@@ -202,8 +228,13 @@ def _area_prefix(value: object, setup: JoinContext) -> str:
         parsed = parse_code(value).in_system(setup.system)
     if LEVELS.index(parsed.level) >= LEVELS.index(setup.level):
         raise CodeError(
-            f"parent {value!r} is a {parsed.level} code; it must be coarser than the "
-            f"{setup.level} areas (e.g. '36' or '36.01')."
+            tr(
+                "parent {value!r} is a {level} code; it must be coarser than the "
+                "{level2} areas (e.g. '36' or '36.01').",
+                value=value,
+                level=parsed.level,
+                level2=setup.level,
+            )
         )
     return parsed.code
 
@@ -272,7 +303,13 @@ def match_names(
     try:
         prefix = None if parent is None else _area_prefix(parent, setup)
     except CodeError as err:
-        raise JoinError(f"tables.parent = {parent!r} cannot be used: {err}") from err
+        raise JoinError(
+            tr(
+                "tables.parent = {parent!r} cannot be used: {err}",
+                parent=parent,
+                err=err,
+            )
+        ) from err
     pools = _Pools(setup, _within(setup.pool, prefix, setup.system))
     kinds = _kinds_named(matches)
     out = []
@@ -281,7 +318,9 @@ def match_names(
             out.append(m)
         elif m.row_name is None:
             out.append(
-                replace(m, status=UNMATCHED_ROW, detail="row has no code and no name")
+                replace(
+                    m, status=UNMATCHED_ROW, detail=tr("row has no code and no name")
+                )
             )
         else:
             siblings = kinds.get((m.row_parent, normalise_name(m.row_name).core))
@@ -325,8 +364,14 @@ def _check_names(m: Match, setup: JoinContext) -> Match:
         return replace(
             m,
             status=DOUBTFUL,
-            detail=f"code matches {area.name!r} but the row is named {m.row_name!r} "
-            f"({area.kind} vs {row.kind})",
+            detail=tr(
+                "code matches {name!r} but the row is named {row_name!r} ({kind} vs "
+                "{kind2})",
+                name=area.name,
+                row_name=m.row_name,
+                kind=area.kind,
+                kind2=row.kind,
+            ),
         )
     if not area.core or not row.core or area.core == row.core:
         return m
@@ -336,8 +381,12 @@ def _check_names(m: Match, setup: JoinContext) -> Match:
     return replace(
         m,
         status=DOUBTFUL,
-        detail=f"names disagree: area {area.name!r}, row {m.row_name!r} (similarity "
-        f"{score:.0f})",
+        detail=tr(
+            "names disagree: area {name!r}, row {row_name!r} (similarity {score:.0f})",
+            name=area.name,
+            row_name=m.row_name,
+            score=score,
+        ),
     )
 
 

@@ -13,6 +13,7 @@ from functools import cache
 
 from geo_priority.errors import CodeError
 from geo_priority.formatting import shorten_list
+from geo_priority.messages import tr
 from geo_priority.names import normalise_name
 from geo_priority.regions import reference_areas
 
@@ -69,8 +70,12 @@ def _kabkota_code(value: str) -> str | None:
     ]
     if len(found) > 1:
         raise CodeError(
-            f"parent {value!r} names several kab/kota ({shorten_list(found, 5)}); "
-            "write 'Kabupaten ...' or 'Kota ...', or give the parent as a code."
+            tr(
+                "parent {value!r} names several kab/kota ({value2}); write "
+                "'Kabupaten ...' or 'Kota ...', or give the parent as a code.",
+                value=value,
+                value2=shorten_list(found, 5),
+            )
         )
     return found[0] if found else None
 

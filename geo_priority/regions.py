@@ -40,6 +40,7 @@ from geo_priority.crosswalks import (
     make_crosswalk,
 )
 from geo_priority.errors import CodeError
+from geo_priority.messages import tr
 from geo_priority.names import (
     NAME_ALIASES,
     Kind,
@@ -201,8 +202,12 @@ def reference_areas(level: Level, within: object | None = None) -> pd.DataFrame:
     start_depth = 0 if start is None else LEVELS.index(start.level) + 1
     if start_depth > LEVELS.index(level):
         raise CodeError(
-            f"cannot list {level} areas within {within!r}: "
-            f"pass a code coarser than {level}."
+            tr(
+                "cannot list {level} areas within {within!r}: pass a code coarser "
+                "than {level}.",
+                level=level,
+                within=within,
+            )
         )
     rows = [(start.code, "")] if start else [("", "")]
     for _ in range(LEVELS.index(level) + 1 - start_depth):

@@ -18,6 +18,7 @@ from geo_priority.errors import (
     JoinError,
 )
 from geo_priority.formatting import shorten_list
+from geo_priority.messages import tr
 from geo_priority.schema import (
     DOUBTFUL,
     ID,
@@ -36,10 +37,17 @@ def _likely_cause(value: float, low: float, high: float) -> str:
         if value > high and low <= value / power <= high
     ]
     if readings:
-        return f"it looks like {' or '.join(readings[:2])} with its decimal comma lost"
+        return tr(
+            "it looks like {readings} with its decimal comma lost",
+            readings=(
+                tr("{first} or {second}", first=readings[0], second=readings[1])
+                if len(readings) > 1
+                else readings[0]
+            ),
+        )
     if value < 0 <= low:
-        return "a negative value is impossible here; a code for 'no data' (-1)?"
-    return "check the unit (percent or per mil?) and the column"
+        return tr("a negative value is impossible here; a code for 'no data' (-1)?")
+    return tr("check the unit (percent or per mil?) and the column")
 
 
 def accepted_notes(report: JoinReport) -> list[str]:
@@ -53,8 +61,13 @@ def accepted_notes(report: JoinReport) -> list[str]:
             for row in rows.itertuples()
         ]
         notes.append(
-            f"{table}: {len(rows)} doubtful match(es) accepted by the config "
-            f"(tables.accept_doubtful / accept_all_doubtful): {shorten_list(pairs, 4)}"
+            tr(
+                "{table}: {n} doubtful match(es) accepted by the config "
+                "(tables.accept_doubtful / accept_all_doubtful): {pairs}",
+                table=table,
+                n=len(rows),
+                pairs=shorten_list(pairs, 4),
+            )
         )
     return notes
 
@@ -76,12 +89,17 @@ def refuse_held(report: JoinReport) -> None:
     ]
     tables = sorted(held["table"].dropna().unique())
     raise JoinError(
-        f"{len(held)} doubtful match(es) would put values on areas, and no one has "
-        f"accepted them: {shorten_list(pairs, 6)} (table(s) {', '.join(tables)}). "
-        "Nothing was written. Check each pair; then list the accepted rows in "
-        'tables.accept_doubtful = ["..."] (their code or name), or set '
-        "tables.accept_all_doubtful = true (recorded in the run record), or "
-        "correct the table or crosswalk. `geo-priority check` lists them all."
+        tr(
+            "{n_held} doubtful match(es) would put values on areas, and no one "
+            "has accepted them: {value} (table(s) {value2}). Nothing was "
+            "written. Check each pair; then list the accepted rows in "
+            'tables.accept_doubtful = ["..."] (their code or name), or set '
+            "tables.accept_all_doubtful = true (recorded in the run record), or "
+            "correct the table or crosswalk. `geo-priority check` lists them all.",
+            n_held=len(held),
+            value=shorten_list(pairs, 6),
+            value2=", ".join(tables),
+        )
     )
 
 
@@ -111,8 +129,17 @@ def check_plausible(
         value = float(values[first])
         where = f"{areas.at[first, NAME]!r} ({areas.at[first, ID]})"
         raise ImplausibleValueError(
-            f"indicator {ind.key!r} is {value:g} for {where}, outside its plausible "
-            f"range {low:g}–{high:g} ({int(bad.sum())} area(s)): "
-            f"{_likely_cause(value, low, high)}. Correct the table, or set "
-            f"valid_range for indicator {ind.key!r} in [[scoring.indicators]]."
+            tr(
+                "indicator {key!r} is {value:g} for {where}, outside its plausible "
+                "range {low:g}–{high:g} ({value2} area(s)): {value3}. Correct the "
+                "table, or set valid_range for indicator {key!r} in "
+                "[[scoring.indicators]].",
+                key=ind.key,
+                value=value,
+                where=where,
+                low=low,
+                high=high,
+                value2=int(bad.sum()),
+                value3=_likely_cause(value, low, high),
+            )
         )

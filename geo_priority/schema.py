@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from geo_priority.errors import ConfigError
+from geo_priority.messages import tr
 
 if TYPE_CHECKING:  # pandas is imported where a report is combined: config and
     import pandas as pd  # the CLI's option parsing stay free of it
@@ -100,14 +101,40 @@ def check_choice(value: object, allowed: tuple[_Choice, ...], key: str) -> _Choi
     'en'
     >>> check_choice("fr", ("id", "en"), "outputs.lang")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
-    geo_priority.errors.ConfigError: outputs.lang = 'fr' is not allowed. ...
+    geo_priority.errors.ConfigError: outputs.lang = 'fr' tidak diizinkan. ...
     """
     for choice in allowed:
         if value == choice:
             return choice
     raise ConfigError(
-        f"{key} = {value!r} is not allowed. Choose one of: {', '.join(allowed)}."
+        tr(
+            "{key} = {value!r} is not allowed. Choose one of: {value2}.",
+            key=key,
+            value=value,
+            value2=", ".join(allowed),
+        )
     )
+
+
+def _status_count(status: str, n: int) -> str:
+    """Return ``n`` and a join status in words, in the user's language."""
+    if status == DOUBTFUL:
+        return tr("{n} doubtful", n=n)
+    if status == DOUBTFUL_HELD:
+        return tr("{n} doubtful, held back", n=n)
+    if status == AMBIGUOUS:
+        return tr("{n} ambiguous", n=n)
+    if status == UNMATCHED_AREA:
+        return tr("{n} area(s) without a table row", n=n)
+    if status == UNMATCHED_ROW:
+        return tr("{n} table row(s) without an area", n=n)
+    if status == DUPLICATE:
+        return tr("{n} duplicate", n=n)
+    if status == INVALID_CODE:
+        return tr("{n} invalid code", n=n)
+    if status == OTHER_LEVEL:
+        return tr("{n} row(s) of another level", n=n)
+    return f"{n} {status.replace('_', ' ')}"
 
 
 @dataclass(frozen=True)
@@ -158,7 +185,7 @@ class JoinReport:
         """Return a one-paragraph, human-readable summary."""
         plain = self.entries["status"].isin([MATCHED, MATCHED_NAME])
         matched = int(self.entries.loc[plain, "area_id"].nunique())
-        parts = [f"{matched} of {self.n_areas} areas matched"]
+        parts = [tr("{n} of {total} areas matched", n=matched, total=self.n_areas)]
         for status in (
             DOUBTFUL,
             DOUBTFUL_HELD,
@@ -171,7 +198,7 @@ class JoinReport:
         ):
             n = self.count(status)
             if n:
-                parts.append(f"{n} {status.replace('_', ' ')}")
+                parts.append(_status_count(status, n))
         return ", ".join(parts)
 
     @staticmethod

@@ -43,6 +43,7 @@ from geo_priority.matching import (
     match_codes,
     warn_report,
 )
+from geo_priority.messages import tr
 from geo_priority.name_matching import check_names, match_names
 from geo_priority.regions import Crosswalk, check_columns
 from geo_priority.schema import ID, NAME, CodeSystem, JoinReport, Level
@@ -54,10 +55,17 @@ def _check_crosswalk(crosswalk: Crosswalk, system: CodeSystem, level: Level) -> 
     """Raise JoinError when a crosswalk does not lead to the areas."""
     if crosswalk.to_system != system or crosswalk.to_level != level:
         raise JoinError(
-            f"crosswalk {crosswalk.label!r} maps to {crosswalk.to_system} "
-            f"{crosswalk.to_level} codes, but the areas are {system} {level} codes; "
-            "give a crosswalk file (tables.crosswalk) whose target codes are those "
-            "of the boundary layer."
+            tr(
+                "crosswalk {label!r} maps to {to_system} {to_level} codes, but the "
+                "areas are {system} {level} codes; give a crosswalk file "
+                "(tables.crosswalk) whose target codes are those of the boundary "
+                "layer.",
+                label=crosswalk.label,
+                to_system=crosswalk.to_system,
+                to_level=crosswalk.to_level,
+                system=system,
+                level=level,
+            )
         )
 
 
@@ -69,19 +77,26 @@ def _join_context(
     crosswalk_weight: str | None,
 ) -> JoinContext:
     """Check the areas and build the matching context."""
-    check_columns(areas, (ID, NAME), "area (pass the output of prepare_boundaries)")
+    check_columns(areas, (ID, NAME), tr("area layer (prepared boundaries)"))
     system, level = area_attrs(areas)
     if not 0 <= fuzzy_threshold <= 100:
         raise JoinError(
-            f"fuzzy_threshold must be between 0 and 100, got {fuzzy_threshold!r}."
+            tr(
+                "fuzzy_threshold must be between 0 and 100, got {fuzzy_threshold!r}.",
+                fuzzy_threshold=fuzzy_threshold,
+            )
         )
     if crosswalk is not None:
         _check_crosswalk(crosswalk, system, level)
     elif crosswalk_weight is not None:
         raise JoinError(
-            f"tables.crosswalk_weight = {crosswalk_weight!r} is set for {label!r}, "
-            "but the table has no crosswalk; set tables.crosswalk or remove "
-            "crosswalk_weight."
+            tr(
+                "tables.crosswalk_weight = {crosswalk_weight!r} is set for "
+                "{label!r}, but the table has no crosswalk; set tables.crosswalk or "
+                "remove crosswalk_weight.",
+                crosswalk_weight=crosswalk_weight,
+                label=label,
+            )
         )
     ids = [str(i) for i in areas[ID]]
     return JoinContext.of(
@@ -104,9 +119,12 @@ def _value_columns(
     clash = [c for c in columns if c in areas.columns]
     if clash:
         raise SchemaError(
-            f"table columns {shorten_list(clash, 5)} already exist in the areas. "
-            "Rename or drop them in the table, or name them as tables.code_column / "
-            "tables.name_column."
+            tr(
+                "table columns {value} already exist in the areas. Rename or drop "
+                "them in the table, or name them as tables.code_column / "
+                "tables.name_column.",
+                value=shorten_list(clash, 5),
+            )
         )
     return columns
 
@@ -117,13 +135,19 @@ def _check_accept(accept_doubtful: Sequence[str], accept_all_doubtful: bool) -> 
         isinstance(a, str) for a in accept_doubtful
     ):
         raise JoinError(
-            "tables.accept_doubtful must be a list of row codes or names, e.g. "
-            f'["3601060010", "Mekarsari"]; got {accept_doubtful!r}.'
+            tr(
+                "tables.accept_doubtful must be a list of row codes or names, e.g. "
+                '["3601060010", "Mekarsari"]; got {accept_doubtful!r}.',
+                accept_doubtful=accept_doubtful,
+            )
         )
     if not isinstance(accept_all_doubtful, bool):
         raise JoinError(
-            "tables.accept_all_doubtful must be true or false; got "
-            f"{accept_all_doubtful!r}."
+            tr(
+                "tables.accept_all_doubtful must be true or false; got "
+                "{accept_all_doubtful!r}.",
+                accept_all_doubtful=accept_all_doubtful,
+            )
         )
 
 
@@ -269,7 +293,7 @@ def join_indicators(
     >>> joined[[ID, "rate"]].values.tolist()
     [['36.04', 0.75], ['36.73', 1.01]]
     >>> report.summary()
-    '2 of 2 areas matched'
+    '2 dari 2 wilayah cocok'
     """
     context = _join_context(
         areas, table_label, crosswalk, fuzzy_threshold, crosswalk_weight
@@ -279,7 +303,10 @@ def join_indicators(
     used = (code_column, name_column, parent_column)
     if code_column is None and name_column is None:
         raise JoinError(
-            "a table needs tables.code_column, tables.name_column or both to be joined."
+            tr(
+                "a table needs tables.code_column, tables.name_column or both to be "
+                "joined."
+            )
         )
     check_columns(table, used, table_label)
     columns = _value_columns(areas, table, used)

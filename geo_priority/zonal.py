@@ -54,6 +54,7 @@ from geo_priority.errors import (
     SchemaError,
 )
 from geo_priority.io.raster import RasterReader, open_raster
+from geo_priority.messages import tr
 from geo_priority.schema import ID, NAME
 
 __all__ = ["STATS", "zonal_statistics"]
@@ -83,8 +84,12 @@ def _operation(stat: str) -> str:
     if match and 0 < float(match.group(1)) < 100:
         return f"quantile(q={float(match.group(1)) / 100:g})"
     raise ConfigError(
-        f"unknown zonal statistic {stat!r}. Choose from: {', '.join(STATS)}, or a "
-        "percentile written p1 to p99 (e.g. 'p10', 'p90')."
+        tr(
+            "unknown zonal statistic {stat!r}. Choose from: {value}, or a "
+            "percentile written p1 to p99 (e.g. 'p10', 'p90').",
+            stat=stat,
+            value=", ".join(STATS),
+        )
     )
 
 
@@ -92,13 +97,19 @@ def _check_areas(areas: gpd.GeoDataFrame) -> None:
     """Raise when the areas cannot be summarised."""
     if ID not in areas.columns:
         raise SchemaError(
-            f"areas have no {ID!r} column (columns: {list(areas.columns)[:8]!r}). "
-            "Prepare them with harmonise.prepare_boundaries or pipeline.load_areas."
+            tr(
+                "areas have no {ID!r} column (columns: {value!r}). Prepare them with "
+                "harmonise.prepare_boundaries or pipeline.load_areas.",
+                ID=ID,
+                value=list(areas.columns)[:8],
+            )
         )
     if areas.crs is None:
         raise CRSError(
-            "areas have no CRS, so they cannot be placed on the raster. Set it "
-            "with areas.set_crs('EPSG:4326') (or the CRS they are in)."
+            tr(
+                "areas have no CRS, so they cannot be placed on the raster. Set it "
+                "with areas.set_crs('EPSG:4326') (or the CRS they are in)."
+            )
         )
 
 
@@ -116,9 +127,14 @@ def _to_raster_crs(
         return areas
     target = src.crs.to_wkt()
     warnings.warn(
-        f"areas ({_crs_label(areas.crs)}) and raster {name!r} "
-        f"({_crs_label(src.crs)}) use different CRS; reprojecting the areas to "
-        f"{_crs_label(src.crs)} for zonal statistics (the raster is not resampled).",
+        tr(
+            "areas ({value}) and raster {name!r} ({value2}) use different CRS; "
+            "reprojecting the areas to {value2} for zonal statistics (the raster "
+            "is not resampled).",
+            value=_crs_label(areas.crs),
+            name=name,
+            value2=_crs_label(src.crs),
+        ),
         GeoPriorityWarning,
         stacklevel=3,
     )
@@ -133,9 +149,16 @@ def _check_overlap(areas: gpd.GeoDataFrame, src: RasterReader, name: str) -> Non
     shown = ", ".join(f"{v:.4g}" for v in areas.total_bounds)
     raster = ", ".join(f"{v:.4g}" for v in src.bounds)
     raise InputError(
-        f"raster {name!r} does not overlap any of the {len(areas)} areas (raster "
-        f"bounds {raster}; area bounds {shown}, both in {_crs_label(src.crs)}). "
-        "Check that it covers the same region and that its CRS is right."
+        tr(
+            "raster {name!r} does not overlap any of the {n_areas} areas (raster "
+            "bounds {raster}; area bounds {shown}, both in {value}). Check that "
+            "it covers the same region and that its CRS is right.",
+            name=name,
+            n_areas=len(areas),
+            raster=raster,
+            shown=shown,
+            value=_crs_label(src.crs),
+        )
     )
 
 
@@ -175,16 +198,27 @@ def _blank_empty(
     empty = (counts.fillna(0) <= 0).to_numpy()
     if empty.all():
         raise InputError(
-            f"raster {name!r} holds only nodata (nodata={nodata!r}) over all "
-            f"{len(values)} areas, so no statistic can be computed. Check the band "
-            "and the nodata value, or use another raster."
+            tr(
+                "raster {name!r} holds only nodata (nodata={nodata!r}) over all "
+                "{n_values} areas, so no statistic can be computed. Check the band "
+                "and the nodata value, or use another raster.",
+                name=name,
+                nodata=nodata,
+                n_values=len(values),
+            )
         )
     if empty.any():
         examples = ", ".join(repr(v) for v in values.loc[empty, ID].head(5))
         warnings.warn(
-            f"{int(empty.sum())} of {len(values)} areas have no valid pixel in "
-            f"raster {name!r} (outside it, or nodata only; e.g. {examples}); their "
-            "statistics are left empty (NaN).",
+            tr(
+                "{value} of {n_values} areas have no valid pixel in raster {name!r} "
+                "(outside it, or nodata only; e.g. {examples}); their statistics are "
+                "left empty (NaN).",
+                value=int(empty.sum()),
+                n_values=len(values),
+                name=name,
+                examples=examples,
+            ),
             MissingDataWarning,
             stacklevel=3,
         )

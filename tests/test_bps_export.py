@@ -16,6 +16,7 @@ import pytest
 from geo_priority import io
 from geo_priority.errors import InputError, SchemaError
 from geo_priority.io import bps
+from geo_priority.messages import use_language
 
 P0 = "Persentase Penduduk Miskin"
 HEADER = ["Nama Wilayah", f"{P0}_Tahun 2023", f"{P0}_Tahun 2024"]
@@ -146,7 +147,9 @@ def test_footnote_marks_are_stripped_and_recorded(export: Path) -> None:
     long = io.read_table(export)
     nduga = long[long["nama"] == "Kabupaten Nduga"]
     assert len(nduga) == 2
-    assert all("footnote mark removed from 'Nduga *'" in c for c in nduga["catatan"])
+    assert all(
+        "tanda catatan kaki dihapus dari 'Nduga *'" in c for c in nduga["catatan"]
+    )
 
 
 def test_papua_areas_listed_twice_become_one_area_with_the_full_series(
@@ -177,8 +180,11 @@ def test_papua_listings_that_disagree_are_an_error(tmp_path: Path) -> None:
         ["PAPUA SELATAN", "-", 17.44],
         ["Merauke", 9.99, 10.19],
     ]
-    with pytest.raises(
-        InputError, match=r"Kabupaten Merauke .*9,99 under PAPUA SELATAN and 10,01"
+    with (
+        use_language("en"),
+        pytest.raises(
+            InputError, match=r"Kabupaten Merauke .*9,99 under PAPUA SELATAN and 10,01"
+        ),
     ):
         io.read_table(_write_xlsx(tmp_path / "t.xlsx", rows, HEADER))
 

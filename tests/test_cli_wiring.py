@@ -582,12 +582,12 @@ def test_a_library_error_is_one_line_and_exit_1_and_v_adds_the_traceback(
     args = [a.format(config=config_file) for a in command]
     quiet = _invoke(*args)
     assert quiet.exit_code == 1
-    assert quiet.stderr == "Error: ConfigError: classify.k = 0; use 2 to 12.\n"
+    assert quiet.stderr == "Galat: classify.k = 0; use 2 to 12.\n"
     assert "Traceback" not in quiet.output
     loud = _invoke("-v", *args)
     assert loud.exit_code == 1
     assert loud.stderr.startswith("Traceback (most recent call last):")
-    assert loud.stderr.endswith("Error: ConfigError: classify.k = 0; use 2 to 12.\n")
+    assert loud.stderr.endswith("Galat: classify.k = 0; use 2 to 12.\n")
 
 
 def test_an_invalid_config_file_is_exit_1_naming_the_key(tmp_path: Path):

@@ -47,7 +47,10 @@ def test_defaults_and_resolution(tmp_path: Path):
         ({"classify": {"scheme": "rainbow"}}, r"Pilih salah satu dari: quantiles"),
         ({"classify": {"scheme": "user_defined"}}, "memerlukan breaks"),
         ({"outputs": {"lang": "fr"}}, "outputs.lang"),
-        ({"surprise": 1}, r"kunci tidak dikenal di bagian atas konfigurasi .*: 'surprise'"),
+        (
+            {"surprise": 1},
+            r"kunci tidak dikenal di bagian atas konfigurasi .*: 'surprise'",
+        ),
     ],
 )
 def test_invalid_configs(data, pattern):
@@ -61,7 +64,10 @@ def test_invalid_configs(data, pattern):
         ({"key": "x", "direction": "up"}, "direction"),
         ({"key": "x", "weight": -1}, "bobot harus >= 0"),
         ({"key": "x", "normalisation": "target"}, "tidak memberi target"),
-        ({"key": "x", "colour": "red"}, r"kunci tidak dikenal di \[scoring.indicators\]: 'colour'"),
+        (
+            {"key": "x", "colour": "red"},
+            r"kunci tidak dikenal di \[scoring.indicators\]: 'colour'",
+        ),
     ],
 )
 def test_invalid_indicators(indicator, pattern):

@@ -79,7 +79,10 @@ CASES = {
         _toml(boundaries_header="", boundaries="", top='boundaries = "x"'),
         "[boundaries] harus berupa bagian berisi kunci dan nilai, yang diberikan 'x'",
     ),
-    'lang = "fr"': (_toml(outputs='lang = "fr"'), "outputs.lang = 'fr' tidak diizinkan"),
+    'lang = "fr"': (
+        _toml(outputs='lang = "fr"'),
+        "outputs.lang = 'fr' tidak diizinkan",
+    ),
     "weight = true": (
         _toml(indicators='key = "p0"\nweight = true'),
         "weight = True harus angka",

@@ -64,7 +64,7 @@ def test_export_existing_output_exits_1(scored_gpkg: Path, tmp_path: Path):
         cli, ["export", str(scored_gpkg), "-o", str(tmp_path), "-f", "geojson"]
     )
     assert result.exit_code == 1
-    assert "OutputExistsError" in result.output and "--overwrite" in result.output
+    assert "sudah ada" in result.output and "--overwrite" in result.output
 
 
 def test_export_bad_crs_exits_1(scored_gpkg: Path, tmp_path: Path):
@@ -73,7 +73,7 @@ def test_export_bad_crs_exits_1(scored_gpkg: Path, tmp_path: Path):
         ["export", str(scored_gpkg), "-o", str(tmp_path / "x"), "--dst-crs", "EPSG:0"],
     )
     assert result.exit_code == 1
-    assert "CRSError: dst_crs='EPSG:0' is not a CRS PROJ knows" in result.output
+    assert "Galat: dst_crs='EPSG:0' is not a CRS PROJ knows" in result.output
     assert not (tmp_path / "x").exists()
 
 
@@ -157,7 +157,7 @@ def test_zonal_writes_an_indicator_table(tmp_path: Path):
         "population_mean": [5.0, 5.0],
     }
     again = CliRunner().invoke(cli, args)
-    assert again.exit_code == 1 and "already exists" in again.output
+    assert again.exit_code == 1 and "sudah ada" in again.output
 
 
 def test_zonal_needs_a_code_column(tmp_path: Path):

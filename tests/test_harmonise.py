@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +30,7 @@ from geo_priority.harmonise import (
     join_indicators,
     prepare_boundaries,
 )
+from geo_priority.messages import use_language
 from geo_priority.regions import make_crosswalk
 from geo_priority.schema import (
     AMBIGUOUS,
@@ -46,6 +48,14 @@ from geo_priority.schema import (
     UNMATCHED_AREA,
     UNMATCHED_ROW,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """These tests pin the English templates of the messages (--lang en)."""
+    with use_language("en"):
+        yield
+
 
 CRS = "EPSG:3857"
 BOWTIE = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
@@ -138,41 +148,59 @@ def test_prepare_bps_kab_names_come_from_reference():
 
 
 def test_prepare_missing_code_column_lists_columns(grid):
-    with pytest.raises(SchemaError, match=r"'code' not found.*'kode', 'nama', 'pop'"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"'code' not found.*'kode', 'nama', 'pop'"),
+    ):
         prepare_boundaries(grid, code_column="code")
 
 
 def test_prepare_duplicate_codes():
     gdf = squares(["36.01", "3601", "36.02", "36.02", "36.03"])
-    with pytest.raises(
-        SchemaError,
-        match=r"2 boundary codes.*'36.01 \(2x\)', "
-        r"'36.02 \(2x\)'.*boundaries.code_column",
+    with (
+        use_language("en"),
+        pytest.raises(
+            SchemaError,
+            match=r"2 boundary codes.*'36.01 \(2x\)', "
+            r"'36.02 \(2x\)'.*boundaries.code_column",
+        ),
     ):
         prepare_boundaries(gdf, code_column="kode", code_system="kemendagri")
 
 
 def test_prepare_mixed_levels():
-    with pytest.raises(SchemaError, match=r"mix levels.*kabkota.*kecamatan"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"mix levels.*kabkota.*kecamatan"),
+    ):
         prepare_boundaries(squares(["36.01", "36.01.01"]), code_column="kode")
 
 
 def test_prepare_level_must_match(grid):
-    with pytest.raises(
-        SchemaError, match=r"desa codes .* but boundaries.level = 'kecamatan'"
+    with (
+        use_language("en"),
+        pytest.raises(
+            SchemaError, match=r"desa codes .* but boundaries.level = 'kecamatan'"
+        ),
     ):
         prepare_boundaries(grid, code_column="kode", level="kecamatan")
 
 
 def test_prepare_unreadable_codes():
-    with pytest.raises(CodeError, match=r"2 of 3 codes in 'kode'.*'36.1', 'x'"):
+    with (
+        use_language("en"),
+        pytest.raises(CodeError, match=r"2 of 3 codes in 'kode'.*'36.1', 'x'"),
+    ):
         prepare_boundaries(squares(["36.01", "36.1", "x"]), code_column="kode")
 
 
 def test_prepare_undetectable_system_asks_for_code_system():
     gdf = squares(["3601140003", "3601140004"])
-    with pytest.raises(
-        CodeError, match=r'boundaries.code_system = "kemendagri" or "bps"'
+    with (
+        use_language("en"),
+        pytest.raises(
+            CodeError, match=r'boundaries.code_system = "kemendagri" or "bps"'
+        ),
     ):
         prepare_boundaries(gdf, code_column="kode")
     areas = prepare_boundaries(gdf, code_column="kode", code_system="bps")
@@ -181,11 +209,14 @@ def test_prepare_undetectable_system_asks_for_code_system():
 
 def test_prepare_unknown_kemendagri_codes_warn_once():
     gdf = squares(["36.01", "36.98", "36.99"])
-    with pytest.warns(
-        UnmatchedKeysWarning,
-        match=r"2 of 3 area codes are not in "
-        r"Kepmendagri 300.2.2-2138/2025: '36.98', '36.99'",
-    ) as record:
+    with (
+        use_language("en"),
+        pytest.warns(
+            UnmatchedKeysWarning,
+            match=r"2 of 3 area codes are not in "
+            r"Kepmendagri 300.2.2-2138/2025: '36.98', '36.99'",
+        ) as record,
+    ):
         areas = prepare_boundaries(gdf, code_column="kode")
     assert len(record) == 1
     assert areas[NAME].tolist()[0] == "Kabupaten Pandeglang"
@@ -193,15 +224,21 @@ def test_prepare_unknown_kemendagri_codes_warn_once():
 
 
 def test_prepare_missing_crs():
-    with pytest.raises(CRSError, match=r"no CRS.*boundaries.crs = "):
+    with (
+        use_language("en"),
+        pytest.raises(CRSError, match=r"no CRS.*boundaries.crs = "),
+    ):
         prepare_boundaries(squares(["36.01"], crs=None), code_column="kode")
 
 
 @pytest.mark.parametrize("bad", [None, Polygon()], ids=["null", "empty"])
 def test_prepare_null_or_empty_geometry_is_an_error(grid, bad):
     grid.loc[2, "geometry"] = bad
-    with pytest.raises(
-        GeometryError, match=r"1 areas .*'36.01.02.2001'.*boundaries.path"
+    with (
+        use_language("en"),
+        pytest.raises(
+            GeometryError, match=r"1 areas .*'36.01.02.2001'.*boundaries.path"
+        ),
     ):
         prepare_boundaries(grid, code_column="kode")
 
@@ -209,7 +246,10 @@ def test_prepare_null_or_empty_geometry_is_an_error(grid, bad):
 def test_prepare_drop_empty_warns_and_drops(grid):
     grid.loc[1, "geometry"] = None
     grid.loc[3, "geometry"] = Polygon()
-    with pytest.warns(GeometryRepairedWarning, match=r"dropped 2 areas") as record:
+    with (
+        use_language("en"),
+        pytest.warns(GeometryRepairedWarning, match=r"dropped 2 areas") as record,
+    ):
         areas = prepare_boundaries(grid, code_column="kode", drop_empty=True)
     assert len(record) == 1
     assert areas[ID].tolist() == ["36.01.01.2001", "36.01.02.2001"]
@@ -219,7 +259,10 @@ def test_prepare_drop_empty_warns_and_drops(grid):
 def test_prepare_repairs_invalid_geometry_with_one_warning(grid):
     grid.loc[0, "geometry"] = BOWTIE
     grid.loc[3, "geometry"] = gpd.GeoSeries([BOWTIE]).translate(1, 1).iloc[0]
-    with pytest.warns(GeometryRepairedWarning, match=r"repaired 2 invalid") as record:
+    with (
+        use_language("en"),
+        pytest.warns(GeometryRepairedWarning, match=r"repaired 2 invalid") as record,
+    ):
         areas = prepare_boundaries(grid, code_column="kode")
     assert len(record) == 1
     assert areas.is_valid.all()
@@ -238,7 +281,10 @@ def test_prepare_rejects_non_polygons():
     gdf = gpd.GeoDataFrame(
         {"kode": ["36.01"]}, geometry=gpd.points_from_xy([0], [0]), crs=CRS
     )
-    with pytest.raises(GeometryError, match=r"not polygons: '36.01 \(Point\)'"):
+    with (
+        use_language("en"),
+        pytest.raises(GeometryError, match=r"not polygons: '36.01 \(Point\)'"),
+    ):
         prepare_boundaries(gdf, code_column="kode")
 
 
@@ -248,9 +294,12 @@ def test_prepare_rejects_non_polygons():
 def test_check_same_crs_passes_and_names_both_crs():
     a, b = squares(["36.01"]), squares(["36.01"], crs="EPSG:4326")
     check_same_crs(a, a.copy(), names=["desa", "kecamatan"])
-    with pytest.raises(CRSError, match=r"'desa' \(EPSG:3857\) and 'kab' \(EPSG:4326\)"):
+    with (
+        use_language("en"),
+        pytest.raises(CRSError, match=r"'desa' \(EPSG:3857\) and 'kab' \(EPSG:4326\)"),
+    ):
         check_same_crs(a, b, names=["desa", "kab"])
-    with pytest.raises(CRSError, match=r"'layer 2' have no CRS"):
+    with use_language("en"), pytest.raises(CRSError, match=r"'layer 2' have no CRS"):
         check_same_crs(a, squares(["36.01"], crs=None))
 
 
@@ -378,7 +427,7 @@ def test_aggregate_missing_child_value_gives_nan_not_a_partial_sum():
             pd.DataFrame({"kode": ["36.01.01"], "m": [1]}),
             {},
             SchemaError,
-            r"indicator column 'n' not found",
+            r"indicator table \(tables.path\): column 'n' not found",
         ),
         (
             pd.DataFrame({"kode": ["36.01.1"], "n": [1]}),
@@ -396,7 +445,7 @@ def test_aggregate_errors(table, kwargs, error, match):
         "counts": ["n"],
         **kwargs,
     }
-    with pytest.raises(error, match=match):
+    with use_language("en"), pytest.raises(error, match=match):
         aggregate_indicators(table, **params)
 
 
@@ -411,11 +460,14 @@ def test_join_by_code_left_join_and_report(grid):
             "poor": [1.0, 2.0, 3.0, 4.0],
         }
     )
-    with pytest.warns(
-        UnmatchedKeysWarning,
-        match=r"t: 1 unmatched row, 1 unmatched "
-        r"area \(of 4 areas and 4 rows\)",
-    ) as record:
+    with (
+        use_language("en"),
+        pytest.warns(
+            UnmatchedKeysWarning,
+            match=r"t: 1 unmatched row, 1 unmatched "
+            r"area \(of 4 areas and 4 rows\)",
+        ) as record,
+    ):
         joined, report = join_indicators(
             areas, table, code_column="kode", table_label="t"
         )
@@ -464,7 +516,10 @@ def test_join_invalid_codes_are_entries_not_errors(kab_areas):
     table = pd.DataFrame(
         {"kode": ["36.01", "36.1", "3.6E+03", None], "v": [1, 2, 3, 4]}
     )
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 invalid code"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 invalid code"),
+    ):
         joined, report = join_indicators(kab_areas, table, code_column="kode")
     invalid = report.entries[report.entries["status"] == INVALID_CODE]
     assert invalid["row_code"].tolist() == ["36.1", "3.6E+03"]
@@ -476,13 +531,16 @@ def test_join_invalid_codes_are_entries_not_errors(kab_areas):
 
 def test_join_all_codes_invalid_is_an_error(kab_areas):
     table = pd.DataFrame({"kode": ["36.1", "x"], "v": [1, 2]})
-    with pytest.raises(JoinError, match=r"none of the 2 table codes.*'36.1', 'x'"):
+    with (
+        use_language("en"),
+        pytest.raises(JoinError, match=r"none of the 2 table codes.*'36.1', 'x'"),
+    ):
         join_indicators(kab_areas, table, code_column="kode", code_system="kemendagri")
 
 
 def test_join_rows_of_other_levels_are_reported(kab_areas):
     table = pd.DataFrame({"kode": ["36.01", "36", "00", "36.01.01"], "v": [1, 2, 3, 4]})
-    with pytest.warns(UnmatchedKeysWarning, match="unmatched area"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match="unmatched area"):
         _, report = join_indicators(kab_areas, table, code_column="kode")
     assert report.problems["status"].tolist().count(OTHER_LEVEL) == 0
     rows = report.entries[report.entries["status"] == OTHER_LEVEL]
@@ -504,14 +562,14 @@ def test_join_bps_kab_codes_to_kemendagri_areas_by_digits(kab_areas):
     assert joined["v"].tolist() == [1, 2, 3, 4, 5]
     assert report.count(MATCHED) == 5
     assert any(
-        "5 bps codes converted to kemendagri by identical digits" in n
+        "5 kode bps diubah ke kemendagri karena digitnya sama" in n
         for n in report.notes
     )
 
 
 def test_join_plain_four_digit_codes_take_the_areas_system(kab_areas):
     table = pd.DataFrame({"kode": ["3601", "3673", "36"], "v": [1, 5, 9]})
-    with pytest.warns(UnmatchedKeysWarning):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning):
         joined, report = join_indicators(kab_areas, table, code_column="kode")
     assert joined["v"].tolist()[:1] == [1]
     assert joined.set_index(ID).loc["36.73", "v"] == 5
@@ -521,7 +579,7 @@ def test_join_plain_four_digit_codes_take_the_areas_system(kab_areas):
 def test_join_sci_notation_note_reaches_the_report(grid):
     areas = prepare_boundaries(grid, code_column="kode")
     table = pd.DataFrame({"kode": ["3.601012001E+09"], "v": [1]})
-    with pytest.warns(UnmatchedKeysWarning):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning):
         _, report = join_indicators(
             areas, table, code_column="kode", code_system="kemendagri"
         )
@@ -537,7 +595,7 @@ def test_join_duplicate_codes_leave_the_area_empty(kab_areas):
             "v": [1, 2, 3, 4, 5, 6],
         }
     )
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 duplicate"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"2 duplicate"):
         joined, report = join_indicators(kab_areas, table, code_column="kode")
     assert np.isnan(joined["v"].iloc[0])
     assert joined["v"].tolist()[1:] == [3, 4, 5, 6]
@@ -551,10 +609,13 @@ def test_join_duplicate_codes_leave_the_area_empty(kab_areas):
 def test_join_finer_levels_across_systems_need_a_crosswalk(grid):
     areas = prepare_boundaries(grid, code_column="kode")
     table = pd.DataFrame({"kode": ["id3601010001"], "v": [1]})
-    with pytest.raises(
-        JoinError,
-        match=r"bps codes but the areas are kemendagri desa"
-        r".*tables.crosswalk \(CLI: --crosswalk\)",
+    with (
+        use_language("en"),
+        pytest.raises(
+            JoinError,
+            match=r"bps codes but the areas are kemendagri desa"
+            r".*tables.crosswalk \(CLI: --crosswalk\)",
+        ),
     ):
         join_indicators(areas, table, code_column="kode")
 
@@ -607,7 +668,7 @@ def test_join_through_crosswalk_reports_collisions(grid, crosswalk):
             "v": [1.0, 2.0, 3.0, 4.0, 5.0],
         }
     )
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 duplicate"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"2 duplicate"):
         joined, report = join_indicators(
             areas, table, code_column="kode", crosswalk=crosswalk
         )
@@ -643,8 +704,11 @@ def test_join_through_crosswalk_reports_collisions(grid, crosswalk):
 
 def test_join_crosswalk_must_fit(grid, crosswalk, kab_areas):
     areas = prepare_boundaries(grid, code_column="kode")
-    with pytest.raises(
-        JoinError, match=r'maps from bps; set tables.code_system = "bps"'
+    with (
+        use_language("en"),
+        pytest.raises(
+            JoinError, match=r'maps from bps; set tables.code_system = "bps"'
+        ),
     ):
         join_indicators(
             areas,
@@ -652,7 +716,10 @@ def test_join_crosswalk_must_fit(grid, crosswalk, kab_areas):
             code_column="kode",
             crosswalk=crosswalk,
         )
-    with pytest.raises(JoinError, match=r"areas are kemendagri kabkota codes"):
+    with (
+        use_language("en"),
+        pytest.raises(JoinError, match=r"areas are kemendagri kabkota codes"),
+    ):
         join_indicators(
             kab_areas,
             pd.DataFrame({"kode": ["3601"]}),
@@ -664,11 +731,17 @@ def test_join_crosswalk_must_fit(grid, crosswalk, kab_areas):
 def test_join_ten_digit_codes_need_code_system(grid):
     areas = prepare_boundaries(grid, code_column="kode")
     table = pd.DataFrame({"kode": ["3601012001"], "v": [1]})
-    with pytest.raises(
-        JoinError, match=r"cannot tell.*'3601012001'.*tables.code_system = "
+    with (
+        use_language("en"),
+        pytest.raises(
+            JoinError, match=r"cannot tell.*'3601012001'.*tables.code_system = "
+        ),
     ):
         join_indicators(areas, table, code_column="kode")
-    with pytest.warns(UnmatchedKeysWarning, match="3 unmatched area"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match="3 unmatched area"),
+    ):
         joined, _ = join_indicators(
             areas, table, code_column="kode", code_system="kemendagri"
         )
@@ -678,12 +751,18 @@ def test_join_ten_digit_codes_need_code_system(grid):
 def test_join_column_clash_and_missing_columns(grid):
     areas = prepare_boundaries(grid, code_column="kode", name_column="nama")
     table = pd.DataFrame({"code": ["36.01.01.2001"], "pop": [1]})
-    with pytest.raises(SchemaError, match=r"'pop' already exist in the areas"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"'pop' already exist in the areas"),
+    ):
         join_indicators(areas, table, code_column="code")
-    with pytest.raises(SchemaError, match=r"mytab column 'kode' not found.*'code'"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"mytab: column 'kode' not found.*'code'"),
+    ):
         join_indicators(areas, table, code_column="kode", table_label="mytab")
     with pytest.raises(
-        JoinError, match=r"needs tables.code_column, tables.name_column or both"
+        JoinError, match=r"memerlukan tables.code_column, tables.name_column atau"
     ):
         join_indicators(areas, table, code_column=None)
 
@@ -705,7 +784,10 @@ def test_join_column_clash_and_missing_columns(grid):
 )
 def test_join_by_name_exact(kab_areas, row_name, expected):
     table = pd.DataFrame({"nama": [row_name], "v": [1]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"4 unmatched area"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"4 unmatched area"),
+    ):
         joined, report = join_indicators(
             kab_areas, table, code_column=None, name_column="nama"
         )
@@ -717,7 +799,7 @@ def test_join_by_name_exact(kab_areas, row_name, expected):
 @pytest.mark.parametrize("row_name", ["Serang", "Tangerang", "SERANG "])
 def test_join_by_name_without_kind_is_ambiguous_for_twins(kab_areas, row_name):
     table = pd.DataFrame({"nama": [row_name], "v": [1]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
         joined, report = join_indicators(
             kab_areas, table, code_column=None, name_column="nama"
         )
@@ -731,7 +813,10 @@ def test_join_by_name_without_kind_is_ambiguous_for_twins(kab_areas, row_name):
 def test_join_by_name_kind_conflict_never_matches():
     areas = prepare_boundaries(squares(["36.01", "36.73"]), code_column="kode")
     table = pd.DataFrame({"nama": ["Kota Pandeglang", "Kab. Serang"], "v": [1, 2]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched row"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched row"),
+    ):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama"
         )
@@ -745,7 +830,10 @@ def test_join_by_name_by_elimination_is_doubtful():
     gdf = squares(["id3603", "id3671"], regency=["Tangerang", "Kota Tangerang"])
     areas = prepare_boundaries(gdf, code_column="kode", name_column="regency")
     table = pd.DataFrame({"nama": ["Kab. Tangerang", "Kota Tangerang"], "v": [1, 2]})
-    with pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking"):
+    with (
+        use_language("en"),
+        pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking"),
+    ):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama"
         )
@@ -768,6 +856,7 @@ def test_join_by_name_by_elimination_is_doubtful():
 def test_join_by_fuzzy_name_is_doubtful(kab_areas):
     table = pd.DataFrame({"nama": ["Kab. Pandeglan"], "v": [1]})
     with (
+        use_language("en"),
         pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking") as rec,
         pytest.warns(UnmatchedKeysWarning),
     ):
@@ -794,13 +883,16 @@ def test_join_by_fuzzy_name_is_doubtful(kab_areas):
         )
     entry = report.entries.iloc[0]
     assert (entry["status"], entry["area_id"]) == (DOUBTFUL, "36.01")
-    assert entry["detail"].endswith("; accepted (tables.accept_all_doubtful)")
+    assert entry["detail"].endswith("; diterima (tables.accept_all_doubtful)")
     assert joined["v"].tolist()[0] == 1
 
 
 def test_join_fuzzy_threshold_and_ties(kab_areas):
     table = pd.DataFrame({"nama": ["Serangg", "Pandeglang Baru"], "v": [1, 2]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous, .*1 unmatched row"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous, .*1 unmatched row"),
+    ):
         _, report = join_indicators(
             kab_areas, table, code_column=None, name_column="nama"
         )
@@ -816,7 +908,7 @@ def test_join_by_name_within_parent():
     )
     areas = prepare_boundaries(gdf, code_column="kode", name_column="nama")
     table = pd.DataFrame({"desa": ["Sukamaju"], "v": [1]})
-    with pytest.warns(UnmatchedKeysWarning, match="1 ambiguous"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match="1 ambiguous"):
         join_indicators(areas, table, code_column=None, name_column="desa")
     with pytest.warns(UnmatchedKeysWarning, match="2 unmatched area"):
         joined, report = join_indicators(
@@ -869,6 +961,7 @@ def test_join_code_match_with_contradicting_name_is_doubtful(kab_areas):
         }
     )
     with (
+        use_language("en"),
         pytest.warns(DoubtfulMatchWarning, match=r"2 matches need checking"),
         pytest.warns(UnmatchedKeysWarning),
     ):
@@ -909,7 +1002,10 @@ def test_kota_serang_never_joins_kab_serang(how):
     )
     code_column = "kode" if how == "code" else None
     used = table if how == "code" else table.drop(columns="kode")
-    with pytest.warns(UnmatchedKeysWarning, match="2 unmatched area"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match="2 unmatched area"),
+    ):
         joined, _ = join_indicators(
             areas, used, code_column=code_column, name_column="nama"
         )
@@ -919,7 +1015,10 @@ def test_kota_serang_never_joins_kab_serang(how):
 
 
 def test_join_fuzzy_threshold_is_checked(kab_areas):
-    with pytest.raises(JoinError, match=r"between 0 and 100, got 120"):
+    with (
+        use_language("en"),
+        pytest.raises(JoinError, match=r"between 0 and 100, got 120"),
+    ):
         join_indicators(
             kab_areas,
             pd.DataFrame({"n": ["x"]}),

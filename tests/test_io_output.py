@@ -17,6 +17,7 @@ from geo_priority.io.output import (
     write_json,
     write_text,
 )
+from geo_priority.messages import use_language
 
 
 def names(folder: Path) -> list[str]:
@@ -41,7 +42,7 @@ def test_check_outputs_lists_every_existing_path(
         Path("maps/y.gpkg"),
         Path("maps/run.json"),
     ]
-    with pytest.raises(OutputExistsError) as info:
+    with use_language("en"), pytest.raises(OutputExistsError) as info:
         check_outputs(paths, overwrite=False)
     assert str(info.value) == (
         "3 outputs already exist: 'maps/x.html', 'maps/y.gpkg', 'maps/run.json'. "
@@ -53,10 +54,13 @@ def test_check_outputs_lists_every_existing_path(
 def test_check_outputs_single_path(tmp_path: Path) -> None:
     path = tmp_path / "x.html"
     path.write_text("old")
-    with pytest.raises(
-        OutputExistsError,
-        match=r"^output '.*x\.html' already exists\. "
-        r"Use --overwrite to replace it, or choose another --out",
+    with (
+        use_language("en"),
+        pytest.raises(
+            OutputExistsError,
+            match=r"^output '.*x\.html' already exists\. "
+            r"Use --overwrite to replace it, or choose another --out",
+        ),
     ):
         check_outputs([path], overwrite=False)
 
@@ -118,7 +122,7 @@ def test_atomic_path_keeps_old_file_on_error(tmp_path: Path) -> None:
 def test_atomic_path_refuses_existing(tmp_path: Path) -> None:
     target = tmp_path / "x.csv"
     target.write_text("old")
-    with pytest.raises(OutputExistsError, match="Use --overwrite"):
+    with use_language("en"), pytest.raises(OutputExistsError, match="Use --overwrite"):
         with atomic_path(target, overwrite=False):
             pytest.fail("the block must not run")
 
@@ -134,7 +138,10 @@ def test_atomic_path_refuses_if_created_meanwhile(tmp_path: Path) -> None:
 
 
 def test_atomic_path_on_a_folder(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"is a folder\. Give a file name"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"is a folder\. Give a file name"),
+    ):
         with atomic_path(tmp_path, overwrite=True):
             pytest.fail("the block must not run")
 
@@ -161,7 +168,7 @@ def test_read_only_folder_simulated(
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(output.os, "open", refuse)
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         write_text("x", tmp_path / "x.txt")
     assert str(info.value) == (
         f"cannot write 'x.txt' into folder {str(tmp_path)!r}: Permission denied. "
@@ -173,7 +180,10 @@ def test_read_only_folder_simulated(
 
 def test_parent_is_a_file(tmp_path: Path) -> None:
     (tmp_path / "maps").write_text("not a folder")
-    with pytest.raises(InputError, match=r"cannot write 'x\.html' into folder"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"cannot write 'x\.html' into folder"),
+    ):
         write_text("x", tmp_path / "maps" / "x.html")
 
 
@@ -220,6 +230,9 @@ def test_write_json(tmp_path: Path) -> None:
 
 
 def test_write_json_rejects_unknown_types_and_writes_nothing(tmp_path: Path) -> None:
-    with pytest.raises(TypeError, match="cannot write a 'object' value"):
+    with (
+        use_language("en"),
+        pytest.raises(TypeError, match="cannot write the value <object object"),
+    ):
         write_json({"bad": object()}, tmp_path / "run.json")
     assert names(tmp_path) == []

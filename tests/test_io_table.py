@@ -21,6 +21,7 @@ from geo_priority.io.table import (
     looks_like_code_column,
     read_table,
 )
+from geo_priority.messages import use_language
 
 
 def write_bytes(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -283,7 +284,10 @@ def test_unlisted_numeric_column_becomes_number(tmp_path: Path) -> None:
 
 def test_unknown_code_column_is_schema_error(tmp_path: Path) -> None:
     path = write_csv_text(tmp_path, "kode,p0\n3601,1\n")
-    with pytest.raises(SchemaError, match=r"code column\(s\) 'kd' not found"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"code column\(s\) 'kd' not found"),
+    ):
         read_table(path, code_columns=["kd"])
 
 
@@ -334,7 +338,7 @@ def test_xlsx_first_sheet_by_default(workbook: Path) -> None:
 
 @pytest.mark.parametrize("sheet", ["Data2", 2, -1])
 def test_xlsx_unknown_sheet_lists_sheets(workbook: Path, sheet: str | int) -> None:
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         read_table(workbook, sheet=sheet)
     assert str(info.value) == (
         f"sheet {sheet!r} not found in 't.xlsx'. Its sheets are 'catatan', 'data';"
@@ -354,24 +358,33 @@ def test_xlsx_numeric_code_cells(tmp_path: Path) -> None:
 
 def test_xlsx_duplicate_columns(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path, {"s": [["kode", "p0", "p0"], [1, 2, 3]]})
-    with pytest.raises(SchemaError, match=r"duplicate column names: 'p0' \(2×\)"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"duplicate column names: 'p0' \(2×\)"),
+    ):
         read_table(path)
 
 
 def test_xlsx_empty_sheet(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path, {"kosong": []})
-    with pytest.raises(InputError, match=r"table 't.xlsx' \(sheet 'kosong'\) is empty"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"table 't.xlsx' \(sheet 'kosong'\) is empty"),
+    ):
         read_table(path)
 
 
 @pytest.mark.parametrize("data", [b"PK\x03\x04 not really a zip", os.urandom(2000)])
 def test_corrupt_xlsx(tmp_path: Path, data: bytes) -> None:
     path = write_bytes(tmp_path, "rusak.xlsx", data)
-    with pytest.raises(
-        InputError,
-        match=r"cannot read table file .*rusak\.xlsx.*"
-        r"re-save it in Excel",
-    ) as info:
+    with (
+        use_language("en"),
+        pytest.raises(
+            InputError,
+            match=r"cannot read table file .*rusak\.xlsx.*"
+            r"re-save it in Excel",
+        ) as info,
+    ):
         read_table(path)
     assert info.value.__cause__ is not None
 
@@ -384,14 +397,14 @@ def test_xlsx_with_damaged_sheet_xml(workbook: Path) -> None:
             if item.filename.startswith("xl/worksheets/"):
                 data = data[: len(data) // 2]
             dst.writestr(item, data)
-    with pytest.raises(InputError, match="re-save it in Excel"):
+    with use_language("en"), pytest.raises(InputError, match="re-save it in Excel"):
         read_table(path, sheet="data")
 
 
 def test_truncated_xlsx(workbook: Path) -> None:
     data = workbook.read_bytes()
     path = write_bytes(workbook.parent, "half.xlsx", data[: len(data) // 2])
-    with pytest.raises(InputError, match="may be truncated"):
+    with use_language("en"), pytest.raises(InputError, match="may be truncated"):
         read_table(path)
 
 
@@ -430,21 +443,30 @@ def test_truncated_parquet(tmp_path: Path) -> None:
     pd.DataFrame({"kode": ["3601"] * 50, "p0": np.arange(50.0)}).to_parquet(path)
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(InputError, match="may be truncated or not Parquet"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match="may be truncated or not Parquet"),
+    ):
         read_table(path)
 
 
 def test_parquet_duplicate_columns(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     pq.write_table(pa.table([pa.array([1]), pa.array([2])], names=["p0", "p0"]), path)
-    with pytest.raises(SchemaError, match="duplicate column names: 'p0'"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match="duplicate column names: 'p0'"),
+    ):
         read_table(path)
 
 
 def test_parquet_without_rows(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     pd.DataFrame({"kode": pd.Series([], dtype="str")}).to_parquet(path)
-    with pytest.raises(InputError, match="header row but no data rows"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match="header row but no data rows"),
+    ):
         read_table(path)
 
 
@@ -454,7 +476,10 @@ def test_parquet_without_rows(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"table file '.*nope\.csv' not found"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"table file '.*nope\.csv' not found"),
+    ):
         read_table(tmp_path / "nope.csv")
 
 
@@ -473,14 +498,14 @@ def test_missing_file(tmp_path: Path) -> None:
     ],
 )
 def test_empty_csv(tmp_path: Path, data: bytes, message: str) -> None:
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         read_table(write_bytes(tmp_path, "x.csv", data))
     assert str(info.value) == message
 
 
 def test_duplicate_csv_columns(tmp_path: Path) -> None:
     path = write_csv_text(tmp_path, "kode,p0,p1,p0, kode\n1,2,3,4,5\n", "x.csv")
-    with pytest.raises(SchemaError) as info:
+    with use_language("en"), pytest.raises(SchemaError) as info:
         read_table(path)
     assert str(info.value) == (
         "table 'x.csv' has duplicate column names: 'kode' (2×), 'p0' (2×). Rename "
@@ -490,7 +515,10 @@ def test_duplicate_csv_columns(tmp_path: Path) -> None:
 
 def test_ragged_csv(tmp_path: Path) -> None:
     path = write_csv_text(tmp_path, "kode,p0\n3601,1\n3602,2,3,4\n")
-    with pytest.raises(InputError, match="same number of ','-separated fields"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match="same number of ','-separated fields"),
+    ):
         read_table(path)
 
 
@@ -502,7 +530,7 @@ def test_binary_garbage_csv(tmp_path: Path) -> None:
 
 def test_unknown_extension(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "x.xls", b"data")
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         read_table(path)
     assert str(info.value) == (
         "cannot read table 'x.xls': unknown extension '.xls'. Supported: .csv, "
@@ -513,7 +541,10 @@ def test_unknown_extension(tmp_path: Path) -> None:
 
 def test_sheet_for_csv_is_refused(tmp_path: Path) -> None:
     path = write_csv_text(tmp_path, "kode\n1\n", "x.csv")
-    with pytest.raises(InputError, match=r"sheet='data' was given, but 'x\.csv'"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"sheet='data' was given, but 'x\.csv'"),
+    ):
         read_table(path, sheet="data")
 
 
@@ -525,10 +556,11 @@ def test_sheet_for_csv_is_refused(tmp_path: Path) -> None:
 def test_check_columns_message() -> None:
     df = pd.DataFrame({f"c{i:02d}": [1] for i in range(20)})
     df.attrs["source"] = "/data/x.csv"
-    with pytest.raises(SchemaError) as info:
+    with use_language("en"), pytest.raises(SchemaError) as info:
         check_columns(df, ["c01", "literacy_rate"], what="indicator")
     assert str(info.value) == (
-        "indicator column 'literacy_rate' not found in table 'x.csv'. Available "
+        "indicator column: column(s) 'literacy_rate' not found in table 'x.csv'. "
+        "Available "
         "columns: 'c00', 'c01', 'c02', 'c03', 'c04', 'c05', 'c06', 'c07', ... "
         "(12 more)."
     )
@@ -536,10 +568,11 @@ def test_check_columns_message() -> None:
 
 def test_check_columns_suggests_near_match() -> None:
     df = pd.DataFrame({"Literacy Rate": [1], "kode": ["1"]})
-    with pytest.raises(SchemaError) as info:
+    with use_language("en"), pytest.raises(SchemaError) as info:
         check_columns(df, ["literacy_rate", "p0"], what="indicator")
     assert str(info.value) == (
-        "indicator columns 'literacy_rate', 'p0' not found. Available columns: "
+        "indicator column: column(s) 'literacy_rate', 'p0' not found. Available "
+        "columns: "
         "'Literacy Rate', 'kode'. Did you mean 'Literacy Rate'?"
     )
 
@@ -562,5 +595,8 @@ def test_shorten_list() -> None:
 def test_folder_is_not_a_table(tmp_path: Path) -> None:
     folder = tmp_path / "data.csv"
     folder.mkdir()
-    with pytest.raises(InputError, match=r"is a folder\. Give the path"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"is a folder\. Give the path"),
+    ):
         read_table(folder)

@@ -18,6 +18,7 @@ from geo_priority.errors import (
 )
 from geo_priority.io import vector
 from geo_priority.io.vector import list_layers, read_boundaries, write_layer
+from geo_priority.messages import use_language
 
 from geodata import GRID_IDS, grid_gdf, squares_gdf
 
@@ -109,7 +110,7 @@ def test_gpkg_layer_choice(two_layer_gpkg: Path) -> None:
 
 
 def test_gpkg_several_layers_need_a_choice(two_layer_gpkg: Path) -> None:
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         read_boundaries(two_layer_gpkg)
     assert str(info.value) == (
         "'banten.gpkg' has 2 layers: 'desa', 'kec'. Choose one with layer=\"desa\" "
@@ -118,23 +119,29 @@ def test_gpkg_several_layers_need_a_choice(two_layer_gpkg: Path) -> None:
 
 
 def test_gpkg_unknown_layer(two_layer_gpkg: Path) -> None:
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         read_boundaries(two_layer_gpkg, layer="desa_2020")
     assert str(info.value) == (
         "layer 'desa_2020' not found in 'banten.gpkg'. Its spatial layers are "
-        "'desa', 'kec'; set layer to one of them."
+        "'desa', 'kec'; set boundaries.layer (CLI: --boundaries-layer) to one of "
+        "them."
     )
 
 
 def test_gpkg_non_spatial_layer(two_layer_gpkg: Path) -> None:
-    with pytest.raises(InputError, match="layer 'catatan' has no geometry in"):
+    with (
+        use_language("en"),
+        pytest.raises(
+            InputError, match=r"layer 'catatan' of 'banten\.gpkg' has no geometry"
+        ),
+    ):
         read_boundaries(two_layer_gpkg, layer="catatan")
 
 
 def test_gpkg_without_spatial_layers(tmp_path: Path) -> None:
     path = tmp_path / "tabel.gpkg"
     pyogrio.write_dataframe(pd.DataFrame({"a": [1]}), path, layer="catatan")
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         read_boundaries(path)
     assert str(info.value) == (
         "'tabel.gpkg' has no layer with geometries (layers: 'catatan'). Check that "
@@ -154,7 +161,10 @@ def test_zip_with_several_shapefiles(tmp_path: Path) -> None:
     write_layer(squares_gdf(2, crs="EPSG:3857"), tmp_path / "kec.shp")
     parts = shapefile_parts(tmp_path, "desa") + shapefile_parts(tmp_path, "kec")
     zipped = zip_files(tmp_path / "banten.zip", parts)
-    with pytest.raises(InputError, match=r"'banten\.zip' has 2 layers: 'desa', 'kec'"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"'banten\.zip' has 2 layers: 'desa', 'kec'"),
+    ):
         read_boundaries(zipped)
     assert len(read_boundaries(zipped, layer="kec")) == 2
 
@@ -163,7 +173,10 @@ def test_geoparquet_layer(tmp_path: Path) -> None:
     path = write_layer(sample(), tmp_path / "desa.parquet")
     assert list_layers(path) == ["desa"]
     assert len(read_boundaries(path, layer="desa")) == 9
-    with pytest.raises(InputError, match="a GeoParquet file has one layer, 'desa'"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match="a GeoParquet file has one layer, 'desa'"),
+    ):
         read_boundaries(path, layer="kec")
 
 
@@ -180,7 +193,7 @@ def shapefile_without_prj(tmp_path: Path) -> Path:
 
 
 def test_missing_crs_message(shapefile_without_prj: Path) -> None:
-    with pytest.raises(CRSError) as info:
+    with use_language("en"), pytest.raises(CRSError) as info:
         read_boundaries(shapefile_without_prj)
     assert str(info.value) == (
         "boundaries 'desa.shp' have no CRS. Set one with crs=\"EPSG:4326\" in the "
@@ -193,7 +206,10 @@ def test_missing_crs_in_geopackage(tmp_path: Path) -> None:
     path = tmp_path / "desa.gpkg"
     with pytest.warns(UserWarning, match="'crs' was not provided"):
         pyogrio.write_dataframe(sample(crs=None), path)
-    with pytest.raises(CRSError, match="or re-export the file with its CRS"):
+    with (
+        use_language("en"),
+        pytest.raises(CRSError, match="or re-export the file with its CRS"),
+    ):
         read_boundaries(path)
 
 
@@ -209,7 +225,7 @@ def test_crs_equal_to_files_crs_is_accepted(tmp_path: Path) -> None:
 
 def test_crs_conflicting_with_file(tmp_path: Path) -> None:
     path = write_layer(sample(crs="EPSG:3857"), tmp_path / "desa.gpkg")
-    with pytest.raises(CRSError) as info:
+    with use_language("en"), pytest.raises(CRSError) as info:
         read_boundaries(path, crs="EPSG:4326")
     assert str(info.value) == (
         "boundaries 'desa.gpkg' have CRS 'EPSG:3857', but crs='EPSG:4326' was "
@@ -234,10 +250,10 @@ def _utm_labelled_wgs84(folder: Path, name: str) -> Path:
 def test_projected_metres_labelled_wgs84_are_an_error(tmp_path: Path, name) -> None:
     # issue 9: UTM metres labelled EPSG:4326 no longer pass to a world-wide map
     path = _utm_labelled_wgs84(tmp_path, name)
-    with pytest.raises(CRSError) as info:
+    with use_language("en"), pytest.raises(CRSError) as info:
         read_boundaries(path)
     message = str(info.value)
-    assert message.startswith(f"boundaries {name!r} are labelled EPSG:4326")
+    assert message.startswith(f"the boundaries {name!r} are labelled EPSG:4326")
     assert "x 620.000..630.000, y 9.300.000..9.310.000" in message
     assert "these look like projected metres (UTM?)" in message
     assert 'set boundaries.crs = "EPSG:327xx"' in message
@@ -251,7 +267,10 @@ def test_boundaries_crs_relabels_coordinates_that_do_not_fit(tmp_path: Path) -> 
 
 
 def test_invalid_crs_string(shapefile_without_prj: Path) -> None:
-    with pytest.raises(CRSError, match="crs='EPSG:99999999' given for boundaries"):
+    with (
+        use_language("en"),
+        pytest.raises(CRSError, match="crs='EPSG:99999999' given for boundaries"),
+    ):
         read_boundaries(shapefile_without_prj, crs="EPSG:99999999")
 
 
@@ -294,9 +313,12 @@ def test_geojson_text_codes_keep_leading_zeros(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"boundaries file '.*desa\.gpkg' not found"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"boundary file '.*desa\.gpkg' not found"),
+    ):
         read_boundaries(tmp_path / "desa.gpkg")
-    with pytest.raises(InputError, match="not found"):
+    with pytest.raises(InputError, match="tidak ditemukan"):
         list_layers(tmp_path / "desa.gpkg")
 
 
@@ -304,10 +326,10 @@ def test_truncated_geojson(tmp_path: Path) -> None:
     full = write_layer(sample(), tmp_path / "full.geojson").read_bytes()
     path = tmp_path / "half.geojson"
     path.write_bytes(full[: len(full) // 2])
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         read_boundaries(path)
     message = str(info.value)
-    assert message.startswith(f"cannot read boundaries file {str(path)!r}: ")
+    assert message.startswith(f"cannot read boundary file {str(path)!r} (reader says: ")
     assert message.endswith(
         "The file may be truncated or not a vector file; re-download or re-export it."
     )
@@ -318,14 +340,20 @@ def test_truncated_geojson(tmp_path: Path) -> None:
 def test_random_bytes(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
     path.write_bytes(bytes(range(256)) * 8)
-    with pytest.raises(InputError, match="may be truncated or not a vector file"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match="may be truncated or not a vector file"),
+    ):
         read_boundaries(path)
 
 
 def test_plain_parquet_is_not_geoparquet(tmp_path: Path) -> None:
     path = tmp_path / "t.parquet"
     pd.DataFrame({"kode": ["3601"]}).to_parquet(path)
-    with pytest.raises(InputError, match="plain \\(non-geo\\) Parquet"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match="plain \\(non-geo\\) Parquet"),
+    ):
         read_boundaries(path)
 
 
@@ -335,7 +363,7 @@ def test_plain_parquet_is_not_geoparquet(tmp_path: Path) -> None:
 
 
 def test_unknown_extension(tmp_path: Path) -> None:
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         write_layer(sample(), tmp_path / "out.kml")
     assert str(info.value) == (
         "cannot tell the output format of 'out.kml' from its extension '.kml'. Use "
@@ -346,7 +374,7 @@ def test_unknown_extension(tmp_path: Path) -> None:
 
 
 def test_unknown_driver(tmp_path: Path) -> None:
-    with pytest.raises(InputError) as info:
+    with use_language("en"), pytest.raises(InputError) as info:
         write_layer(sample(), tmp_path / "out.gpkg", driver="KML")
     assert str(info.value) == (
         "unknown driver 'KML'. Choose one of: ESRI Shapefile, FlatGeobuf, GPKG, "
@@ -357,7 +385,7 @@ def test_unknown_driver(tmp_path: Path) -> None:
 @pytest.mark.parametrize("ext", EXTENSIONS)
 def test_overwrite_refused_then_allowed(tmp_path: Path, ext: str) -> None:
     path = write_layer(sample(), tmp_path / f"out{ext}")
-    with pytest.raises(OutputExistsError) as info:
+    with use_language("en"), pytest.raises(OutputExistsError) as info:
         write_layer(squares_gdf(2, crs="EPSG:3857"), path)
     assert str(info.value) == (
         f"output {str(path)!r} already exists. Use --overwrite to replace it, or "
@@ -391,7 +419,7 @@ def test_shapefile_orphan_sidecar_counts_as_existing(tmp_path: Path) -> None:
 
 def test_shapefile_truncation_warns_before_writing(tmp_path: Path) -> None:
     gdf = squares_gdf(2, crs="EPSG:4326", kode=["1", "2"], priority_score=[0.5, 1.0])
-    with pytest.warns(GeoPriorityWarning) as record:
+    with use_language("en"), pytest.warns(GeoPriorityWarning) as record:
         path = write_layer(gdf, tmp_path / "out.shp")
     assert [str(w.message) for w in record] == [
         (
@@ -407,7 +435,7 @@ def test_shapefile_truncation_collision(tmp_path: Path) -> None:
     gdf = squares_gdf(
         2, crs="EPSG:4326", poverty_rate_2023=[1, 2], poverty_rate_2024=[3, 4]
     )
-    with pytest.raises(SchemaError) as info:
+    with use_language("en"), pytest.raises(SchemaError) as info:
         write_layer(gdf, tmp_path / "out.shp")
     assert str(info.value) == (
         "Shapefile column names are cut to 10 characters, which would make these "

@@ -26,6 +26,7 @@ from geo_priority.errors import (
     UnmatchedKeysWarning,
 )
 from geo_priority.harmonise import join_indicators, prepare_boundaries
+from geo_priority.messages import use_language
 from geo_priority.names import normalise_name
 from geo_priority.regions import make_crosswalk
 from geo_priority.schema import (
@@ -89,7 +90,10 @@ def crosswalk(pairs: list[tuple[str, str]], **columns: list[object]):
 def test_a_doubtful_match_gives_no_value_until_accepted():
     areas = prepare_boundaries(squares(["36.01", "36.02"]), code_column="kode")
     table = pd.DataFrame({"nama": ["Kab. Pandeglan", "Lebak"], "v": [1.0, 2.0]})
-    with pytest.warns(DoubtfulMatchWarning, match=r"1 of them are held back"):
+    with (
+        use_language("en"),
+        pytest.warns(DoubtfulMatchWarning, match=r"1 of them are held back"),
+    ):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama"
         )
@@ -100,7 +104,7 @@ def test_a_doubtful_match_gives_no_value_until_accepted():
     assert 'tables.accept_doubtful = ["Kab. Pandeglan"]' in held["detail"].iloc[0]
     assert "tables.accept_all_doubtful = true" in held["detail"].iloc[0]
     assert len(report.problems) == 1 and not report.ok
-    assert report.summary() == "1 of 2 areas matched, 1 doubtful held"
+    assert report.summary() == "1 dari 2 wilayah cocok, 1 meragukan, ditahan"
 
 
 @pytest.mark.parametrize(
@@ -113,7 +117,10 @@ def test_a_doubtful_match_gives_no_value_until_accepted():
 def test_an_accepted_doubtful_match_keeps_its_value_and_says_so(accept):
     areas = prepare_boundaries(squares(["36.01", "36.02"]), code_column="kode")
     table = pd.DataFrame({"nama": ["Kab. Pandeglan", "Lebak"], "v": [1.0, 2.0]})
-    with pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking") as rec:
+    with (
+        use_language("en"),
+        pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking") as rec,
+    ):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama", **accept
         )
@@ -139,9 +146,12 @@ def test_accept_entries_that_match_no_doubtful_row_are_noted():
         accept_doubtful=["Lebak"],
     )
     assert report.notes == (
-        "table: tables.accept_doubtful entries that match no doubtful row: 'Lebak'",
+        (
+            "table: entri tables.accept_doubtful yang tidak cocok dengan baris "
+            "meragukan mana pun: 'Lebak'"
+        ),
     )
-    with pytest.raises(JoinError, match=r"tables.accept_doubtful must be a list"):
+    with pytest.raises(JoinError, match=r"tables.accept_doubtful harus berupa daftar"):
         join_indicators(
             areas, table, code_column=None, name_column="nama", accept_doubtful="x"
         )
@@ -167,7 +177,10 @@ def test_many_to_one_sums_counts_and_re_derives_rates(desa_areas):
             "rate": [5.0, 15.0, 1.0],
         }
     )
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched area"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched area"),
+    ):
         joined, report = join_indicators(
             desa_areas,
             table,
@@ -189,7 +202,7 @@ def test_many_to_one_sums_counts_and_re_derives_rates(desa_areas):
 def test_many_to_one_that_cannot_be_combined_blames_the_crosswalk(desa_areas):
     cw = crosswalk([("3601010001", "36.01.01.2001"), ("3601010002", "36.01.01.2001")])
     table = pd.DataFrame({"kode": ["3601010001", "3601010002"], "p0": [5.0, 7.0]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 duplicate"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"2 duplicate"):
         joined, report = join_indicators(
             desa_areas, table, code_column="kode", crosswalk=cw
         )
@@ -203,7 +216,7 @@ def test_many_to_one_that_cannot_be_combined_blames_the_crosswalk(desa_areas):
 
 def test_a_table_repeating_a_code_is_still_the_tables_fault(desa_areas):
     table = pd.DataFrame({"kode": ["36.01.01.2001"] * 2, "pop": [1.0, 2.0]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 duplicate"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"2 duplicate"):
         _, report = join_indicators(
             desa_areas, table.rename(columns={"pop": "n"}), code_column="kode"
         )
@@ -214,7 +227,7 @@ def test_one_to_many_splits_counts_only_with_weights(desa_areas):
     pairs = [("3601010001", "36.01.01.2001"), ("3601010001", "36.01.01.2002")]
     cw = crosswalk(pairs, bobot=["0.25", "0.75"])
     table = pd.DataFrame({"kode": ["3601010001"], "pop": [400.0], "p0": [8.0]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
         _, report = join_indicators(desa_areas, table, code_column="kode", crosswalk=cw)
     assert statuses(report)[0] == AMBIGUOUS
     assert "tables.crosswalk_weight" in report.entries["detail"].iloc[0]
@@ -260,7 +273,11 @@ def test_a_crosswalk_pair_whose_names_disagree_is_doubtful(desa_areas, columns):
     pairs = [("3601020001", "36.01.02.2001"), ("3601010001", "36.01.01.2001")]
     cw = crosswalk(pairs, **columns)
     table = pd.DataFrame({"kode": ["3601020001", "3601010001"], "v": [1.0, 2.0]})
-    with pytest.warns(DoubtfulMatchWarning), pytest.warns(UnmatchedKeysWarning):
+    with (
+        use_language("en"),
+        pytest.warns(DoubtfulMatchWarning),
+        pytest.warns(UnmatchedKeysWarning),
+    ):
         joined, report = join_indicators(
             desa_areas, table, code_column="kode", crosswalk=cw
         )
@@ -281,6 +298,7 @@ def test_bps_desa_codes_declared_kemendagri_give_no_silent_values(desa_areas):
         }
     )
     with (
+        use_language("en"),
         pytest.warns(DoubtfulMatchWarning, match=r"held back"),
         pytest.warns(UnmatchedKeysWarning, match=r"3 unmatched row"),
     ):
@@ -313,7 +331,10 @@ def test_bps_desa_codes_declared_kemendagri_give_no_silent_values(desa_areas):
 def test_administrative_names_of_jakarta(name, code):
     areas = prepare_boundaries(squares(["31.01", "31.71", "31.73"]), code_column="kode")
     table = pd.DataFrame({"nama": [name], "v": [1.0]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched area"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched area"),
+    ):
         _, report = join_indicators(areas, table, code_column=None, name_column="nama")
     assert (statuses(report)[0], report.entries["area_id"].iloc[0]) == (
         MATCHED_NAME,
@@ -356,7 +377,7 @@ def test_bare_names_resolve_within_their_province(by):
 def test_bare_names_without_a_province_stay_ambiguous():
     areas = prepare_boundaries(squares(["32.79", "63.03"]), code_column="kode")
     table = pd.DataFrame({"nama": ["BANJAR"], "v": [1.0]})
-    with pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
         _, report = join_indicators(areas, table, code_column=None, name_column="nama")
     assert "tables.parent_column" in report.entries["detail"].iloc[0]
 
@@ -364,7 +385,7 @@ def test_bare_names_without_a_province_stay_ambiguous():
 def test_an_unknown_province_name_is_reported_per_row():
     areas = prepare_boundaries(squares(["36.01"]), code_column="kode")
     table = pd.DataFrame({"nama": ["Pandeglang"], "prov": ["ATLANTIS"], "v": [1.0]})
-    with pytest.warns(UnmatchedKeysWarning):
+    with use_language("en"), pytest.warns(UnmatchedKeysWarning):
         _, report = join_indicators(
             areas, table, code_column=None, name_column="nama", parent_column="prov"
         )
@@ -383,8 +404,11 @@ def test_utm_metres_labelled_epsg_4326_are_an_error():
         geometry=[box(620_000, 9_300_000, 630_000, 9_310_000)],
         crs="EPSG:4326",
     )
-    with pytest.raises(
-        CRSError, match=r"look like projected metres \(UTM\?\); set boundaries.crs"
+    with (
+        use_language("en"),
+        pytest.raises(
+            CRSError, match=r"look like projected metres \(UTM\?\); set boundaries.crs"
+        ),
     ):
         prepare_boundaries(utm, code_column="kode")
     fine = prepare_boundaries(

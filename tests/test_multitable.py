@@ -10,6 +10,7 @@ from shapely.geometry import box
 
 import geo_priority as gp
 from geo_priority.errors import JoinError
+from geo_priority.messages import use_language
 
 # two provinces with a bare kabupaten name in each: "Serang" and "Bogor"
 CODES = ["36.01", "36.04", "32.01", "32.02"]
@@ -92,7 +93,8 @@ def test_equal_values_twice_are_kept_once_and_noted(areas):
     )
     assert _by_name(result) == dict(zip(NAMES, P0, strict=True))
     assert (
-        "p0: 2 value(s) given again, equal, by another table; kept once" in result.notes
+        "p0: 2 nilai diberikan lagi, sama, oleh tabel lain; disimpan sekali"
+        in result.notes
     )
 
 
@@ -139,6 +141,9 @@ def test_implausible_values_are_refused_naming_area_and_cause(
         indicator["valid_range"] = valid_range
     method = _method([{"label": "t", "code_column": "kode"}])
     method["scoring"] = {"indicators": [indicator]}
-    with pytest.raises(ImplausibleValueError, match=expected) as err:
+    with (
+        use_language("en"),
+        pytest.raises(ImplausibleValueError, match=expected) as err,
+    ):
         gp.analyse(areas, {"t": table}, method)
     assert "valid_range" in str(err.value)

@@ -131,7 +131,7 @@ def test_cli_run_and_overwrite(inputs: Path):
     assert "uji.html" in first.stdout
     again = runner.invoke(cli, ["run", str(inputs)])
     assert again.exit_code == 1
-    assert "already exist" in again.output and "--overwrite" in again.output
+    assert "sudah ada" in again.output and "--overwrite" in again.output
     forced = runner.invoke(cli, ["run", str(inputs), "--overwrite", "--lang", "en"])
     assert forced.exit_code == 0, forced.output
 
@@ -287,7 +287,7 @@ unit = "%"
     )
     result = CliRunner().invoke(cli, ["check", str(tmp_path / "agg.toml")])
     assert result.exit_code == 1
-    assert "cannot be summed" in result.output and "numerator" in result.output
+    assert "tidak dapat dijumlahkan" in result.output and "numerator" in result.output
 
 
 def _four_desa(tmp_path: Path) -> Path:

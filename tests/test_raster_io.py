@@ -11,6 +11,7 @@ from rasterio.transform import Affine
 
 from geo_priority.errors import OutputExistsError
 from geo_priority.io.raster import open_raster, write_cog
+from geo_priority.messages import use_language
 
 GRID = Affine(100, 0, 600_000, 0, -100, 9_300_000)
 
@@ -47,7 +48,7 @@ def test_write_refuses_to_overwrite(tmp_path: Path):
         crs="EPSG:32748",
         nodata=-1.0,
     )
-    with pytest.raises(OutputExistsError, match="already exists"):
+    with use_language("en"), pytest.raises(OutputExistsError, match="already exists"):
         write_cog(
             np.zeros((2, 2), "float32"),
             path,

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from geo_priority.errors import CodeError, SchemaError
+from geo_priority.messages import use_language
 from geo_priority.regions import (
     REFERENCE_EDITION,
     NormalisedName,
@@ -89,7 +90,7 @@ def test_parse_code_returns_frozen_dataclass():
 
 def test_scientific_notation_repair_sets_a_note():
     assert parse_code("3.601140003E+09", system="bps").note == (
-        "expanded from scientific notation '3.601140003E+09'; check the column"
+        "dikembalikan dari notasi ilmiah '3.601140003E+09'; periksa kolomnya"
     )
     assert parse_code("'3601 ", system="bps").note is None
 
@@ -129,12 +130,15 @@ def test_scientific_notation_repair_sets_a_note():
     ],
 )
 def test_parse_code_errors_name_value_and_fix(value, system, match):
-    with pytest.raises(CodeError, match=match):
+    with use_language("en"), pytest.raises(CodeError, match=match):
         parse_code(value, system=system)
 
 
 def test_parse_code_rejects_unknown_system():
-    with pytest.raises(CodeError, match=r"unknown code system 'pcode'.*auto"):
+    with (
+        use_language("en"),
+        pytest.raises(CodeError, match=r"unknown code system 'pcode'.*auto"),
+    ):
         parse_code("36", system="pcode")  # type: ignore[arg-type]
 
 
@@ -188,7 +192,10 @@ def test_parent_code_truncates(code, system, level, expected):
 
 
 def test_parent_code_refuses_finer_level():
-    with pytest.raises(CodeError, match=r"desa parent of kabkota code '36.01'"):
+    with (
+        use_language("en"),
+        pytest.raises(CodeError, match=r"desa parent of kabkota code '36.01'"),
+    ):
         parent_code("36.01", "kemendagri", "desa")
 
 
@@ -207,15 +214,24 @@ def test_to_system_at_coarse_levels(code, src, dst, expected):
 
 
 def test_to_system_needs_a_crosswalk_below_kabkota():
-    with pytest.raises(CodeError, match=r"kecamatan code '3601140'.*crosswalk"):
+    with (
+        use_language("en"),
+        pytest.raises(CodeError, match=r"kecamatan code '3601140'.*crosswalk"),
+    ):
         to_system("3601140", "bps", "kemendagri")
-    with pytest.raises(CodeError, match=r"desa code '36.01.14.2003'.*crosswalk"):
+    with (
+        use_language("en"),
+        pytest.raises(CodeError, match=r"desa code '36.01.14.2003'.*crosswalk"),
+    ):
         to_system("36.01.14.2003", "kemendagri", "bps")
 
 
 def test_to_system_refuses_provinces_whose_numbers_differ():
     # BPS 1101 Simeulue is Kemendagri 11.09, not 11.01 (REGISTRIES.md §2.2).
-    with pytest.raises(CodeError, match=r"'1101'.*numbers differ.*crosswalk"):
+    with (
+        use_language("en"),
+        pytest.raises(CodeError, match=r"'1101'.*numbers differ.*crosswalk"),
+    ):
         to_system("1101", "bps", "kemendagri")
 
 
@@ -296,7 +312,7 @@ def test_reference_exists_and_children():
 
 
 def test_reference_name_rejects_pcodes():
-    with pytest.raises(CodeError, match="OCHA P-code"):
+    with use_language("en"), pytest.raises(CodeError, match="OCHA P-code"):
         reference_name("id3601")
 
 
@@ -321,7 +337,10 @@ def test_reference_areas_counts(level, within, n):
 
 
 def test_reference_areas_refuses_coarser_level_than_within():
-    with pytest.raises(CodeError, match=r"cannot list kabkota areas within '36.01'"):
+    with (
+        use_language("en"),
+        pytest.raises(CodeError, match=r"cannot list kabkota areas within '36.01'"),
+    ):
         reference_areas("kabkota", within="36.01")
 
 
@@ -361,7 +380,14 @@ def test_make_crosswalk_parses_codes_and_drops_incomplete_rows():
 
 
 def test_make_crosswalk_missing_column():
-    with pytest.raises(SchemaError, match=r"crosswalk column 'nope' not found.*'bps'"):
+    with (
+        use_language("en"),
+        pytest.raises(
+            SchemaError,
+            match=r"crosswalk file \(tables.crosswalk\): column 'nope' not found.*"
+            r"'bps'",
+        ),
+    ):
         make_crosswalk(
             _desa_pairs(),
             from_column="nope",
@@ -373,7 +399,13 @@ def test_make_crosswalk_missing_column():
 
 def test_make_crosswalk_bad_codes_listed():
     df = pd.DataFrame({"a": ["3601010001", "x1", "3.6E+09"], "b": ["36.01"] * 3})
-    with pytest.raises(CodeError, match=r"2 source codes.*'x1', '3.6E\+09'"):
+    with (
+        use_language("en"),
+        pytest.raises(
+            CodeError,
+            match=r"2 source codes \(tables.crosswalk_from\) cannot.*'x1', '3.6E\+09'",
+        ),
+    ):
         make_crosswalk(
             df,
             from_column="a",
@@ -385,7 +417,10 @@ def test_make_crosswalk_bad_codes_listed():
 
 def test_make_crosswalk_mixed_levels():
     df = pd.DataFrame({"a": ["3601010001", "3601010"], "b": ["36.01.01.2001"] * 2})
-    with pytest.raises(SchemaError, match=r"source codes mix levels"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"source codes mix levels"),
+    ):
         make_crosswalk(
             df,
             from_column="a",
@@ -397,7 +432,10 @@ def test_make_crosswalk_mixed_levels():
 
 def test_make_crosswalk_repeated_pairs():
     df = pd.DataFrame({"a": ["3601010", "id3601010"], "b": ["36.01.01", "360101"]})
-    with pytest.raises(SchemaError, match=r"repeats 1 code pairs.*3601010"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"repeats 1 code pairs.*3601010"),
+    ):
         make_crosswalk(
             df,
             from_column="a",
@@ -409,8 +447,9 @@ def test_make_crosswalk_repeated_pairs():
 
 def test_make_crosswalk_non_numeric_share():
     df = pd.DataFrame({"a": ["3601010"], "b": ["36.01.01"], "s": ["half"]})
-    with pytest.raises(
-        SchemaError, match=r"share column 's' holds non-numbers: 'half'"
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"share column 's' holds non-numbers: 'half'"),
     ):
         make_crosswalk(
             df,
@@ -442,7 +481,10 @@ def test_crosswalk_from_frame_recognises_banten_layouts():
 
 
 def test_crosswalk_from_frame_unknown_layout():
-    with pytest.raises(SchemaError, match=r"no known crosswalk layout fits.*'x'"):
+    with (
+        use_language("en"),
+        pytest.raises(SchemaError, match=r"no known crosswalk layout fits.*'x'"),
+    ):
         crosswalk_from_frame(pd.DataFrame({"x": ["1"]}))
-    with pytest.raises(SchemaError, match=r"layout 'nope'"):
+    with use_language("en"), pytest.raises(SchemaError, match=r"layout 'nope'"):
         crosswalk_from_frame(pd.DataFrame({"x": ["1"]}), layout="nope")

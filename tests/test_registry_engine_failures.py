@@ -120,8 +120,8 @@ def test_cli_prints_one_line_and_no_traceback(monkeypatch, tmp_path, export):
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
-    errors = [x for x in result.stderr.splitlines() if x.startswith("Error:")]
+    errors = [x for x in result.stderr.splitlines() if x.startswith("Galat:")]
     assert len(errors) == 1, result.stderr
-    assert "GeoPriorityError" in errors[0] and "-v" in errors[0]
+    assert "GeoPriorityError" not in errors[0] and "-v" in errors[0]
     assert not SIXTEEN.search(result.output)
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())

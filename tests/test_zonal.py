@@ -21,6 +21,7 @@ from geo_priority.errors import (
     SchemaError,
 )
 from geo_priority.io.raster import write_cog
+from geo_priority.messages import use_language
 from geo_priority.zonal import zonal_statistics
 
 NODATA = -1.0
@@ -98,8 +99,12 @@ def test_default_prefix_is_the_file_name(raster: Path):
 def test_other_crs_is_reprojected_with_a_warning(raster: Path):
     projected = zonal_statistics(areas_of(*SHAPES.values()), raster, stats=["sum"])
     wgs84 = areas_of(*SHAPES.values()).to_crs(4326)
-    with pytest.warns(
-        GeoPriorityWarning, match=r"\(EPSG:4326\) and raster 'pop.tif' \(EPSG:32748\)"
+    with (
+        use_language("en"),
+        pytest.warns(
+            GeoPriorityWarning,
+            match=r"\(EPSG:4326\) and raster 'pop.tif' \(EPSG:32748\)",
+        ),
     ):
         table = zonal_statistics(wgs84, raster, stats=["sum"])
     np.testing.assert_allclose(table["pop_sum"], projected["pop_sum"], rtol=1e-6)
@@ -107,8 +112,11 @@ def test_other_crs_is_reprojected_with_a_warning(raster: Path):
 
 def test_areas_without_pixels_get_nan(raster: Path):
     areas = areas_of(SHAPES["A"], box(10, 10, 11, 11), box(0, 3, 1, 4))
-    with pytest.warns(
-        MissingDataWarning, match=r"2 of 3 areas have no valid pixel.*'B', 'C'"
+    with (
+        use_language("en"),
+        pytest.warns(
+            MissingDataWarning, match=r"2 of 3 areas have no valid pixel.*'B', 'C'"
+        ),
     ):
         table = zonal_statistics(areas, raster, stats=["sum", "mean"])
     assert table["pop_sum"].tolist()[0] == 10.0
@@ -117,7 +125,7 @@ def test_areas_without_pixels_get_nan(raster: Path):
 
 def test_empty_geometry_gets_nan(raster: Path):
     areas = areas_of(SHAPES["A"], Polygon())
-    with pytest.warns(MissingDataWarning, match="1 of 2 areas"):
+    with use_language("en"), pytest.warns(MissingDataWarning, match="1 of 2 areas"):
         table = zonal_statistics(areas, raster, stats=["sum"])
     assert np.isnan(table["pop_sum"].iloc[1])
 
@@ -138,14 +146,20 @@ def test_raster_without_crs(tmp_path: Path):
         transform=GRID,
     ) as dst:
         dst.write(VALUES, 1)
-    with pytest.raises(CRSError, match=r"raster 'nocrs.tif' has no CRS.*gdal_edit"):
+    with (
+        use_language("en"),
+        pytest.raises(CRSError, match=r"raster 'nocrs.tif' has no CRS.*gdal_edit"),
+    ):
         zonal_statistics(areas_of(SHAPES["A"]), path)
 
 
 def test_raster_not_overlapping(raster: Path):
     far = areas_of(box(100, 100, 101, 101), box(200, 200, 201, 201))
-    with pytest.raises(
-        InputError, match=r"'pop.tif' does not overlap any of the 2 areas"
+    with (
+        use_language("en"),
+        pytest.raises(
+            InputError, match=r"'pop.tif' does not overlap any of the 2 areas"
+        ),
     ):
         zonal_statistics(far, raster)
 
@@ -158,36 +172,48 @@ def test_nodata_everywhere(tmp_path: Path):
         crs="EPSG:32748",
         nodata=NODATA,
     )
-    with pytest.raises(
-        InputError, match=r"holds only nodata \(nodata=-1.0\) over all 2"
+    with (
+        use_language("en"),
+        pytest.raises(
+            InputError, match=r"holds only nodata \(nodata=-1.0\) over all 2"
+        ),
     ):
         zonal_statistics(areas_of(SHAPES["A"], SHAPES["B"]), path)
 
 
 def test_unknown_statistic(raster: Path):
     for stat in ("average", "p0", "p100"):
-        with pytest.raises(ConfigError, match=rf"unknown zonal statistic '{stat}'"):
+        with (
+            use_language("en"),
+            pytest.raises(ConfigError, match=rf"unknown zonal statistic '{stat}'"),
+        ):
             zonal_statistics(areas_of(SHAPES["A"]), raster, stats=[stat])
 
 
 def test_missing_band_and_file(raster: Path):
-    with pytest.raises(InputError, match=r"has 1 band\(s\); band=2"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"has 1 band\(s\); band=2"),
+    ):
         zonal_statistics(areas_of(SHAPES["A"]), raster, band=2)
-    with pytest.raises(InputError, match=r"raster file .* not found"):
+    with (
+        use_language("en"),
+        pytest.raises(InputError, match=r"raster file .* not found"),
+    ):
         zonal_statistics(areas_of(SHAPES["A"]), raster.with_name("nope.tif"))
 
 
 def test_not_a_raster(tmp_path: Path):
     path = tmp_path / "text.tif"
     path.write_text("hello")
-    with pytest.raises(InputError, match="cannot read raster file"):
+    with use_language("en"), pytest.raises(InputError, match="cannot read raster file"):
         zonal_statistics(areas_of(SHAPES["A"]), path)
 
 
 def test_areas_need_ids_and_crs(raster: Path):
-    with pytest.raises(SchemaError, match="no 'area_id' column"):
+    with use_language("en"), pytest.raises(SchemaError, match="no 'area_id' column"):
         zonal_statistics(areas_of(SHAPES["A"]).drop(columns="area_id"), raster)
-    with pytest.raises(CRSError, match="areas have no CRS"):
+    with use_language("en"), pytest.raises(CRSError, match="areas have no CRS"):
         zonal_statistics(
             areas_of(SHAPES["A"]).set_crs(None, allow_override=True), raster
         )

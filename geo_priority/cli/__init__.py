@@ -16,14 +16,30 @@ from typing import Any
 import click
 
 from geo_priority.cli import commands, export_cmds, microdata_cmds
-from geo_priority.cli._common import msg
 from geo_priority.cli.options import quiet_opt, verbose_opt
 from geo_priority.errors import GeoPriorityError
+from geo_priority.messages import tr, use_language
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True}
 
 #: Where the group records ``-v`` for the error handler (``click.Context.meta``).
 _VERBOSE = "geo_priority.verbose"
+
+
+class Failure(click.ClickException):
+    """A data or runtime error: one line, with ``Error:`` in the user's language.
+
+    click prints its own ``Error:`` in English; the prefix is fixed here when
+    the error is made, while the language chosen for the command is active.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.line = tr("Error: {message}", message=message)
+
+    def show(self, file: Any = None) -> None:
+        """Print the one line on stderr."""
+        click.echo(self.line, err=True, file=file)
 
 
 class PriorityGroup(click.Group):
@@ -32,37 +48,40 @@ class PriorityGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         """Invoke the command, translating :class:`GeoPriorityError`.
 
+        Messages are Indonesian unless ``--lang en`` (or the config's
+        ``outputs.lang``) chose English; the language is restored afterwards.
         The error becomes one line on stderr; with ``-v`` the traceback is
         printed before it.
         """
-        try:
-            return super().invoke(ctx)
-        except GeoPriorityError as err:
-            if ctx.meta.get(_VERBOSE):
-                click.echo(traceback.format_exc().rstrip(), err=True)
-            raise click.ClickException(f"{type(err).__name__}: {err}") from err
-        except (click.exceptions.Exit, click.ClickException, SystemExit):
-            raise
-        except Exception as err:  # a bug or an unforeseen library error
-            if ctx.meta.get(_VERBOSE):
-                click.echo(traceback.format_exc().rstrip(), err=True)
-            raise click.ClickException(_unexpected(err)) from err
+        with use_language("id"):
+            try:
+                return super().invoke(ctx)
+            except GeoPriorityError as err:
+                if ctx.meta.get(_VERBOSE):
+                    click.echo(traceback.format_exc().rstrip(), err=True)
+                raise Failure(str(err)) from err
+            except (click.exceptions.Exit, click.ClickException, SystemExit):
+                raise
+            except Exception as err:  # a bug or an unforeseen library error
+                if ctx.meta.get(_VERBOSE):
+                    click.echo(traceback.format_exc().rstrip(), err=True)
+                raise Failure(_unexpected(err)) from err
 
 
 def _unexpected(err: Exception) -> str:
     """One line for an error the tool did not foresee, and what to do."""
-    text = " ".join(str(err).split()) or type(err).__name__
-    return (
-        f"{type(err).__name__}: {text[:300]}. This is not a known data problem: "
-        "run again with -v to see where it happened, and report it with that "
-        "output."
+    text = " ".join(str(err).split()) or "-"
+    return tr(
+        "unexpected failure ({detail}). This is not a known data problem: run "
+        "again with -v to see where it happened, and report it with that output.",
+        detail=text[:300],
     )
 
 
 def _show_warning(
     message: Warning | str, category: type[Warning], *_args: Any, **_kwargs: Any
 ) -> None:
-    click.echo(f"{msg('warning', 'id')}: {message}", err=True)
+    click.echo(tr("warning: {message}", message=message), err=True)
 
 
 @click.group(cls=PriorityGroup, context_settings=CONTEXT_SETTINGS)

@@ -33,11 +33,14 @@ def _load(
     layer: str | None = None,
 ) -> Config:
     from geo_priority.config import load_config, with_boundaries, with_outputs
+    from geo_priority.messages import set_language
 
     config = with_boundaries(load_config(config_path), crs=crs, layer=layer)
-    return with_outputs(
+    config = with_outputs(
         config, dir=str(out) if out else None, lang=lang, overwrite=overwrite or None
     )
+    set_language(config.outputs.lang)  # --lang, else the config's outputs.lang
+    return config
 
 
 @click.command("run", short_help="Run the whole pipeline from a TOML config.")

@@ -15,6 +15,7 @@ from geo_priority.cli.options import (
     out_opt,
     overwrite_opt,
 )
+from geo_priority.messages import tr
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -29,8 +30,10 @@ def _scored_from_config(
 ) -> ScoredLayer:
     from geo_priority import outputs, pipeline
     from geo_priority.config import load_config, with_boundaries, with_outputs
+    from geo_priority.messages import set_language
 
     config = with_outputs(load_config(config_path), lang=lang)
+    set_language(config.outputs.lang)
     if mirror is not None and config.boundaries.source:
         config = with_boundaries(config, mirror=str(mirror))
     return outputs.scored_layer(pipeline.analyse(config))
@@ -129,7 +132,7 @@ def _areas(
         return pipeline.load_areas(load_config(source))[0]
     if not code_column:
         raise click.BadParameter(
-            "give the column holding the area codes of a boundary file.",
+            tr("give the column holding the area codes of a boundary file."),
             param_hint="--code-column",
         )
     frame = io.read_boundaries(source, layer=layer)

@@ -20,6 +20,7 @@ from click.core import ParameterSource
 
 from geo_priority.config import LANGS
 from geo_priority.formats import EXPORT_FORMATS
+from geo_priority.messages import set_language, tr
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -41,12 +42,46 @@ quiet_opt = click.option("-q", "--quiet", count=True, help="Less log output.")
 
 # --- shared by the commands ---------------------------------------------------
 
-config_arg = click.argument("config_path", metavar="CONFIG", type=_EXISTING_FILE)
+
+def _existing_config(
+    ctx: click.Context, param: click.Parameter, value: Path | None
+) -> Path | None:
+    """Refuse a config path that is not a file, in the user's language."""
+    if value is not None and not value.is_file():
+        raise click.BadParameter(
+            tr(
+                "config file {path!r} not found. Check the path and the file name "
+                "(a relative path starts in the working folder).",
+                path=str(value),
+            )
+        )
+    return value
+
+
+config_arg = click.argument(
+    "config_path", metavar="CONFIG", type=_FILE, callback=_existing_config
+)
+
+
+def _set_language(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> str | None:
+    """Make ``--lang`` the message language as soon as it is parsed.
+
+    Errors in reading the config are then already in that language; without
+    ``--lang`` they are Indonesian until the config's ``outputs.lang`` is read.
+    """
+    if value is not None:
+        set_language("en" if value == "en" else "id")
+    return value
+
 
 lang_opt = click.option(
     "--lang",
     type=click.Choice(LANGS),
     default=None,
+    is_eager=True,
+    callback=_set_language,
     help="Language of the map and messages (default: the config's, else 'id').",
 )
 overwrite_opt = click.option(

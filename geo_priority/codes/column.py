@@ -21,6 +21,7 @@ from geo_priority.codes.parse import (
 )
 from geo_priority.codes.text import is_missing
 from geo_priority.errors import CodeError
+from geo_priority.messages import tr
 from geo_priority.schema import CODE_SYSTEMS, CodeSystem
 
 __all__ = ["CodeColumn", "check_code_system_option", "detect_code_system"]
@@ -280,8 +281,11 @@ def check_code_system_option(choice: object) -> None:
     """
     if choice != "auto" and choice not in CODE_SYSTEMS:
         raise CodeError(
-            f"unknown code_system {choice!r}. Choose one of: auto, "
-            f"{', '.join(CODE_SYSTEMS)}."
+            tr(
+                "unknown code_system {choice!r}. Choose one of: auto, {value}.",
+                choice=choice,
+                value=", ".join(CODE_SYSTEMS),
+            )
         )
 
 

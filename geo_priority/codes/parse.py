@@ -24,8 +24,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from geo_priority.codes.text import FIX_TEXT, split_code
+from geo_priority.codes.text import fix_text, split_code
 from geo_priority.errors import CodeError
+from geo_priority.messages import tr
 from geo_priority.schema import CODE_SYSTEMS, LEVELS, CodeSystem, Level
 
 __all__ = [
@@ -115,8 +116,13 @@ class ParsedCode:
         depth = LEVELS.index(level) + 1
         if depth > self.depth:
             raise CodeError(
-                f"cannot take the {level} parent of {self.level} code {self.code!r}: "
-                f"choose a level coarser than {self.level}."
+                tr(
+                    "cannot take the {level} parent of {level2} code {code!r}: choose "
+                    "a level coarser than {level2}.",
+                    level=level,
+                    level2=self.level,
+                    code=self.code,
+                )
             )
         if depth == self.depth:
             return self
@@ -158,17 +164,28 @@ class ParsedCode:
             return self
         if LEVELS.index(self.level) > LEVELS.index("kabkota"):
             raise CodeError(
-                f"cannot convert {self.level} code {self.code!r} from {self.system} to "
-                f"{system} by its digits: numbering differs below kab/kota. Give a "
-                "crosswalk file between the systems (tables.crosswalk)."
+                tr(
+                    "cannot convert {level} code {code!r} from {system} to {system2} "
+                    "by its digits: numbering differs below kab/kota. Give a crosswalk "
+                    "file between the systems (tables.crosswalk).",
+                    level=self.level,
+                    code=self.code,
+                    system=self.system,
+                    system2=system,
+                )
             )
         digits = self.code.replace(".", "")
         if not _digit_identical(digits):
             raise CodeError(
-                f"cannot convert {self.code!r} from {self.system} to {system} by its "
-                "digits: outside provinces "
-                f"{sorted(DIGIT_IDENTICAL_PROVINCES)} BPS and Kemendagri numbers "
-                "differ (e.g. BPS 1101 = Kemendagri 11.09). Use a crosswalk."
+                tr(
+                    "cannot convert {code!r} from {system} to {system2} by its digits: "
+                    "outside provinces {value} BPS and Kemendagri numbers differ (e.g. "
+                    "BPS 1101 = Kemendagri 11.09). Use a crosswalk.",
+                    code=self.code,
+                    system=self.system,
+                    system2=system,
+                    value=sorted(DIGIT_IDENTICAL_PROVINCES),
+                )
             )
         return _canonical(
             _cut(digits, SEGMENT_WIDTHS[system][: self.depth]), system, None
@@ -243,18 +260,33 @@ def _bad_width(raw: object, segments: Sequence[str], system: CodeSystem) -> Code
             for v in dict.fromkeys((last.zfill(widths[1]), last.ljust(widths[1], "0")))
         )
         return CodeError(
-            f"region code {raw!r} is ambiguous: a number format probably dropped a "
-            f"zero, so it could be {guesses}; {FIX_TEXT}."
+            tr(
+                "region code {raw!r} is ambiguous: a number format probably dropped "
+                "a zero, so it could be {guesses}; {FIX_TEXT}.",
+                raw=raw,
+                guesses=guesses,
+                FIX_TEXT=fix_text(),
+            )
         )
     other: CodeSystem = "bps" if system == "kemendagri" else "kemendagri"
     hint = (
-        f"it looks like a {other} code, so check code_system"
+        tr(
+            "it looks like a {other} code, so check tables.code_system (or "
+            "boundaries.code_system)",
+            other=other,
+        )
         if _fits(segments, other)
-        else "fix the code"
+        else tr("correct the code in the table")
     )
     return CodeError(
-        f"region code {raw!r} does not fit the {system} pattern {pattern} (digits per "
-        f"part); {hint}."
+        tr(
+            "region code {raw!r} does not fit the {system} pattern {pattern} "
+            "(digits per part); {hint}.",
+            raw=raw,
+            system=system,
+            pattern=pattern,
+            hint=hint,
+        )
     )
 
 
@@ -268,14 +300,21 @@ def _auto_plain_system(digits: str, prefixed: bool, raw: object) -> CodeSystem |
         return None
     if len(digits) == 10:
         raise CodeError(
-            f"cannot tell whether {raw!r} is a Kemendagri or a BPS code: both use "
-            "10 digits at desa level. Set the code system: tables.code_system "
-            '(or boundaries.code_system) = "kemendagri" or "bps".'
+            tr(
+                "cannot tell whether {raw!r} is a Kemendagri or a BPS code: both use "
+                "10 digits at desa level. Set the code system: tables.code_system "
+                '(or boundaries.code_system) = "kemendagri" or "bps".',
+                raw=raw,
+            )
         )
     raise CodeError(
-        f"region code {raw!r} has {len(digits)} digits; region codes have 2, 4, "
-        "6 (Kemendagri), 7 (BPS) or 10 digits. Check the column (leading or "
-        "trailing digits may have been lost)."
+        tr(
+            "region code {raw!r} has {n_digits} digits; region codes have 2, 4, "
+            "6 (Kemendagri), 7 (BPS) or 10 digits. Check the column (leading or "
+            "trailing digits may have been lost).",
+            raw=raw,
+            n_digits=len(digits),
+        )
     )
 
 
@@ -292,9 +331,15 @@ def _read_plain(
     if widths is None:
         expected = "2, 4, 6 or 10" if system == "kemendagri" else "2, 4, 7 or 10"
         raise CodeError(
-            f"region code {raw!r} has {len(digits)} digits; {system} codes have "
-            f"{expected} digits. Check the column and code_system (leading or "
-            "trailing digits may have been lost)."
+            tr(
+                "region code {raw!r} has {n_digits} digits; {system} codes have "
+                "{expected} digits. Check the column and code_system (leading or "
+                "trailing digits may have been lost).",
+                raw=raw,
+                n_digits=len(digits),
+                system=system,
+                expected=expected,
+            )
         )
     return _cut(digits, widths), system, False
 
@@ -332,9 +377,13 @@ def read_code(value: object, system: SystemChoice) -> CodeReading:
     prefixed, segments, note = cell.prefixed, list(cell.segments), cell.note
     if prefixed and system == "kemendagri":
         raise CodeError(
-            f"region code {value!r} is an OCHA P-code, which uses BPS numbering; set "
-            'the code system to "bps" (or "auto"): tables.code_system or '
-            "boundaries.code_system, and join through a crosswalk (tables.crosswalk)."
+            tr(
+                "region code {value!r} is an OCHA P-code, which uses BPS numbering; "
+                'set the code system to "bps" (or "auto"): tables.code_system or '
+                "boundaries.code_system, and join through a crosswalk "
+                "(tables.crosswalk).",
+                value=value,
+            )
         )
     if len(segments) == 1:
         segments, resolved, neutral = _read_plain(segments[0], system, prefixed, value)
@@ -398,10 +447,14 @@ def parse_code(value: object, /, *, system: SystemChoice = "auto") -> ParsedCode
     reading = read_code(value, system)
     if reading.needs_system:
         raise CodeError(
-            f"cannot tell whether {value!r} is a Kemendagri or a BPS code: outside "
-            f"provinces {sorted(DIGIT_IDENTICAL_PROVINCES)} the same digits name "
-            "different areas. Set the code system: tables.code_system (or "
-            'boundaries.code_system) = "kemendagri" or "bps".'
+            tr(
+                "cannot tell whether {value!r} is a Kemendagri or a BPS code: "
+                "outside provinces {value2} the same digits name different areas. "
+                "Set the code system: tables.code_system (or boundaries.code_system) "
+                '= "kemendagri" or "bps".',
+                value=value,
+                value2=sorted(DIGIT_IDENTICAL_PROVINCES),
+            )
         )
     return reading.parsed
 
@@ -431,12 +484,16 @@ def check_system_choice(system: object, *, allow_auto: bool = True) -> None:
     >>> check_system_choice("bpss", allow_auto=False)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geo_priority.errors.CodeError: unknown code system 'bpss'. Choose one of: ...
+    geo_priority.errors.CodeError: sistem kode 'bpss' tidak dikenal. ...
     """
     valid = (*CODE_SYSTEMS, "auto") if allow_auto else CODE_SYSTEMS
     if system not in valid:
         raise CodeError(
-            f"unknown code system {system!r}. Choose one of: {', '.join(valid)}."
+            tr(
+                "unknown code system {system!r}. Choose one of: {value}.",
+                system=system,
+                value=", ".join(valid),
+            )
         )
 
 
@@ -519,10 +576,16 @@ def check_level(level: object) -> None:
     >>> check_level("kabupaten")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geo_priority.errors.CodeError: unknown level 'kabupaten'. Choose one of: ...
+    geo_priority.errors.CodeError: tingkat 'kabupaten' tidak dikenal. ...
     """
     if level not in LEVELS:
-        raise CodeError(f"unknown level {level!r}. Choose one of: {', '.join(LEVELS)}.")
+        raise CodeError(
+            tr(
+                "unknown level {level!r}. Choose one of: {value}.",
+                level=level,
+                value=", ".join(LEVELS),
+            )
+        )
 
 
 def to_system(code: object, from_system: CodeSystem, to_system: CodeSystem) -> str:

@@ -18,13 +18,20 @@ from numbers import Integral, Real
 import pandas as pd
 
 from geo_priority.errors import CodeError
+from geo_priority.messages import tr
 
-__all__ = ["FIX_TEXT", "CodeText", "is_missing", "split_code"]
+__all__ = ["CodeText", "is_missing", "split_code"]
+
 
 #: How to fix a code a spreadsheet turned into a number (ends error messages).
-FIX_TEXT = (
-    "re-export the column as text (format the cells as Text) and read it with dtype=str"
-)
+def fix_text() -> str:
+    """Say how to fix a code a spreadsheet turned into a number."""
+    return tr(
+        "format the code column as Text in the spreadsheet, type the codes again "
+        "(or re-export the column as text), and save the table again"
+    )
+
+
 _PCODE = re.compile(r"(?i)id(?=[\d\s.\-])")
 _SCIENTIFIC = re.compile(r"(\d+)(?:\.(\d+))?[eE]\+?(\d+)")
 _FLOAT_TEXT = re.compile(r"(\d+)\.0+")
@@ -113,10 +120,18 @@ def _to_text(value: object) -> str:
     """Turn a cell value into trimmed text, undoing spreadsheet wrapping."""
     if not isinstance(value, str) and is_missing(value):
         raise CodeError(
-            f"region code is missing ({value!r}); fill it in or drop the row."
+            tr(
+                "region code is missing ({value!r}); fill it in or drop the row.",
+                value=value,
+            )
         )
     if isinstance(value, bool):
-        raise CodeError(f"region code {value!r} is a boolean; pass the code as text.")
+        raise CodeError(
+            tr(
+                "region code {value!r} is a boolean; pass the code as text.",
+                value=value,
+            )
+        )
     if isinstance(value, Integral):
         return str(int(value))
     if isinstance(value, Real):
@@ -126,7 +141,10 @@ def _to_text(value: object) -> str:
     text = text.strip().strip(_INVISIBLE).strip().strip(_QUOTES).strip()
     if not text:
         raise CodeError(
-            f"region code is blank ({value!r}); fill it in or drop the row."
+            tr(
+                "region code is blank ({value!r}); fill it in or drop the row.",
+                value=value,
+            )
         )
     return text
 
@@ -140,16 +158,35 @@ def _expand_scientific(text: str, raw: object) -> tuple[str, str | None]:
     try:
         number = Decimal(text)
     except InvalidOperation as err:  # pragma: no cover - the regex guarantees a number
-        raise CodeError(f"region code {raw!r} is not a number.") from err
+        raise CodeError(
+            tr(
+                "region code {raw!r} is not a number.",
+                raw=raw,
+            )
+        ) from err
     if number != number.to_integral_value():
-        raise CodeError(f"region code {raw!r} is not a whole number; {FIX_TEXT}.")
+        raise CodeError(
+            tr(
+                "region code {raw!r} is not a whole number; {FIX_TEXT}.",
+                raw=raw,
+                FIX_TEXT=fix_text(),
+            )
+        )
     digits = str(int(number))
     if mantissa_digits < len(digits):
         raise CodeError(
-            f"region code {raw!r} lost digits in a spreadsheet (scientific notation "
-            f"keeps {mantissa_digits} of {len(digits)} digits); {FIX_TEXT}."
+            tr(
+                "region code {raw!r} lost digits in a spreadsheet (scientific "
+                "notation keeps {mantissa_digits} of {n_digits} digits); {FIX_TEXT}.",
+                raw=raw,
+                mantissa_digits=mantissa_digits,
+                n_digits=len(digits),
+                FIX_TEXT=fix_text(),
+            )
         )
-    return digits, f"expanded from scientific notation {text!r}; check the column"
+    return digits, tr(
+        "expanded from scientific notation {text!r}; check the column", text=text
+    )
 
 
 def _split(text: str, raw: object) -> tuple[bool, list[str]]:
@@ -162,8 +199,11 @@ def _split(text: str, raw: object) -> tuple[bool, list[str]]:
     segments = [s for s in _SEPARATORS.split(body) if s]
     if not segments or not all(s.isascii() and s.isdigit() for s in segments):
         raise CodeError(
-            f"region code {raw!r} contains characters other than digits, dots and an "
-            "'id' prefix; check the column holds region codes (e.g. '36.01' or "
-            "'3601140003')."
+            tr(
+                "region code {raw!r} contains characters other than digits, dots and "
+                "an 'id' prefix; check the column holds region codes (e.g. '36.01' "
+                "or '3601140003').",
+                raw=raw,
+            )
         )
     return prefixed, segments

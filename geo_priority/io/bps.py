@@ -50,6 +50,7 @@ import pandas as pd
 
 from geo_priority.errors import InputError, SchemaError
 from geo_priority.formatting import format_number, shorten_list
+from geo_priority.messages import tr
 
 __all__ = [
     "BPS_LONG_COLUMNS",
@@ -136,8 +137,11 @@ def data_file(name: str) -> Path:
         if (folder / name).is_file():
             return folder / name
     raise InputError(
-        f"the table {name!r} that reads BPS exports is not installed. Reinstall "
-        "geo-priority from its source folder with: pip install -e ."
+        tr(
+            "the table {name!r} that reads BPS exports is not installed. "
+            "Reinstall geo-priority from its source folder with: pip install -e .",
+            name=name,
+        )
     )
 
 
@@ -258,11 +262,14 @@ def _check_layout(frame: pd.DataFrame, source: str) -> dict[str, tuple[str, int]
     if looks_like_bps_export(list(frame.columns)):
         return year_columns(frame.columns[1:])
     raise SchemaError(
-        f'table {source!r} is declared as a BPS export (layout = "bps") but its '
-        f"headers are {shorten_list(frame.columns)}. A BPS export starts with "
-        "'Nama Wilayah' followed by one column per year such as "
-        "'Persentase Penduduk Miskin_Tahun 2018'. Set layout = \"long\" or "
-        '"wide" for other tables.'
+        tr(
+            'table {source!r} is declared as a BPS export (layout = "bps") but '
+            "its headers are {value}. A BPS export starts with 'Nama Wilayah' "
+            "followed by one column per year such as 'Persentase Penduduk "
+            'Miskin_Tahun 2018\'. Set layout = "long" or "wide" for other tables.',
+            source=source,
+            value=shorten_list(frame.columns),
+        )
     )
 
 
@@ -304,13 +311,22 @@ def _area_row(
 ) -> _Row:
     """Label a kab/kota row: footnote mark removed, renamed, kind explicit."""
     name = _FOOTNOTE.sub("", text).strip()
-    notes = [f"footnote mark removed from {text!r}"] if name != text else []
+    notes = (
+        [tr("footnote mark removed from {name!r}", name=text)] if name != text else []
+    )
     code_p = province.kode_provinsi if province else None
     rename = renames.get((code_p or "", _key(name)))
     kode: str | None = None
     if rename is not None:
         kode, nama = rename.code, rename.new
-        notes.append(f"BPS name {name!r} is {rename.new!r} ({rename.law})")
+        notes.append(
+            tr(
+                "BPS name {name!r} is {new!r} ({law})",
+                name=name,
+                new=rename.new,
+                law=rename.law,
+            )
+        )
     elif _key(name).startswith("KOTA "):
         nama = "Kota " + name[5:].strip()
     else:
@@ -352,10 +368,18 @@ def _merge_values(
         new_value = format_number(float(keep[column]), decimals=4)
         old_value = format_number(float(old[column]), decimals=4)
         raise InputError(
-            f"BPS export {where[0]!r}: {what} is listed twice with different values "
-            f"for {column!r}: {new_value} under {where[1]} and {old_value} under "
-            "the province it was part of. Check the download; the two listings "
-            "must agree where both have a value."
+            tr(
+                "BPS export {where!r}: {what} is listed twice with different values "
+                "for {column!r}: {new_value} under {where2} and {old_value} under "
+                "the province it was part of. Check the download; the two listings "
+                "must agree where both have a value.",
+                where=where[0],
+                what=what,
+                column=column,
+                new_value=new_value,
+                where2=where[1],
+                old_value=old_value,
+            )
         )
     return keep.combine_first(old)
 
@@ -386,10 +410,13 @@ def _merge_split_areas(
         wide.at[pos, "notes"] = [
             *old.iloc[0]["notes"],
             *row["notes"],
-            (
-                f"listed by BPS under {old.iloc[0]['provinsi_bps']} (to 2023) and "
-                f"under {row['provinsi_bps']} (2024); one area under {new.name} "
-                f"({new.law})"
+            tr(
+                "listed by BPS under {old} (to 2023) and under {current} (2024); "
+                "one area under {province} ({law})",
+                old=old.iloc[0]["provinsi_bps"],
+                current=row["provinsi_bps"],
+                province=new.name,
+                law=new.law,
             ),
         ]
         dropped.append(int(old.index[0]))

@@ -22,6 +22,7 @@ import pooch
 from geo_priority.errors import FetchError, InputError
 from geo_priority.formatting import shorten_list, shorten_text
 from geo_priority.io.sources import ENV_CACHE, ENV_MIRROR, BoundarySource, SourceFile
+from geo_priority.messages import tr
 
 if TYPE_CHECKING:
     pass
@@ -98,15 +99,24 @@ def _check_mirror(mirror: Path | None, cache: Path) -> Path | None:
         return None
     if not mirror.is_dir():
         raise InputError(
-            f"mirror directory {str(mirror)!r} does not exist or is not a directory. "
-            f"Pass an existing directory as mirror (CLI: --mirror DIR) or unset "
-            f"{ENV_MIRROR}."
+            tr(
+                "mirror directory {value!r} does not exist or is not a directory. "
+                "Pass an existing directory as mirror (CLI: --mirror DIR) or unset "
+                "{ENV_MIRROR}.",
+                value=str(mirror),
+                ENV_MIRROR=ENV_MIRROR,
+            )
         )
     if _overlaps(mirror, cache):
         raise InputError(
-            f"mirror {str(mirror)!r} and cache {str(cache)!r} overlap; files are "
-            f"written into the cache and a mirror is never written to. Use another "
-            f"cache (cache=..., {ENV_CACHE}) or another mirror."
+            tr(
+                "mirror {value!r} and cache {value2!r} overlap; files are written "
+                "into the cache and a mirror is never written to. Use another cache "
+                "(cache=..., {ENV_CACHE}) or another mirror.",
+                value=str(mirror),
+                value2=str(cache),
+                ENV_CACHE=ENV_CACHE,
+            )
         )
     return mirror
 
@@ -115,8 +125,11 @@ def check_base_url(base_url: str | None) -> None:
     """Check that ``base_url`` is an HTTP(S) URL."""
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise FetchError(
-            f"base_url must start with http:// or https://, got {base_url!r}. "
-            "For a local directory pass mirror=DIR (CLI: --mirror DIR) instead."
+            tr(
+                "base_url must start with http:// or https://, got {base_url!r}. For "
+                "a local directory pass mirror=DIR (CLI: --mirror DIR) instead.",
+                base_url=base_url,
+            )
         )
 
 
@@ -143,10 +156,16 @@ def _copy_verified(src: Path, dest: Path, file: SourceFile) -> None:
         actual = digest.hexdigest()
         if actual != file.sha256:
             raise FetchError(
-                f"mirror file {str(src)!r} has the wrong checksum: expected sha256 "
-                f"{file.sha256}, got {actual}. The mirror copy is corrupted or from "
-                "another version; replace it with the pinned file from "
-                f"{file.url!r}, or remove the mirror."
+                tr(
+                    "mirror file {value!r} has the wrong checksum: expected sha256 "
+                    "{sha256}, got {actual}. The mirror copy is corrupted or from "
+                    "another version; replace it with the pinned file from {url!r}, or "
+                    "remove the mirror.",
+                    value=str(src),
+                    sha256=file.sha256,
+                    actual=actual,
+                    url=file.url,
+                )
             )
         os.replace(tmp, dest)
     _LOG.info("copied %s from mirror %s", dest.name, src)
@@ -217,20 +236,31 @@ def _mismatch_error(
 ) -> FetchError:
     """Build the error for a download whose checksum does not match."""
     return FetchError(
-        f"checksum mismatch for {url!r}: expected sha256 {file.sha256}, got {actual}. "
-        "The file is corrupted or was changed upstream; delete it from "
-        f"{str(target.parent)!r} and retry, or check the mirror. The bad download "
-        "was not kept."
+        tr(
+            "checksum mismatch for {url!r}: expected sha256 {sha256}, got "
+            "{actual}. The file is corrupted or was changed upstream; delete it "
+            "from {value!r} and retry, or check the mirror. The bad download was "
+            "not kept.",
+            url=url,
+            sha256=file.sha256,
+            actual=actual,
+            value=str(target.parent),
+        )
     )
 
 
 def network_hint(source: BoundarySource, cache: Path, missing: int) -> str:
     """Explain how to get the files without the network."""
-    return (
-        f"{missing} file(s) of {source.id!r} are still missing. Without internet "
-        f"access, pass mirror=DIR (CLI: --mirror DIR) or set {ENV_MIRROR} to a "
-        f"directory holding {source.mirror_prefix}/<mirror_path>, or copy the files "
-        f"into {str(cache / source.mirror_prefix)!r} keeping their paths."
+    return tr(
+        "{missing} file(s) of {source!r} are still missing. Without internet "
+        "access, pass --mirror DIR or set {env} to a folder holding "
+        "{prefix}/<mirror_path>, or copy the files into {cache!r} keeping their "
+        "paths.",
+        missing=missing,
+        source=source.id,
+        env=ENV_MIRROR,
+        prefix=source.mirror_prefix,
+        cache=str(cache / source.mirror_prefix),
     )
 
 
@@ -256,13 +286,22 @@ def download(
             )
     except requests.RequestException as err:
         raise FetchError(
-            f"could not download {url!r}: {type(err).__name__}: "
-            f"{shorten_text(str(err), 160)}. {hint}"
+            tr(
+                "could not download {url!r} (network says: {value}). {hint}",
+                url=url,
+                value=shorten_text(str(err), 160),
+                hint=hint,
+            )
         ) from err
     except ValueError as err:
         if downloader.sha256 is None or downloader.sha256 == file.sha256:
             raise FetchError(
-                f"download of {url!r} failed: {shorten_text(str(err), 160)}. {hint}"
+                tr(
+                    "download of {url!r} failed: {value}. {hint}",
+                    url=url,
+                    value=shorten_text(str(err), 160),
+                    hint=hint,
+                )
             ) from err
         raise _mismatch_error(url, file, downloader.sha256, target) from err
 
@@ -276,16 +315,30 @@ def offline_error(
     """Build the error for files missing from the cache in offline mode."""
     names = [f.name for f, _ in missing]
     looked = (
-        f" They are not in the mirror {str(mirror)!r} either (looked under "
-        f"{source.mirror_prefix}/ and at its top level)."
+        tr(
+            " They are not in the mirror {mirror!r} either (looked under {prefix}/ "
+            "and at its top level).",
+            mirror=str(mirror),
+            prefix=source.mirror_prefix,
+        )
         if mirror is not None
         else ""
     )
     return FetchError(
-        f"offline and {len(missing)} of {len(source.files)} files of {source.id!r} "
-        f"are not in the cache: {shorten_list(names, 5)}.{looked} Copy them into "
-        f"{str(cache / source.mirror_prefix)!r} keeping their paths (e.g. "
-        f"{str(missing[0][1])!r}), or pass mirror=DIR (CLI: --mirror DIR) or set "
-        f"{ENV_MIRROR} to a directory holding {source.mirror_prefix}/<mirror_path>, "
-        "or allow downloads (offline=False)."
+        tr(
+            "offline and {n_missing} of {n_files} files of {id!r} are not in the "
+            "cache: {value}.{looked} Copy them into {value2!r} keeping their "
+            "paths (e.g. {value3!r}), or pass --mirror DIR or set {ENV_MIRROR} to a "
+            "folder holding {mirror_prefix}/<mirror_path>, or allow downloads "
+            "(leave out --offline).",
+            n_missing=len(missing),
+            n_files=len(source.files),
+            id=source.id,
+            value=shorten_list(names, 5),
+            looked=looked,
+            value2=str(cache / source.mirror_prefix),
+            value3=str(missing[0][1]),
+            ENV_MIRROR=ENV_MIRROR,
+            mirror_prefix=source.mirror_prefix,
+        )
     )

@@ -56,6 +56,7 @@ from geo_priority.io.sources import (
     normalise_id,
     parse_registry,
 )
+from geo_priority.messages import tr
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -117,8 +118,12 @@ def registry_path() -> Path:
         path = Path(env).expanduser()
         if not path.is_file():
             raise InputError(
-                f"{ENV_REGISTRY}={env!r} is not a file. Point it to a sources.toml "
-                "boundary registry, or unset it to use the bundled one."
+                tr(
+                    "{ENV_REGISTRY}={env!r} is not a file. Point it to a sources.toml "
+                    "boundary registry, or unset it to use the bundled one.",
+                    ENV_REGISTRY=ENV_REGISTRY,
+                    env=env,
+                )
             )
         return path
     candidates = _default_registry_paths()
@@ -126,9 +131,13 @@ def registry_path() -> Path:
         if path.is_file():
             return path
     raise InputError(
-        "boundary registry sources.toml not found; looked in "
-        f"{', '.join(repr(str(p)) for p in candidates)}. Reinstall geo-priority "
-        f"(it installs the registry as data files) or set {ENV_REGISTRY} to its path."
+        tr(
+            "boundary registry sources.toml not found; looked in {value}. "
+            "Reinstall geo-priority (it installs the registry as data files) or "
+            "set {ENV_REGISTRY} to its path.",
+            value=", ".join(repr(str(p)) for p in candidates),
+            ENV_REGISTRY=ENV_REGISTRY,
+        )
     )
 
 
@@ -236,9 +245,14 @@ def get_source(
     key = normalise_id(source_id)
     if key not in sources:
         raise FetchError(
-            f"unknown boundary source {source_id!r}. Known sources: "
-            f"{shorten_list(sorted(sources), 5)}. Use one of them, or add the source "
-            f"to {str(registry or registry_path())!r} (see boundaries/README.md)."
+            tr(
+                "unknown boundary source {source_id!r}. Known sources: {value}. Use "
+                "one of them, or add the source to {value2!r} (see "
+                "boundaries/README.md).",
+                source_id=source_id,
+                value=shorten_list(sorted(sources), 5),
+                value2=str(registry or registry_path()),
+            )
         )
     return sources[key]
 
@@ -362,18 +376,28 @@ def _read_file(path: Path, source: BoundarySource) -> gpd.GeoDataFrame:
     missing = [c for c in source.columns if c not in frame.columns]
     if missing:
         raise SchemaError(
-            f"{path.name!r} of source {source.id!r} lacks column(s) "
-            f"{shorten_list(missing, 5)}. "
-            f"Available: {shorten_list(list(frame.columns), 5)}."
-            " Fix code_column/name_column/parent_*_columns in the registry."
+            tr(
+                "{name!r} of source {id!r} lacks column(s) {value}. Available: "
+                "{value2}. Fix code_column/name_column/parent_*_columns in the "
+                "registry.",
+                name=path.name,
+                id=source.id,
+                value=shorten_list(missing, 5),
+                value2=shorten_list(list(frame.columns), 5),
+            )
         )
     if frame.crs is None:
         return frame.set_crs(source.crs)
     if not frame.crs.equals(source.crs, ignore_axis_order=True):
         raise CRSError(
-            f"{path.name!r} of source {source.id!r} has CRS "
-            f"{shorten_text(frame.crs.to_string(), 50)!r}, but the registry says "
-            f"{source.crs!r}. Fix the registry's crs."
+            tr(
+                "{name!r} of source {id!r} has CRS {value!r}, but the registry says "
+                "{crs!r}. Fix the registry's crs.",
+                name=path.name,
+                id=source.id,
+                value=shorten_text(frame.crs.to_string(), 50),
+                crs=source.crs,
+            )
         )
     return frame
 

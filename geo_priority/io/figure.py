@@ -20,6 +20,7 @@ from matplotlib.typing import RcKeyType
 from geo_priority.errors import InputError
 from geo_priority.formats import FIGURE_FORMATS
 from geo_priority.io.output import atomic_path
+from geo_priority.messages import tr
 
 __all__ = ["write_figure"]
 
@@ -31,8 +32,11 @@ def _figure_format(target: Path) -> str:
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in FIGURE_FORMATS:
         raise InputError(
-            f"cannot write a figure to {target.name!r}: the file name must end in "
-            "'.png' (slides, web) or '.pdf' (print)."
+            tr(
+                "cannot write a figure to {name!r}: the file name must end in '.png' "
+                "(slides, web) or '.pdf' (print).",
+                name=target.name,
+            )
         )
     return fmt
 

@@ -28,6 +28,7 @@ import pyogrio
 
 from geo_priority.errors import InputError
 from geo_priority.io.output import atomic_path
+from geo_priority.messages import tr
 
 __all__ = [
     "ISO_URI",
@@ -228,8 +229,12 @@ def read_gpkg_metadata(path: str | os.PathLike[str], /) -> dict[str, Any] | None
             ).fetchone()
     except sqlite3.DatabaseError as err:
         raise InputError(
-            f"cannot read {Path(path).name!r} as a GeoPackage: {err}. Give the "
-            "scored .gpkg written by 'geo-priority run' or 'demo'."
+            tr(
+                "cannot read {name!r} as a GeoPackage: {err}. Give the scored .gpkg "
+                "written by 'geo-priority run' or 'demo'.",
+                name=Path(path).name,
+                err=err,
+            )
         ) from err
     record: dict[str, Any] | None = json.loads(row[0]) if row else None
     return record

@@ -12,7 +12,7 @@ import json
 import os
 import secrets
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -21,6 +21,7 @@ import pandas as pd
 
 from geo_priority.errors import InputError, OutputExistsError
 from geo_priority.formatting import shorten_text
+from geo_priority.messages import tr
 
 __all__ = [
     "atomic_path",
@@ -58,13 +59,38 @@ def check_outputs(
     existing = [str(p) for p in paths if Path(p).exists()]
     if not existing:
         return
+    raise OutputExistsError(exists_message(existing))
+
+
+def exists_message(existing: Sequence[str], more: int = 0) -> str:
+    """Say that outputs exist and how to replace them (``--overwrite``).
+
+    Parameters
+    ----------
+    existing : sequence of str
+        The paths that exist (those to show).
+    more : int
+        How many more exist beyond those shown.
+
+    Returns
+    -------
+    str
+        One sentence in the active language.
+    """
     listed = ", ".join(repr(p) for p in existing)
-    if len(existing) == 1:
-        head, pronoun = f"output {listed} already exists.", "it"
-    else:
-        head, pronoun = f"{len(existing)} outputs already exist: {listed}.", "them"
-    raise OutputExistsError(
-        f"{head} Use --overwrite to replace {pronoun}, or choose another --out folder."
+    if len(existing) == 1 and not more:
+        return tr(
+            "output {path} already exists. Use --overwrite to replace it, or choose "
+            "another --out folder.",
+            path=listed,
+        )
+    if more:
+        listed += tr(" and {n} more", n=more)
+    return tr(
+        "{n} outputs already exist: {paths}. Use --overwrite to replace them, or "
+        "choose another --out folder.",
+        n=len(existing) + more,
+        paths=listed,
     )
 
 
@@ -90,10 +116,13 @@ def _prepare_parent(path: Path) -> Path:
         probe.unlink()
     except OSError as err:
         raise InputError(
-            f"cannot write {path.name!r} into folder "
-            f"{shorten_text(str(parent), 120)!r}: "
-            f"{err.strerror or err}. Choose another output folder (--out) or make "
-            "this one writable."
+            tr(
+                "cannot write {name!r} into folder {value!r}: {value2}. Choose "
+                "another output folder (--out) or make this one writable.",
+                name=path.name,
+                value=shorten_text(str(parent), 120),
+                value2=err.strerror or err,
+            )
         ) from err
     return parent
 
@@ -146,8 +175,11 @@ def atomic_path(path: str | os.PathLike[str], /, *, overwrite: bool) -> Iterator
     target = Path(path)
     if target.is_dir():
         raise InputError(
-            f"output {str(target)!r} is a folder. Give a file name, e.g. "
-            f"{str(target / 'priority.gpkg')!r}."
+            tr(
+                "output {value!r} is a folder. Give a file name, e.g. {value2!r}.",
+                value=str(target),
+                value2=str(target / "priority.gpkg"),
+            )
         )
     check_outputs([target], overwrite=overwrite)
     _prepare_parent(target)
@@ -251,9 +283,11 @@ def _json_default(value: object) -> object:
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     raise TypeError(
-        f"cannot write a {type(value).__name__!r} value "
-        f"({shorten_text(repr(value))}) to "
-        "JSON. Convert it to a str, number, list or dict first."
+        tr(
+            "cannot write the value {value} to the run record (JSON): it is not "
+            "text, a number, a list or a table. Please report this.",
+            value=shorten_text(repr(value)),
+        )
     )
 
 

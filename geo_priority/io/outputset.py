@@ -50,6 +50,8 @@ from geo_priority.errors import (
     OutputExistsError,
 )
 from geo_priority.formatting import format_number, shorten_list, shorten_text
+from geo_priority.io.output import exists_message
+from geo_priority.messages import tr
 
 __all__ = [
     "FAULT_POINTS",
@@ -233,9 +235,13 @@ def _clean_leftovers(folder: Path, name: str) -> None:
             item.unlink(missing_ok=True)
     if found:
         warnings.warn(
-            f"removed {len(found)} temporary file(s) of an interrupted earlier run "
-            f"in {shorten_text(str(folder), 80)!r}: "
-            f"{shorten_list(sorted(p.name for p in found), 4)}",
+            tr(
+                "removed {n_found} temporary file(s) of an interrupted earlier run "
+                "in {value!r}: {value2}",
+                n_found=len(found),
+                value=shorten_text(str(folder), 80),
+                value2=shorten_list(sorted(p.name for p in found), 4),
+            ),
             LeftoverCleanedWarning,
             stacklevel=3,
         )
@@ -249,18 +255,7 @@ def _check_existing(folder: Path, planned: list[str], previous: list[str]) -> No
     ]
     if not existing:
         return
-    listed = ", ".join(repr(p) for p in existing[:6])
-    more = f" and {len(existing) - 6} more" if len(existing) > 6 else ""
-    if len(existing) == 1:
-        head, pronoun = f"output {listed} already exists.", "it"
-    else:
-        head, pronoun = (
-            f"{len(existing)} outputs already exist: {listed}{more}.",
-            "them",
-        )
-    raise OutputExistsError(
-        f"{head} Use --overwrite to replace {pronoun}, or choose another --out folder."
-    )
+    raise OutputExistsError(exists_message(existing[:6], max(len(existing) - 6, 0)))
 
 
 def check_set(
@@ -294,9 +289,12 @@ def _make_staging(folder: Path, name: str) -> Path:
         staging.mkdir()
     except OSError as err:
         raise InputError(
-            f"cannot write into folder {shorten_text(str(folder), 120)!r}: "
-            f"{err.strerror or err}. Choose another output folder (--out) or make "
-            "this one writable."
+            tr(
+                "cannot write into folder {value!r}: {value2}. Choose another output "
+                "folder (--out) or make this one writable.",
+                value=shorten_text(str(folder), 120),
+                value2=err.strerror or err,
+            )
         ) from err
     return staging
 
@@ -368,10 +366,14 @@ def _space_error(folder: Path, written: int) -> DiskFullError:
     free = shutil.disk_usage(folder).free
     mb = format_number(written / 1e6, lang="en", decimals=1)
     return DiskFullError(
-        f"the disk of {shorten_text(str(folder), 120)!r} is full: the outputs "
-        f"needed more than {mb} MB and {format_number(free / 1e6, lang='en')} MB "
-        "is free. Nothing was changed: the previous outputs are as they were. "
-        "Free some space, or write elsewhere with --out."
+        tr(
+            "the disk of {value!r} is full: the outputs needed more than {mb} MB "
+            "and {value2} MB is free. Nothing was changed: the previous outputs "
+            "are as they were. Free some space, or write elsewhere with --out.",
+            value=shorten_text(str(folder), 120),
+            mb=mb,
+            value2=format_number(free / 1e6, lang="en"),
+        )
     )
 
 

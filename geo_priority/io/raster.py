@@ -27,12 +27,18 @@ from rasterio.transform import Affine
 from geo_priority.errors import CRSError, InputError
 from geo_priority.io.output import atomic_path
 from geo_priority.io.table import _check_file, _unreadable
+from geo_priority.messages import tr
 
 __all__ = ["Affine", "RasterReader", "open_raster", "rasterize", "write_cog"]
 
-_RASTER_HINT = (
-    "It may be truncated or not a raster GDAL reads; re-export it as GeoTIFF."
-)
+
+def _raster_hint() -> str:
+    """Say what to do with a raster that cannot be read."""
+    return tr(
+        "It may be truncated or not a raster GDAL reads; re-export it as GeoTIFF."
+    )
+
+
 #: rasterio's colour tables are 8-bit RGBA.
 Colour = tuple[int, int, int, int]
 #: An open raster, as :func:`open_raster` yields it.
@@ -43,8 +49,13 @@ def _check_band(src: RasterReader, band: int, source: Path) -> None:
     """Raise when ``band`` is not a band of ``src``."""
     if not 1 <= band <= src.count:
         raise InputError(
-            f"raster {source.name!r} has {src.count} band(s); band={band!r} does "
-            f"not exist. Use a band from 1 to {src.count}."
+            tr(
+                "raster {name!r} has {count} band(s); band={band!r} does not exist. "
+                "Use a band from 1 to {count}.",
+                name=source.name,
+                count=src.count,
+                band=band,
+            )
         )
 
 
@@ -52,10 +63,12 @@ def _check_crs(src: RasterReader, source: Path) -> None:
     """Raise when the raster has no CRS (its pixels cannot be placed)."""
     if src.crs is None or not src.crs.to_wkt():
         raise CRSError(
-            f"raster {source.name!r} has no CRS, so its pixels cannot be placed on "
-            "the areas. Assign the right one, e.g. with "
-            f"'gdal_edit.py -a_srs EPSG:4326 {source.name}', or re-export it with "
-            "its CRS."
+            tr(
+                "raster {name!r} has no CRS, so its pixels cannot be placed on the "
+                "areas. Assign the right one, e.g. with 'gdal_edit.py -a_srs "
+                "EPSG:4326 {name}', or re-export it with its CRS.",
+                name=source.name,
+            )
         )
 
 
@@ -100,7 +113,7 @@ def open_raster(
     try:
         src = rasterio.open(source)
     except (RasterioError, OSError) as err:
-        raise _unreadable(source, "raster", err, _RASTER_HINT) from err
+        raise _unreadable(source, "raster", err, _raster_hint()) from err
     try:
         _check_crs(src, source)
         _check_band(src, band, source)
@@ -201,8 +214,12 @@ def write_cog(
                     dst.set_band_description(1, description)
         except (RasterioError, OSError) as err:
             raise InputError(
-                f"GDAL could not write the raster {Path(path).name!r}: {err}. Check "
-                "the free disk space and the output folder."
+                tr(
+                    "GDAL could not write the raster {name!r}: {err}. Check the free "
+                    "disk space and the output folder.",
+                    name=Path(path).name,
+                    err=err,
+                )
             ) from err
     return Path(path)
 

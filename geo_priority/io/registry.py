@@ -32,6 +32,7 @@ import pyarrow.parquet as pq
 
 from geo_priority.errors import InputError, SchemaError
 from geo_priority.io.output import atomic_path
+from geo_priority.messages import tr
 
 __all__ = [
     "CSV_ENCODINGS",
@@ -111,20 +112,32 @@ def export_kind(path: str | os.PathLike[str]) -> ExportKind:
     >>> export_kind("surely/not/here.csv")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    geo_priority.errors.InputError: registry export 'surely/not/here.csv' does not...
+    geo_priority.errors.InputError: berkas ekspor registri 'surely/not/here.csv' tidak...
     """
     file = Path(path)
     if not file.is_file():
         raise InputError(
-            f"registry export {str(file)!r} does not exist; check the path."
+            tr(
+                "registry export {value!r} does not exist; check the path.",
+                value=str(file),
+            )
         )
     if file.stat().st_size == 0:
-        raise InputError(f"registry export {file.name!r} is empty (0 bytes).")
+        raise InputError(
+            tr(
+                "registry export {name!r} is empty (0 bytes).",
+                name=file.name,
+            )
+        )
     suffix = file.suffix.lower()
     if suffix not in _KINDS:
         raise InputError(
-            f"registry export {file.name!r} has suffix {suffix!r}; use .csv, "
-            ".xlsx or .parquet."
+            tr(
+                "registry export {name!r} has suffix {suffix!r}; use .csv, .xlsx or "
+                ".parquet.",
+                name=file.name,
+                suffix=suffix,
+            )
         )
     return _KINDS[suffix]
 
@@ -226,12 +239,22 @@ class UnreadableExport(Exception):
         self.path, self.cause, self.hint = path, cause, hint
 
 
-#: Hints of :class:`UnreadableExport`, per failing step.
-DAMAGED_HINT = (
-    "The file may be truncated or not in the format its suffix says; export it again."
-)
-ENCODING_HINT = "Save it as CSV UTF-8 (Excel: 'CSV UTF-8')."
-XLSX_HINT = "Re-save it as .xlsx, or export CSV."
+def damaged_hint() -> str:
+    """Say what to do with an export that is damaged (a hint of UnreadableExport)."""
+    return tr(
+        "The file may be truncated or not in the format its suffix says; export it "
+        "again."
+    )
+
+
+def encoding_hint() -> str:
+    """Say what to do with an export in an unknown text encoding."""
+    return tr("Save it as CSV UTF-8 (Excel: 'CSV UTF-8').")
+
+
+def xlsx_hint() -> str:
+    """Say what to do with a workbook that cannot be read."""
+    return tr("Re-save it as .xlsx, or export CSV.")
 
 
 def _xlsx_frame(
@@ -243,7 +266,7 @@ def _xlsx_frame(
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many types on damaged files
-        raise UnreadableExport(path, err, XLSX_HINT) from err
+        raise UnreadableExport(path, err, xlsx_hint()) from err
     frames: list[pd.DataFrame] = []
     header: list[str] | None = None
     for sheet in book.worksheets:
@@ -254,9 +277,13 @@ def _xlsx_frame(
         names = [str(c).strip() if c is not None else "" for c in first]
         if header is not None and names != header:
             raise SchemaError(
-                f"sheet {sheet.title!r} of {path.name!r} has other columns than the "
-                "first sheet; a per-kecamatan workbook needs the same header on "
-                "every sheet."
+                tr(
+                    "sheet {title!r} of {name!r} has other columns than the first "
+                    "sheet; a per-kecamatan workbook needs the same header on every "
+                    "sheet.",
+                    title=sheet.title,
+                    name=path.name,
+                )
             )
         header = names
         marked = {i for i, n in enumerate(names) if n.lower() in code_columns}
@@ -268,7 +295,10 @@ def _xlsx_frame(
     book.close()
     if header is None:
         raise InputError(
-            f"{path.name!r} has no sheet with a header row; check the file."
+            tr(
+                "{name!r} has no sheet with a header row; check the file.",
+                name=path.name,
+            )
         )
     return pd.concat(frames, ignore_index=True), len(frames)
 
@@ -318,12 +348,12 @@ def open_export(
             con, file, kind, encoding, view, code_columns, number_marker
         )
     except (UnicodeDecodeError, pa.ArrowInvalid) as err:  # a broken Windows CSV
-        raise UnreadableExport(file, err, ENCODING_HINT) from err
+        raise UnreadableExport(file, err, encoding_hint()) from err
     try:
         relation.create_view(view, replace=True)
         columns = list(relation.columns)
     except duckdb.Error as err:
-        raise UnreadableExport(file, err, DAMAGED_HINT) from err
+        raise UnreadableExport(file, err, damaged_hint()) from err
     return OpenedExport(view, columns, sheets, encoding)
 
 
@@ -343,7 +373,7 @@ def _relation(
         if kind == "parquet":
             return con.read_parquet(str(file)), 1
     except duckdb.Error as err:
-        raise UnreadableExport(file, err, DAMAGED_HINT) from err
+        raise UnreadableExport(file, err, damaged_hint()) from err
     if kind == "csv":
         data: pa.Table | pd.DataFrame = _transcoded_csv(file, encoding)
         sheets = 1

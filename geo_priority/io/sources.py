@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
 from geo_priority.errors import InputError
+from geo_priority.messages import tr
 from geo_priority.schema import CODE_SYSTEMS, LEVELS, CodeSystem, Level
 
 if TYPE_CHECKING:
@@ -186,13 +187,22 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except OSError as err:
         raise InputError(
-            f"cannot read boundary registry {str(path)!r}: {err.strerror}. "
-            f"Check the path or set {ENV_REGISTRY}."
+            tr(
+                "cannot read boundary registry {value!r}: {strerror}. Check the path "
+                "or set {ENV_REGISTRY}.",
+                value=str(path),
+                strerror=err.strerror,
+                ENV_REGISTRY=ENV_REGISTRY,
+            )
         ) from err
     except tomllib.TOMLDecodeError as err:
         raise InputError(
-            f"boundary registry {str(path)!r} is not valid TOML: {err}. "
-            "Fix the syntax (see boundaries/README.md)."
+            tr(
+                "boundary registry {value!r} is not valid TOML: {err}. Fix the "
+                "syntax (see boundaries/README.md).",
+                value=str(path),
+                err=err,
+            )
         ) from err
 
 
@@ -201,15 +211,34 @@ def _check_keys(table: Mapping[str, Any], allowed: frozenset[str], where: str) -
     unknown = sorted(set(table) - allowed)
     if unknown:
         raise InputError(
-            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}. "
-            f"Allowed keys: {', '.join(map(repr, sorted(allowed)))}."
+            tr(
+                "{where}: unknown key(s) {value}. Allowed keys: {value2}.",
+                where=where,
+                value=", ".join(map(repr, unknown)),
+                value2=", ".join(map(repr, sorted(allowed))),
+            )
         )
     missing = sorted(allowed - _OPTIONAL_KEYS - set(table))
     if missing:
         raise InputError(
-            f"{where}: required key(s) {', '.join(map(repr, missing))} missing. "
-            "Add them (see boundaries/README.md)."
+            tr(
+                "{where}: required key(s) {value} missing. Add them (see "
+                "boundaries/README.md).",
+                where=where,
+                value=", ".join(map(repr, missing)),
+            )
         )
+
+
+def _kind_text(kind: type) -> str:
+    """Describe a TOML value of type ``kind`` in the user's language."""
+    if kind is str:
+        return tr("text in quotes")
+    if kind is int:
+        return tr("a whole number")
+    if kind is bool:
+        return tr("true or false")
+    return tr("a value of another kind")
 
 
 def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
@@ -217,8 +246,14 @@ def _get(table: Mapping[str, Any], key: str, kind: type, where: str) -> Any:
     value = table[key]
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
         raise InputError(
-            f"{where}: {key!r} must be a {kind.__name__}, got {value!r}. "
-            "Fix the registry entry."
+            tr(
+                "{where}: {key!r} must be {kind}, got {value!r}. Fix the "
+                "registry entry.",
+                where=where,
+                key=key,
+                kind=_kind_text(kind),
+                value=value,
+            )
         )
     return value
 
@@ -239,8 +274,13 @@ def _get_choice(
     value = _get_text(table, key, where)
     if value not in choices:
         raise InputError(
-            f"{where}: {key!r} must be one of {', '.join(map(repr, choices))}, "
-            f"got {value!r}."
+            tr(
+                "{where}: {key!r} must be one of {value}, got {value2!r}.",
+                where=where,
+                key=key,
+                value=", ".join(map(repr, choices)),
+                value2=value,
+            )
         )
     return value
 
@@ -249,7 +289,14 @@ def _get_names(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...
     """Return an optional list of strings as a tuple."""
     value = table.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise InputError(f"{where}: {key!r} must be a list of strings, got {value!r}.")
+        raise InputError(
+            tr(
+                "{where}: {key!r} must be a list of strings, got {value!r}.",
+                where=where,
+                key=key,
+                value=value,
+            )
+        )
     return tuple(value)
 
 
@@ -258,33 +305,64 @@ def _check_mirror_path(mirror_path: str, url: str, where: str) -> None:
     parts = PurePosixPath(mirror_path).parts
     if not parts or mirror_path.startswith("/") or ".." in parts or "\\" in mirror_path:
         raise InputError(
-            f"{where}: mirror_path must be a relative POSIX path without '..', "
-            f"got {mirror_path!r}."
+            tr(
+                "{where}: mirror_path must be a relative POSIX path without '..', "
+                "got {mirror_path!r}.",
+                where=where,
+                mirror_path=mirror_path,
+            )
         )
     if not url.endswith("/" + mirror_path):
         raise InputError(
-            f"{where}: url {url!r} does not end with '/{mirror_path}'. Set "
-            "mirror_path to the part of the URL after the pinned commit."
+            tr(
+                "{where}: url {url!r} does not end with '/{mirror_path}'. Set "
+                "mirror_path to the part of the URL after the pinned commit.",
+                where=where,
+                url=url,
+                mirror_path=mirror_path,
+            )
         )
 
 
 def _parse_file(table: Any, where: str) -> SourceFile:
     """Build a SourceFile from one ``[[sources.<id>.files]]`` table."""
     if not isinstance(table, dict):
-        raise InputError(f"{where}: each file must be a table, got {table!r}.")
+        raise InputError(
+            tr(
+                "{where}: each file must be a table, got {table!r}.",
+                where=where,
+                table=table,
+            )
+        )
     _check_keys(table, _FILE_KEYS, where)
     url = _get_text(table, "url", where)
     sha256 = _get_text(table, "sha256", where)
     size = cast(int, _get(table, "size", int, where))
     mirror_path = _get_text(table, "mirror_path", where)
     if not url.startswith(("https://", "http://")):
-        raise InputError(f"{where}: url must start with https://, got {url!r}.")
+        raise InputError(
+            tr(
+                "{where}: url must start with https://, got {url!r}.",
+                where=where,
+                url=url,
+            )
+        )
     if not _SHA256.fullmatch(sha256):
         raise InputError(
-            f"{where}: sha256 must be 64 lowercase hex digits, got {sha256!r}."
+            tr(
+                "{where}: sha256 must be 64 lowercase hex digits, got {sha256!r}.",
+                where=where,
+                sha256=sha256,
+            )
         )
     if size <= 0:
-        raise InputError(f"{where}: size must be a positive byte count, got {size!r}.")
+        raise InputError(
+            tr(
+                "{where}: size must be a positive byte count, got {size!r}.",
+                where=where,
+                size=size,
+            )
+        )
     _check_mirror_path(mirror_path, url, where)
     return SourceFile(url=url, sha256=sha256, size=size, mirror_path=mirror_path)
 
@@ -292,12 +370,23 @@ def _parse_file(table: Any, where: str) -> SourceFile:
 def _parse_files(value: Any, where: str) -> tuple[SourceFile, ...]:
     """Build the files of one source, refusing an empty or duplicated list."""
     if not isinstance(value, list) or not value:
-        raise InputError(f"{where}: 'files' must be a non-empty array of tables.")
+        raise InputError(
+            tr(
+                "{where}: 'files' must be a non-empty array of tables.",
+                where=where,
+            )
+        )
     files = tuple(_parse_file(t, f"{where}.files[{i}]") for i, t in enumerate(value))
     paths = [f.mirror_path for f in files]
     duplicates = sorted({p for p in paths if paths.count(p) > 1})
     if duplicates:
-        raise InputError(f"{where}: duplicate mirror_path {duplicates[0]!r}.")
+        raise InputError(
+            tr(
+                "{where}: duplicate mirror_path {duplicates!r}.",
+                where=where,
+                duplicates=duplicates[0],
+            )
+        )
     return files
 
 
@@ -305,16 +394,31 @@ def _parse_source(source_id: str, table: Any, where: str) -> BoundarySource:
     """Build a BoundarySource from one ``[sources.<id>]`` table."""
     if source_id != normalise_id(source_id):
         raise InputError(
-            f"{where}: source id must be lowercase with hyphens, got {source_id!r}; "
-            f"rename it to {normalise_id(source_id)!r}."
+            tr(
+                "{where}: source id must be lowercase with hyphens, got "
+                "{source_id!r}; rename it to {value!r}.",
+                where=where,
+                source_id=source_id,
+                value=normalise_id(source_id),
+            )
         )
     if not isinstance(table, dict):
-        raise InputError(f"{where}: must be a table, got {table!r}.")
+        raise InputError(
+            tr(
+                "{where}: must be a table, got {table!r}.",
+                where=where,
+                table=table,
+            )
+        )
     _check_keys(table, _SOURCE_KEYS, where)
     prefix = _get_text(table, "mirror_prefix", where)
     if prefix in ("", "..") or PurePosixPath(prefix).name != prefix:
         raise InputError(
-            f"{where}: mirror_prefix must be one directory name, got {prefix!r}."
+            tr(
+                "{where}: mirror_prefix must be one directory name, got {prefix!r}.",
+                where=where,
+                prefix=prefix,
+            )
         )
     return BoundarySource(
         id=source_id,
@@ -345,9 +449,16 @@ def _check_no_conflicts(sources: Mapping[str, BoundarySource], where: str) -> No
             other = seen.setdefault(key, (source.id, f.sha256))
             if other[1] != f.sha256:
                 raise InputError(
-                    f"{where}: sources {other[0]!r} and {source.id!r} both use "
-                    f"'{key[0]}/{key[1]}' with different sha256. Give one of them "
-                    "another mirror_prefix."
+                    tr(
+                        "{where}: sources {other!r} and {id!r} both use '{key}/{key2}' "
+                        "with different sha256. Give one of them another "
+                        "mirror_prefix.",
+                        where=where,
+                        other=other[0],
+                        id=source.id,
+                        key=key[0],
+                        key2=key[1],
+                    )
                 )
 
 
@@ -371,16 +482,27 @@ def parse_registry(path: Path) -> dict[str, BoundarySource]:
         (missing or unknown key, bad sha256, URL not ending with mirror_path, ...).
     """
     data = _read_toml(path)
-    where = f"boundary registry {str(path)!r}"
+    where = tr("boundary registry {path!r}", path=str(path))
     version = data.get("schema_version", REGISTRY_SCHEMA_VERSION)
     if version != REGISTRY_SCHEMA_VERSION:
         raise InputError(
-            f"{where}: schema_version {version!r} is not supported (this version of "
-            f"geo-priority reads {REGISTRY_SCHEMA_VERSION}). Upgrade geo-priority."
+            tr(
+                "{where}: schema_version {version!r} is not supported (this version "
+                "of geo-priority reads {REGISTRY_SCHEMA_VERSION}). Upgrade "
+                "geo-priority.",
+                where=where,
+                version=version,
+                REGISTRY_SCHEMA_VERSION=REGISTRY_SCHEMA_VERSION,
+            )
         )
     tables = data.get("sources")
     if not isinstance(tables, dict) or not tables:
-        raise InputError(f"{where}: no [sources.<id>] tables found. Add a source.")
+        raise InputError(
+            tr(
+                "{where}: no [sources.<id>] tables found. Add a source.",
+                where=where,
+            )
+        )
     sources = {
         sid: _parse_source(sid, table, f"{where} [sources.{sid}]")
         for sid, table in tables.items()

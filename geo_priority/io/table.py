@@ -46,6 +46,7 @@ from geo_priority.io.cells import (
     looks_like_code_column,
 )
 from geo_priority.io.numbers import DecimalMark, convert_values, split_cells
+from geo_priority.messages import tr
 
 __all__ = [
     "MISSING_MARKERS",
@@ -76,21 +77,66 @@ def _check_file(path: str | os.PathLike[str], what: str) -> Path:
         hint = (
             ""
             if source.is_absolute()
-            else f" (relative paths start from {shorten_text(os.getcwd(), 80)!r})"
+            else tr(
+                " (relative paths start from {folder!r})",
+                folder=shorten_text(os.getcwd(), 80),
+            )
         )
-        raise InputError(
-            f"{what} file {shorten_text(str(source), 120)!r} not found. Check the "
-            f"path{hint}."
-        )
+        raise InputError(_not_found(what, shorten_text(str(source), 120), hint))
     return source
+
+
+def _not_found(what: str, path: str, hint: str) -> str:
+    """Say that the ``what`` file (table, boundaries, raster) does not exist."""
+    if what == "boundaries":
+        return tr(
+            "boundary file {path!r} not found. Check the path{hint} "
+            "(boundaries.path in the config).",
+            path=path,
+            hint=hint,
+        )
+    if what == "raster":
+        return tr(
+            "raster file {path!r} not found. Check the path{hint}.",
+            path=path,
+            hint=hint,
+        )
+    return tr(
+        "table file {path!r} not found. Check the path{hint} (tables.path in the "
+        "config).",
+        path=path,
+        hint=hint,
+    )
 
 
 def _unreadable(source: Path, what: str, err: BaseException, hint: str) -> InputError:
     """Build the error for a file the reader could not parse."""
     reason = " ".join(str(err).split()).rstrip(".") or type(err).__name__
     reason = shorten_text(reason, 150)
-    return InputError(
-        f"cannot read {what} file {shorten_text(str(source), 120)!r}: {reason}. {hint}"
+    return InputError(_cannot_read(what, shorten_text(str(source), 120), reason, hint))
+
+
+def _cannot_read(what: str, path: str, reason: str, hint: str) -> str:
+    """Say that the ``what`` file could not be read, the reader's reason and a fix."""
+    if what == "boundaries":
+        return tr(
+            "cannot read boundary file {path!r} (reader says: {reason}). {hint}",
+            path=path,
+            reason=reason,
+            hint=hint,
+        )
+    if what == "raster":
+        return tr(
+            "cannot read raster file {path!r} (reader says: {reason}). {hint}",
+            path=path,
+            reason=reason,
+            hint=hint,
+        )
+    return tr(
+        "cannot read table file {path!r} (reader says: {reason}). {hint}",
+        path=path,
+        reason=reason,
+        hint=hint,
     )
 
 
@@ -122,8 +168,12 @@ def _check_unique_columns(names: Sequence[str], source: Path) -> None:
     dupes = [f"{n!r} ({c}×)" for n, c in counts.items() if c > 1]
     if dupes:
         raise SchemaError(
-            f"table {source.name!r} has duplicate column names: {', '.join(dupes)}. "
-            "Rename the columns so every name is unique."
+            tr(
+                "table {name!r} has duplicate column names: {value}. Rename the "
+                "columns so every name is unique.",
+                name=source.name,
+                value=", ".join(dupes),
+            )
         )
 
 
@@ -144,8 +194,11 @@ def _frame_from_rows(
     """Use the first row of a header-less frame as the column names."""
     if raw.empty:
         raise InputError(
-            f"{_label(source, sheet)} is empty. Check that you chose the right "
-            "file (or sheet) and that it was exported completely."
+            tr(
+                "{value} is empty. Check that you chose the right file (or sheet) "
+                "and that it was exported completely.",
+                value=_label(source, sheet),
+            )
         )
     header = raw.iloc[0].tolist()
     names = _header_names(header)
@@ -167,9 +220,14 @@ def _code_columns(
     missing = [c for c in listed if c not in frame.columns]
     if missing:
         raise SchemaError(
-            f"code column(s) {shorten_list(missing)} not found in table "
-            f"{source.name!r}. Available columns: {shorten_list(frame.columns)}."
-            " Check code_columns (the id column settings in the config)."
+            tr(
+                "code column(s) {value} not found in table {name!r}. Available "
+                "columns: {value2}. Check code_columns (the id column settings in "
+                "the config).",
+                value=shorten_list(missing),
+                name=source.name,
+                value2=shorten_list(frame.columns),
+            )
         )
     return [c for c in frame.columns if c in listed or looks_like_code_column(c)]
 
@@ -180,8 +238,11 @@ def _finalise(
     """Make code columns text and value columns numbers; record attrs."""
     if frame.empty:
         raise InputError(
-            f"{_label(source, frame.attrs.get('sheet'))} is empty: it has a header "
-            "row but no data rows. Check that the file was exported completely."
+            tr(
+                "{value} is empty: it has a header row but no data rows. Check that "
+                "the file was exported completely.",
+                value=_label(source, frame.attrs.get("sheet")),
+            )
         )
     codes = _code_columns(frame, code_columns, source)
     to_convert = [
@@ -239,15 +300,18 @@ def _decode(raw: bytes, source: Path) -> tuple[str, str]:
             continue
         if "\x00" in text:
             raise InputError(
-                f"table {source.name!r} contains NUL bytes, so it is not a text "
-                "table. Check that it is really a CSV file, or save it as 'CSV UTF-8'."
+                tr(
+                    "table {name!r} contains NUL bytes, so it is not a text table. "
+                    "Check that it is really a CSV file, or save it as 'CSV UTF-8'.",
+                    name=source.name,
+                )
             )
         return text, encoding
     raise _unreadable(
         source,
         "table",
         error or ValueError("undecodable"),
-        "It is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'.",
+        tr("It is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'."),
     ) from error
 
 
@@ -280,7 +344,12 @@ def _read_delimited(source: Path, sheet: str | int | None) -> pd.DataFrame:
     _check_no_sheet(source, sheet)
     text, encoding = _decode(source.read_bytes(), source)
     if not text.strip():
-        raise InputError(f"table {source.name!r} is empty (no text).")
+        raise InputError(
+            tr(
+                "table {name!r} is empty (no text).",
+                name=source.name,
+            )
+        )
     delimiter = "\t" if source.suffix.lower() == ".tsv" else _sniff_delimiter(text)
     try:
         raw = pd.read_csv(
@@ -296,8 +365,11 @@ def _read_delimited(source: Path, sheet: str | int | None) -> pd.DataFrame:
             source,
             "table",
             err,
-            f"Check the quoting and that every row has the same number of "
-            f"{delimiter!r}-separated fields as the header.",
+            tr(
+                "Check the quoting and that every row has the same number of "
+                "{delimiter!r}-separated fields as the header.",
+                delimiter=delimiter,
+            ),
         ) from err
     frame = _frame_from_rows(raw, source)
     frame.attrs.update(format="csv", encoding=encoding, delimiter=delimiter)
@@ -308,8 +380,12 @@ def _check_no_sheet(source: Path, sheet: str | int | None) -> None:
     """Raise when ``sheet`` is given for a file that has no sheets."""
     if sheet is not None:
         raise InputError(
-            f"sheet={sheet!r} was given, but {source.name!r} is not an Excel "
-            "workbook. Remove sheet, or point to the .xlsx file."
+            tr(
+                "sheet={sheet!r} was given, but {name!r} is not an Excel workbook. "
+                "Remove sheet, or point to the .xlsx file.",
+                sheet=sheet,
+                name=source.name,
+            )
         )
 
 
@@ -324,10 +400,14 @@ _EXCEL_ERRORS: tuple[type[BaseException], ...] = (
     OSError,
     EOFError,
 )
-_EXCEL_HINT = (
-    "The workbook may be truncated, password-protected or not an .xlsx file;"
-    " open and re-save it in Excel, or export the sheet as CSV."
-)
+
+
+def _excel_hint() -> str:
+    """Say what to do with a workbook that cannot be read."""
+    return tr(
+        "The workbook may be truncated, password-protected or not an .xlsx file; "
+        "open and re-save it in Excel, or export the sheet as CSV."
+    )
 
 
 def _choose_sheet(names: Sequence[str], sheet: str | int | None, source: Path) -> str:
@@ -340,9 +420,13 @@ def _choose_sheet(names: Sequence[str], sheet: str | int | None, source: Path) -
     elif sheet in names:
         return str(sheet)
     raise InputError(
-        f"sheet {sheet!r} not found in {source.name!r}. Its sheets are "
-        f"{shorten_list(names)}; choose one by name or by 0-based index "
-        "(sheet=0 is the first)."
+        tr(
+            "sheet {sheet!r} not found in {name!r}. Its sheets are {value}; "
+            "choose one by name or by 0-based index (sheet=0 is the first).",
+            sheet=sheet,
+            name=source.name,
+            value=shorten_list(names),
+        )
     )
 
 
@@ -351,13 +435,13 @@ def _read_excel(source: Path, sheet: str | int | None) -> pd.DataFrame:
     try:
         book = pd.ExcelFile(source, engine="openpyxl")
     except _EXCEL_ERRORS as err:
-        raise _unreadable(source, "table", err, _EXCEL_HINT) from err
+        raise _unreadable(source, "table", err, _excel_hint()) from err
     with book:
         name = _choose_sheet(book.sheet_names, sheet, source)
         try:
             raw = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
         except _EXCEL_ERRORS as err:
-            raise _unreadable(source, "table", err, _EXCEL_HINT) from err
+            raise _unreadable(source, "table", err, _excel_hint()) from err
     frame = _frame_from_rows(raw, source, name)
     frame.attrs.update(format="xlsx", sheet=name)
     return frame
@@ -373,7 +457,9 @@ def _load_parquet(source: Path) -> pa.Table:
             source,
             "table",
             err,
-            "The file may be truncated or not Parquet; re-download or re-export it.",
+            tr(
+                "The file may be truncated or not Parquet; re-download or re-export it."
+            ),
         ) from err
 
 
@@ -409,9 +495,14 @@ def _reader_for(source: Path) -> Callable[[Path, str | int | None], pd.DataFrame
     suffix = source.suffix.lower()
     if suffix not in _READERS:
         raise InputError(
-            f"cannot read table {source.name!r}: unknown extension {suffix!r}. "
-            f"Supported: {', '.join(sorted(_READERS))}. Save the table in one of"
-            " these formats (old .xls workbooks: re-save as .xlsx)."
+            tr(
+                "cannot read table {name!r}: unknown extension {suffix!r}. "
+                "Supported: {value}. Save the table in one of these formats (old "
+                ".xls workbooks: re-save as .xlsx).",
+                name=source.name,
+                suffix=suffix,
+                value=", ".join(sorted(_READERS)),
+            )
         )
     return _READERS[suffix]
 
@@ -498,10 +589,18 @@ def read_table(
     reader = _reader_for(source)
     if source.is_dir():
         raise InputError(
-            f"table {str(source)!r} is a folder. Give the path of the table file."
+            tr(
+                "table {value!r} is a folder. Give the path of the table file.",
+                value=str(source),
+            )
         )
     if source.stat().st_size == 0:
-        raise InputError(f"table {source.name!r} is empty (0 bytes).")
+        raise InputError(
+            tr(
+                "table {name!r} is empty (0 bytes).",
+                name=source.name,
+            )
+        )
     frame = reader(source, sheet)
     default: DecimalMark = "," if frame.attrs.get("delimiter") == ";" else "."
     if _is_bps_export(frame, layout):
@@ -515,8 +614,11 @@ def _is_bps_export(frame: pd.DataFrame, layout: TableLayout) -> bool:
     """Tell whether to read ``frame`` as a BPS export (declared or detected)."""
     if layout not in ("auto", "long", "wide", "bps"):
         raise InputError(
-            f"layout {layout!r} is not known; tables.layout must be one of "
-            "'auto', 'long', 'wide' or 'bps'."
+            tr(
+                "layout {layout!r} is not known; tables.layout must be one of "
+                "'auto', 'long', 'wide' or 'bps'.",
+                layout=layout,
+            )
         )
     return layout == "bps" or (
         layout == "auto" and looks_like_bps_export(list(frame.columns))
@@ -531,7 +633,7 @@ def _did_you_mean(name: str, available: Sequence[str]) -> str:
 
     same = [a for a in available if key(a) == key(name)]
     close = same or difflib.get_close_matches(name, list(available), n=1, cutoff=0.8)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    return tr(" Did you mean {column!r}?", column=close[0]) if close else ""
 
 
 def check_columns(df: pd.DataFrame, required: Sequence[str], *, what: str) -> None:
@@ -563,10 +665,32 @@ def check_columns(df: pd.DataFrame, required: Sequence[str], *, what: str) -> No
         return
     available = [str(c) for c in df.columns]
     source = df.attrs.get("source")
-    kind = df.attrs.get("kind", "table")
-    where = f" in {kind} {Path(source).name!r}" if source else ""
-    noun = "column" if len(missing) == 1 else "columns"
+    name = Path(source).name if source else ""
+    if df.attrs.get("kind") == "boundaries" and source:
+        where = tr(" in boundary file {name!r}", name=name)
+    elif source:
+        where = tr(" in table {name!r}", name=name)
+    else:
+        where = ""
     raise SchemaError(
-        f"{what} {noun} {shorten_list(missing)} not found{where}. Available "
-        f"columns: {shorten_list(available)}.{_did_you_mean(missing[0], available)}"
+        tr(
+            "{what}: column(s) {columns} not found{where}. Available columns: "
+            "{available}.{suggestion}",
+            what=_column_role(what),
+            columns=shorten_list(missing),
+            where=where,
+            available=shorten_list(available),
+            suggestion=_did_you_mean(missing[0], available),
+        )
     )
+
+
+def _column_role(what: str) -> str:
+    """Return what the missing columns are for, in the user's language."""
+    roles = {
+        "boundary": tr("boundary code or name column"),
+        "indicator": tr("indicator column"),
+        "table": tr("table column"),
+        "id": tr("code column"),
+    }
+    return roles.get(what, what)

@@ -33,6 +33,7 @@ from geo_priority.geometry import check_plausible_coordinates, implausible_coord
 from geo_priority.io.cells import codes_as_text, looks_like_code_column
 from geo_priority.io.output import _prepare_parent, _remove, atomic_path, check_outputs
 from geo_priority.io.table import _check_file, _is_number_dtype, _unreadable
+from geo_priority.messages import tr
 
 __all__ = ["list_layers", "read_boundaries", "read_vector", "write_layer"]
 
@@ -70,9 +71,13 @@ _PARQUET_SUFFIXES = frozenset({".parquet", ".geoparquet"})
 _USE_ARROW = importlib.util.find_spec("pyarrow") is not None
 #: pyogrio raises RuntimeError subclasses; GDAL/arrow may also raise these.
 _READ_ERRORS: tuple[type[BaseException], ...] = (RuntimeError, ValueError, OSError)
-_READ_HINT = (
-    "The file may be truncated or not a vector file; re-download or re-export it."
-)
+
+
+def _read_hint() -> str:
+    """Say what to do with a vector file that cannot be read."""
+    return tr(
+        "The file may be truncated or not a vector file; re-download or re-export it."
+    )
 
 
 # --------------------------------------------------------------------------
@@ -90,7 +95,7 @@ def _layer_table(source: Path) -> list[tuple[str, str | None]]:
     try:
         table = pyogrio.list_layers(source)
     except _READ_ERRORS as err:
-        raise _unreadable(source, "boundaries", err, _READ_HINT) from err
+        raise _unreadable(source, "boundaries", err, _read_hint()) from err
     return [(str(name), gtype) for name, gtype in table]
 
 
@@ -137,22 +142,47 @@ def _choose_layer(source: Path, layer: str | None) -> str:
     if layer is not None and layer in spatial:
         return layer
     if layer is not None:
-        problem = "has no geometry" if layer in names else "not found"
-        raise InputError(
-            f"layer {layer!r} {problem} in {source.name!r}. Its spatial layers are "
-            f"{shorten_list(spatial)}; set layer to one of them."
+        template = (
+            tr(
+                "layer {layer!r} of {name!r} has no geometry. Its spatial layers are "
+                "{value}; set boundaries.layer (CLI: --boundaries-layer) to one of "
+                "them.",
+                layer=layer,
+                name=source.name,
+                value=shorten_list(spatial),
+            )
+            if layer in names
+            else tr(
+                "layer {layer!r} not found in {name!r}. Its spatial layers are "
+                "{value}; set boundaries.layer (CLI: --boundaries-layer) to one of "
+                "them.",
+                layer=layer,
+                name=source.name,
+                value=shorten_list(spatial),
+            )
         )
+        raise InputError(template)
     if not spatial:
         raise InputError(
-            f"{source.name!r} has no layer with geometries (layers: "
-            f"{shorten_list(names) or 'none'}). Check that it is the boundary file."
+            tr(
+                "{name!r} has no layer with geometries (layers: {value}). Check that "
+                "it is the boundary file.",
+                name=source.name,
+                value=shorten_list(names) or "none",
+            )
         )
     if len(spatial) == 1:
         return spatial[0]
     raise InputError(
-        f"{source.name!r} has {len(spatial)} layers: {shorten_list(spatial)}. "
-        f'Choose one with layer="{spatial[0]}" in the [boundaries] section of '
-        f"the config (CLI: --boundaries-layer {spatial[0]})."
+        tr(
+            "{name!r} has {n_spatial} layers: {value}. Choose one with "
+            'layer="{spatial}" in the [boundaries] section of the config (CLI: '
+            "--boundaries-layer {spatial}).",
+            name=source.name,
+            n_spatial=len(spatial),
+            value=shorten_list(spatial),
+            spatial=spatial[0],
+        )
     )
 
 
@@ -161,15 +191,20 @@ def _read_ogr(source: Path, layer: str) -> gpd.GeoDataFrame:
     try:
         return pyogrio.read_dataframe(source, layer=layer, use_arrow=_USE_ARROW)
     except _READ_ERRORS as err:
-        raise _unreadable(source, "boundaries", err, _READ_HINT) from err
+        raise _unreadable(source, "boundaries", err, _read_hint()) from err
 
 
 def _read_geoparquet(source: Path, layer: str | None) -> gpd.GeoDataFrame:
     """Read a GeoParquet file; its only layer is named after the file."""
     if layer not in (None, source.stem):
         raise InputError(
-            f"layer {layer!r} not found in {source.name!r}: a GeoParquet file has "
-            f"one layer, {source.stem!r}. Remove layer from the config."
+            tr(
+                "layer {layer!r} not found in {name!r}: a GeoParquet file has one "
+                "layer, {stem!r}. Remove layer from the config.",
+                layer=layer,
+                name=source.name,
+                stem=source.stem,
+            )
         )
     try:
         return gpd.read_parquet(source)
@@ -178,8 +213,10 @@ def _read_geoparquet(source: Path, layer: str | None) -> gpd.GeoDataFrame:
             source,
             "boundaries",
             err,
-            "It may be truncated or a plain (non-geo) Parquet file; re-export it "
-            "with geopandas.GeoDataFrame.to_parquet or as GeoPackage.",
+            tr(
+                "It may be truncated or a plain (non-geo) Parquet file; re-export "
+                "it as GeoParquet from a GIS, or as GeoPackage."
+            ),
         ) from err
 
 
@@ -207,19 +244,27 @@ def _parse_crs(crs: str, source: Path) -> CRS:
         return CRS.from_user_input(crs)
     except ProjCRSError as err:
         raise CRSError(
-            f"crs={shorten_text(crs)!r} given for boundaries {source.name!r} is not a "
-            'valid CRS. Use an EPSG code such as "EPSG:4326" or "EPSG:23833".'
+            tr(
+                "crs={value!r} given for boundaries {name!r} is not a valid CRS. Use "
+                'an EPSG code such as "EPSG:4326" or "EPSG:23833".',
+                value=shorten_text(crs),
+                name=source.name,
+            )
         ) from err
 
 
 def _missing_crs(source: Path) -> CRSError:
     """Build the error for a layer without CRS."""
     shapefile = source.suffix.lower() in (".shp", ".zip")
-    tail = "add a .prj file" if shapefile else "re-export the file with its CRS"
+    tail = tr("add a .prj file") if shapefile else tr("re-export the file with its CRS")
     return CRSError(
-        f'boundaries {source.name!r} have no CRS. Set one with crs="EPSG:4326" '
-        "in the [boundaries] section of the config (CLI: --boundaries-crs "
-        f"EPSG:4326), or {tail}."
+        tr(
+            'boundaries {name!r} have no CRS. Set one with crs="EPSG:4326" in '
+            "the [boundaries] section of the config (CLI: --boundaries-crs "
+            "EPSG:4326), or {tail}.",
+            name=source.name,
+            tail=tail,
+        )
     )
 
 
@@ -239,10 +284,15 @@ def _apply_crs(
     if implausible_coordinates(gdf) is not None:  # a wrong label (GeoJSON's
         return gdf.set_crs(wanted, allow_override=True)  # default): relabel
     raise CRSError(
-        f"boundaries {source.name!r} have CRS {_crs_label(gdf.crs)!r}, but "
-        f"crs={shorten_text(crs)!r} was given. Remove crs to use the file's CRS, or "
-        "fix the file's CRS if it is wrong (crs only fills in a missing one; it "
-        "does not reproject)."
+        tr(
+            "boundaries {name!r} have CRS {value!r}, but crs={value2!r} was "
+            "given. Remove crs to use the file's CRS, or fix the file's CRS if "
+            "it is wrong (crs only fills in a missing one; it does not "
+            "reproject).",
+            name=source.name,
+            value=_crs_label(gdf.crs),
+            value2=shorten_text(crs),
+        )
     )
 
 
@@ -306,7 +356,7 @@ def read_boundaries(
     source = _check_file(path, "boundaries")
     gdf, layer_name = _read_layer(source, layer)
     gdf = _apply_crs(gdf, source, crs)
-    check_plausible_coordinates(gdf, f"boundaries {source.name!r}")
+    check_plausible_coordinates(gdf, tr("the boundaries {name!r}", name=source.name))
     gdf.attrs.update(source=str(source), kind="boundaries", layer=layer_name)
     return gdf
 
@@ -383,7 +433,11 @@ def _lookup_driver(driver: str) -> str:
         return known[key]
     choices = ", ".join(sorted(set(_EXTENSION_TO_DRIVER.values())))
     raise InputError(
-        f"unknown driver {shorten_text(driver)!r}. Choose one of: {choices}."
+        tr(
+            "unknown driver {value!r}. Choose one of: {choices}.",
+            value=shorten_text(driver),
+            choices=choices,
+        )
     )
 
 
@@ -395,9 +449,14 @@ def _resolve_driver(target: Path, driver: str | None) -> str:
     if suffix in _EXTENSION_TO_DRIVER:
         return _EXTENSION_TO_DRIVER[suffix]
     raise InputError(
-        f"cannot tell the output format of {target.name!r} from its extension "
-        f"{suffix!r}. Use one of {', '.join(sorted(_EXTENSION_TO_DRIVER))} "
-        '(GeoPackage, ".gpkg", is recommended), or pass driver.'
+        tr(
+            "cannot tell the output format of {name!r} from its extension "
+            '{suffix!r}. Use one of {value} (GeoPackage, ".gpkg", is '
+            "recommended), or pass driver.",
+            name=target.name,
+            suffix=suffix,
+            value=", ".join(sorted(_EXTENSION_TO_DRIVER)),
+        )
     )
 
 
@@ -414,16 +473,23 @@ def _check_shapefile_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if clashes:
         shown = "; ".join(f"{shorten_list(g)} -> {g[0][:10]!r}" for g in clashes[:5])
         raise SchemaError(
-            "Shapefile column names are cut to 10 characters, which would make "
-            f"these columns identical: {shown}. Rename them, or write a "
-            "GeoPackage (.gpkg) instead."
+            tr(
+                "Shapefile column names are cut to 10 characters, which would make "
+                "these columns identical: {shown}. Rename them, or write a "
+                "GeoPackage (.gpkg) instead.",
+                shown=shown,
+            )
         )
     renames = {n: n[:10] for n in long}
     shown = shorten_list(f"{old} -> {new}" for old, new in renames.items())
     warnings.warn(
-        f"Shapefile column names are limited to 10 characters; {len(long)} "
-        f"column(s) will be renamed: {shown}. Write a GeoPackage (.gpkg) to "
-        "keep the full names.",
+        tr(
+            "Shapefile column names are limited to 10 characters; {n_long} "
+            "column(s) will be renamed: {shown}. Write a GeoPackage (.gpkg) to "
+            "keep the full names.",
+            n_long=len(long),
+            shown=shown,
+        ),
         GeoPriorityWarning,
         stacklevel=3,
     )
