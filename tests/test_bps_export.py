@@ -139,7 +139,7 @@ def test_dash_is_no_data_never_zero(tmp_path: Path) -> None:
     lebak = long[long["nama"] == "Kabupaten Lebak"].set_index("tahun")
     assert math.isnan(lebak.loc[2023, "value"])
     assert lebak.loc[2024, "value"] == 8.68
-    assert "no data" in lebak.loc[2023, "catatan"]
+    assert "tidak ada data" in lebak.loc[2023, "catatan"]
     assert (long["value"] != 0).all()
 
 

@@ -440,7 +440,7 @@ def _melt(wide: pd.DataFrame, years: Mapping[str, tuple[str, int]]) -> pd.DataFr
     )
     gap = long["value"].isna()
     long["catatan"] = [
-        "; ".join([*notes, "no data ('-' in the export)"] if none else notes)
+        "; ".join([*notes, tr("no data ('-' in the export)")] if none else notes)
         for notes, none in zip(long["notes"], gap, strict=True)
     ]
     long["tahun"] = long["tahun"].astype("int64")
