@@ -40,33 +40,35 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo_priority import harmonise
+from geo_priority import harmonise, level_values
 from geo_priority.classify import Classification, classify_scores
+from geo_priority.codes import CodeColumn
 from geo_priority.config import (
     Config,
     IndicatorConfig,
     ScoringConfig,
     config_from_dict,
 )
-from geo_priority.errors import (
-    ConfigError,
-)
+from geo_priority.errors import ClassificationError, ConfigError
 from geo_priority.joining import (
     Joined,
     check_plausible,
     is_prepared,
     join,
-    level_rules,
     prepare_areas,
     refuse_held,
     table_sources,
 )
+from geo_priority.level_values import MIN_COVERAGE
+from geo_priority.messages import tr
+from geo_priority.places import area_places
 from geo_priority.schema import (
     CLASS,
     ID,
     LABEL,
     LEVELS,
     NAME,
+    PLACE,
     RANK,
     SCORE,
     JoinReport,
@@ -74,7 +76,14 @@ from geo_priority.schema import (
 )
 from geo_priority.score import ScoreResult, compute_scores
 
-__all__ = ["Analysis", "analyse", "prepare_areas", "ranked_table", "score_and_classify"]
+__all__ = [
+    "Analysis",
+    "analyse",
+    "classify_level",
+    "prepare_areas",
+    "ranked_table",
+    "score_and_classify",
+]
 
 
 @dataclass(frozen=True)
@@ -212,7 +221,7 @@ def score_joined(
     )
     return Analysis(
         config,
-        areas,
+        _placed(areas, {}),
         data.scoring,
         indicators,
         scores,
@@ -224,53 +233,212 @@ def score_joined(
     )
 
 
-def _coarser_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> Analysis:
-    """Re-aggregate ``base`` to ``level`` and score it there."""
-    areas = base.areas
+def _children_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> str:
+    """Return the areas' level, checking ``level`` is coarser (named in notes)."""
     current = joined.attrs.get("level")
     if current not in LEVELS or LEVELS.index(level) >= LEVELS.index(current):
         above = list(LEVELS[: LEVELS.index(current)]) if current in LEVELS else []
         raise ConfigError(
-            f"outputs.map_levels asks for {level!r}, which is not coarser than the "
-            f"areas' level {current!r}. Use levels above it, e.g. {above!r}."
+            tr(
+                "outputs.map_levels asks for {level!r}, which is not coarser than "
+                "the areas' level {current!r}. Use levels above it, e.g. {above!r}.",
+                level=level,
+                current=current,
+                above=above,
+            )
         )
-    counts, rates, dropped = level_rules(base.indicators, areas.columns)
-    values = harmonise.aggregate_indicators(
-        pd.DataFrame(areas[[ID, *counts]]),
-        id_column=ID,
+    return str(current)
+
+
+def _min_coverage(config: Config) -> float:
+    """``outputs.level_min_coverage`` when the config has it, else the default."""
+    value = getattr(config.outputs, "level_min_coverage", None)
+    return MIN_COVERAGE if value is None else float(value)
+
+
+def _level_values(
+    base: Analysis,
+    joined: gpd.GeoDataFrame,
+    level: Level,
+    children: str,
+    names: Mapping[str, str],
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Carry the indicators of ``base`` to ``level``: (values by ID, notes)."""
+    areas = base.areas
+    rules, dropped = level_values.level_rules(base.indicators, areas.columns)
+    system = joined.attrs["code_system"]
+    keys = pd.Series(
+        [c.parent(level).code for c in CodeColumn(areas[ID]).codes(system)],
+        index=areas.index,
+    )
+    carried = level_values.aggregate_level(
+        pd.DataFrame(areas),
+        keys,
+        rules,
         level=level,
-        system=joined.attrs["code_system"],
-        counts=counts,
-        rates=rates,
+        children=children,
+        min_coverage=_min_coverage(base.config),
+        names=names,
     )
-    shapes = harmonise.dissolve_to_level(joined, level=level)
-    merged = shapes.merge(values.drop(columns=["n_children"]), on=ID, how="left")
-    indicators = tuple(i for i in base.indicators if i.key in merged)
-    scores, classification, finished = score_and_classify(
-        merged, indicators, base.scoring, base.config
-    )
-    finished.attrs["level"] = level
     notes = tuple(
-        f"{level}: {key} is a rate without numerator/denominator, so it is "
-        "not shown at this level (rates are never averaged)"
+        tr(
+            "{level}: {key} is a percentage without numerator and denominator "
+            "([[scoring.indicators]] numerator, denominator), so it is not shown "
+            "at this level (rates are never averaged).",
+            level=level,
+            key=key,
+        )
         for key in dropped
     )
+    return carried.values.rename_axis(ID).reset_index(), notes + carried.notes
+
+
+def _coarser_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> Analysis:
+    """Carry ``base`` to ``level`` (sums, re-divided rates) and score it there."""
+    children = _children_level(base, joined, level)
+    shapes = harmonise.dissolve_to_level(joined, level=level)
+    names = {
+        str(i): str(n)
+        for i, n in zip(shapes[ID], shapes[NAME], strict=True)
+        if pd.notna(n)
+    }
+    values, notes = _level_values(base, joined, level, children, names)
+    merged = shapes.drop(columns=[harmonise.N_CHILDREN]).merge(
+        values, on=ID, how="left"
+    )
+    merged.attrs.update(shapes.attrs)
+    indicators = tuple(i for i in base.indicators if i.key in merged)
+    scores = compute_scores(
+        merged.set_index(ID, drop=False),
+        indicators,
+        aggregation=base.scoring.aggregation,
+        missing=base.scoring.missing,
+        impute=base.scoring.impute,
+    )
+    classification, fallback = classify_level(scores.frame[SCORE], base.config, level)
+    finished = _finish(scores, classification)
+    finished.attrs.update(shapes.attrs)
     return replace(
         base,
         areas=finished,
         indicators=indicators,
         scores=scores,
         classification=classification,
-        notes=notes + scores.notes,
+        notes=(*notes, *fallback, *scores.notes),
         levels=(),
     )
 
 
+def _fallbacks(scheme: str, k: int) -> list[tuple[str, int]]:
+    """Return the classifications to try, in order, when ``(scheme, k)`` fails."""
+    tries = [(scheme, n) for n in range(k - 1, 1, -1)]
+    tries += [("equal_interval", n) for n in range(k, 1, -1)]
+    return [*tries, ("prioritas", k)]
+
+
+def classify_level(
+    scores: pd.Series, config: Config, level: str
+) -> tuple[Classification, tuple[str, ...]]:
+    """Classify a coarser level's scores as the config says, or as close as it can.
+
+    A level with fewer areas may not have enough distinct scores for the
+    config's classes (``classify.k`` quantiles of 8 kab/kota, say). Then it
+    takes fewer classes of the same scheme, else equal intervals, else the
+    fixed ``prioritas`` goalposts, and says so in a note that names the level.
+
+    Parameters
+    ----------
+    scores : pandas.Series
+        The level's priority scores.
+    config : Config
+    level : str
+        The level, named in the note and the error.
+
+    Returns
+    -------
+    classification : Classification
+    notes : tuple of str
+        Empty when the config's classification was used.
+
+    Raises
+    ------
+    ClassificationError
+        When no area of the level has a score.
+    """
+    c = config.classify
+    lang = config.outputs.lang
+    try:
+        return classify_scores(
+            scores, scheme=c.scheme, k=c.k, breaks=c.breaks, lang=lang
+        ), ()
+    except ClassificationError as err:
+        if scores.notna().sum() == 0:
+            raise ClassificationError(
+                tr(
+                    "{level}: no area has a score at this level, so no classes can "
+                    "be formed. Check the coverage notes, or remove {level!r} "
+                    "from outputs.map_levels.",
+                    level=level,
+                )
+            ) from err
+        reason = str(err)
+    for scheme, k in _fallbacks(c.scheme, c.k):
+        try:
+            found = classify_scores(scores, scheme=scheme, k=k, lang=lang)
+        except ClassificationError:
+            continue
+        note = tr(
+            "{level}: the classes of the config ({scheme!r}, k = {k}) cannot be "
+            "formed at this level ({reason}); this level uses {scheme2!r} with "
+            "k = {k2}.",
+            level=level,
+            scheme=c.scheme,
+            k=c.k,
+            reason=reason.rstrip("."),
+            scheme2=scheme,
+            k2=found.k,
+        )
+        return found, (note,)
+    raise ClassificationError(reason)  # pragma: no cover - prioritas always forms
+
+
+def _with_places(analysis: Analysis) -> Analysis:
+    """Fill :data:`PLACE` at every level, from the levels' own names first."""
+    every = (analysis, *analysis.levels)
+    known = {
+        str(i): str(n)
+        for lv in every
+        for i, n in zip(lv.areas[ID], lv.areas[NAME], strict=True)
+        if pd.notna(n) and str(n).strip()
+    }
+    placed = [_placed(lv.areas, known) for lv in every]
+    levels = tuple(
+        replace(lv, areas=areas)
+        for lv, areas in zip(analysis.levels, placed[1:], strict=True)
+    )
+    return replace(analysis, areas=placed[0], levels=levels)
+
+
+def _placed(areas: gpd.GeoDataFrame, known: Mapping[str, str]) -> gpd.GeoDataFrame:
+    out = areas.copy()
+    place = area_places(areas, known)
+    if PLACE in out.columns:
+        out = out.drop(columns=[PLACE])
+    out.insert(list(out.columns).index(NAME) + 1 if NAME in out else 1, PLACE, place)
+    out.attrs.update(areas.attrs)
+    return out
+
+
 def with_levels(analysis: Analysis, joined: gpd.GeoDataFrame) -> Analysis:
-    """Add the coarser levels that ``outputs.map_levels`` asks for."""
+    """Add the coarser levels that ``outputs.map_levels`` asks for.
+
+    Each level is carried up from the analysis's own areas (counts summed,
+    rates re-divided, coverage noted; see :mod:`geo_priority.level_values`),
+    scored and classified; every level gets its :data:`PLACE`.
+    """
     levels = analysis.config.outputs.map_levels
     coarser = tuple(_coarser_level(analysis, joined, level) for level in levels)
-    return replace(analysis, levels=coarser) if coarser else analysis
+    return _with_places(replace(analysis, levels=coarser))
 
 
 def _method(method: Config | Mapping[str, Any]) -> Config:
@@ -278,8 +446,11 @@ def _method(method: Config | Mapping[str, Any]) -> Config:
         return method
     if not isinstance(method, Mapping):
         raise ConfigError(
-            f"the method must be a Config or a dict of config sections, got "
-            f"{type(method).__name__}."
+            tr(
+                "the method must be a Config or a dict of config sections "
+                "(boundaries, tables, scoring, classify, outputs), got {kind}.",
+                kind=type(method).__name__,
+            )
         )
     return config_from_dict(method, in_memory=True)
 
@@ -334,6 +505,6 @@ def ranked_table(analysis: Analysis) -> pd.DataFrame:
     """Return the ranked table (highest priority first) with contributions."""
     keys = [i.key for i in analysis.indicators]
     contrib = [c for c in analysis.areas.columns if c.startswith("contrib_")]
-    cols = [ID, NAME, RANK, SCORE, CLASS, LABEL, *keys, *contrib, "imputed"]
+    cols = [ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, *keys, *contrib, "imputed"]
     table = pd.DataFrame(analysis.areas[[c for c in cols if c in analysis.areas]])
     return table.sort_values([RANK, ID], na_position="last").reset_index(drop=True)

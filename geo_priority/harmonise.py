@@ -54,6 +54,7 @@ from geo_priority.geometry import (
     check_same_crs,
     repair_invalid,
 )
+from geo_priority.messages import tr
 from geo_priority.regions import check_columns
 from geo_priority.schema import (
     ID,
@@ -173,8 +174,14 @@ def _check_target_level(level: object, current: Level, what: str) -> None:
     """Raise SchemaError unless ``level`` is ``current`` or coarser."""
     if LEVELS.index(known_level(level)) > LEVELS.index(current):
         raise SchemaError(
-            f"cannot {what} {current} areas to the finer level {level!r}; choose "
-            f"one of: {', '.join(LEVELS[: LEVELS.index(current) + 1])}."
+            tr(
+                "cannot {what} {current} areas to the finer level {level!r}; choose "
+                "one of: {levels}.",
+                what=tr("dissolve") if what == "dissolve" else tr("aggregate"),
+                current=current,
+                level=level,
+                levels=", ".join(LEVELS[: LEVELS.index(current) + 1]),
+            )
         )
 
 
@@ -269,9 +276,12 @@ def _numeric(table: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
         bad = table[column][numbers.isna() & table[column].notna()]
         if len(bad):
             raise SchemaError(
-                f"column {column!r} holds non-numbers: "
-                f"{shorten_list(bad.tolist(), 5)}. Clean the column (decimal point, "
-                "no thousands separator) first."
+                tr(
+                    "column {column!r} holds non-numbers: {values}. Clean the column "
+                    "(decimal point, no thousands separator) first.",
+                    column=column,
+                    values=shorten_list(bad.tolist(), 5),
+                )
             )
         out[column] = numbers
     return pd.DataFrame(out, index=table.index)
@@ -304,10 +314,15 @@ def _warn_missing_parents(gaps: pd.DataFrame) -> None:
     if hit.any():
         cols = [str(c) for c in gaps.columns if gaps[c].any()]
         warnings.warn(
-            f"{int(hit.sum())} of {len(hit)} parent areas are NaN in "
-            f"{shorten_list(cols, 5)} because a child value is missing: "
-            f"{shorten_list(hit.index[hit].tolist(), 5)}. Fill the child values, or "
-            "accept the gaps.",
+            tr(
+                "{n} of {total} parent areas have no value in {columns} because a "
+                "child value is missing: {areas}. Fill the child values, or accept "
+                "the gaps.",
+                n=int(hit.sum()),
+                total=len(hit),
+                columns=shorten_list(cols, 5),
+                areas=shorten_list(hit.index[hit].tolist(), 5),
+            ),
             MissingDataWarning,
             stacklevel=3,
         )
@@ -381,7 +396,10 @@ def aggregate_indicators(
     clash = sorted(set(rates) & {*counts, id_column, N_CHILDREN})
     if clash:
         raise SchemaError(
-            f"rate names {clash!r} clash with other columns; rename them."
+            tr(
+                "rate names {clash!r} clash with other columns; rename them.",
+                clash=clash,
+            )
         )
     codes, _ = read_codes(table[id_column], system, id_column, "bps", "tables")
     check_unique(pd.Series([c.code for c in codes], dtype="string"), "table")

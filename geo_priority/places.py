@@ -1,0 +1,117 @@
+"""Where an area lies, for people: ``Kec. Sumur, Kab. Pandeglang`` for a desa.
+
+:func:`area_places` fills :data:`~geo_priority.schema.PLACE`: the kecamatan
+and kab/kota of a desa, the kab/kota of a kecamatan, the province of a
+kab/kota. Names come only from what is reliably known: names given for the
+parent codes (the dissolved areas of the run's coarser levels) and the
+Kemendagri reference (for BPS codes only where their digits are the
+Kemendagri ones: provinces and kab/kota). A parent whose name is not known is
+left out, never guessed; an area with no known parent gets ``""``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pandas as pd
+
+from geo_priority.area_keys import area_attrs, reference_names
+from geo_priority.codes import CodeColumn, ParsedCode
+from geo_priority.schema import ID, LEVELS, Level
+
+__all__ = ["area_places", "place_of"]
+
+_KAB_PREFIX = re.compile(r"^\s*(kabupaten|kab\.?|kota)\s+", re.IGNORECASE)
+_KEC_PREFIX = re.compile(r"^\s*(kecamatan|kec\.?)\s+", re.IGNORECASE)
+_PROV_PREFIX = re.compile(r"^\s*(provinsi|prov\.?)\s+", re.IGNORECASE)
+#: Kab/kota numbers from 71 on are cities (Kota), in both code systems.
+_FIRST_KOTA = 71
+
+
+def _kab_name(code: ParsedCode, name: str) -> str:
+    core = _KAB_PREFIX.sub("", name).strip()
+    kota = int(code.code.replace(".", "")[2:4]) >= _FIRST_KOTA
+    return f"Kota {core}" if kota else f"Kab. {core}"
+
+
+def _part(level: Level, code: ParsedCode, name: str | None) -> str:
+    if not name or not str(name).strip():
+        return ""
+    name = str(name).strip()
+    if level == "kabkota":
+        return _kab_name(code, name)
+    if level == "kecamatan":
+        return f"Kec. {_KEC_PREFIX.sub('', name).strip()}"
+    return f"Prov. {_PROV_PREFIX.sub('', name).strip()}"
+
+
+def _name(code: ParsedCode, known: Mapping[str, str]) -> str | None:
+    given = known.get(code.code)
+    if given:
+        return given
+    return reference_names([code])[0]
+
+
+def place_of(code: ParsedCode, known: Mapping[str, str] | None = None) -> str:
+    """Return where the area of ``code`` lies (``""`` when nothing is known).
+
+    Parameters
+    ----------
+    code : ParsedCode
+        The area's code.
+    known : mapping of str to str, optional
+        Names of parent areas by canonical code; they win over the reference.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from geo_priority.codes import parse_code
+    >>> place_of(parse_code("36.01.01.2001", system="kemendagri"))
+    'Kec. Sumur, Kab. Pandeglang'
+    >>> place_of(parse_code("36.73", system="kemendagri"))
+    'Prov. Banten'
+    >>> place_of(parse_code("3601010001", system="bps"))
+    'Kab. Pandeglang'
+    """
+    known = known or {}
+    if code.level == "provinsi":
+        return ""
+    own = LEVELS.index(code.level)
+    ups: list[Level] = (
+        ["kecamatan", "kabkota"] if code.level == "desa" else [LEVELS[own - 1]]
+    )
+    parts = [_part(up, code.parent(up), _name(code.parent(up), known)) for up in ups]
+    return ", ".join(p for p in parts if p)
+
+
+def area_places(
+    areas: pd.DataFrame, known: Mapping[str, str] | None = None
+) -> pd.Series:
+    """Return the :data:`~geo_priority.schema.PLACE` of every area.
+
+    Parameters
+    ----------
+    areas : pandas.DataFrame
+        Prepared areas (``area_id`` and the ``code_system``/``level`` attrs).
+    known : mapping of str to str, optional
+        Names of parent areas by canonical code (e.g. the run's coarser
+        levels), used before the Kemendagri reference.
+
+    Returns
+    -------
+    pandas.Series
+        String dtype, aligned with ``areas``.
+    """
+    system, _ = area_attrs(areas)
+    codes = CodeColumn(areas[ID]).codes(system)
+    cache: dict[str, str] = {}
+    places = []
+    for code in codes:
+        if code.code not in cache:
+            cache[code.code] = place_of(code, known)
+        places.append(cache[code.code])
+    return pd.Series(places, index=areas.index, dtype="string")
