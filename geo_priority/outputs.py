@@ -24,6 +24,7 @@ from geo_priority.config import Config
 from geo_priority.errors import ConfigError
 from geo_priority.formats import FIGURE_FORMATS, OUTPUT_FORMATS, FormatName
 from geo_priority.io import outputset
+from geo_priority.messages import tr
 from geo_priority.render import MapLevel
 from geo_priority.render import build_map as render_map
 from geo_priority.render.figure import build_figure as render_figure
@@ -85,10 +86,20 @@ def build_map(analysis: Analysis, record: Record | None = None) -> folium.Map:
         threshold=outputs.suppression_threshold,
         context=analysis.context,
         label=level_label(analysis),
-        levels=[
-            MapLevel(level_label(lv), lv.areas, lv.classification, lv.indicators)
-            for lv in analysis.levels
-        ],
+        levels=[_map_level(lv, record) for lv in analysis.levels],
+    )
+
+
+def _map_level(level: Analysis, record: Record) -> MapLevel:
+    """Return one coarser level for the map's switch, with its own title."""
+    texts = map_texts(level, record)
+    return MapLevel(
+        level_label(level),
+        level.areas,
+        level.classification,
+        level.indicators,
+        title=texts.title,
+        subtitle=texts.subtitle,
     )
 
 
@@ -172,8 +183,14 @@ def _write_map(analysis: Analysis, record: Record, fmt: FormatName, path: Path) 
 def _write_table(
     analysis: Analysis, record: Record, fmt: FormatName, path: Path
 ) -> None:
-    table = ranked_table(analysis) if fmt == "csv" else analysis.report.entries
-    io.write_csv(table, path, overwrite=False)
+    if fmt != "csv":
+        io.write_csv(analysis.report.entries, path, overwrite=False)
+        return
+    io.write_csv(ranked_table(analysis), path, overwrite=False)
+    for level in analysis.levels:
+        io.write_csv(
+            ranked_table(level), level_path(path, fmt, level.level), overwrite=False
+        )
 
 
 def _write_record(
@@ -203,14 +220,43 @@ _WRITERS: dict[str, _Write] = {
 }
 
 
+#: Formats written once more for every coarser level of ``outputs.map_levels``
+#: (as ``NAME_<level>...``); the GeoPackage holds every level as a layer.
+LEVEL_FORMATS: frozenset[str] = frozenset(
+    {"csv", *(f for f in export.FORMATS if f != "gpkg")}
+)
+
+
+def level_path(path: Path, fmt: FormatName, level: str) -> Path:
+    """Return the file of ``level`` that goes with the main file ``path`` of ``fmt``.
+
+    Examples
+    --------
+    >>> level_path(Path("maps/banten_desa_peringkat.csv"), "csv", "kabkota")
+    PosixPath('maps/banten_desa_kabkota_peringkat.csv')
+    """
+    suffix = OUTPUT_FORMATS[fmt].suffixes[0]
+    return path.with_name(f"{path.name.removesuffix(suffix)}_{level}{suffix}")
+
+
 def planned_files(config: Config) -> dict[FormatName, list[Path]]:
-    """Return every file each format of ``outputs.formats`` writes (main first)."""
+    """Return every file each format of ``outputs.formats`` writes (main first).
+
+    A format of :data:`LEVEL_FORMATS` also writes one set of files for each
+    level of ``outputs.map_levels``, named ``NAME_<level>...``.
+    """
     folder = config.resolve(config.outputs.dir)
     name = config.outputs.name
-    return {
-        fmt: [folder / f"{name}{suffix}" for suffix in OUTPUT_FORMATS[fmt].suffixes]
-        for fmt in config.outputs.formats
-    }
+    per_level = [name, *(f"{name}_{lv}" for lv in config.outputs.map_levels)]
+    planned: dict[FormatName, list[Path]] = {}
+    for fmt in config.outputs.formats:
+        names = per_level if fmt in LEVEL_FORMATS else [name]
+        planned[fmt] = [
+            folder / f"{name}{suffix}"
+            for name in names
+            for suffix in OUTPUT_FORMATS[fmt].suffixes
+        ]
+    return planned
 
 
 def written_files(config: Config) -> tuple[Path, ...]:
@@ -275,7 +321,7 @@ def write_figures(
 def _write_one(analysis: Analysis, record: Record, fmt: FormatName, path: Path) -> None:
     writer = _WRITERS.get(OUTPUT_FORMATS[fmt].writer)
     if writer is None:  # pragma: no cover - the registry and _WRITERS agree
-        raise ConfigError(f"no writer for outputs.formats = {fmt!r}.")
+        raise ConfigError(tr("no writer for outputs.formats = {fmt!r}.", fmt=fmt))
     writer(analysis, record, fmt, path)
 
 

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import warnings
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -35,10 +36,19 @@ from geo_priority.errors import (
 )
 from geo_priority.export import layers as gpkg_layers
 from geo_priority.export import rasters
+from geo_priority.messages import use_language
 from geo_priority.render import NO_DATA_COLOUR, class_colours
 from geo_priority.schema import CLASS, ID, JOIN_REPORT_COLUMNS, LABEL, NAME, RANK, SCORE
 
 from geodata import kab_run
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """These tests pin the English templates of the messages (--lang en)."""
+    with use_language("en"):
+        yield
+
 
 SLD = "http://www.opengis.net/sld"
 SE = "http://www.opengis.net/se"
@@ -140,6 +150,7 @@ def make_layer(name: str = "uji", lang: str = "id") -> export.ScoredLayer:
         indicators=INDICATORS,
         config=SimpleNamespace(outputs=outputs),
         report=SimpleNamespace(entries=report),
+        levels=(),
     )
     return export.from_analysis(analysis, make_record(outputs))
 
@@ -147,7 +158,7 @@ def make_layer(name: str = "uji", lang: str = "id") -> export.ScoredLayer:
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Path]]:
     folder = tmp_path_factory.mktemp("export")
-    with pytest.warns(GeoPriorityWarning, match="10 characters"):
+    with pytest.warns(GeoPriorityWarning, match="Shapefile"):
         return export.export_layer(make_layer(), folder)
 
 
@@ -797,7 +808,7 @@ def test_old_geopackage_with_key_columns_reads_and_exports_without_them(
     back = export.read_scored(old)
     assert {"kode", "nama", "luas_km2"} <= set(back.areas.columns)
     assert back.key_sources == {ID: "kode", NAME: "nama"}
-    with pytest.warns(GeoPriorityWarning, match="10 characters"):
+    with pytest.warns(GeoPriorityWarning, match="Shapefile"):
         files = export.export_layer(
             back, tmp_path / "o", formats=["gpkg", "shp", "geojson", "table"]
         )

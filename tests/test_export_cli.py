@@ -73,7 +73,7 @@ def test_export_bad_crs_exits_1(scored_gpkg: Path, tmp_path: Path):
         ["export", str(scored_gpkg), "-o", str(tmp_path / "x"), "--dst-crs", "EPSG:0"],
     )
     assert result.exit_code == 1
-    assert "Galat: dst_crs='EPSG:0' is not a CRS PROJ knows" in result.output
+    assert "'EPSG:0' bukan CRS yang dikenal PROJ" in result.output
     assert not (tmp_path / "x").exists()
 
 
@@ -107,7 +107,7 @@ def test_export_from_a_config(tmp_path: Path):
     assert result.exit_code == 0, result.output
     table = (tmp_path / "o" / "uji_tabel.csv").read_text(encoding="utf-8-sig")
     assert table.splitlines()[1].startswith(
-        "36.03;C;1;100,0;1;Prioritas 1 (50–100);9,0"
+        "36.03;C;Prov. Banten;1;100,0;1;Prioritas 1 (50–100);9,0"
     )
     assert '"producer": "Bappeda"' in (tmp_path / "o" / "uji_metadata.json").read_text(
         encoding="utf-8"
@@ -193,7 +193,7 @@ def test_run_writes_export_formats_from_the_config(tmp_path: Path):
         result = CliRunner().invoke(
             cli, ["run", str(config), "--out", str(tmp_path / "r")]
         )
-    assert "peringatan: Shapefile field names are limited to 10" in result.output
+    assert "peringatan: Nama kolom Shapefile dibatasi 10 karakter" in result.output
     assert result.exit_code == 0, result.output
     names = sorted(p.name for p in (tmp_path / "r").iterdir())
     assert names == [

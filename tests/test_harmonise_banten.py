@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -29,6 +30,7 @@ from geo_priority.harmonise import (
     join_indicators,
     prepare_boundaries,
 )
+from geo_priority.messages import use_language
 from geo_priority.regions import crosswalk_from_frame, reference_areas, to_system
 from geo_priority.schema import (
     DOUBTFUL,
@@ -42,6 +44,14 @@ from geo_priority.schema import (
     PARENT,
     UNMATCHED_AREA,
 )
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """These tests pin the English templates of the messages (--lang en)."""
+    with use_language("en"):
+        yield
+
 
 pytestmark = pytest.mark.integration
 

@@ -116,7 +116,7 @@ def test_html_is_offline_and_escaped(inputs: Path, tmp_path: Path):
         text.replace("[[tables]]", "[[tables]]\naccept_all_doubtful = true"),
         encoding="utf-8",
     )
-    with pytest.warns(DoubtfulMatchWarning, match="names disagree"):
+    with pytest.warns(DoubtfulMatchWarning, match="<img src=x"):
         result = pipeline.run(load_config(inputs))
     html = result.outputs["html"].read_text(encoding="utf-8")
     assert "<img src=x" not in html
@@ -181,7 +181,7 @@ def test_missing_indicator_reports_and_policy(inputs: Path, tmp_path: Path):
     csv.write_text("\n".join(lines) + "\n", encoding="cp1252")
     result = CliRunner().invoke(cli, ["run", str(inputs)])
     assert result.exit_code == 1
-    assert "missing for 1 of 6 areas" in result.output and "36.04" in result.output
+    assert "1 dari 6 wilayah" in result.output and "36.04" in result.output
     text = inputs.read_text(encoding="utf-8").replace(
         "year = 2022\n", 'year = 2022\nmissing = "drop"\n'
     )
@@ -202,7 +202,7 @@ def test_all_equal_values_cannot_be_classified(inputs: Path, tmp_path: Path):
     inputs.write_text(cfg, encoding="utf-8")
     result = CliRunner().invoke(cli, ["run", str(inputs)])
     assert result.exit_code == 1
-    assert "all areas have the same score" in result.output
+    assert "semua wilayah mempunyai skor yang sama" in result.output
     assert not (tmp_path / "out").exists()
 
 
@@ -360,4 +360,4 @@ def test_map_level_must_be_coarser(tmp_path: Path):
     (tmp_path / "levels.toml").write_text(text, encoding="utf-8")
     result = CliRunner().invoke(cli, ["run", str(tmp_path / "levels.toml")])
     assert result.exit_code == 1
-    assert "not coarser" in result.output
+    assert "tidak lebih kasar" in result.output and "'desa'" in result.output

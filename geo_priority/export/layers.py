@@ -26,6 +26,7 @@ from geo_priority.io.layers import (
     write_geojson,
     write_geopackage,
 )
+from geo_priority.messages import tr
 
 __all__ = [
     "ISO_URI",
@@ -89,8 +90,12 @@ def shapefile_field_names(columns: Sequence[str], /) -> dict[str, str]:
             n += 1
             if n > 99:
                 raise SchemaError(
-                    f"too many columns start with {name[:8]!r} to give them "
-                    "distinct 10-character Shapefile names. Write a GeoPackage."
+                    tr(
+                        "too many columns start with {prefix!r} to give them "
+                        "distinct 10-character Shapefile names. Write a GeoPackage "
+                        '(outputs.formats = ["gpkg"]).',
+                        prefix=name[:8],
+                    )
                 )
             short = f"{name[: _DBF_LIMIT - len(str(n)) - 1]}_{n}"
         taken.add(short.lower())
@@ -104,17 +109,28 @@ def _warn_renames(renames: Mapping[str, str], map_name: str) -> None:
         return
     clashes = [k for k, v in changed.items() if v != k[:_DBF_LIMIT]]
     shown = ", ".join(f"{k!r} -> {v!r}" for k, v in list(changed.items())[:6])
-    more = f" ... ({len(changed) - 6} more)" if len(changed) > 6 else ""
+    more = tr(" ... ({n} more)", n=len(changed) - 6) if len(changed) > 6 else ""
     extra = (
-        f" {len(clashes)} name(s) would collide when cut to 10 characters "
-        f"(e.g. {clashes[0]!r}) and were numbered instead."
+        tr(
+            " {n} name(s) would collide when cut to 10 characters (e.g. "
+            "{example!r}) and were numbered instead.",
+            n=len(clashes),
+            example=clashes[0],
+        )
         if clashes
         else ""
     )
     warnings.warn(
-        f"Shapefile field names are limited to 10 characters; {len(changed)} "
-        f"column(s) will be renamed: {shown}{more}.{extra} The full names are "
-        f"listed in {map_name!r} inside the zip. Use the GeoPackage to keep them.",
+        tr(
+            "Shapefile field names are limited to 10 characters; {n} column(s) "
+            "will be renamed: {shown}{more}.{extra} The full names are listed in "
+            "{map_name!r} inside the zip. Use the GeoPackage to keep them.",
+            n=len(changed),
+            shown=shown,
+            more=more,
+            extra=extra,
+            map_name=map_name,
+        ),
         GeoPriorityWarning,
         stacklevel=4,
     )

@@ -19,7 +19,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo_priority import metadata as md
-from geo_priority.analysis import Analysis
+from geo_priority.analysis import Analysis, ranked_table
 from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
 from geo_priority.errors import ConfigError
@@ -28,10 +28,20 @@ from geo_priority.io import (
     read_boundaries,
 )
 from geo_priority.io.layers import read_gpkg_table, read_stored_metadata
+from geo_priority.messages import tr
 from geo_priority.render import NO_DATA_COLOUR, OUTLINE_COLOUR, class_colours
 from geo_priority.render.i18n import text
-from geo_priority.render.texts import analysis_metadata
-from geo_priority.schema import CLASS, CONTRIB_PREFIX, ID, LABEL, NAME, RANK, SCORE
+from geo_priority.render.texts import analysis_metadata, level_label, map_texts
+from geo_priority.schema import (
+    CLASS,
+    CONTRIB_PREFIX,
+    ID,
+    LABEL,
+    NAME,
+    PLACE,
+    RANK,
+    SCORE,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +74,11 @@ class ScoredLayer:
         Canonical column -> the boundary column it was made from (e.g.
         ``{"area_id": "kode", "area_name": "nama"}``); the GIS layers leave
         those boundary columns out instead of repeating them.
+    levels : tuple of ScoredLayer
+        The same analysis at the coarser levels of ``outputs.map_levels``,
+        each named ``<name>_<level>`` with its own classes, style and
+        metadata; every export writes them next to this layer (the
+        GeoPackage as more layers).
     """
 
     areas: gpd.GeoDataFrame
@@ -78,6 +93,12 @@ class ScoredLayer:
     raster_resolution: float = 100.0
     sld_version: styles.SldVersion = "1.0.0"
     key_sources: dict[str, str] = field(default_factory=dict)
+    levels: tuple[ScoredLayer, ...] = ()
+
+    @property
+    def level(self) -> str:
+        """The layer's administrative level (``""`` when unknown)."""
+        return str(self.areas.attrs.get("level") or "")
 
     @property
     def colours(self) -> list[str]:
@@ -118,9 +139,20 @@ class ScoredLayer:
         keys = [i.key for i in self.indicators]
         contrib = [c for c in areas.columns if str(c).startswith(CONTRIB_PREFIX)]
         if not keys:  # unknown indicators: keep every other attribute
-            core = {ID, NAME, RANK, SCORE, CLASS, LABEL, areas.geometry.name}
+            core = {ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, areas.geometry.name}
             keys = [c for c in areas.columns if c not in core and c not in contrib]
-        wanted = [ID, NAME, RANK, SCORE, CLASS, LABEL, *keys, *contrib, "imputed"]
+        wanted = [
+            ID,
+            NAME,
+            PLACE,
+            RANK,
+            SCORE,
+            CLASS,
+            LABEL,
+            *keys,
+            *contrib,
+            "imputed",
+        ]
         frame = pd.DataFrame(areas[[c for c in dict.fromkeys(wanted) if c in areas]])
         return frame.sort_values([RANK, ID], na_position="last").reset_index(drop=True)
 
@@ -159,6 +191,33 @@ def from_analysis(
         dst_crs=outputs.dst_crs,
         raster_resolution=outputs.raster_resolution,
         key_sources=_key_sources(record.get("config")),
+        levels=tuple(_level_layer(lv, analysis, record) for lv in analysis.levels),
+    )
+
+
+def _level_layer(
+    level: Analysis, base: Analysis, record: Mapping[str, Any]
+) -> ScoredLayer:
+    """Return the scored layer of a coarser level of ``base``, named by level."""
+    outputs = base.config.outputs
+    name = f"{outputs.name}_{level.level}"
+    c = level.classification
+    classes = md.classes_metadata(c, class_colours(c.k), NO_DATA_COLOUR)
+    meta = md.build_metadata(record, level.areas, classes=classes, layer=name)
+    texts = map_texts(level, record)
+    title = texts.title if texts.title != meta.get("title") else ""
+    meta["title"] = title or f"{meta.get('title', '')} — {level_label(level)}"
+    meta["level_notes"] = list(level.notes)
+    return ScoredLayer(
+        areas=level.areas,
+        classification=c,
+        name=name,
+        indicators=tuple(level.indicators),
+        lang=outputs.lang,
+        ranked=ranked_table(level),
+        metadata=meta,
+        dst_crs=outputs.dst_crs,
+        raster_resolution=outputs.raster_resolution,
     )
 
 
@@ -185,9 +244,13 @@ def _check_scored(areas: gpd.GeoDataFrame, source: Path) -> None:
     missing = [c for c in (ID, SCORE, CLASS) if c not in areas.columns]
     if missing:
         raise ConfigError(
-            f"{source.name!r} is not a scored layer: it has no {missing!r} "
-            "column(s). Export the .gpkg written by 'geo-priority run' or "
-            "'geo-priority demo', or give the run's TOML config instead."
+            tr(
+                "{name!r} is not a scored layer: it has no {missing!r} column(s). "
+                "Export the .gpkg written by 'geo-priority run' or 'geo-priority "
+                "demo', or give the run's TOML config instead.",
+                name=source.name,
+                missing=missing,
+            )
         )
 
 

@@ -30,7 +30,9 @@ from geo_priority.io import (
     removed_on_failure,
     write_text,
 )
+from geo_priority.io.gpkg_levels import GpkgLayer, write_geopackage_layers
 from geo_priority.io.raster import write_cog
+from geo_priority.messages import tr
 from geo_priority.render import NO_DATA_COLOUR
 from geo_priority.schema import CLASS, ID, NAME, SCORE
 
@@ -49,9 +51,12 @@ def _parse_crs(dst_crs: str) -> CRS:
         return CRS.from_user_input(dst_crs)
     except ProjCRSError as err:
         raise CRSError(
-            f"dst_crs={str(dst_crs)[:50]!r} is not a CRS PROJ knows. Use an EPSG "
-            "code such as 'EPSG:23834' (DGN95 / Indonesia TM-3 zone 48.2, for "
-            "Banten) or 'EPSG:32748' (WGS 84 / UTM zone 48S). CLI: --dst-crs."
+            tr(
+                "outputs.dst_crs = {crs!r} is not a CRS PROJ knows. Use an EPSG "
+                "code such as 'EPSG:23834' (DGN95 / Indonesia TM-3 zone 48.2, for "
+                "Banten) or 'EPSG:32748' (WGS 84 / UTM zone 48S). CLI: --dst-crs.",
+                crs=str(dst_crs)[:50],
+            )
         ) from err
 
 
@@ -71,11 +76,17 @@ def _check_area_of_use(crs: CRS, areas: gpd.GeoDataFrame) -> None:
     if inside:
         return
     warnings.warn(
-        f"the layer ({minx:.2f}..{maxx:.2f}°E, {miny:.2f}..{maxy:.2f}°N) lies "
-        f"outside the area of use of {crs.to_string()} ({crs.name}: "
-        f"{use.west:.2f}..{use.east:.2f}°E, {use.south:.2f}..{use.north:.2f}°N); "
-        "distances and areas will be distorted. For Banten use EPSG:23834 "
-        "(TM-3 zone 48.2) or EPSG:32748 (UTM 48S).",
+        tr(
+            "the layer ({layer_box}) lies outside the area of use of {crs} "
+            "({name}: {use_box}); distances and areas will be distorted. For "
+            "Banten use EPSG:23834 (TM-3 zone 48.2) or EPSG:32748 (UTM 48S) "
+            "(outputs.dst_crs, --dst-crs).",
+            layer_box=f"{minx:.2f}..{maxx:.2f}°E, {miny:.2f}..{maxy:.2f}°N",
+            crs=crs.to_string(),
+            name=crs.name,
+            use_box=f"{use.west:.2f}..{use.east:.2f}°E, "
+            f"{use.south:.2f}..{use.north:.2f}°N",
+        ),
         GeoPriorityWarning,
         stacklevel=4,
     )
@@ -90,7 +101,10 @@ def _reproject(layer: ScoredLayer) -> ScoredLayer:
     areas = layer.areas.to_crs(crs)
     areas.attrs.update(layer.areas.attrs)
     meta = {**layer.metadata, "layer": md.layer_facts(areas, layer.name)}
-    return replace(layer, areas=areas, metadata=meta, dst_crs=None)
+    levels = tuple(
+        _reproject(replace(lv, dst_crs=layer.dst_crs)) for lv in layer.levels
+    )
+    return replace(layer, areas=areas, metadata=meta, dst_crs=None, levels=levels)
 
 
 # --- the GIS layer: no repeated boundary keys ---------------------------------------
@@ -154,6 +168,18 @@ def gis_layer(layer: ScoredLayer) -> ScoredLayer:
     return replace(layer, areas=areas, ranked=layer.ranked_table(), metadata=meta)
 
 
+def _gpkg_layer(layer: ScoredLayer) -> GpkgLayer:
+    style = layer.class_style()
+    return GpkgLayer(
+        layer.name,
+        layer.areas,
+        styles.qml_style(style),
+        styles.sld_style(style, layer=layer.name, version=layer.sld_version),
+        md.to_iso19139(layer.metadata),
+        layer.metadata,
+    )
+
+
 # --- writers -----------------------------------------------------------------------
 
 
@@ -161,6 +187,10 @@ def _write_gpkg(layer: ScoredLayer, files: list[Path], overwrite: bool) -> None:
     extra = {layers.RANKED_TABLE: layer.ranked_table()}
     if layer.join_report is not None:
         extra[layers.REPORT_TABLE] = layer.join_report
+    if layer.levels:
+        every = [_gpkg_layer(layer), *(_gpkg_layer(lv) for lv in layer.levels)]
+        write_geopackage_layers(files[0], every, tables=extra, overwrite=overwrite)
+        return
     style = layer.class_style()
     layers.write_geopackage(
         layer.areas,
@@ -321,7 +351,12 @@ def _check_formats(formats: Iterable[str] | None) -> list[str]:
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise ConfigError(
-            f"unknown export format(s) {unknown!r}. Choose from: {', '.join(FORMATS)}."
+            tr(
+                "unknown export format(s) {unknown!r} (outputs.formats, --format). "
+                "Choose from: {known}.",
+                unknown=unknown,
+                known=", ".join(FORMATS),
+            )
         )
     return list(dict.fromkeys(chosen))
 
@@ -339,14 +374,51 @@ def output_files(
     return {f: [Path(folder) / f"{name}{s}" for s in FORMATS[f]] for f in formats}
 
 
+def level_files(fmt: str, main: str | os.PathLike[str], level: str) -> list[Path]:
+    """Return the files of ``level`` that go with ``main``, the main file of ``fmt``.
+
+    Examples
+    --------
+    >>> level_files("styles", "out/desa.qml", "kabkota")
+    [PosixPath('out/desa_kabkota.qml'), PosixPath('out/desa_kabkota.sld')]
+    """
+    base = _base_of(fmt, main)
+    return [Path(f"{base}_{level}{s}") for s in FORMATS[fmt]]
+
+
+def _base_of(fmt: str, main: str | os.PathLike[str]) -> str:
+    text = str(main)
+    suffix = FORMATS[fmt][0]
+    return (
+        text[: -len(suffix)]
+        if text.endswith(suffix)
+        else str(Path(text).with_suffix(""))
+    )
+
+
+def _with_levels(
+    layer: ScoredLayer, files: Mapping[str, list[Path]]
+) -> list[tuple[ScoredLayer, str, list[Path]]]:
+    """Return (layer, format, files) for the layer and, but for gpkg, each level."""
+    jobs = [(layer, fmt, paths) for fmt, paths in files.items()]
+    for level in layer.levels:
+        jobs += [
+            (level, fmt, level_files(fmt, paths[0], level.level))
+            for fmt, paths in files.items()
+            if fmt != "gpkg"
+        ]
+    return jobs
+
+
 def _write_all(
     layer: ScoredLayer, files: Mapping[str, list[Path]], overwrite: bool
 ) -> None:
     """Write every format; on failure remove the files this call created."""
-    gis = gis_layer(layer)
-    with removed_on_failure(p for paths in files.values() for p in paths):
-        for fmt, paths in files.items():
-            _WRITERS[fmt](gis if fmt in _GIS_FORMATS else layer, paths, overwrite)
+    jobs = _with_levels(layer, files)
+    with removed_on_failure(p for _, _, paths in jobs for p in paths):
+        for one, fmt, paths in jobs:
+            chosen = gis_layer(one) if fmt in _GIS_FORMATS else one
+            _WRITERS[fmt](chosen, paths, overwrite)
 
 
 def export_layer(
@@ -400,7 +472,8 @@ def export_layer(
     chosen = _check_formats(formats)
     layer = _reproject(layer)
     files = output_files(layer.name, folder, chosen)
-    check_outputs([p for paths in files.values() for p in paths], overwrite=overwrite)
+    planned = [p for _, _, paths in _with_levels(layer, files) for p in paths]
+    check_outputs(planned, overwrite=overwrite)
     _write_all(layer, files, overwrite)
     return files
 
@@ -416,14 +489,11 @@ def write_format(
         Every file written (the main file first).
     """
     (fmt,) = _check_formats([fmt])
-    main = str(path)
-    suffix = FORMATS[fmt][0]
-    base = (
-        main[: -len(suffix)]
-        if main.endswith(suffix)
-        else str(Path(main).with_suffix(""))
-    )
+    base = _base_of(fmt, path)
     files = [Path(base + s) for s in FORMATS[fmt]]
-    check_outputs(files, overwrite=overwrite)
-    _write_all(_reproject(layer), {fmt: files}, overwrite)
-    return files
+    layer = _reproject(layer)
+    jobs = _with_levels(layer, {fmt: files})
+    written = [p for _, _, paths in jobs for p in paths]
+    check_outputs(written, overwrite=overwrite)
+    _write_all(layer, {fmt: files}, overwrite)
+    return written
