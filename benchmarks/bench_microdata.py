@@ -302,6 +302,7 @@ def _quality_pandas(p: Frame, file: str) -> Frame:
 def _counts_pandas(p: Frame) -> Frame:
     import pandas as pd
 
+    from geo_priority.microdata.columns import BUNDLE_PROGRAMMES
     from geo_priority.microdata.engine import FAMILY_PROGRAMMES, PERSON_PROGRAMMES
 
     kept = p[p["kode_desa"].notna()]
@@ -325,11 +326,20 @@ def _counts_pandas(p: Frame) -> Frame:
     f["families_miskin_ekstrem"] = fam["me"]
     f["target_families"] = fam["tgt"]
     f["nontarget_families"] = ~fam["tgt"]
-    f["target_families_desa"] = fam["tgt"] & (fam["kode_desa"].str[6] != "1")
+    in_desa = fam["kode_desa"].str[6] != "1"
+    f["target_families_desa"] = fam["tgt"] & in_desa
     for g in FAMILY_PROGRAMMES:
         f[f"{g}_families"] = fam[g]
         f[f"{g}_target_families"] = fam[g] & fam["tgt"]
         f[f"{g}_nontarget_families"] = fam[g] & ~fam["tgt"]
+        f[f"{g}_target_excluded_families"] = (
+            fam["tgt"] & ~fam[g] & (in_desa if g == "blt_dd" else True)
+        )
+    bundle = fam[list(BUNDLE_PROGRAMMES)].any(axis=1)
+    f["bansos_keluarga_families"] = bundle
+    f["bansos_keluarga_target_families"] = bundle & fam["tgt"]
+    f["bansos_keluarga_nontarget_families"] = bundle & ~fam["tgt"]
+    f["bansos_keluarga_target_excluded_families"] = fam["tgt"] & ~bundle
     f["any_families"] = fam["anyp"]
     f["any_target_families"] = fam["anyp"] & fam["tgt"]
     f["any_nontarget_families"] = fam["anyp"] & ~fam["tgt"]
@@ -348,6 +358,10 @@ def _counts_pandas(p: Frame) -> Frame:
         q[f"{g}_persons"] = per[g]
         q[f"{g}_target_persons"] = per[g] & per["tgt"]
         q[f"{g}_nontarget_persons"] = per[g] & ~per["tgt"]
+    q["pbi_jk_target_excluded_persons"] = per["tgt"] & ~per["pbi_jk"]
+    school = per["umur"].between(6, 21)
+    q["pip_target_excluded_persons"] = per["tgt"] & school & ~per["pip"]
+    q["persons_nik_rejected"] = per["status"] != "valid"
     out = f.groupby("kode_desa").sum().join(q.groupby("kode_desa").sum())
     return _all_desa(out.reset_index())
 

@@ -189,10 +189,10 @@ def test_config_file_with_mapping_and_options(tmp_path, env, persons):
 @pytest.mark.parametrize(
     ("text", "error", "pattern"),
     [
-        ("[[exports]]\npath = 'absent.csv'\n", InputError, "does not exist"),
-        ("exports = []\n", ConfigError, "lists no exports"),
+        ("[[exports]]\npath = 'absent.csv'\n", InputError, "absent.csv.*tidak ada"),
+        ("exports = []\n", ConfigError, "tidak menyebut ekspor"),
         ("[[exports]]\npath = 'x.csv'\nstyle_ = 'p3ke'\n", ConfigError, "style_"),
-        ("[[exports]\n", ConfigError, "not valid TOML"),
+        ("[[exports]\n", ConfigError, "bukan TOML yang sah"),
         ("thresold = 5\n[[exports]]\npath = 'x.csv'\n", ConfigError, "thresold"),
         (
             "[[exports]]\npath = 'x.csv'\n[exports.mapping]\nnik_art = 'NIK'\n",
@@ -202,7 +202,7 @@ def test_config_file_with_mapping_and_options(tmp_path, env, persons):
         (
             "[[exports]]\npath = 'x.csv'\n[exports.mapping]\nnik = 5\n",
             ConfigError,
-            "column name as text",
+            r"\[5\].*nama kolom berupa teks",
         ),
     ],
 )
@@ -215,9 +215,9 @@ def test_bad_config(tmp_path, text, error, pattern):
 
 
 def test_bad_map_items():
-    with pytest.raises(ConfigError, match="FIELD=COLUMN"):
+    with pytest.raises(ConfigError, match="'nik' bukan FIELD=KOLOM"):
         parse_mapping(["nik"])
-    with pytest.raises(ConfigError, match="unknown canonical fields"):
+    with pytest.raises(ConfigError, match=r"tidak dikenal \['nomor'\]"):
         parse_mapping(["nomor=NIK"])
 
 

@@ -93,12 +93,19 @@ def _counts(**over: int) -> pd.DataFrame:
         "pkh_families": 20,
         "pkh_target_families": 10,
         "pkh_nontarget_families": 10,
+        "pkh_target_excluded_families": 10,
         "sembako_bpnt_families": 30,
         "sembako_bpnt_target_families": 15,
         "sembako_bpnt_nontarget_families": 15,
+        "sembako_bpnt_target_excluded_families": 5,
         "blt_dd_families": 0,
         "blt_dd_target_families": 0,
         "blt_dd_nontarget_families": 0,
+        "blt_dd_target_excluded_families": 20,
+        "bansos_keluarga_families": 35,
+        "bansos_keluarga_target_families": 16,
+        "bansos_keluarga_nontarget_families": 19,
+        "bansos_keluarga_target_excluded_families": 4,
         "any_families": 40,
         "any_target_families": 17,
         "any_nontarget_families": 23,
@@ -118,6 +125,9 @@ def _counts(**over: int) -> pd.DataFrame:
         "pip_persons": 30,
         "pip_target_persons": 20,
         "pip_nontarget_persons": 10,
+        "pbi_jk_target_excluded_persons": 20,
+        "pip_target_excluded_persons": 20,
+        "persons_nik_rejected": 0,
     }
     base.update(over)
     rows = []
@@ -164,60 +174,9 @@ def test_area_tables_hand_checked():
 # ------------------------------------------------ audit: nothing recoverable
 
 
-def _audit_ranges(frame, flags, cells, relations):
-    """Min and max of every suppressed cell given everything published (LP).
-
-    Unknowns are the suppressed cells; published cells are constants; every
-    row relation and every parent = sum(children) relation is an equality.
-    """
-    from scipy.optimize import linprog
-
-    hidden = [(r, c) for r in range(len(frame)) for c in cells if flags.at[r, c]]
-    index = {cell: i for i, cell in enumerate(hidden)}
-    rows_a, rows_b = [], []
-
-    def add(terms):  # terms: [(sign, row, col)], sum(sign * value) = 0
-        coef, const = [0.0] * len(hidden), 0.0
-        for sign, r, c in terms:
-            if (r, c) in index:
-                coef[index[(r, c)]] += sign
-            else:
-                const -= sign * float(frame.at[r, c])
-        if any(coef):
-            rows_a.append(coef)
-            rows_b.append(const)
-
-    for r in range(len(frame)):
-        for rel in relations:
-            if rel.rows is not None and not frame.at[r, rel.rows]:
-                continue
-            add([(1, r, rel.total)] + [(-1, r, p) for p in rel.parts])
-    codes = frame["kode"].astype(str).tolist()
-    for parent, code in enumerate(codes):
-        kids = [
-            k
-            for k, c in enumerate(codes)
-            if len(c) > len(code)
-            and c.startswith(code)
-            and len(c) == {4: 6, 6: 10}.get(len(code))
-        ]
-        if kids:
-            for col in cells:
-                add([(1, parent, col)] + [(-1, k, col) for k in kids])
-    ranges = {}
-    for cell, i in index.items():
-        c = [0.0] * len(hidden)
-        c[i] = 1.0
-        low = linprog(c, A_eq=rows_a, b_eq=rows_b, bounds=(0, None), method="highs")
-        c[i] = -1.0
-        high = linprog(c, A_eq=rows_a, b_eq=rows_b, bounds=(0, None), method="highs")
-        assert low.status == 0 and high.status in (0, 3)  # 3: unbounded above
-        ranges[cell] = (low.fun, float("inf") if high.status == 3 else -high.fun)
-    return ranges
-
-
 def test_no_suppressed_cell_can_be_recovered_on_a_synthetic_kecamatan(tmp_path):
-    from geo_priority.microdata import api, engine, export_frame, generate, tables
+    from geo_priority.microdata import api, engine, export_frame, generate, plan
+    from geo_priority.microdata.audit import pinned_cells
     from geo_priority.microdata.ingest import SourceSpec
 
     persons = generate("XS", seed=21)[1]
@@ -226,15 +185,14 @@ def test_no_suppressed_cell_can_be_recovered_on_a_synthetic_kecamatan(tmp_path):
     counts = engine.aggregate_counts(
         [SourceSpec(str(tmp_path / "xs.csv"))], key=bytes(32)
     ).counts
-    rates = tables.rates_for(engine.FAMILY_PROGRAMMES, engine.PERSON_PROGRAMMES)
+    rates = api._rates("desil1", plan.ALL_PROGRAMMES, ())
     stacked = api._stack(counts, rates)
-    cells = [c for c in counts.columns if c != "kode_desa"]
-    cells += [f"_c_{r.key}" for r in rates]
-    relations = api._relations(4, "desil1")
-    relations += [Relation(r.den, (r.num, f"_c_{r.key}")) for r in rates]
-    groups = [(r.num, r.den, f"_c_{r.key}") for r in rates]
-    flags = suppress(stacked, cells, relations=relations, groups=groups)
+    cols = [c for c in counts.columns if c != "kode_desa"]
+    p = plan.disclosure_plan(rates, cols, 4, "desil1")
+    flags = suppress(
+        stacked, p.cells, relations=p.relations, groups=p.groups, bounds=p.bounds
+    )
     assert flags.to_numpy().sum() > 20  # the audit has something to check
-    ranges = _audit_ranges(stacked, flags, cells, relations)
-    pinned = {cell: span for cell, span in ranges.items() if span[1] - span[0] < 1}
+    # every relation, parent = sum of children, and the logical bounds
+    pinned = pinned_cells(stacked, flags, p.cells, p.relations, p.bounds)
     assert not pinned, list(pinned.items())[:5]

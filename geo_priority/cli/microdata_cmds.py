@@ -9,10 +9,12 @@ import click
 
 from geo_priority.cli.options import crosswalk_opt, name_opt, out_opt, overwrite_opt
 from geo_priority.formatting import format_number
+from geo_priority.messages import tr
 
 if TYPE_CHECKING:
     from geo_priority.microdata.api import MicrodataResult
     from geo_priority.microdata.engine import Target
+    from geo_priority.microdata.registry_config import RegistryConfig
 
 
 def _bps_codes(crosswalk: Path | None) -> dict[str, str] | None:
@@ -111,10 +113,14 @@ def synth_cmd(
         level=level,
     )
     click.echo(str(path))
-    unit = "persons" if level == "individu" else "families"
-    click.echo(f"{_english(rows)} baris ({unit})", err=True)
+    if level == "individu":
+        click.echo(tr("{rows} rows (persons)", rows=_english(rows)), err=True)
+    else:
+        click.echo(tr("{rows} rows (families)", rows=_english(rows)), err=True)
     for name, count in faults.items():
-        click.echo(f"  fault {name}: {_english(count)}", err=True)
+        click.echo(
+            tr("  fault {name}: {count}", name=name, count=_english(count)), err=True
+        )
 
 
 def _english(count: int) -> str:
@@ -184,6 +190,15 @@ def _english(count: int) -> str:
     default=("csv",),
     help="Table formats (repeat).",
 )
+@click.option(
+    "--exclude-rejected-nik/--count-rejected-nik",
+    "exclude_rejected",
+    default=None,
+    help="Leave out persons whose NIK was rejected, or count them (default, "
+    "or the config's exclude_rejected_nik). Counted, they cannot be matched "
+    "across exports: one person in two exports counts twice; every table's "
+    "persons_nik_rejected says how many there are.",
+)
 @name_opt(default="registri", help="Output file prefix.")
 @out_opt(default=Path("registri"))
 @overwrite_opt
@@ -198,6 +213,7 @@ def aggregate_cmd(
     threshold: int | None,
     levels: tuple[str, ...],
     formats: tuple[str, ...],
+    exclude_rejected: bool | None,
     name: str,
     out: Path,
     overwrite: bool,
@@ -224,7 +240,7 @@ def aggregate_cmd(
     )
 
     if not exports and config_file is None:
-        raise click.UsageError("give export files, or --config with [[exports]].")
+        raise click.UsageError(tr("give export files, or --config with [[exports]]."))
     config = load_registry_config(config_file) if config_file else None
     columns = parse_mapping(mapping)
     cw = str(crosswalk) if crosswalk else None
@@ -244,10 +260,51 @@ def aggregate_cmd(
         threshold=threshold or (config and config.threshold) or 10,
         overwrite=overwrite,
         progress=True,
+        exclude_rejected_nik=_exclude(exclude_rejected, config),
     )
     for path in result.paths.values():
         click.echo(str(path))
     _echo_quality(result)
+    _echo_rejected(result)
+
+
+def _exclude(given: bool | None, config: RegistryConfig | None) -> bool:
+    """``--exclude-rejected-nik``, else the config's ``exclude_rejected_nik``."""
+    if given is not None:
+        return given
+    return bool(config and config.exclude_rejected_nik)
+
+
+def _echo_rejected(result: MicrodataResult) -> None:
+    """Say how many persons with a rejected NIK the tables count, or left out."""
+    info = result.rejected_nik
+    if not info:
+        return
+    if info.get("excluded"):
+        click.echo(
+            tr(
+                "Persons with a rejected NIK left out (--exclude-rejected-nik): {n}.",
+                n=_id_number(info.get("persons_left_out")),
+            ),
+            err=True,
+        )
+    else:
+        click.echo(
+            tr(
+                "Persons with a rejected NIK counted (without a token, so not "
+                "matched across exports; column persons_nik_rejected): {n}. "
+                "--exclude-rejected-nik leaves them out.",
+                n=_id_number(info.get("persons_counted")),
+            ),
+            err=True,
+        )
+
+
+def _id_number(value: object) -> str:
+    """Return a count the Indonesian way, or a suppressed total as written."""
+    if isinstance(value, int):
+        return format_number(value, lang="id", decimals=0)
+    return str(value)
 
 
 def _target(given: Target | None, configured: str | None) -> Target:
@@ -260,12 +317,14 @@ def _target(given: Target | None, configured: str | None) -> Target:
     return check_choice(given or configured or "desil1", get_args(Target), "target")
 
 
-_SEVERITY_WORDS = {
-    "rejected": "NIK ditolak",
-    "dropped": "dibuang (kode wilayah)",
-    "deduplicated": "ganda antar-sumber",
-    "warning": "peringatan",
-}
+def _severity_words() -> dict[str, str]:
+    """Each severity of the quality report, in the active language."""
+    return {
+        "rejected": tr("NIK rejected"),
+        "dropped": tr("dropped (region code)"),
+        "deduplicated": tr("duplicate across sources"),
+        "warning": tr("warnings"),
+    }
 
 
 def _echo_quality(result: MicrodataResult) -> None:
@@ -278,14 +337,23 @@ def _echo_quality(result: MicrodataResult) -> None:
     counts = by_severity(result.quality, result.sources)
     for row in result.sources.itertuples():
         parts = [
-            f"{row.style} {row.level}, {n(row.rows)} baris, {n(row.kept_rows)} dipakai"
+            tr(
+                "{style} {level}, {rows} rows, {kept} used",
+                style=row.style,
+                level=row.level,
+                rows=n(row.rows),
+                kept=n(row.kept_rows),
+            )
         ]
         parts += [
             f"{word} {n(counts.at[row.file, sev])}"
-            for sev, word in _SEVERITY_WORDS.items()
+            for sev, word in _severity_words().items()
             if counts.at[row.file, sev]
         ]
         click.echo(f"{row.file}: {'; '.join(parts)}", err=True)
     report = result.paths.get("quality")
     if report is not None:
-        click.echo(f"Rincian per masalah dan kab/kota (disamarkan): {report}", err=True)
+        click.echo(
+            tr("Details per problem and kab/kota (masked): {path}", path=report),
+            err=True,
+        )

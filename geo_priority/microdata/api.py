@@ -19,13 +19,27 @@ import pandas as pd
 from geo_priority import io, regions
 from geo_priority.errors import ConfigError
 from geo_priority.io import registry
+from geo_priority.messages import tr
 from geo_priority.microdata import columns, disclosure, engine, quality, tables
-from geo_priority.microdata.columns import OutputColumn
-from geo_priority.microdata.disclosure import Relation
+from geo_priority.microdata.columns import BUNDLE, BUNDLE_PROGRAMMES, OutputColumn
 from geo_priority.microdata.ingest import SourceSpec
+from geo_priority.microdata.plan import (
+    ALL_PROGRAMMES,
+    DisclosurePlan,
+    complements,
+    disclosure_plan,
+)
 from geo_priority.microdata.tables import Rate
 
-__all__ = ["SUPPRESSED_LABEL", "MicrodataResult", "aggregate_registry", "area_tables"]
+__all__ = [
+    "SUPPRESSED_LABEL",
+    "DisclosurePlan",
+    "MicrodataResult",
+    "aggregate_registry",
+    "area_tables",
+    "complements",
+    "disclosure_plan",
+]
 
 #: What a map shows for a suppressed cell.
 SUPPRESSED_LABEL = "disembunyikan (< {threshold})"
@@ -35,47 +49,18 @@ FORMATS: tuple[str, ...] = ("csv", "parquet")
 
 @dataclass(frozen=True)
 class MicrodataResult:
-    """Area tables (suppressed), the quality report and the files written."""
+    """Area tables (suppressed), the quality report and the files written.
+
+    ``rejected_nik`` says how persons with a rejected NIK were treated
+    (:func:`rejected_summary`).
+    """
 
     tables: dict[str, pd.DataFrame]
     quality: pd.DataFrame
     sources: pd.DataFrame
     rates: tuple[Rate, ...]
     paths: dict[str, Path] = field(default_factory=dict)
-
-
-def _relations(max_desil: int, target: str) -> list[Relation]:
-    desil = [f"desil_{k}" for k in range(1, max_desil + 1)] + ["desil_unknown"]
-    rel = [
-        Relation("families", tuple(f"families_{d}" for d in desil)),
-        Relation("persons", tuple(f"persons_{d}" for d in desil)),
-        Relation("families", ("target_families", "nontarget_families")),
-        Relation(
-            "target_families", ("any_target_families", "target_excluded_families")
-        ),
-        Relation("any_families", ("any_target_families", "any_nontarget_families")),
-        Relation("target_families_desa", ("target_families",), rows="_is_desa"),
-    ]
-    for p in engine.FAMILY_PROGRAMMES:
-        rel.append(
-            Relation(
-                f"{p}_families", (f"{p}_target_families", f"{p}_nontarget_families")
-            )
-        )
-    for p in engine.PERSON_PROGRAMMES:
-        rel.append(
-            Relation(f"{p}_persons", (f"{p}_target_persons", f"{p}_nontarget_persons"))
-        )
-    alias = {
-        "desil1": (("families_desil_1",), ("persons_desil_1",)),
-        "desil12": (
-            ("families_desil_1", "families_desil_2"),
-            ("persons_desil_1", "persons_desil_2"),
-        ),
-        "miskin_ekstrem": (("families_miskin_ekstrem",), ("persons_miskin_ekstrem",)),
-    }[target]
-    rel += [Relation("target_families", alias[0]), Relation("target_persons", alias[1])]
-    return rel
+    rejected_nik: dict[str, object] = field(default_factory=dict)
 
 
 def _stack(counts: pd.DataFrame, rates: Sequence[tables.Rate]) -> pd.DataFrame:
@@ -91,6 +76,7 @@ def _publish(
     flags: pd.DataFrame,
     rates: Sequence[tables.Rate],
     counts: Sequence[str],
+    complements: dict[str, str],
 ) -> pd.DataFrame:
     out = pd.DataFrame(
         {
@@ -103,7 +89,7 @@ def _publish(
         out[col] = frame[col].astype("Int64").mask(flags[col])
         out[f"{col}_suppressed"] = flags[col].to_numpy()
     for r in rates:
-        hidden = flags[r.num] | flags[r.den] | flags[f"_c_{r.key}"]
+        hidden = flags[r.num] | flags[r.den] | flags[complements[r.key]]
         den = frame[r.den].where(frame[r.den] > 0)
         value = (frame[r.num] / den * 100).round(1)
         out[r.key] = value.mask(hidden)
@@ -113,13 +99,35 @@ def _publish(
     return out
 
 
-def _differential(out: pd.DataFrame) -> pd.DataFrame:
+def _differential(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Coverage of the target group minus coverage outside it, in points.
+
+    Computed from the counts (unrounded rates), then rounded once:
+    721/775 - 503/725 = 23.653 is 23.7, not 93.0 - 69.4 = 23.6.
+    """
     hidden = out["coverage_any_suppressed"] | out["coverage_nontarget_suppressed"]
-    out["targeting_differential"] = (
-        out["coverage_any"] - out["coverage_nontarget"]
-    ).round(1)
+    inside = frame["any_target_families"] / frame["target_families"].where(
+        frame["target_families"] > 0
+    )
+    outside = frame["any_nontarget_families"] / frame["nontarget_families"].where(
+        frame["nontarget_families"] > 0
+    )
+    value = ((inside - outside) * 100).round(1)
+    out["targeting_differential"] = value.mask(hidden.to_numpy()).to_numpy()
     out["targeting_differential_suppressed"] = hidden
     return out
+
+
+def _rates(target: str, programmes: Sequence[str], absent: Sequence[str]) -> list[Rate]:
+    """Return the rates, labelled with the programmes the exports have."""
+    gone = set(absent)
+    return tables.rates_for(
+        engine.FAMILY_PROGRAMMES,
+        engine.PERSON_PROGRAMMES,
+        target=target,
+        any_programmes=[p for p in programmes if p not in gone] or list(programmes),
+        bundle=[p for p in BUNDLE_PROGRAMMES if p not in gone],
+    )
 
 
 def _blank_absent(
@@ -147,6 +155,8 @@ def area_tables(
     target: str = "desil1",
     threshold: int = 10,
     absent: Sequence[str] = (),
+    programmes: Sequence[str] = ALL_PROGRAMMES,
+    person_level: bool = True,
 ) -> tuple[dict[str, pd.DataFrame], list[tables.Rate]]:
     """Turn desa counts into suppressed desa, kecamatan and kab/kota tables.
 
@@ -165,6 +175,12 @@ def area_tables(
         as missing (``"any"``: the any-programme measures; ``"persons"``:
         every person count, when family exports state no member numbers;
         ``"persons_6_21"``: the school-age counts).
+    programmes : sequence of str
+        The programmes "any programme" counts (named in the labels and used
+        for the logical bounds between published counts).
+    person_level : bool
+        The counts come from person (individu) exports, so every family has
+        at least one member counted (a bound the disclosure control uses).
 
     Returns
     -------
@@ -173,17 +189,22 @@ def area_tables(
         counts, rates, ``<rate>_num``/``<rate>_den`` and ``<col>_suppressed``.
     rates : list of Rate
     """
-    rates = tables.rates_for(engine.FAMILY_PROGRAMMES, engine.PERSON_PROGRAMMES)
+    rates = _rates(target, programmes, absent)
     frame = _stack(counts, rates)
     count_cols = [c for c in counts.columns if c != "kode_desa"]
-    cells = [*count_cols, *(f"_c_{r.key}" for r in rates)]
-    relations = _relations(max_desil, target)
-    relations += [Relation(r.den, (r.num, f"_c_{r.key}")) for r in rates]
-    groups = [(r.num, r.den, f"_c_{r.key}") for r in rates]
-    flags = disclosure.suppress(
-        frame, cells, relations=relations, groups=groups, threshold=threshold
+    plan = disclosure_plan(
+        rates, count_cols, max_desil, target, programmes, absent, person_level
     )
-    out = _differential(_publish(frame, flags, rates, count_cols))
+    flags = disclosure.suppress(
+        frame,
+        plan.cells,
+        relations=plan.relations,
+        groups=plan.groups,
+        bounds=plan.bounds,
+        threshold=threshold,
+    )
+    published = _publish(frame, flags, rates, count_cols, plan.complements)
+    out = _differential(published, frame)
     out = _blank_absent(out, absent, columns.area_columns(count_cols, rates))
     return {lv: out[out["level"] == lv].reset_index(drop=True) for lv in LEVELS}, rates
 
@@ -210,24 +231,89 @@ def _write_table(frame: pd.DataFrame, path: Path, overwrite: bool) -> None:
         registry.write_parquet(frame, path, overwrite=overwrite)
 
 
+def rejected_summary(
+    frames: dict[str, pd.DataFrame],
+    counts: pd.DataFrame,
+    *,
+    excluded: bool,
+    left_out: int,
+    threshold: int,
+) -> dict[str, object]:
+    """How persons with a rejected NIK were treated, for the metadata and report.
+
+    ``persons_counted`` is the total of ``persons_nik_rejected`` (the
+    kab/kota figures as published: a total from 1 to ``threshold - 1`` is
+    written as ``"< threshold"``, never as the number).
+    """
+    total = int(counts["persons_nik_rejected"].sum())
+    shown: int | str = total if total == 0 or total >= threshold else f"< {threshold}"
+    hidden = left_out if left_out == 0 or left_out >= threshold else f"< {threshold}"
+    return {
+        "column": "persons_nik_rejected",
+        "persons_counted": shown,
+        "excluded": excluded,
+        "persons_left_out": hidden,
+        "note": REJECTED_NOTE,
+        "note_en": REJECTED_NOTE_EN,
+    }
+
+
+#: What counting persons with a rejected NIK means (metadata and README).
+REJECTED_NOTE = (
+    "Orang dengan NIK yang ditolak (rusak, kosong, isian sementara) dihitung "
+    "tanpa token, sehingga tidak bisa dicocokkan antar-sumber: orang yang sama "
+    "di dua ekspor dengan NIK rusak terhitung dua kali. Kolom persons_nik_rejected "
+    "menyebut berapa orang seperti itu di tiap wilayah; exclude_rejected_nik = "
+    "true (--exclude-rejected-nik) tidak menghitung mereka sama sekali."
+)
+REJECTED_NOTE_EN = (
+    "Persons whose NIK was rejected (damaged, empty, placeholder) are counted "
+    "without a token, so they cannot be matched across sources: one person in "
+    "two exports with a damaged NIK counts twice. persons_nik_rejected says how "
+    "many such persons each area holds; exclude_rejected_nik = true "
+    "(--exclude-rejected-nik) leaves them out altogether."
+)
+
+
 def _metadata(
     result: MicrodataResult,
     target: str,
     threshold: int,
     programmes: Sequence[str],
     absent: Sequence[str],
+    bundle: Sequence[str],
 ) -> dict[str, object]:
+    anyp = [p for p in programmes if p not in absent]
     return {
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "reference_codes": regions.REFERENCE_EDITION,
         "target_group": target,
-        "any_programme": [p for p in programmes if p not in absent],
+        "any_programme": anyp,
+        "any_programme_label": tables.programme_list(anyp),
+        "any_programme_note": (
+            "A family counts as reached by 'any programme' when it receives one "
+            "of these; for PBI-JK and PIP (personal programmes) one member is "
+            "enough. exclusion_error is therefore not the exclusion error of the "
+            "family social-assistance programmes: see "
+            "exclusion_error_bansos_keluarga and exclusion_error_<programme>."
+        ),
+        "bundles": {
+            BUNDLE: {
+                "programmes": list(bundle),
+                "label": f"bansos keluarga ({tables.programme_list(bundle)})",
+                "label_en": "family social assistance "
+                f"({tables.programme_list(bundle)})",
+            }
+        },
         "absent_fields": list(absent),
+        "rejected_nik": result.rejected_nik,
         "suppression": {
             "threshold": threshold,
             "rule": "counts 1..threshold-1 suppressed; rates suppressed with their "
             "numerator, denominator or complement; complementary suppression over "
-            "row totals and desa < kecamatan < kab/kota",
+            "row totals and desa < kecamatan < kab/kota, and over the logical "
+            "bounds between published counts (each programme <= any programme "
+            "<= target families; persons >= families)",
             "flag_column": "<column>_suppressed",
             "label": SUPPRESSED_LABEL.format(threshold=threshold),
         },
@@ -240,6 +326,13 @@ def _metadata(
                 "label_en": r.label_en,
             }
             for r in result.rates
+        },
+        "targeting_differential": {
+            "of": ["coverage_any", "coverage_nontarget"],
+            "label": "Selisih cakupan: sasaran minus bukan sasaran (poin persen)",
+            "label_en": "Targeting differential: target minus non-target "
+            "coverage (percentage points)",
+            "rounding": "from the counts, rounded once to 0.1",
         },
         "sources": result.sources.to_dict(orient="records"),
         "quality": quality.summarise(result.quality),
@@ -261,6 +354,7 @@ def aggregate_registry(
     overwrite: bool = False,
     progress: bool = False,
     memory_limit: str = "1500MB",
+    exclude_rejected_nik: bool = False,
 ) -> MicrodataResult:
     """Ingest registry exports and write privacy-safe area tables.
 
@@ -291,6 +385,10 @@ def aggregate_registry(
         Show a progress bar on long reads.
     memory_limit : str
         Engine memory limit.
+    exclude_rejected_nik : bool
+        Leave out persons whose NIK was rejected (default: count them, and
+        say how many in ``persons_nik_rejected``; they cannot be deduplicated
+        across sources).
 
     Returns
     -------
@@ -312,7 +410,13 @@ def aggregate_registry(
     bad = [x for x in (*levels, *formats) if x not in (*LEVELS, *FORMATS)]
     if bad:
         raise ConfigError(
-            f"unknown level/format {bad!r}; levels {LEVELS}, formats {FORMATS}."
+            tr(
+                "unknown level/format {bad!r} (--level, --format); levels "
+                "{levels}, formats {formats}.",
+                bad=bad,
+                levels=", ".join(LEVELS),
+                formats=", ".join(FORMATS),
+            )
         )
     specs = [s if isinstance(s, SourceSpec) else SourceSpec(str(s)) for s in sources]
     paths = _paths(Path(out_dir), name, levels, formats) if out_dir is not None else {}
@@ -324,6 +428,7 @@ def aggregate_registry(
         programmes=programmes,
         progress=progress,
         memory_limit=memory_limit,
+        exclude_rejected_nik=exclude_rejected_nik,
     )
     frames, rates = area_tables(
         res.counts,
@@ -331,15 +436,26 @@ def aggregate_registry(
         target=target,
         threshold=threshold,
         absent=res.absent,
+        programmes=programmes,
+        person_level="nik_rejected" not in res.absent,
     )
     report = quality.explain(res.quality)
-    result = MicrodataResult(frames, report, res.sources, tuple(rates), paths)
+    rejected = rejected_summary(
+        frames,
+        res.counts,
+        excluded=exclude_rejected_nik,
+        left_out=res.rejected_left_out,
+        threshold=threshold,
+    )
+    result = MicrodataResult(frames, report, res.sources, tuple(rates), paths, rejected)
     for label, path in paths.items():
         if label == "quality":
             _write_table(report, path, overwrite)
         elif label == "metadata":
             io.write_json(
-                _metadata(result, target, threshold, programmes, res.absent),
+                _metadata(
+                    result, target, threshold, programmes, res.absent, res.bundle
+                ),
                 path,
                 overwrite=overwrite,
             )

@@ -29,6 +29,8 @@ from typing import Literal
 from geo_priority.microdata.tables import Rate
 
 __all__ = [
+    "BUNDLE",
+    "BUNDLE_PROGRAMMES",
     "FAMILY_PROGRAMMES",
     "PERSON_PROGRAMMES",
     "CountColumn",
@@ -42,6 +44,11 @@ __all__ = [
 
 FAMILY_PROGRAMMES: tuple[str, ...] = ("pkh", "sembako_bpnt", "blt_dd")
 PERSON_PROGRAMMES: tuple[str, ...] = ("pbi_jk", "pip")
+#: The named bundle "bansos keluarga": the family social-assistance programmes.
+BUNDLE = "bansos_keluarga"
+BUNDLE_PROGRAMMES: tuple[str, ...] = ("pkh", "sembako_bpnt", "blt_dd")
+#: Kelurahan (type digit 1) have no Dana Desa, so no BLT-DD.
+_IN_DESA = "substr(kode_desa, 7, 1) <> '1'"
 
 Kind = Literal["count", "rate", "flag", "label"]
 
@@ -56,7 +63,8 @@ class CountColumn:
         Column name.
     sql : str
         Aggregate over the families of a desa (``tgt``: in the target
-        group, ``anyp``: receives any programme).
+        group, ``anyp``: receives any programme, ``bundle``: receives a
+        programme of the "bansos keluarga" bundle).
     needs : frozenset of str
         Source fields without which the count is "no data".
     """
@@ -117,9 +125,7 @@ def _family_counts(max_desil: int) -> list[CountColumn]:
         ),
         CountColumn("target_families", "count_if(tgt)"),
         CountColumn("nontarget_families", "count_if(NOT tgt)"),
-        CountColumn(
-            "target_families_desa", "count_if(tgt AND substr(kode_desa, 7, 1) <> '1')"
-        ),
+        CountColumn("target_families_desa", f"count_if(tgt AND {_IN_DESA})"),
     ]
 
 
@@ -132,10 +138,24 @@ def _programme_family_counts() -> list[CountColumn]:
             CountColumn(
                 f"{p}_nontarget_families", f"count_if({p} AND NOT tgt)", _needs(p)
             ),
+            CountColumn(
+                f"{p}_target_excluded_families",
+                f"count_if(tgt AND NOT {p}"
+                + (f" AND {_IN_DESA})" if p == "blt_dd" else ")"),
+                _needs(p),
+            ),
         ]
-    anyp = _needs("any")
+    anyp, bundle = _needs("any"), _needs(BUNDLE)
     return [
         *out,
+        CountColumn(f"{BUNDLE}_families", "count_if(bundle)", bundle),
+        CountColumn(f"{BUNDLE}_target_families", "count_if(bundle AND tgt)", bundle),
+        CountColumn(
+            f"{BUNDLE}_nontarget_families", "count_if(bundle AND NOT tgt)", bundle
+        ),
+        CountColumn(
+            f"{BUNDLE}_target_excluded_families", "count_if(tgt AND NOT bundle)", bundle
+        ),
         CountColumn("any_families", "count_if(anyp)", anyp),
         CountColumn("any_target_families", "count_if(anyp AND tgt)", anyp),
         CountColumn("any_nontarget_families", "count_if(anyp AND NOT tgt)", anyp),
@@ -185,7 +205,22 @@ def _person_counts(max_desil: int) -> list[CountColumn]:
                 _needs(p),
             ),
         ]
-    return out
+    return [
+        *out,
+        CountColumn(
+            "pbi_jk_target_excluded_persons",
+            "sum(persons - pbi_jk_persons) FILTER (WHERE tgt)",
+            _needs("persons", "pbi_jk"),
+        ),
+        CountColumn(
+            "pip_target_excluded_persons",
+            "sum(persons_6_21 - pip_persons_6_21) FILTER (WHERE tgt)",
+            _needs("persons", "persons_6_21", "pip"),
+        ),
+        CountColumn(
+            "persons_nik_rejected", "sum(nik_rejected)", _needs("nik_rejected")
+        ),
+    ]
 
 
 def desa_counts(max_desil: int) -> tuple[CountColumn, ...]:

@@ -8,8 +8,15 @@ cells — a row total and its parts (families = desil 1 + ... + unknown;
 target = covered + excluded; den = num + complement) and a parent area and its
 child areas (kecamatan = sum of its desa, kab/kota = sum of its kecamatan) —
 no relation may contain exactly one suppressed cell; otherwise the smallest
-other cell is suppressed too, repeated until stable. A suppressed cell is
-published as empty with ``<column>_suppressed = True``, never as 0.
+other cell is suppressed too, repeated until stable. Logical bounds between
+published figures are checked as well (:class:`Bound`: each programme's
+target count <= the any-programme target count <= target families; every
+part of a relation <= its total; every count >= 0): a suppressed cell whose
+largest published lower bound equals its smallest published upper bound is
+pinned down, so the published cells that pin it are suppressed too. A
+suppressed cell is published as empty with ``<column>_suppressed = True``,
+never as 0. :mod:`~geo_priority.microdata.audit` checks the result with
+linear programming.
 
 Examples
 --------
@@ -30,8 +37,9 @@ import numpy as np
 import pandas as pd
 
 from geo_priority.errors import ConfigError
+from geo_priority.messages import tr
 
-__all__ = ["Relation", "suppress"]
+__all__ = ["Bound", "Relation", "suppress"]
 
 _PARENT_DIGITS = {10: 6, 6: 4}
 
@@ -43,6 +51,57 @@ class Relation:
     total: str
     parts: tuple[str, ...]
     rows: str | None = None  # name of a boolean column restricting the rows
+
+
+@dataclass(frozen=True)
+class Bound:
+    """``low <= high`` within each row (a logical bound between two counts)."""
+
+    low: str
+    high: str
+
+
+def _bound_map(
+    relations: Sequence[Relation], bounds: Sequence[Bound], cells: Sequence[str]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Per cell: its lower and upper bounds (a relation gives part <= total)."""
+    pairs = [(b.low, b.high) for b in bounds]
+    pairs += [(part, r.total) for r in relations if r.rows is None for part in r.parts]
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    known = set(cells)
+    for low, high in pairs:
+        if low in known and high in known:
+            out.setdefault(high, ([], []))[0].append(low)
+            out.setdefault(low, ([], []))[1].append(high)
+    return out
+
+
+def _bound_pass(
+    frame: pd.DataFrame,
+    s: pd.DataFrame,
+    limits: dict[str, tuple[list[str], list[str]]],
+    costs: _Costs,
+) -> bool:
+    """Suppress every published bound that a suppressed cell reaches.
+
+    A published lower or upper bound equal to a suppressed cell is tight:
+    alone (lower = upper) or summed over the child areas of a published
+    parent it pins the cell down, so it is suppressed as well.
+    """
+    changed = False
+    for col, (lows, highs) in limits.items():
+        hidden = s[col].to_numpy()
+        if not hidden.any():
+            continue
+        value = frame[col].to_numpy(dtype=float)
+        for other in (*lows, *highs):
+            tight = hidden & ~s[other].to_numpy() & (frame[other].to_numpy() == value)
+            if tight.any():
+                s[other] = s[other].to_numpy() | tight
+                changed = True
+    if changed:
+        costs.refresh()
+    return changed
 
 
 class _Costs:
@@ -178,6 +237,7 @@ def suppress(
     *,
     relations: Sequence[Relation],
     groups: Sequence[tuple[str, ...]] = (),
+    bounds: Sequence[Bound] = (),
     threshold: int = 10,
     max_rounds: int = 50,
 ) -> pd.DataFrame:
@@ -196,6 +256,10 @@ def suppress(
         Cells read together by one published figure (a rate's numerator,
         denominator and complement); complementary cells are chosen to hide
         as few still-visible figures as possible.
+    bounds : sequence of Bound
+        Logical bounds ``low <= high`` between cells of a row; with the
+        ``part <= total`` bounds of the relations, no suppressed cell may be
+        pinned between a published lower and upper bound.
     threshold : int
         Counts from 1 to ``threshold - 1`` are suppressed (default 10).
     max_rounds : int
@@ -212,16 +276,27 @@ def suppress(
         When ``threshold`` is below 2.
     """
     if threshold < 2:
-        raise ConfigError(f"threshold = {threshold!r}; use 2 or more (default 10).")
+        raise ConfigError(
+            tr(
+                "threshold = {threshold!r}; use 2 or more (default 10).",
+                threshold=threshold,
+            )
+        )
     values = frame[list(cells)]
     s = ((values > 0) & (values < threshold)).astype(bool)
     costs = _Costs(s, groups)
+    limits = _bound_map(relations, bounds, cells)
     for _ in range(max_rounds):
         changed = _row_pass(frame, s, relations, costs)
         changed |= _tree_pass(frame, s, cells, costs)
         if not changed:
+            changed = _bound_pass(frame, s, limits, costs)
+        if not changed:
             return s
     raise RuntimeError(
-        f"complementary suppression did not settle in {max_rounds} rounds; "
-        "publish fewer levels or raise max_rounds."
+        tr(
+            "complementary suppression did not settle in {rounds} rounds; "
+            "publish fewer levels (--level) or raise the threshold (--threshold).",
+            rounds=max_rounds,
+        )
     )

@@ -26,8 +26,14 @@ import pandas as pd
 
 from geo_priority import regions
 from geo_priority.errors import ConfigError
+from geo_priority.messages import tr
 from geo_priority.microdata import columns, failures, ingest, sql
-from geo_priority.microdata.columns import FAMILY_PROGRAMMES, PERSON_PROGRAMMES
+from geo_priority.microdata.columns import (
+    BUNDLE,
+    BUNDLE_PROGRAMMES,
+    FAMILY_PROGRAMMES,
+    PERSON_PROGRAMMES,
+)
 from geo_priority.microdata.ingest import SourceSpec, scrub
 from geo_priority.microdata.load import FileInfo, load
 
@@ -74,9 +80,17 @@ class EngineResult:
         Highest desil present (4 for P3KE/DTKS, 10 for DTSEN).
     absent : tuple of str
         Yes/no fields (programmes, ``miskin_ekstrem``) that no export has,
-        ``"any"`` when no programme is there at all, and for family-level
-        exports ``"persons_6_21"`` (and ``"persons"`` without member
-        numbers); their counts are 0 here and must be published as "no data".
+        ``"any"`` when no programme is there at all, ``"bansos_keluarga"``
+        when no programme of that bundle is, and for family-level exports
+        ``"persons_6_21"`` and ``"nik_rejected"`` (and ``"persons"`` without
+        member numbers); their counts are 0 here and must be published as
+        "no data".
+    rejected_left_out : int
+        Persons with a rejected NIK left out of the counts (only with
+        ``exclude_rejected_nik``; otherwise 0, and ``persons_nik_rejected``
+        counts them per desa).
+    bundle : tuple of str
+        The programmes of the "bansos keluarga" bundle the exports have.
     """
 
     counts: pd.DataFrame
@@ -84,6 +98,8 @@ class EngineResult:
     sources: pd.DataFrame
     max_desil: int
     absent: tuple[str, ...] = ()
+    rejected_left_out: int = 0
+    bundle: tuple[str, ...] = BUNDLE_PROGRAMMES
 
 
 #: Problems of the quality report: name -> (severity, SQL predicate). The
@@ -168,12 +184,15 @@ def _quality(con: duckdb.DuckDBPyConnection, files: list[FileInfo]) -> pd.DataFr
     return frame.sort_values(["file", "problem", "kode_kab"]).reset_index(drop=True)
 
 
-def _desa_counts_sql(target: str, max_desil: int, programmes: Sequence[str]) -> str:
+def _desa_counts_sql(
+    target: str, max_desil: int, programmes: Sequence[str], bundle: Sequence[str]
+) -> str:
     """Return :data:`sql.DESA_COUNTS` for the target group and programmes."""
     counts = ", ".join(f"{c.sql} AS {c.name}" for c in columns.desa_counts(max_desil))
     receives = " OR ".join(_RECEIVES.get(p, p) for p in programmes)
+    in_bundle = " OR ".join(bundle) or "false"
     return sql.DESA_COUNTS.format(
-        target=_TARGET_SQL[target], any=receives, counts=counts
+        target=_TARGET_SQL[target], any=receives, bundle=in_bundle, counts=counts
     )
 
 
@@ -207,6 +226,7 @@ def aggregate_counts(
     memory_limit: str = "1500MB",
     threads: int | None = None,
     progress: bool = False,
+    exclude_rejected_nik: bool = False,
 ) -> EngineResult:
     """Ingest registry exports and count families and persons per desa.
 
@@ -236,6 +256,10 @@ def aggregate_counts(
         DuckDB threads (default: all cores).
     progress : bool
         Show a progress bar on stderr while a file is read (after 2 s).
+    exclude_rejected_nik : bool
+        Leave out persons whose NIK was rejected (default: count them; they
+        cannot be deduplicated across sources, so one person in two exports
+        counts twice). Needs person (individu) exports.
 
     Returns
     -------
@@ -253,13 +277,23 @@ def aggregate_counts(
         For an unknown target, or BPS codes without a crosswalk.
     """
     if target not in TARGETS:
-        raise ConfigError(f"target {target!r} is unknown; choose one of {TARGETS}.")
+        raise ConfigError(
+            tr(
+                "target {target!r} is unknown; choose one of {choices}.",
+                target=target,
+                choices=", ".join(TARGETS),
+            )
+        )
     if not sources:
-        raise ConfigError("no registry exports were given; pass at least one file.")
+        raise ConfigError(tr("no registry exports were given; pass at least one file."))
     known = (*FAMILY_PROGRAMMES, *PERSON_PROGRAMMES)
     if not programmes or set(programmes) - set(known):
         raise ConfigError(
-            f"programmes {list(programmes)!r} must be a non-empty subset of {known}."
+            tr(
+                "programmes {given!r} must be a non-empty subset of {known}.",
+                given=list(programmes),
+                known=", ".join(known),
+            )
         )
     year = reference_year or ingest.reference_year()
     with (
@@ -274,19 +308,47 @@ def aggregate_counts(
         sql.run(con, sql.PERSONS.format(multi=str(len(sources) > 1).lower()))
         max_desil = 10 if int(sql.rows(con, sql.MAX_DESIL)[0][0]) > 4 else 4
         family_level = files[0]["level"] == "keluarga"
+        _check_exclude(exclude_rejected_nik, family_level)
         absent = _absent_everywhere(files, target, family_level)
         present = [p for p in programmes if p not in absent] or ["__none"]
+        bundle = tuple(p for p in BUNDLE_PROGRAMMES if p not in absent)
         persons = "coalesce(max(members), 0)" if family_level else "count(*)"
-        sql.run(con, sql.FAMILIES.format(persons=persons))
-        counts = sql.frame(con, _desa_counts_sql(target, max_desil, present))
+        keep = "nik_status = 'valid'" if exclude_rejected_nik else "true"
+        left_out = (
+            int(sql.rows(con, sql.REJECTED_LEFT_OUT)[0][0])
+            if exclude_rejected_nik
+            else 0
+        )
+        sql.run(con, sql.FAMILIES.format(persons=persons, keep=keep))
+        counts = sql.frame(con, _desa_counts_sql(target, max_desil, present, bundle))
         quality = _quality(con, files)
     sources_frame = pd.DataFrame(files)
     sources_frame["absent_fields"] = sources_frame["absent_fields"].map(", ".join)
     if not set(programmes) - set(absent):
         absent += ("any",)
+    if not bundle:
+        absent += (BUNDLE,)
     return EngineResult(
-        _with_all_desa(counts), quality, sources_frame, max_desil, absent
+        _with_all_desa(counts),
+        quality,
+        sources_frame,
+        max_desil,
+        absent,
+        left_out,
+        bundle,
     )
+
+
+def _check_exclude(exclude: bool, family_level: bool) -> None:
+    """Refuse to leave out rejected NIKs of family exports (heads only)."""
+    if exclude and family_level:
+        raise ConfigError(
+            tr(
+                "exclude_rejected_nik (--exclude-rejected-nik) needs person "
+                "(individu) exports; family (keluarga) exports carry only the "
+                "head's NIK, which is never used to count. Leave it out."
+            )
+        )
 
 
 def _absent_everywhere(
@@ -297,13 +359,15 @@ def _absent_everywhere(
     )
     if family_level:  # person programmes and ages need the members' rows
         absent += tuple(f for f in ("pbi_jk", "pip") if f not in absent)
-        absent += ("persons_6_21",)
+        absent += ("persons_6_21", "nik_rejected")
         if any("jumlah_anggota" in i["absent_fields"] for i in files):
             absent += ("persons",)
     if target == "miskin_ekstrem" and "miskin_ekstrem" in absent:
         raise ConfigError(
-            "target 'miskin_ekstrem' needs an extreme-poor flag, and none of the "
-            "exports has one (DTKS exports have none); choose target desil1 or "
-            "desil12, or map the column: miskin_ekstrem = '<column>'."
+            tr(
+                "target 'miskin_ekstrem' needs an extreme-poor flag, and none of "
+                "the exports has one (DTKS exports have none); choose target "
+                "desil1 or desil12, or map the column: miskin_ekstrem = '<column>'."
+            )
         )
     return absent

@@ -7,6 +7,8 @@ Dinas Sosial can keep one file per data delivery::
 
     target = "desil1"        # optional: desil1 | desil12 | miskin_ekstrem
     threshold = 10           # optional: small-cell threshold
+    exclude_rejected_nik = false   # optional: leave out persons whose NIK
+                                   # was rejected (default: count them)
 
     [[exports]]
     path = "p3ke_individu.parquet"       # relative to this file
@@ -38,11 +40,12 @@ from pathlib import Path
 from typing import Any
 
 from geo_priority.errors import ConfigError, InputError
+from geo_priority.messages import tr
 from geo_priority.microdata.ingest import CANONICAL_FIELDS, SourceSpec
 
 __all__ = ["RegistryConfig", "load_registry_config", "parse_mapping"]
 
-_TOP_KEYS = ("exports", "target", "threshold")
+_TOP_KEYS = ("exports", "target", "threshold", "exclude_rejected_nik")
 _EXPORT_KEYS = ("path", "style", "sumber", "crosswalk", "mapping", "level")
 
 
@@ -58,11 +61,14 @@ class RegistryConfig:
         Target group, when the file sets one.
     threshold : int or None
         Small-cell threshold, when the file sets one.
+    exclude_rejected_nik : bool or None
+        Leave out persons whose NIK was rejected, when the file says so.
     """
 
     exports: list[SourceSpec]
     target: str | None = None
     threshold: int | None = None
+    exclude_rejected_nik: bool | None = None
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:
@@ -78,7 +84,10 @@ def parse_mapping(items: Sequence[str]) -> dict[str, str]:
         field, sep, column = item.partition("=")
         if not sep or not field.strip() or not column.strip():
             raise ConfigError(
-                f"--map {item!r} is not FIELD=COLUMN, e.g. --map nik=NIK_ART."
+                tr(
+                    "--map {item!r} is not FIELD=COLUMN, e.g. --map nik=NIK_ART.",
+                    item=item,
+                )
             )
         mapping[field.strip()] = column.strip()
     _check_fields(mapping, "--map")
@@ -89,14 +98,23 @@ def _check_fields(mapping: Mapping[str, object], where: str) -> None:
     unknown = sorted(set(mapping) - set(CANONICAL_FIELDS))
     if unknown:
         raise ConfigError(
-            f"{where} names unknown canonical fields {unknown!r}; known: "
-            f"{', '.join(CANONICAL_FIELDS)}."
+            tr(
+                "{where} names unknown canonical fields {unknown!r}; known: {known}.",
+                where=where,
+                unknown=unknown,
+                known=", ".join(CANONICAL_FIELDS),
+            )
         )
     odd = {k: v for k, v in mapping.items() if not isinstance(v, str) or not v}
     if odd:
         raise ConfigError(
-            f"{where} maps {sorted(odd)!r} to {list(odd.values())!r}; each value "
-            'must be the column name as text, e.g. nik = "NIK_ART".'
+            tr(
+                "{where} maps {fields!r} to {values!r}; each value must be the "
+                'column name as text, e.g. nik = "NIK_ART".',
+                where=where,
+                fields=sorted(odd),
+                values=list(odd.values()),
+            )
         )
 
 
@@ -104,32 +122,51 @@ def _unknown_keys(table: Mapping[str, Any], allowed: Sequence[str], where: str) 
     unknown = sorted(set(table) - set(allowed))
     if unknown:
         raise ConfigError(
-            f"{where} has unknown keys {unknown!r}; allowed: {', '.join(allowed)}."
+            tr(
+                "{where} has unknown keys {unknown!r}; allowed: {allowed}.",
+                where=where,
+                unknown=unknown,
+                allowed=", ".join(allowed),
+            )
         )
 
 
 def _export(entry: object, i: int, base: Path) -> SourceSpec:
-    where = f"[[exports]] number {i + 1}"
+    where = tr("[[exports]] number {number}", number=i + 1)
     if not isinstance(entry, dict):
-        raise ConfigError(f"{where} must be a table with at least path = '...'.")
+        raise ConfigError(
+            tr("{where} must be a table with at least path = '...'.", where=where)
+        )
     _unknown_keys(entry, _EXPORT_KEYS, where)
     if not isinstance(entry.get("path"), str):
-        raise ConfigError(f"{where} needs path = '<export file>'.")
+        raise ConfigError(tr("{where} needs path = '<export file>'.", where=where))
     path = base / entry["path"]
     if not path.is_file():
         raise InputError(
-            f"{where}: export {str(path)!r} does not exist; paths are relative to "
-            "the config file's folder."
+            tr(
+                "{where}: export {path!r} does not exist; paths are relative to "
+                "the config file's folder.",
+                where=where,
+                path=str(path),
+            )
         )
     mapping = entry.get("mapping", {})
     if not isinstance(mapping, dict):
-        raise ConfigError(f'{where}: mapping must be a table of field = "column".')
-    _check_fields(mapping, f"{where} mapping")
+        raise ConfigError(
+            tr('{where}: mapping must be a table of field = "column".', where=where)
+        )
+    _check_fields(mapping, tr("{where} mapping", where=where))
     crosswalk = entry.get("crosswalk")
     if crosswalk is not None:
         crosswalk = str(base / crosswalk)
         if not Path(crosswalk).is_file():
-            raise InputError(f"{where}: crosswalk {crosswalk!r} does not exist.")
+            raise InputError(
+                tr(
+                    "{where}: crosswalk {path!r} does not exist.",
+                    where=where,
+                    path=crosswalk,
+                )
+            )
     return SourceSpec(
         str(path),
         style=str(entry.get("style", "auto")),
@@ -163,24 +200,50 @@ def load_registry_config(path: str | os.PathLike[str]) -> RegistryConfig:
     try:
         data = tomllib.loads(file.read_text(encoding="utf-8"))
     except OSError as err:
-        raise InputError(f"cannot read registry config {str(file)!r}: {err}") from err
+        raise InputError(
+            tr(
+                "cannot read registry config {path!r}: {err}",
+                path=str(file),
+                err=err,
+            )
+        ) from err
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(
-            f"registry config {file.name!r} is not valid TOML: {err}"
+            tr(
+                "registry config {name!r} is not valid TOML: {err}",
+                name=file.name,
+                err=err,
+            )
         ) from err
-    _unknown_keys(data, _TOP_KEYS, f"registry config {file.name!r}")
+    _unknown_keys(data, _TOP_KEYS, tr("registry config {name!r}", name=file.name))
     entries = data.get("exports")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(
-            f"registry config {file.name!r} lists no exports; add one or more "
-            "[[exports]] tables with path = '...'."
+            tr(
+                "registry config {name!r} lists no exports; add one or more "
+                "[[exports]] tables with path = '...'.",
+                name=file.name,
+            )
         )
     threshold = data.get("threshold")
     if threshold is not None and (not isinstance(threshold, int) or threshold < 2):
-        raise ConfigError(f"threshold must be a whole number >= 2; got {threshold!r}.")
+        raise ConfigError(
+            tr(
+                "threshold must be a whole number >= 2; got {threshold!r}.",
+                threshold=threshold,
+            )
+        )
     target = data.get("target")
     if target is not None and not isinstance(target, str):
-        raise ConfigError(f"target must be text; got {target!r}.")
+        raise ConfigError(tr("target must be text; got {target!r}.", target=target))
+    exclude = data.get("exclude_rejected_nik")
+    if exclude is not None and not isinstance(exclude, bool):
+        raise ConfigError(
+            tr(
+                "exclude_rejected_nik must be true or false; got {value!r}.",
+                value=exclude,
+            )
+        )
     base = file.resolve().parent
     exports = [_export(entry, i, base) for i, entry in enumerate(entries)]
-    return RegistryConfig(exports, target, threshold)
+    return RegistryConfig(exports, target, threshold, exclude)

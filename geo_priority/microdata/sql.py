@@ -36,6 +36,7 @@ __all__ = [
     "QUALITY_GROUPS",
     "QUALITY_WIDE",
     "RAW_SCHEMA",
+    "REJECTED_LEFT_OUT",
     "SET_VARIABLE",
     "connection",
     "frame",
@@ -261,7 +262,10 @@ FROM quality_groups GROUP BY ALL
 #: desa (a data error) put the family in the smallest code and the quality
 #: report counts them as ``family_split_across_desa``. From family-level
 #: exports (one row per family) persons are the stated number of members:
-#: ``{persons}`` is ``count(*)`` or ``coalesce(max(members), 0)``.
+#: ``{persons}`` is ``count(*)`` or ``coalesce(max(members), 0)``;
+#: ``{keep}`` is ``true``, or ``nik_status = 'valid'`` to leave out persons
+#: whose NIK was rejected. ``nik_rejected`` counts the members kept with a
+#: rejected NIK (they cannot be deduplicated across sources).
 FAMILIES = """
 CREATE TEMP TABLE families AS
   SELECT family_key, min(kode_desa) AS kode_desa,
@@ -270,20 +274,30 @@ CREATE TEMP TABLE families AS
     bool_or(pkh = 1) AS pkh, bool_or(sembako_bpnt = 1) AS sembako_bpnt,
     bool_or(blt_dd = 1) AS blt_dd, {persons} AS persons,
     count_if(umur BETWEEN 6 AND 21) AS persons_6_21,
-    count_if(pbi_jk = 1) AS pbi_jk_persons, count_if(pip = 1) AS pip_persons
+    count_if(pbi_jk = 1) AS pbi_jk_persons, count_if(pip = 1) AS pip_persons,
+    count_if(umur BETWEEN 6 AND 21 AND pip = 1) AS pip_persons_6_21,
+    count_if(nik_status <> 'valid') AS nik_rejected
   FROM persons WHERE kode_desa IS NOT NULL
-    AND NOT family_in_higher_source AND NOT person_in_higher_source
+    AND NOT family_in_higher_source AND NOT person_in_higher_source AND {keep}
   GROUP BY family_key;
 CREATE TEMP TABLE split_families AS SELECT family_key FROM families WHERE split;
 """
 
-#: The desa counts: ``{target}`` and ``{any}`` say whether a family is in the
-#: target group and receives any programme; ``{counts}`` is the select list
-#: of :func:`geo_priority.microdata.columns.desa_counts`.
+#: The desa counts: ``{target}``, ``{any}`` and ``{bundle}`` say whether a
+#: family is in the target group, receives any programme and receives one of
+#: the "bansos keluarga" bundle; ``{counts}`` is the select list of
+#: :func:`geo_priority.microdata.columns.desa_counts`.
 DESA_COUNTS = """
-WITH fam AS (SELECT *, {target} AS tgt, {any} AS anyp FROM families)
+WITH fam AS (
+  SELECT *, {target} AS tgt, {any} AS anyp, {bundle} AS bundle FROM families)
 SELECT kode_desa, {counts}
 FROM fam GROUP BY kode_desa ORDER BY kode_desa
+"""
+
+#: Persons with a rejected NIK that would be counted (kept, in a desa).
+REJECTED_LEFT_OUT = """
+SELECT count(*) FROM persons WHERE kode_desa IS NOT NULL AND nik_status <> 'valid'
+  AND NOT family_in_higher_source AND NOT person_in_higher_source
 """
 
 #: Rows and rows without a Kemendagri desa of file ``$1``.
