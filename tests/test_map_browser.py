@@ -139,7 +139,7 @@ def test_hover_shows_name_and_formatted_values(browser, maps):
     ).perform()
     tip = wait_visible(browser, ".leaflet-tooltip.gp-tooltip").text
     assert "Kab. Pandeglang" in tip
-    assert "2%" in tip  # the 2022 rate, Indonesian format
+    assert "2,00%" in tip  # the 2022 rate, Indonesian format, two decimals
     assert "20.000 jiwa" in tip  # rate x population / 100, thousands with a dot
     assert "1 dari 6" in tip
 

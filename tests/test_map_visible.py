@@ -17,8 +17,10 @@ import pytest
 import shapely
 from matplotlib.text import Text
 from PIL import Image
+from test_map_browser import _assert_tooltip_readable
 
 from geo_priority.classify import classify_scores
+from geo_priority.config import IndicatorConfig
 from geo_priority.render import MapLevel, MapText, build_map, render_html
 from geo_priority.schema import PLACE
 
@@ -45,6 +47,7 @@ CONTEXT = "indonesia_kabkota_kemendagri2025_cahyadsn.geojson"
 #: Fill of the context areas and of the map background (geo_priority.js/.css).
 UNDER = [(0xDF, 0xE3, 0xE8), (0xEE, 0xF1, 0xF4)]
 FILL_OPACITY = 0.88
+LONG_NAME = "Exclusion error: desil 1 tanpa bansos PKH/Sembako/BLT-DD (%)"
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +83,8 @@ def banten_desa() -> gpd.GeoDataFrame:
             PLACE: places,
             "priority_score": score,
             "priority_rank": score.rank(ascending=False, method="min").astype("Int64"),
+            "exclusion": ((digits * 104729) % 1000) / 10.0,
+            "target": (digits * 31) % 500,
         },
         geometry=desa.geometry,
         crs=desa.crs,
@@ -93,7 +98,17 @@ def desa_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]
     c = classify_scores(areas["priority_score"], scheme="quantiles", k=5)
     areas = areas.assign(priority_class=c.classes)
     context = gpd.read_file(require_shared("boundaries", CONTEXT))
-    m = build_map(areas, c, texts=MapText("Uji desa Banten"), context=context)
+    indicators = [  # long names, as the desa demo has
+        IndicatorConfig(key="exclusion", unit="%", label=LONG_NAME),
+        IndicatorConfig(key="target", unit="KK", label="Keluarga desil 1 tanpa bansos"),
+    ]
+    m = build_map(
+        areas,
+        c,
+        indicators=indicators,
+        texts=MapText("Uji desa Banten"),
+        context=context,
+    )
     page = tmp_path_factory.mktemp("desa_map") / "desa.html"
     page.write_text(render_html(m), encoding="utf-8")
     from geo_priority.render import class_colours
@@ -165,6 +180,10 @@ def test_desa_map_with_context_shows_the_class_colours(browser, desa_map):
         + "']\").click();"
     )
     wait_until(browser, "window.gpMoveEnded")
+    _assert_tooltip_readable(browser)  # a long tooltip still finds a free spot
+    browser.execute_script(
+        "window.geoPriority.layer.eachLayer(function (l) { l.closeTooltip(); });"
+    )
     zoomed = class_pixel_counts(browser, colours)
     save_screenshot(browser, "desa_context_row_click.png")
     assert sum(zoomed) > 0.3 * _map_pixels(browser)[..., 0].size, zoomed
@@ -298,8 +317,9 @@ return Array.from(document.querySelectorAll('.gp-label')).map(function (n) {
           box: [r.left, r.top, r.right, r.bottom], corners: corners,
           leader: n.classList.contains('gp-label-leader'),
           shown: r.width > 0 && r.height > 0
-                 && getComputedStyle(n).visibility !== 'hidden' && r.left >= c.left && r.right <= c.right && r.top >= c.top
-                 && r.bottom <= c.bottom,
+                 && getComputedStyle(n).visibility !== 'hidden'
+                 && r.left >= c.left && r.right <= c.right
+                 && r.top >= c.top && r.bottom <= c.bottom,
           topmost: Boolean(top && n.contains(top))};
 });
 """

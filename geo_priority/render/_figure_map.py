@@ -27,6 +27,7 @@ from shapely.ops import polylabel
 
 from geo_priority.errors import CRSError, GeometryError
 from geo_priority.formatting import format_number
+from geo_priority.messages import tr
 from geo_priority.render import NO_DATA_COLOUR, class_colours
 from geo_priority.render._figure_page import (
     INK,
@@ -47,20 +48,31 @@ def project_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for column in (ID, CLASS):
         if column not in areas.columns:
             raise GeometryError(
-                f"areas have no {column!r} column (columns: "
-                f"{list(areas.columns)[:12]!r}). Pass scored and classified areas, "
-                "e.g. pipeline.analyse(config).areas."
+                tr(
+                    "the areas to draw have no {column!r} column (columns: "
+                    "{columns!r}). Draw the areas of a scored and classified run "
+                    "(geo-priority figure CONFIG).",
+                    column=column,
+                    columns=list(areas.columns)[:12],
+                )
             )
     shown = areas[~(areas.geometry.isna() | areas.geometry.is_empty)]
     if shown.empty:
         raise GeometryError(
-            f"none of the {len(areas)} areas has a geometry, so there is nothing "
-            "to draw. Check the boundary file and the join report."
+            tr(
+                "none of the {n} areas has a geometry, so there is nothing to "
+                "draw. Check the boundary file (boundaries.path) and the join "
+                "report.",
+                n=len(areas),
+            )
         )
     if shown.crs is None:
         raise CRSError(
-            "areas have no CRS, so they cannot be projected for a true scale bar. "
-            "Set it with areas.set_crs(...) or give boundaries.crs in the config."
+            tr(
+                "the areas have no coordinate reference system, so they cannot "
+                "be projected for a true scale bar. Give it as boundaries.crs in "
+                'the config (e.g. "EPSG:4326").'
+            )
         )
     return shown.to_crs(shown.estimate_utm_crs())
 

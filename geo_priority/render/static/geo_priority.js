@@ -127,6 +127,9 @@
   GeoPriorityMap.prototype.setLevel = function (index) {
     this.v = this.data.views[index];
     this.showTitle();
+    /* the hits of the search belong to the level left */
+    if (this.searchInput) { this.searchInput.value = ""; }
+    if (this.searchList) { this.searchList.textContent = ""; }
     this.variable = 0;
     this.selected = null;
     this.drawView();
@@ -266,7 +269,12 @@
       var boxes = controlBoxes(map);
       var here = boxAt(x, y, w, h);
       var blocked = boxes.some(function (b) { return overlaps(here, b); });
-      var spot = blocked ? freeSpot(x, y, w, h, boxes, map.getSize()) : null;
+      var size = map.getSize();
+      var spot = blocked ? freeSpot(x, y, w, h, boxes, size) : null;
+      if (!spot && (x < 0 || y < 0 || x + w > size.x || y + h > size.y)) {
+        /* nowhere clear of every control: at least keep it on the map */
+        spot = L.point(Math.max(0, Math.min(x, size.x - w)), Math.max(0, Math.min(y, size.y - h)));
+      }
       node.classList.toggle("gp-tip-moved", spot !== null);
       if (spot) { at = at.add(spot.subtract(L.point(x, y))); }
       L.DomUtil.setPosition(node, at);
@@ -278,8 +286,13 @@
     if (!this.map.getPane("gpTips")) {
       this.map.createPane("gpTips", this.map.getContainer());
       var self = this;
+      /* One area tooltip at a time: hovering another area closes the one
+         a table click or search opened, so two never lie on each other. */
       this.map.on("tooltipopen", function (e) {
-        if (e.tooltip instanceof AreaTooltip) { self.openTip = e.tooltip; }
+        if (!(e.tooltip instanceof AreaTooltip)) { return; }
+        var before = self.openTip;
+        self.openTip = e.tooltip;
+        if (before && before !== e.tooltip && before._source) { before._source.closeTooltip(); }
       });
       this.map.on("tooltipclose", function (e) {
         if (self.openTip === e.tooltip) { self.openTip = null; }
