@@ -53,7 +53,7 @@ def _unzip(path: Path, folder: Path) -> Path:
 
 
 def _export(layer: export.ScoredLayer, folder: Path) -> dict[str, list[Path]]:
-    with pytest.warns(UserWarning, match="10 characters"):
+    with pytest.warns(UserWarning, match="10 karakter"):
         return export.export_layer(
             layer, folder, formats=["gpkg", "shp", "styles", "raster"]
         )
