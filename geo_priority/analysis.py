@@ -59,7 +59,6 @@ from geo_priority.joining import (
     refuse_held,
     table_sources,
 )
-from geo_priority.level_values import MIN_COVERAGE
 from geo_priority.messages import tr
 from geo_priority.places import area_places
 from geo_priority.schema import (
@@ -251,9 +250,8 @@ def _children_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> s
 
 
 def _min_coverage(config: Config) -> float:
-    """``outputs.level_min_coverage`` when the config has it, else the default."""
-    value = getattr(config.outputs, "level_min_coverage", None)
-    return MIN_COVERAGE if value is None else float(value)
+    """``outputs.level_min_coverage`` (default 0.8)."""
+    return float(config.outputs.level_min_coverage)
 
 
 def _level_values(

@@ -368,6 +368,10 @@ class OutputConfig:
     #: Coarser levels offered by the map's level switch, re-aggregated from the
     #: areas (counts summed, rates re-derived from numerator and denominator).
     map_levels: tuple[Level, ...] = ()
+    #: Smallest share (0-1) of a coarser area's children (or of their
+    #: population) that must have a value before the area shows one; below it
+    #: the value is withheld with a note. Default 0.8.
+    level_min_coverage: float = 0.8
     #: Threshold the registry aggregates were suppressed at; the map writes
     #: "disembunyikan (< 10)" for a hidden value, never 0.
     suppression_threshold: int = 10
@@ -377,6 +381,14 @@ class OutputConfig:
 
     def __post_init__(self) -> None:
         check_fields(self, "outputs.")
+        if not 0 < self.level_min_coverage <= 1:
+            raise ConfigError(
+                tr(
+                    "outputs.level_min_coverage = {value!r}; give a share above 0 and "
+                    "at most 1 (e.g. 0.8 for 80 %).",
+                    value=self.level_min_coverage,
+                )
+            )
         if self.raster_resolution <= 0:
             raise ConfigError(
                 tr(

@@ -47,6 +47,7 @@ def test_defaults_and_resolution(tmp_path: Path):
         ({"classify": {"scheme": "rainbow"}}, r"Pilih salah satu dari: quantiles"),
         ({"classify": {"scheme": "user_defined"}}, "memerlukan breaks"),
         ({"outputs": {"lang": "fr"}}, "outputs.lang"),
+        ({"outputs": {"level_min_coverage": 80}}, r"level_min_coverage = 80; berikan"),
         (
             {"surprise": 1},
             r"kunci tidak dikenal di bagian atas konfigurasi .*: 'surprise'",
@@ -63,6 +64,7 @@ def test_invalid_configs(data, pattern):
     [
         ({"key": "x", "direction": "up"}, "direction"),
         ({"key": "x", "weight": -1}, "bobot harus >= 0"),
+        ({"key": "x", "decimals": 9}, "decimals = 9; gunakan bilangan bulat"),
         ({"key": "x", "normalisation": "target"}, "tidak memberi target"),
         (
             {"key": "x", "colour": "red"},
