@@ -464,8 +464,8 @@ def test_join_by_code_left_join_and_report(grid):
         use_language("en"),
         pytest.warns(
             UnmatchedKeysWarning,
-            match=r"t: 1 unmatched row, 1 unmatched "
-            r"area \(of 4 areas and 4 rows\)",
+            match=r"table 't': 1 table rows without an area, 1 areas without a "
+            r"table row \(of 4 areas and 4 rows\)",
         ) as record,
     ):
         joined, report = join_indicators(
@@ -498,7 +498,10 @@ def test_join_by_code_left_join_and_report(grid):
         "no t row",
     ]
     assert statuses(report) == {MATCHED: 3, UNMATCHED_ROW: 1, UNMATCHED_AREA: 1}
-    assert report.summary() == "3 of 4 areas matched, 1 unmatched area, 1 unmatched row"
+    assert report.summary() == (
+        "3 of 4 areas matched, 1 area(s) without a table row, "
+        "1 table row(s) without an area"
+    )
 
 
 def test_join_clean_table_gives_no_warning(kab_areas):
@@ -540,7 +543,10 @@ def test_join_all_codes_invalid_is_an_error(kab_areas):
 
 def test_join_rows_of_other_levels_are_reported(kab_areas):
     table = pd.DataFrame({"kode": ["36.01", "36", "00", "36.01.01"], "v": [1, 2, 3, 4]})
-    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match="unmatched area"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match="4 areas without a table row"),
+    ):
         _, report = join_indicators(kab_areas, table, code_column="kode")
     assert report.problems["status"].tolist().count(OTHER_LEVEL) == 0
     rows = report.entries[report.entries["status"] == OTHER_LEVEL]
@@ -562,7 +568,7 @@ def test_join_bps_kab_codes_to_kemendagri_areas_by_digits(kab_areas):
     assert joined["v"].tolist() == [1, 2, 3, 4, 5]
     assert report.count(MATCHED) == 5
     assert any(
-        "5 kode bps diubah ke kemendagri karena digitnya sama" in n
+        "5 bps codes converted to kemendagri by identical digits" in n
         for n in report.notes
     )
 
@@ -740,7 +746,7 @@ def test_join_ten_digit_codes_need_code_system(grid):
         join_indicators(areas, table, code_column="kode")
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match="3 unmatched area"),
+        pytest.warns(UnmatchedKeysWarning, match="3 areas without a table row"),
     ):
         joined, _ = join_indicators(
             areas, table, code_column="kode", code_system="kemendagri"
@@ -762,7 +768,7 @@ def test_join_column_clash_and_missing_columns(grid):
     ):
         join_indicators(areas, table, code_column="kode", table_label="mytab")
     with pytest.raises(
-        JoinError, match=r"memerlukan tables.code_column, tables.name_column atau"
+        JoinError, match=r"needs tables.code_column, tables.name_column or both"
     ):
         join_indicators(areas, table, code_column=None)
 
@@ -786,7 +792,7 @@ def test_join_by_name_exact(kab_areas, row_name, expected):
     table = pd.DataFrame({"nama": [row_name], "v": [1]})
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match=r"4 unmatched area"),
+        pytest.warns(UnmatchedKeysWarning, match=r"4 areas without a table row"),
     ):
         joined, report = join_indicators(
             kab_areas, table, code_column=None, name_column="nama"
@@ -799,7 +805,10 @@ def test_join_by_name_exact(kab_areas, row_name, expected):
 @pytest.mark.parametrize("row_name", ["Serang", "Tangerang", "SERANG "])
 def test_join_by_name_without_kind_is_ambiguous_for_twins(kab_areas, row_name):
     table = pd.DataFrame({"nama": [row_name], "v": [1]})
-    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"1 rows that fit several areas"),
+    ):
         joined, report = join_indicators(
             kab_areas, table, code_column=None, name_column="nama"
         )
@@ -815,7 +824,7 @@ def test_join_by_name_kind_conflict_never_matches():
     table = pd.DataFrame({"nama": ["Kota Pandeglang", "Kab. Serang"], "v": [1, 2]})
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched row"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 table rows without an area"),
     ):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama"
@@ -883,7 +892,7 @@ def test_join_by_fuzzy_name_is_doubtful(kab_areas):
         )
     entry = report.entries.iloc[0]
     assert (entry["status"], entry["area_id"]) == (DOUBTFUL, "36.01")
-    assert entry["detail"].endswith("; diterima (tables.accept_all_doubtful)")
+    assert entry["detail"].endswith("; accepted (tables.accept_all_doubtful)")
     assert joined["v"].tolist()[0] == 1
 
 
@@ -891,7 +900,10 @@ def test_join_fuzzy_threshold_and_ties(kab_areas):
     table = pd.DataFrame({"nama": ["Serangg", "Pandeglang Baru"], "v": [1, 2]})
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous, .*1 unmatched row"),
+        pytest.warns(
+            UnmatchedKeysWarning,
+            match=r"1 rows that fit several areas, .*1 table rows without an area",
+        ),
     ):
         _, report = join_indicators(
             kab_areas, table, code_column=None, name_column="nama"
@@ -908,9 +920,12 @@ def test_join_by_name_within_parent():
     )
     areas = prepare_boundaries(gdf, code_column="kode", name_column="nama")
     table = pd.DataFrame({"desa": ["Sukamaju"], "v": [1]})
-    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match="1 ambiguous"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match="1 rows that fit several areas"),
+    ):
         join_indicators(areas, table, code_column=None, name_column="desa")
-    with pytest.warns(UnmatchedKeysWarning, match="2 unmatched area"):
+    with pytest.warns(UnmatchedKeysWarning, match="2 areas without a table row"):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="desa", parent="36.01.02"
         )
@@ -918,7 +933,7 @@ def test_join_by_name_within_parent():
     per_row = pd.DataFrame(
         {"desa": ["Sukamaju", "Sukamaju"], "kec": ["360101", "36.01.02"], "v": [1, 2]}
     )
-    with pytest.warns(UnmatchedKeysWarning, match="1 unmatched area"):
+    with pytest.warns(UnmatchedKeysWarning, match="1 areas without a table row"):
         joined, report = join_indicators(
             areas, per_row, code_column=None, name_column="desa", parent_column="kec"
         )
@@ -1004,7 +1019,7 @@ def test_kota_serang_never_joins_kab_serang(how):
     used = table if how == "code" else table.drop(columns="kode")
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match="2 unmatched area"),
+        pytest.warns(UnmatchedKeysWarning, match="2 areas without a table row"),
     ):
         joined, _ = join_indicators(
             areas, used, code_column=code_column, name_column="nama"
