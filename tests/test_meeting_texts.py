@@ -186,7 +186,7 @@ def test_cli_lines_in_the_run_language(analyses: dict[str, Analysis]) -> None:
         "demo_banten_kabkota_laporan_join.csv)"
     )
     assert lines[1].startswith("Kode wilayah: tabel dalam kode Kemendagri")
-    assert all(line.startswith(("Catatan: ")) for line in lines[2:])
+    assert all(line.startswith("Catatan: ") for line in lines[2:])
     assert not any("codes read as" in line for line in lines)
     english = run_lines(pipeline.RunResult(analyses["en"], {}, files), "en")
     assert english[0].startswith("Tables matched to areas: 8 of 8 areas matched, ")

@@ -16,8 +16,16 @@ Examples
 ['families_miskin_ekstrem', 'persons_miskin_ekstrem']
 >>> rates = [Rate("r", "pkh_target_families", "target_families", "", "")]
 >>> columns = area_columns(desa_counts(4), rates)
->>> [c.name for c in blanked(columns, ["pkh"]) if c.kind != "flag"]
-['pkh_families', 'pkh_target_families', 'pkh_nontarget_families', 'r', 'r_num', 'r_den']
+>>> for c in blanked(columns, ["pkh"]):
+...     if c.kind != "flag":
+...         print(c.name)
+pkh_families
+pkh_target_families
+pkh_nontarget_families
+pkh_target_excluded_families
+r
+r_num
+r_den
 """
 
 from __future__ import annotations
