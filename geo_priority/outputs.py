@@ -22,6 +22,7 @@ from geo_priority import export, io, metadata
 from geo_priority.analysis import Analysis, ranked_table
 from geo_priority.config import Config
 from geo_priority.errors import ConfigError
+from geo_priority.export.tables import write_ranked_csv
 from geo_priority.formats import FIGURE_FORMATS, OUTPUT_FORMATS, FormatName
 from geo_priority.io import outputset
 from geo_priority.messages import tr
@@ -186,11 +187,12 @@ def _write_table(
     if fmt != "csv":
         io.write_csv(analysis.report.entries, path, overwrite=False)
         return
-    io.write_csv(ranked_table(analysis), path, overwrite=False)
-    for level in analysis.levels:
-        io.write_csv(
-            ranked_table(level), level_path(path, fmt, level.level), overwrite=False
-        )
+    lang = analysis.config.outputs.lang
+    for each, where in (
+        (analysis, path),
+        *((level, level_path(path, fmt, level.level)) for level in analysis.levels),
+    ):
+        write_ranked_csv(ranked_table(each), each.indicators, where, lang=lang)
 
 
 def _write_record(

@@ -15,13 +15,13 @@ import warnings
 from itertools import pairwise
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
 from geo_priority import demo
 from geo_priority.cli import cli
 from geo_priority.errors import BoundaryFallbackWarning, GeoPriorityWarning
+from geo_priority.export.tables import read_ranked_csv
 from geo_priority.io import fetch
 from geo_priority.render.i18n import text
 from geo_priority.schema import ID, LABEL
@@ -84,7 +84,7 @@ def test_demo_with_mirror_writes_every_output_then_refuses_then_overwrites(
     assert f"{NAME}_laporan_join.csv" in first.stderr
     assert "JoinReport" not in first.stderr
     assert "SKEMATIK" not in first.output and "peringatan" not in first.output
-    ranked = pd.read_csv(files["_peringkat.csv"], dtype={ID: str})
+    ranked = read_ranked_csv(files["_peringkat.csv"])
     assert len(ranked) == 8
     assert sorted(ranked[ID]) == KAB_BPS
     assert ranked[LABEL].str.startswith("Prioritas ").all()
@@ -113,7 +113,7 @@ def test_demo_with_mirror_writes_every_output_then_refuses_then_overwrites(
     )
     assert forced.exit_code == 0, forced.output
     assert "Tables matched to areas: 8 of 8 areas matched" in forced.stderr
-    english = pd.read_csv(files["_peringkat.csv"], dtype={ID: str})
+    english = read_ranked_csv(files["_peringkat.csv"])
     assert english[LABEL].str.startswith("Priority ").all()
     assert (english[LABEL].str.startswith("Priority 1")).any()
     html = files[".html"].read_text(encoding="utf-8")
@@ -141,7 +141,7 @@ def test_demo_without_boundaries_draws_a_labelled_schematic_map(
     assert REMOTE_ASSET.search(html) is None
     record = json.loads(files["_run.json"].read_text(encoding="utf-8"))
     assert record["schematic_map"] is True
-    ranked = pd.read_csv(files["_peringkat.csv"], dtype={ID: str})
+    ranked = read_ranked_csv(files["_peringkat.csv"])
     assert len(ranked) == 8 and ranked[ID].str.startswith("36.").all()
     assert not any((tmp_path / "empty-cache").rglob("*.geojson"))
 

@@ -14,6 +14,8 @@ from click.testing import CliRunner
 from shapely.geometry import box
 
 from geo_priority.cli import cli
+from geo_priority.config import load_config
+from geo_priority.export.tables import read_ranked_csv
 
 CODES = ["36.01", "36.02", "36.03", "36.04"]
 NAMES = ["Kab. Pandeglang", "Kab. Lebak", "Kab. Tangerang", "Kab. Serang"]
@@ -60,8 +62,11 @@ def test_run_refuses_unaccepted_doubt_and_writes_nothing(tmp_path: Path):
 def test_accepted_doubt_carries_its_value_and_is_recorded(tmp_path: Path, accept: str):
     result = CliRunner().invoke(cli, ["run", str(_config(tmp_path, accept))])
     assert result.exit_code == 0, result.output
-    ranked = pd.read_csv(tmp_path / "maps" / "priority_peringkat.csv", dtype=str)
-    assert ranked.set_index("area_id").loc["36.02", "p0"] == "8.6"
+    config = load_config(tmp_path / "c.toml")
+    ranked = read_ranked_csv(
+        tmp_path / "maps" / "priority_peringkat.csv", config.scoring.indicators
+    )
+    assert ranked.set_index("area_id").loc["36.02", "p0"] == 8.6
     record = json.loads((tmp_path / "maps" / "priority_run.json").read_text())
     table = record["config"]["tables"][0]
     assert table["accept_doubtful"] == ["36.02"] or table["accept_all_doubtful"]

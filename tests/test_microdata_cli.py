@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from geo_priority.cli import cli
 from geo_priority.errors import ConfigError, GeometryRepairedWarning, InputError
+from geo_priority.export.tables import read_ranked_csv
 from geo_priority.microdata import (
     export_frame,
     generate,
@@ -299,7 +300,7 @@ def test_registry_examples_from_synth_to_kecamatan_map(tmp_path, env):
         result = _run(["run", str(folder / "banten_kecamatan_registri.toml")])
     assert result.exit_code == 0, result.output
     assert "'36.02.20'" in result.output
-    ranked = pd.read_csv(maps / "banten_kecamatan_registri_peringkat.csv")
+    ranked = read_ranked_csv(maps / "banten_kecamatan_registri_peringkat.csv")
     assert len(ranked) == 155
     html = (maps / "banten_kecamatan_registri.html").read_text(encoding="utf-8")
     assert "disembunyikan (\\u003c 10)" in html  # every "<" escaped in the JSON

@@ -15,6 +15,7 @@ from geo_priority import pipeline
 from geo_priority.cli import cli
 from geo_priority.config import load_config
 from geo_priority.errors import DoubtfulMatchWarning
+from geo_priority.export.tables import read_ranked_csv
 
 KAB = ["36.01", "36.02", "36.03", "36.04", "36.71", "36.72"]
 NAMES = [
@@ -99,7 +100,7 @@ def test_run_scores_hand_checked(inputs: Path):
         "uji_peringkat.csv",
         "uji_run.json",
     ]
-    table = pd.read_csv(out / "uji_peringkat.csv", dtype={"area_id": str})
+    table = read_ranked_csv(out / "uji_peringkat.csv")
     assert table["area_id"].iloc[0] == "36.01"
     record = json.loads((out / "uji_run.json").read_text(encoding="utf-8"))
     assert set(record["inputs"]) == {"kab.geojson", "figures.csv"}
@@ -188,7 +189,7 @@ def test_missing_indicator_reports_and_policy(inputs: Path, tmp_path: Path):
     inputs.write_text(text, encoding="utf-8")
     dropped = CliRunner().invoke(cli, ["run", str(inputs)])
     assert dropped.exit_code == 0, dropped.output
-    table = pd.read_csv(tmp_path / "out" / "uji_peringkat.csv", dtype={"area_id": str})
+    table = read_ranked_csv(tmp_path / "out" / "uji_peringkat.csv")
     assert table.loc[table["area_id"] == "36.04", "priority_score"].isna().all()
 
 

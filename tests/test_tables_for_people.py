@@ -223,11 +223,6 @@ def test_exported_tables_of_the_real_demo_are_for_people(tmp_path: Path):
     assert (layer.areas[SCORE] != layer.areas[SCORE].round(1)).any()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the one-line hook in geo_priority/outputs.py _write_table "
-    "(tables.write_ranked_csv for the 'csv' format); remove this mark with it",
-)
 @pytest.mark.parametrize(("lang", "sep"), [("id", ";"), ("en", ",")])
 def test_the_runs_ranked_csv_is_for_people(tmp_path: Path, lang: str, sep: str):
     from geo_priority import pipeline

@@ -219,12 +219,16 @@ def _rounded(
 
 
 def _with_place_after_name(ranked: pd.DataFrame) -> pd.DataFrame:
-    """Move ``area_place`` next to the name; drop it when no row has one."""
+    """Move ``area_place`` next to the name.
+
+    Dropped when it tells nothing: no row has one, or every row has the same
+    (all kab/kota of one province), as the map's table does.
+    """
     if PLACE not in ranked.columns:
         return ranked
     place = ranked[PLACE].astype("string").str.strip()
     rest = ranked.drop(columns=[PLACE])
-    if not place.fillna("").astype(bool).any():
+    if not place.fillna("").astype(bool).any() or place.nunique(dropna=False) == 1:
         return rest
     at = list(rest.columns).index(NAME) + 1 if NAME in rest.columns else 1
     rest.insert(min(at, len(rest.columns)), PLACE, place.fillna(""))
