@@ -33,7 +33,7 @@ from geo_priority.codes import CodeColumn, ParsedCode, SystemChoice, is_missing
 from geo_priority.errors import CodeError, JoinError
 from geo_priority.formatting import format_number, shorten_list
 from geo_priority.join_report import JOINED, build_report, warn_report
-from geo_priority.messages import tr
+from geo_priority.messages import language, tr
 from geo_priority.regions import Crosswalk, Kind, normalise_name
 from geo_priority.schema import (
     AMBIGUOUS,
@@ -456,7 +456,9 @@ def _split(m: Match, code: str, targets: list[str], setup: JoinContext) -> list[
                     code=code,
                     t=t,
                     n_targets=len(targets),
-                    value=format_number(weights[(code, t)]),
+                    value=format_number(
+                        weights[(code, t)], lang=language(), decimals=4
+                    ),
                 ),
             ),
             code,

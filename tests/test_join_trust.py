@@ -179,7 +179,7 @@ def test_many_to_one_sums_counts_and_re_derives_rates(desa_areas):
     )
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched area"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 areas without a table row"),
     ):
         joined, report = join_indicators(
             desa_areas,
@@ -196,7 +196,7 @@ def test_many_to_one_sums_counts_and_re_derives_rates(desa_areas):
     assert statuses(report)[:3] == [MATCHED, MATCHED, MATCHED]
     detail = report.entries["detail"].iloc[0]
     assert "2 source areas ('3601010001', '3601010002') combined" in detail
-    assert report.summary().startswith("2 of 4 areas matched")
+    assert report.summary().startswith("2 dari 4 wilayah cocok")
 
 
 def test_many_to_one_that_cannot_be_combined_blames_the_crosswalk(desa_areas):
@@ -227,11 +227,17 @@ def test_one_to_many_splits_counts_only_with_weights(desa_areas):
     pairs = [("3601010001", "36.01.01.2001"), ("3601010001", "36.01.01.2002")]
     cw = crosswalk(pairs, bobot=["0.25", "0.75"])
     table = pd.DataFrame({"kode": ["3601010001"], "pop": [400.0], "p0": [8.0]})
-    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"1 rows that fit several areas"),
+    ):
         _, report = join_indicators(desa_areas, table, code_column="kode", crosswalk=cw)
     assert statuses(report)[0] == AMBIGUOUS
     assert "tables.crosswalk_weight" in report.entries["detail"].iloc[0]
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched area"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 areas without a table row"),
+    ):
         joined, report = join_indicators(
             desa_areas,
             table,
@@ -245,7 +251,13 @@ def test_one_to_many_splits_counts_only_with_weights(desa_areas):
     assert values(joined, "pop")["36.01.01.2001"] == 100.0
     assert values(joined, "pop")["36.01.01.2002"] == 300.0
     assert values(joined, "p0")["36.01.01.2002"] == pytest.approx(8.0)
-    with pytest.warns(UnmatchedKeysWarning, match=r"2 ambiguous"):
+    # the report shows each weight as given, in the language's marks
+    details = report.entries["detail"].tolist()[:2]
+    assert "weight 0.25)" in details[0] and "weight 0.75)" in details[1]
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 rows that fit several areas"),
+    ):
         joined, report = join_indicators(
             desa_areas,
             table[["kode", "p0"]],
@@ -255,7 +267,7 @@ def test_one_to_many_splits_counts_only_with_weights(desa_areas):
         )
     assert "only counts are split" in report.entries["detail"].iloc[0]
     assert joined["p0"].isna().all()
-    with pytest.raises(SchemaError, match=r"'nope' not found"):
+    with use_language("en"), pytest.raises(SchemaError, match=r"'nope' not found"):
         join_indicators(
             desa_areas, table, code_column="kode", crosswalk=cw, crosswalk_weight="nope"
         )
@@ -300,7 +312,7 @@ def test_bps_desa_codes_declared_kemendagri_give_no_silent_values(desa_areas):
     with (
         use_language("en"),
         pytest.warns(DoubtfulMatchWarning, match=r"held back"),
-        pytest.warns(UnmatchedKeysWarning, match=r"3 unmatched row"),
+        pytest.warns(UnmatchedKeysWarning, match=r"3 table rows without an area"),
     ):
         joined, report = join_indicators(
             desa_areas,
@@ -333,7 +345,7 @@ def test_administrative_names_of_jakarta(name, code):
     table = pd.DataFrame({"nama": [name], "v": [1.0]})
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match=r"2 unmatched area"),
+        pytest.warns(UnmatchedKeysWarning, match=r"2 areas without a table row"),
     ):
         _, report = join_indicators(areas, table, code_column=None, name_column="nama")
     assert (statuses(report)[0], report.entries["area_id"].iloc[0]) == (
@@ -377,7 +389,10 @@ def test_bare_names_resolve_within_their_province(by):
 def test_bare_names_without_a_province_stay_ambiguous():
     areas = prepare_boundaries(squares(["32.79", "63.03"]), code_column="kode")
     table = pd.DataFrame({"nama": ["BANJAR"], "v": [1.0]})
-    with use_language("en"), pytest.warns(UnmatchedKeysWarning, match=r"1 ambiguous"):
+    with (
+        use_language("en"),
+        pytest.warns(UnmatchedKeysWarning, match=r"1 rows that fit several areas"),
+    ):
         _, report = join_indicators(areas, table, code_column=None, name_column="nama")
     assert "tables.parent_column" in report.entries["detail"].iloc[0]
 
