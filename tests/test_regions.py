@@ -419,7 +419,11 @@ def test_make_crosswalk_mixed_levels():
     df = pd.DataFrame({"a": ["3601010001", "3601010"], "b": ["36.01.01.2001"] * 2})
     with (
         use_language("en"),
-        pytest.raises(SchemaError, match=r"source codes mix levels"),
+        pytest.raises(
+            SchemaError,
+            match=r"source codes \(tables.crosswalk_from\) mix levels "
+            r"\{'desa': 1, 'kecamatan': 1\}",
+        ),
     ):
         make_crosswalk(
             df,
