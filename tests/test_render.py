@@ -62,7 +62,7 @@ def test_spec_allow_list_and_formatting(areas):
     spec = spec["views"][0]
     first = spec["props"][0]
     assert first["id"] == "36.01" and first["name"] == "A"
-    assert first["f"][:3] == ["10,0", "3 dari 3", "Prioritas 4 (0,0–25,0)"]
+    assert first["f"][:3] == ["10,0", "3 dari 3", "Prioritas 4 (0–25)"]
     assert first["f"][3] == "1,00%"  # rate22
     missing = spec["props"][3]
     assert missing["f"][0] == "tidak ada data" and missing["c"][0] == 0

@@ -2,8 +2,9 @@
 
 A class label's range is written with the decimals its values are shown
 with: the priority score's :data:`~geo_priority.formatting.SCORE_DECIMALS`
-(``Prioritas 1 (75,0–100,0)``), an indicator's own decimals (``1,45–1,81%``,
-``16–25 KK``), and a change's in percentage points or the count's unit
+(``Sedang (24,3–29,3)``; whole bounds are written whole, ``Prioritas 1
+(75–100)``, as in the tables and the figure), an indicator's own decimals
+(``1,45–1,81%``, ``16–25 KK``), and a change's in percentage points or the count's unit
 (``naik banyak (≥ 0,24 poin persen)``). Rounding is monotonic, so a value shown
 with those decimals always lies within the shown range of its class (bounds
 shared by neighbouring classes belong to both, as on any legend).
@@ -43,7 +44,9 @@ def score_labels(classification: Classification, lang: str) -> tuple[str, ...]:
 
     The class names are the classification's; the ranges are its bounds
     written as the score is (:data:`SCORE_DECIMALS`), so a score shown as
-    ``21,0`` lies in the range shown for its class.
+    ``21,0`` lies in the range shown for its class. When every bound is whole
+    they are written whole (``75–100``), the same rule as the class labels of
+    the tables and the figure.
 
     Examples
     --------
@@ -51,16 +54,18 @@ def score_labels(classification: Classification, lang: str) -> tuple[str, ...]:
     >>> from geo_priority.classify import classify_scores
     >>> c = classify_scores(pd.Series([10.0, 90.0]), scheme="prioritas", k=2)
     >>> score_labels(c, "id")
-    ('Prioritas 1 (50,0–100,0)', 'Prioritas 2 (0,0–50,0)')
+    ('Prioritas 1 (50–100)', 'Prioritas 2 (0–50)')
     """
     k = len(classification.bins)
     if k != len(classification.labels):
         return classification.labels
     edges = (classification.lower, *classification.bins)
+    whole = all(float(e).is_integer() for e in edges)
+    decimals = 0 if whole else SCORE_DECIMALS
     labels = []
     for c, label in enumerate(classification.labels, start=1):
         low, high = (
-            format_fixed(e, lang=lang, decimals=SCORE_DECIMALS)
+            format_fixed(e, lang=lang, decimals=decimals)
             for e in (edges[k - c], edges[k - c + 1])
         )
         labels.append(f"{_name(label)} ({low}–{high})")
