@@ -93,7 +93,7 @@ def test_population_from_raster_feeds_the_score(
 ):
     areas, _ = pipeline.load_areas(desa_config)
     assert len(areas) == 1552
-    with pytest.warns(UserWarning, match="reprojecting the areas to EPSG:32748"):
+    with pytest.warns(UserWarning, match=r"wilayah diproyeksikan ulang ke EPSG:32748"):
         table = zonal_statistics(
             areas, population_raster, stats=["sum", "count"], prefix="population"
         )
