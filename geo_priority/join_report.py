@@ -105,7 +105,7 @@ def build_report(
             context.names[i],
             None,
             None,
-            f"no {context.label} row",
+            tr("no {label} row", label=context.label),
         )
         for i in context.names
         if i not in covered
