@@ -285,28 +285,57 @@ def _synthetic_registry(seed: int, scale: float) -> Path:
     return path
 
 
+def _hidden_count(key: str, label: str, label_en: str) -> IndicatorConfig:
+    """Return a count the map shows but does not score (a numerator/denominator)."""
+    return IndicatorConfig(
+        key=key,
+        unit="KK",
+        weight=0.0,
+        score=False,
+        optional=True,
+        label=label,
+        label_en=label_en,
+    )
+
+
 def _desa_indicators() -> tuple[IndicatorConfig, ...]:
+    """Return the desa demo's indicators.
+
+    Each rate names its numerator and denominator, so ``outputs.map_levels``
+    re-divides it at kecamatan and kab/kota level.
+    """
     return (
         IndicatorConfig(
             key="desil1_share",
             unit="%",
             weight=1.0,
-            label="Konsentrasi desil 1 (% keluarga)",
-            label_en="Desil-1 concentration (% of families)",
+            decimals=1,
+            numerator="families_desil_1",
+            denominator="families",
+            label="Konsentrasi desil 1",
+            label_en="Desil-1 concentration",
         ),
         IndicatorConfig(
             key="exclusion_error",
             unit="%",
             weight=1.0,
-            label="Exclusion error: desil 1 tanpa bansos PKH/Sembako/BLT-DD (%)",
-            label_en="Exclusion error: desil 1 without PKH/Sembako/BLT-DD (%)",
+            decimals=1,
+            numerator="target_excluded_families",
+            denominator="target_families",
+            label="Keluarga sasaran tanpa bansos keluarga (PKH, Sembako, BLT-DD)",
+            label_en="Target families without family assistance (PKH, Sembako, BLT-DD)",
         ),
         IndicatorConfig(
             key="target_excluded_families",
             unit="KK",
             weight=1.0,
-            label="Keluarga desil 1 tanpa bansos",
-            label_en="Desil-1 families without cash/food assistance",
+            label="Keluarga desil 1 tanpa bansos keluarga",
+            label_en="Desil-1 families without family assistance",
+        ),
+        _hidden_count("families_desil_1", "Keluarga desil 1", "Desil-1 families"),
+        _hidden_count("families", "Jumlah keluarga", "Families"),
+        _hidden_count(
+            "target_families", "Keluarga sasaran (desil 1)", "Target families"
         ),
     )
 
