@@ -167,9 +167,10 @@ def test_kill_at_each_point_leaves_the_old_or_the_new_set(
         assert _set_of(out)[0] == 3
         assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
     if point == "staged":
-        again = _run(_config(project, out, k=3), *extra)
+        again = _run(_config(project, out, k=3), *extra, "--lang", "en")
         _, err = again.communicate(timeout=300)
         assert again.returncode == 0, err
+        assert "warning: removed " in err
         assert "temporary file(s) of an interrupted earlier run" in err
         assert _set_of(out)[0] == 3
         assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
@@ -223,11 +224,14 @@ def test_full_disk_is_one_clear_line_and_changes_nothing(
         filler = disk / "filler"
         free = os.statvfs(disk).f_bavail * os.statvfs(disk).f_frsize
         filler.write_bytes(b"\0" * max(free - 300_000, 0))
-        proc = _run(_config(project, out, k=5), "--overwrite")
+        proc = _run(_config(project, out, k=5), "--overwrite", "--lang", "en")
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 1
         lines = [line for line in err.splitlines() if line.strip()]
-        assert any("is full" in line and "--out" in line for line in lines), err
+        assert any(
+            line.startswith("Error: ") and "is full" in line and "--out" in line
+            for line in lines
+        ), err
         assert "Traceback" not in err
         assert _set_of(out)[0] == 4  # the previous set, as it was
         assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
@@ -277,8 +281,10 @@ def test_stale_temporaries_of_killed_writes_are_removed_and_reported(
     old = time.time() - 3600
     for path in [*stale, shp]:
         os.utime(path, (old, old))
-    config = with_outputs(load_config(_config(project, out, k=3)), formats=("csv",))
-    with pytest.warns(LeftoverCleanedWarning, match="3 temporary file"):
+    config = with_outputs(
+        load_config(_config(project, out, k=3)), formats=("csv",), lang="en"
+    )
+    with pytest.warns(LeftoverCleanedWarning, match="removed 3 temporary file"):
         pipeline.run(config)
     assert not any(p.exists() for p in [*stale, shp])
     assert fresh.exists()
