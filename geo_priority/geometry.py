@@ -336,8 +336,8 @@ def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if lost:
         raise GeometryError(
             tr(
-                "{n_lost} invalid geometries have no area left after make_valid: "
-                "{value}. Repair them in a GIS, or remove them.",
+                "{n_lost} invalid geometries have no area left after the automatic "
+                "repair: {value}. Repair them in a GIS, or remove them.",
                 n_lost=len(lost),
                 value=shorten_list(lost, 5),
             )
@@ -347,8 +347,9 @@ def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out[gdf.geometry.name] = gpd.GeoSeries(values, index=gdf.index, crs=gdf.crs)
     warnings.warn(
         tr(
-            "repaired {n_codes} invalid geometries with shapely.make_valid (kept "
-            "the polygonal parts): {value}.",
+            "repaired {n_codes} invalid geometries automatically (self-crossing "
+            "outlines made valid, the polygonal parts kept): {value}. Check them "
+            "in a GIS; `geo-priority check --lenient` accepts the repair.",
             n_codes=len(codes),
             value=shorten_list(codes, 5),
         ),
