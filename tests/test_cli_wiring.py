@@ -26,6 +26,7 @@ from geo_priority.errors import ConfigError
 from geo_priority.formats import EXPORT_FORMATS
 from geo_priority.io import fetch
 from geo_priority.microdata import quality
+from geo_priority.schema import JOIN_REPORT_COLUMNS, JoinReport
 
 CONFIG = """
 [boundaries]
@@ -77,9 +78,33 @@ def _invoke(*args: str, env: dict[str, str] | None = None) -> Result:
 
 
 def _run_result(tmp_path: Path) -> SimpleNamespace:
-    """What pipeline.run returns, as far as the CLI reads it."""
-    report = SimpleNamespace(summary=lambda: "3 of 3 areas matched")
-    analysis = SimpleNamespace(schematic=False, report=report, notes=("a note",))
+    """What pipeline.run returns, as far as the CLI reads it.
+
+    A real join report (three kab/kota of table ``figures`` matched by their
+    Kemendagri code), the areas' code system and the config's tables.
+    """
+    codes = ["36.01", "36.02", "36.03"]
+    entries = pd.DataFrame(
+        {
+            "status": ["matched"] * 3,
+            "table": ["figures"] * 3,
+            "area_id": codes,
+            "area_name": ["Pandeglang", "Lebak", "Tangerang"],
+            "row_code": codes,
+            "row_name": [None] * 3,
+            "detail": [None] * 3,
+        },
+        columns=list(JOIN_REPORT_COLUMNS),
+    )
+    report = JoinReport(entries, n_areas=3, n_rows=3)
+    table = SimpleNamespace(label="figures", code_system="kemendagri")
+    analysis = SimpleNamespace(
+        schematic=False,
+        report=report,
+        notes=("a note",),
+        areas=SimpleNamespace(attrs={"code_system": "kemendagri"}),
+        config=SimpleNamespace(tables=(table,)),
+    )
     return SimpleNamespace(
         analysis=analysis, outputs={"html": tmp_path / "peta.html"}, files=()
     )
@@ -122,8 +147,14 @@ def test_run_passes_out_lang_overwrite_and_boundary_options(
     assert config.boundaries.crs == "EPSG:4326"
     assert config.boundaries.layer == "desa"
     assert result.stdout.split() == [str(tmp_path / "peta.html")]
-    assert "Join report: 3 of 3 areas matched" in result.stderr
-    assert "Note: a note" in result.stderr
+    assert result.stderr.splitlines() == [
+        "Tables matched to areas: 3 of 3 areas matched",
+        (
+            "Region codes: tables in Kemendagri codes, boundaries in Kemendagri "
+            "codes; checked against Kepmendagri 300.2.2-2138/2025."
+        ),
+        "Note: a note",
+    ]
 
 
 def test_run_without_options_keeps_the_configs_values(
@@ -137,7 +168,8 @@ def test_run_without_options_keeps_the_configs_values(
     assert config.outputs.lang == "id"
     assert config.outputs.overwrite is False
     assert config.boundaries.crs is None and config.boundaries.layer is None
-    assert "Laporan join: 3 of 3 areas matched" in result.stderr
+    assert "Pencocokan tabel dengan wilayah: 3 dari 3 wilayah cocok" in result.stderr
+    assert "Catatan: a note" in result.stderr
 
 
 def test_check_exits_1_listing_problems_and_0_when_all_is_well(
@@ -152,7 +184,7 @@ def test_check_exits_1_listing_problems_and_0_when_all_is_well(
     _recorder(monkeypatch, pipeline, "check", (None, []))
     passed = _invoke("check", str(config_file))
     assert passed.exit_code == 0
-    assert passed.stderr.strip() == "Semua masukan dan join baik."
+    assert passed.stderr.strip() == "Semua masukan dan pencocokan baik."
 
 
 def test_figure_passes_size_out_lang_and_overwrite(
@@ -420,7 +452,9 @@ def test_synth_passes_every_option(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert "fault bad_nik: 1,200" in result.stderr
 
 
-def _aggregate_result(tmp_path: Path) -> SimpleNamespace:
+def _aggregate_result(
+    tmp_path: Path, rejected_nik: dict[str, object] | None = None
+) -> SimpleNamespace:
     sources = pd.DataFrame(
         {
             "file": ["a.csv"],
@@ -434,6 +468,7 @@ def _aggregate_result(tmp_path: Path) -> SimpleNamespace:
         paths={"desa": tmp_path / "registri_desa.csv"},
         quality=pd.DataFrame(),
         sources=sources,
+        rejected_nik=rejected_nik or {},
     )
 
 
@@ -450,8 +485,12 @@ def test_aggregate_passes_every_option(tmp_path: Path, monkeypatch: pytest.Monke
     crosswalk.write_text("x\n", encoding="utf-8")
     key_file = tmp_path / "nik.key"
     keys = _recorder(monkeypatch, microdata, "load_key", b"k" * 32)
+    rejected = {"excluded": True, "persons_left_out": 4321, "persons_counted": 0}
     calls = _recorder(
-        monkeypatch, microdata, "aggregate_registry", _aggregate_result(tmp_path)
+        monkeypatch,
+        microdata,
+        "aggregate_registry",
+        _aggregate_result(tmp_path, rejected),
     )
     _recorder(monkeypatch, quality, "by_severity", _severity(1234, 2))
     result = _invoke(
@@ -459,6 +498,7 @@ def test_aggregate_passes_every_option(tmp_path: Path, monkeypatch: pytest.Monke
         "p3ke", "--map", "nik=NIK_ART", "--crosswalk", str(crosswalk), "--target",
         "desil12", "--threshold", "5", "--level", "desa", "--format", "parquet",
         "--name", "bansos", "-o", str(tmp_path / "out"), "--overwrite",
+        "--exclude-rejected-nik",
     )  # fmt: skip
     assert result.exit_code == 0, result.output
     assert keys.args == (key_file,)
@@ -479,10 +519,15 @@ def test_aggregate_passes_every_option(tmp_path: Path, monkeypatch: pytest.Monke
         5,
         True,
     )
+    assert kwargs["exclude_rejected_nik"] is True
     assert result.stdout.split() == [str(tmp_path / "registri_desa.csv")]
     assert (
         "a.csv: p3ke individu, 4.015.588 baris, 4.000.000 dipakai; "
         "NIK ditolak 1.234; peringatan 2" in result.stderr
+    )
+    assert (
+        "Orang dengan NIK ditolak yang tidak dihitung (--exclude-rejected-nik): "
+        "4.321." in result.stderr
     )
 
 
@@ -504,10 +549,11 @@ def test_aggregate_defaults_and_usage_error_without_exports(
     assert kwargs["formats"] == ("csv",)
     assert (kwargs["target"], kwargs["threshold"]) == ("desil1", 10)
     assert kwargs["overwrite"] is False
+    assert kwargs["exclude_rejected_nik"] is False
 
     nothing = _invoke("aggregate")
     assert nothing.exit_code == 2
-    assert "give export files" in nothing.stderr
+    assert "berikan berkas ekspor, atau --config dengan [[exports]]" in nothing.stderr
 
 
 # --- boundaries --------------------------------------------------------------
