@@ -41,7 +41,10 @@ def _inputs(tmp_path: Path, *, missing: str, bowtie: bool = False) -> Path:
 def test_unscored_areas_fail_check_unless_lenient(tmp_path: Path):
     config = load_config(_inputs(tmp_path, missing="drop"))
     _, problems = pipeline.check(config)
-    assert any("1 of 4 areas would get no score" in p and "'B'" in p for p in problems)
+    assert any(
+        "1 dari 4 wilayah tidak akan mendapat skor" in p and "'B'" in p
+        for p in problems
+    ), problems
     assert any('scoring.missing = "impute"' in p for p in problems)
     _, lenient = pipeline.check(config, lenient=True)
     assert lenient == []
@@ -52,8 +55,8 @@ def test_imputed_values_fail_check_unless_lenient(tmp_path: Path):
     _, problems = pipeline.check(config)
     assert problems == [
         (
-            "1 of 4 areas would be scored on imputed values (column 'imputed' of the "
-            "ranked table names them)."
+            "1 dari 4 wilayah akan diskor dengan nilai yang diisi (kolom 'imputed' "
+            "pada tabel peringkat menyebutkannya)."
         )
     ]
     assert pipeline.check(config, lenient=True)[1] == []
@@ -62,7 +65,12 @@ def test_imputed_values_fail_check_unless_lenient(tmp_path: Path):
 def test_repaired_geometry_fails_check_unless_lenient(tmp_path: Path):
     config = load_config(_inputs(tmp_path, missing="impute", bowtie=True))
     _, problems = pipeline.check(config)
-    assert any("repaired" in p for p in problems), problems
+    assert any(
+        "1 geometri tidak sah diperbaiki otomatis" in p
+        and "'36.01'" in p
+        and "--lenient" in p
+        for p in problems
+    ), problems
     with pytest.warns(GeometryRepairedWarning):
         _, lenient = pipeline.check(config, lenient=True)
     assert lenient == []
@@ -75,7 +83,11 @@ def test_cli_check_is_strict_unless_lenient(tmp_path: Path):
 
     config = _inputs(tmp_path, missing="drop")
     strict = CliRunner().invoke(cli, ["check", str(config)])
-    assert strict.exit_code == 1 and "would get no score" in strict.output
+    assert strict.exit_code == 1
+    assert strict.output.startswith(
+        "Masalah: 1 dari 4 wilayah tidak akan mendapat skor"
+    )
+    assert "'B'" in strict.output
     lenient = CliRunner().invoke(cli, ["check", "--lenient", str(config)])
     assert lenient.exit_code == 0, lenient.output
 
