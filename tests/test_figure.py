@@ -246,7 +246,7 @@ def test_bad_inputs_raise_typed_errors():
     areas, c = _areas([90.0, 60.0, 20.0, 10.0])
     with pytest.raises(ConfigError, match=r"'a5'.*--size.*a4, slide"):
         build_figure(areas, c, texts=TEXTS, size="a5")
-    with pytest.raises(CRSError, match="no CRS"):
+    with pytest.raises(CRSError, match=r"boundaries\.crs"):
         build_figure(areas.set_crs(None, allow_override=True), c, texts=TEXTS)
 
 
@@ -338,7 +338,9 @@ def test_cli_figure_writes_png_and_pdf_and_refuses_overwrite(config_file: Path):
         assert image.size == (round(8.27 * 300), round(11.69 * 300))
     again = runner.invoke(cli, ["figure", str(config_file), "--size", "a4"])
     assert again.exit_code == 1
-    assert "already exist" in again.output
+    assert again.stderr.startswith("Galat: 2 keluaran sudah ada: ")
+    assert "uji_a4.png" in again.stderr and "uji_a4.pdf" in again.stderr
+    assert "--overwrite" in again.stderr
 
 
 def test_run_writes_figure_formats(config_file: Path):
