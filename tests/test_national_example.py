@@ -18,6 +18,8 @@ from click.testing import CliRunner
 
 from geo_priority import io
 from geo_priority.cli import cli
+from geo_priority.config import load_config
+from geo_priority.export.tables import read_ranked_csv
 
 from conftest import require_shared
 
@@ -58,7 +60,8 @@ def national_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, float, 
 @pytest.fixture(scope="module")
 def ranked(national_run: tuple[str, float, Path]) -> pd.DataFrame:
     out = national_run[2]
-    table = pd.read_csv(out / "nasional_kabkota_peringkat.csv", dtype={"area_id": str})
+    indicators = load_config(out.parent / EXAMPLE.name).scoring.indicators
+    table = read_ranked_csv(out / "nasional_kabkota_peringkat.csv", indicators)
     return table.set_index("area_id")
 
 
@@ -94,7 +97,7 @@ def test_dash_in_the_real_export_is_no_data_never_zero() -> None:
     # the new Papua provinces have no province figure before 2024
     selatan = long[(long["nama_bps"] == "PAPUA SELATAN") & (long["tahun"] == 2023)]
     assert selatan["value"].isna().all()
-    assert "no data" in selatan["catatan"].iloc[0]
+    assert selatan["catatan"].iloc[0] == "tidak ada data ('-' di ekspor)"
     assert (long["value"].dropna() > 0).all()
 
 
@@ -113,7 +116,7 @@ def test_run_joins_514_of_514_kabkota(national_run: tuple[str, float, Path]) -> 
         # only the 38 province rows are left: another level, never joined
         assert rest["status"].eq("other_level").all() and len(rest) == 38, table
     assert not report["status"].isin(["doubtful", "ambiguous", "duplicate"]).any()
-    assert "514 of 514 areas matched" in output
+    assert "Pencocokan tabel dengan wilayah: 514 dari 514 wilayah cocok" in output
 
 
 def test_every_area_has_its_values_and_a_score(ranked: pd.DataFrame) -> None:
