@@ -62,6 +62,22 @@ def test_theil_sen_slope_is_minus_one_and_ignores_one_bad_year() -> None:
     assert frame.loc["clean", "last_value"] == 6
 
 
+def test_vectorised_fit_equals_scipy_on_gappy_series() -> None:
+    rng = np.random.default_rng(7)
+    years = list(range(2016, 2025))
+    series = _series({f"a{i}": list(rng.uniform(0, 20, 9)) for i in range(40)}, years)
+    series = series.drop(index=rng.choice(len(series), 80, replace=False))
+    frame = progress_to_targets(series, _cfg(min_years=3)).frame
+    for area, group in series.groupby("area_id"):
+        if len(group) < 3:
+            assert pd.isna(frame.loc[area, "trend_slope"])
+            continue
+        slope, intercept, _, _ = theilslopes(group["value"], group["year"])
+        assert frame.loc[area, "trend_slope"] == pytest.approx(slope)
+        assert frame.loc[area, "trend_intercept"] == pytest.approx(intercept)
+        assert frame.loc[area, "last_year"] == group["year"].max()
+
+
 def test_each_status_by_hand_for_one_target_value() -> None:
     series = _series(
         {
