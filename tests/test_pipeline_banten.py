@@ -31,6 +31,9 @@ from geo_priority.errors import (
     GeometryRepairedWarning,
     UnmatchedKeysWarning,
 )
+from geo_priority.export.tables import read_ranked_csv
+from geo_priority.join_report import summary_text
+from geo_priority.presets import expand_preset
 from geo_priority.schema import (
     DOUBTFUL,
     ID,
@@ -158,10 +161,10 @@ def _figures(year_rate: int = 2022) -> dict[str, dict[str, float]]:
     return {c: v for c, v in out.items() if c.startswith("36.")}
 
 
-def _ranked(folder: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(
-        folder / f"{name}_peringkat.csv", dtype={ID: str}, keep_default_na=True
-    )
+def _ranked(folder: Path, name: str, config: Config) -> pd.DataFrame:
+    """The ranked table as written for people, with its machine column names."""
+    indicators = expand_preset(config.scoring).indicators
+    return read_ranked_csv(folder / f"{name}_peringkat.csv", indicators)
 
 
 # ------------------------------------------------------------------- examples
@@ -205,7 +208,9 @@ def test_kabkota_kemendagri_layer_example_run(tmp_path: Path):
     assert sorted(areas[RANK].astype(int)) == list(range(1, 9))
     assert areas[SCORE].notna().all() and areas[SCORE].between(0, 100).all()
     report = result.analysis.report
-    assert report.summary() == "8 of 8 areas matched, 2 other level"
+    assert summary_text(report) == (
+        "8 dari 8 wilayah cocok, 2 baris tingkat wilayah lain (total, tidak dipakai)"
+    )
     assert report.problems.empty
     statuses = report.entries["status"].value_counts().to_dict()
     assert statuses == {MATCHED: 8, OTHER_LEVEL: 2}  # province 36 and Indonesia 00
@@ -232,7 +237,7 @@ def test_kabkota_kemendagri_layer_example_run(tmp_path: Path):
     out = tmp_path / "out"
     assert set(result.outputs) == set(OUTPUT_NAMES)
     assert all(p.is_file() and p.parent == out for p in result.outputs.values())
-    ranked = _ranked(out, "banten_kabkota")
+    ranked = _ranked(out, "banten_kabkota", config)
     assert len(ranked) == 8 and ranked[RANK].tolist() == list(range(1, 9))
     assert (
         len(
@@ -243,20 +248,21 @@ def test_kabkota_kemendagri_layer_example_run(tmp_path: Path):
         == 8
     )
     record = json.loads(result.outputs["json"].read_text(encoding="utf-8"))
-    assert record["join"] == report.summary()
+    assert record["join"] == summary_text(report)
     assert set(record["inputs"]) == {KAB_KMD, POVERTY_CSV.name}
 
 
 def test_kabkota_kemendagri_layer_check_finds_no_join_problem(tmp_path: Path):
     config = load_config(_example_copy("banten_kabkota.toml", tmp_path))
     # lenient: the repaired Lebak polygon is reported as a warning, not a problem
-    with pytest.warns(GeometryRepairedWarning, match="repaired 1 invalid geometries"):
+    repaired = "1 geometri tidak sah diperbaiki otomatis"
+    with pytest.warns(GeometryRepairedWarning, match=f"{repaired}.*'36.02'"):
         analysis, problems = pipeline.check(config, lenient=True)
     assert analysis is not None and len(analysis.areas) == 8
     assert problems == []
     # strict (the default): a repair is something the planner must read
     _, strict = pipeline.check(config)
-    assert len(strict) == 1 and "repaired 1 invalid geometries" in strict[0]
+    assert len(strict) == 1 and repaired in strict[0] and "'36.02'" in strict[0]
     assert not (tmp_path / "out").exists()
 
 
@@ -267,11 +273,12 @@ def test_kabkota_from_ocha_desa_cli_check_and_run(tmp_path: Path):
     runner = CliRunner()
     checked = runner.invoke(cli, ["check", str(copy)])
     assert checked.exit_code == 0, checked.output
-    assert "Semua masukan dan join baik" in checked.output
+    assert "Semua masukan dan pencocokan baik." in checked.output
     ran = runner.invoke(cli, ["run", str(copy)])
     assert ran.exit_code == 0, ran.output
-    assert "8 of 8 areas matched" in ran.stderr
-    ranked = _ranked(tmp_path / "out", "banten_kabkota").set_index(ID)
+    assert "Pencocokan tabel dengan wilayah: 8 dari 8 wilayah cocok" in ran.stderr
+    ranked = _ranked(tmp_path / "out", "banten_kabkota", load_config(copy))
+    ranked = ranked.set_index(ID)
     # 1,552 BPS desa dissolved into the 8 kab/kota, keyed by BPS codes
     figures = {c.replace(".", ""): f for c, f in _figures().items()}
     assert sorted(ranked.index) == sorted(figures)
@@ -304,7 +311,7 @@ def test_kecamatan_dissolved_from_ocha_desa_with_bps_table(tmp_path: Path):
     result = pipeline.run(config)
     areas = result.analysis.areas.set_index(ID)
     assert len(areas) == 155 and areas[SCORE].notna().all()
-    assert result.analysis.report.summary() == "155 of 155 areas matched"
+    assert summary_text(result.analysis.report) == "155 dari 155 wilayah cocok"
     assert int(areas["n_children"].sum()) == 1552
     # row 149 has the highest rate (1.0 %) and count (1.0 % of 159,000 = 1,590)
     top = kec["district_code"].iloc[149].removeprefix("id")
@@ -316,7 +323,7 @@ def test_kecamatan_dissolved_from_ocha_desa_with_bps_table(tmp_path: Path):
     assert areas.loc[first, "extreme_poor"] == 10
     assert areas.loc[first, SCORE] == pytest.approx(5 + 500 / 1590)
     assert areas.loc[first, "area_name"] == kec["district"].iloc[0]
-    assert len(_ranked(tmp_path / "out", "banten_kecamatan")) == 155
+    assert len(_ranked(tmp_path / "out", "banten_kecamatan", config)) == 155
 
 
 def test_kecamatan_kemendagri_layer_with_kemendagri_table(tmp_path: Path):
@@ -339,7 +346,7 @@ def test_kecamatan_kemendagri_layer_with_kemendagri_table(tmp_path: Path):
         result = pipeline.run(config)
     areas = result.analysis.areas.set_index(ID)
     assert len(areas) == 155 and areas[SCORE].notna().all()
-    assert result.analysis.report.summary() == "155 of 155 areas matched"
+    assert summary_text(result.analysis.report) == "155 dari 155 wilayah cocok"
     top = kec["kode"].iloc[149]
     assert areas.loc[top, "extreme_poor"] == 1590 and areas.loc[top, RANK] == 1
 
@@ -378,17 +385,21 @@ def test_desa_crosswalk_check_lists_doubts_collisions_and_gaps(
     twice, never = crosswalk_gaps
     result = CliRunner().invoke(cli, ["check", str(desa_example)])
     assert result.exit_code == 1
-    assert "6 unmatched area (of 1552 areas and 1552 rows)" in result.output
+    assert (
+        "6 wilayah tanpa baris tabel (dari 1552 wilayah dan 1552 baris)"
+        in result.output
+    )
     problems = [ln for ln in result.output.splitlines() if ln.startswith("Masalah")]
     # every name mismatch the crosswalk records is listed, accepted by the example
-    doubtful = [ln for ln in problems if ": doubtful " in ln]
-    assert len(doubtful) == 58 and all("accepted" in ln for ln in doubtful)
+    doubtful = [ln for ln in problems if ": kecocokan meragukan yang perlu " in ln]
+    assert len(doubtful) == 58
+    assert all("diterima (tables.accept_all_doubtful)" in ln for ln in doubtful)
     for pair in ("Mekarsari", "Bencongan", "Gelam Jaya"):
         assert any(pair in ln for ln in doubtful), pair
     for code in never:
-        assert any(f"unmatched_area '{code}'" in ln for ln in problems)
+        assert any(f"wilayah tanpa baris tabel: '{code}'" in ln for ln in problems)
     # the desa that receive two BPS desa are no longer problems: combined
-    assert not any(f"duplicate '{code}'" in ln for code in twice for ln in problems)
+    assert twice and not any("baris ganda" in ln for ln in problems)
     assert not (desa_example.parent / "out").exists()
 
 
@@ -396,8 +407,9 @@ def test_desa_crosswalk_run_values_all_but_the_never_hit_desa(
     desa_example, crosswalk_gaps
 ):
     twice, never = crosswalk_gaps
-    with pytest.warns(UnmatchedKeysWarning, match="6 unmatched area"):
-        with pytest.warns(DoubtfulMatchWarning, match="58 matches need checking"):
+    unmatched = r"6 wilayah tanpa baris tabel \(dari 1552 wilayah dan 1552 baris\)"
+    with pytest.warns(UnmatchedKeysWarning, match=unmatched):
+        with pytest.warns(DoubtfulMatchWarning, match="58 kecocokan perlu diperiksa"):
             result = pipeline.run(load_config(desa_example))
     report = result.analysis.report
     assert (report.n_areas, report.n_rows) == (1552, 1552)
@@ -409,13 +421,14 @@ def test_desa_crosswalk_run_values_all_but_the_never_hit_desa(
     unmatched = report.entries[report.entries["status"] == UNMATCHED_AREA]
     assert sorted(unmatched["area_id"]) == never
     out = desa_example.parent / "out"
-    ranked = _ranked(out, "banten_desa")
+    ranked = _ranked(out, "banten_desa", load_config(desa_example))
     assert len(ranked) == 1552
     assert sorted(ranked.loc[ranked[SCORE].isna(), ID]) == sorted(never)
     assert ranked.loc[ranked[SCORE].notna(), RANK].min() == 1
     layer = gpd.read_file(result.outputs["gpkg"], layer="banten_desa", engine="pyogrio")
     assert len(layer) == 1552 and int(layer[SCORE].isna().sum()) == 6
-    assert any("doubtful match(es) accepted" in n for n in result.analysis.notes)
+    notes = result.analysis.notes
+    assert any("58 kecocokan meragukan diterima" in n for n in notes), notes
 
 
 def test_desa_crosswalk_collision_rate_is_reweighted_not_averaged(desa_example):
@@ -465,7 +478,7 @@ def test_table_code_matching_nothing_fails_check_and_is_named(kab_copy: Path):
     )
     result = CliRunner().invoke(cli, ["check", str(kab_copy)])
     assert result.exit_code == 1
-    assert "unmatched_row '36.99' 'Kota Contoh'" in result.output
+    assert "baris tabel tanpa wilayah: '36.99' 'Kota Contoh'" in result.output
     assert not (kab_copy.parent / "out").exists()
 
 
