@@ -60,7 +60,15 @@ from geo_priority.joining import (
     table_sources,
 )
 from geo_priority.messages import tr
+from geo_priority.official_rule import OFFICIAL_PRIORITY
 from geo_priority.places import area_places
+from geo_priority.robustness import ROBUSTNESS_COLUMNS
+from geo_priority.robustness_stage import (
+    OfficialSummary,
+    RobustnessSummary,
+    add_official,
+    add_robustness,
+)
 from geo_priority.schema import (
     CLASS,
     ID,
@@ -121,6 +129,13 @@ class Analysis:
         map's level switch: counts summed, rates re-derived, then scored.
     context : geopandas.GeoDataFrame or None
         Neighbouring areas drawn faintly on the map.
+    robustness : RobustnessSummary or None
+        What the rank-robustness test did (``[robustness]``), when it ran:
+        the areas then have ``rank_median``, ``rank_low``, ``rank_high`` and
+        ``p_class1``.
+    official : OfficialSummary or None
+        The official rate-and-number selection (``[official_rule]``), when
+        shown: the areas then have ``official_priority``.
     """
 
     config: Config
@@ -136,6 +151,8 @@ class Analysis:
     schematic: bool = False
     levels: tuple[Analysis, ...] = ()
     context: gpd.GeoDataFrame | None = None
+    robustness: RobustnessSummary | None = None
+    official: OfficialSummary | None = None
 
     @property
     def level(self) -> str:
@@ -218,6 +235,9 @@ def score_joined(
     scores, classification, areas = score_and_classify(
         data.areas, indicators, data.scoring, config
     )
+    areas, robust, official, notes = _decision_columns(
+        areas, indicators, data.scoring, config, classification
+    )
     return Analysis(
         config,
         _placed(areas, {}),
@@ -226,10 +246,32 @@ def score_joined(
         scores,
         classification,
         data.report,
-        (*data.notes, *scores.notes),
+        (*data.notes, *scores.notes, *notes),
         table_sources(data.tables, indicators),
         inputs,
+        robustness=robust,
+        official=official,
     )
+
+
+def _decision_columns(
+    areas: gpd.GeoDataFrame,
+    indicators: tuple[IndicatorConfig, ...],
+    scoring: ScoringConfig,
+    config: Config,
+    classification: Classification,
+) -> tuple[
+    gpd.GeoDataFrame,
+    RobustnessSummary | None,
+    OfficialSummary | None,
+    tuple[str, ...],
+]:
+    """Add rank robustness and the official selection, each when enabled."""
+    areas, robust, rob_notes = add_robustness(
+        areas, indicators, scoring, config, classification
+    )
+    areas, official, off_notes = add_official(areas, indicators, scoring, config)
+    return areas, robust, official, (*rob_notes, *off_notes)
 
 
 def _children_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> str:
@@ -316,14 +358,20 @@ def _coarser_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> An
     classification, fallback = classify_level(scores.frame[SCORE], base.config, level)
     finished = _finish(scores, classification)
     finished.attrs.update(shapes.attrs)
+    finished, robust, official, more = _decision_columns(
+        finished, indicators, base.scoring, base.config, classification
+    )
+    finished.attrs.update(shapes.attrs)
     return replace(
         base,
         areas=finished,
         indicators=indicators,
         scores=scores,
         classification=classification,
-        notes=(*notes, *fallback, *scores.notes),
+        notes=(*notes, *fallback, *scores.notes, *more),
         levels=(),
+        robustness=robust,
+        official=official,
     )
 
 
@@ -500,9 +548,27 @@ def analyse(
 
 
 def ranked_table(analysis: Analysis) -> pd.DataFrame:
-    """Return the ranked table (highest priority first) with contributions."""
+    """Return the ranked table (highest priority first) with contributions.
+
+    With rank robustness, ``rank_median``, ``rank_low``, ``rank_high`` and
+    ``p_class1`` follow the rank; with the official selection,
+    ``official_priority`` follows the class.
+    """
     keys = [i.key for i in analysis.indicators]
     contrib = [c for c in analysis.areas.columns if c.startswith("contrib_")]
-    cols = [ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, *keys, *contrib, "imputed"]
+    cols = [
+        ID,
+        NAME,
+        PLACE,
+        RANK,
+        *ROBUSTNESS_COLUMNS,
+        SCORE,
+        CLASS,
+        LABEL,
+        OFFICIAL_PRIORITY,
+        *keys,
+        *contrib,
+        "imputed",
+    ]
     table = pd.DataFrame(analysis.areas[[c for c in cols if c in analysis.areas]])
     return table.sort_values([RANK, ID], na_position="last").reset_index(drop=True)

@@ -30,6 +30,8 @@ from geo_priority.config_types import check_fields
 from geo_priority.errors import ConfigError
 from geo_priority.formats import DEFAULT_FORMATS, FormatName
 from geo_priority.messages import tr
+from geo_priority.official_rule_config import OfficialRuleConfig
+from geo_priority.robustness_config import RobustnessConfig
 from geo_priority.schema import Level
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
@@ -417,6 +419,8 @@ class Config:
     scoring: ScoringConfig
     classify: ClassifyConfig = field(default_factory=ClassifyConfig)
     outputs: OutputConfig = field(default_factory=OutputConfig)
+    robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
+    official_rule: OfficialRuleConfig = field(default_factory=OfficialRuleConfig)
     title: str = "Lokasi prioritas penanggulangan kemiskinan ekstrem"
     subtitle: str = ""
     base_dir: str = "."
@@ -551,6 +555,12 @@ def config_from_dict(
         "scoring": _build(ScoringConfig, scoring, "scoring"),
         "classify": _build(ClassifyConfig, data.pop("classify", {}), "classify"),
         "outputs": _build(OutputConfig, data.pop("outputs", {}), "outputs"),
+        "robustness": _build(
+            RobustnessConfig, data.pop("robustness", {}), "robustness"
+        ),
+        "official_rule": _build(
+            OfficialRuleConfig, data.pop("official_rule", {}), "official_rule"
+        ),
     }
     config: Config = _build(Config, {**data, **top, "base_dir": base_dir}, "top level")
     if not in_memory:

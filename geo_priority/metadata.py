@@ -563,7 +563,9 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
     dict
         Tool and library versions, run time, sha256 of every input file, the
         resolved config, indicators, weights, classes, join summary, notes
-        and sources.
+        and sources; ``robustness`` (draws, seed, choices, Sobol indices) and
+        ``official_rule`` (rule, selected codes, method text), or None when
+        they did not run.
     """
     return {
         "tool": {
@@ -592,4 +594,32 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
         "notes": list(analysis.notes),
         "sources": list(analysis.sources),
         "schematic_map": analysis.schematic,
+        "robustness": _robustness_record(analysis),
+        "official_rule": _official_record(analysis),
     }
+
+
+def _robustness_record(analysis: Analysis) -> dict[str, Any] | None:
+    """Return the rank-robustness test as run: draws, seed, choices, Sobol."""
+    rob = analysis.robustness
+    if rob is None:
+        return None
+    return {
+        "draws": rob.draws,
+        "seed": rob.seed,
+        "concentration": rob.concentration,
+        "normalisations": list(rob.normalisations),
+        "aggregations": list(rob.aggregations),
+        "class1_rule": rob.class1_rule,
+        "sensitivity": [dataclasses.asdict(s) for s in rob.sensitivity],
+        "method": rob.method,
+        "columns": ["rank_median", "rank_low", "rank_high", "p_class1"],
+    }
+
+
+def _official_record(analysis: Analysis) -> dict[str, Any] | None:
+    """Return the official rate-and-number selection as made."""
+    off = analysis.official
+    if off is None:
+        return None
+    return {**dataclasses.asdict(off), "column": "official_priority"}

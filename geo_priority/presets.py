@@ -1,7 +1,12 @@
 """Built-in scoring presets: named, documented sets of indicators.
 
 A preset expands into :class:`~geo_priority.config.IndicatorConfig` entries, so
-the resolved method is always visible in ``run.json`` and on the map.
+the resolved method is always visible in ``run.json`` and on the map. The
+``kemiskinan-ekstrem`` preset also turns on, unless the config turns them off,
+rank robustness (``[robustness]``, see
+:func:`geo_priority.robustness_config.robustness_enabled`) and the official
+rate-and-number selection (``[official_rule]``, see
+:func:`geo_priority.official_rule_config.official_rule_enabled`).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from typing import Any
 
 from geo_priority.config import IndicatorConfig, ScoringConfig
 from geo_priority.errors import ConfigError
+from geo_priority.messages import tr
 
 _KE_OPTIONS = {
     "rate": "extreme_poverty_rate",
@@ -41,8 +47,12 @@ def _kemiskinan_ekstrem(
     unknown = sorted(set(options) - set(_KE_OPTIONS))
     if unknown:
         raise ConfigError(
-            f"unknown preset option(s) {unknown!r} for 'kemiskinan-ekstrem'. "
-            f"Known options: {', '.join(_KE_OPTIONS)}."
+            tr(
+                "unknown scoring.preset_options {unknown!r} for the "
+                "'kemiskinan-ekstrem' preset. Known options: {known}.",
+                unknown=unknown,
+                known=", ".join(_KE_OPTIONS),
+            )
         )
     opt = {**_KE_OPTIONS, **options}
     pop_year = opt["population_year"] or year
@@ -134,7 +144,11 @@ def expand_preset(scoring: ScoringConfig) -> ScoringConfig:
     name = scoring.preset.strip().lower().replace("_", "-")
     if name not in PRESETS:
         raise ConfigError(
-            f"unknown preset {scoring.preset!r}. Choose one of: {', '.join(PRESETS)}."
+            tr(
+                "unknown scoring.preset = {preset!r}. Choose one of: {known}.",
+                preset=scoring.preset,
+                known=", ".join(PRESETS),
+            )
         )
     base = {i.key: i for i in PRESETS[name](scoring.preset_options, scoring.year)}
     for own in scoring.indicators:

@@ -111,5 +111,5 @@ def test_preset_expands_with_overrides():
 
 def test_unknown_preset():
     cfg = config_from_dict({**BASE, "scoring": {"preset": "kemiskinan"}})
-    with pytest.raises(ConfigError, match="unknown preset 'kemiskinan'"):
+    with pytest.raises(ConfigError, match=r"'kemiskinan' tidak dikenal"):
         expand_preset(cfg.scoring)

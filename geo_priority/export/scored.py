@@ -29,9 +29,11 @@ from geo_priority.io import (
 )
 from geo_priority.io.layers import read_gpkg_table, read_stored_metadata
 from geo_priority.messages import tr
+from geo_priority.official_rule import OFFICIAL_PRIORITY
 from geo_priority.render import NO_DATA_COLOUR, OUTLINE_COLOUR, class_colours
 from geo_priority.render.i18n import text
 from geo_priority.render.texts import analysis_metadata, level_label, map_texts
+from geo_priority.robustness import RANK_HIGH, RANK_LOW, RANK_MEDIAN, ROBUSTNESS_COLUMNS
 from geo_priority.schema import (
     CLASS,
     CONTRIB_PREFIX,
@@ -140,15 +142,18 @@ class ScoredLayer:
         contrib = [c for c in areas.columns if str(c).startswith(CONTRIB_PREFIX)]
         if not keys:  # unknown indicators: keep every other attribute
             core = {ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, areas.geometry.name}
+            core |= {*ROBUSTNESS_COLUMNS, OFFICIAL_PRIORITY}
             keys = [c for c in areas.columns if c not in core and c not in contrib]
         wanted = [
             ID,
             NAME,
             PLACE,
             RANK,
+            *ROBUSTNESS_COLUMNS,
             SCORE,
             CLASS,
             LABEL,
+            OFFICIAL_PRIORITY,
             *keys,
             *contrib,
             "imputed",
@@ -257,8 +262,11 @@ def _check_scored(areas: gpd.GeoDataFrame, source: Path) -> None:
 def _restore_types(areas: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
     areas[ID] = areas[ID].astype("string")
     areas[CLASS] = pd.to_numeric(areas[CLASS]).round().astype("Int8")
-    if RANK in areas.columns:
-        areas[RANK] = pd.to_numeric(areas[RANK]).round().astype("Int64")
+    for rank in (RANK, RANK_MEDIAN, RANK_LOW, RANK_HIGH):
+        if rank in areas.columns:
+            areas[rank] = pd.to_numeric(areas[rank]).round().astype("Int64")
+    if OFFICIAL_PRIORITY in areas.columns:
+        areas[OFFICIAL_PRIORITY] = areas[OFFICIAL_PRIORITY].astype("boolean")
     areas.attrs["code_system"] = meta.get("reference_codes", {}).get("system")
     areas.attrs["level"] = meta.get("layer", {}).get("level")
 

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from geo_priority.config import IndicatorConfig
+from geo_priority.official_rule import OFFICIAL_PRIORITY
+from geo_priority.robustness import P_CLASS1, RANK_HIGH, RANK_LOW, RANK_MEDIAN
 from geo_priority.schema import CLASS, CONTRIB_PREFIX, ID, LABEL, NAME, RANK, SCORE
 
 __all__ = ["ClassStyle", "field_aliases", "qml_style", "sld_style"]
@@ -51,6 +53,11 @@ _ALIASES: dict[str, dict[str, str]] = {
         CLASS: "Kelas prioritas",
         LABEL: "Keterangan kelas",
         "imputed": "Indikator diimputasi",
+        RANK_MEDIAN: "Peringkat median (skenario)",
+        RANK_LOW: "Rentang peringkat: dari (persentil 5)",
+        RANK_HIGH: "Rentang peringkat: sampai (persentil 95)",
+        P_CLASS1: "Peluang masuk kelas 1 (0–1)",
+        OFFICIAL_PRIORITY: "Terpilih menurut aturan resmi",
         "contrib": "Kontribusi",
     },
     "en": {
@@ -61,6 +68,11 @@ _ALIASES: dict[str, dict[str, str]] = {
         CLASS: "Priority class",
         LABEL: "Class label",
         "imputed": "Imputed indicators",
+        RANK_MEDIAN: "Median rank (scenarios)",
+        RANK_LOW: "Rank range: from (5th percentile)",
+        RANK_HIGH: "Rank range: to (95th percentile)",
+        P_CLASS1: "Chance of class 1 (0–1)",
+        OFFICIAL_PRIORITY: "Selected by the official rule",
         "contrib": "Contribution",
     },
 }

@@ -46,7 +46,9 @@ import pandas as pd
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, indicator_decimals
 from geo_priority.io.spreadsheet import write_excel_csv, write_workbook
+from geo_priority.official_rule import OFFICIAL_PRIORITY
 from geo_priority.render.i18n import unit_text
+from geo_priority.robustness import P_CLASS1, RANK_HIGH, RANK_LOW, RANK_MEDIAN
 from geo_priority.schema import (
     CLASS,
     CONTRIB_PREFIX,
@@ -75,6 +77,13 @@ HEADERS: dict[str, dict[str, str]] = {
         NAME: "Nama wilayah",
         PLACE: "Letak",
         RANK: "Peringkat",
+        RANK_MEDIAN: "Peringkat median (skenario)",
+        RANK_LOW: "Rentang peringkat: dari (persentil 5)",
+        RANK_HIGH: "Rentang peringkat: sampai (persentil 95)",
+        P_CLASS1: "Peluang masuk kelas 1 (%)",
+        OFFICIAL_PRIORITY: "Terpilih menurut aturan resmi",
+        "yes": "ya",
+        "no": "tidak",
         SCORE: "Skor prioritas (0–100)",
         CLASS: "Kelas prioritas",
         LABEL: "Keterangan kelas",
@@ -88,6 +97,13 @@ HEADERS: dict[str, dict[str, str]] = {
         NAME: "Area name",
         PLACE: "Location",
         RANK: "Rank",
+        RANK_MEDIAN: "Median rank (scenarios)",
+        RANK_LOW: "Rank range: from (5th percentile)",
+        RANK_HIGH: "Rank range: to (95th percentile)",
+        P_CLASS1: "Chance of class 1 (%)",
+        OFFICIAL_PRIORITY: "Selected by the official rule",
+        "yes": "yes",
+        "no": "no",
         SCORE: "Priority score (0–100)",
         CLASS: "Priority class",
         LABEL: "Class label",
@@ -101,7 +117,9 @@ _CSV_LOCALE = {"id": (";", ","), "en": (",", ".")}
 #: Where the decimals of each rounded column are kept on a human table.
 DECIMALS_ATTR = "decimals"
 #: Columns that are whole numbers in every table.
-_WHOLE = (RANK, CLASS)
+_WHOLE = (RANK, CLASS, RANK_MEDIAN, RANK_LOW, RANK_HIGH, P_CLASS1)
+#: Columns of the rank-robustness and official-rule stage, as the tables read back.
+_DECISION = (RANK_MEDIAN, RANK_LOW, RANK_HIGH, P_CLASS1, OFFICIAL_PRIORITY)
 #: Decimals of a numeric column the table knows nothing about.
 _OTHER_DECIMALS = indicator_decimals("")
 
@@ -218,6 +236,22 @@ def _rounded(
 # --- headers -----------------------------------------------------------------------
 
 
+def _in_words(ranked: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Write the chance of class 1 in percent and the selection as yes/no words."""
+    words = HEADERS.get(lang, HEADERS["id"])
+    out = ranked
+    if P_CLASS1 in ranked.columns:
+        out = out.copy()
+        out[P_CLASS1] = pd.to_numeric(ranked[P_CLASS1], errors="coerce") * 100.0
+    if OFFICIAL_PRIORITY in ranked.columns:
+        out = out.copy()
+        flags = ranked[OFFICIAL_PRIORITY].astype("boolean")
+        out[OFFICIAL_PRIORITY] = flags.map(
+            lambda v: words["yes"] if v else words["no"], na_action="ignore"
+        ).astype("string")
+    return out
+
+
 def _with_place_after_name(ranked: pd.DataFrame) -> pd.DataFrame:
     """Move ``area_place`` next to the name.
 
@@ -288,7 +322,7 @@ def human_table(
     >>> list(human_table(t, [], lang="en").columns)
     ['Area code', 'Rank', 'Priority score (0–100)']
     """
-    ordered = _with_place_after_name(ranked)
+    ordered = _in_words(_with_place_after_name(ranked), lang)
     rounded, decimals = _rounded(ordered, indicators)
     headers = _header_names([str(c) for c in ordered.columns], indicators, lang)
     by_header = dict(zip(ordered.columns, headers, strict=True))
@@ -403,13 +437,23 @@ def read_ranked_csv(
     columns = [
         c
         for c in HEADERS[lang]
-        if c in (ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, "imputed")
+        if c in (ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, "imputed", *_DECISION)
     ]
     columns += [i.key for i in indicators] + [
         f"{CONTRIB_PREFIX}{i.key}" for i in indicators
     ]
     back = dict(zip(_header_names(columns, indicators, lang), columns, strict=True))
-    return table.rename(columns=back)
+    return _from_words(table.rename(columns=back), lang)
+
+
+def _from_words(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Undo :func:`_in_words`: the chance of class 1 as 0-1, the selection as bool."""
+    if P_CLASS1 in table.columns:
+        table[P_CLASS1] = pd.to_numeric(table[P_CLASS1], errors="coerce") / 100.0
+    if OFFICIAL_PRIORITY in table.columns:
+        yes = HEADERS[lang]["yes"]
+        table[OFFICIAL_PRIORITY] = table[OFFICIAL_PRIORITY].astype("string") == yes
+    return table
 
 
 def _metadata_rows(meta: Mapping[str, Any]) -> pd.DataFrame:

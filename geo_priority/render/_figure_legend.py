@@ -8,6 +8,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from geo_priority.classify import Classification
@@ -15,7 +16,14 @@ from geo_priority.formatting import SCORE_DECIMALS, format_fixed
 from geo_priority.render import NO_DATA_COLOUR, class_colours
 from geo_priority.render._figure_page import GREY, TOP_N, Layout, Page
 from geo_priority.render.i18n import text
+from geo_priority.robustness import RANK_HIGH, RANK_LOW, RANK_MEDIAN
 from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
+
+#: Width (inches) of the rank-interval whiskers beside the listed names.
+WHISKER_WIDTH = 0.75
+#: Colours of a whisker and of its median mark.
+WHISKER_COLOUR = "#54278f"
+MEDIAN_COLOUR = "#f2a900"
 
 # --- legend and top list ---------------------------------------------------
 
@@ -112,7 +120,12 @@ def draw_legend(
 
 
 def top_areas(proj: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Return the ranked areas, best first: rank, name, score, class."""
+    """Return the ranked areas, best first: rank, name, score, class.
+
+    With rank robustness, also ``low``, ``high`` and ``median`` (the 90 %
+    rank interval and the median rank; NaN where unknown) and
+    ``attrs["n_ranked"]``, the ranks the whiskers span.
+    """
     scored = proj[proj[RANK].notna()] if RANK in proj else proj.iloc[0:0]
     names = scored[NAME].fillna(scored[ID]) if NAME in scored else scored[ID]
     frame = pd.DataFrame(
@@ -124,7 +137,13 @@ def top_areas(proj: gpd.GeoDataFrame) -> pd.DataFrame:
         },
         index=scored.index,
     )
-    return frame.sort_values(["rank", "name"])
+    if all(c in scored for c in (RANK_LOW, RANK_HIGH, RANK_MEDIAN)):
+        for column, source in (("low", RANK_LOW), ("high", RANK_HIGH)):
+            frame[column] = pd.to_numeric(scored[source]).astype(float)
+        frame["median"] = pd.to_numeric(scored[RANK_MEDIAN]).astype(float)
+    ordered = frame.sort_values(["rank", "name"])
+    ordered.attrs["n_ranked"] = len(scored)
+    return ordered
 
 
 def _fit(page: Page, s: str, size: float, width: float) -> str:
@@ -143,14 +162,28 @@ def draw_top_list(
     lay, lang = page.layout, page.lang
     x, y, width, height = box
     size, step = lay.listing, lay.listing * 1.5 / 72
-    rows = max(0, min(len(top), TOP_N, int((height - step * 1.6) / step)))
+    extra = step * 0.8 if "low" in top.columns else 0.0
+    rows = max(0, min(len(top), TOP_N, int((height - step * 1.6 - extra) / step)))
     if rows == 0:
         return 0
     head = text("ranking", lang) if rows == len(top) else text("top_areas", lang)
     y -= page.put(x, y, head.format(n=rows), size + 1, weight="bold")
     y -= step * 0.4
     colours = class_colours(k)
-    name_w = width - 0.75 - page.width_of(_score_text(100.0, lang), size) - 0.12
+    score_w = page.width_of(_score_text(100.0, lang), size)
+    whiskers = "low" in top.columns
+    strip = WHISKER_WIDTH + 0.12 if whiskers else 0.0
+    name_w = width - 0.75 - score_w - 0.12 - strip
+    if whiskers:  # its own line under the list's title, over the whiskers
+        y -= page.put(
+            x + width - score_w - 0.12 - WHISKER_WIDTH / 2,
+            y,
+            text("whisker_head", lang),
+            size - 3,
+            ha="center",
+            color=GREY,
+            gid="whisker_head",
+        )
     for row in top.head(rows).itertuples():
         rank = format_fixed(row.rank, lang=lang, decimals=0)
         page.put(x + 0.3, y, rank, size, ha="right")
@@ -158,9 +191,66 @@ def draw_top_list(
         page.fig.add_artist(_swatch(page, x + 0.4, y - size / 72 * 0.95, size, colour))
         name = _fit(page, row.name, size, name_w)
         page.put(x + 0.75, y, name, size, gid="top_name")
+        if whiskers:
+            left = x + width - score_w - 0.12 - WHISKER_WIDTH
+            _whisker(page, row, (left, y - size / 72 * 0.5), top.attrs["n_ranked"])
         page.put(x + width, y, _score_text(row.score, lang), size, ha="right")
         y -= step
     return rows
+
+
+def _line(
+    page: Page, xs: list[float], ys: list[float], gid: str, colour: str, lw: float
+) -> None:
+    """Draw a line in figure fractions, named ``gid`` for tests and SVG."""
+    line = Line2D(xs, ys, color=colour, lw=lw, transform=page.fig.transFigure)
+    line.set_gid(gid)
+    page.fig.add_artist(line)
+
+
+def _whisker(page: Page, row: object, at: tuple[float, float], n: int) -> None:
+    """Draw a rank interval from ``low`` to ``high`` on a strip of ranks 1..n.
+
+    The strip runs left (rank 1) to right (rank ``n``) over
+    :data:`WHISKER_WIDTH` inches from ``at``; the whisker has end caps and
+    a dot at the median rank.
+    """
+    low, high, median = (getattr(row, c) for c in ("low", "high", "median"))
+    if pd.isna(low) or pd.isna(high) or n < 1:
+        return
+    lay = page.layout
+    x0, y = at
+
+    def fx(rank: float) -> float:
+        span = max(n - 1, 1)
+        return (x0 + WHISKER_WIDTH * (rank - 1) / span) / lay.width
+
+    yf, cap = y / lay.height, 0.045 / lay.height
+    _line(page, [fx(1), fx(n)], [yf, yf], "whisker_track", "#d9dde2", 0.8)
+    _line(page, [fx(low), fx(high)], [yf, yf], "whisker", WHISKER_COLOUR, 1.4)
+    for end in (low, high):
+        _line(
+            page,
+            [fx(end)] * 2,
+            [yf - cap, yf + cap],
+            "whisker_cap",
+            WHISKER_COLOUR,
+            1.4,
+        )
+    if not pd.isna(median):
+        page.fig.add_artist(
+            Line2D(
+                [fx(median)],
+                [yf],
+                marker="o",
+                markersize=3.5,
+                color=MEDIAN_COLOUR,
+                markeredgecolor=WHISKER_COLOUR,
+                markeredgewidth=0.6,
+                transform=page.fig.transFigure,
+                gid="whisker_median",
+            )
+        )
 
 
 def _score_text(score: float, lang: str) -> str:

@@ -12,13 +12,14 @@ from collections.abc import Mapping
 
 from geo_priority.analysis import Analysis
 from geo_priority.config import IndicatorConfig
-from geo_priority.formatting import format_number, percent_shares
+from geo_priority.formatting import format_fixed, format_number, percent_shares
 from geo_priority.messages import tr
 from geo_priority.render import indicator_label
-from geo_priority.schema import DOUBTFUL
+from geo_priority.schema import DOUBTFUL, ID, NAME
 
 __all__ = [
     "classes_sentence",
+    "decision_sentences",
     "indicator_sentences",
     "method_sentences",
     "short_method",
@@ -205,3 +206,105 @@ def short_method(analysis: Analysis, lang: str) -> str:
         weights=weights,
         classes=_classes_how(analysis),
     )
+
+
+#: The method note names at most this many areas of the official selection.
+_LISTED = 15
+
+
+def _normalisation_words(choice: str) -> str:
+    return {
+        "configured": tr("each indicator's own scaling"),
+        "minmax": tr("scaling between the lowest and the highest value"),
+        "zscore": tr("standard scores"),
+        "rank": tr("ranks among the areas"),
+        "target": tr("distance to the target"),
+    }.get(choice, choice)
+
+
+def _aggregation_words(choice: str) -> str:
+    if choice == "geometric":  # the word "geometric" reads as a config value
+        return tr("multiplicative weighted mean")
+    return tr("weighted average")
+
+
+def _robustness_sentences(analysis: Analysis, lang: str) -> list[str]:
+    rob = analysis.robustness
+    if rob is None:
+        return []
+    lines = [
+        tr(
+            "Rank robustness: the areas were ranked again in {draws} scenarios of "
+            "other reasonable choices: weights drawn around the configured ones "
+            "(Dirichlet distribution, concentration {concentration}); scaling by "
+            "{norms}; combined by {aggs}. Seed {seed}: the same run gives the "
+            "same result.",
+            draws=format_number(float(rob.draws), lang=lang),
+            concentration=format_number(rob.concentration, lang=lang),
+            norms=" / ".join(_normalisation_words(n) for n in rob.normalisations),
+            aggs=" / ".join(_aggregation_words(a) for a in rob.aggregations),
+            seed=rob.seed,
+        ),
+        tr(
+            "Each area shows its median rank, the range of its rank in 90% of the "
+            "scenarios (5th to 95th percentile) and its chance of being in class "
+            "1 ({rule}).",
+            rule=rob.class1_rule,
+        ),
+    ]
+    if not rob.sensitivity:
+        lines.append(
+            tr("No choice varies, so every scenario gives the configured ranking.")
+        )
+        return lines
+    parts = [
+        f"{s.label} ({format_fixed(s.total, lang=lang, decimals=2)})"
+        for s in rob.sensitivity
+    ]
+    lines.append(
+        tr(
+            "The choice that moves the ranks most is {top}. Sobol total index of "
+            "each choice (share of the variation of the rank shifts it takes part "
+            "in, 0–1): {parts}.",
+            top=rob.sensitivity[0].label,
+            parts="; ".join(parts),
+        )
+    )
+    return lines
+
+
+def decision_sentences(analysis: Analysis, lang: str) -> tuple[str, ...]:
+    """Return the method note's lines on rank robustness and the official rule.
+
+    Rank robustness in words: how many scenarios, which choices vary, what
+    each area shows and which choice moves the ranks most (from the Sobol
+    total indices); then the official rule's method text and the areas it
+    selects. Empty when neither ran.
+
+    Parameters
+    ----------
+    analysis : Analysis
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    tuple of str
+    """
+    lines = _robustness_sentences(analysis, lang)
+    official = analysis.official
+    if official is not None:
+        lines.append(official.method)
+        areas = analysis.areas
+        names = dict(zip(areas[ID], areas[NAME], strict=True))
+        chosen = [str(names.get(code, code)) for code in official.selected]
+        shown = ", ".join(chosen[:_LISTED])
+        if len(chosen) > _LISTED:
+            shown += " " + tr("and {n} more", n=len(chosen) - _LISTED)
+        lines.append(
+            tr(
+                "Selected by the official rule ({n}): {names}.",
+                n=len(chosen),
+                names=shown or "-",
+            )
+        )
+    return tuple(lines)

@@ -23,6 +23,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_sources": "dan {n} sumber lain (lihat Metode & sumber)",
         "method": "Metode",
         "of": "dari",
+        "robust_row": "Kestabilan peringkat",
+        "robust_line": (
+            "Peringkat median {median} (rentang {low}–{high} dalam 90% skenario); "
+            "peluang masuk kelas 1: {chance}"
+        ),
+        "robust_line_fixed": (
+            "Peringkat median {median} (tetap {low} dalam 90% skenario); "
+            "peluang masuk kelas 1: {chance}"
+        ),
+        "range_short": "Rentang",
+        "range_help": (
+            "Rentang peringkat dalam 90% skenario (persentil 5–95), garis = median"
+        ),
+        "p_class1_layer": "Peluang masuk kelas 1",
+        "p_class1_title": "Peluang masuk kelas 1 (bagian skenario)",
+        "p_class1_classes": (
+            "hampir selalu kelas 1 (90–100% skenario)|sering kelas 1 (50–90%)|"
+            "kadang kelas 1 (10–50%)|jarang atau tidak pernah (< 10%)"
+        ),
+        "p_class1_note": (
+            "Bagian skenario (bobot, normalisasi, agregasi lain) yang menempatkan "
+            "wilayah di kelas 1. Makin gelap, makin pasti prioritasnya."
+        ),
+        "official_layer": "Pilihan aturan resmi",
+        "official_title": "Pilihan aturan resmi (persentase dan jumlah miskin ekstrem)",
+        "official_yes": "terpilih menurut aturan resmi",
+        "official_no": "tidak terpilih menurut aturan resmi",
+        "official_note": (
+            "Urutan menurut rata-rata peringkat persentase dan peringkat jumlah "
+            "penduduk miskin ekstrem (lihat Metode & sumber)."
+        ),
+        "official_mark": "terpilih menurut aturan resmi",
+        "official_short": "terpilih (aturan resmi)",
+        "whisker_head": "rentang peringkat 90%",
         "imputed": "diimputasi",
         "schematic": (
             "PETA SKEMATIK: satu segi enam per kabupaten/kota, diletakkan menurut "
@@ -95,6 +129,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "more_sources": "and {n} more (see Method & sources)",
         "method": "Method",
         "of": "of",
+        "robust_row": "Rank robustness",
+        "robust_line": (
+            "Median rank {median} (range {low}–{high} in 90% of scenarios); "
+            "chance of class 1: {chance}"
+        ),
+        "robust_line_fixed": (
+            "Median rank {median} (stays {low} in 90% of scenarios); "
+            "chance of class 1: {chance}"
+        ),
+        "range_short": "Range",
+        "range_help": (
+            "Rank range in 90% of scenarios (5th–95th percentile), line = median"
+        ),
+        "p_class1_layer": "Chance of class 1",
+        "p_class1_title": "Chance of class 1 (share of scenarios)",
+        "p_class1_classes": (
+            "almost always class 1 (90–100% of scenarios)|often class 1 (50–90%)|"
+            "sometimes class 1 (10–50%)|rarely or never (< 10%)"
+        ),
+        "p_class1_note": (
+            "Share of scenarios (other weights, normalisations, aggregations) that "
+            "put the area in class 1. The darker, the surer its priority."
+        ),
+        "official_layer": "Official rule's selection",
+        "official_title": "Official rule's selection (extreme-poverty rate and number)",
+        "official_yes": "selected by the official rule",
+        "official_no": "not selected by the official rule",
+        "official_note": (
+            "Ordered by the mean of the rank on the extreme-poverty rate and the "
+            "rank on the number of extreme poor (see Method & sources)."
+        ),
+        "official_mark": "selected by the official rule",
+        "official_short": "selected (official rule)",
+        "whisker_head": "90% rank range",
         "imputed": "imputed",
         "schematic": (
             "SCHEMATIC MAP: one hexagon per regency/city, placed by its position. "
@@ -194,6 +262,11 @@ UI_KEYS: tuple[str, ...] = (
     "sources",
     "close",
     "level",
+    "robust_row",
+    "range_short",
+    "range_help",
+    "official_mark",
+    "official_short",
 )
 
 

@@ -22,6 +22,11 @@ from geo_priority.classify import Classification, classify_change, classify_indi
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, format_fixed, indicator_decimals
 from geo_priority.indicators import SUPPRESSED_SUFFIX
+from geo_priority.render._robustness_layers import (
+    area_robustness,
+    extra_layers,
+    has_robustness,
+)
 from geo_priority.render.display import display_geometry
 from geo_priority.render.i18n import (
     check_lang,
@@ -212,7 +217,9 @@ def map_layers(
 
     Indicators that are the same series in several years share pooled classes
     (one colour means one range in every year), and a change layer compares
-    the first and last year.
+    the first and last year. With rank robustness (``p_class1``) and the
+    official selection (``official_priority``) in ``areas``, a layer of each
+    comes last.
     """
     hidden = _unscored_by_suppression(areas, indicators)
     layers = [
@@ -250,6 +257,12 @@ def map_layers(
         extra = {} if hidden is None else {"suppressed": hidden}
         layers.append(MapLayer(label, label, c, tuple(colours), note, extra))
     layers += [_change_layer(areas, g, lang) for g in groups.values()]
+    layers += [
+        MapLayer(
+            x.label, x.title, x.classification, x.colours, x.note, {"shown": x.shown}
+        )
+        for x in extra_layers(areas, lang)
+    ]
     return layers
 
 
@@ -326,6 +339,8 @@ def _display_columns(
     columns = [scores, ranks, classes]
     columns += [_format_column(areas, i, lang, threshold) for i in indicators]
     for layer in layers:
+        if "shown" in layer.extra:
+            columns.append(list(layer.extra["shown"]))
         if "values" in layer.extra:
             unit, places = layer.extra["unit"], layer.extra["decimals"]
             columns.append(
@@ -376,6 +391,7 @@ def _properties(
         None if s is None else round(s, 3) for s in _optional(areas[SCORE], float)
     ]
     ranks = _optional(areas[RANK], int)
+    robust = area_robustness(areas, lang)
     return [
         {
             "id": ids[i],
@@ -386,6 +402,7 @@ def _properties(
             "c": [column[i] for column in classes],
             "f": [column[i] for column in shown],
             "lp": list(label_points[i]),
+            **({"rb": robust[i]} if robust[i] else {}),
         }
         for i in range(len(ids))
     ]
@@ -469,6 +486,8 @@ def _view_spec(
         "scale": geometry.scale,
         "bounds": list(geometry.bounds),
         "labels_default": len(areas) <= LABELS_BY_DEFAULT,
+        # the rank interval bars of the table span ranks 1..robust_n
+        "robust_n": int(areas[RANK].notna().sum()) if has_robustness(areas) else 0,
         "outline_weight": 0.6 if len(areas) > CANVAS_THRESHOLD else 1.2,
         "display": {
             "tolerance_deg": geometry.tolerance,

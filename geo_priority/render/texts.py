@@ -21,6 +21,7 @@ from geo_priority.config import Config
 from geo_priority.messages import tr, use_language
 from geo_priority.render import NO_DATA_COLOUR, MapText, class_colours
 from geo_priority.render._method_note import (
+    decision_sentences,
     indicator_sentences,
     method_sentences,
     short_method,
@@ -182,6 +183,7 @@ def map_texts(analysis: Analysis, record: Mapping[str, Any]) -> MapText:
     satu_data = tuple(facts[k] for k in ("producer", "codes", "crs") if k in facts)
     with use_language(lang):
         method = method_sentences(analysis)
+        decisions = decision_sentences(analysis, lang)
         indicators = indicator_sentences(analysis, lang)
     return MapText(
         title,
@@ -189,7 +191,7 @@ def map_texts(analysis: Analysis, record: Mapping[str, Any]) -> MapText:
         _sources(analysis),
         short,
         _warning(analysis, lang),
-        (*method, *_notes(analysis), *satu_data),
+        (*method, *decisions, *_notes(analysis), *satu_data),
         indicators,
         _stamp(record),
         schematic=analysis.schematic,

@@ -199,6 +199,11 @@
     row(t.code, p.id);
     row(t.score, p.f[0]);
     row(t.rank, p.f[1]);
+    if (p.rb && p.rb.line) {
+      /* "Peringkat median 3 (rentang 2–5 dalam 90% skenario); ..." wraps */
+      row(t.robust_row, p.rb.line);
+      table.lastChild.lastChild.className = "gp-tip-wrap gp-tip-robust";
+    }
     row(t["class"], p.f[2]);
     for (var i = 1; i < this.v.layers.length; i++) {
       row(this.v.layers[i].label, p.f[i + 2]);
@@ -670,10 +675,16 @@
     var tr = el("tr");
     var cols = [["rank", this.t.rank_short], ["name", this.t.name], ["score", this.t.score_short],
                 ["cls", this.t.class_short]];
+    /* with rank robustness: the 90 % rank interval as a bar beside the rank */
+    if (this.hasRange()) {
+      cols.splice(1, 0, ["range", this.t.range_short]);
+      document.body.classList.add("gp-has-range");
+      this.map.invalidateSize();
+    }
     cols.forEach(function (c) {
       var th = el("th", null, c[1]);
       th.dataset.column = c[0];
-      th.title = self.t.sort;
+      th.title = c[0] === "range" ? self.t.range_help + ". " + self.t.sort : self.t.sort;
       th.addEventListener("click", function () { self.sortBy(c[0]); });
       tr.appendChild(th);
     });
@@ -686,6 +697,28 @@
     wrap.appendChild(table);
     panel.appendChild(wrap);
     this.fillTable();
+  };
+
+  GeoPriorityMap.prototype.hasRange = function () {
+    return this.data.views.some(function (v) { return v.robust_n > 0; });
+  };
+
+  /* The rank interval as a box on a track of ranks 1..n: its left edge at
+     rank_low, its right edge after rank_high, a line at the median rank. */
+  GeoPriorityMap.prototype.rangeCell = function (p) {
+    var cell = el("td", "gp-range"), n = this.v.robust_n, rb = p.rb;
+    if (!n || !rb || rb.lo === undefined) { cell.textContent = "\u2013"; return cell; }
+    cell.title = rb.line;
+    var track = el("span", "gp-range-track");
+    var bar = el("span", "gp-range-bar");
+    bar.style.left = (100 * (rb.lo - 1) / n) + "%";
+    bar.style.width = (100 * (rb.hi - rb.lo + 1) / n) + "%";
+    track.appendChild(bar);
+    var mid = el("span", "gp-range-median");
+    mid.style.left = (100 * (rb.m - 0.5) / n) + "%";
+    track.appendChild(mid);
+    cell.appendChild(track);
+    return cell;
   };
 
   GeoPriorityMap.prototype.sortBy = function (column) {
@@ -702,6 +735,9 @@
       if (s.column === "name") { return norm(p.name); }
       if (s.column === "score") { return p.s === null ? -1 : -p.s; }
       if (s.column === "cls") { return p.c[0] === 0 ? 99 : p.c[0]; }
+      if (s.column === "range") {
+        return p.rb && p.rb.lo !== undefined ? (p.rb.hi - p.rb.lo) * 1e6 + p.rb.m : 1e12;
+      }
       return p.r === null ? 1e9 : p.r;
     }
     feats.sort(function (a, b) {
@@ -715,7 +751,14 @@
       var p = f.properties, tr = el("tr");
       tr.dataset.id = p.id;
       tr.appendChild(el("td", "gp-num", p.r === null ? "\u2013" : p.r));
-      tr.appendChild(nameWithPlace("td", p, "", self.v.onePlace));
+      if (self.hasRange()) { tr.appendChild(self.rangeCell(p)); }
+      var named = nameWithPlace("td", p, "", self.v.onePlace);
+      if (p.rb && p.rb.o) {
+        var mark = el("span", "gp-official", "\u25c6 " + self.t.official_short);
+        mark.title = self.t.official_mark;
+        named.appendChild(mark);
+      }
+      tr.appendChild(named);
       var hidden = p.c[0] < 0;  /* score hidden: a scored input is a small cell */
       var score = el("td", hidden ? "gp-num gp-hidden" : "gp-num",
                      hidden ? self.data.suppressed_short : p.f[0]);
