@@ -2,13 +2,16 @@
 
 One number formatter (Indonesian ``1.234,5`` or English ``1,234.5``) and one
 list shortener serve every stage, so a message reads the same wherever it is
-raised. This module imports nothing of geo_priority: every stage may use it.
+raised. It imports only :mod:`geo_priority.messages` (for "... (3 lagi)"), so
+every stage may use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Literal
+
+from geo_priority.messages import tr
 
 Lang = Literal["id", "en"]
 
@@ -73,7 +76,7 @@ def shorten_text(text: str, width: int = TEXT_WIDTH) -> str:
 def shorten_list(
     items: Iterable[object], limit: int = 8, *, width: int = TEXT_WIDTH
 ) -> str:
-    """Return the first ``limit`` items as reprs, then ``... (N more)``.
+    """Return the first ``limit`` items as reprs, then ``... (N lagi)`` / ``(N more)``.
 
     Strings are cut to ``width`` characters before quoting, so one long cell
     cannot flood a message.
@@ -96,12 +99,14 @@ def shorten_list(
     >>> shorten_list(["3601", "3602"])
     "'3601', '3602'"
     >>> shorten_list(range(12), limit=3)
-    '0, 1, 2, ... (9 more)'
+    '0, 1, 2, ... (9 lagi)'
     """
     values = list(items)
     shown = ", ".join(_short_repr(v, width) for v in values[:limit])
     rest = len(values) - limit
-    return f"{shown}, ... ({rest} more)" if rest > 0 else shown
+    return (
+        tr("{shown}, ... ({rest} more)", shown=shown, rest=rest) if rest > 0 else shown
+    )
 
 
 def _short_repr(value: object, width: int) -> str:

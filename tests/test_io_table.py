@@ -588,7 +588,9 @@ def _shorten_list(items: Iterable[object], limit: int = 8) -> str:
 
 def test_shorten_list() -> None:
     assert _shorten_list(["a", "b"]) == "'a', 'b'"
-    assert _shorten_list(range(10), limit=3) == "'0', '1', '2', ... (7 more)"
+    assert _shorten_list(range(10), limit=3) == "'0', '1', '2', ... (7 lagi)"
+    with use_language("en"):
+        assert _shorten_list(range(10), limit=3) == "'0', '1', '2', ... (7 more)"
     assert _shorten_list(["x" * 60]) == repr("x" * 49 + "…")
 
 
