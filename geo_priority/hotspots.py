@@ -23,6 +23,7 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -52,7 +53,7 @@ from geo_priority.hotspots_weights import (
     metric_centroids,
 )
 from geo_priority.messages import language, tr
-from geo_priority.schema import ID, NAME
+from geo_priority.schema import ID, NAME, SCORE
 
 __all__ = [
     "GI_CLASS",
@@ -237,7 +238,9 @@ def _island_notes(
     return notes
 
 
-def _plan(areas: gpd.GeoDataFrame, values: pd.Series, config: HotspotConfig) -> _Plan:
+def _plan(
+    areas: gpd.GeoDataFrame, values: pd.Series, config: HotspotConfig, column: str
+) -> _Plan:
     """Choose the areas tested and their neighbours."""
     geometry = areas.geometry
     usable = (
@@ -251,7 +254,7 @@ def _plan(areas: gpd.GeoDataFrame, values: pd.Series, config: HotspotConfig) -> 
                 "hotspots: {n} area(s) without a value of {column!r} (or without a "
                 "boundary) were left out: {names}",
                 n=len(skipped),
-                column=config.column if values.name is None else str(values.name),
+                column=column,
                 names=shorten_list(_names(areas, skipped), _LISTED),
             )
         )
@@ -299,7 +302,7 @@ def _gi_code(z: float, significant: bool) -> GiClass:
     return "hot" if z > 0 else "cold"
 
 
-def _method(config: HotspotConfig, column: str, label: str) -> str:
+def _method(config: HotspotConfig, column: str, label: str, parent: str) -> str:
     contiguity_text = (
         tr("areas that share a border or a corner")
         if config.weights == "queen"
@@ -308,8 +311,9 @@ def _method(config: HotspotConfig, column: str, label: str) -> str:
     islands_text = (
         tr(
             "an area with no such neighbour (an island) gets its {k} nearest areas "
-            "in the same kab/kota",
+            "in the same {parent}",
             k=config.islands_k,
+            parent=parent,
         )
         if config.islands == "knn"
         else tr("an area with no such neighbour (an island) is left out")
@@ -324,7 +328,7 @@ def _method(config: HotspotConfig, column: str, label: str) -> str:
         "{contiguity} as neighbours ({weights} contiguity); {islands}. Pseudo "
         "p-values from {permutations} conditional permutations (seed {seed}); "
         "significant at p <= {alpha} {correction}.",
-        label=label if column != "priority_score" else tr("the priority score"),
+        label=tr("the priority score") if column == SCORE else label,
         contiguity=contiguity_text,
         weights=config.weights,
         islands=islands_text,
@@ -348,6 +352,67 @@ def _too_few(column: str, n: int) -> ConfigError:
     )
 
 
+@dataclass(frozen=True)
+class _Tested:
+    """The statistics of the tested areas, in the order of ``_Plan.tested``."""
+
+    quadrant: np.ndarray  # esda's q: 1 HH, 2 LH, 3 LL, 4 HL
+    gi_z: np.ndarray
+    p_lisa: np.ndarray  # adjusted when fdr = true
+    p_gi: np.ndarray
+    note: str | None = None
+
+
+def _test(y: np.ndarray, plan: _Plan, config: HotspotConfig, column: str) -> _Tested:
+    """Compute the statistics and their (adjusted) pseudo p-values."""
+    if np.ptp(y) == 0:
+        ones = np.ones(len(y))
+        note = tr(
+            "hotspots: every tested area has the same value of {column!r}, so "
+            "there is no cluster to find; all are not significant.",
+            column=column,
+        )
+        return _Tested(
+            np.zeros(len(y), dtype=int), np.full(len(y), np.nan), ones, ones, note
+        )
+    stats = local_statistics(y, plan.neighbours)
+    p_gi = permutation_p(
+        y, plan.neighbours, permutations=config.permutations, seed=config.seed
+    )
+    # local Moran's I is 0 in every draw for an area exactly at the mean
+    at_mean = np.isclose(y, y.mean(), rtol=0, atol=1e-12 * np.abs(y).max())
+    p_lisa = np.where(at_mean, 1.0, p_gi)
+    if config.fdr:
+        p_lisa, p_gi = bh_adjust(p_lisa), bh_adjust(p_gi)
+    return _Tested(stats.quadrant, stats.gi_z, p_lisa, p_gi)
+
+
+def _frame(
+    areas: gpd.GeoDataFrame, plan: _Plan, tested: _Tested, alpha: float
+) -> tuple[pd.DataFrame, list[LisaClass | None], list[GiClass | None]]:
+    """Return the hotspot columns and every area's LISA and Gi* class."""
+    lisa: list[LisaClass | None] = [None] * len(areas)
+    gi: list[GiClass | None] = [None] * len(areas)
+    for i, pos in enumerate(plan.tested):
+        lisa[pos] = _lisa_code(int(tested.quadrant[i]), bool(tested.p_lisa[i] <= alpha))
+        gi[pos] = _gi_code(float(tested.gi_z[i]), bool(tested.p_gi[i] <= alpha))
+    frame = pd.DataFrame(index=areas.index)
+    frame[HOTSPOT] = pd.array([hotspot_label(c) if c else None for c in lisa], "string")
+    for name, values in (
+        (HOTSPOT_P, tested.p_lisa),
+        (GI_Z, tested.gi_z),
+        (GI_P, tested.p_gi),
+    ):
+        full = np.full(len(areas), np.nan)
+        full[plan.tested] = values
+        frame[name] = full
+    frame[GI_CLASS] = pd.array([gi_label(c) if c else None for c in gi], "string")
+    frame[N_NEIGHBOURS] = pd.array(
+        [plan.n_neighbours.get(p) for p in range(len(areas))], dtype="Int64"
+    )
+    return frame, lisa, gi
+
+
 def find_hotspots(
     areas: gpd.GeoDataFrame,
     column: str | None = None,
@@ -356,6 +421,8 @@ def find_hotspots(
     label: str | None = None,
 ) -> HotspotResult:
     """Find where high and low values of ``column`` cluster.
+
+    It does not read ``config.enabled``: the caller decides whether to run it.
 
     Parameters
     ----------
@@ -395,83 +462,29 @@ def find_hotspots(
                 column=ID,
             )
         )
-    values = _values(areas, column).rename(column)
-    plan = _plan(areas, values, config)
+    values = _values(areas, column)
+    plan = _plan(areas, values, config, column)
     if len(plan.tested) < MIN_AREAS:
         raise _too_few(column, len(plan.tested))
-    y = values.iloc[plan.tested].to_numpy()
-    notes = list(plan.notes)
-    lisa: list[LisaClass | None] = [None] * len(areas)
-    gi: list[GiClass | None] = [None] * len(areas)
-    frame = pd.DataFrame(index=areas.index)
-    frame[HOTSPOT_P] = np.nan
-    frame[GI_Z] = np.nan
-    frame[GI_P] = np.nan
-    if np.ptp(y) == 0:
-        notes.append(
-            tr(
-                "hotspots: every tested area has the same value of {column!r}, so "
-                "there is no cluster to find; all are not significant.",
-                column=column,
-            )
-        )
-        p_lisa = p_gi = np.ones(len(y))
-        quadrant = np.zeros(len(y), dtype=int)
-        z = np.full(len(y), np.nan)
-    else:
-        stats = local_statistics(y, plan.neighbours)
-        p_gi = permutation_p(
-            y, plan.neighbours, permutations=config.permutations, seed=config.seed
-        )
-        # local Moran's I is 0 in every draw for an area exactly at the mean
-        p_lisa = np.where(
-            np.isclose(y, y.mean(), rtol=0, atol=1e-12 * np.abs(y).max()), 1.0, p_gi
-        )
-        quadrant, z = stats.quadrant, stats.gi_z
-    if config.fdr:
-        p_lisa, p_gi = bh_adjust(p_lisa), bh_adjust(p_gi)
-    for i, pos in enumerate(plan.tested):
-        lisa[pos] = _lisa_code(int(quadrant[i]), bool(p_lisa[i] <= config.alpha))
-        gi[pos] = _gi_code(float(z[i]), bool(p_gi[i] <= config.alpha))
-    index = areas.index[plan.tested]
-    frame.loc[index, HOTSPOT_P] = p_lisa
-    frame.loc[index, GI_Z] = z
-    frame.loc[index, GI_P] = p_gi
-    frame[HOTSPOT] = pd.array(
-        [hotspot_label(c) if c else None for c in lisa], dtype="string"
-    )
-    frame[GI_CLASS] = pd.array([gi_label(c) if c else None for c in gi], dtype="string")
-    frame[N_NEIGHBOURS] = pd.array(
-        [plan.n_neighbours.get(p) for p in range(len(areas))], dtype="Int64"
-    )
-    ids = areas[ID].astype(str)
+    tested = _test(values.iloc[plan.tested].to_numpy(), plan, config, column)
+    frame, lisa, gi = _frame(areas, plan, tested, config.alpha)
+    ids = areas[ID].astype(str).tolist()
+    kept = set(plan.tested)
+    legend_args: dict[str, Any] = {
+        "column": column,
+        "label": label,
+        "alpha": config.alpha,
+        "fdr": config.fdr,
+    }
     return HotspotResult(
         frame=frame[list(HOTSPOT_COLUMNS)],
-        legend=hotspot_legend(
-            _counts(lisa),
-            column=column,
-            label=label,
-            alpha=config.alpha,
-            fdr=config.fdr,
-        ),
-        gi_legend=gi_legend(
-            _counts(gi), column=column, label=label, alpha=config.alpha, fdr=config.fdr
-        ),
-        notes=tuple(notes),
-        method=_method(config, column, label),
+        legend=hotspot_legend(Counter(lisa), **legend_args),
+        gi_legend=gi_legend(Counter(gi), **legend_args),
+        notes=tuple(plan.notes) + ((tested.note,) if tested.note else ()),
+        method=_method(config, column, label, _parent_word(areas, plan.tested)),
         column=column,
         island_neighbours={
-            ids.iloc[p]: tuple(ids.iloc[j] for j in nb)
-            for p, nb in plan.borrowed.items()
+            ids[p]: tuple(ids[j] for j in nb) for p, nb in plan.borrowed.items()
         },
-        left_out=tuple(
-            ids.iloc[p] for p in range(len(areas)) if p not in set(plan.tested)
-        ),
+        left_out=tuple(ids[p] for p in range(len(areas)) if p not in kept),
     )
-
-
-def _counts(codes: Sequence[Any]) -> dict[Any, int]:
-    counts: dict[Any, int] = {}
-    for code in codes:
-        counts[code] = counts.get(code, 0) + 1
-    return counts
