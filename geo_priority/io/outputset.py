@@ -51,7 +51,7 @@ from geo_priority.errors import (
 )
 from geo_priority.formatting import format_number, shorten_list, shorten_text
 from geo_priority.io.output import exists_message
-from geo_priority.messages import tr
+from geo_priority.messages import language, tr
 
 __all__ = [
     "FAULT_POINTS",
@@ -363,16 +363,17 @@ def _size(folder: Path) -> int:
 
 
 def _space_error(folder: Path, written: int) -> DiskFullError:
-    free = shutil.disk_usage(folder).free
-    mb = format_number(written / 1e6, lang="en", decimals=1)
+    free = shutil.disk_usage(folder).free  # after the unfinished outputs are gone
+    lang = language()
     return DiskFullError(
         tr(
-            "the disk of {value!r} is full: the outputs needed more than {mb} MB "
-            "and {value2} MB is free. Nothing was changed: the previous outputs "
-            "are as they were. Free some space, or write elsewhere with --out.",
+            "the disk of {value!r} is full: it filled up after {mb} MB of outputs "
+            "were written. Nothing was changed: the previous outputs are as they "
+            "were. Free some space ({value2} MB is free now that the unfinished "
+            "outputs are removed), or write elsewhere with --out.",
             value=shorten_text(str(folder), 120),
-            mb=mb,
-            value2=format_number(free / 1e6, lang="en"),
+            mb=format_number(written / 1e6, lang=lang, decimals=1),
+            value2=format_number(free / 1e6, lang=lang),
         )
     )
 
