@@ -26,7 +26,7 @@ from geo_priority.config import (
     ScoringConfig,
 )
 from geo_priority.errors import ScoringError
-from geo_priority.messages import tr
+from geo_priority.messages import tr, use_language
 from geo_priority.official_rule import OFFICIAL_PRIORITY, official_priority
 from geo_priority.official_rule_config import official_rule_enabled
 from geo_priority.robustness import ROBUSTNESS_COLUMNS, rank_robustness
@@ -160,14 +160,15 @@ def add_robustness(
         return areas, None, ()
     values = pd.DataFrame(areas.drop(columns=areas.geometry.name)).set_index(ID)
     try:
-        result = rank_robustness(
-            values,
-            indicators,
-            scoring,
-            _classify(config, classification),
-            rob,
-            classification=classification,
-        )
+        with use_language(config.outputs.lang):  # its texts in the run's language
+            result = rank_robustness(
+                values,
+                indicators,
+                scoring,
+                _classify(config, classification),
+                rob,
+                classification=classification,
+            )
     except ScoringError as err:
         note = tr(
             "rank robustness was not computed: {reason} Set robustness.enabled = "
@@ -177,8 +178,8 @@ def add_robustness(
         return areas, None, (note,)
     out = areas.drop(columns=[c for c in ROBUSTNESS_COLUMNS if c in areas.columns])
     joined = result.frame.reindex(areas[ID].to_numpy())
-    for column in ROBUSTNESS_COLUMNS:
-        out[column] = joined[column].to_numpy()
+    for column in ROBUSTNESS_COLUMNS:  # keeps Int64 ranks (<NA> without a score)
+        out[column] = joined[column].set_axis(out.index)
     out.attrs.update(areas.attrs)
     summary = RobustnessSummary(
         result.draws,
@@ -249,11 +250,13 @@ def add_official(
     frame = pd.DataFrame(areas.drop(columns=areas.geometry.name)).set_index(ID)
     group = None
     if cfg.per_province:
-        group = tr("province")
+        with use_language(config.outputs.lang):
+            group = tr("province")
         frame[group] = [_province(c) for c in frame.index]
-    selection = official_priority(
-        frame, cfg.rate, cfg.count, n=n, coverage=coverage, group_key=group
-    )
+    with use_language(config.outputs.lang):
+        selection = official_priority(
+            frame, cfg.rate, cfg.count, n=n, coverage=coverage, group_key=group
+        )
     out = areas.drop(columns=[OFFICIAL_PRIORITY], errors="ignore")
     chosen = selection.frame[OFFICIAL_PRIORITY].reindex(areas[ID].to_numpy())
     out[OFFICIAL_PRIORITY] = chosen.fillna(False).astype(bool).to_numpy()

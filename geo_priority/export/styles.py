@@ -23,7 +23,16 @@ from typing import Literal
 from geo_priority.config import IndicatorConfig
 from geo_priority.official_rule import OFFICIAL_PRIORITY
 from geo_priority.robustness import P_CLASS1, RANK_HIGH, RANK_LOW, RANK_MEDIAN
-from geo_priority.schema import CLASS, CONTRIB_PREFIX, ID, LABEL, NAME, RANK, SCORE
+from geo_priority.schema import (
+    CLASS,
+    CONTRIB_PREFIX,
+    ID,
+    LABEL,
+    NAME,
+    PLACE,
+    RANK,
+    SCORE,
+)
 
 __all__ = ["ClassStyle", "field_aliases", "qml_style", "sld_style"]
 
@@ -48,6 +57,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "id": {
         ID: "Kode wilayah",
         NAME: "Nama wilayah",
+        PLACE: "Letak",
         SCORE: "Skor prioritas (0–100)",
         RANK: "Peringkat prioritas",
         CLASS: "Kelas prioritas",
@@ -63,6 +73,7 @@ _ALIASES: dict[str, dict[str, str]] = {
     "en": {
         ID: "Area code",
         NAME: "Area name",
+        PLACE: "Location",
         SCORE: "Priority score (0–100)",
         RANK: "Priority rank",
         CLASS: "Priority class",
