@@ -33,6 +33,7 @@ from geo_priority.schema import (
     UNMATCHED_ROW,
     CodeSystem,
     JoinReport,
+    status_words,
 )
 
 if TYPE_CHECKING:
@@ -114,31 +115,6 @@ def build_report(
     return JoinReport(entries, len(context.names), n_rows, tuple(notes))
 
 
-def status_words(status: str, n: int) -> str:
-    """Return "``n`` <what the status means>" in the active language.
-
-    Examples
-    --------
-    >>> from geo_priority.messages import use_language
-    >>> with use_language("en"):
-    ...     status_words("unmatched_area", 2)
-    '2 areas without a table row'
-    """
-    words = {
-        MATCHED: tr("{n} matched", n=n),
-        MATCHED_NAME: tr("{n} matched by name", n=n),
-        DOUBTFUL: tr("{n} doubtful matches to check", n=n),
-        DOUBTFUL_HELD: tr("{n} doubtful matches held back until accepted", n=n),
-        AMBIGUOUS: tr("{n} rows that fit several areas", n=n),
-        UNMATCHED_AREA: tr("{n} areas without a table row", n=n),
-        UNMATCHED_ROW: tr("{n} table rows without an area", n=n),
-        DUPLICATE: tr("{n} duplicate rows", n=n),
-        INVALID_CODE: tr("{n} invalid codes", n=n),
-        OTHER_LEVEL: tr("{n} rows of another level (totals, not used)", n=n),
-    }
-    return words.get(status, f"{n} {status}")
-
-
 def status_name(status: str) -> str:
     """Return what one entry of ``status`` is, in words of the active language.
 
@@ -167,6 +143,8 @@ def status_name(status: str) -> str:
 def summary_text(report: JoinReport) -> str:
     """Return the report in one line, in the active language.
 
+    The same as :meth:`JoinReport.summary`.
+
     Examples
     --------
     >>> from geo_priority.messages import use_language
@@ -176,23 +154,7 @@ def summary_text(report: JoinReport) -> str:
     ...     summary_text(JoinReport(entries, 1, 2))
     '1 of 1 areas matched, 1 rows of another level (totals, not used)'
     """
-    plain = report.entries["status"].isin([MATCHED, MATCHED_NAME])
-    matched = int(report.entries.loc[plain, "area_id"].nunique())
-    parts = [tr("{n} of {total} areas matched", n=matched, total=report.n_areas)]
-    for status in (
-        DOUBTFUL,
-        DOUBTFUL_HELD,
-        AMBIGUOUS,
-        UNMATCHED_AREA,
-        UNMATCHED_ROW,
-        DUPLICATE,
-        INVALID_CODE,
-        OTHER_LEVEL,
-    ):
-        n = report.count(status)
-        if n:
-            parts.append(status_words(status, n))
-    return ", ".join(parts)
+    return report.summary()
 
 
 def table_code_systems(

@@ -116,25 +116,32 @@ def check_choice(value: object, allowed: tuple[_Choice, ...], key: str) -> _Choi
     )
 
 
-def _status_count(status: str, n: int) -> str:
-    """Return ``n`` and a join status in words, in the user's language."""
-    if status == DOUBTFUL:
-        return tr("{n} doubtful", n=n)
-    if status == DOUBTFUL_HELD:
-        return tr("{n} doubtful, held back", n=n)
-    if status == AMBIGUOUS:
-        return tr("{n} ambiguous", n=n)
-    if status == UNMATCHED_AREA:
-        return tr("{n} area(s) without a table row", n=n)
-    if status == UNMATCHED_ROW:
-        return tr("{n} table row(s) without an area", n=n)
-    if status == DUPLICATE:
-        return tr("{n} duplicate", n=n)
-    if status == INVALID_CODE:
-        return tr("{n} invalid code", n=n)
-    if status == OTHER_LEVEL:
-        return tr("{n} row(s) of another level", n=n)
-    return f"{n} {status.replace('_', ' ')}"
+def status_words(status: str, n: int) -> str:
+    """Return "``n`` <what the status means>" in the active language.
+
+    The one wording of join counts: the summary line, the CLI and the
+    warnings all use it.
+
+    Examples
+    --------
+    >>> from geo_priority.messages import use_language
+    >>> with use_language("en"):
+    ...     status_words("unmatched_area", 2)
+    '2 areas without a table row'
+    """
+    words = {
+        MATCHED: tr("{n} matched", n=n),
+        MATCHED_NAME: tr("{n} matched by name", n=n),
+        DOUBTFUL: tr("{n} doubtful matches to check", n=n),
+        DOUBTFUL_HELD: tr("{n} doubtful matches held back until accepted", n=n),
+        AMBIGUOUS: tr("{n} rows that fit several areas", n=n),
+        UNMATCHED_AREA: tr("{n} areas without a table row", n=n),
+        UNMATCHED_ROW: tr("{n} table rows without an area", n=n),
+        DUPLICATE: tr("{n} duplicate rows", n=n),
+        INVALID_CODE: tr("{n} invalid codes", n=n),
+        OTHER_LEVEL: tr("{n} rows of another level (totals, not used)", n=n),
+    }
+    return words.get(status, f"{n} {status.replace('_', ' ')}")
 
 
 @dataclass(frozen=True)
@@ -198,7 +205,7 @@ class JoinReport:
         ):
             n = self.count(status)
             if n:
-                parts.append(_status_count(status, n))
+                parts.append(status_words(status, n))
         return ", ".join(parts)
 
     @staticmethod

@@ -499,8 +499,8 @@ def test_join_by_code_left_join_and_report(grid):
     ]
     assert statuses(report) == {MATCHED: 3, UNMATCHED_ROW: 1, UNMATCHED_AREA: 1}
     assert report.summary() == (
-        "3 of 4 areas matched, 1 area(s) without a table row, "
-        "1 table row(s) without an area"
+        "3 of 4 areas matched, 1 areas without a table row, "
+        "1 table rows without an area"
     )
 
 

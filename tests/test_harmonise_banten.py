@@ -323,7 +323,10 @@ def test_join_poverty_by_code(kmd_kab, poverty_2022):
     assert report.ok
     row = report.entries[report.entries["status"] == OTHER_LEVEL].iloc[0]
     assert (row["row_code"], row["detail"]) == ("36", "different level (provinsi)")
-    assert report.summary() == "8 of 8 areas matched, 1 row(s) of another level"
+    assert (
+        report.summary()
+        == "8 of 8 areas matched, 1 rows of another level (totals, not used)"
+    )
     expected = poverty_2022.set_index("kode_wilayah")["value"].drop("36")
     pd.testing.assert_series_equal(
         joined.set_index(ID)["value"],

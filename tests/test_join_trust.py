@@ -104,7 +104,10 @@ def test_a_doubtful_match_gives_no_value_until_accepted():
     assert 'tables.accept_doubtful = ["Kab. Pandeglan"]' in held["detail"].iloc[0]
     assert "tables.accept_all_doubtful = true" in held["detail"].iloc[0]
     assert len(report.problems) == 1 and not report.ok
-    assert report.summary() == "1 dari 2 wilayah cocok, 1 meragukan, ditahan"
+    assert (
+        report.summary()
+        == "1 dari 2 wilayah cocok, 1 kecocokan meragukan yang ditahan sampai diterima"
+    )
 
 
 @pytest.mark.parametrize(
