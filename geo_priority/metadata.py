@@ -47,6 +47,7 @@ from geo_priority.io.outputset import file_sha256
 from geo_priority.join_report import summary_text, table_code_systems
 from geo_priority.messages import MessageLang, tr, use_language
 from geo_priority.regions import REFERENCE_EDITION
+from geo_priority.robustness_stage import official_record, robustness_record
 
 __all__ = [
     "METADATA_STANDARD",
@@ -594,32 +595,6 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
         "notes": list(analysis.notes),
         "sources": list(analysis.sources),
         "schematic_map": analysis.schematic,
-        "robustness": _robustness_record(analysis),
-        "official_rule": _official_record(analysis),
+        "robustness": robustness_record(analysis.robustness),
+        "official_rule": official_record(analysis.official),
     }
-
-
-def _robustness_record(analysis: Analysis) -> dict[str, Any] | None:
-    """Return the rank-robustness test as run: draws, seed, choices, Sobol."""
-    rob = analysis.robustness
-    if rob is None:
-        return None
-    return {
-        "draws": rob.draws,
-        "seed": rob.seed,
-        "concentration": rob.concentration,
-        "normalisations": list(rob.normalisations),
-        "aggregations": list(rob.aggregations),
-        "class1_rule": rob.class1_rule,
-        "sensitivity": [dataclasses.asdict(s) for s in rob.sensitivity],
-        "method": rob.method,
-        "columns": ["rank_median", "rank_low", "rank_high", "p_class1"],
-    }
-
-
-def _official_record(analysis: Analysis) -> dict[str, Any] | None:
-    """Return the official rate-and-number selection as made."""
-    off = analysis.official
-    if off is None:
-        return None
-    return {**dataclasses.asdict(off), "column": "official_priority"}

@@ -12,7 +12,8 @@ typed summary that the analysis, the method note and the run record carry.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -39,6 +40,8 @@ __all__ = [
     "SensitivityIndex",
     "add_official",
     "add_robustness",
+    "official_record",
+    "robustness_record",
 ]
 
 
@@ -270,3 +273,26 @@ def add_official(
         selection.method,
     )
     return out, summary, selection.notes
+
+
+def robustness_record(rob: RobustnessSummary | None) -> dict[str, Any] | None:
+    """Return the rank-robustness test for the run record (``_run.json``).
+
+    Draws, seed, concentration, the choices, the class-1 rule, the Sobol
+    indices (largest total first) and the method text; None when it did not
+    run.
+    """
+    if rob is None:
+        return None
+    return {
+        **asdict(rob),
+        "sensitivity": [asdict(s) for s in rob.sensitivity],
+        "columns": list(ROBUSTNESS_COLUMNS),
+    }
+
+
+def official_record(official: OfficialSummary | None) -> dict[str, Any] | None:
+    """Return the official selection for the run record; None when not shown."""
+    if official is None:
+        return None
+    return {**asdict(official), "column": OFFICIAL_PRIORITY}
