@@ -30,5 +30,5 @@ def test_readme_python_api_example_runs_without_reading_files(
     monkeypatch.setattr(io, "read_table", refuse)
     exec(compile(_python_api_block(), str(README), "exec"), {"__name__": "readme"})
     out = capsys.readouterr().out
-    assert "3 of 3 areas matched" in out
+    assert "3 dari 3 wilayah cocok" in out
     assert list(tmp_path.iterdir()) == []  # nothing written either
