@@ -29,8 +29,10 @@ from typing import Any, Literal, get_args
 from geo_priority.config_types import check_fields
 from geo_priority.errors import ConfigError
 from geo_priority.formats import DEFAULT_FORMATS, FormatName
+from geo_priority.hotspots_config import HotspotConfig
 from geo_priority.messages import tr
 from geo_priority.official_rule_config import OfficialRuleConfig
+from geo_priority.progress_config import ProgressConfig
 from geo_priority.robustness_config import RobustnessConfig
 from geo_priority.schema import Level
 
@@ -421,6 +423,8 @@ class Config:
     outputs: OutputConfig = field(default_factory=OutputConfig)
     robustness: RobustnessConfig = field(default_factory=RobustnessConfig)
     official_rule: OfficialRuleConfig = field(default_factory=OfficialRuleConfig)
+    hotspots: HotspotConfig | None = None
+    progress: ProgressConfig = field(default_factory=ProgressConfig)
     title: str = "Lokasi prioritas penanggulangan kemiskinan ekstrem"
     subtitle: str = ""
     base_dir: str = "."
@@ -561,11 +565,21 @@ def config_from_dict(
         "official_rule": _build(
             OfficialRuleConfig, data.pop("official_rule", {}), "official_rule"
         ),
+        "hotspots": _hotspots(data),
+        "progress": _build(ProgressConfig, data.pop("progress", {}), "progress"),
     }
     config: Config = _build(Config, {**data, **top, "base_dir": base_dir}, "top level")
     if not in_memory:
         _check_files_named(config)
     return config
+
+
+def _hotspots(data: dict[str, Any]) -> HotspotConfig | None:
+    """Return ``[hotspots]``: None without the section or with ``enabled = false``."""
+    if "hotspots" not in data:
+        return None
+    built: HotspotConfig = _build(HotspotConfig, data.pop("hotspots"), "hotspots")
+    return built if built.enabled else None
 
 
 def _check_files_named(config: Config) -> None:
