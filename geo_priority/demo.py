@@ -270,7 +270,8 @@ def _synthetic_registry(seed: int, scale: float) -> Path:
     from geo_priority.io import fetch
     from geo_priority.microdata import write_synthetic
 
-    folder = fetch.cache_dir().parent / "synthetic" / f"seed{seed}_scale{scale:g}"
+    # inside the cache folder ($GEO_PRIORITY_CACHE), never beside it
+    folder = fetch.cache_dir() / "synthetic" / f"seed{seed}_scale{scale:g}"
     path = folder / "p3ke_M_individu.parquet"
     if not path.is_file():
         write_synthetic(
@@ -347,8 +348,12 @@ def desa_demo_config(
     lang: Lang = "id",
     overwrite: bool = False,
     mirror: str | None = None,
+    context: str | None = None,
 ) -> Config:
-    """Return the configuration of the synthetic Banten desa demo."""
+    """Return the configuration of the synthetic Banten desa demo.
+
+    ``context`` is a vector file of neighbouring areas drawn under the desa.
+    """
     synthetic = "DATA SINTETIS" if lang == "id" else "SYNTHETIC DATA"
     return Config(
         boundaries=_desa_boundaries(mirror),
@@ -365,7 +370,11 @@ def desa_demo_config(
         scoring=ScoringConfig(indicators=_desa_indicators(), missing="drop"),
         classify=ClassifyConfig(scheme="quantiles", k=5),
         outputs=OutputConfig(
-            dir=str(out), name=DESA_DEMO_NAME, lang=lang, overwrite=overwrite
+            dir=str(out),
+            name=DESA_DEMO_NAME,
+            lang=lang,
+            overwrite=overwrite,
+            context=context,
         ),
         title=(
             f"{synthetic} — Prioritas desa: desil 1 dan exclusion error, Banten"
@@ -390,6 +399,7 @@ def run_desa_demo(
     seed: int = 0,
     scale: float = 1.0,
     mirror: str | None = None,
+    context: str | None = None,
 ) -> pipeline.RunResult:
     """Map a SYNTHETIC Banten registry per desa (desil 1, exclusion error, score).
 
@@ -417,6 +427,11 @@ def run_desa_demo(
             overwrite=overwrite,
         )
         config = desa_demo_config(
-            out=out, table=table, lang=lang, overwrite=overwrite, mirror=mirror
+            out=out,
+            table=table,
+            lang=lang,
+            overwrite=overwrite,
+            mirror=mirror,
+            context=context,
         )
         return pipeline.run(config)

@@ -29,3 +29,30 @@ def test_desa_demo_writes_no_nik(tmp_path, capfd, monkeypatch):
             assert not SIXTEEN.search(path.read_bytes()), path.name
     captured = capfd.readouterr()
     assert not SIXTEEN.search((captured.out + captured.err).encode())
+
+
+@pytest.mark.integration
+@pytest.mark.slow
+def test_desa_demo_keeps_its_registry_in_the_cache_and_draws_context(
+    tmp_path, monkeypatch
+):
+    require_shared("boundaries", "banten_desa_kemendagri2025_cahyadsn.geojson")
+    context = require_shared(
+        "boundaries", "indonesia_kabkota_kemendagri2025_cahyadsn.geojson"
+    )
+    import re
+
+    from geo_priority.demo import run_desa_demo
+    from geo_priority.io import fetch
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(fetch.ENV_CACHE, str(cache))
+    monkeypatch.setenv("GEO_PRIORITY_MIRROR", str(context.parents[1] / "upstream"))
+    result = run_desa_demo(
+        out=tmp_path / "demo", scale=0.05, seed=2, context=str(context)
+    )
+    # the synthetic registry lives inside the cache folder, not beside it
+    assert list((cache / "synthetic").rglob("*.parquet"))
+    assert not (tmp_path / "synthetic").exists()
+    html = result.outputs["html"].read_text(encoding="utf-8")
+    assert re.search(r'"context":\s*\{"rings"', html), "--context was ignored"

@@ -194,13 +194,17 @@ def demo_cmd(
 
     language: Lang = lang or "id"
     mirror_dir = str(mirror) if mirror and mirror.is_dir() else None
+    context_file = str(context.resolve()) if context and context.is_file() else None
     if level == "desa":
         result = run_desa_demo(
-            out=out, lang=language, overwrite=overwrite, mirror=mirror_dir
+            out=out,
+            lang=language,
+            overwrite=overwrite,
+            mirror=mirror_dir,
+            context=context_file,
         )
         report_run(result, language)
         return
-    context_file = str(context.resolve()) if context and context.is_file() else None
     result = run_demo(
         out=out,
         lang=language,
