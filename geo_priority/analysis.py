@@ -41,6 +41,12 @@ import geopandas as gpd
 import pandas as pd
 
 from geo_priority import harmonise, level_values
+from geo_priority.analytics_stage import (
+    HotspotSummary,
+    ProgressSummary,
+    add_hotspots,
+    add_progress,
+)
 from geo_priority.classify import Classification, classify_scores
 from geo_priority.codes import CodeColumn
 from geo_priority.config import (
@@ -136,6 +142,14 @@ class Analysis:
     official : OfficialSummary or None
         The official rate-and-number selection (``[official_rule]``), when
         shown: the areas then have ``official_priority``.
+    hotspots : HotspotSummary or None
+        The hotspot test (``[hotspots]``), when it ran: the areas then have
+        ``hotspot``, ``hotspot_p``, ``gi_z``, ``gi_p``, ``gi_class`` and
+        ``n_neighbours``.
+    progress : ProgressSummary or None
+        Progress to the target (``[progress]``), when measured: the areas then
+        have ``trend_slope``, ``projected_<year>``, ``target_gap``,
+        ``progress_status`` and ``progress_label``.
     """
 
     config: Config
@@ -153,6 +167,8 @@ class Analysis:
     context: gpd.GeoDataFrame | None = None
     robustness: RobustnessSummary | None = None
     official: OfficialSummary | None = None
+    hotspots: HotspotSummary | None = None
+    progress: ProgressSummary | None = None
 
     @property
     def level(self) -> str:
@@ -238,6 +254,7 @@ def score_joined(
     areas, robust, official, notes = _decision_columns(
         areas, indicators, data.scoring, config, classification
     )
+    areas, hot, progress, more = _analytics_columns(areas, indicators, config)
     return Analysis(
         config,
         _placed(areas, {}),
@@ -246,11 +263,13 @@ def score_joined(
         scores,
         classification,
         data.report,
-        (*data.notes, *scores.notes, *notes),
+        (*data.notes, *scores.notes, *notes, *more),
         table_sources(data.tables, indicators),
         inputs,
         robustness=robust,
         official=official,
+        hotspots=hot,
+        progress=progress,
     )
 
 
@@ -272,6 +291,22 @@ def _decision_columns(
     )
     areas, official, off_notes = add_official(areas, indicators, scoring, config)
     return areas, robust, official, (*rob_notes, *off_notes)
+
+
+def _analytics_columns(
+    areas: gpd.GeoDataFrame,
+    indicators: tuple[IndicatorConfig, ...],
+    config: Config,
+) -> tuple[
+    gpd.GeoDataFrame,
+    HotspotSummary | None,
+    ProgressSummary | None,
+    tuple[str, ...],
+]:
+    """Add the hotspots and the progress to target, each when configured."""
+    areas, hot, hot_notes = add_hotspots(areas, indicators, config)
+    areas, progress, prog_notes = add_progress(areas, indicators, config)
+    return areas, hot, progress, (*hot_notes, *prog_notes)
 
 
 def _children_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> str:
@@ -362,16 +397,22 @@ def _coarser_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> An
         finished, indicators, base.scoring, base.config, classification
     )
     finished.attrs.update(shapes.attrs)
+    finished, hot, progress, extra = _analytics_columns(
+        finished, indicators, base.config
+    )
+    finished.attrs.update(shapes.attrs)
     return replace(
         base,
         areas=finished,
         indicators=indicators,
         scores=scores,
         classification=classification,
-        notes=(*notes, *fallback, *scores.notes, *more),
+        notes=(*notes, *fallback, *scores.notes, *more, *extra),
         levels=(),
         robustness=robust,
         official=official,
+        hotspots=hot,
+        progress=progress,
     )
 
 

@@ -39,6 +39,7 @@ import pyproj
 
 from geo_priority import __version__
 from geo_priority.analysis import Analysis
+from geo_priority.analytics_stage import hotspots_record, progress_record
 from geo_priority.classify import Classification
 from geo_priority.errors import InputError
 from geo_priority.io import fetch
@@ -597,4 +598,6 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
         "schematic_map": analysis.schematic,
         "robustness": robustness_record(analysis.robustness),
         "official_rule": official_record(analysis.official),
+        "hotspots": hotspots_record(analysis.hotspots),
+        "progress": progress_record(analysis.progress),
     }

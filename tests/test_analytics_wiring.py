@@ -52,3 +52,123 @@ def test_progress_section_is_on_when_an_indicator_is_set() -> None:
 def test_bad_keys_and_values_name_the_key(section: dict[str, Any], needle: str) -> None:
     with pytest.raises(ConfigError, match=needle):
         config_from_dict(_method(**section), in_memory=True)
+
+
+# --- analysis ----------------------------------------------------------------
+
+CODES = ["36.01", "36.02", "36.03", "36.04", "36.71", "36.72", "36.73", "36.74"]
+YEARS = range(2019, 2024)
+#: 2019 P0 of each area: the left column pair is high, the right pair low.
+START = [9.0, 8.5, 3.0, 2.6, 8.0, 7.5, 3.2, 2.5]
+#: Yearly fall: slow (0.06) in odd positions, fast (0.3) in even ones.
+FALL = [0.06 if i % 2 == 0 else 0.3 for i in range(8)]
+
+
+def _areas() -> Any:
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    geoms = [
+        box(106 + c * 0.1, -6 - r * 0.1, 106.1 + c * 0.1, -5.9 - r * 0.1)
+        for r in range(2)
+        for c in range(4)
+    ]
+    return gpd.GeoDataFrame(
+        {"kode": CODES, "nama": [f"Wilayah {i}" for i in range(1, 9)]},
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+
+
+def _figures() -> Any:
+    import pandas as pd
+
+    data: dict[str, Any] = {"kode": CODES}
+    for k, year in enumerate(YEARS):
+        data[f"p0_{year}"] = [s - f * k for s, f in zip(START, FALL, strict=True)]
+    data["miskin"] = [1000 * s for s in START]
+    return pd.DataFrame(data)
+
+
+def _analytics_method(lang: str = "id") -> dict[str, Any]:
+    yearly = [
+        {"key": f"p0_{y}", "year": y, "score": False, "unit": "%", "label": "P0"}
+        for y in range(2019, 2023)
+    ]
+    return {
+        "boundaries": {
+            "code_column": "kode",
+            "name_column": "nama",
+            "code_system": "kemendagri",
+            "level": "kabkota",
+        },
+        "tables": [{"label": "bps", "code_column": "kode"}],
+        "scoring": {
+            "indicators": [
+                {"key": "p0_2023", "year": 2023, "weight": 0.6, "unit": "%"},
+                {"key": "miskin", "weight": 0.4, "unit": "jiwa"},
+                *yearly,
+            ]
+        },
+        "classify": {"scheme": "equal_interval", "k": 3},
+        "outputs": {"lang": lang},
+        "hotspots": {"permutations": 99},
+        "progress": {"indicator": "p0", "target_id": "banten-p0-2025"},
+    }
+
+
+@pytest.fixture(scope="module")
+def analysed() -> Any:
+    import geo_priority as gp
+
+    return gp.analyse(_areas(), {"bps": _figures()}, _analytics_method())
+
+
+def test_analysis_joins_hotspot_and_progress_columns(analysed: Any) -> None:
+    from geo_priority.hotspots import HOTSPOT_COLUMNS
+
+    areas = analysed.areas.set_index("area_id")
+    for column in (*HOTSPOT_COLUMNS, "trend_slope", "projected_2025", "target_gap"):
+        assert column in areas.columns, column
+    assert set(areas["hotspot"]) <= {
+        "tinggi-tinggi",
+        "rendah-rendah",
+        "tinggi-rendah",
+        "rendah-tinggi",
+        "tidak signifikan",
+    }
+    # Hand-checked: straight lines, so Theil-Sen is the yearly fall; 2025 is
+    # 2 years after 2023; the target range is 4.5-5.5 (gap above 5.5).
+    assert areas.loc["36.02", "trend_slope"] == pytest.approx(-0.3)
+    assert areas.loc["36.72", "projected_2025"] == pytest.approx(7.5 - 0.3 * 6)
+    assert areas.loc["36.72", "target_gap"] == pytest.approx(5.7 - 5.5)
+    assert areas.loc["36.72", "progress_status"] == "at risk"
+    assert areas.loc["36.72", "progress_label"] == "berisiko"
+    assert areas.loc["36.01", "progress_label"] == "tidak sesuai jalur"
+    assert areas.loc["36.04", "progress_label"] == "sesuai jalur"
+    assert analysed.progress.result.status_counts() == {
+        "on track": 4,
+        "at risk": 1,
+        "off track": 3,
+        "none": 0,
+    }
+    assert analysed.hotspots.column == "priority_score"
+    assert "Moran" in analysed.hotspots.method
+
+
+def test_run_record_carries_both(analysed: Any) -> None:
+    from geo_priority.metadata import run_record
+
+    record = run_record(analysed)
+    assert record["progress"]["counts"]["off track"] == 3
+    assert record["progress"]["target"]["year"] == 2025
+    assert sum(record["hotspots"]["counts"].values()) == 8
+
+
+def test_progress_without_several_years_names_the_key() -> None:
+    import geo_priority as gp
+
+    method = _analytics_method()
+    method["progress"] = {"indicator": "miskin", "target_id": "banten-p0-2025"}
+    with pytest.raises(ConfigError, match=r"progress\.indicator = 'miskin'"):
+        gp.analyse(_areas(), {"bps": _figures()}, method)

@@ -1,0 +1,320 @@
+"""Hotspots and progress to targets, as a stage of the analysis.
+
+:func:`add_hotspots` runs :func:`geo_priority.hotspots.find_hotspots` on the
+scored areas when ``[hotspots]`` is in the config and joins
+:data:`~geo_priority.hotspots.HOTSPOT_COLUMNS` onto them;
+:func:`add_progress` builds the yearly series of ``progress.indicator`` from
+the indicators that are that series in several years, runs
+:func:`geo_priority.progress.progress_to_targets` and joins its columns. Each
+returns a small typed summary that the analysis, the map, the method note and
+the run record carry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo_priority.config import Config, IndicatorConfig
+from geo_priority.errors import ConfigError
+from geo_priority.hotspots import HOTSPOT_COLUMNS, find_hotspots
+from geo_priority.hotspots_legend import LegendEntry
+from geo_priority.messages import tr, use_language
+from geo_priority.progress import (
+    PROGRESS_COLUMNS,
+    VALUE,
+    YEAR,
+    ProgressResult,
+    progress_to_targets,
+)
+from geo_priority.progress_config import progress_enabled
+from geo_priority.schema import ID, NAME, SCORE
+
+__all__ = [
+    "HotspotSummary",
+    "ProgressSummary",
+    "add_hotspots",
+    "add_progress",
+    "hotspots_record",
+    "progress_columns",
+    "progress_record",
+    "progress_series",
+]
+
+
+@dataclass(frozen=True)
+class HotspotSummary:
+    """What the hotspot test did, for the map, the method note and run record.
+
+    Attributes
+    ----------
+    column, label : str
+        The column tested and its name in words.
+    legend, gi_legend : tuple of LegendEntry
+        Legends of ``hotspot`` and ``gi_class`` (value, colour, words, count).
+    method : str
+        The core's method text (in the run's language).
+    left_out : tuple of str
+        Codes of the areas not tested.
+    """
+
+    column: str
+    label: str
+    legend: tuple[LegendEntry, ...]
+    gi_legend: tuple[LegendEntry, ...]
+    method: str
+    left_out: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    """What the progress-to-target measure did.
+
+    Attributes
+    ----------
+    indicator : str
+        ``progress.indicator``.
+    label : str
+        The indicator in words.
+    result : ProgressResult
+        The core's result (frame by area, target, years, method).
+    series : pandas.DataFrame
+        The series measured: ``area_id``, ``area_name``, ``year``, ``value``.
+    """
+
+    indicator: str
+    label: str
+    result: ProgressResult
+    series: pd.DataFrame
+
+    @property
+    def method(self) -> str:
+        """The method text (in the run's language)."""
+        return self.result.method
+
+
+def _label(column: str, indicators: tuple[IndicatorConfig, ...]) -> str:
+    if column == SCORE:
+        return tr("the priority score")
+    for ind in indicators:
+        if ind.key == column:
+            return ind.label or ind.key
+    return column
+
+
+def add_hotspots(
+    areas: gpd.GeoDataFrame,
+    indicators: tuple[IndicatorConfig, ...],
+    config: Config,
+) -> tuple[gpd.GeoDataFrame, HotspotSummary | None, tuple[str, ...]]:
+    """Join the hotspot columns onto scored ``areas`` when ``[hotspots]`` is on.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Scored areas (``area_id``, polygons, the tested column).
+    indicators : tuple of IndicatorConfig
+        To name an indicator column in words.
+    config : Config
+        ``hotspots`` and ``outputs.lang`` are used.
+
+    Returns
+    -------
+    areas : geopandas.GeoDataFrame
+        With ``hotspot``, ``hotspot_p``, ``gi_z``, ``gi_p``, ``gi_class`` and
+        ``n_neighbours`` when the test ran, else unchanged.
+    summary : HotspotSummary or None
+    notes : tuple of str
+        The core's notes, or why the test could not run (e.g. too few areas
+        at a coarser level).
+    """
+    cfg = config.hotspots
+    if cfg is None or not cfg.enabled:
+        return areas, None, ()
+    with use_language(config.outputs.lang):
+        label = _label(cfg.column, indicators)
+        try:
+            result = find_hotspots(areas, cfg.column, cfg, label=label)
+        except ConfigError as err:
+            note = tr(
+                "hotspots were not computed for these areas: {reason}",
+                reason=str(err),
+            )
+            return areas, None, (note,)
+    out = result.join(areas)
+    out.attrs.update(areas.attrs)
+    summary = HotspotSummary(
+        result.column,
+        label,
+        tuple(result.legend),
+        tuple(result.gi_legend),
+        result.method,
+        tuple(result.left_out),
+    )
+    return out, summary, tuple(result.notes)
+
+
+def _series_indicators(
+    key: str, indicators: tuple[IndicatorConfig, ...], areas: gpd.GeoDataFrame
+) -> list[IndicatorConfig]:
+    """Return the indicators that are ``key`` in one year each (by source or key)."""
+    found = [
+        i
+        for i in indicators
+        if i.year is not None
+        and key in (i.key, i.source, f"{i.key.removesuffix(f'_{i.year}')}")
+        and i.key in areas.columns
+    ]
+    return sorted(found, key=lambda i: i.year or 0)
+
+
+def progress_series(
+    areas: gpd.GeoDataFrame,
+    key: str,
+    indicators: tuple[IndicatorConfig, ...],
+) -> pd.DataFrame:
+    """Return the yearly series of indicator ``key`` of every area.
+
+    The series is made of the indicators with a ``year`` whose ``key`` or
+    ``source`` (the indicator name in a long table) is ``key``, or whose
+    ``key`` is ``key`` followed by ``_<year>`` (``p0_2019``, ``p0_2020``, ...
+    of a wide table).
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+    key : str
+        ``progress.indicator``.
+    indicators : tuple of IndicatorConfig
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area_id``, ``area_name``, ``year``, ``value``: one row per area and
+        year (missing values kept as NaN).
+
+    Raises
+    ------
+    ConfigError
+        When fewer than two years of ``key`` are among the indicators (naming
+        ``progress.indicator`` and how to add the years).
+    """
+    found = _series_indicators(key, indicators, areas)
+    years = sorted({i.year for i in found if i.year is not None})
+    if len(years) < 2:
+        raise ConfigError(
+            tr(
+                "progress.indicator = {value!r}: the data has {n} year(s) of it; "
+                "the trend needs the series in several years. Add one "
+                "[[scoring.indicators]] per year with source = {value!r}, its year "
+                "and score = false.",
+                value=key,
+                n=len(years),
+            )
+        )
+    names = areas[NAME] if NAME in areas.columns else areas[ID]
+    parts = [
+        pd.DataFrame(
+            {
+                ID: areas[ID].astype("string").to_numpy(),
+                NAME: names.astype("string").to_numpy(),
+                YEAR: int(ind.year or 0),
+                VALUE: pd.to_numeric(areas[ind.key], errors="coerce").to_numpy(),
+            }
+        )
+        for ind in found
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def progress_columns(result: ProgressResult) -> list[str]:
+    """Return the progress columns joined onto the areas, in order."""
+    return [
+        result.projected_column if c == "projected" else c for c in PROGRESS_COLUMNS
+    ]
+
+
+def add_progress(
+    areas: gpd.GeoDataFrame,
+    indicators: tuple[IndicatorConfig, ...],
+    config: Config,
+) -> tuple[gpd.GeoDataFrame, ProgressSummary | None, tuple[str, ...]]:
+    """Join the progress-to-target columns onto ``areas`` when ``[progress]`` is on.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+    indicators : tuple of IndicatorConfig
+        Every indicator joined (scored or not): the yearly ones of
+        ``progress.indicator`` make the series.
+    config : Config
+        ``progress`` and ``outputs.lang`` are used.
+
+    Returns
+    -------
+    areas : geopandas.GeoDataFrame
+        With ``trend_slope``, ``projected_<year>``, ``target_gap``,
+        ``progress_status``, ``progress_label`` (and the other
+        :data:`~geo_priority.progress.PROGRESS_COLUMNS`) when measured.
+    summary : ProgressSummary or None
+    notes : tuple of str
+
+    Raises
+    ------
+    ConfigError
+        When the series or the target is missing (naming the key).
+    """
+    cfg = config.progress
+    if not progress_enabled(cfg):
+        return areas, None, ()
+    with use_language(config.outputs.lang):
+        series = progress_series(areas, cfg.indicator, indicators)
+        result = progress_to_targets(series, cfg)
+        found = _series_indicators(cfg.indicator, indicators, areas)
+        label = found[-1].label if found else ""
+    columns = progress_columns(result)
+    out = areas.drop(columns=[c for c in columns if c in areas.columns])
+    joined = result.frame.reindex(areas[ID].astype("string").to_numpy())
+    for column in columns:
+        out[column] = joined[column].set_axis(out.index)
+    out.attrs.update(areas.attrs)
+    summary = ProgressSummary(cfg.indicator, label or cfg.indicator, result, series)
+    return out, summary, tuple(result.notes)
+
+
+def hotspots_record(summary: HotspotSummary | None) -> dict[str, Any] | None:
+    """Return the hotspot test for the run record (``_run.json``); None if off."""
+    if summary is None:
+        return None
+    return {
+        "column": summary.column,
+        "counts": {str(e.value): e.count for e in summary.legend},
+        "left_out": list(summary.left_out),
+        "method": summary.method,
+        "columns": list(HOTSPOT_COLUMNS),
+    }
+
+
+def progress_record(summary: ProgressSummary | None) -> dict[str, Any] | None:
+    """Return the progress measure for the run record; None when off."""
+    if summary is None:
+        return None
+    r = summary.result
+    return {
+        "indicator": summary.indicator,
+        "target": {
+            "year": r.target.year,
+            "value": r.target.value,
+            "low": r.target.low,
+            "high": r.target.high,
+            "source": r.target.source,
+        },
+        "years": list(r.years),
+        "tolerance": r.tolerance,
+        "counts": r.status_counts(),
+        "method": r.method,
+        "columns": progress_columns(r),
+    }
