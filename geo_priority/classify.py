@@ -43,7 +43,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
@@ -71,10 +70,14 @@ __all__ = [
 #: The schemes whose breaks mapclassify computes from the data.
 DataScheme = Literal["quantiles", "fisher_jenks", "equal_interval"]
 
-_MAPCLASSIFY: dict[str, type] = {
-    "quantiles": mapclassify.Quantiles,
-    "fisher_jenks": mapclassify.FisherJenks,
-    "equal_interval": mapclassify.EqualInterval,
+#: Schemes -> mapclassify class names. mapclassify (with scipy.stats and
+#: scikit-learn behind it, about 1 s to import) is imported only when a
+#: data-driven scheme is used: the ``prioritas`` and ``user_defined`` runs,
+#: the demo among them, never pay for it.
+_MAPCLASSIFY: dict[str, str] = {
+    "quantiles": "Quantiles",
+    "fisher_jenks": "FisherJenks",
+    "equal_interval": "EqualInterval",
 }
 
 _NAMES = {
@@ -251,9 +254,11 @@ def _mapclassify_bins(
     """
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Numba not installed")
+        import mapclassify
+
         if merge_repeats:
             warnings.filterwarnings("ignore", message="Not enough unique values")
-        klass = _MAPCLASSIFY[scheme](data, k=k)
+        klass = getattr(mapclassify, _MAPCLASSIFY[scheme])(data, k=k)
     return tuple(float(b) for b in klass.bins)
 
 

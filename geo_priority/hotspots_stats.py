@@ -18,10 +18,12 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import esda
 import numpy as np
-from libpysal import weights
+
+if TYPE_CHECKING:  # esda and libpysal take ~0.7 s to import: only when used
+    from libpysal import weights
 
 __all__ = ["LocalStatistics", "local_statistics"]
 
@@ -47,6 +49,8 @@ class LocalStatistics:
 
 
 def _binary(neighbours: Sequence[Sequence[int]]) -> weights.W:
+    from libpysal import weights
+
     lists = {i: [int(j) for j in nb] for i, nb in enumerate(neighbours)}
     w = weights.W(lists, silence_warnings=True)
     w.transform = "B"
@@ -71,6 +75,8 @@ def local_statistics(
     """
     with warnings.catch_warnings():  # asymmetric rows (islands' borrowed
         warnings.simplefilter("ignore")  # neighbours) are intended
+        import esda
+
         moran_w = _binary(neighbours)
         moran_w.transform = "R"
         moran = esda.Moran_Local(values, moran_w, transformation="r", permutations=0)

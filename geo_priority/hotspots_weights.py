@@ -26,7 +26,6 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
-from libpysal import weights
 
 from geo_priority.hotspots_config import WeightsKind
 
@@ -50,6 +49,8 @@ def contiguity(geometry: gpd.GeoSeries, kind: WeightsKind) -> list[list[int]]:
         (sorted; empty for an island).
     """
     frame = gpd.GeoDataFrame(geometry=geometry.reset_index(drop=True))
+    from libpysal import weights  # imported when used: see hotspots_stats
+
     builder = weights.Queen if kind == "queen" else weights.Rook
     with warnings.catch_warnings():  # islands and disconnected parts are handled
         warnings.simplefilter("ignore")  # by the caller, with a note
