@@ -46,6 +46,7 @@ from geo_priority.analytics_stage import (
     ProgressSummary,
     add_hotspots,
     add_progress,
+    analytics_columns,
 )
 from geo_priority.classify import Classification, classify_scores
 from geo_priority.codes import CodeColumn
@@ -610,6 +611,7 @@ def ranked_table(analysis: Analysis) -> pd.DataFrame:
         *keys,
         *contrib,
         "imputed",
+        *analytics_columns(analysis.areas.columns),
     ]
     table = pd.DataFrame(analysis.areas[[c for c in cols if c in analysis.areas]])
     return table.sort_values([RANK, ID], na_position="last").reset_index(drop=True)

@@ -12,6 +12,8 @@ the run record carry.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +40,8 @@ __all__ = [
     "ProgressSummary",
     "add_hotspots",
     "add_progress",
+    "analytics_columns",
+    "analytics_names",
     "hotspots_record",
     "progress_columns",
     "progress_record",
@@ -318,3 +322,79 @@ def progress_record(summary: ProgressSummary | None) -> dict[str, Any] | None:
         "method": r.method,
         "columns": progress_columns(r),
     }
+
+
+#: Human names of the hotspot and progress columns (``projected`` is
+#: ``projected_<year>``, named with its year).
+_NAMES: dict[str, dict[str, str]] = {
+    "id": {
+        "hotspot": "Klaster (LISA)",
+        "hotspot_p": "Klaster: nilai p (LISA)",
+        "gi_z": "Gi*: skor z",
+        "gi_p": "Gi*: nilai p",
+        "gi_class": "Titik panas/dingin (Gi*)",
+        "n_neighbours": "Jumlah tetangga",
+        "trend_years": "Tren: jumlah tahun",
+        "last_year": "Tahun terakhir",
+        "last_value": "Nilai terakhir",
+        "trend_slope": "Tren per tahun",
+        "trend_intercept": "Tren: konstanta",
+        "projected": "Proyeksi {year}",
+        "target_gap": "Selisih dari target",
+        "progress_status": "Status kemajuan (kode)",
+        "progress_label": "Kemajuan menuju target",
+    },
+    "en": {
+        "hotspot": "Cluster (LISA)",
+        "hotspot_p": "Cluster: p-value (LISA)",
+        "gi_z": "Gi*: z-score",
+        "gi_p": "Gi*: p-value",
+        "gi_class": "Hot/cold spot (Gi*)",
+        "n_neighbours": "Neighbours",
+        "trend_years": "Trend: years used",
+        "last_year": "Latest year",
+        "last_value": "Latest value",
+        "trend_slope": "Trend per year",
+        "trend_intercept": "Trend: intercept",
+        "projected": "Projected {year}",
+        "target_gap": "Gap to target",
+        "progress_status": "Progress status (code)",
+        "progress_label": "Progress to target",
+    },
+}
+_PROJECTED = re.compile(r"projected_(\d{4})")
+
+
+def analytics_columns(columns: Sequence[object]) -> list[str]:
+    """Return the hotspot and progress columns among ``columns``, in their order.
+
+    Examples
+    --------
+    >>> analytics_columns(["area_id", "target_gap", "projected_2025", "hotspot"])
+    ['hotspot', 'projected_2025', 'target_gap']
+    """
+    present = [str(c) for c in columns]
+    projected = [c for c in present if _PROJECTED.fullmatch(c)]
+    order: list[str] = list(HOTSPOT_COLUMNS)
+    for column in PROGRESS_COLUMNS:
+        order += projected if column == "projected" else [column]
+    return [c for c in order if c in present]
+
+
+def analytics_names(columns: Sequence[object], lang: str = "id") -> dict[str, str]:
+    """Return the human name of each hotspot and progress column in ``columns``.
+
+    Examples
+    --------
+    >>> analytics_names(["hotspot", "projected_2025", "x"], "en")
+    {'hotspot': 'Cluster (LISA)', 'projected_2025': 'Projected 2025'}
+    """
+    words = _NAMES.get(lang, _NAMES["id"])
+    names: dict[str, str] = {}
+    for column in analytics_columns(columns):
+        match = _PROJECTED.fullmatch(column)
+        if match:
+            names[column] = words["projected"].format(year=match.group(1))
+        else:
+            names[column] = words[column]
+    return names

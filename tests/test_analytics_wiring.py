@@ -172,3 +172,68 @@ def test_progress_without_several_years_names_the_key() -> None:
     method["progress"] = {"indicator": "miskin", "target_id": "banten-p0-2025"}
     with pytest.raises(ConfigError, match=r"progress\.indicator = 'miskin'"):
         gp.analyse(_areas(), {"bps": _figures()}, method)
+
+
+# --- exports -------------------------------------------------------------------
+
+
+def test_ranked_tables_carry_the_columns_with_headers(
+    analysed: Any, tmp_path: Any
+) -> None:
+    from geo_priority.analysis import ranked_table
+    from geo_priority.export.tables import (
+        human_table,
+        read_ranked_csv,
+        write_ranked_csv,
+    )
+
+    ranked = ranked_table(analysed)
+    for column in ("hotspot", "gi_class", "projected_2025", "progress_label"):
+        assert column in ranked.columns, column
+    table = human_table(ranked, analysed.indicators)
+    for header in (
+        "Klaster (LISA)",
+        "Titik panas/dingin (Gi*)",
+        "Proyeksi 2025",
+        "Selisih dari target",
+        "Kemajuan menuju target",
+    ):
+        assert header in table.columns, header
+    assert set(table["Kemajuan menuju target"]) == {
+        "sesuai jalur",
+        "berisiko",
+        "tidak sesuai jalur",
+    }
+    english = human_table(ranked, analysed.indicators, lang="en")
+    assert {"Cluster (LISA)", "Projected 2025", "Gap to target"} <= set(english)
+    path = write_ranked_csv(ranked, analysed.indicators, tmp_path / "p.csv")
+    back = read_ranked_csv(path, analysed.indicators)
+    assert back["progress_label"].tolist() == ranked["progress_label"].tolist()
+    assert back["hotspot"].tolist() == ranked["hotspot"].tolist()
+    assert "projected_2025" in back.columns
+
+
+def test_gis_layers_carry_the_columns_with_aliases(
+    analysed: Any, tmp_path: Any
+) -> None:
+    import re
+
+    from geo_priority.export import write_format
+    from geo_priority.io import read_boundaries
+    from geo_priority.outputs import scored_layer
+
+    layer = scored_layer(analysed)
+    write_format("gpkg", tmp_path / "uji.gpkg", layer, overwrite=False)
+    stored = read_boundaries(tmp_path / "uji.gpkg", layer=layer.name).set_index(
+        "area_id"
+    )
+    areas = analysed.areas.set_index("area_id")
+    for column in ("hotspot", "gi_z", "trend_slope", "target_gap", "progress_label"):
+        assert column in stored.columns, column
+        assert stored[column].tolist() == areas.loc[stored.index, column].tolist()
+    write_format("styles", tmp_path / "uji.qml", layer, overwrite=False)
+    qml = (tmp_path / "uji.qml").read_text(encoding="utf-8")
+    aliases = dict(re.findall(r'<alias field="(\w+)" index="\d+" name="([^"]*)"', qml))
+    assert aliases["hotspot"] == "Klaster (LISA)"
+    assert aliases["projected_2025"] == "Proyeksi 2025"
+    assert aliases["progress_label"] == "Kemajuan menuju target"

@@ -20,6 +20,7 @@ import pandas as pd
 
 from geo_priority import metadata as md
 from geo_priority.analysis import Analysis, ranked_table
+from geo_priority.analytics_stage import analytics_columns
 from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
 from geo_priority.errors import ConfigError
@@ -143,6 +144,7 @@ class ScoredLayer:
         if not keys:  # unknown indicators: keep every other attribute
             core = {ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, areas.geometry.name}
             core |= {*ROBUSTNESS_COLUMNS, OFFICIAL_PRIORITY}
+            core |= set(analytics_columns(areas.columns))
             keys = [c for c in areas.columns if c not in core and c not in contrib]
         wanted = [
             ID,
@@ -157,6 +159,7 @@ class ScoredLayer:
             *keys,
             *contrib,
             "imputed",
+            *analytics_columns(areas.columns),
         ]
         frame = pd.DataFrame(areas[[c for c in dict.fromkeys(wanted) if c in areas]])
         return frame.sort_values([RANK, ID], na_position="last").reset_index(drop=True)

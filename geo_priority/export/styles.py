@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from geo_priority.analytics_stage import analytics_names
 from geo_priority.config import IndicatorConfig
 from geo_priority.official_rule import OFFICIAL_PRIORITY
 from geo_priority.robustness import P_CLASS1, RANK_HIGH, RANK_LOW, RANK_MEDIAN
@@ -185,6 +186,7 @@ def field_aliases(
     """
     words = _ALIASES.get(lang, _ALIASES["id"])
     names = {key: words[key] for key in words if key != "contrib"}
+    names.update(analytics_names(columns, lang))
     for ind in indicators:
         label = _indicator_label(ind, lang)
         names[ind.key] = label

@@ -36,6 +36,7 @@ column names.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,10 +44,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geo_priority.analytics_stage import analytics_columns, analytics_names
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, indicator_decimals
+from geo_priority.hotspots import HOTSPOT_COLUMNS
 from geo_priority.io.spreadsheet import write_excel_csv, write_workbook
 from geo_priority.official_rule import OFFICIAL_PRIORITY
+from geo_priority.progress import PROGRESS_COLUMNS
 from geo_priority.render.i18n import unit_text
 from geo_priority.robustness import P_CLASS1, RANK_HIGH, RANK_LOW, RANK_MEDIAN
 from geo_priority.schema import (
@@ -120,6 +124,8 @@ DECIMALS_ATTR = "decimals"
 _WHOLE = (RANK, CLASS, RANK_MEDIAN, RANK_LOW, RANK_HIGH, P_CLASS1)
 #: Columns of the rank-robustness and official-rule stage, as the tables read back.
 _DECISION = (RANK_MEDIAN, RANK_LOW, RANK_HIGH, P_CLASS1, OFFICIAL_PRIORITY)
+#: The hotspot and progress columns (``projected_<year>`` found by its year).
+_ANALYTICS = analytics_columns([*HOTSPOT_COLUMNS, *PROGRESS_COLUMNS])
 #: Decimals of a numeric column the table knows nothing about.
 _OTHER_DECIMALS = indicator_decimals("")
 
@@ -274,6 +280,7 @@ def _header_names(
 ) -> list[str]:
     words = HEADERS.get(lang, HEADERS["id"])
     names = {c: words[c] for c in columns if c in words}
+    names.update(analytics_names(columns, lang))
     for ind in indicators:
         names[ind.key] = _indicator_header(ind, lang)
         label = _indicator_header(ind, lang).split(" (")[0]
@@ -443,7 +450,15 @@ def read_ranked_csv(
         f"{CONTRIB_PREFIX}{i.key}" for i in indicators
     ]
     back = dict(zip(_header_names(columns, indicators, lang), columns, strict=True))
+    back.update(_analytics_back(table.columns, lang))
     return _from_words(table.rename(columns=back), lang)
+
+
+def _analytics_back(headers: Sequence[object], lang: str) -> dict[str, str]:
+    """Return header -> machine name of the hotspot and progress columns."""
+    years = {y for h in headers for y in re.findall(r"\b(\d{4})$", str(h))}
+    known = [*_ANALYTICS, *(f"projected_{y}" for y in sorted(years))]
+    return {v: k for k, v in analytics_names(known, lang).items()}
 
 
 def _from_words(table: pd.DataFrame, lang: str) -> pd.DataFrame:
