@@ -401,7 +401,6 @@ def _coarser_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> An
     finished, hot, progress, extra = _analytics_columns(
         finished, indicators, base.config
     )
-    finished.attrs.update(shapes.attrs)
     return replace(
         base,
         areas=finished,

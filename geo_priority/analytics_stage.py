@@ -26,16 +26,24 @@ from geo_priority.hotspots import HOTSPOT_COLUMNS, find_hotspots
 from geo_priority.hotspots_legend import LegendEntry
 from geo_priority.messages import tr, use_language
 from geo_priority.progress import (
+    AT_RISK,
+    OFF_TRACK,
+    ON_TRACK,
     PROGRESS_COLUMNS,
     VALUE,
     YEAR,
     ProgressResult,
+    format_target,
+    format_tolerance,
     progress_to_targets,
+    status_label,
 )
 from geo_priority.progress_config import progress_enabled
 from geo_priority.schema import ID, NAME, SCORE
 
 __all__ = [
+    "HOTSPOT_LEGEND_ATTR",
+    "PROGRESS_LEGEND_ATTR",
     "HotspotSummary",
     "ProgressSummary",
     "add_hotspots",
@@ -47,6 +55,11 @@ __all__ = [
     "progress_record",
     "progress_series",
 ]
+
+#: ``areas.attrs`` key of the hotspot legend: (value, colour, words) per class.
+HOTSPOT_LEGEND_ATTR = "hotspot_legend"
+#: ``areas.attrs`` key of the progress legend: (status, words), best first.
+PROGRESS_LEGEND_ATTR = "progress_legend"
 
 
 @dataclass(frozen=True)
@@ -150,6 +163,10 @@ def add_hotspots(
             return areas, None, (note,)
     out = result.join(areas)
     out.attrs.update(areas.attrs)
+    # the map's "Klaster (LISA)" layer: value, colour and words of each class
+    out.attrs[HOTSPOT_LEGEND_ATTR] = tuple(
+        (e.value, e.colour, e.text) for e in result.legend if e.value is not None
+    )
     summary = HotspotSummary(
         result.column,
         label,
@@ -285,8 +302,50 @@ def add_progress(
     for column in columns:
         out[column] = joined[column].set_axis(out.index)
     out.attrs.update(areas.attrs)
+    with use_language(config.outputs.lang):
+        out.attrs[PROGRESS_LEGEND_ATTR] = _progress_legend(result)
     summary = ProgressSummary(cfg.indicator, label or cfg.indicator, result, series)
     return out, summary, tuple(result.notes)
+
+
+def _progress_legend(result: ProgressResult) -> tuple[tuple[str, str], ...]:
+    """Return (status, words) of each status, best first, in the active language."""
+    tolerance = format_tolerance(result.tolerance, result.unit)
+    target = format_target(result.target, result.unit)
+    year = result.target.year
+    return (
+        (
+            ON_TRACK,
+            tr(
+                "{label}: the trend reaches the target ({target}) by {year}",
+                label=status_label(ON_TRACK),
+                target=target,
+                year=year,
+            ),
+        ),
+        (
+            AT_RISK,
+            tr(
+                "{label}: the trend misses the target ({target}) in {year} by at "
+                "most {tolerance}",
+                label=status_label(AT_RISK),
+                target=target,
+                year=year,
+                tolerance=tolerance,
+            ),
+        ),
+        (
+            OFF_TRACK,
+            tr(
+                "{label}: the trend misses the target ({target}) in {year} by more "
+                "than {tolerance}",
+                label=status_label(OFF_TRACK),
+                target=target,
+                year=year,
+                tolerance=tolerance,
+            ),
+        ),
+    )
 
 
 def hotspots_record(summary: HotspotSummary | None) -> dict[str, Any] | None:

@@ -237,3 +237,50 @@ def test_gis_layers_carry_the_columns_with_aliases(
     assert aliases["hotspot"] == "Klaster (LISA)"
     assert aliases["projected_2025"] == "Proyeksi 2025"
     assert aliases["progress_label"] == "Kemajuan menuju target"
+
+
+# --- map -------------------------------------------------------------------------
+
+
+def _spec(analysis: Any) -> dict[str, Any]:
+    from geo_priority.metadata import run_record
+    from geo_priority.render.spec import map_spec
+    from geo_priority.render.texts import map_texts
+
+    return map_spec(
+        analysis.areas,
+        analysis.classification,
+        indicators=analysis.indicators,
+        texts=map_texts(analysis, run_record(analysis)),
+        lang=analysis.config.outputs.lang,
+    )
+
+
+def test_map_has_cluster_and_progress_layers_with_words(analysed: Any) -> None:
+    view = _spec(analysed)["views"][0]
+    by_label = {layer["label"]: layer for layer in view["layers"]}
+    cluster = by_label["Klaster (LISA)"]
+    assert cluster["labels"][0].startswith("tinggi-tinggi: wilayah prioritas tinggi")
+    assert cluster["labels"][4].startswith("tidak signifikan: ")
+    assert cluster["colours"][:2] == ["#d7191c", "#2c7bb6"]
+    progress = by_label["Kemajuan menuju target"]
+    on, risk, off = progress["labels"]
+    assert on == "sesuai jalur: tren mencapai target (4,5–5,5 %) pada 2025"
+    assert risk.startswith("berisiko: tren meleset dari target (4,5–5,5 %)")
+    assert risk.endswith("pada 2025 paling banyak 0,5 poin persen")
+    assert off.startswith("tidak sesuai jalur: tren meleset")
+    assert off.endswith("lebih dari 0,5 poin persen")
+    # each layer's tooltip row: the area's cluster / status in words
+    i_cluster = view["layers"].index(cluster)
+    i_progress = view["layers"].index(progress)
+    props = {a["id"]: a for a in view["props"]}
+    assert props["36.72"]["f"][i_progress + 2] == "berisiko"
+    assert props["36.01"]["f"][i_cluster + 2] == "tidak signifikan"
+
+
+def test_map_layers_in_english() -> None:
+    import geo_priority as gp
+
+    analysis = gp.analyse(_areas(), {"bps": _figures()}, _analytics_method("en"))
+    labels = [layer["label"] for layer in _spec(analysis)["views"][0]["layers"]]
+    assert labels[-2:] == ["Cluster (LISA)", "Progress to target"]

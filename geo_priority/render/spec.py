@@ -22,6 +22,7 @@ from geo_priority.classify import Classification, classify_change, classify_indi
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, format_fixed, indicator_decimals
 from geo_priority.indicators import SUPPRESSED_SUFFIX
+from geo_priority.render._analytics_layers import analytics_layers
 from geo_priority.render._robustness_layers import (
     area_robustness,
     extra_layers,
@@ -219,7 +220,8 @@ def map_layers(
     (one colour means one range in every year), and a change layer compares
     the first and last year. With rank robustness (``p_class1``) and the
     official selection (``official_priority``) in ``areas``, a layer of each
-    comes last.
+    comes last; then the cluster (``hotspot``) and progress-to-target
+    (``progress_status``) layers when the areas have them.
     """
     hidden = _unscored_by_suppression(areas, indicators)
     layers = [
@@ -261,7 +263,7 @@ def map_layers(
         MapLayer(
             x.label, x.title, x.classification, x.colours, x.note, {"shown": x.shown}
         )
-        for x in extra_layers(areas, lang)
+        for x in (*extra_layers(areas, lang), *analytics_layers(areas, lang))
     ]
     return layers
 
