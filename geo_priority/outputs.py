@@ -26,6 +26,8 @@ from geo_priority.export.tables import write_ranked_csv
 from geo_priority.formats import FIGURE_FORMATS, OUTPUT_FORMATS, FormatName
 from geo_priority.io import outputset
 from geo_priority.messages import tr
+from geo_priority.progress_config import progress_enabled
+from geo_priority.progress_figure import progress_figure
 from geo_priority.render import MapLevel
 from geo_priority.render import build_map as render_map
 from geo_priority.render.figure import build_figure as render_figure
@@ -39,6 +41,7 @@ from geo_priority.render.texts import (
 )
 
 __all__ = [
+    "PROGRESS_FIGURE_SUFFIX",
     "build_figure",
     "build_map",
     "check_figures_of",
@@ -46,13 +49,17 @@ __all__ = [
     "export_layer",
     "figure_paths",
     "output_paths",
+    "progress_figure_path",
     "scored_layer",
     "write_figures",
     "write_outputs",
+    "write_progress_figure",
     "written_files",
 ]
 
 Record = Mapping[str, Any]
+#: The progress small multiples: ``NAME_kemajuan.png``.
+PROGRESS_FIGURE_SUFFIX = "_kemajuan.png"
 
 
 def _record(analysis: Analysis, record: Record | None) -> Record:
@@ -263,7 +270,54 @@ def planned_files(config: Config) -> dict[FormatName, list[Path]]:
 
 def written_files(config: Config) -> tuple[Path, ...]:
     """Return every file a run of ``config`` writes, companions included."""
-    return tuple(p for files in planned_files(config).values() for p in files)
+    files = [p for files in planned_files(config).values() for p in files]
+    progress = progress_figure_path(config)
+    return tuple(files if progress is None else [*files, progress])
+
+
+def progress_figure_path(config: Config) -> Path | None:
+    """Return the progress figure ``NAME_kemajuan.png``; None without ``[progress]``."""
+    if not progress_enabled(config.progress):
+        return None
+    folder = config.resolve(config.outputs.dir)
+    return folder / f"{config.outputs.name}{PROGRESS_FIGURE_SUFFIX}"
+
+
+def write_progress_figure(analysis: Analysis, path: str | os.PathLike[str]) -> Path:
+    """Write the small multiples of the series furthest from the target (PNG).
+
+    Parameters
+    ----------
+    analysis : Analysis
+        With progress measured (``[progress]``).
+    path : path-like
+        A ``.png`` file that does not exist.
+
+    Returns
+    -------
+    Path
+
+    Raises
+    ------
+    ConfigError
+        When the analysis has no progress to draw.
+    """
+    progress = analysis.progress
+    if progress is None:
+        raise ConfigError(
+            tr(
+                "no progress to draw: set progress.indicator (and progress.target_id "
+                "or the target) in the config."
+            )
+        )
+    config = analysis.config
+    figure = progress_figure(
+        progress.series,
+        progress.result,
+        config.progress.top_n,
+        config.outputs.lang,
+    )
+    return write_figure(figure, path, overwrite=False, dpi=150)
 
 
 def _previous_set(config: Config) -> list[str]:
@@ -274,7 +328,7 @@ def _previous_set(config: Config) -> list[str]:
 
 
 def _planned(config: Config) -> list[str]:
-    return [p.name for files in planned_files(config).values() for p in files]
+    return [p.name for p in written_files(config)]
 
 
 def check_outputs_of(config: Config) -> None:
@@ -372,6 +426,9 @@ def write_outputs(
         for fmt, path in paths.items():
             if fmt != "json":
                 _write_one(analysis, record, fmt, staged.path(path))
+        progress = progress_figure_path(config)
+        if progress is not None and analysis.progress is not None:
+            write_progress_figure(analysis, staged.path(progress))
         if "json" in paths:
             record["files"] = staged.written()
             _write_one(analysis, record, "json", staged.path(paths["json"]))

@@ -6,6 +6,7 @@ columns they add, the map layers, the exports and the progress figure.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -284,3 +285,46 @@ def test_map_layers_in_english() -> None:
     analysis = gp.analyse(_areas(), {"bps": _figures()}, _analytics_method("en"))
     labels = [layer["label"] for layer in _spec(analysis)["views"][0]["layers"]]
     assert labels[-2:] == ["Cluster (LISA)", "Progress to target"]
+
+
+def test_method_note_states_both(analysed: Any) -> None:
+    from geo_priority.metadata import run_record
+    from geo_priority.render.texts import map_texts
+
+    texts = map_texts(analysed, run_record(analysed))
+    lines = " ".join(texts.method_lines)
+    assert "Moran's I lokal (LISA)" in lines
+    assert "Theil" in lines
+    assert (
+        "Kemajuan menuju target: 4 sesuai jalur, 1 berisiko, 3 tidak sesuai jalur, "
+        "0 tanpa status." in lines
+    )
+
+
+# --- files -----------------------------------------------------------------------
+
+
+def test_write_outputs_writes_the_progress_figure(tmp_path: Any) -> None:
+    from PIL import Image
+
+    import geo_priority as gp
+    from geo_priority.outputs import written_files
+
+    method = _analytics_method()
+    method["outputs"] = {
+        "dir": str(tmp_path),
+        "name": "uji",
+        "formats": ["csv", "json"],
+    }
+    analysis = gp.analyse(_areas(), {"bps": _figures()}, method)
+    gp.write_outputs(analysis)
+    figure = tmp_path / "uji_kemajuan.png"
+    assert figure.is_file()
+    with Image.open(figure) as image:
+        width, height = image.size
+        colours = {c for _, c in image.convert("RGB").getcolors(1 << 20) or []}
+    assert width > height > 500  # A4 landscape
+    assert (0x1A, 0x78, 0x37) in colours or (0xB2, 0x18, 0x2B) in colours
+    record = json.loads((tmp_path / "uji_run.json").read_text(encoding="utf-8"))
+    assert set(record["files"]) == {"uji_kemajuan.png", "uji_peringkat.csv"}
+    assert written_files(analysis.config)[-1] == figure

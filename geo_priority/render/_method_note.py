@@ -279,7 +279,8 @@ def decision_sentences(analysis: Analysis, lang: str) -> tuple[str, ...]:
     Rank robustness in words: how many scenarios, which choices vary, what
     each area shows and which choice moves the ranks most (from the Sobol
     total indices); then the official rule's method text and the areas it
-    selects. Empty when neither ran.
+    selects; then the hotspot and progress-to-target method texts. Empty when
+    none ran.
 
     Parameters
     ----------
@@ -307,4 +308,27 @@ def decision_sentences(analysis: Analysis, lang: str) -> tuple[str, ...]:
                 names=shown or "-",
             )
         )
+    lines += _analytics_sentences(analysis)
     return tuple(lines)
+
+
+def _analytics_sentences(analysis: Analysis) -> list[str]:
+    """Return the hotspot and progress method texts, with the status counts."""
+    lines = []
+    if analysis.hotspots is not None:
+        lines.append(analysis.hotspots.method)
+    progress = analysis.progress
+    if progress is not None:
+        counts = progress.result.status_counts()
+        lines.append(progress.method)
+        lines.append(
+            tr(
+                "Progress to target: {on} on track, {risk} at risk, {off} off track, "
+                "{none} without a status.",
+                on=counts["on track"],
+                risk=counts["at risk"],
+                off=counts["off track"],
+                none=counts["none"],
+            )
+        )
+    return lines
