@@ -181,7 +181,11 @@ def add_hotspots(
 def _series_indicators(
     key: str, indicators: tuple[IndicatorConfig, ...], areas: gpd.GeoDataFrame
 ) -> list[IndicatorConfig]:
-    """Return the indicators that are ``key`` in one year each (by source or key)."""
+    """Return the indicators that are ``key`` in one year each (by source or key).
+
+    Two indicators of one year (the preset's scored one and a listed one)
+    are the same values: the first is kept.
+    """
     found = [
         i
         for i in indicators
@@ -189,7 +193,10 @@ def _series_indicators(
         and key in (i.key, i.source, f"{i.key.removesuffix(f'_{i.year}')}")
         and i.key in areas.columns
     ]
-    return sorted(found, key=lambda i: i.year or 0)
+    by_year: dict[int, IndicatorConfig] = {}
+    for ind in found:  # one per year: the same series may be scored and listed
+        by_year.setdefault(int(ind.year or 0), ind)
+    return [by_year[year] for year in sorted(by_year)]
 
 
 def progress_series(

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from geo_priority.config import config_from_dict
-from geo_priority.errors import ConfigError
+from geo_priority.errors import ConfigError, GeometryRepairedWarning
 
 
 def _method(**sections: Any) -> dict[str, Any]:
@@ -328,3 +328,65 @@ def test_write_outputs_writes_the_progress_figure(tmp_path: Any) -> None:
     record = json.loads((tmp_path / "uji_run.json").read_text(encoding="utf-8"))
     assert set(record["files"]) == {"uji_kemajuan.png", "uji_peringkat.csv"}
     assert written_files(analysis.config)[-1] == figure
+
+
+# --- a real run: the Banten kab/kota figures in data/ ---------------------------
+
+
+def test_banten_p0_series_against_the_2025_target() -> None:
+    import tomllib
+    from pathlib import Path
+
+    import pandas as pd
+    from scipy.stats import theilslopes
+
+    from geo_priority import pipeline
+
+    from conftest import require_shared
+
+    require_shared("boundaries", "banten_kabkota_kemendagri2025_cahyadsn.geojson")
+    repo = Path(__file__).resolve().parents[1]
+    examples = repo / "examples"
+    data = tomllib.loads((examples / "banten_kabkota.toml").read_text("utf-8"))
+    data["scoring"]["indicators"] = [
+        {
+            "key": f"p0_{year}",
+            "source": "p0_poverty_rate",
+            "year": year,
+            "score": False,
+            "optional": True,
+            "unit": "%",
+            "label": "P0",
+        }
+        for year in range(2019, 2025)
+    ]
+    data["progress"] = {"indicator": "p0_poverty_rate", "target_id": "banten-p0-2025"}
+    data["hotspots"] = {}
+    config = config_from_dict(data, base_dir=str(examples))
+    with pytest.warns(GeometryRepairedWarning, match="36.02"):  # Lebak's polygon
+        analysis = pipeline.analyse(config)
+    areas = analysis.areas.set_index("area_id")
+    assert areas["progress_status"].notna().sum() == 8
+    assert analysis.progress is not None
+    assert analysis.progress.result.status_counts() == {
+        "on track": 3,
+        "at risk": 1,
+        "off track": 4,
+        "none": 0,
+    }
+    # Lebak's trend is scipy's Theil-Sen slope of its P0 rows in the CSV
+    rows = pd.read_csv(repo / "data" / "banten_kabkota_poverty.csv", dtype=str)
+    lebak = rows[(rows.kode_wilayah == "36.02") & (rows.indicator == "p0_poverty_rate")]
+    years = lebak.tahun.astype(int).to_numpy()
+    values = lebak.value.astype(float).to_numpy()
+    assert areas.loc["36.02", "trend_slope"] == pytest.approx(
+        theilslopes(values, years)[0]
+    )
+    assert areas.loc["36.01", "progress_label"] == "tidak sesuai jalur"
+    assert set(areas["hotspot"].dropna()) <= {
+        "tinggi-tinggi",
+        "rendah-rendah",
+        "tinggi-rendah",
+        "rendah-tinggi",
+        "tidak signifikan",
+    }
