@@ -43,7 +43,9 @@ from geo_priority.schema import ID, NAME, SCORE
 
 __all__ = [
     "HOTSPOT_LEGEND_ATTR",
+    "HOTSPOT_NOTE_ATTR",
     "PROGRESS_LEGEND_ATTR",
+    "PROGRESS_NOTE_ATTR",
     "HotspotSummary",
     "ProgressSummary",
     "add_hotspots",
@@ -60,6 +62,9 @@ __all__ = [
 HOTSPOT_LEGEND_ATTR = "hotspot_legend"
 #: ``areas.attrs`` key of the progress legend: (status, words), best first.
 PROGRESS_LEGEND_ATTR = "progress_legend"
+#: ``areas.attrs`` keys of the legends' notes (the classes in plain words).
+HOTSPOT_NOTE_ATTR = "hotspot_note"
+PROGRESS_NOTE_ATTR = "progress_note"
 
 
 @dataclass(frozen=True)
@@ -167,6 +172,8 @@ def add_hotspots(
     out.attrs[HOTSPOT_LEGEND_ATTR] = tuple(
         (e.value, e.colour, e.text) for e in result.legend if e.value is not None
     )
+    with use_language(config.outputs.lang):
+        out.attrs[HOTSPOT_NOTE_ATTR] = _hotspot_note(result.column, label)
     summary = HotspotSummary(
         result.column,
         label,
@@ -311,47 +318,44 @@ def add_progress(
     out.attrs.update(areas.attrs)
     with use_language(config.outputs.lang):
         out.attrs[PROGRESS_LEGEND_ATTR] = _progress_legend(result)
+        out.attrs[PROGRESS_NOTE_ATTR] = _progress_note(result)
     summary = ProgressSummary(cfg.indicator, label or cfg.indicator, result, series)
     return out, summary, tuple(result.notes)
 
 
 def _progress_legend(result: ProgressResult) -> tuple[tuple[str, str], ...]:
-    """Return (status, words) of each status, best first, in the active language."""
-    tolerance = format_tolerance(result.tolerance, result.unit)
-    target = format_target(result.target, result.unit)
-    year = result.target.year
-    return (
-        (
-            ON_TRACK,
-            tr(
-                "{label}: the trend reaches the target ({target}) by {year}",
-                label=status_label(ON_TRACK),
-                target=target,
-                year=year,
-            ),
-        ),
-        (
-            AT_RISK,
-            tr(
-                "{label}: the trend misses the target ({target}) in {year} by at "
-                "most {tolerance}",
-                label=status_label(AT_RISK),
-                target=target,
-                year=year,
-                tolerance=tolerance,
-            ),
-        ),
-        (
-            OFF_TRACK,
-            tr(
-                "{label}: the trend misses the target ({target}) in {year} by more "
-                "than {tolerance}",
-                label=status_label(OFF_TRACK),
-                target=target,
-                year=year,
-                tolerance=tolerance,
-            ),
-        ),
+    """Return (status, its words) of each status, best first (active language)."""
+    return tuple((s, status_label(s)) for s in (ON_TRACK, AT_RISK, OFF_TRACK))
+
+
+def _progress_note(result: ProgressResult) -> str:
+    """Return the status rule in words for the map legend (active language)."""
+    return tr(
+        "Theil-Sen trend projected to {year}, target {target}: {on} = reaches "
+        "it; {risk} = misses it by at most {tolerance}; {off} = misses it by more.",
+        year=result.target.year,
+        target=format_target(result.target, result.unit),
+        on=status_label(ON_TRACK),
+        risk=status_label(AT_RISK),
+        off=status_label(OFF_TRACK),
+        tolerance=format_tolerance(result.tolerance, result.unit),
+    )
+
+
+def _hotspot_note(column: str, label: str) -> str:
+    """Return what the cluster classes mean, for the map legend (active language)."""
+    if column == SCORE:
+        return tr(
+            "high-high: high-priority areas next to high-priority areas; "
+            "low-low: low next to low; high-low and low-high: an area unlike its "
+            "neighbours. Only patterns that chance rarely gives (see the method "
+            "note)."
+        )
+    return tr(
+        "high-high: a high {label} next to high values; low-low: low next to "
+        "low; high-low and low-high: an area unlike its neighbours. Only "
+        "patterns that chance rarely gives (see the method note).",
+        label=label,
     )
 
 

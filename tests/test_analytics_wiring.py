@@ -261,16 +261,24 @@ def test_map_has_cluster_and_progress_layers_with_words(analysed: Any) -> None:
     view = _spec(analysed)["views"][0]
     by_label = {layer["label"]: layer for layer in view["layers"]}
     cluster = by_label["Klaster (LISA)"]
-    assert cluster["labels"][0].startswith("tinggi-tinggi: wilayah prioritas tinggi")
-    assert cluster["labels"][4].startswith("tidak signifikan: ")
+    assert cluster["labels"] == [
+        "tinggi-tinggi",
+        "rendah-rendah",
+        "tinggi-rendah",
+        "rendah-tinggi",
+        "tidak signifikan",
+    ]
+    assert cluster["note"].startswith(
+        "tinggi-tinggi: wilayah prioritas tinggi bertetangga dengan wilayah "
+    )
     assert cluster["colours"][:2] == ["#d7191c", "#2c7bb6"]
     progress = by_label["Kemajuan menuju target"]
-    on, risk, off = progress["labels"]
-    assert on == "sesuai jalur: tren mencapai target (4,5–5,5 %) pada 2025"
-    assert risk.startswith("berisiko: tren meleset dari target (4,5–5,5 %)")
-    assert risk.endswith("pada 2025 paling banyak 0,5 poin persen")
-    assert off.startswith("tidak sesuai jalur: tren meleset")
-    assert off.endswith("lebih dari 0,5 poin persen")
+    assert progress["labels"] == ["sesuai jalur", "berisiko", "tidak sesuai jalur"]
+    assert progress["note"] == (
+        "Tren Theil-Sen diproyeksikan ke 2025, target 4,5–5,5 %: sesuai jalur = "
+        "mencapainya; berisiko = meleset paling banyak 0,5 poin persen; tidak "
+        "sesuai jalur = meleset lebih dari itu."
+    )
     # each layer's tooltip row: the area's cluster / status in words
     i_cluster = view["layers"].index(cluster)
     i_progress = view["layers"].index(progress)
@@ -390,3 +398,77 @@ def test_banten_p0_series_against_the_2025_target() -> None:
         "rendah-tinggi",
         "tidak signifikan",
     }
+
+
+# --- in the browser ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    from browser import require_browser, start_browser
+
+    require_browser()
+    driver = start_browser(1280, 720)
+    yield driver
+    driver.quit()
+
+
+AREA_AT_CENTRE = """
+var l = window.geoPriority.byId[arguments[0]];
+var map = window.geoPriority.map;
+var p = map.latLngToContainerPoint(l.getBounds().getCenter());
+var r = map.getContainer().getBoundingClientRect();
+var hit = document.elementFromPoint(r.left + p.x, r.top + p.y);
+return {fill: l._path.getAttribute('fill'), hit: hit === l._path};
+"""
+LEGEND_BOX = """
+var legend = document.querySelector('.gp-legend');
+var b = legend.getBoundingClientRect();
+var parts = Array.from(legend.querySelectorAll('.gp-legend-row span, .gp-note'));
+var right = Math.max.apply(null, parts.map(function (p) {
+  return p.getBoundingClientRect().right; }));
+return {box: [b.left, b.top, b.right, b.bottom], right: right};
+"""
+
+
+def _legend_fits(browser: Any) -> None:
+    """Every legend row and its note stays inside the box, inside the window."""
+    found = browser.execute_script(LEGEND_BOX)
+    left, top, right, bottom = found["box"]
+    assert 0 <= left < right <= 1280 and 0 <= top < bottom <= 720
+    assert found["right"] <= right
+
+
+def test_layers_legends_and_tooltip_in_chromium(
+    browser: Any, analysed: Any, tmp_path: Any
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    from geo_priority.outputs import build_map
+
+    from browser import console_errors, open_map, save_screenshot, wait_visible
+
+    html = tmp_path / "uji.html"
+    html.write_text(build_map(analysed).get_root().render(), encoding="utf-8")
+    open_map(browser, html)
+    select = Select(browser.find_element("id", "gp-variable"))
+    names = [o.text for o in select.options]
+    select.select_by_index(names.index("Kemajuan menuju target"))
+    at_risk = browser.execute_script(AREA_AT_CENTRE, "36.72")
+    off = browser.execute_script(AREA_AT_CENTRE, "36.01")
+    assert at_risk == {"fill": "#b35806", "hit": True}
+    assert off == {"fill": "#b2182b", "hit": True}
+    legend = browser.find_element("css selector", ".gp-legend").text
+    assert "berisiko = meleset paling banyak 0,5 poin persen" in legend
+    _legend_fits(browser)
+    select.select_by_index(names.index("Klaster (LISA)"))
+    legend = browser.find_element("css selector", ".gp-legend").text
+    assert "tinggi-tinggi: wilayah prioritas tinggi bertetangga" in legend
+    assert browser.execute_script(AREA_AT_CENTRE, "36.01")["fill"] == "#eeeeee"
+    _legend_fits(browser)
+    browser.find_element("css selector", '.gp-table tr[data-id="36.72"]').click()
+    tip = wait_visible(browser, ".gp-tooltip").text
+    assert "Kemajuan menuju target" in tip and "berisiko" in tip
+    assert "Klaster (LISA)" in tip and "tidak signifikan" in tip
+    save_screenshot(browser, "analytics_wiring.png")
+    assert console_errors(browser) == []

@@ -2,7 +2,9 @@
 
 Two switchable layers, each with a legend in words: "Klaster (LISA)" coloured
 from the hotspot legend (tinggi-tinggi, rendah-rendah, ...) and "Kemajuan
-menuju target" (sesuai jalur / berisiko / tidak sesuai jalur). Each layer adds
+menuju target" (sesuai jalur / berisiko / tidak sesuai jalur). The legend
+rows hold the short class names (they fit the legend box on one line); the
+legend's note says what they mean in plain words. Each layer adds
 its tooltip row (the area's cluster or status). The legends come with the
 areas (``areas.attrs``, set by :mod:`geo_priority.analytics_stage` in the
 run's language).
@@ -13,7 +15,12 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
-from geo_priority.analytics_stage import HOTSPOT_LEGEND_ATTR, PROGRESS_LEGEND_ATTR
+from geo_priority.analytics_stage import (
+    HOTSPOT_LEGEND_ATTR,
+    HOTSPOT_NOTE_ATTR,
+    PROGRESS_LEGEND_ATTR,
+    PROGRESS_NOTE_ATTR,
+)
 from geo_priority.classify import Classification
 from geo_priority.hotspots import HOTSPOT
 from geo_priority.messages import tr, use_language
@@ -61,23 +68,16 @@ def _shown(values: pd.Series, lang: str) -> list[str]:
 def _hotspot_layer(areas: gpd.GeoDataFrame, lang: str) -> ExtraLayer:
     legend = areas.attrs[HOTSPOT_LEGEND_ATTR]
     values = areas[HOTSPOT].astype("object").where(areas[HOTSPOT].notna(), None)
+    order = [str(v) for v, _, _ in legend]
     with use_language(check_lang(lang)):
         label = tr("Cluster (LISA)")
         title = tr("Clusters of similar values (local Moran's I, LISA)")
-        note = tr(
-            "Where high or low values sit next to each other more than chance "
-            "would give; see the method note."
-        )
     return ExtraLayer(
         label,
         title,
-        _classification(
-            _classes(values, [str(v) for v, _, _ in legend]),
-            tuple(str(words) for _, _, words in legend),
-            "hotspot",
-        ),
+        _classification(_classes(values, order), tuple(order), "hotspot"),
         tuple(str(colour) for _, colour, _ in legend),
-        note,
+        str(areas.attrs.get(HOTSPOT_NOTE_ATTR, "")),
         _shown(values, lang),
     )
 
@@ -89,10 +89,6 @@ def _progress_layer(areas: gpd.GeoDataFrame, lang: str) -> ExtraLayer:
     with use_language(check_lang(lang)):
         label = tr("Progress to target")
         title = tr("Progress to the target (trend of the yearly series)")
-        note = tr(
-            "Status by the Theil-Sen trend of the series projected to the target "
-            "year; see the method note."
-        )
     return ExtraLayer(
         label,
         title,
@@ -102,7 +98,7 @@ def _progress_layer(areas: gpd.GeoDataFrame, lang: str) -> ExtraLayer:
             "progress",
         ),
         PROGRESS_COLOURS,
-        note,
+        str(areas.attrs.get(PROGRESS_NOTE_ATTR, "")),
         _shown(words, lang),
     )
 
