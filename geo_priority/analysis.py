@@ -298,6 +298,8 @@ def _analytics_columns(
     areas: gpd.GeoDataFrame,
     indicators: tuple[IndicatorConfig, ...],
     config: Config,
+    *,
+    coarser: bool = False,
 ) -> tuple[
     gpd.GeoDataFrame,
     HotspotSummary | None,
@@ -306,7 +308,9 @@ def _analytics_columns(
 ]:
     """Add the hotspots and the progress to target, each when configured."""
     areas, hot, hot_notes = add_hotspots(areas, indicators, config)
-    areas, progress, prog_notes = add_progress(areas, indicators, config)
+    areas, progress, prog_notes = add_progress(
+        areas, indicators, config, coarser=coarser
+    )
     return areas, hot, progress, (*hot_notes, *prog_notes)
 
 
@@ -399,7 +403,7 @@ def _coarser_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> An
     )
     finished.attrs.update(shapes.attrs)
     finished, hot, progress, extra = _analytics_columns(
-        finished, indicators, base.config
+        finished, indicators, base.config, coarser=True
     )
     return replace(
         base,

@@ -276,6 +276,8 @@ def add_progress(
     areas: gpd.GeoDataFrame,
     indicators: tuple[IndicatorConfig, ...],
     config: Config,
+    *,
+    coarser: bool = False,
 ) -> tuple[gpd.GeoDataFrame, ProgressSummary | None, tuple[str, ...]]:
     """Join the progress-to-target columns onto ``areas`` when ``[progress]`` is on.
 
@@ -287,6 +289,10 @@ def add_progress(
         ``progress.indicator`` make the series.
     config : Config
         ``progress`` and ``outputs.lang`` are used.
+    coarser : bool
+        The areas are a coarser level of the map (``outputs.map_levels``):
+        a series that is not there (unscored yearly indicators are not
+        summed up) gives a note instead of an error.
 
     Returns
     -------
@@ -306,7 +312,16 @@ def add_progress(
     if not progress_enabled(cfg):
         return areas, None, ()
     with use_language(config.outputs.lang):
-        series = progress_series(areas, cfg.indicator, indicators)
+        try:
+            series = progress_series(areas, cfg.indicator, indicators)
+        except ConfigError as err:
+            if not coarser:
+                raise
+            note = tr(
+                "progress to target is not shown at this level: {reason}",
+                reason=str(err),
+            )
+            return areas, None, (note,)
         result = progress_to_targets(series, cfg)
         found = _series_indicators(cfg.indicator, indicators, areas)
         label = found[-1].label if found else ""

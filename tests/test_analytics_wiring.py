@@ -472,3 +472,17 @@ def test_layers_legends_and_tooltip_in_chromium(
     assert "Klaster (LISA)" in tip and "tidak signifikan" in tip
     save_screenshot(browser, "analytics_wiring.png")
     assert console_errors(browser) == []
+
+
+def test_a_coarser_map_level_gets_notes_not_errors() -> None:
+    import geo_priority as gp
+
+    method = _analytics_method()
+    method["outputs"] = {"map_levels": ["provinsi"]}
+    analysis = gp.analyse(_areas(), {"bps": _figures()}, method)
+    assert analysis.progress is not None and analysis.hotspots is not None
+    (province,) = analysis.levels
+    assert province.progress is None and province.hotspots is None
+    notes = " ".join(province.notes)
+    assert "kemajuan menuju target tidak ditampilkan pada tingkat ini" in notes
+    assert "hotspot tidak dihitung untuk wilayah ini" in notes
