@@ -22,6 +22,7 @@ from typing import Literal
 
 from geo_priority.analytics_stage import analytics_names
 from geo_priority.config import IndicatorConfig
+from geo_priority.messages import tr
 from geo_priority.official_rule import OFFICIAL_PRIORITY
 from geo_priority.robustness import P_CLASS1, RANK_HIGH, RANK_LOW, RANK_MEDIAN
 from geo_priority.schema import (
@@ -129,8 +130,11 @@ class ClassStyle:
     def __post_init__(self) -> None:
         if len(self.labels) != len(self.colours):
             raise ValueError(
-                f"{len(self.labels)} labels but {len(self.colours)} colours; give "
-                "one colour per class."
+                tr(
+                    "{n} labels but {m} colours; give one colour per class.",
+                    n=len(self.labels),
+                    m=len(self.colours),
+                )
             )
 
     def entries(self) -> list[tuple[str, str, str]]:
@@ -431,7 +435,9 @@ def sld_style(
     True
     """
     if version not in ("1.0.0", "1.1.0"):
-        raise ValueError(f"SLD version {version!r} is not 1.0.0 or 1.1.0.")
+        raise ValueError(
+            tr("SLD version {version!r} is not 1.0.0 or 1.1.0.", version=version)
+        )
     ns = _SLD if version == "1.0.0" else _SE
     for prefix, uri in (("", _SLD), ("se", _SE), ("ogc", _OGC), ("xsi", _XSI)):
         ET.register_namespace(prefix, uri)
