@@ -44,8 +44,7 @@ from geo_priority import harmonise, level_values
 from geo_priority.analytics_stage import (
     HotspotSummary,
     ProgressSummary,
-    add_hotspots,
-    add_progress,
+    add_analytics,
     analytics_columns,
 )
 from geo_priority.classify import Classification, classify_scores
@@ -255,7 +254,7 @@ def score_joined(
     areas, robust, official, notes = _decision_columns(
         areas, indicators, data.scoring, config, classification
     )
-    areas, hot, progress, more = _analytics_columns(areas, indicators, config)
+    areas, hot, progress, more = add_analytics(areas, indicators, config)
     return Analysis(
         config,
         _placed(areas, {}),
@@ -292,26 +291,6 @@ def _decision_columns(
     )
     areas, official, off_notes = add_official(areas, indicators, scoring, config)
     return areas, robust, official, (*rob_notes, *off_notes)
-
-
-def _analytics_columns(
-    areas: gpd.GeoDataFrame,
-    indicators: tuple[IndicatorConfig, ...],
-    config: Config,
-    *,
-    coarser: bool = False,
-) -> tuple[
-    gpd.GeoDataFrame,
-    HotspotSummary | None,
-    ProgressSummary | None,
-    tuple[str, ...],
-]:
-    """Add the hotspots and the progress to target, each when configured."""
-    areas, hot, hot_notes = add_hotspots(areas, indicators, config)
-    areas, progress, prog_notes = add_progress(
-        areas, indicators, config, coarser=coarser
-    )
-    return areas, hot, progress, (*hot_notes, *prog_notes)
 
 
 def _children_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> str:
@@ -402,7 +381,7 @@ def _coarser_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> An
         finished, indicators, base.scoring, base.config, classification
     )
     finished.attrs.update(shapes.attrs)
-    finished, hot, progress, extra = _analytics_columns(
+    finished, hot, progress, extra = add_analytics(
         finished, indicators, base.config, coarser=True
     )
     return replace(

@@ -48,6 +48,7 @@ __all__ = [
     "PROGRESS_NOTE_ATTR",
     "HotspotSummary",
     "ProgressSummary",
+    "add_analytics",
     "add_hotspots",
     "add_progress",
     "analytics_columns",
@@ -336,6 +337,30 @@ def add_progress(
         out.attrs[PROGRESS_NOTE_ATTR] = _progress_note(result)
     summary = ProgressSummary(cfg.indicator, label or cfg.indicator, result, series)
     return out, summary, tuple(result.notes)
+
+
+def add_analytics(
+    areas: gpd.GeoDataFrame,
+    indicators: tuple[IndicatorConfig, ...],
+    config: Config,
+    *,
+    coarser: bool = False,
+) -> tuple[
+    gpd.GeoDataFrame,
+    HotspotSummary | None,
+    ProgressSummary | None,
+    tuple[str, ...],
+]:
+    """Add the hotspots and the progress to target, each when configured.
+
+    See :func:`add_hotspots` and :func:`add_progress` (``coarser`` is passed
+    on); the notes of both are returned together.
+    """
+    areas, hot, hot_notes = add_hotspots(areas, indicators, config)
+    areas, progress, prog_notes = add_progress(
+        areas, indicators, config, coarser=coarser
+    )
+    return areas, hot, progress, (*hot_notes, *prog_notes)
 
 
 def _progress_legend(result: ProgressResult) -> tuple[tuple[str, str], ...]:
