@@ -405,7 +405,7 @@ def hotspots_record(summary: HotspotSummary | None) -> dict[str, Any] | None:
         return None
     return {
         "column": summary.column,
-        "counts": {str(e.value): e.count for e in summary.legend},
+        "counts": {e.value or "not_tested": e.count for e in summary.legend},
         "left_out": list(summary.left_out),
         "method": summary.method,
         "columns": list(HOTSPOT_COLUMNS),
