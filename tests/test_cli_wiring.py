@@ -254,13 +254,16 @@ def test_demo_mirror_comes_from_the_environment_and_desa_level(
 ):
     calls = _recorder(monkeypatch, demo, "run_desa_demo", _run_result(tmp_path))
     env = {"GEO_PRIORITY_MIRROR": str(tmp_path)}
-    result = _invoke("demo", "--level", "desa", env=env)
+    context = tmp_path / "tetangga.geojson"
+    context.write_text("{}", encoding="utf-8")
+    result = _invoke("demo", "--level", "desa", "--context", str(context), env=env)
     assert result.exit_code == 0, result.output
     assert calls.kwargs == {
         "out": Path("maps"),
         "lang": "id",
         "overwrite": False,
         "mirror": str(tmp_path),
+        "context": str(context.resolve()),  # --context reaches the desa demo
     }
 
 
