@@ -45,7 +45,6 @@ from geo_priority.analytics_stage import (
     HotspotSummary,
     ProgressSummary,
     add_analytics,
-    analytics_columns,
 )
 from geo_priority.classify import Classification, classify_scores
 from geo_priority.codes import CodeColumn
@@ -66,9 +65,8 @@ from geo_priority.joining import (
     table_sources,
 )
 from geo_priority.messages import tr
-from geo_priority.official_rule import OFFICIAL_PRIORITY
 from geo_priority.places import area_places
-from geo_priority.robustness import ROBUSTNESS_COLUMNS
+from geo_priority.ranked import ranked_rows
 from geo_priority.robustness_stage import (
     OfficialSummary,
     RobustnessSummary,
@@ -82,7 +80,6 @@ from geo_priority.schema import (
     LEVELS,
     NAME,
     PLACE,
-    RANK,
     SCORE,
     JoinReport,
     Level,
@@ -576,24 +573,6 @@ def ranked_table(analysis: Analysis) -> pd.DataFrame:
 
     With rank robustness, ``rank_median``, ``rank_low``, ``rank_high`` and
     ``p_class1`` follow the rank; with the official selection,
-    ``official_priority`` follows the class.
+    ``official_priority`` follows the class (see :func:`ranked_rows`).
     """
-    keys = [i.key for i in analysis.indicators]
-    contrib = [c for c in analysis.areas.columns if c.startswith("contrib_")]
-    cols = [
-        ID,
-        NAME,
-        PLACE,
-        RANK,
-        *ROBUSTNESS_COLUMNS,
-        SCORE,
-        CLASS,
-        LABEL,
-        OFFICIAL_PRIORITY,
-        *keys,
-        *contrib,
-        "imputed",
-        *analytics_columns(analysis.areas.columns),
-    ]
-    table = pd.DataFrame(analysis.areas[[c for c in cols if c in analysis.areas]])
-    return table.sort_values([RANK, ID], na_position="last").reset_index(drop=True)
+    return ranked_rows(analysis.areas, [i.key for i in analysis.indicators])

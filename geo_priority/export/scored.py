@@ -31,6 +31,7 @@ from geo_priority.io import (
 from geo_priority.io.layers import read_gpkg_table, read_stored_metadata
 from geo_priority.messages import tr
 from geo_priority.official_rule import OFFICIAL_PRIORITY
+from geo_priority.ranked import ranked_rows
 from geo_priority.render import NO_DATA_COLOUR, OUTLINE_COLOUR, class_colours
 from geo_priority.render.i18n import text
 from geo_priority.render.texts import analysis_metadata, level_label, map_texts
@@ -140,29 +141,16 @@ class ScoredLayer:
             return self.ranked
         areas = self.areas
         keys = [i.key for i in self.indicators]
-        contrib = [c for c in areas.columns if str(c).startswith(CONTRIB_PREFIX)]
         if not keys:  # unknown indicators: keep every other attribute
             core = {ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, areas.geometry.name}
             core |= {*ROBUSTNESS_COLUMNS, OFFICIAL_PRIORITY}
             core |= set(analytics_columns(areas.columns))
-            keys = [c for c in areas.columns if c not in core and c not in contrib]
-        wanted = [
-            ID,
-            NAME,
-            PLACE,
-            RANK,
-            *ROBUSTNESS_COLUMNS,
-            SCORE,
-            CLASS,
-            LABEL,
-            OFFICIAL_PRIORITY,
-            *keys,
-            *contrib,
-            "imputed",
-            *analytics_columns(areas.columns),
-        ]
-        frame = pd.DataFrame(areas[[c for c in dict.fromkeys(wanted) if c in areas]])
-        return frame.sort_values([RANK, ID], na_position="last").reset_index(drop=True)
+            keys = [
+                c
+                for c in areas.columns
+                if c not in core and not str(c).startswith(CONTRIB_PREFIX)
+            ]
+        return ranked_rows(areas, keys)
 
 
 # --- building a ScoredLayer ----------------------------------------------------
