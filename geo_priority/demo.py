@@ -8,7 +8,6 @@ clearly labelled schematic hexagon tile map and says how to get the real ones.
 
 from __future__ import annotations
 
-import sys
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -28,6 +27,7 @@ from geo_priority.config import (
     with_outputs,
 )
 from geo_priority.errors import BoundaryFallbackWarning, FetchError, InputError
+from geo_priority.io.shipped import shipped_data_file
 from geo_priority.messages import tr, use_language
 from geo_priority.outputs import written_files
 from geo_priority.schema import ID
@@ -38,24 +38,8 @@ DEMO_TABLE = "banten_kabkota_poverty.csv"
 
 
 def data_path(name: str) -> Path:
-    """Return the path of a file the project ships in ``data/``.
-
-    Looks in the source tree first (editable install), then in the installed
-    data directory ``<prefix>/share/geo-priority/data``.
-    """
-    for folder in (
-        Path(__file__).resolve().parents[1] / "data",
-        Path(sys.prefix) / "share" / "geo-priority" / "data",
-    ):
-        if (folder / name).is_file():
-            return folder / name
-    raise InputError(
-        tr(
-            "the demo data file {name!r} is not installed. Reinstall geo-priority "
-            "from its source folder with: pip install -e .",
-            name=name,
-        )
-    )
+    """Return the path of a file the project ships in ``data/``."""
+    return shipped_data_file(name)
 
 
 def demo_config(

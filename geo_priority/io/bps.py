@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +49,7 @@ import pandas as pd
 
 from geo_priority.errors import InputError, SchemaError
 from geo_priority.formatting import format_number, shorten_list
+from geo_priority.io.shipped import shipped_data_file
 from geo_priority.messages import tr
 
 __all__ = [
@@ -120,29 +120,8 @@ class Rename:
 
 
 def data_file(name: str) -> Path:
-    """Return the path of a table shipped in ``data/``.
-
-    Looks in the source tree first (editable install), then in the installed
-    data folder ``<prefix>/share/geo-priority/data``.
-
-    Raises
-    ------
-    InputError
-        When the file is not installed.
-    """
-    for folder in (
-        Path(__file__).resolve().parents[2] / "data",
-        Path(sys.prefix) / "share" / "geo-priority" / "data",
-    ):
-        if (folder / name).is_file():
-            return folder / name
-    raise InputError(
-        tr(
-            "the table {name!r} that reads BPS exports is not installed. "
-            "Reinstall geo-priority from its source folder with: pip install -e .",
-            name=name,
-        )
-    )
+    """Return the path of a table shipped in ``data/`` (``shipped_data_file``)."""
+    return shipped_data_file(name)
 
 
 def _key(text: str) -> str:

@@ -12,11 +12,11 @@ Examples
 
 from __future__ import annotations
 
-import sys
 import tomllib
 from pathlib import Path
 
 from geo_priority.errors import ConfigError, InputError
+from geo_priority.io.shipped import shipped_data_file
 from geo_priority.messages import tr
 from geo_priority.progress_config import Target, target_from_mapping
 
@@ -29,27 +29,16 @@ TARGETS_FILE = "targets.toml"
 def targets_file() -> Path:
     """Return the path of the shipped ``targets.toml``.
 
-    Looks in the source tree first (editable install), then in the installed
-    data folder ``<prefix>/share/geo-priority/data``.
-
     Raises
     ------
     InputError
         When the file is not installed.
     """
-    for folder in (
-        Path(__file__).resolve().parents[2] / "data",
-        Path(sys.prefix) / "share" / "geo-priority" / "data",
-    ):
-        if (folder / TARGETS_FILE).is_file():
-            return folder / TARGETS_FILE
-    raise InputError(
-        tr(
-            "the table of targets {name!r} is not installed. Reinstall "
-            "geo-priority from its source folder with: pip install -e . , or give "
-            "the target in [progress] (target_year, target, target_source).",
-            name=TARGETS_FILE,
-        )
+    return shipped_data_file(
+        TARGETS_FILE,
+        instead=tr(
+            "Or give the target in [progress] (target_year, target, target_source)."
+        ),
     )
 
 
