@@ -30,7 +30,7 @@ from geo_priority.io import (
     removed_on_failure,
     write_text,
 )
-from geo_priority.io.gpkg_levels import GpkgLayer, write_geopackage_layers
+from geo_priority.io.layers import GpkgLayer, write_geopackage_layers
 from geo_priority.io.raster import write_cog
 from geo_priority.messages import tr
 from geo_priority.render import NO_DATA_COLOUR
@@ -187,22 +187,8 @@ def _write_gpkg(layer: ScoredLayer, files: list[Path], overwrite: bool) -> None:
     extra = {layers.RANKED_TABLE: layer.ranked_table()}
     if layer.join_report is not None:
         extra[layers.REPORT_TABLE] = layer.join_report
-    if layer.levels:
-        every = [_gpkg_layer(layer), *(_gpkg_layer(lv) for lv in layer.levels)]
-        write_geopackage_layers(files[0], every, tables=extra, overwrite=overwrite)
-        return
-    style = layer.class_style()
-    layers.write_geopackage(
-        layer.areas,
-        files[0],
-        layer=layer.name,
-        tables=extra,
-        qml=styles.qml_style(style),
-        sld=styles.sld_style(style, layer=layer.name, version=layer.sld_version),
-        iso_xml=md.to_iso19139(layer.metadata),
-        meta=layer.metadata,
-        overwrite=overwrite,
-    )
+    every = [_gpkg_layer(layer), *(_gpkg_layer(lv) for lv in layer.levels)]
+    write_geopackage_layers(files[0], every, tables=extra, overwrite=overwrite)
 
 
 def _field_map_csv(renames: Mapping[str, str]) -> str:

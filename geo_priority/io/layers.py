@@ -17,8 +17,9 @@ import os
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +34,7 @@ from geo_priority.messages import tr
 __all__ = [
     "ISO_URI",
     "JSON_METADATA_URI",
+    "GpkgLayer",
     "gdal_version",
     "read_gpkg_metadata",
     "read_gpkg_table",
@@ -40,6 +42,7 @@ __all__ = [
     "write_flatgeobuf",
     "write_geojson",
     "write_geopackage",
+    "write_geopackage_layers",
     "write_shapefile_zip",
 ]
 
@@ -137,6 +140,87 @@ def _geometry_column(path: Path, layer: str) -> str:
     return str(info.get("geometry_name") or "geom")
 
 
+@dataclass(frozen=True)
+class GpkgLayer:
+    """One styled layer of a GeoPackage.
+
+    Attributes
+    ----------
+    name : str
+        Layer name.
+    areas : geopandas.GeoDataFrame
+    qml, sld : str
+        Its styles.
+    iso_xml : str
+        Its ISO 19139 metadata.
+    meta : Mapping
+        Its JSON metadata record.
+    """
+
+    name: str
+    areas: gpd.GeoDataFrame
+    qml: str
+    sld: str
+    iso_xml: str
+    meta: Mapping[str, Any]
+
+
+def write_geopackage_layers(
+    path: str | os.PathLike[str],
+    layers: Sequence[GpkgLayer],
+    /,
+    *,
+    tables: Mapping[str, pd.DataFrame],
+    overwrite: bool = False,
+) -> Path:
+    """Write several styled layers and some tables into one GeoPackage.
+
+    The first layer (a run's own level) is written first, so readers that take
+    the first layer find it; every layer gets its own QGIS style
+    (``layer_styles``, the layer's default) and metadata rows
+    (``gpkg_metadata``); the first layer's rows are written last, so
+    :func:`read_gpkg_metadata` returns its record.
+
+    Parameters
+    ----------
+    path : path-like
+        Output ``.gpkg``.
+    layers : sequence of GpkgLayer
+        The layers, the main one first.
+    tables : mapping of str to pandas.DataFrame
+        Non-spatial tables (written after the first layer).
+    overwrite : bool, default False
+        Replace an existing file.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        first, *more = layers
+        pyogrio.write_dataframe(
+            first.areas,
+            tmp,
+            layer=first.name,
+            driver="GPKG",
+            dataset_options={"VERSION": _GPKG_VERSION},
+        )
+        for name, table in tables.items():
+            pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
+        for layer in more:
+            pyogrio.write_dataframe(layer.areas, tmp, layer=layer.name, driver="GPKG")
+        geometry = {lyr.name: _geometry_column(tmp, lyr.name) for lyr in layers}
+        with closing(sqlite3.connect(tmp)) as db, db:
+            for layer in layers:
+                _add_styles(db, layer.name, geometry[layer.name], layer.qml, layer.sld)
+            # the main layer's record last: a reader of "the" record takes the last
+            for layer in [*more, first]:
+                text = json.dumps(layer.meta, ensure_ascii=False, indent=1, default=str)
+                _add_metadata(db, layer.name, layer.iso_xml, text)
+    return Path(path)
+
+
 def write_geopackage(
     areas: gpd.GeoDataFrame,
     path: str | os.PathLike[str],
@@ -181,22 +265,12 @@ def write_geopackage(
     pathlib.Path
         The path written.
     """
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        pyogrio.write_dataframe(
-            areas,
-            tmp,
-            layer=layer,
-            driver="GPKG",
-            dataset_options={"VERSION": _GPKG_VERSION},
-        )
-        for name, table in tables.items():
-            pyogrio.write_dataframe(table, tmp, layer=name, driver="GPKG")
-        geometry = _geometry_column(tmp, layer)
-        text = json.dumps(meta, ensure_ascii=False, indent=1, default=str)
-        with closing(sqlite3.connect(tmp)) as db, db:
-            _add_styles(db, layer, geometry, qml, sld)
-            _add_metadata(db, layer, iso_xml, text)
-    return Path(path)
+    return write_geopackage_layers(
+        path,
+        [GpkgLayer(layer, areas, qml, sld, iso_xml, meta)],
+        tables=tables,
+        overwrite=overwrite,
+    )
 
 
 def read_gpkg_metadata(path: str | os.PathLike[str], /) -> dict[str, Any] | None:
