@@ -2,13 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo_priority.classify import (
-    bin_values,
-    classify_change,
-    classify_indicator,
-    classify_scores,
-    format_number,
-)
+from geo_priority.classify import bin_values, classify_scores, format_number
+from geo_priority.classify_layers import classify_change, classify_indicator
 from geo_priority.errors import ClassificationError, ConfigError
 
 

@@ -21,7 +21,7 @@ from geo_priority.analytics_stage import (
     PROGRESS_LEGEND_ATTR,
     PROGRESS_NOTE_ATTR,
 )
-from geo_priority.classify import Classification
+from geo_priority.classify_layers import categorical_classification
 from geo_priority.hotspots import HOTSPOT
 from geo_priority.messages import tr, use_language
 from geo_priority.progress import STATUSES
@@ -34,21 +34,6 @@ __all__ = ["PROGRESS_COLOURS", "analytics_layers"]
 PROGRESS_COLOURS = ("#1a7837", "#b35806", "#b2182b")
 _STATUS = "progress_status"
 _STATUS_LABEL = "progress_label"
-
-
-def _classification(
-    classes: pd.Series, labels: tuple[str, ...], scheme: str
-) -> Classification:
-    k = len(labels)
-    return Classification(
-        scheme,
-        k,
-        tuple(float(b) for b in range(1, k + 1)),
-        0.0,
-        classes,
-        labels,
-        tuple(int((classes == c).sum()) for c in range(1, k + 1)),
-    )
 
 
 def _classes(values: pd.Series, order: list[str]) -> pd.Series:
@@ -75,7 +60,7 @@ def _hotspot_layer(areas: gpd.GeoDataFrame, lang: str) -> ExtraLayer:
     return ExtraLayer(
         label,
         title,
-        _classification(_classes(values, order), tuple(order), "hotspot"),
+        categorical_classification(_classes(values, order), tuple(order), "hotspot"),
         tuple(str(colour) for _, colour, _ in legend),
         str(areas.attrs.get(HOTSPOT_NOTE_ATTR, "")),
         _shown(values, lang),
@@ -92,7 +77,7 @@ def _progress_layer(areas: gpd.GeoDataFrame, lang: str) -> ExtraLayer:
     return ExtraLayer(
         label,
         title,
-        _classification(
+        categorical_classification(
             _classes(status, list(STATUSES)),
             tuple(str(legend[s]) for s in STATUSES),
             "progress",

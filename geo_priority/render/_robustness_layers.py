@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo_priority.classify import Classification
+from geo_priority.classify_layers import categorical_classification
 from geo_priority.formatting import format_fixed
 from geo_priority.official_rule import OFFICIAL_PRIORITY
 from geo_priority.render.i18n import text
@@ -90,21 +91,6 @@ def _purples(k: int) -> tuple[str, ...]:
     return tuple(colours[::-1])
 
 
-def _classification(
-    classes: pd.Series, labels: tuple[str, ...], scheme: str
-) -> Classification:
-    k = len(labels)
-    return Classification(
-        scheme,
-        k,
-        tuple(float(b) for b in range(1, k + 1)),
-        0.0,
-        classes,
-        labels,
-        tuple(int((classes == c).sum()) for c in range(1, k + 1)),
-    )
-
-
 def _chance_layer(areas: gpd.GeoDataFrame, lang: str) -> ExtraLayer:
     chances = pd.to_numeric(areas[P_CLASS1], errors="coerce")
     classes = pd.Series([_p_band(p) for p in chances], index=areas.index, dtype="Int8")
@@ -116,7 +102,7 @@ def _chance_layer(areas: gpd.GeoDataFrame, lang: str) -> ExtraLayer:
     return ExtraLayer(
         text("p_class1_layer", lang),
         text("p_class1_title", lang),
-        _classification(classes, labels, "p_class1"),
+        categorical_classification(classes, labels, "p_class1"),
         _purples(len(labels)),
         text("p_class1_note", lang),
         shown,
@@ -133,7 +119,7 @@ def _official_layer(areas: gpd.GeoDataFrame, lang: str) -> ExtraLayer:
     return ExtraLayer(
         text("official_layer", lang),
         text("official_title", lang),
-        _classification(classes, labels, "official"),
+        categorical_classification(classes, labels, "official"),
         OFFICIAL_COLOURS,
         text("official_note", lang),
         shown,

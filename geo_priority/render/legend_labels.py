@@ -85,7 +85,7 @@ def value_labels(
     Parameters
     ----------
     classification : Classification
-        From :func:`geo_priority.classify.classify_indicator`.
+        From :func:`geo_priority.classify_layers.classify_indicator`.
     present : sequence of float
         The values the breaks were computed from (no NaN).
     unit : str
@@ -103,7 +103,7 @@ def value_labels(
     Examples
     --------
     >>> import pandas as pd
-    >>> from geo_priority.classify import classify_indicator
+    >>> from geo_priority.classify_layers import classify_indicator
     >>> v = pd.Series([0.5, 1.0, 1.52, 2.0, 3.1, 4.4])
     >>> c = classify_indicator(v, k=2, unit="%")
     >>> value_labels(c, v, unit="%", decimals=None, lang="id")
@@ -133,14 +133,14 @@ def change_labels(
 ) -> tuple[str, ...]:
     """Return a change layer's class labels with the change's unit.
 
-    The five classes of :func:`geo_priority.classify.classify_change` keep
+    The five classes of :func:`geo_priority.classify_layers.classify_change` keep
     their names; their thresholds are written as the change values are
     (percentage points for a percentage, the count's unit for a count).
 
     Examples
     --------
     >>> import pandas as pd
-    >>> from geo_priority.classify import classify_change
+    >>> from geo_priority.classify_layers import classify_change
     >>> c = classify_change(pd.Series([-2.0, 0.0, 0.5, 2.0]), unit="%")
     >>> change_labels(c, unit="%", decimals=None, lang="id")[2]
     'hampir tetap (± 0,20 poin persen)'

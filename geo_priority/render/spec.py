@@ -18,7 +18,8 @@ import branca.colormap as cm
 import geopandas as gpd
 import pandas as pd
 
-from geo_priority.classify import Classification, classify_change, classify_indicator
+from geo_priority.classify import Classification
+from geo_priority.classify_layers import classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, format_fixed, indicator_decimals
 from geo_priority.indicators import SUPPRESSED_SUFFIX
