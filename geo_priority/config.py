@@ -28,10 +28,12 @@ from typing import Any, Literal, get_args
 
 from geo_priority.config_types import check_fields
 from geo_priority.errors import ConfigError
-from geo_priority.formats import DEFAULT_FORMATS, FormatName
 from geo_priority.hotspots_config import HotspotConfig
 from geo_priority.messages import tr
 from geo_priority.official_rule_config import OfficialRuleConfig
+from geo_priority.output_config import LANGS as LANGS
+from geo_priority.output_config import Lang as Lang
+from geo_priority.output_config import OutputConfig as OutputConfig
 from geo_priority.progress_config import ProgressConfig
 from geo_priority.robustness_config import RobustnessConfig
 from geo_priority.schema import Level
@@ -39,12 +41,11 @@ from geo_priority.schema import Level
 Direction = Literal["higher_is_worse", "higher_is_better"]
 Normalisation = Literal["minmax", "zscore", "rank", "target"]
 Aggregation = Literal["arithmetic", "geometric"]
-MissingPolicy = Literal["error", "drop", "impute"]
+MissingPolicy = Literal["error", "drop", "impute", "reweight"]
 ImputeMethod = Literal["median", "mean", "min", "max"]
 Scheme = Literal[
     "quantiles", "fisher_jenks", "equal_interval", "user_defined", "prioritas"
 ]
-Lang = Literal["id", "en"]
 #: Code system of a layer or table; ``auto`` detects it from the codes.
 CodeSystemChoice = Literal["auto", "kemendagri", "bps"]
 #: ``bps``: a table as BPS's dynamic-table export serves it (names under
@@ -66,7 +67,6 @@ AGGREGATIONS: tuple[Aggregation, ...] = get_args(Aggregation)
 MISSING_POLICIES: tuple[MissingPolicy, ...] = get_args(MissingPolicy)
 IMPUTE_METHODS: tuple[ImputeMethod, ...] = get_args(ImputeMethod)
 SCHEMES: tuple[Scheme, ...] = get_args(Scheme)
-LANGS: tuple[Lang, ...] = get_args(Lang)
 #: Smallest and largest number of classes.
 K_RANGE = (2, 12)
 
@@ -344,70 +344,6 @@ class ClassifyConfig:
                 tr(
                     "classify.scheme = 'user_defined' needs breaks, e.g. breaks = [20, "
                     "40, 60, 80] (upper bounds on the 0-100 score)."
-                )
-            )
-
-
-@dataclass(frozen=True)
-class OutputConfig:
-    """What the run writes and where."""
-
-    dir: str = "maps"
-    name: str = "priority"
-    formats: tuple[FormatName, ...] = DEFAULT_FORMATS
-    overwrite: bool = False
-    lang: Lang = "id"
-    #: Satu Data roles recorded in the metadata: produsen data and walidata.
-    producer: str = ""
-    walidata: str = ""
-    #: CRS of exported GIS layers (e.g. "EPSG:23834"); None keeps the working CRS.
-    dst_crs: str | None = None
-    #: Pixel size in metres of the priority rasters (format "raster").
-    raster_resolution: float = 100.0
-    #: Optional tile basemap under the areas: an xyzservices provider name
-    #: (e.g. "OpenStreetMap.Mapnik") or a URL template, which then needs
-    #: basemap_attribution. The map stays complete when tiles fail (offline).
-    basemap: str | None = None
-    basemap_attribution: str | None = None
-    #: Coarser levels offered by the map's level switch, re-aggregated from the
-    #: areas (counts summed, rates re-derived from numerator and denominator).
-    map_levels: tuple[Level, ...] = ()
-    #: Smallest share (0-1) of a coarser area's children (or of their
-    #: population) that must have a value before the area shows one; below it
-    #: the value is withheld with a note. Default 0.8.
-    level_min_coverage: float = 0.8
-    #: Threshold the registry aggregates were suppressed at; the map writes
-    #: "disembunyikan (< 10)" for a hidden value, never 0.
-    suppression_threshold: int = 10
-    #: Optional vector file of neighbouring areas (e.g. all kab/kota of
-    #: Indonesia) drawn faintly around the map for orientation.
-    context: str | None = None
-
-    def __post_init__(self) -> None:
-        check_fields(self, "outputs.")
-        if not 0 < self.level_min_coverage <= 1:
-            raise ConfigError(
-                tr(
-                    "outputs.level_min_coverage = {value!r}; give a share above 0 and "
-                    "at most 1 (e.g. 0.8 for 80 %).",
-                    value=self.level_min_coverage,
-                )
-            )
-        if self.raster_resolution <= 0:
-            raise ConfigError(
-                tr(
-                    "outputs.raster_resolution = {raster_resolution!r}; give the pixel "
-                    "size in metres, a number above 0 (e.g. 100).",
-                    raster_resolution=self.raster_resolution,
-                )
-            )
-        if self.basemap and "{" in self.basemap and not self.basemap_attribution:
-            raise ConfigError(
-                tr(
-                    "outputs.basemap = {basemap!r} is a URL template; tile providers "
-                    'require credit, so set basemap_attribution (e.g. "© OpenStreetMap '
-                    'contributors").',
-                    basemap=self.basemap,
                 )
             )
 

@@ -36,6 +36,7 @@ _ALIASES = {
     "z_score": "zscore",
     "priority": "prioritas",
     "equalinterval": "equal_interval",
+    "public": "publik",
 }
 
 
