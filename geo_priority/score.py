@@ -65,10 +65,14 @@ from geo_priority.config import (
 )
 from geo_priority.errors import ScoringError
 from geo_priority.formatting import SCORE_DECIMALS, format_number, shorten_list
+from geo_priority.indicators import SUPPRESSED_SUFFIX
 from geo_priority.messages import language, tr
 from geo_priority.schema import CONTRIB_PREFIX, NORM_PREFIX, RANK, SCORE, check_choice
 
 _GEOMETRIC_FLOOR = 0.01
+#: Column of a ``scoring.missing = "reweight"`` run: the keys of the
+#: components each area's score is computed from (comma separated).
+SCORE_BASIS = "score_basis"
 
 
 @dataclass(frozen=True)
@@ -242,6 +246,29 @@ def _weights(indicators: Sequence[IndicatorConfig]) -> dict[str, float]:
     return {i.key: i.weight / total for i in indicators}
 
 
+def _mask_suppressed(
+    frame: pd.DataFrame, indicators: Sequence[IndicatorConfig]
+) -> pd.DataFrame:
+    """Blank every value flagged ``<key>_suppressed``: a hidden cell is never used.
+
+    A table may carry a value behind a flag (an unsuppressed export with the
+    flags of the public one); whatever it holds, the score must not depend
+    on it (:mod:`geo_priority.disclosure_scores`).
+    """
+    flags = {
+        i.key: f"{i.key}{SUPPRESSED_SUFFIX}"
+        for i in indicators
+        if f"{i.key}{SUPPRESSED_SUFFIX}" in frame.columns
+    }
+    if not flags:
+        return frame
+    frame = frame.copy()
+    for key, flag in flags.items():
+        hidden = frame[flag].fillna(False).astype(bool)
+        frame.loc[hidden, key] = np.nan
+    return frame
+
+
 def _apply_missing(
     frame: pd.DataFrame,
     indicators: Sequence[IndicatorConfig],
@@ -261,7 +288,7 @@ def _apply_missing(
                 tr(
                     "indicator {key!r} is missing for {n} of {total} areas "
                     "(e.g. {names}). Provide the values, or set "
-                    'scoring.missing = "drop" or "impute".',
+                    'scoring.missing = "drop", "impute" or "reweight".',
                     key=ind.key,
                     n=int(gaps.sum()),
                     total=len(frame),
@@ -283,6 +310,17 @@ def _apply_missing(
                     names=names,
                 )
             )
+        elif policy == "reweight":
+            notes.append(
+                tr(
+                    "{key}: {n} area(s) without a value (or with a suppressed "
+                    "value) are scored from their other components, weights "
+                    "re-normalised (scoring.missing = reweight): {names}",
+                    key=ind.key,
+                    n=int(gaps.sum()),
+                    names=names,
+                )
+            )
         else:
             notes.append(
                 tr(
@@ -297,17 +335,102 @@ def _apply_missing(
 
 
 def _aggregate(
-    norm: pd.DataFrame, weights: dict[str, float], method: Aggregation
+    norm: pd.DataFrame,
+    weights: dict[str, float],
+    method: Aggregation,
+    reweight: bool = False,
 ) -> tuple[pd.Series, pd.DataFrame]:
+    """Score and contributions; ``reweight`` re-normalises over present values."""
     w = pd.Series(weights)
+    norm = norm[w.index]
+    present = norm.notna()
+    # each row's weights over the components it has; a full row keeps sum 1
+    total = (
+        present.mul(w, axis=1).sum(axis=1) if reweight else pd.Series(1.0, norm.index)
+    )
+    total = total.where(total > 0)
+    need = 1 if reweight else len(w)
     if method == "arithmetic":
-        contrib = norm[w.index].mul(w, axis=1) * 100.0
-        return contrib.sum(axis=1, min_count=len(w)), contrib
-    m = _GEOMETRIC_FLOOR + (1 - _GEOMETRIC_FLOOR) * norm[w.index]
-    logs = np.log(m).mul(w, axis=1)
-    score = 100.0 * np.exp(logs.sum(axis=1, min_count=len(w)))
-    share = logs.div(logs.sum(axis=1), axis=0).fillna(1.0 / len(w))
+        contrib = norm.mul(w, axis=1).mul(100.0).div(total, axis=0)
+        return contrib.sum(axis=1, min_count=need), contrib
+    m = _GEOMETRIC_FLOOR + (1 - _GEOMETRIC_FLOOR) * norm
+    logs = np.log(m).mul(w, axis=1).div(total, axis=0)
+    score = 100.0 * np.exp(logs.sum(axis=1, min_count=need))
+    share = logs.div(logs.sum(axis=1), axis=0)
+    share = share.where(
+        ~present | share.notna(), present.div(present.sum(axis=1), axis=0)
+    )
     return score, share.mul(score, axis=0)
+
+
+def _basis(norm: pd.DataFrame, scored: Sequence[IndicatorConfig]) -> pd.Series:
+    """Return the keys of the components each area is scored from."""
+    keys = [i.key for i in scored]
+    present = norm[keys].notna().to_numpy()
+    return pd.Series(
+        [",".join(k for k, p in zip(keys, row, strict=True) if p) for row in present],
+        index=norm.index,
+        dtype="object",
+    )
+
+
+def basis_words(basis: object, total: int) -> str:
+    """Say in words how many components a score is from ("" when from all).
+
+    Parameters
+    ----------
+    basis : str
+        A ``score_basis`` value (component keys, comma separated).
+    total : int
+        The number of scored components.
+
+    Returns
+    -------
+    str
+        ``"dari 2 dari 3 komponen"`` in Indonesian, ``"from 2 of 3
+        components"`` in English; ``""`` when all components were used or
+        none (no score).
+
+    Examples
+    --------
+    >>> from geo_priority.messages import use_language
+    >>> with use_language("en"):
+    ...     basis_words("a,b", 3)
+    'from 2 of 3 components'
+    >>> basis_words("a,b,c", 3)
+    ''
+    """
+    used = len([k for k in str(basis).split(",") if k]) if isinstance(basis, str) else 0
+    if used in (0, total):
+        return ""
+    return tr("from {used} of {total} components", used=used, total=total)
+
+
+def _reweight_notes(
+    basis: pd.Series, weights: dict[str, float], scored: Sequence[IndicatorConfig]
+) -> list[str]:
+    """One note per partial basis: how many areas, with the weights used."""
+    notes = []
+    full = ",".join(i.key for i in scored)
+    for used, n in basis[(basis != full) & (basis != "")].value_counts().items():
+        keys = str(used).split(",")
+        total = sum(weights[k] for k in keys)
+        lang = language()
+        shares = ", ".join(
+            f"{k} {format_number(100 * weights[k] / total, lang=lang, decimals=1)} %"
+            for k in keys
+        )
+        notes.append(
+            tr(
+                "{n} area(s) scored {words} ({keys} hidden or missing); weights "
+                "re-normalised over the components used: {shares}",
+                n=int(n),
+                words=basis_words(used, len(scored)),
+                keys=", ".join(i.key for i in scored if i.key not in keys),
+                shares=shares,
+            )
+        )
+    return notes
 
 
 def compute_scores(
@@ -328,9 +451,13 @@ def compute_scores(
     indicators : sequence of IndicatorConfig
         The indicators; those with ``score=False`` are ignored.
     aggregation : {"arithmetic", "geometric"}
-    missing : {"error", "drop", "impute"}
+    missing : {"error", "drop", "impute", "reweight"}
         What to do with missing values; every drop or imputation is reported in
-        :attr:`ScoreResult.notes`.
+        :attr:`ScoreResult.notes`. ``"reweight"`` scores an area from the
+        components it has, with the weights re-normalised over them
+        (``100 * sum(w_i * n_i) / sum(w_i)`` over the present ``i``), and adds
+        :data:`SCORE_BASIS`. A value flagged ``<key>_suppressed`` counts as
+        missing under every policy: it is never used.
     impute : {"median", "mean", "min", "max"}
         The statistic used when ``missing="impute"``.
 
@@ -353,6 +480,7 @@ def compute_scores(
     scored = [i for i in indicators if i.score and i.weight > 0]
     _check_columns(frame, scored)
     weights = _weights(scored)
+    frame = _mask_suppressed(frame, scored)
     frame, notes = _apply_missing(frame, scored, policy, statistic)
     norm = pd.DataFrame(
         {i.key: normalise_indicator(frame[i.key], i) for i in scored}, index=frame.index
@@ -366,11 +494,15 @@ def compute_scores(
                     key=ind.key,
                 )
             )
-    score, contrib = _aggregate(norm, weights, method)
+    reweight = policy == "reweight"
+    score, contrib = _aggregate(norm, weights, method, reweight)
     out = frame.assign(
         **{f"{NORM_PREFIX}{k}": norm[k] for k in norm},
         **{f"{CONTRIB_PREFIX}{k}": contrib[k] for k in contrib},
     )
     out[SCORE] = score.round(6)
     out[RANK] = rank_scores(out[SCORE])
+    if reweight:
+        out[SCORE_BASIS] = _basis(norm, scored).where(out[SCORE].notna(), "")
+        notes += _reweight_notes(out[SCORE_BASIS], weights, scored)
     return ScoreResult(out, weights, tuple(notes))
