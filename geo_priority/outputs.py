@@ -31,7 +31,11 @@ from geo_priority.progress_figure import progress_figure
 from geo_priority.render import MapLevel
 from geo_priority.render import build_map as render_map
 from geo_priority.render.figure import build_figure as render_figure
-from geo_priority.render.figure import normalise_size, write_figure
+from geo_priority.render.figure import (
+    normalise_size,
+    scored_suppression,
+    write_figure,
+)
 from geo_priority.render.i18n import text
 from geo_priority.render.texts import (
     boundary_credit,
@@ -118,6 +122,8 @@ def build_figure(
 
     Same classes, labels, colours and counts as the HTML map; the source note
     cites the data sources and the boundary source (none for a schematic map).
+    Areas left without a score by a suppressed scored input are hatched, as
+    "disembunyikan (< outputs.suppression_threshold)".
     """
     cfg, lang = analysis.config, analysis.config.outputs.lang
     return render_figure(
@@ -129,6 +135,8 @@ def build_figure(
         attribution="" if analysis.schematic else boundary_credit(cfg),
         schematic=analysis.schematic,
         watermark=text("synthetic_mark", lang) if cfg.synthetic else "",
+        suppressed=scored_suppression(analysis.areas, analysis.indicators),
+        suppression_threshold=cfg.outputs.suppression_threshold,
     )
 
 

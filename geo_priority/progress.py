@@ -51,7 +51,9 @@ __all__ = [
     "OFF_TRACK",
     "ON_TRACK",
     "PROGRESS_COLUMNS",
+    "PROGRESS_STATUS",
     "STATUSES",
+    "STATUS_COLOURS",
     "ProgressResult",
     "format_target",
     "format_tolerance",
@@ -65,6 +67,10 @@ AT_RISK = "at risk"
 OFF_TRACK = "off track"
 #: The statuses, best first.
 STATUSES: tuple[str, ...] = (ON_TRACK, AT_RISK, OFF_TRACK)
+#: Status colours of the figures (colour-blind safe, dark enough to print in grey).
+STATUS_COLOURS = {ON_TRACK: "#1a7837", AT_RISK: "#b35806", OFF_TRACK: "#b2182b"}
+#: Column of the status code (``on track``, ``at risk``, ``off track``).
+PROGRESS_STATUS = "progress_status"
 #: Output columns; ``projected`` is written ``projected_<target year>``.
 PROGRESS_COLUMNS: tuple[str, ...] = (
     "trend_years",

@@ -44,9 +44,7 @@ from geo_priority.errors import ConfigError
 from geo_priority.formatting import format_number, shorten_text
 from geo_priority.messages import MessageLang, tr, use_language
 from geo_priority.progress import (
-    AT_RISK,
-    OFF_TRACK,
-    ON_TRACK,
+    STATUS_COLOURS,
     YEAR,
     ProgressResult,
     format_target,
@@ -57,8 +55,6 @@ from geo_priority.schema import ID, NAME
 
 __all__ = ["STATUS_COLOURS", "progress_figure"]
 
-#: Status colours (colour-blind safe, dark enough to print in grey).
-STATUS_COLOURS = {ON_TRACK: "#1a7837", AT_RISK: "#b35806", OFF_TRACK: "#b2182b"}
 _SERIES = "#253494"
 _TARGET = "#4d4d4d"
 _RC: dict[RcKeyType, Any] = {

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
@@ -13,7 +16,13 @@ from matplotlib.patches import Patch, Rectangle
 
 from geo_priority.classify import Classification
 from geo_priority.formatting import SCORE_DECIMALS, format_fixed
+from geo_priority.progress import PROGRESS_STATUS
 from geo_priority.render import NO_DATA_COLOUR, class_colours
+from geo_priority.render._figure_analytics import (
+    STATUS_COLUMN,
+    status_key,
+    status_symbol,
+)
 from geo_priority.render._figure_page import GREY, TOP_N, Layout, Page
 from geo_priority.render.i18n import text
 from geo_priority.robustness import RANK_HIGH, RANK_LOW, RANK_MEDIAN
@@ -24,6 +33,8 @@ WHISKER_WIDTH = 0.75
 #: Colours of a whisker and of its median mark.
 WHISKER_COLOUR = "#54278f"
 MEDIAN_COLOUR = "#f2a900"
+#: Width (inches) of the progress-status column of the ranking list.
+STATUS_WIDTH = 0.3
 
 # --- legend and top list ---------------------------------------------------
 
@@ -87,19 +98,29 @@ def legend_entries(
 
 
 def draw_legend(
-    ax: Axes, rows: list[tuple[str, str]], lay: Layout, lang: str
+    ax: Axes,
+    rows: list[tuple[str, str]],
+    lay: Layout,
+    lang: str,
+    extra: Sequence[tuple[Artist, str]] = (),
 ) -> Legend:
     """Draw the legend rows (:func:`legend_entries`) at the top left of ``ax``.
+
+    ``extra`` rows (handle, text) follow the classes: the hatch of hidden
+    values and the outline of high-high clusters.
 
     Returns
     -------
     matplotlib.legend.Legend
         With the gid ``"legend"``; its texts are drawn as typed (no mathtext).
     """
-    handles = [Patch(facecolor=c, edgecolor=GREY, linewidth=0.6) for c, _t in rows]
+    handles: list[Artist] = [
+        Patch(facecolor=c, edgecolor=GREY, linewidth=0.6) for c, _t in rows
+    ]
+    handles += [h for h, _t in extra]
     legend = ax.legend(
         handles,
-        [t for _c, t in rows],
+        [t for _c, t in rows] + [t for _h, t in extra],
         loc="upper left",
         bbox_to_anchor=(0, 1),
         title=text("legend_title", lang),
@@ -124,7 +145,8 @@ def top_areas(proj: gpd.GeoDataFrame) -> pd.DataFrame:
 
     With rank robustness, also ``low``, ``high`` and ``median`` (the 90 %
     rank interval and the median rank; NaN where unknown) and
-    ``attrs["n_ranked"]``, the ranks the whiskers span.
+    ``attrs["n_ranked"]``, the ranks the whiskers span. With progress to a
+    target, also ``status`` (``on track``, ``at risk``, ``off track``).
     """
     scored = proj[proj[RANK].notna()] if RANK in proj else proj.iloc[0:0]
     names = scored[NAME].fillna(scored[ID]) if NAME in scored else scored[ID]
@@ -141,6 +163,8 @@ def top_areas(proj: gpd.GeoDataFrame) -> pd.DataFrame:
         for column, source in (("low", RANK_LOW), ("high", RANK_HIGH)):
             frame[column] = pd.to_numeric(scored[source]).astype(float)
         frame["median"] = pd.to_numeric(scored[RANK_MEDIAN]).astype(float)
+    if PROGRESS_STATUS in scored and scored[PROGRESS_STATUS].notna().any():
+        frame[STATUS_COLUMN] = scored[PROGRESS_STATUS].astype(object)
     ordered = frame.sort_values(["rank", "name"])
     ordered.attrs["n_ranked"] = len(scored)
     return ordered
@@ -157,12 +181,19 @@ def draw_top_list(
 ) -> int:
     """List the best-ranked areas (rank, colour, name, score) inside ``box``.
 
+    With rank robustness a whisker strip shows each rank interval; with
+    progress to a target a column shows each area's status as a coloured
+    symbol, explained in words under the list.
+
     Returns the number of areas listed: as many as fit, at most ``TOP_N``.
     """
     lay, lang = page.layout, page.lang
     x, y, width, height = box
     size, step = lay.listing, lay.listing * 1.5 / 72
-    extra = step * 0.8 if "low" in top.columns else 0.0
+    whiskers, status = "low" in top.columns, STATUS_COLUMN in top.columns
+    key = page.wrap(status_key(lang), size - 3, width) if status else ""
+    extra = step * 0.8 if whiskers else 0.0
+    extra += (key.count("\n") + 1) * (size - 3) * 1.25 / 72 + 0.08 if key else 0.0
     rows = max(0, min(len(top), TOP_N, int((height - step * 1.6 - extra) / step)))
     if rows == 0:
         return 0
@@ -171,9 +202,9 @@ def draw_top_list(
     y -= step * 0.4
     colours = class_colours(k)
     score_w = page.width_of(_score_text(100.0, lang), size)
-    whiskers = "low" in top.columns
     strip = WHISKER_WIDTH + 0.12 if whiskers else 0.0
-    name_w = width - 0.75 - score_w - 0.12 - strip
+    status_w = STATUS_WIDTH if status else 0.0
+    name_w = width - 0.75 - score_w - 0.12 - strip - status_w
     if whiskers:  # its own line under the list's title, over the whiskers
         y -= page.put(
             x + width - score_w - 0.12 - WHISKER_WIDTH / 2,
@@ -191,11 +222,26 @@ def draw_top_list(
         page.fig.add_artist(_swatch(page, x + 0.4, y - size / 72 * 0.95, size, colour))
         name = _fit(page, row.name, size, name_w)
         page.put(x + 0.75, y, name, size, gid="top_name")
+        if status:
+            symbol, tint = status_symbol(getattr(row, STATUS_COLUMN))
+            at = x + 0.75 + name_w + status_w / 2
+            page.put(
+                at,
+                y,
+                symbol,
+                size,
+                ha="center",
+                color=tint,
+                weight="bold",
+                gid="top_status",
+            )
         if whiskers:
             left = x + width - score_w - 0.12 - WHISKER_WIDTH
             _whisker(page, row, (left, y - size / 72 * 0.5), top.attrs["n_ranked"])
         page.put(x + width, y, _score_text(row.score, lang), size, ha="right")
         y -= step
+    if key:
+        page.put(x, y - 0.04, key, size - 3, color=GREY, gid="status_key")
     return rows
 
 

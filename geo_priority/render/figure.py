@@ -43,6 +43,14 @@ from matplotlib.figure import Figure
 from geo_priority.classify import Classification
 from geo_priority.io import figure as io_figure
 from geo_priority.render import MapText
+from geo_priority.render._figure_analytics import (
+    STATUS_COLUMN,
+    Overlays,
+    draw_cluster_outline,
+    draw_suppressed,
+    overlays_of,
+    scored_suppression,
+)
 from geo_priority.render._figure_legend import (
     draw_legend,
     draw_top_list,
@@ -81,6 +89,7 @@ __all__ = [
     "build_figure",
     "legend_entries",
     "normalise_size",
+    "scored_suppression",
     "write_figure",
 ]
 
@@ -115,6 +124,7 @@ def _panel(
     top: pd.DataFrame,
     box: tuple[float, float, float, float],
     k: int,
+    overlays: Overlays,
 ) -> int:
     """Draw the legend, its note and the top list; return the areas listed."""
     lay, lang = page.layout, page.lang
@@ -122,7 +132,10 @@ def _panel(
     side = bool(lay.panel)
     ax = page.fig.add_axes(_frac(lay, x, y - height, width, height))
     ax.set_axis_off()
-    legend = draw_legend(ax, legend_rows, lay, lang)
+    # the hatch and cluster rows are long: wrapped to the legend's room
+    room = (width if side else width * 0.5) - 2.8 * lay.legend / 72
+    extra = [(h, page.wrap(t, lay.legend, room)) for h, t in overlays.legend_rows(lang)]
+    legend = draw_legend(ax, legend_rows, lay, lang, extra)
     extent = legend.get_window_extent(page.renderer)
     legend_w, legend_h = extent.width / page.fig.dpi, extent.height / page.fig.dpi
     note_y = y - legend_h - 0.08
@@ -136,9 +149,12 @@ def _panel(
     return draw_top_list(page, top, (lx, y, width - legend_w - 0.35, height), k)
 
 
-def _panel_height(lay: Layout, n_rows: int, n_top: int) -> float:
+def _panel_height(lay: Layout, n_rows: int, top: pd.DataFrame) -> float:
     legend = (n_rows * 1.7 + 2.2) * lay.legend / 72 + 0.4
-    listing = (min(n_top, TOP_N) + 1.8) * lay.listing * 1.6 / 72
+    lines = min(len(top), TOP_N) + 1.8
+    lines += 0.8 if "low" in top.columns else 0.0
+    lines += 1.6 if STATUS_COLUMN in top.columns else 0.0
+    listing = lines * lay.listing * 1.6 / 72
     return 0.0 if lay.panel else max(legend, listing)
 
 
@@ -173,6 +189,8 @@ def build_figure(
     date: dt.date | None = None,
     schematic: bool = False,
     watermark: str = "",
+    suppressed: pd.Series | None = None,
+    suppression_threshold: int = 10,
 ) -> Figure:
     """Build a print-ready static map of the priority classes.
 
@@ -197,6 +215,18 @@ def build_figure(
         The areas are schematic tiles: no scale bar, "not to scale" instead.
     watermark : str
         Large faint text across the map, e.g. "DATA SINTETIS".
+    suppressed : pandas.Series of bool, optional
+        Areas whose scored input is hidden by small-cell suppression (aligned
+        with ``areas``); those without a class are hatched, white with dark
+        grey 45-degree lines, as "disembunyikan (< 10)". Default: any
+        ``<key>_suppressed`` flag of the areas.
+    suppression_threshold : int
+        The threshold the hidden values were suppressed at
+        (``outputs.suppression_threshold``), for the legend.
+
+    The areas of a significant high-high cluster (``hotspot``) are outlined
+    together, and the progress status (``progress_status``) of each listed
+    area is a symbol in the ranking list, each with a legend in words.
 
     Returns
     -------
@@ -221,7 +251,9 @@ def build_figure(
         page = Page(fig, lay, lang)
         top_y = draw_header(page, texts)
         bottom_y = draw_footer(page, texts, attribution, date or dt.date.today(), lang)
-        _compose(page, proj, classification, (top_y, bottom_y), schematic, watermark)
+        overlays = overlays_of(proj, suppressed, suppression_threshold)
+        marks = (schematic, watermark)
+        _compose(page, proj, classification, (top_y, bottom_y), marks, overlays)
     return fig
 
 
@@ -230,24 +262,28 @@ def _compose(
     proj: gpd.GeoDataFrame,
     classification: Classification,
     span: tuple[float, float],
-    schematic: bool,
-    watermark: str,
+    marks: tuple[bool, str],
+    overlays: Overlays,
 ) -> None:
+    """Draw the map, its marks, the legend and the list between ``span`` (y, in)."""
     lay, lang = page.layout, page.lang
+    schematic, watermark = marks
     minx, miny, maxx, maxy = proj.total_bounds
     aspect = max(maxx - minx, 1.0) / max(maxy - miny, 1.0)
-    rows = legend_entries(classification, int(proj[CLASS].isna().sum()), lang=lang)
+    n_missing = int((proj[CLASS].isna() & ~overlays.suppressed).sum())
+    rows = legend_entries(classification, n_missing, lang=lang)
+    n_rows = len(rows) + len(overlays.legend_rows(lang))
     top = top_areas(proj)
-    map_box, panel_box = _boxes(
-        lay, *span, aspect, _panel_height(lay, len(rows), len(top))
-    )
+    map_box, panel_box = _boxes(lay, *span, aspect, _panel_height(lay, n_rows, top))
     ax = page.fig.add_axes(map_box)
     ax.set_gid("map")
     fit_limits(ax, proj.total_bounds)
     proj = simplified(proj, ax)
     draw_areas(ax, proj, classification.k, lay)
+    draw_suppressed(ax, proj, overlays.suppressed, 0.5 if len(proj) > 300 else 0.9)
+    draw_cluster_outline(ax, proj, overlays.cluster)
     add_marks(ax, lay, lang, schematic)
-    listed = _panel(page, rows, top, panel_box, classification.k)
+    listed = _panel(page, rows, top, panel_box, classification.k, overlays)
     draw_labels(ax, proj, top.head(listed), page)
     if watermark:
         _watermark(ax, watermark, lay)
