@@ -29,6 +29,7 @@ from geo_priority.render._robustness_layers import (
     extra_layers,
     has_robustness,
 )
+from geo_priority.render._table_filters import table_filters
 from geo_priority.render.display import display_geometry
 from geo_priority.render.i18n import (
     check_lang,
@@ -492,6 +493,8 @@ def _view_spec(
         # the rank interval bars of the table span ranks 1..robust_n
         "robust_n": int(areas[RANK].notna().sum()) if has_robustness(areas) else 0,
         "outline_weight": 0.6 if len(areas) > CANVAS_THRESHOLD else 1.2,
+        # the provinces and kab/kota the table's filters offer
+        "filters": table_filters(areas),
         "display": {
             "tolerance_deg": geometry.tolerance,
             "coverage": geometry.coverage,
