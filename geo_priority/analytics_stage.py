@@ -38,7 +38,7 @@ from geo_priority.progress import (
     progress_to_targets,
     status_label,
 )
-from geo_priority.progress_config import progress_enabled
+from geo_priority.progress_preset import preset_progress
 from geo_priority.schema import ID, NAME, SCORE
 
 __all__ = [
@@ -309,12 +309,22 @@ def add_progress(
     ConfigError
         When the series or the target is missing (naming the key).
     """
-    cfg = config.progress
-    if not progress_enabled(cfg):
-        return areas, None, ()
+    with use_language(config.outputs.lang):
+        chosen = preset_progress(
+            config.progress,
+            config.scoring.preset,
+            config.scoring.preset_options,
+            indicators,
+            areas,
+        )
+    cfg = chosen.config
+    if cfg is None:  # a coarser level repeats none of the preset's notes
+        return areas, None, () if coarser else chosen.notes
     with use_language(config.outputs.lang):
         try:
             series = progress_series(areas, cfg.indicator, indicators)
+            if chosen.areas is not None:  # the Banten P0 target: Banten only
+                series = series[series[ID].isin(chosen.areas)]
         except ConfigError as err:
             if not coarser:
                 raise
@@ -336,7 +346,7 @@ def add_progress(
         out.attrs[PROGRESS_LEGEND_ATTR] = _progress_legend(result)
         out.attrs[PROGRESS_NOTE_ATTR] = _progress_note(result)
     summary = ProgressSummary(cfg.indicator, label or cfg.indicator, result, series)
-    return out, summary, tuple(result.notes)
+    return out, summary, (*chosen.notes, *result.notes)
 
 
 def add_analytics(
@@ -420,11 +430,14 @@ def progress_record(summary: ProgressSummary | None) -> dict[str, Any] | None:
     return {
         "indicator": summary.indicator,
         "target": {
+            "id": r.target.id,
             "year": r.target.year,
             "value": r.target.value,
             "low": r.target.low,
             "high": r.target.high,
             "source": r.target.source,
+            "cited": r.target.cited,
+            "note": r.target.note,
         },
         "years": list(r.years),
         "tolerance": r.tolerance,

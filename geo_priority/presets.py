@@ -11,7 +11,7 @@ rate-and-number selection (``[official_rule]``, see
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -132,7 +132,11 @@ def expand_preset(scoring: ScoringConfig) -> ScoringConfig:
     """Return ``scoring`` with its preset expanded into explicit indicators.
 
     Indicators declared in the config next to a preset override the preset's
-    indicator of the same key (for example to change a weight).
+    indicator of the same key (for example to change a weight). A listed
+    indicator of the same source and year as one of the preset's (the
+    preset's year in a yearly P0 list given for ``[progress]``) replaces it
+    and takes its part in the score: one indicator and one map layer, and
+    the same score as without the list.
 
     Raises
     ------
@@ -151,6 +155,61 @@ def expand_preset(scoring: ScoringConfig) -> ScoringConfig:
             )
         )
     base = {i.key: i for i in PRESETS[name](scoring.preset_options, scoring.year)}
-    for own in scoring.indicators:
-        base[own.key] = own
-    return replace(scoring, preset=name, indicators=tuple(base.values()))
+    own = [i for i in scoring.indicators if i.key not in base]
+    for given in scoring.indicators:
+        if given.key in base:
+            base[given.key] = given
+    for key, preset_ind in list(base.items()):
+        twin = _listed_twin(preset_ind, own, scoring.indicators)
+        if twin is not None:  # the listed year takes the preset's place and role
+            del base[key]
+            own[own.index(twin)] = _in_role_of(twin, preset_ind, base.values())
+    return replace(scoring, preset=name, indicators=(*base.values(), *own))
+
+
+def _source(ind: IndicatorConfig) -> str:
+    return ind.source or ind.key
+
+
+def _listed_twin(
+    preset_ind: IndicatorConfig,
+    own: list[IndicatorConfig],
+    given: tuple[IndicatorConfig, ...],
+) -> IndicatorConfig | None:
+    """Return the listed indicator of the same source and year as a preset's one.
+
+    A yearly list (e.g. P0 of 2019-2024 for ``[progress]``) holds the preset's
+    own year too: it is one value, not a second indicator and map layer. A
+    preset indicator the config overrides by its key has no twin.
+    """
+    if preset_ind.year is None or any(g.key == preset_ind.key for g in given):
+        return None
+    for ind in own:
+        if _source(ind) == _source(preset_ind) and ind.year == preset_ind.year:
+            return ind
+    return None
+
+
+def _in_role_of(
+    listed: IndicatorConfig,
+    preset_ind: IndicatorConfig,
+    others: Iterable[IndicatorConfig],
+) -> IndicatorConfig:
+    """Return ``listed`` with the preset indicator's part in the score.
+
+    The score stays what the preset gives with or without the list. The
+    listed key and label are kept, unless another preset indicator is
+    derived from the preset's key (then that key is kept).
+    """
+    derived = any(preset_ind.key in o.derive_from for o in others)
+    return replace(
+        listed,
+        key=preset_ind.key if derived else listed.key,
+        score=preset_ind.score,
+        weight=preset_ind.weight,
+        normalisation=preset_ind.normalisation,
+        target=preset_ind.target,
+        direction=preset_ind.direction,
+        label=listed.label or preset_ind.label,
+        label_en=listed.label_en or preset_ind.label_en,
+    )
