@@ -13,10 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any
-
-import folium
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING, Any
 
 from geo_priority import export, io, metadata
 from geo_priority.analysis import Analysis, ranked_table
@@ -27,15 +24,8 @@ from geo_priority.formats import FIGURE_FORMATS, OUTPUT_FORMATS, FormatName
 from geo_priority.io import outputset
 from geo_priority.messages import tr
 from geo_priority.progress_config import progress_enabled
-from geo_priority.progress_figure import progress_figure
 from geo_priority.render import MapLevel
 from geo_priority.render import build_map as render_map
-from geo_priority.render.figure import build_figure as render_figure
-from geo_priority.render.figure import (
-    normalise_size,
-    scored_suppression,
-    write_figure,
-)
 from geo_priority.render.i18n import text
 from geo_priority.render.texts import (
     boundary_credit,
@@ -43,6 +33,11 @@ from geo_priority.render.texts import (
     level_label,
     map_texts,
 )
+from geo_priority.tiers import marked
+
+if TYPE_CHECKING:  # matplotlib (render.figure) and folium load when used
+    import folium
+    from matplotlib.figure import Figure
 
 __all__ = [
     "PROGRESS_FIGURE_SUFFIX",
@@ -91,7 +86,7 @@ def build_map(analysis: Analysis, record: Record | None = None) -> folium.Map:
         analysis.areas,
         analysis.classification,
         indicators=analysis.indicators,
-        texts=map_texts(analysis, record),
+        texts=marked(map_texts(analysis, record), outputs),
         lang=outputs.lang,
         basemap=outputs.basemap,
         basemap_attribution=outputs.basemap_attribution,
@@ -125,11 +120,14 @@ def build_figure(
     Areas left without a score by a suppressed scored input are hatched, as
     "disembunyikan (< outputs.suppression_threshold)".
     """
+    from geo_priority.render.figure import build_figure as render_figure
+    from geo_priority.render.figure import scored_suppression
+
     cfg, lang = analysis.config, analysis.config.outputs.lang
     return render_figure(
         analysis.areas,
         analysis.classification,
-        texts=figure_texts(analysis, _record(analysis, record)),
+        texts=marked(figure_texts(analysis, _record(analysis, record)), cfg.outputs),
         size=size,
         lang=lang,
         attribution="" if analysis.schematic else boundary_credit(cfg),
@@ -179,6 +177,8 @@ def output_paths(config: Config) -> dict[FormatName, Path]:
 
 def figure_paths(config: Config, *, size: str = "slide") -> dict[FormatName, Path]:
     """Return the PNG and PDF paths of the figure of ``size`` (A4 adds ``_a4``)."""
+    from geo_priority.render.figure import normalise_size
+
     folder = config.resolve(config.outputs.dir)
     size = normalise_size(size)
     tag = "" if size == "slide" else f"_{size}"
@@ -219,6 +219,8 @@ def _write_record(
 def _write_figure(
     analysis: Analysis, record: Record, fmt: FormatName, path: Path
 ) -> None:
+    from geo_priority.render.figure import write_figure
+
     write_figure(build_figure(analysis, record), path, overwrite=False)
 
 
@@ -318,6 +320,9 @@ def write_progress_figure(analysis: Analysis, path: str | os.PathLike[str]) -> P
                 "or the target) in the config."
             )
         )
+    from geo_priority.progress_figure import progress_figure
+    from geo_priority.render.figure import write_figure
+
     config = analysis.config
     figure = progress_figure(
         progress.series,
@@ -352,6 +357,8 @@ def check_outputs_of(config: Config) -> None:
 
 def _figure_set(config: Config, size: str) -> tuple[Path, str, list[str]]:
     """Return the folder, set name and file names of the figure of ``size``."""
+    from geo_priority.render.figure import normalise_size
+
     paths = figure_paths(config, size=size)
     name = f"{config.outputs.name}.figure-{normalise_size(size)}"
     return config.resolve(config.outputs.dir), name, [p.name for p in paths.values()]
@@ -375,6 +382,8 @@ def write_figures(
     """
     paths = figure_paths(analysis.config, size=size)
     folder, name, planned = _figure_set(analysis.config, size)
+    from geo_priority.render.figure import write_figure
+
     figure = build_figure(analysis, size=size)
     with outputset.staged_outputs(folder, name, planned, overwrite=overwrite) as staged:
         for path in paths.values():

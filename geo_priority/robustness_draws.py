@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
-from scipy.special import ndtr
 
 from geo_priority.config import NORMALISATIONS, IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS
@@ -279,6 +278,8 @@ def _normalise_rows(x: np.ndarray, ind: IndicatorConfig) -> np.ndarray:
         elif ind.normalisation == "zscore":
             sd = np.nanstd(x, 1, keepdims=True)
             z = (x - np.nanmean(x, 1, keepdims=True)) / sd
+            from scipy.special import ndtr
+
             n = np.where(sd > 0, ndtr(z), x * 0.0 + 0.5)
         else:
             count = np.sum(~np.isnan(x), axis=1, keepdims=True)

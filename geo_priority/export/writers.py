@@ -22,7 +22,7 @@ from pyproj.exceptions import CRSError as ProjCRSError
 
 from geo_priority import metadata as md
 from geo_priority.errors import ConfigError, CRSError, GeoPriorityWarning
-from geo_priority.export import layers, rasters, styles, tables
+from geo_priority.export import layers, styles, tables
 from geo_priority.export.scored import ScoredLayer
 from geo_priority.formats import EXPORT_FORMATS, OUTPUT_FORMATS
 from geo_priority.io import (
@@ -31,7 +31,6 @@ from geo_priority.io import (
     write_text,
 )
 from geo_priority.io.layers import GpkgLayer, write_geopackage_layers
-from geo_priority.io.raster import write_cog
 from geo_priority.messages import tr
 from geo_priority.render import NO_DATA_COLOUR
 from geo_priority.schema import CLASS, ID, NAME, SCORE
@@ -269,6 +268,8 @@ def _write_styles(layer: ScoredLayer, files: list[Path], overwrite: bool) -> Non
 
 
 def _raster_tags(layer: ScoredLayer) -> dict[str, str]:
+    from geo_priority.export import rasters
+
     labels = {
         f"CLASS_{i}": label
         for i, label in enumerate(layer.classification.labels, start=1)
@@ -282,6 +283,9 @@ def _raster_tags(layer: ScoredLayer) -> dict[str, str]:
 
 
 def _write_raster(layer: ScoredLayer, files: list[Path], overwrite: bool) -> None:
+    from geo_priority.export import rasters  # rasterio only when rasters are written
+    from geo_priority.io.raster import write_cog
+
     grids = rasters.rasterise_priority(layer.areas, resolution=layer.raster_resolution)
     write_cog(
         grids.classes,

@@ -10,11 +10,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-from openpyxl.worksheet.worksheet import Worksheet
 
 from geo_priority.io.output import atomic_path
+
+if TYPE_CHECKING:  # openpyxl is imported by pandas when a workbook is written
+    from openpyxl.worksheet.worksheet import Worksheet
 
 __all__ = ["write_excel_csv", "write_workbook"]
 

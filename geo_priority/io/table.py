@@ -32,7 +32,6 @@ from typing import Literal
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from openpyxl.utils.exceptions import InvalidFileException
 
 from geo_priority.errors import InputError, SchemaError
 from geo_priority.formatting import shorten_list, shorten_text
@@ -391,15 +390,19 @@ def _check_no_sheet(source: Path, sheet: str | int | None) -> None:
 
 #: What openpyxl raises for damaged workbooks (XML parse errors, from the
 #: standard library or lxml, are SyntaxError subclasses).
-_EXCEL_ERRORS: tuple[type[BaseException], ...] = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    SyntaxError,
-    KeyError,
-    ValueError,
-    OSError,
-    EOFError,
-)
+def _excel_errors() -> tuple[type[BaseException], ...]:
+    """Return them; openpyxl is imported only when a workbook is read."""
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    return (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        SyntaxError,
+        KeyError,
+        ValueError,
+        OSError,
+        EOFError,
+    )
 
 
 def _excel_hint() -> str:
@@ -434,13 +437,13 @@ def _read_excel(source: Path, sheet: str | int | None) -> pd.DataFrame:
     """Read one sheet of an .xlsx/.xlsm workbook; the first row is the header."""
     try:
         book = pd.ExcelFile(source, engine="openpyxl")
-    except _EXCEL_ERRORS as err:
+    except _excel_errors() as err:
         raise _unreadable(source, "table", err, _excel_hint()) from err
     with book:
         name = _choose_sheet(book.sheet_names, sheet, source)
         try:
             raw = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
-        except _EXCEL_ERRORS as err:
+        except _excel_errors() as err:
             raise _unreadable(source, "table", err, _excel_hint()) from err
     frame = _frame_from_rows(raw, source, name)
     frame.attrs.update(format="xlsx", sheet=name)
