@@ -61,11 +61,13 @@ def _html_only_config(tmp_path: Path) -> Path:
     codes = [f"36.01.01.200{i}" for i in range(1, 7)]
     frame = gpd.GeoDataFrame(
         {"kode": codes, "nama": [f"Desa {i}" for i in range(1, 7)]},
-        geometry=[box(106 + i * 0.01, -6.3, 106.01 + i * 0.01, -6.29) for i in range(6)],
+        geometry=[box(106 + i / 100, -6.3, 106.01 + i / 100, -6.29) for i in range(6)],
         crs="EPSG:4326",
     )
     frame.to_file(tmp_path / "desa.geojson", driver="GeoJSON")
-    rows = "\n".join(f"{c},{v}" for c, v in zip(codes, [3, 9, 4, 12, 7, 1]))
+    rows = "\n".join(
+        f"{c},{v}" for c, v in zip(codes, [3, 9, 4, 12, 7, 1], strict=True)
+    )
     (tmp_path / "t.csv").write_text(f"kode,miskin\n{rows}\n", encoding="utf-8")
     config = tmp_path / "run.toml"
     config.write_text(
@@ -123,7 +125,8 @@ def test_quantile_bins_match_mapclassify_to_the_float() -> None:
         for k in (2, 3, 4, 5, 7, 9):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                expected = tuple(float(b) for b in mapclassify.Quantiles(data, k=k).bins)
+                bins = mapclassify.Quantiles(data, k=k).bins
+            expected = tuple(float(b) for b in bins)
             assert quantile_bins(data, k) == expected, (len(data), k)
 
 
