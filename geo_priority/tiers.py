@@ -170,7 +170,8 @@ def tier_record(
 
 
 class _Texts(Protocol):
-    warning: str
+    @property
+    def warning(self) -> str: ...
 
 
 _T = TypeVar("_T", bound=_Texts)

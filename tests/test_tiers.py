@@ -157,3 +157,10 @@ def test_internal_run_is_marked_everywhere(tmp_path: Path) -> None:
     assert record["tier"]["score_bases"]["a"] == {"areas": 1, "weights": {"a": 1.0}}
     html = (out / "uji.html").read_text(encoding="utf-8")
     assert "987" not in html
+    # the page and the figure carry the mark as their warning line
+    assert f'<p class="gp-warning">{mark}</p>' in html
+    from geo_priority.outputs import build_figure
+
+    figure = build_figure(result.analysis)
+    shown = [t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text"))]
+    assert any(mark in t for t in shown), shown
