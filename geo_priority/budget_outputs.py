@@ -1,0 +1,406 @@
+"""``geo-priority budget``: read the input, allocate, write table, map and figure.
+
+The input is a run config (TOML: its boundaries and tables give the areas,
+their priority ranks and, for a registry table, the unreached families), a
+budget config (TOML with a ``[budget]`` table naming a run config, and
+optionally ``[unit_costs]``), or an area table of ``geo-priority aggregate``
+alone (no map then: it has no boundaries; areas are taken in order of most
+unreached families).
+
+The outputs are one set, written all or nothing like a run's
+(:mod:`geo_priority.io.outputset`): ``NAME_anggaran.csv`` (the table),
+``NAME_anggaran.gpkg`` (the same columns on the areas), ``NAME_anggaran.html``
+(the priority map with the layers "Ke mana anggaran mengalir"),
+``NAME_anggaran.png`` (a bar figure) and ``NAME_anggaran_run.json`` (totals,
+unit costs with their sources, assumptions, notes and the sha256 of every
+file).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from geo_priority.budget import (
+    ID,
+    NAME,
+    RANK,
+    UNREACHED,
+    Allocation,
+    allocate,
+    count_costs,
+    registry_costs,
+)
+from geo_priority.budget_costs import CostBook, load_costbook, read_cost_file
+from geo_priority.config import IndicatorConfig, Lang
+from geo_priority.errors import ConfigError
+from geo_priority.messages import tr, use_language
+
+__all__ = [
+    "BudgetInput",
+    "BudgetResult",
+    "read_budget_input",
+    "run_budget",
+]
+
+_BUDGET_KEYS = frozenset(
+    {"run", "table", "amount", "count", "count_unit", "name", "code_column"}
+)
+
+
+@dataclass(frozen=True)
+class BudgetInput:
+    """What a budget run reads.
+
+    Attributes
+    ----------
+    areas : pandas.DataFrame
+        ``area_id``, ``area_name``, ``priority_rank`` and the figures (a
+        GeoDataFrame when the input gave boundaries).
+    analysis : Analysis or None
+        The priority analysis of a run config (for the map).
+    book : CostBook
+    count : str or None
+        A count column (tables of counts); None for registry tables.
+    count_unit : str
+    amount : float or None
+        The budget of the config (``--budget`` overrides it).
+    name : str
+        Base name of the outputs (``NAME_anggaran.*``).
+    out : Path
+        Default output folder.
+    notes : list of str
+    """
+
+    areas: pd.DataFrame
+    analysis: Any
+    book: CostBook
+    count: str | None = None
+    count_unit: str = "persons"
+    amount: float | None = None
+    name: str = "anggaran"
+    out: Path = Path(".")
+    notes: list[str] = field(default_factory=list)
+
+
+def _digits(codes: pd.Series) -> pd.Series:
+    return codes.astype(str).str.replace(r"\D", "", regex=True)
+
+
+def _registry_columns(config: Any, areas: pd.DataFrame) -> pd.DataFrame:
+    """Join the registry table's columns that the analysis did not keep."""
+    from geo_priority import io
+
+    for spec in config.tables:
+        if spec.path is None or not spec.code_column:
+            continue
+        table = io.read_table(
+            config.resolve(spec.path), code_columns=[spec.code_column]
+        )
+        if UNREACHED not in table:
+            continue
+        table = table.assign(_key=_digits(table[spec.code_column]))
+        table = table.drop_duplicates("_key")
+        keep = [c for c in table.columns if c not in areas.columns or c == "_key"]
+        merged = areas.assign(_key=_digits(areas[ID])).merge(
+            table[keep], on="_key", how="left", validate="one_to_one"
+        )
+        return merged.drop(columns="_key")
+    return areas
+
+
+def _load_run_config(path: Path, inline: bool) -> Any:
+    """Read a run config; ``inline``: the budget config is one, minus its tables."""
+    from geo_priority.config import config_from_dict, load_config
+
+    if not inline:
+        return load_config(path)
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data = {k: v for k, v in data.items() if k not in ("budget", "unit_costs")}
+    return config_from_dict(data, base_dir=str(path.resolve().parent))
+
+
+def _from_run_config(
+    path: Path, lang: Lang | None, budget: Mapping[str, Any], *, inline: bool
+) -> tuple[pd.DataFrame, Any, Path, str]:
+    from geo_priority import pipeline
+    from geo_priority.config import with_outputs
+
+    config = with_outputs(_load_run_config(path, inline), lang=lang)
+    with use_language(config.outputs.lang):
+        analysis = pipeline.analyse(config)
+    areas = analysis.areas
+    if budget.get("count") is None:
+        areas = _registry_columns(config, areas)
+    out = config.resolve(config.outputs.dir)
+    return areas, analysis, out, config.outputs.name
+
+
+def _from_table(path: Path) -> tuple[pd.DataFrame, Path, str, list[str]]:
+    from geo_priority import io
+
+    table = io.read_table(path)  # code columns are recognised and kept as text
+    code = next(
+        (c for c in ("kode_wilayah", ID) if c in table), str(table.columns[0])
+    )
+    areas = table.rename(columns={code: ID})
+    if NAME not in areas:
+        areas[NAME] = areas["nama"] if "nama" in areas else areas[ID]
+    note = []
+    if RANK not in areas:
+        n = pd.to_numeric(areas.get(UNREACHED), errors="coerce")
+        areas[RANK] = n.rank(ascending=False, method="first")
+        note.append(
+            tr(
+                "The table has no priority rank: 'greedy by priority' takes the "
+                "areas with the most unreached target families first. Give a run "
+                "config to use the priority score."
+            )
+        )
+    return areas, path.parent, path.stem, note
+
+
+def _budget_table(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """Return the ``[budget]`` and ``[unit_costs]`` tables of a budget config."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        return None  # read again by load_config, which says what is wrong
+    if "budget" not in data:
+        return None
+    budget = dict(data["budget"])
+    unknown = sorted(set(budget) - _BUDGET_KEYS)
+    if unknown:
+        raise ConfigError(
+            tr(
+                "[budget]: unknown key(s) {keys}. Known keys: {known}.",
+                keys=", ".join(unknown),
+                known=", ".join(sorted(_BUDGET_KEYS)),
+            )
+        )
+    return budget, dict(data.get("unit_costs", {}))
+
+
+def read_budget_input(
+    path: str | Path,
+    *,
+    lang: Lang | None = None,
+    unit_costs: str | Path | None = None,
+) -> BudgetInput:
+    """Read a run config, a budget config or an aggregate table.
+
+    Parameters
+    ----------
+    path : path-like
+        ``.toml`` (run or budget config) or a table (CSV, XLSX, Parquet).
+    lang : {"id", "en"}, optional
+        Overrides the config's ``outputs.lang``.
+    unit_costs : path-like, optional
+        A unit-cost file (``--unit-costs``) applied after the config's own
+        ``[unit_costs]``.
+
+    Raises
+    ------
+    ConfigError
+        For unknown ``[budget]`` keys, a budget config naming neither ``run``
+        nor ``table``, or invalid unit costs.
+    """
+    path = Path(path)
+    budget: dict[str, Any] = {}
+    overrides: dict[str, Any] = {}
+    origin = str(path.name)
+    source = path
+    if path.suffix.lower() == ".toml":
+        found = _budget_table(path)
+        if found is not None:
+            budget, overrides = found
+            named = budget.get("run") or budget.get("table")
+            # without run/table the budget config is itself the run config
+            source = (path.parent / str(named)).resolve() if named else path
+    if source.suffix.lower() == ".toml":
+        inline = source == path and bool(budget)
+        areas, analysis, out, name = _from_run_config(
+            source, lang, budget, inline=inline
+        )
+        notes: list[str] = []
+    else:
+        areas, out, name, notes = _from_table(source)
+        analysis = None
+    book = load_costbook(overrides, origin=origin)
+    if unit_costs is not None:
+        file = read_cost_file(unit_costs)
+        book = _apply_file(overrides, file, Path(unit_costs).name)
+    return BudgetInput(
+        areas=areas,
+        analysis=analysis,
+        book=book,
+        count=budget.get("count"),
+        count_unit=str(budget.get("count_unit", "persons")),
+        amount=float(budget["amount"]) if "amount" in budget else None,
+        name=str(budget.get("name", name)),
+        out=out,
+        notes=notes,
+    )
+
+
+def _apply_file(
+    first: Mapping[str, Any], file: Mapping[str, Any], origin: str
+) -> CostBook:
+    """Apply ``--unit-costs`` after the config's own ``[unit_costs]``."""
+    merged: dict[str, Any] = {}
+    for part in ("costs", "household", "assumptions"):
+        merged[part] = {**first.get(part, {}), **file.get(part, {})}
+    loose = {k: v for k, v in file.items() if k not in merged}
+    merged["costs"].update(loose)
+    return load_costbook(merged, origin=origin)
+
+
+@dataclass(frozen=True)
+class BudgetResult:
+    """What a budget run wrote.
+
+    Attributes
+    ----------
+    allocation : Allocation
+    files : tuple of Path
+    """
+
+    allocation: Allocation
+    files: tuple[Path, ...]
+
+
+def _costs(source: BudgetInput) -> tuple[pd.DataFrame, list[str]]:
+    if source.count:
+        return count_costs(
+            source.areas, source.book, count=source.count, unit=source.count_unit
+        )
+    return registry_costs(source.areas, source.book)
+
+
+def _budget_indicators(lang: str) -> list[IndicatorConfig]:
+    """Return the map's budget layers (values in million rupiah)."""
+    return [
+        IndicatorConfig(
+            key="budget_optimal_juta",
+            unit="juta Rp",
+            decimals=1,
+            weight=0.0,
+            score=False,
+            optional=True,
+            label="Ke mana anggaran mengalir (alokasi optimal)",
+            label_en="Where the money goes (optimal allocation)",
+        ),
+        IndicatorConfig(
+            key="budget_greedy_juta",
+            unit="juta Rp",
+            decimals=1,
+            weight=0.0,
+            score=False,
+            optional=True,
+            label="Ke mana anggaran mengalir (urut prioritas)",
+            label_en="Where the money goes (by priority order)",
+        ),
+        IndicatorConfig(
+            key="families_reached_optimal",
+            unit="KK",
+            weight=0.0,
+            score=False,
+            optional=True,
+            label="Keluarga sasaran terjangkau (alokasi optimal)",
+            label_en="Target families reached (optimal allocation)",
+        ),
+    ]
+
+
+def _budget_map(source: BudgetInput, table: pd.DataFrame) -> Any:
+    """Return the priority map with the budget layers, or None without areas."""
+    from geo_priority import outputs
+
+    analysis = source.analysis
+    if analysis is None:
+        return None
+    cols = [ID, "budget_optimal", "budget_greedy", "families_reached_optimal"]
+    areas = analysis.areas.merge(table[[*cols, "budget_suppressed"]], on=ID, how="left")
+    areas["budget_optimal_juta"] = areas["budget_optimal"] / 1e6
+    areas["budget_greedy_juta"] = areas["budget_greedy"] / 1e6
+    hidden = areas.pop("budget_suppressed").fillna(False).astype(bool)
+    for key in (
+        "budget_optimal_juta",
+        "budget_greedy_juta",
+        "families_reached_optimal",
+    ):
+        areas[f"{key}_suppressed"] = hidden  # "disembunyikan", never 0
+    lang = analysis.config.outputs.lang
+    title = tr("Budget simulation — {title}", title=analysis.config.title or "")
+    config = replace(analysis.config, title=title.rstrip(" —"))
+    shown = replace(
+        analysis,
+        config=config,
+        areas=areas,
+        indicators=(*analysis.indicators, *_budget_indicators(lang)),
+        levels=(),
+    )
+    return outputs.build_map(shown)
+
+
+def run_budget(
+    source: BudgetInput,
+    *,
+    budget: float | None = None,
+    out: str | Path | None = None,
+    overwrite: bool = False,
+    lang: Lang = "id",
+) -> BudgetResult:
+    """Allocate ``budget`` and write the table, layer, map, figure and record.
+
+    Raises
+    ------
+    ConfigError
+        When no budget is given (``--budget`` or ``budget.amount``).
+    OutputExistsError
+        When an output exists and ``overwrite`` is off (before any work).
+    """
+    from geo_priority.budget_write import planned_names, write_budget_set
+
+    amount = budget if budget is not None else source.amount
+    if amount is None:
+        raise ConfigError(
+            tr(
+                "no budget given: add --budget RUPIAH (e.g. --budget 5000000000) or "
+                "budget.amount in the budget config."
+            )
+        )
+    folder = Path(out) if out is not None else source.out
+    set_name = f"{source.name}_anggaran"
+    from geo_priority.io.outputset import check_set, recorded_files
+
+    record = folder / f"{set_name}_run.json"
+    previous = recorded_files(record) if record.is_file() else []
+    has_map = source.analysis is not None
+    check_set(
+        folder,
+        set_name,
+        planned_names(set_name, has_map),
+        previous=previous,
+        overwrite=overwrite,
+    )
+    with use_language(lang):
+        table, notes = _costs(source)
+        allocation = allocate(table, float(amount), [*source.notes, *notes])
+        m = _budget_map(source, allocation.table)
+        files = write_budget_set(
+            allocation,
+            source,
+            folder=folder,
+            set_name=set_name,
+            folium_map=m,
+            previous=previous,
+            overwrite=overwrite,
+            lang=lang,
+        )
+    return BudgetResult(allocation, files)

@@ -1,0 +1,136 @@
+"""``budget``: the cost of closing the exclusion gap and where a budget goes.
+
+Help texts are Indonesian by default (they go through ``tr()`` when the
+command is defined, in the default language).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from geo_priority.cli.options import lang_opt, name_opt, overwrite_opt
+from geo_priority.messages import language, tr
+
+if TYPE_CHECKING:
+    from geo_priority.config import Lang
+
+_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+def _rupiah(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> float | None:
+    """Parse ``5000000000``, ``5_000_000_000`` or ``5.000.000.000`` (rupiah)."""
+    if value is None:
+        return None
+    text = value.replace("_", "").replace(".", "").replace(",", "").strip()
+    if not text.isdigit():
+        raise click.BadParameter(
+            tr(
+                "{value!r} is not a whole number of rupiah; write e.g. 5000000000.",
+                value=value,
+            )
+        )
+    return float(text)
+
+
+@click.command(
+    "budget",
+    short_help=tr("Cost of the exclusion gap and where a budget goes."),
+    help=tr(
+        "Cost the exclusion gap and allocate a budget across areas.\n\n"
+        "INPUT is a run config (TOML; its registry table from 'geo-priority "
+        "aggregate' gives the unreached target families, its priority score the "
+        "order), a budget config (TOML with [budget] and [unit_costs]) or an "
+        "aggregate table alone. Writes NAME_anggaran.csv, .gpkg, .html (map layer "
+        "'Ke mana anggaran mengalir'), .png and _run.json, and prints each path. "
+        "Unit costs and their sources are in data/unit_costs.toml.\n\n"
+        "\b\nExample:\n  geo-priority budget --input examples/anggaran_kabkota.toml "
+        "--budget 5000000000"
+    ),
+)
+@click.option(
+    "--input",
+    "source",
+    required=True,
+    type=_FILE,
+    metavar="CONFIG_OR_TABLE",
+    help=tr("Run config, budget config (TOML) or aggregate table."),
+)
+@click.option(
+    "--budget",
+    "amount",
+    callback=_rupiah,
+    default=None,
+    metavar="RUPIAH",
+    help=tr("Money for one year, in rupiah (default: budget.amount of the config)."),
+)
+@click.option(
+    "--unit-costs",
+    type=_FILE,
+    default=None,
+    metavar="FILE",
+    help=tr(
+        "TOML of unit costs replacing the shipped ones "
+        "(layout of data/unit_costs.toml)."
+    ),
+)
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=tr("Output folder (default: the run config's outputs.dir)."),
+)
+@name_opt(default=None, help=tr("Base name of the files (NAME_anggaran.*)."))
+@lang_opt
+@overwrite_opt
+def budget_cmd(
+    source: Path,
+    amount: float | None,
+    unit_costs: Path | None,
+    out: Path | None,
+    name: str | None,
+    lang: Lang | None,
+    overwrite: bool,
+) -> None:
+    """Cost the exclusion gap and allocate a budget (see --help)."""
+    from dataclasses import replace
+
+    from geo_priority.budget_outputs import read_budget_input, run_budget
+
+    data = read_budget_input(source, lang=lang, unit_costs=unit_costs)
+    if name:
+        data = replace(data, name=name)
+    chosen: Lang = lang or (
+        data.analysis.config.outputs.lang if data.analysis is not None else "id"
+    )
+    result = run_budget(data, budget=amount, out=out, overwrite=overwrite, lang=chosen)
+    for note in result.allocation.notes:
+        click.echo(note, err=True)
+    click.echo(_summary_line(result.allocation.totals), err=True)
+    for path in result.files:
+        click.echo(str(path))
+
+
+def _summary_line(totals: dict[str, Any]) -> str:
+    from geo_priority.formatting import format_number
+
+    lang = language()
+
+    def n(key: str) -> str:
+        value = totals[key]
+        return format_number(float(value), lang=lang) if value is not None else "-"
+
+    return tr(
+        "Greedy by priority: {g} families for Rp {gm}; optimal: {o} families for "
+        "Rp {om}; difference {d} families.",
+        g=n("families_reached_greedy"),
+        gm=n("budget_greedy"),
+        o=n("families_reached_optimal"),
+        om=n("budget_optimal"),
+        d=n("families_difference"),
+    )
