@@ -35,8 +35,9 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from geo_priority.config import IndicatorConfig
+from geo_priority.config import Config, IndicatorConfig
 from geo_priority.messages import tr
+from geo_priority.presets import expand_preset
 from geo_priority.progress_config import ProgressConfig, progress_enabled
 from geo_priority.schema import ID
 
@@ -47,6 +48,7 @@ __all__ = [
     "PresetProgress",
     "preset_offers_progress",
     "preset_progress",
+    "progress_planned",
 ]
 
 #: The preset that switches progress on.
@@ -180,3 +182,29 @@ def _outside_note(outside: int, some_inside: bool) -> str:
         "target_source).",
         target=P0_TARGET,
     )
+
+
+def progress_planned(config: Config) -> bool:
+    """Return whether a run of ``config`` is set to measure progress to a target.
+
+    True with a ``[progress]`` indicator, or when the kemiskinan-ekstrem
+    preset offers it and the config lists the P0 or the extreme-poverty rate
+    in two or more years. Decided from the config alone (before the data are
+    read), for the files a run plans to write: the data may still lack the
+    series (or, for P0 alone, every Banten code), and then no progress is
+    measured.
+    """
+    if progress_enabled(config.progress):
+        return True
+    scoring = config.scoring
+    if not preset_offers_progress(config.progress, scoring.preset):
+        return False
+    options = {k: v for k, v in scoring.preset_options.items() if v}
+    sources = {**_DEFAULT_SOURCES, **options}
+    wanted = {str(sources["poverty_rate"]), str(sources["rate"])}
+    years: dict[str, set[int]] = {w: set() for w in wanted}
+    for ind in expand_preset(scoring).indicators:
+        source = ind.source or ind.key
+        if source in wanted and ind.year is not None:
+            years[source].add(int(ind.year))
+    return any(len(found) >= 2 for found in years.values())

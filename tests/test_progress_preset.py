@@ -19,6 +19,7 @@ import geo_priority as gp
 from geo_priority.config import IndicatorConfig, ScoringConfig
 from geo_priority.presets import expand_preset
 
+P0 = "banten-p0-2025"
 BANTEN = ["36.01", "36.02", "36.03", "36.04", "36.71", "36.72", "36.73", "36.74"]
 YEARS = range(2019, 2024)
 
@@ -219,3 +220,18 @@ def test_progress_enabled_false_turns_it_off_and_own_section_wins() -> None:
     )
     assert own.progress.result.target.value == 6.0
     assert own.areas["progress_status"].notna().all()
+
+
+def test_progress_is_planned_from_the_config_alone() -> None:
+    from geo_priority.config import config_from_dict
+    from geo_priority.progress_preset import progress_planned
+
+    def planned(method: dict[str, Any]) -> bool:
+        return progress_planned(config_from_dict(method, in_memory=True))
+
+    assert planned(_method())  # the preset and a yearly P0 list
+    assert not planned(_method(p0_list=False))  # the preset's one P0 year only
+    assert not planned(_method(progress={"enabled": False}))
+    own = _method(p0_list=False, progress={"indicator": "p0", "target_id": P0})
+    own["scoring"] = {"indicators": [{"key": "p0"}]}
+    assert planned(own)
