@@ -44,6 +44,8 @@ from geo_priority.messages import tr, use_language
 __all__ = [
     "BudgetInput",
     "BudgetResult",
+    "budget_target",
+    "check_budget_outputs",
     "read_budget_input",
     "run_budget",
 ]
@@ -145,9 +147,7 @@ def _from_table(path: Path) -> tuple[pd.DataFrame, Path, str, list[str]]:
     from geo_priority import io
 
     table = io.read_table(path)  # code columns are recognised and kept as text
-    code = next(
-        (c for c in ("kode_wilayah", ID) if c in table), str(table.columns[0])
-    )
+    code = next((c for c in ("kode_wilayah", ID) if c in table), str(table.columns[0]))
     areas = table.rename(columns={code: ID})
     if NAME not in areas:
         areas[NAME] = areas["nama"] if "nama" in areas else areas[ID]
@@ -186,6 +186,85 @@ def _budget_table(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
     return budget, dict(data.get("unit_costs", {}))
 
 
+def _resolve(path: Path) -> tuple[Path, dict[str, Any], dict[str, Any], bool]:
+    """Return the input to analyse, ``[budget]``, ``[unit_costs]`` and ``inline``.
+
+    ``inline``: the budget config is itself the run config.
+    """
+    budget: dict[str, Any] = {}
+    overrides: dict[str, Any] = {}
+    source = path
+    if path.suffix.lower() == ".toml":
+        found = _budget_table(path)
+        if found is not None:
+            budget, overrides = found
+            named = budget.get("run") or budget.get("table")
+            # without run/table the budget config is itself the run config
+            source = (path.parent / str(named)).resolve() if named else path
+    inline = source == path and bool(budget)
+    return source, budget, overrides, inline
+
+
+def budget_target(path: str | Path) -> tuple[Path, str, bool, float | None]:
+    """Return the default folder, base name, whether a map is written, amount.
+
+    Reads only the config (no data), so outputs can be checked before any work.
+    """
+    path = Path(path)
+    source, budget, _, inline = _resolve(path)
+    amount = float(budget["amount"]) if "amount" in budget else None
+    if source.suffix.lower() != ".toml":
+        return source.parent, str(budget.get("name", source.stem)), False, amount
+    config = _load_run_config(source, inline)
+    name = str(budget.get("name", config.outputs.name))
+    return config.resolve(config.outputs.dir), name, True, amount
+
+
+def _no_budget() -> ConfigError:
+    return ConfigError(
+        tr(
+            "no budget given: add --budget RUPIAH (e.g. --budget 5000000000) or "
+            "budget.amount in the budget config."
+        )
+    )
+
+
+def check_budget_outputs(
+    path: str | Path,
+    *,
+    budget: float | None = None,
+    out: str | Path | None = None,
+    name: str | None = None,
+    overwrite: bool = False,
+) -> None:
+    """Raise before any work when there is no budget or files would be replaced.
+
+    Raises
+    ------
+    ConfigError
+        When neither ``budget`` nor ``budget.amount`` gives the money.
+    OutputExistsError
+        When an output exists and ``overwrite`` is off.
+    """
+    from geo_priority.budget_write import planned_names
+    from geo_priority.io.outputset import check_set, recorded_files
+
+    folder, base, has_map, amount = budget_target(path)
+    if budget is None and amount is None:
+        raise _no_budget()
+    folder = Path(out) if out is not None else folder
+    set_name = f"{name or base}_anggaran"
+    record = folder / f"{set_name}_run.json"
+    previous = recorded_files(record) if record.is_file() else []
+    check_set(
+        folder,
+        set_name,
+        planned_names(set_name, has_map),
+        previous=previous,
+        overwrite=overwrite,
+    )
+
+
 def read_budget_input(
     path: str | Path,
     *,
@@ -207,23 +286,11 @@ def read_budget_input(
     Raises
     ------
     ConfigError
-        For unknown ``[budget]`` keys, a budget config naming neither ``run``
-        nor ``table``, or invalid unit costs.
+        For unknown ``[budget]`` keys or invalid unit costs.
     """
     path = Path(path)
-    budget: dict[str, Any] = {}
-    overrides: dict[str, Any] = {}
-    origin = str(path.name)
-    source = path
-    if path.suffix.lower() == ".toml":
-        found = _budget_table(path)
-        if found is not None:
-            budget, overrides = found
-            named = budget.get("run") or budget.get("table")
-            # without run/table the budget config is itself the run config
-            source = (path.parent / str(named)).resolve() if named else path
+    source, budget, overrides, inline = _resolve(path)
     if source.suffix.lower() == ".toml":
-        inline = source == path and bool(budget)
         areas, analysis, out, name = _from_run_config(
             source, lang, budget, inline=inline
         )
@@ -231,7 +298,7 @@ def read_budget_input(
     else:
         areas, out, name, notes = _from_table(source)
         analysis = None
-    book = load_costbook(overrides, origin=origin)
+    book = load_costbook(overrides, origin=path.name)
     if unit_costs is not None:
         file = read_cost_file(unit_costs)
         book = _apply_file(overrides, file, Path(unit_costs).name)
@@ -369,12 +436,7 @@ def run_budget(
 
     amount = budget if budget is not None else source.amount
     if amount is None:
-        raise ConfigError(
-            tr(
-                "no budget given: add --budget RUPIAH (e.g. --budget 5000000000) or "
-                "budget.amount in the budget config."
-            )
-        )
+        raise _no_budget()
     folder = Path(out) if out is not None else source.out
     set_name = f"{source.name}_anggaran"
     from geo_priority.io.outputset import check_set, recorded_files

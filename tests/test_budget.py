@@ -482,3 +482,32 @@ def test_budget_on_the_desa_demo_registry(tmp_path):
     assert "disembunyikan" in result.stderr
     html = (out / "demo_banten_desa_anggaran.html").read_text(encoding="utf-8")
     assert "Ke mana anggaran mengalir" in html and "DATA SINTETIS" in html
+
+
+def test_existing_outputs_stop_the_command_before_any_work(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    import geo_priority.budget_outputs as bo
+
+    def no_work(*args, **kwargs):
+        raise AssertionError("the data were read before the outputs were checked")
+
+    monkeypatch.setattr(bo, "read_budget_input", no_work)
+    example = Path(__file__).resolve().parents[1] / "examples" / "anggaran_kabkota.toml"
+    (tmp_path / "banten_kabkota_anggaran.png").write_bytes(b"old")
+    args = ["budget", "--input", str(example), "--budget", "1", "-o", str(tmp_path)]
+    result = CliRunner().invoke(_cli(), args)
+    assert result.exit_code == 1
+    assert "--overwrite" in result.output
+    assert (tmp_path / "banten_kabkota_anggaran.png").read_bytes() == b"old"
+    # and without a budget anywhere, the flag is named before any work too
+    (tmp_path / "b.toml").write_text('[budget]\nrun = "x.toml"\n', encoding="utf-8")
+    (tmp_path / "x.toml").write_text(
+        example.with_name("banten_kabkota.toml")
+        .read_text(encoding="utf-8")
+        .replace('"../', '"' + example.parent.parent.as_posix() + "/"),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(_cli(), ["budget", "--input", str(tmp_path / "b.toml")])
+    assert result.exit_code == 1
+    assert "--budget" in result.output

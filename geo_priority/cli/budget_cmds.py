@@ -100,8 +100,13 @@ def budget_cmd(
     """Cost the exclusion gap and allocate a budget (see --help)."""
     from dataclasses import replace
 
-    from geo_priority.budget_outputs import read_budget_input, run_budget
+    from geo_priority.budget_outputs import (
+        check_budget_outputs,
+        read_budget_input,
+        run_budget,
+    )
 
+    check_budget_outputs(source, budget=amount, out=out, name=name, overwrite=overwrite)
     data = read_budget_input(source, lang=lang, unit_costs=unit_costs)
     if name:
         data = replace(data, name=name)
