@@ -1,6 +1,7 @@
-/* geo-priority offline map: choropleth layers, legend, tooltips, ranked table,
- * search, labels and method note. Every text from the data is inserted with
- * textContent (never innerHTML), so names such as "<img onerror=...>" stay text.
+/* geo-priority offline map: choropleth layers, legend, tooltips, labels and
+ * method note (the ranked table and the search: geo_priority_table.js).
+ * Every text from the data is inserted with textContent (never innerHTML),
+ * so names such as "<img onerror=...>" stay text.
  * The page loads nothing from the network. */
 (function () {
   "use strict";
@@ -12,31 +13,6 @@
     return node;
   }
 
-  function norm(text) {
-    return String(text).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-      .replace(/\b(kabupaten|kab\.?|kota|kecamatan|kec\.?|desa|kelurahan|kel\.?)\s+/g, "")
-      .replace(/\s+/g, " ").trim();
-  }
-
-  /* Every word of the query is found in the name or the place, so
-     "Tamanjaya Sumur" finds Tamanjaya in Kec. Sumur. */
-  function matches(query, p) {
-    var hay = norm(p.name + " " + (p.place || "")).replace(/[,.;()\/]/g, " ");
-    return query.replace(/[,.;()\/]/g, " ").split(" ").every(function (word) {
-      return !word || hay.indexOf(word) >= 0;
-    });
-  }
-
-  /* A name with its place under it, smaller ("Kec. Sumur, Kab. Pandeglang"),
-     so two areas of one name are told apart. */
-  function nameWithPlace(tag, p, extra, samePlace) {
-    var node = el(tag, "gp-named");
-    node.appendChild(el("span", "gp-name", p.name));
-    var place = [samePlace ? "" : p.place, extra].filter(Boolean).join(" \u00b7 ");
-    if (place) { node.appendChild(el("span", "gp-place", place)); }
-    return node;
-  }
-
   function GeoPriorityMap(map, data) {
     this.map = map;
     this.data = data;
@@ -45,7 +21,6 @@
     this.selected = null;
     this.labelsOn = false;
     this.byId = {};
-    this.sort = { column: "rank", ascending: true };
     this.build();
   }
 
@@ -79,8 +54,9 @@
     this.labels = L.layerGroup();
     this.drawContext();
     this.drawView();
+    this.table = new window.GeoPriorityTable(this);
     this.addControls();
-    this.buildTable();
+    this.table.build();
     this.buildMethod();
     this.showLayerName();
     this.resetView();
@@ -128,14 +104,13 @@
     this.v = this.data.views[index];
     this.showTitle();
     /* the hits of the search belong to the level left */
-    if (this.searchInput) { this.searchInput.value = ""; }
-    if (this.searchList) { this.searchList.textContent = ""; }
+    if (this.table) { this.table.clearSearch(); }
     this.variable = 0;
     this.selected = null;
     this.drawView();
     this.fillVariables();
     this.renderLegend();
-    this.fillTable();
+    this.table.setView();
     this.resetView();
     this.refreshLabels();
   };
@@ -351,10 +326,7 @@
       this.map.fitBounds(layer.getBounds(), { padding: [60, 60], maxZoom: 14 });
     }
     layer.openTooltip(layer.getBounds().getCenter());
-    var rows = this.tableBody ? this.tableBody.querySelectorAll("tr") : [];
-    for (var i = 0; i < rows.length; i++) {
-      rows[i].classList.toggle("gp-selected", rows[i].dataset.id === id);
-    }
+    if (this.table) { this.table.markSelected(id); }
   };
 
   /* ---- controls ------------------------------------------------------- */
@@ -375,7 +347,7 @@
   GeoPriorityMap.prototype.addControls = function () {
     var self = this;
     this.control("topleft", function () { return self.resetButton(); });
-    this.control("topleft", function () { return self.searchBox(); });
+    this.control("topleft", function () { return self.table.searchBox(); });
     this.control("topleft", function () { return self.viewBox(); });
     this.control("bottomleft", function () {
       self.legend = el("div", "gp-legend leaflet-bar");
@@ -404,51 +376,8 @@
     this.selected = null;
     this.restyle();
     this.layer.eachLayer(function (l) { l.closeTooltip(); });
-    var rows = this.tableBody ? this.tableBody.querySelectorAll("tr.gp-selected") : [];
-    for (var i = 0; i < rows.length; i++) { rows[i].classList.remove("gp-selected"); }
-    if (this.searchInput) { this.searchInput.value = ""; }
-    if (this.searchList) { this.searchList.textContent = ""; }
+    if (this.table) { this.table.reset(); }
     this.resetView();
-  };
-
-  GeoPriorityMap.prototype.searchBox = function () {
-    var self = this, box = el("div", "gp-search leaflet-bar");
-    var input = el("input");
-    this.searchInput = input;
-    input.type = "search";
-    input.placeholder = this.t.search;
-    input.setAttribute("aria-label", this.t.search);
-    var list = el("ul", "gp-search-results");
-    this.searchList = list;
-    input.addEventListener("input", function () {
-      list.textContent = "";
-      var q = norm(input.value);
-      if (q.length < 2) { return; }
-      var hits = self.v.areas.features.filter(function (f) {
-        return matches(q, f.properties) || f.properties.id.indexOf(q) === 0;
-      }).slice(0, 8);
-      hits.forEach(function (f) {
-        var li = nameWithPlace("li", f.properties, f.properties.id, self.v.onePlace);
-        li.dataset.id = f.properties.id;
-        li.addEventListener("click", function (e) {
-          /* The list is emptied below, so the map would take this click for
-             one on the map itself and close the area's tooltip at once. */
-          L.DomEvent.stopPropagation(e);
-          self.select(f.properties.id, true);
-          list.textContent = "";
-        });
-        list.appendChild(li);
-      });
-      if (!hits.length) { list.appendChild(el("li", "gp-muted", self.t.not_found)); }
-    });
-    input.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && list.firstChild && list.firstChild.click) {
-        list.firstChild.click();
-      }
-    });
-    box.appendChild(input);
-    box.appendChild(list);
-    return box;
   };
 
   GeoPriorityMap.prototype.viewBox = function () {
@@ -643,136 +572,6 @@
       group.addLayer(L.tooltip({ permanent: true, direction: "center", className: "gp-label",
                                  interactive: false })
         .setLatLng(f.properties.lp).setContent(text));
-    });
-  };
-
-  /* ---- ranked table --------------------------------------------------- */
-
-  GeoPriorityMap.prototype.buildTable = function () {
-    var self = this, panel = document.getElementById("gp-panel");
-    if (!panel) { return; }
-    var head = el("div", "gp-panel-head");
-    head.appendChild(el("span", "gp-box-title", this.t.table_title));
-    /* One button in the table's head hides the table; one in the footer,
-       shown only while the table is hidden, brings it back. */
-    var toggle = el("button", "gp-button", this.t.hide);
-    toggle.type = "button";
-    var reopen = el("button", "gp-button", this.t.show_table);
-    reopen.type = "button";
-    function flip() {
-      var hidden = document.body.classList.toggle("gp-panel-hidden");
-      toggle.setAttribute("aria-expanded", String(!hidden));
-      reopen.setAttribute("aria-expanded", String(!hidden));
-      self.map.invalidateSize();
-    }
-    toggle.addEventListener("click", flip);
-    reopen.addEventListener("click", flip);
-    head.appendChild(toggle);
-    var footer = document.getElementById("gp-panel-toggle");
-    if (footer) { footer.appendChild(reopen); }
-    panel.appendChild(head);
-    var table = el("table", "gp-table");
-    var tr = el("tr");
-    var cols = [["rank", this.t.rank_short], ["name", this.t.name], ["score", this.t.score_short],
-                ["cls", this.t.class_short]];
-    /* with rank robustness: the 90 % rank interval as a bar beside the rank */
-    if (this.hasRange()) {
-      cols.splice(1, 0, ["range", this.t.range_short]);
-      document.body.classList.add("gp-has-range");
-      this.map.invalidateSize();
-    }
-    cols.forEach(function (c) {
-      var th = el("th", null, c[1]);
-      th.dataset.column = c[0];
-      th.title = c[0] === "range" ? self.t.range_help + ". " + self.t.sort : self.t.sort;
-      th.addEventListener("click", function () { self.sortBy(c[0]); });
-      tr.appendChild(th);
-    });
-    var thead = el("thead");
-    thead.appendChild(tr);
-    table.appendChild(thead);
-    this.tableBody = el("tbody");
-    table.appendChild(this.tableBody);
-    var wrap = el("div", "gp-table-wrap");
-    wrap.appendChild(table);
-    panel.appendChild(wrap);
-    this.fillTable();
-  };
-
-  GeoPriorityMap.prototype.hasRange = function () {
-    return this.data.views.some(function (v) { return v.robust_n > 0; });
-  };
-
-  /* The rank interval as a box on a track of ranks 1..n: its left edge at
-     rank_low, its right edge after rank_high, a line at the median rank. */
-  GeoPriorityMap.prototype.rangeCell = function (p) {
-    var cell = el("td", "gp-range"), n = this.v.robust_n, rb = p.rb;
-    if (!n || !rb || rb.lo === undefined) { cell.textContent = "\u2013"; return cell; }
-    cell.title = rb.line;
-    var track = el("span", "gp-range-track");
-    var bar = el("span", "gp-range-bar");
-    bar.style.left = (100 * (rb.lo - 1) / n) + "%";
-    bar.style.width = (100 * (rb.hi - rb.lo + 1) / n) + "%";
-    track.appendChild(bar);
-    var mid = el("span", "gp-range-median");
-    mid.style.left = (100 * (rb.m - 0.5) / n) + "%";
-    track.appendChild(mid);
-    cell.appendChild(track);
-    return cell;
-  };
-
-  GeoPriorityMap.prototype.sortBy = function (column) {
-    this.sort = { column: column,
-                  ascending: this.sort.column === column ? !this.sort.ascending : true };
-    this.fillTable();
-  };
-
-  GeoPriorityMap.prototype.fillTable = function () {
-    var self = this, s = this.sort;
-    var feats = this.v.areas.features.slice();
-    function key(f) {
-      var p = f.properties;
-      if (s.column === "name") { return norm(p.name); }
-      if (s.column === "score") { return p.s === null ? -1 : -p.s; }
-      if (s.column === "cls") { return p.c[0] === 0 ? 99 : p.c[0]; }
-      if (s.column === "range") {
-        return p.rb && p.rb.lo !== undefined ? (p.rb.hi - p.rb.lo) * 1e6 + p.rb.m : 1e12;
-      }
-      return p.r === null ? 1e9 : p.r;
-    }
-    feats.sort(function (a, b) {
-      var ka = key(a), kb = key(b);
-      var d = ka < kb ? -1 : (ka > kb ? 1 : 0);
-      return s.ascending ? d : -d;
-    });
-    this.tableBody.textContent = "";
-    var colours = this.v.layers[0].colours;
-    feats.forEach(function (f) {
-      var p = f.properties, tr = el("tr");
-      tr.dataset.id = p.id;
-      tr.appendChild(el("td", "gp-num", p.r === null ? "\u2013" : p.r));
-      if (self.hasRange()) { tr.appendChild(self.rangeCell(p)); }
-      var named = nameWithPlace("td", p, "", self.v.onePlace);
-      if (p.rb && p.rb.o) {
-        var mark = el("span", "gp-official", "\u25c6 " + self.t.official_short);
-        mark.title = self.t.official_mark;
-        named.appendChild(mark);
-      }
-      tr.appendChild(named);
-      var hidden = p.c[0] < 0;  /* score hidden: a scored input is a small cell */
-      var score = el("td", hidden ? "gp-num gp-hidden" : "gp-num",
-                     hidden ? self.data.suppressed_short : p.f[0]);
-      if (hidden) { score.title = self.data.suppressed_label; }
-      tr.appendChild(score);
-      var cell = el("td", "gp-cls");
-      var sw = el("span", "gp-swatch gp-swatch-small");
-      sw.style.background = self.colourOf(f, 0);
-      cell.appendChild(sw);
-      cell.appendChild(el("span", null, p.c[0] > 0 ? p.c[0] : "\u2013"));
-      tr.appendChild(cell);
-      tr.classList.toggle("gp-selected", p.id === self.selected);
-      tr.addEventListener("click", function () { self.select(p.id, true); });
-      self.tableBody.appendChild(tr);
     });
   };
 
