@@ -286,7 +286,7 @@ def test_area_hidden_by_suppression_is_drawn_and_listed_as_such(browser, tmp_pat
 
     from geo_priority.classify import classify_scores
     from geo_priority.config import IndicatorConfig
-    from geo_priority.render import SUPPRESSED_COLOUR, MapText, build_map, render_html
+    from geo_priority.render import MapText, build_map, render_html
 
     geoms = squares(3, origin=(106.0, -6.5), size=0.1)
     areas = gpd.GeoDataFrame(
@@ -310,7 +310,8 @@ def test_area_hidden_by_suppression_is_drawn_and_listed_as_such(browser, tmp_pat
         encoding="utf-8",
     )
     open_map(browser, page)
-    assert SUPPRESSED_COLOUR.lower() in [f.lower() for f in _fills(browser)]
+    # filled with the hatch pattern (pixels: tests/test_hatch_browser.py)
+    assert "url(#gp-hatch)" in _fills(browser)
     row = browser.execute_script(
         "var r = document.querySelector('tr[data-id=\"36.03\"] td.gp-hidden');"
         "return r ? [r.textContent, r.title] : null;"

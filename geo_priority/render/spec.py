@@ -31,6 +31,7 @@ from geo_priority.render._robustness_layers import (
 )
 from geo_priority.render._table_filters import table_filters
 from geo_priority.render.display import display_geometry
+from geo_priority.render.hatch import HATCH_COLOURS, SUPPRESSED_SWATCH
 from geo_priority.render.i18n import (
     check_lang,
     format_change,
@@ -579,7 +580,8 @@ def map_spec(
         "labels_all": texts.schematic,
         "context": _context_spec(context, areas),
         "no_data_colour": NO_DATA_COLOUR,
-        "suppressed_colour": SUPPRESSED_COLOUR,
+        "suppressed_colour": SUPPRESSED_SWATCH,  # swatches; the map: "hatch"
+        "hatch": list(HATCH_COLOURS),
         "suppressed_label": text("suppressed", lang).format(threshold=threshold),
         "suppressed_short": text("suppressed_short", lang),
         "outline_colour": OUTLINE_COLOUR,

@@ -149,11 +149,73 @@
     return cls > 0 ? layer.colours[cls - 1] : this.data.no_data_colour;
   };
 
+  /* ---- hatch of areas hidden by small-cell suppression ----------------- */
+
+  /* A hidden area is filled with white and dark-grey 45-degree lines (the
+     static figure's hatch, data.hatch = [white, grey]), which no class colour
+     can be taken for; opaque, so the basemap does not grey it. An SVG map
+     refers to one <pattern> in a hidden <svg> of the page; a canvas map
+     fills with a CanvasPattern. Swatches use data.suppressed_colour, the
+     same hatch as a CSS gradient. */
+  var HATCH_ID = "gp-hatch", SVG_NS = "http://www.w3.org/2000/svg";
+
+  function svgNode(tag, attrs) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    return node;
+  }
+
+  function svgHatch(light, dark) {
+    if (!document.getElementById(HATCH_ID)) {
+      var svg = svgNode("svg", { width: 0, height: 0, "aria-hidden": "true",
+                                 style: "position:absolute" });
+      var pattern = svgNode("pattern", { id: HATCH_ID, patternUnits: "userSpaceOnUse",
+                                         width: 8, height: 8,
+                                         patternTransform: "rotate(45)" });
+      pattern.appendChild(svgNode("rect", { width: 8, height: 8, fill: light }));
+      pattern.appendChild(svgNode("rect", { width: 3, height: 8, fill: dark }));
+      var defs = svgNode("defs", {});
+      defs.appendChild(pattern);
+      svg.appendChild(defs);
+      document.body.appendChild(svg);
+    }
+    return "url(#" + HATCH_ID + ")";
+  }
+
+  function canvasHatch(light, dark) {
+    var tile = document.createElement("canvas");
+    tile.width = 11;
+    tile.height = 11;
+    var c = tile.getContext("2d");
+    c.fillStyle = light;
+    c.fillRect(0, 0, 11, 11);
+    c.strokeStyle = dark;
+    c.lineWidth = 3;
+    c.beginPath();
+    [[0, 11, 11, 0], [-2, 2, 2, -2], [9, 13, 13, 9]].forEach(function (s) {
+      c.moveTo(s[0], s[1]);
+      c.lineTo(s[2], s[3]);
+    });
+    c.stroke();
+    return c.createPattern(tile, "repeat");
+  }
+
+  /* The fill of an area: its class colour, or the hatch when hidden. */
+  GeoPriorityMap.prototype.fillOf = function (f, variable) {
+    if (!(f.properties.c[variable] < 0)) { return this.colourOf(f, variable); }
+    var hatch = this.data.hatch || ["#ffffff", "#4d4d4d"];
+    if (this.v.areas.features.length <= this.data.canvas_threshold) {
+      return svgHatch(hatch[0], hatch[1]);
+    }
+    if (!this.canvasHatch) { this.canvasHatch = canvasHatch(hatch[0], hatch[1]); }
+    return this.canvasHatch;
+  };
+
   GeoPriorityMap.prototype.style = function (f) {
     var chosen = this.selected === f.properties.id;
     return {
-      fillColor: this.colourOf(f, this.variable),
-      fillOpacity: 0.88,
+      fillColor: this.fillOf(f, this.variable),
+      fillOpacity: f.properties.c[this.variable] < 0 ? 1 : 0.88,
       color: chosen ? "#000000" : this.data.outline_colour,
       weight: chosen ? 4 : this.v.outline_weight,
       opacity: 1
