@@ -173,11 +173,11 @@ def test_desa_map_with_context_shows_the_class_colours(browser, desa_map):
     # after a table-row click the map zooms into colour, not grey
     area = "36.01.01.2006"  # Tamanjaya, Kec. Sumur
     arm_moveend(browser)
-    browser.execute_script(
-        "document.querySelector(\"#gp-panel tr[data-id='" + area + "']\")"
-        ".scrollIntoView(); document.querySelector(\"#gp-panel tr[data-id='"
-        + area
-        + "']\").click();"
+    browser.execute_script(  # the table holds only the rows in view
+        "window.geoPriority.table.scrollToId(arguments[0]);"
+        'document.querySelector("#gp-panel tr[data-id=\'" + arguments[0] + "\']")'
+        ".click();",
+        area,
     )
     wait_until(browser, "window.gpMoveEnded")
     _assert_tooltip_readable(browser)  # a long tooltip still finds a free spot
@@ -196,6 +196,13 @@ def test_two_desa_of_one_name_are_told_apart(browser, desa_map):
     """Two Tamanjaya: the table, search and tooltip name their kecamatan."""
     page, _colours = desa_map
     open_map(browser, page)
+    # the table holds only the rows in view: its filter finds both
+    table_filter = browser.find_element("css selector", ".gp-table-search")
+    table_filter.send_keys("tamanjaya")
+    wait_until(
+        browser,
+        "document.querySelector('.gp-table-count').textContent === '2 dari 1.552'",
+    )
     rows = browser.execute_script(
         "return Array.from(document.querySelectorAll('#gp-panel tbody tr'))"
         ".filter(function (r) { return r.querySelector('.gp-name') &&"
