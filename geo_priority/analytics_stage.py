@@ -38,7 +38,7 @@ from geo_priority.progress import (
     progress_to_targets,
     status_label,
 )
-from geo_priority.progress_preset import preset_progress
+from geo_priority.progress_preset import preset_progress, progress_planned
 from geo_priority.schema import ID, NAME, SCORE
 
 __all__ = [
@@ -318,6 +318,14 @@ def add_progress(
             areas,
         )
     cfg = chosen.config
+    if cfg is None and coarser and progress_planned(config):
+        with use_language(config.outputs.lang):
+            reason = tr("its yearly series are not summed up to this level.")
+            note = tr(
+                "progress to target is not shown at this level: {reason}",
+                reason=reason,
+            )
+        return areas, None, (note,)
     if cfg is None:  # a coarser level repeats none of the preset's notes
         return areas, None, () if coarser else chosen.notes
     with use_language(config.outputs.lang):

@@ -235,3 +235,16 @@ def test_progress_is_planned_from_the_config_alone() -> None:
     own = _method(p0_list=False, progress={"indicator": "p0", "target_id": P0})
     own["scoring"] = {"indicators": [{"key": "p0"}]}
     assert planned(own)
+
+
+def test_a_coarser_level_says_why_it_has_no_progress() -> None:
+    method = _method()
+    method["outputs"] = {"map_levels": ["provinsi"]}
+    analysis = _run(BANTEN, method)
+    assert analysis.progress is not None
+    (province,) = analysis.levels
+    assert province.progress is None
+    assert (
+        "kemajuan menuju target tidak ditampilkan pada tingkat ini: deret "
+        "tahunannya tidak dijumlahkan ke tingkat ini." in province.notes
+    )
