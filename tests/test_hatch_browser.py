@@ -15,6 +15,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -182,3 +183,42 @@ def test_legend_swatch_is_the_hatch(browser, tmp_path) -> None:
     ].reshape(-1, 3)
     assert _share_near(swatch, WHITE, tol=30) > 0.2
     assert _share_near(swatch, GREY, tol=30) > 0.1
+
+
+def test_tooltip_says_a_score_is_from_fewer_components(browser, tmp_path) -> None:
+    """scoring.missing = "reweight": the tooltip names the basis in words."""
+    geoms = squares(2, origin=(106.0, -6.5), size=0.1)
+    areas = gpd.GeoDataFrame(
+        {
+            "area_id": ["36.01", "36.02"],
+            "area_name": ["Lengkap", "Sebagian"],
+            "priority_score": [40.0, 80.0],
+            "priority_rank": pd.array([2, 1], dtype="Int64"),
+            "a": [1.0, 2.0],
+            "b": [3.0, np.nan],
+            "b_suppressed": [False, True],
+            "score_basis": ["a,b", "a"],
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+    c = classify_scores(areas["priority_score"], scheme="prioritas", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    inds = [
+        IndicatorConfig(key="a", label="Desil 1"),
+        IndicatorConfig(key="b", label="Tanpa bansos"),
+    ]
+    page = tmp_path / "basis.html"
+    page.write_text(
+        render_html(build_map(areas, c, indicators=inds, texts=MapText("Uji"))),
+        encoding="utf-8",
+    )
+    open_map(browser, page)
+    tips = browser.execute_script(
+        "var gp = window.geoPriority;"
+        "return ['36.01', '36.02'].map(function (id) {"
+        "  return gp.tooltip(gp.byId[id].feature).textContent; });"
+    )
+    assert "Dasar skor" not in tips[0]
+    assert "Dasar skordari 1 dari 2 komponen; tidak dipakai: Tanpa bansos" in tips[1]
+    assert not console_errors(browser)

@@ -29,6 +29,7 @@ from geo_priority.render._robustness_layers import (
     extra_layers,
     has_robustness,
 )
+from geo_priority.render._score_basis import basis_label, basis_lines
 from geo_priority.render._table_filters import table_filters
 from geo_priority.render.display import display_geometry
 from geo_priority.render.hatch import HATCH_COLOURS, SUPPRESSED_SWATCH
@@ -397,6 +398,7 @@ def _properties(
     ]
     ranks = _optional(areas[RANK], int)
     robust = area_robustness(areas, lang)
+    basis = basis_lines(areas, indicators, lang)
     return [
         {
             "id": ids[i],
@@ -408,6 +410,7 @@ def _properties(
             "f": [column[i] for column in shown],
             "lp": list(label_points[i]),
             **({"rb": robust[i]} if robust[i] else {}),
+            **({"sb": basis[i]} if basis[i] else {}),
         }
         for i in range(len(ids))
     ]
@@ -582,6 +585,7 @@ def map_spec(
         "no_data_colour": NO_DATA_COLOUR,
         "suppressed_colour": SUPPRESSED_SWATCH,  # swatches; the map: "hatch"
         "hatch": list(HATCH_COLOURS),
+        "score_basis_label": basis_label(lang),
         "suppressed_label": text("suppressed", lang).format(threshold=threshold),
         "suppressed_short": text("suppressed_short", lang),
         "outline_colour": OUTLINE_COLOUR,

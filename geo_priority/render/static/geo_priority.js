@@ -235,6 +235,8 @@
     }
     row(t.code, p.id);
     row(t.score, p.f[0]);
+    /* a score from fewer components (scoring.missing = "reweight") */
+    if (p.sb) { row(this.data.score_basis_label, p.sb); }
     row(t.rank, p.f[1]);
     if (p.rb && p.rb.line) {
       /* "Peringkat median 3 (rentang 2–5 dalam 90% skenario); ..." wraps */
