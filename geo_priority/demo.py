@@ -31,9 +31,13 @@ from geo_priority.io.shipped import shipped_data_file
 from geo_priority.messages import tr, use_language
 from geo_priority.outputs import written_files
 from geo_priority.schema import ID
+from geo_priority.steps import step
 from geo_priority.tilemap import BANTEN_KABKOTA_CENTRES, hex_tiles
 
 DEMO_SOURCE = "banten-desa-ocha-bps2020"
+#: The steps of the kab/kota and desa demos (:mod:`geo_priority.steps`).
+DEMO_STEPS = 1 + pipeline.RUN_STEPS
+DESA_DEMO_STEPS = 2 + pipeline.RUN_STEPS
 DEMO_TABLE = "banten_kabkota_poverty.csv"
 
 
@@ -169,7 +173,8 @@ def run_demo(
     with use_language(lang):
         pipeline.check_outputs_of(config)
         try:
-            areas, inputs = pipeline.load_areas(config)
+            with step(tr("Reading the boundaries")):
+                areas, inputs = pipeline.load_areas(config)
             schematic = False
         except FetchError as err:
             _warn_fallback(err)
@@ -180,7 +185,8 @@ def run_demo(
         analysis = replace(
             analysis, schematic=schematic, inputs=(*inputs, *analysis.inputs)
         )
-        outputs = pipeline.write_outputs(analysis, overwrite=overwrite)
+        with step(tr("Writing the map and files")):
+            outputs = pipeline.write_outputs(analysis, overwrite=overwrite)
         return pipeline.RunResult(analysis, outputs, written_files(config))
 
 
@@ -397,19 +403,21 @@ def run_desa_demo(
     from geo_priority.microdata import aggregate_registry
 
     with use_language(lang):
-        registry = _synthetic_registry(seed, scale)
-        table = out / f"{DESA_DEMO_NAME}_registri_desa.csv"
         boundaries = _desa_boundaries(mirror)  # fail early when missing
         del boundaries
-        aggregate_registry(
-            [registry],
-            key=secrets.token_bytes(32),
-            out_dir=out,
-            name=f"{DESA_DEMO_NAME}_registri",
-            levels=("desa",),
-            programmes=("pkh", "sembako_bpnt", "blt_dd"),
-            overwrite=overwrite,
-        )
+        with step(tr("Generating the SYNTHETIC registry (once; kept in the cache)")):
+            registry = _synthetic_registry(seed, scale)
+        table = out / f"{DESA_DEMO_NAME}_registri_desa.csv"
+        with step(tr("Aggregating the registry per desa")):
+            aggregate_registry(
+                [registry],
+                key=secrets.token_bytes(32),
+                out_dir=out,
+                name=f"{DESA_DEMO_NAME}_registri",
+                levels=("desa",),
+                programmes=("pkh", "sembako_bpnt", "blt_dd"),
+                overwrite=overwrite,
+            )
         config = desa_demo_config(
             out=out,
             table=table,

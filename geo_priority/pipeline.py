@@ -37,9 +37,12 @@ from geo_priority.outputs import (
     written_files,
 )
 from geo_priority.schema import NAME, SCORE
+from geo_priority.steps import step
 from geo_priority.tiers import hide_suppressed, mark_restricted, refuse_internal_tables
 
 __all__ = [
+    "CHECK_STEPS",
+    "RUN_STEPS",
     "Analysis",
     "RunResult",
     "analyse",
@@ -53,6 +56,12 @@ __all__ = [
     "run_record",
     "write_outputs",
 ]
+
+
+#: The steps :func:`run` and :func:`run_figure` name (:mod:`geo_priority.steps`);
+#: :func:`check` names the first two.
+RUN_STEPS = 4
+CHECK_STEPS = 2
 
 
 @dataclass(frozen=True)
@@ -90,12 +99,14 @@ def load_areas(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
 
 def _joined(config: Config, areas: gpd.GeoDataFrame | None) -> tuple[Joined, Inputs]:
     """Read and join; refuse internal tables in a public run, blank hidden cells."""
-    inputs = load_inputs(config, boundaries=areas is None)
-    refuse_internal_tables(inputs.tables, config.outputs)
-    if areas is None:
-        areas = prepare_areas(inputs.boundaries, config)
-    joined = join(areas, inputs.tables, config, crosswalks=inputs.crosswalks)
-    shown = mark_restricted(hide_suppressed(joined.areas), config.outputs)
+    with step(tr("Reading the boundaries and tables")):
+        inputs = load_inputs(config, boundaries=areas is None)
+        refuse_internal_tables(inputs.tables, config.outputs)
+    with step(tr("Matching the tables to the areas")):
+        if areas is None:
+            areas = prepare_areas(inputs.boundaries, config)
+        joined = join(areas, inputs.tables, config, crosswalks=inputs.crosswalks)
+        shown = mark_restricted(hide_suppressed(joined.areas), config.outputs)
     return replace(joined, areas=shown), inputs
 
 
@@ -115,8 +126,9 @@ def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysi
     with use_language(config.outputs.lang):
         joined, inputs = _joined(config, areas)
         refuse_held(joined.report)
-        analysis = _cited(score_joined(joined, config, inputs.files), joined)
-        return replace(with_levels(analysis, joined.areas), context=inputs.context)
+        with step(tr("Scoring and classifying the areas")):
+            analysis = _cited(score_joined(joined, config, inputs.files), joined)
+            return replace(with_levels(analysis, joined.areas), context=inputs.context)
 
 
 def _cited(analysis: Analysis, joined: Joined) -> Analysis:
@@ -151,7 +163,8 @@ def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     with use_language(config.outputs.lang):
         check_outputs_of(config)
         analysis = analyse(config, areas=areas)
-        outputs = write_outputs(analysis, overwrite=config.outputs.overwrite)
+        with step(tr("Writing the map and files")):
+            outputs = write_outputs(analysis, overwrite=config.outputs.overwrite)
         return RunResult(analysis, outputs, written_files(config))
 
 
@@ -172,7 +185,8 @@ def run_figure(config: Config, *, size: str = "slide") -> RunResult:
         check_figures_of(config, size=size)
         analysis = analyse(config)
         overwrite = config.outputs.overwrite
-        paths = write_figures(analysis, size=size, overwrite=overwrite)
+        with step(tr("Drawing the figure")):
+            paths = write_figures(analysis, size=size, overwrite=overwrite)
         return RunResult(analysis, paths, tuple(paths.values()))
 
 

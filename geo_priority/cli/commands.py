@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,9 @@ from geo_priority.cli.options import (
     mirror_opt,
     out_opt,
     overwrite_opt,
+    steps_quiet_opt,
 )
+from geo_priority.steps import progress
 
 if TYPE_CHECKING:
     from geo_priority.config import Config, Lang
@@ -43,6 +47,20 @@ def _load(
     return config
 
 
+@contextmanager
+def _steps(total: int, quiet: bool) -> Iterator[None]:
+    """Show the command's steps on stderr unless ``-q`` (the command's or the group's).
+
+    On a terminal they are bars redrawn in place, elsewhere plain lines
+    (:mod:`geo_priority.steps`); stdout keeps only the paths written.
+    """
+    if quiet or click.get_current_context().find_root().params.get("quiet"):
+        yield
+        return
+    with progress(total):
+        yield
+
+
 @click.command("run", short_help="Run the whole pipeline from a TOML config.")
 @config_arg
 @out_opt(help=CONFIG_OUT_HELP)
@@ -50,6 +68,7 @@ def _load(
 @overwrite_opt
 @boundaries_crs_opt
 @boundaries_layer_opt
+@steps_quiet_opt
 def run_cmd(
     config_path: Path,
     out: Path | None,
@@ -57,6 +76,7 @@ def run_cmd(
     overwrite: bool,
     boundaries_crs: str | None,
     boundaries_layer: str | None,
+    quiet: bool,
 ) -> None:
     """Read, harmonise, score, classify and write map, layer and tables.
 
@@ -71,7 +91,9 @@ def run_cmd(
     from geo_priority import pipeline
 
     config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
-    report_run(pipeline.run(config), config.outputs.lang)
+    with _steps(pipeline.RUN_STEPS, quiet):
+        result = pipeline.run(config)
+    report_run(result, config.outputs.lang)
 
 
 @click.command("check", short_help="Validate inputs and the join; write nothing.")
@@ -128,6 +150,7 @@ def check_cmd(
 @overwrite_opt
 @boundaries_crs_opt
 @boundaries_layer_opt
+@steps_quiet_opt
 def figure_cmd(
     config_path: Path,
     out: Path | None,
@@ -136,6 +159,7 @@ def figure_cmd(
     overwrite: bool,
     boundaries_crs: str | None,
     boundaries_layer: str | None,
+    quiet: bool,
 ) -> None:
     """Analyse CONFIG and write its static map figure as PNG and PDF.
 
@@ -151,7 +175,9 @@ def figure_cmd(
     from geo_priority import pipeline
 
     config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
-    report_run(pipeline.run_figure(config, size=size.lower()), config.outputs.lang)
+    with _steps(pipeline.RUN_STEPS, quiet):
+        result = pipeline.run_figure(config, size=size.lower())
+    report_run(result, config.outputs.lang)
 
 
 @click.command("demo", short_help="Build Banten's kab/kota priority map from BPS data.")
@@ -172,6 +198,7 @@ def figure_cmd(
     help="Vector file of neighbouring areas drawn faintly around Banten "
     "(skipped when it does not exist).",
 )
+@steps_quiet_opt
 def demo_cmd(
     out: Path,
     lang: Lang | None,
@@ -179,6 +206,7 @@ def demo_cmd(
     mirror: Path | None,
     level: str,
     context: Path | None,
+    quiet: bool,
 ) -> None:
     """Build the demo: Banten's kab/kota extreme-poverty priority map.
 
@@ -190,28 +218,20 @@ def demo_cmd(
     Example:
       geo-priority demo --out maps/ --mirror ../shared/data/upstream
     """
-    from geo_priority.demo import run_demo, run_desa_demo
+    from geo_priority.demo import DEMO_STEPS, DESA_DEMO_STEPS, run_demo, run_desa_demo
 
     language: Lang = lang or "id"
     mirror_dir = str(mirror) if mirror and mirror.is_dir() else None
     context_file = str(context.resolve()) if context and context.is_file() else None
-    if level == "desa":
-        result = run_desa_demo(
+    desa = level == "desa"
+    with _steps(DESA_DEMO_STEPS if desa else DEMO_STEPS, quiet):
+        result = (run_desa_demo if desa else run_demo)(
             out=out,
             lang=language,
             overwrite=overwrite,
             mirror=mirror_dir,
             context=context_file,
         )
-        report_run(result, language)
-        return
-    result = run_demo(
-        out=out,
-        lang=language,
-        overwrite=overwrite,
-        mirror=mirror_dir,
-        context=context_file,
-    )
     report_run(result, language)
 
 

@@ -38,7 +38,19 @@ _EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 verbose_opt = click.option(
     "-v", "--verbose", count=True, help="More log output (repeat for debug)."
 )
-quiet_opt = click.option("-q", "--quiet", count=True, help="Less log output.")
+quiet_opt = click.option(
+    "-q", "--quiet", count=True, help="Less log output, and no progress lines."
+)
+
+#: ``-q/--quiet`` of a long command: no progress lines on stderr (as the group's).
+steps_quiet_opt = click.option(
+    "-q",
+    "--quiet",
+    "quiet",
+    is_flag=True,
+    default=False,
+    help="No progress lines on stderr (stdout lists only the files written).",
+)
 
 # --- shared by the commands ---------------------------------------------------
 
@@ -243,5 +255,6 @@ __all__ = [
     "out_opt",
     "overwrite_opt",
     "quiet_opt",
+    "steps_quiet_opt",
     "verbose_opt",
 ]
