@@ -171,9 +171,9 @@ def progress(
         yield
     finally:
         _ACTIVE.reset(token)
-        if not state.tty and state.done:
-            done = tr("Done in {seconds} s", seconds=state.seconds(state.started))
-            state.write(f"{done}\n")
+    if not state.tty and state.done:  # not after a failure: the error says why
+        done = tr("Done in {seconds} s", seconds=state.seconds(state.started))
+        state.write(f"{done}\n")
 
 
 @contextmanager

@@ -119,6 +119,15 @@ def test_an_error_inside_a_step_ends_the_terminal_line(
     assert not steps.active()
 
 
+def test_no_total_line_after_a_failure() -> None:
+    log = io.StringIO()
+    with pytest.raises(RuntimeError):
+        with steps.progress(2, stream=log, clock=_clock(*range(10))):
+            with steps.step("Membaca"):
+                raise RuntimeError("boom")
+    assert log.getvalue() == "[1/2] Membaca\n"
+
+
 # --- the CLI -------------------------------------------------------------------
 
 
