@@ -24,8 +24,14 @@ Examples
 
 from __future__ import annotations
 
+import base64
+import gzip
+import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -36,6 +42,14 @@ from shapely.ops import polylabel
 VIEW_PIXELS = 1000
 #: How many zoom levels closer than the initial view the outline stays smooth.
 DETAIL_ZOOM_LEVELS = 2
+#: A map with coarser levels whose first level has more areas than this draws
+#: by level of detail: the level shown follows the zoom (see :func:`lod_zooms`).
+LOD_AREAS = 5000
+#: Level of detail: a level is drawn once its typical area spans this many
+#: screen pixels (see :func:`lod_zoom`).
+LOD_PIXELS = 10
+#: The finest level is smooth this many zoom levels past the zoom it starts at.
+LOD_FINEST_ZOOM_LEVELS = 1
 
 
 @dataclass(frozen=True)
@@ -170,13 +184,168 @@ def _encode_all(
     return areas
 
 
-def display_geometry(areas: gpd.GeoDataFrame) -> DisplayGeometry:
+def pixel_degrees(zoom: float) -> float:
+    """Return the width of one screen pixel in degrees of longitude at ``zoom``.
+
+    Web Mercator with 256-pixel tiles (Leaflet's zoom levels).
+
+    Examples
+    --------
+    >>> pixel_degrees(0) * 256
+    360.0
+    """
+    return float(360.0 / (256.0 * 2.0**zoom))
+
+
+def typical_size(areas: gpd.GeoDataFrame) -> float:
+    """Return the median size of the areas in degrees (root of bbox width x height).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> boxes = [box(0, 0, 0.1, 0.4), box(0, 0, 1, 1)]
+    >>> gdf = gpd.GeoDataFrame(geometry=boxes, crs=4326)
+    >>> round(typical_size(gdf), 3)
+    0.6
+    """
+    b = shapely.bounds(np.asarray(areas.geometry.to_crs(4326).values))
+    sizes = np.sqrt(np.maximum(b[:, 2] - b[:, 0], 0) * np.maximum(b[:, 3] - b[:, 1], 0))
+    return float(np.median(sizes)) if len(sizes) else 0.0
+
+
+def lod_zoom(size: float) -> float:
+    """Return the zoom from which areas of ``size`` degrees span :data:`LOD_PIXELS`.
+
+    Examples
+    --------
+    >>> round(lod_zoom(360 / 256 * 10), 6)  # 10 px at zoom 0
+    0.0
+    """
+    return float(math.log2(LOD_PIXELS * 360.0 / (256.0 * max(size, 1e-9))))
+
+
+def lod_zooms(levels: Sequence[gpd.GeoDataFrame]) -> list[tuple[float, float]]:
+    """Return per level the zoom it is drawn from and its tolerance (degrees).
+
+    A level is drawn from the zoom at which its typical area spans
+    :data:`LOD_PIXELS` pixels, until a finer level takes over; it is
+    simplified to one pixel at the closest zoom it is drawn at. The finest
+    level is simplified to one pixel :data:`LOD_FINEST_ZOOM_LEVELS` zoom
+    level past its start (national desa: 0.0016 degrees, about 170 m), which
+    keeps the national desa page under 20 MB.
+    """
+    starts = [lod_zoom(typical_size(a)) for a in levels]
+    out = []
+    for z in starts:
+        finer = [s for s in starts if s > z]
+        until = min(finer) if finer else z + LOD_FINEST_ZOOM_LEVELS
+        out.append((round(z, 3), pixel_degrees(until)))
+    return out
+
+
+def lod_plan(
+    levels: Sequence[gpd.GeoDataFrame],
+) -> list[tuple[float, float]] | None:
+    """Return :func:`lod_zooms` of the map's levels, or None without level of detail.
+
+    A map draws by level of detail when it has coarser levels and its first
+    level has more than :data:`LOD_AREAS` areas.
+    """
+    if len(levels) < 2 or len(levels[0]) <= LOD_AREAS:
+        return None
+    return lod_zooms(levels)
+
+
+def _varints(values: np.ndarray) -> bytes:
+    """Zigzag LEB128 varints of ``values`` (small deltas take one byte).
+
+    Examples
+    --------
+    >>> _varints(np.array([0, -1, 1, 64, -300])).hex()
+    '0001028001d704'
+    """
+    v = values.astype(np.int64)
+    z = ((v << 1) ^ (v >> 63)).astype(np.uint64)
+    nbytes = np.ones(len(z), dtype=np.int64)
+    for n in range(1, 5):
+        nbytes += z >= np.uint64(1 << (7 * n))
+    which = np.repeat(np.arange(len(z)), nbytes)
+    k = np.arange(int(nbytes.sum())) - np.repeat(np.cumsum(nbytes) - nbytes, nbytes)
+    low = (z[which] >> (7 * k).astype(np.uint64)) & np.uint64(0x7F)
+    more = (k < nbytes[which] - 1).astype(np.uint64) << np.uint64(7)
+    return bytes((low | more).astype(np.uint8).tobytes())
+
+
+def _gzip64(raw: bytes) -> str:
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode()
+
+
+def pack_json(data: object) -> str:
+    """Return ``data`` as gzip'd, base64-encoded JSON (UTF-8) for the page."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _gzip64(text.encode("utf-8"))
+
+
+def pack_rings(views: Sequence[list[list[list[list[int]]]]]) -> str:
+    """Pack the encoded rings of several levels into gzip'd base64 varints.
+
+    Per level: the length of its structure list and of its coordinate list,
+    then the structure (per area its polygon count, per polygon its ring
+    count, per ring its vertex count) and the delta-encoded coordinates, all
+    as zigzag varints. The page inflates it with the browser's
+    ``DecompressionStream``.
+
+    Examples
+    --------
+    >>> packed = pack_rings([[[[[5, 6, 1, 0, 0, 1, -1, -1]]]]])
+    >>> gzip.decompress(base64.b64decode(packed)).hex()
+    '06100202080a0c020000020101'
+    """
+    chunks: list[np.ndarray] = []
+    for rings in views:
+        structure: list[int] = []
+        coords: list[list[int]] = []
+        for area in rings:
+            structure.append(len(area))
+            for polygon in area:
+                structure.append(len(polygon))
+                for ring in polygon:
+                    structure.append(len(ring) // 2)
+                    coords.append(ring)
+        n = sum(map(len, coords))
+        flat = np.fromiter(chain.from_iterable(coords), dtype=np.int64, count=n)
+        chunks += [np.array([len(structure), n]), np.asarray(structure), flat]
+    values = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+    return _gzip64(_varints(values))
+
+
+def pack_views(views: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Move the levels' rings and area data into gzip'd fields of the page.
+
+    A level-of-detail map (national desa: 19 MB of area data, 7 M vertices)
+    would not fit in 20 MB as plain JSON; the page inflates ``packed``
+    (:func:`pack_rings`) and ``packed_props`` (:func:`pack_json`) before its
+    first draw. ``views`` lose their ``rings`` and ``props``.
+    """
+    return {
+        "packed": pack_rings([v.pop("rings") for v in views]),
+        "packed_props": pack_json([v.pop("props") for v in views]),
+    }
+
+
+def display_geometry(
+    areas: gpd.GeoDataFrame, *, tolerance: float | None = None
+) -> DisplayGeometry:
     """Simplify and encode the areas' polygons for display (EPSG:4326).
 
     Parameters
     ----------
     areas : geopandas.GeoDataFrame
         Areas in any CRS; no empty geometries.
+    tolerance : float, optional
+        Simplification tolerance in degrees; by default one pixel
+        :data:`DETAIL_ZOOM_LEVELS` zoom levels closer than the view that
+        fits the areas (:func:`choose_tolerance`).
 
     Returns
     -------
@@ -185,7 +354,8 @@ def display_geometry(areas: gpd.GeoDataFrame) -> DisplayGeometry:
     geoms = areas.geometry.to_crs(4326).values
     minx, miny, maxx, maxy = (float(b) for b in shapely.total_bounds(geoms))
     bounds = (minx, miny, maxx, maxy)
-    tolerance = choose_tolerance(bounds)
+    if tolerance is None:
+        tolerance = choose_tolerance(bounds)
     simple, coverage = _simplify(np.asarray(geoms), tolerance)
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     rings = _encode_all(np.asarray(simple), np.asarray(geoms), scale)

@@ -23,6 +23,7 @@ from geo_priority.classify_layers import classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, format_fixed, indicator_decimals
 from geo_priority.indicators import SUPPRESSED_SUFFIX
+from geo_priority.messages import tr, use_language
 from geo_priority.render._analytics_layers import analytics_layers
 from geo_priority.render._robustness_layers import (
     area_robustness,
@@ -31,7 +32,7 @@ from geo_priority.render._robustness_layers import (
 )
 from geo_priority.render._score_basis import basis_label, basis_lines
 from geo_priority.render._table_filters import table_filters
-from geo_priority.render.display import display_geometry
+from geo_priority.render.display import display_geometry, lod_plan, pack_views
 from geo_priority.render.hatch import HATCH_COLOURS, SUPPRESSED_SWATCH
 from geo_priority.render.i18n import (
     check_lang,
@@ -470,10 +471,12 @@ def _view_spec(
     lang: str,
     threshold: int,
     titles: tuple[str, str] = ("", ""),
+    zoom: tuple[float, float] | None = None,
 ) -> dict[str, Any]:
     """Return one level's areas, layers and encoded geometry.
 
     ``titles`` is the map's (title, subtitle) while this level is shown.
+    ``zoom``: (start zoom, tolerance) of a level-of-detail map's level.
     """
     areas = areas[~(areas.geometry.isna() | areas.geometry.is_empty)].reset_index(
         drop=True
@@ -481,9 +484,10 @@ def _view_spec(
     shown = [i for i in indicators if i.key in areas]
     classes = replace(classification, classes=areas[CLASS].astype("Int8"))
     layers = map_layers(areas, classes, shown, lang=lang)
-    geometry = display_geometry(areas)
+    geometry = display_geometry(areas, tolerance=zoom[1] if zoom else None)
     return {
         "label": label,
+        "min_zoom": zoom[0] if zoom else None,
         "title": titles[0],
         "subtitle": titles[1],
         "layers": [_layer_spec(layer) for layer in layers],
@@ -556,23 +560,25 @@ def map_spec(
     """
     lang = check_lang(lang)
     first = (texts.title, texts.subtitle)
-    views = [
-        _view_spec(label, areas, classification, indicators, lang, threshold, first)
-    ]
-    views += [
-        _view_spec(
-            lv.label,
-            lv.areas,
-            lv.classification,
-            lv.indicators,
-            lang,
-            threshold,
-            (lv.title or first[0], lv.subtitle or first[1]),
-        )
+    entries = [(label, areas, classification, indicators, first)]
+    entries += [
+        (lv.label, lv.areas, lv.classification, lv.indicators, lv_titles)
         for lv in levels
+        for lv_titles in [(lv.title or first[0], lv.subtitle or first[1])]
+    ]
+    plan = lod_plan([e[1] for e in entries])
+    with use_language("en" if lang == "en" else "id"):
+        lod_label = tr("automatic (by zoom)")
+    zooms: list[Any] = plan or [None] * len(entries)
+    views = [
+        _view_spec(lb, ar, cl, ind, lang, threshold, titles, zoom)
+        for (lb, ar, cl, ind, titles), zoom in zip(entries, zooms, strict=True)
     ]
     return {
         "lang": lang,
+        "lod": plan is not None,
+        **(pack_views(views) if plan else {}),
+        "lod_label": lod_label,
         "texts": ui_texts(lang),
         "views": views,
         "canvas_threshold": CANVAS_THRESHOLD,

@@ -38,19 +38,165 @@
     });
   }
 
+  /* ---- geometry: flat integer arrays, decoded one area at a time -------- */
+
+  /* A level's rings as two flat lists: the structure (per area its polygon
+     count, per polygon its ring count, per ring its vertex count) and the
+     delta-encoded coordinates (see display.pack_rings). */
+  function flatten(rings) {
+    var struct = [], coords = [];
+    rings.forEach(function (area) {
+      struct.push(area.length);
+      area.forEach(function (polygon) {
+        struct.push(polygon.length);
+        polygon.forEach(function (ring) {
+          struct.push(ring.length / 2);
+          for (var k = 0; k < ring.length; k++) { coords.push(ring[k]); }
+        });
+      });
+    });
+    return { struct: Int32Array.from(struct), coords: Int32Array.from(coords) };
+  }
+
+  /* Where each area starts in the flat lists, and its bounding box
+     (lon/lat of its outer rings), so that only areas in view are drawn. */
+  function indexGeometry(v) {
+    var n = v.props.length, s = v.struct, c = v.coords, q = v.scale;
+    v.sAt = new Int32Array(n);
+    v.cAt = new Int32Array(n);
+    v.bb = new Float64Array(4 * n);
+    var si = 0, ci = 0;
+    for (var i = 0; i < n; i++) {
+      v.sAt[i] = si;
+      v.cAt[i] = ci;
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (var p = 0, np = s[si++]; p < np; p++) {
+        for (var r = 0, nr = s[si++]; r < nr; r++) {
+          var x = 0, y = 0, nv = s[si++];
+          for (var k = 0; k < nv; k++) {
+            x += c[ci++];
+            y += c[ci++];
+            if (r === 0) {
+              if (x < x0) { x0 = x; }
+              if (x > x1) { x1 = x; }
+              if (y < y0) { y0 = y; }
+              if (y > y1) { y1 = y; }
+            }
+          }
+        }
+      }
+      v.bb[4 * i] = x0 / q; v.bb[4 * i + 1] = y0 / q;
+      v.bb[4 * i + 2] = x1 / q; v.bb[4 * i + 3] = y1 / q;
+    }
+  }
+
+  /* One area's MultiPolygon coordinates ([lon, lat]), as GeoJSON has them. */
+  function decodeArea(v, i) {
+    var s = v.struct, c = v.coords, q = v.scale, si = v.sAt[i], ci = v.cAt[i];
+    var polygons = [];
+    for (var p = 0, np = s[si++]; p < np; p++) {
+      var rings = [];
+      for (var r = 0, nr = s[si++]; r < nr; r++) {
+        var out = new Array(s[si]), x = 0, y = 0;
+        for (var k = 0, nv = s[si++]; k < nv; k++) {
+          x += c[ci++];
+          y += c[ci++];
+          out[k] = [x / q, y / q];
+        }
+        rings.push(out);
+      }
+      polygons.push(rings);
+    }
+    return polygons;
+  }
+
+  /* A feature whose geometry is decoded when first asked for. */
+  function lazyFeature(v, i) {
+    var f = { type: "Feature", properties: v.props[i], index: i }, geometry = null;
+    Object.defineProperty(f, "geometry", { enumerable: true, get: function () {
+      if (!geometry) { geometry = { type: "MultiPolygon", coordinates: decodeArea(v, i) }; }
+      return geometry;
+    } });
+    return f;
+  }
+
+  /* base64 text -> gunzipped bytes, by the browser's DecompressionStream
+     (no library, no network). */
+  function gunzip(base64) {
+    var bin = atob(base64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+    return new Response(stream).arrayBuffer();
+  }
+
+  /* Zigzag varints (display._varints) into integers. */
+  function varints(buffer) {
+    var bytes = new Uint8Array(buffer), n = 0, i;
+    for (i = 0; i < bytes.length; i++) { if (bytes[i] < 128) { n++; } }
+    var out = new Int32Array(n), value = 0, shift = 0, k = 0;
+    for (i = 0; i < bytes.length; i++) {
+      var b = bytes[i];
+      value += (b & 127) * Math.pow(2, shift);
+      if (b < 128) {
+        out[k++] = value % 2 === 1 ? -(value + 1) / 2 : value / 2;
+        value = 0;
+        shift = 0;
+      } else {
+        shift += 7;
+      }
+    }
+    return out;
+  }
+
+  /* A level-of-detail map's gzip'd geometry and area data, into each level. */
+  function inflate(data) {
+    var rings = gunzip(data.packed).then(function (buffer) {
+      var ints = varints(buffer), at = 0;
+      data.views.forEach(function (v) {
+        var ns = ints[at], nc = ints[at + 1];
+        at += 2;
+        v.struct = ints.subarray(at, at + ns);
+        at += ns;
+        v.coords = ints.subarray(at, at + nc);
+        at += nc;
+      });
+    });
+    var props = gunzip(data.packed_props).then(function (buffer) {
+      var all = JSON.parse(new TextDecoder("utf-8").decode(buffer));
+      data.views.forEach(function (v, i) { v.props = all[i]; });
+    });
+    return Promise.all([rings, props]).then(function () {
+      data.packed = null;
+      data.packed_props = null;
+    });
+  }
+
   GeoPriorityMap.prototype.build = function () {
     var self = this;
-    this.data.views.forEach(function (v) {
+    this.data.views.forEach(function (v, index) {
+      if (v.rings) {
+        var flat = flatten(v.rings);
+        v.struct = flat.struct;
+        v.coords = flat.coords;
+      }
+      indexGeometry(v);
+      v.index = index;
+      v.made = new Array(v.props.length);  /* Leaflet layers, made when first in view */
+      v.shown = new Uint8Array(v.props.length);
+      v.position = {};
+      v.props.forEach(function (p, i) { v.position[p.id] = i; });
       v.areas = { type: "FeatureCollection", features: v.props.map(function (p, i) {
-        return { type: "Feature", properties: p,
-                 geometry: { type: "MultiPolygon", coordinates: decode(v.rings[i], v.scale) } };
+        return lazyFeature(v, i);
       }) };
       v.bbox = L.latLngBounds([v.bounds[1], v.bounds[0]], [v.bounds[3], v.bounds[2]]);
       /* One place for all ("Prov. Banten") tells no area apart: the table
          and search then leave it out (the tooltip still says it). */
       v.onePlace = v.props.every(function (p) { return p.place === v.props[0].place; });
     });
-    this.v = this.data.views[0];
+    /* Level of detail: the level shown follows the zoom until the user
+       picks one in the level switch ("otomatis" brings it back). */
+    this.auto = Boolean(this.data.lod);
+    this.v = this.auto ? this.lodView(-Infinity) : this.data.views[0];
     this.labels = L.layerGroup();
     this.drawContext();
     this.drawView();
@@ -60,8 +206,40 @@
     this.buildMethod();
     this.showLayerName();
     this.resetView();
+    if (this.auto) { this.autoLevel(); }
     if (this.v.labels_default) { this.toggleLabels(true); }
+    this.map.on("zoomend", function () {
+      if (!self.auto || !self.autoLevel()) { self.restyle(); }
+    });
+    this.map.on("moveend", function () { self.cull(); });
     this.map.on("zoomend moveend", function () { self.refreshLabels(); });
+  };
+
+  /* The finest level whose areas are large enough on screen at ``zoom``
+     (each level's min_zoom comes from its typical area size). */
+  GeoPriorityMap.prototype.lodView = function (zoom) {
+    var best = null;
+    this.data.views.forEach(function (v) {
+      var start = v.min_zoom === null ? -Infinity : v.min_zoom;
+      var bestStart = best === null ? Infinity : best.min_zoom;
+      if (best === null || (start <= zoom && start > bestStart) ||
+          (start < bestStart && bestStart > zoom)) { best = v; }
+    });
+    return best;
+  };
+
+  /* "otomatis: kabupaten/kota" names the level the zoom chose. */
+  GeoPriorityMap.prototype.showAutoLevel = function (v) {
+    if (this.autoOption) { this.autoOption.textContent = this.data.lod_label + ": " + v.label; }
+  };
+
+  /* Switch to the level the zoom asks for; true when it switched. */
+  GeoPriorityMap.prototype.autoLevel = function () {
+    var v = this.lodView(this.map.getZoom());
+    this.showAutoLevel(v);
+    if (v === this.v) { return false; }
+    this.setLevel(v.index, true);
+    return true;
   };
 
   /* Neighbouring areas, faint and silent, for orientation only. */
@@ -86,32 +264,74 @@
     }).addTo(this.map);
   };
 
-  /* Draw the areas of the current view (admin level). */
+  /* Draw the areas of the current view (admin level): only those whose
+     bounding box meets the view (padded), each made into a Leaflet layer
+     the first time it is in view. */
   GeoPriorityMap.prototype.drawView = function () {
-    var self = this;
     var canvas = this.v.areas.features.length > this.data.canvas_threshold;
-    if (this.layer) { this.map.removeLayer(this.layer); }
+    if (this.layer) {
+      this.map.removeLayer(this.layer);
+      this.data.views.forEach(function (v) { v.shown.fill(0); });
+    }
+    if (canvas && !this.canvasRenderer) {
+      this.canvasRenderer = L.canvas({ padding: 0.3, tolerance: 2 });
+    }
+    if (!canvas && !this.svgRenderer) { this.svgRenderer = L.svg(); }
+    this.renderer = canvas ? this.canvasRenderer : this.svgRenderer;
     this.byId = {};
-    this.layer = L.geoJSON(this.v.areas, {
-      renderer: canvas ? L.canvas({ padding: 0.3, tolerance: 2 }) : L.svg(),
-      style: function (f) { return self.style(f); },
-      onEachFeature: function (f, layer) { self.bind(f, layer); }
-    }).addTo(this.map);
+    this.layer = L.featureGroup().addTo(this.map);
     this.bounds = this.v.bbox;
+    this.cull();
   };
 
-  GeoPriorityMap.prototype.setLevel = function (index) {
+  GeoPriorityMap.prototype.areaLayer = function (i) {
+    var v = this.v, layer = v.made[i];
+    if (!layer) {
+      var f = v.areas.features[i];
+      layer = L.polygon(L.GeoJSON.coordsToLatLngs(f.geometry.coordinates, 2),
+                        L.extend({ renderer: this.renderer }, this.style(f)));
+      layer.feature = f;
+      v.made[i] = layer;
+    }
+    if (this.byId[layer.feature.properties.id] !== layer) { this.bind(layer.feature, layer); }
+    return layer;
+  };
+
+  /* Add the areas that came into view, remove those that left it. */
+  GeoPriorityMap.prototype.cull = function () {
+    if (!this.layer) { return; }
+    var v = this.v, bb = v.bb, view = this.map.getBounds().pad(0.15);
+    var w = view.getWest(), s = view.getSouth(), e = view.getEast(), n = view.getNorth();
+    for (var i = 0; i < v.props.length; i++) {
+      var inView = bb[4 * i] <= e && bb[4 * i + 2] >= w && bb[4 * i + 1] <= n && bb[4 * i + 3] >= s;
+      if (inView && !v.shown[i]) {
+        var layer = this.areaLayer(i);
+        layer.setStyle(this.style(layer.feature));
+        this.layer.addLayer(layer);
+        v.shown[i] = 1;
+      } else if (!inView && v.shown[i]) {
+        this.layer.removeLayer(v.made[i]);
+        v.shown[i] = 0;
+      }
+    }
+  };
+
+  /* ``keepView``: a switch by zoom (level of detail) keeps the map where
+     it is and the layer shown when the new level has it. */
+  GeoPriorityMap.prototype.setLevel = function (index, keepView) {
+    var before = this.v.layers[this.variable].label;
     this.v = this.data.views[index];
     this.showTitle();
     /* the hits of the search belong to the level left */
     if (this.table) { this.table.clearSearch(); }
-    this.variable = 0;
+    var same = this.v.layers.map(function (l) { return l.label; }).indexOf(before);
+    this.variable = keepView && same >= 0 ? same : 0;
     this.selected = null;
     this.drawView();
-    this.fillVariables();
+    if (this.variableSelect) { this.fillVariables(); }
     this.renderLegend();
-    this.table.setView();
-    this.resetView();
+    if (this.table) { this.table.setView(); }
+    if (!keepView) { this.resetView(); }
     this.refreshLabels();
   };
 
@@ -213,13 +433,28 @@
 
   GeoPriorityMap.prototype.style = function (f) {
     var chosen = this.selected === f.properties.id;
+    var weight = chosen ? 4 : this.outlineWeight(f);
     return {
       fillColor: this.fillOf(f, this.variable),
       fillOpacity: f.properties.c[this.variable] < 0 ? 1 : 0.88,
       color: chosen ? "#000000" : this.data.outline_colour,
-      weight: chosen ? 4 : this.v.outline_weight,
+      weight: weight,
+      stroke: weight > 0,
       opacity: 1
     };
+  };
+
+  /* Outlines by the area's size on screen: none under OUTLINE_MIN pixels
+     (they would cover the colour), thin under OUTLINE_FULL, then full. */
+  var OUTLINE_MIN = 5, OUTLINE_FULL = 40;
+
+  GeoPriorityMap.prototype.outlineWeight = function (f) {
+    var v = this.v, i = f.index, full = v.outline_weight;
+    if (i === undefined || !v.bb || !this.map._loaded) { return full; }
+    var px = 256 * Math.pow(2, this.map.getZoom()) / 360;
+    var size = Math.max(v.bb[4 * i + 2] - v.bb[4 * i], v.bb[4 * i + 3] - v.bb[4 * i + 1]) * px;
+    if (size < OUTLINE_MIN) { return 0; }
+    return size < OUTLINE_FULL ? Math.min(full, 0.35) : full;
   };
 
   GeoPriorityMap.prototype.tooltip = function (f) {
@@ -381,13 +616,15 @@
   };
 
   GeoPriorityMap.prototype.select = function (id, zoom) {
-    var layer = this.byId[id];
+    var at = this.v.position ? this.v.position[id] : undefined;
+    var layer = this.byId[id] || (at === undefined ? null : this.areaLayer(at));
     if (!layer) { return; }
     this.selected = id;
     this.restyle();
     if (!canvasLayer(layer)) { layer.bringToFront(); }
     if (zoom) {
-      this.map.fitBounds(layer.getBounds(), { padding: [60, 60], maxZoom: 14 });
+      this.map.fitBounds(layer.getBounds(), { padding: [60, 60], maxZoom: this.maxZoomHere() });
+      this.cull();
     }
     layer.openTooltip(layer.getBounds().getCenter());
     if (this.table) { this.table.markSelected(id); }
@@ -452,13 +689,22 @@
       box.appendChild(levelLabel);
       var levels = el("select");
       levels.id = "gp-level";
+      this.levelSelect = levels;
+      if (this.data.lod) {
+        this.autoOption = el("option", null, this.data.lod_label);
+        this.autoOption.value = "auto";
+        levels.appendChild(this.autoOption);
+      }
       this.data.views.forEach(function (v, i) {
         var option = el("option", null, v.label);
         option.value = String(i);
         levels.appendChild(option);
       });
+      if (this.auto) { levels.value = "auto"; }
       levels.addEventListener("change", function () {
-        self.setLevel(parseInt(levels.value, 10));
+        /* a chosen level stays, whatever the zoom; "otomatis" follows it */
+        self.auto = levels.value === "auto";
+        if (self.auto) { self.autoLevel(); } else { self.setLevel(parseInt(levels.value, 10)); }
       });
       box.appendChild(levels);
     }
@@ -663,16 +909,40 @@
     button.addEventListener("click", function () { box.hidden = !box.hidden; });
   };
 
+  /* Zooming to an area keeps its level when the level follows the zoom. */
+  GeoPriorityMap.prototype.maxZoomHere = function () {
+    var v = this.v, next = Infinity;
+    if (!this.auto) { return 14; }
+    this.data.views.forEach(function (w) {
+      if (w.min_zoom !== null && w.min_zoom > v.min_zoom) { next = Math.min(next, w.min_zoom); }
+    });
+    return Math.min(14, next - 0.25);
+  };
+
   GeoPriorityMap.prototype.drawnCount = function () {
     var n = 0;
     this.layer.eachLayer(function (l) { if (l._parts && l._parts.length) { n += 1; } });
     return n;
   };
 
-  window.geoPriorityInit = function (map, data) {
+  /* Ready once built; "drawn" after the first frame painted it (the
+     canvas renderer draws in an animation frame): the benchmark's mark. */
+  function start(map, data) {
     window.geoPriority = new GeoPriorityMap(map, data);
     window.geoPriorityReadyAt = performance.now();
     document.body.setAttribute("data-gp-ready", "1");
+    requestAnimationFrame(function () {
+      requestAnimationFrame(function () {
+        window.geoPriorityDrawnAt = performance.now();
+        if (performance.mark) { performance.mark("gp-first-draw"); }
+        document.body.setAttribute("data-gp-drawn", "1");
+      });
+    });
     return window.geoPriority;
+  }
+
+  window.geoPriorityInit = function (map, data) {
+    if (!data.packed) { return start(map, data); }
+    return inflate(data).then(function () { return start(map, data); });
   };
 })();
