@@ -35,7 +35,7 @@ from geo_priority.output_config import LANGS as LANGS
 from geo_priority.output_config import Lang as Lang
 from geo_priority.output_config import OutputConfig as OutputConfig
 from geo_priority.progress_config import ProgressConfig
-from geo_priority.robustness_config import RobustnessConfig
+from geo_priority.robustness_config import RobustnessConfig, robustness_enabled
 from geo_priority.schema import Level
 
 Direction = Literal["higher_is_worse", "higher_is_better"]
@@ -368,6 +368,17 @@ class Config:
 
     def __post_init__(self) -> None:
         check_fields(self, "")
+        reweight = self.scoring.missing == "reweight"
+        if reweight and robustness_enabled(self.robustness, self.scoring.preset):
+            # its scenarios score every area on all components: NaN ranks
+            raise ConfigError(
+                tr(
+                    'scoring.missing = "reweight" cannot be combined with rank '
+                    "robustness yet: its scenarios would rank areas scored from "
+                    "fewer components wrongly. Set [robustness] enabled = false, "
+                    'or scoring.missing = "drop" or "impute".'
+                )
+            )
 
     def resolve(self, path: str) -> Path:
         """Resolve ``path`` relative to the directory of the config file."""

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from geo_priority.config import IndicatorConfig, ScoringConfig
+from geo_priority.errors import ConfigError
 from geo_priority.messages import use_language
 from geo_priority.score import SCORE_BASIS, basis_words, compute_scores
 
@@ -118,3 +119,19 @@ def test_config_accepts_reweight() -> None:
     assert ScoringConfig(indicators=tuple(INDICATORS), missing="reweight").missing == (
         "reweight"
     )
+
+
+def test_reweight_with_rank_robustness_is_refused() -> None:
+    """Robustness scenarios score on every component: they would rank wrongly."""
+    from geo_priority.config import config_from_dict
+
+    data = {
+        "boundaries": {"path": "b.geojson", "code_column": "kode"},
+        "tables": [{"path": "t.csv", "code_column": "kode"}],
+        "scoring": {"missing": "reweight", "indicators": [{"key": "a"}]},
+        "robustness": {"enabled": True},
+    }
+    with use_language("en"), pytest.raises(ConfigError, match="enabled = false"):
+        config_from_dict(data, in_memory=True)
+    data["robustness"] = {"enabled": False}
+    assert config_from_dict(data, in_memory=True).scoring.missing == "reweight"
