@@ -287,7 +287,7 @@ def quantile_bins(data: np.ndarray, k: int) -> tuple[float, ...]:
     --------
     >>> quantile_bins(np.arange(1000.0), 4)
     (249.75, 499.5, 749.25, 999.0)
-    >>> quantile_bins(np.array([1.0, 1.0, 1.0, 2.0]), 4)
+    >>> quantile_bins(np.array([1.0, 1.0, 1.0, 1.0, 2.0]), 4)
     (1.0, 2.0)
     """
     ordered = np.sort(np.asarray(data, dtype=float).ravel())
