@@ -1,4 +1,4 @@
-"""Read boundary layers and write GIS layers with pyogrio.
+"""Read boundary layers with pyogrio (writing: :mod:`geo_priority.io.vector_write`).
 
 Readers never repair geometries and never reproject: that is ``harmonise``'s
 job. They do make sure that attribute columns that hold codes are text, and
@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import tempfile
-import warnings
-from collections import defaultdict
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,53 +19,20 @@ import pyogrio
 from pyproj import CRS
 from pyproj.exceptions import CRSError as ProjCRSError
 
-from geo_priority.errors import (
-    CRSError,
-    GeoPriorityWarning,
-    InputError,
-    SchemaError,
-)
+from geo_priority.errors import CRSError, InputError
 from geo_priority.formatting import shorten_list, shorten_text
 from geo_priority.geometry import check_plausible_coordinates, implausible_coordinates
 from geo_priority.io.cells import codes_as_text, looks_like_code_column
-from geo_priority.io.output import _prepare_parent, _remove, atomic_path, check_outputs
 from geo_priority.io.table import _check_file, _is_number_dtype, _unreadable
+from geo_priority.io.vector_write import write_layer
 from geo_priority.messages import tr
 
 __all__ = ["list_layers", "read_boundaries", "read_vector", "write_layer"]
 
-_SHAPEFILE = "ESRI Shapefile"
-_GEOPARQUET = "GeoParquet"
-#: Output driver by file extension; unknown extensions are refused, not guessed.
-_EXTENSION_TO_DRIVER: dict[str, str] = {
-    ".gpkg": "GPKG",
-    ".geojson": "GeoJSON",
-    ".json": "GeoJSON",
-    ".shp": _SHAPEFILE,
-    ".fgb": "FlatGeobuf",
-    ".parquet": _GEOPARQUET,
-    ".geoparquet": _GEOPARQUET,
-}
-#: Other accepted spellings of ``driver=`` (after :func:`_driver_key`).
-_DRIVER_ALIASES: dict[str, str] = {
-    "shapefile": _SHAPEFILE,
-    "geopackage": "GPKG",
-    "flatgeobuf": "FlatGeobuf",
-}
-#: Files that belong to one shapefile and must move (and be replaced) together.
-_SHAPEFILE_SIDECARS: tuple[str, ...] = (
-    ".shp",
-    ".shx",
-    ".dbf",
-    ".prj",
-    ".cpg",
-    ".qix",
-    ".sbn",
-    ".sbx",
-    ".shp.xml",
-)
 _PARQUET_SUFFIXES = frozenset({".parquet", ".geoparquet"})
 _USE_ARROW = importlib.util.find_spec("pyarrow") is not None
+#: Formats that hold one layer, named after the file: read without listing.
+_SINGLE_LAYER_SUFFIXES = frozenset({".geojson", ".json", ".fgb", ".shp"})
 #: pyogrio raises RuntimeError subclasses; GDAL/arrow may also raise these.
 _READ_ERRORS: tuple[type[BaseException], ...] = (RuntimeError, ValueError, OSError)
 
@@ -134,6 +98,17 @@ def list_layers(path: str | os.PathLike[str], /) -> list[str]:
     return [name for name, _ in _layer_table(source)]
 
 
+def _no_spatial_layer(source: Path, names: list[str]) -> InputError:
+    return InputError(
+        tr(
+            "{name!r} has no layer with geometries (layers: {value}). Check that "
+            "it is the boundary file.",
+            name=source.name,
+            value=shorten_list(names) or "none",
+        )
+    )
+
+
 def _choose_layer(source: Path, layer: str | None) -> str:
     """Return ``layer`` if the file has it, else the file's only spatial layer."""
     table = _layer_table(source)
@@ -163,14 +138,7 @@ def _choose_layer(source: Path, layer: str | None) -> str:
         )
         raise InputError(template)
     if not spatial:
-        raise InputError(
-            tr(
-                "{name!r} has no layer with geometries (layers: {value}). Check that "
-                "it is the boundary file.",
-                name=source.name,
-                value=shorten_list(names) or "none",
-            )
-        )
+        raise _no_spatial_layer(source, names)
     if len(spatial) == 1:
         return spatial[0]
     raise InputError(
@@ -186,7 +154,7 @@ def _choose_layer(source: Path, layer: str | None) -> str:
     )
 
 
-def _read_ogr(source: Path, layer: str) -> gpd.GeoDataFrame:
+def _read_ogr(source: Path, layer: str | None) -> gpd.GeoDataFrame:
     """Read one layer with pyogrio (arrow-accelerated when available)."""
     try:
         return pyogrio.read_dataframe(source, layer=layer, use_arrow=_USE_ARROW)
@@ -361,10 +329,24 @@ def read_boundaries(
     return gdf
 
 
+def _read_only_layer(source: Path) -> gpd.GeoDataFrame:
+    """Read the one layer of a single-layer file, refusing one without geometry.
+
+    Listing the layers first would parse a GeoJSON twice (GDAL reads the whole
+    file to tell a layer's geometry type).
+    """
+    gdf = _read_ogr(source, None)
+    if not isinstance(gdf, gpd.GeoDataFrame):
+        raise _no_spatial_layer(source, [source.stem])
+    return gdf
+
+
 def _read_layer(source: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str]:
     """Read a layer with code-like columns as text; return it and its name."""
     if _is_parquet(source):
         gdf, layer_name = _read_geoparquet(source, layer), source.stem
+    elif layer is None and source.suffix.lower() in _SINGLE_LAYER_SUFFIXES:
+        gdf, layer_name = _read_only_layer(source), source.stem
     else:
         layer_name = _choose_layer(source, layer)
         gdf = _read_ogr(source, layer_name)
@@ -411,192 +393,3 @@ def read_vector(
     """
     source = _check_file(path, "boundaries")
     return _read_layer(source, layer)[0]
-
-
-# --------------------------------------------------------------------------
-# writing
-# --------------------------------------------------------------------------
-
-
-def _driver_key(name: str) -> str:
-    """Normalise a driver name or extension for lookup."""
-    return "".join(ch for ch in name.lower() if ch.isalnum())
-
-
-def _lookup_driver(driver: str) -> str:
-    """Return the canonical driver name for ``driver`` (name or extension)."""
-    key = _driver_key(driver)
-    known = {_driver_key(d): d for d in _EXTENSION_TO_DRIVER.values()}
-    known |= {_driver_key(ext): d for ext, d in _EXTENSION_TO_DRIVER.items()}
-    known |= _DRIVER_ALIASES
-    if key in known:
-        return known[key]
-    choices = ", ".join(sorted(set(_EXTENSION_TO_DRIVER.values())))
-    raise InputError(
-        tr(
-            "unknown driver {value!r}. Choose one of: {choices}.",
-            value=shorten_text(driver),
-            choices=choices,
-        )
-    )
-
-
-def _resolve_driver(target: Path, driver: str | None) -> str:
-    """Return ``driver``, or the driver the extension of ``target`` implies."""
-    if driver is not None:
-        return _lookup_driver(driver)
-    suffix = target.suffix.lower()
-    if suffix in _EXTENSION_TO_DRIVER:
-        return _EXTENSION_TO_DRIVER[suffix]
-    raise InputError(
-        tr(
-            "cannot tell the output format of {name!r} from its extension "
-            '{suffix!r}. Use one of {value} (GeoPackage, ".gpkg", is '
-            "recommended), or pass driver.",
-            name=target.name,
-            suffix=suffix,
-            value=", ".join(sorted(_EXTENSION_TO_DRIVER)),
-        )
-    )
-
-
-def _check_shapefile_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Warn about (or refuse) column names a Shapefile would cut to 10 chars."""
-    names = [str(c) for c in gdf.columns if c != gdf.geometry.name]
-    long = [n for n in names if len(n) > 10]
-    if not long:
-        return gdf
-    groups: dict[str, list[str]] = defaultdict(list)
-    for name in names:
-        groups[name[:10].lower()].append(name)
-    clashes = [g for g in groups.values() if len(g) > 1 and any(n in long for n in g)]
-    if clashes:
-        shown = "; ".join(f"{shorten_list(g)} -> {g[0][:10]!r}" for g in clashes[:5])
-        raise SchemaError(
-            tr(
-                "Shapefile column names are cut to 10 characters, which would make "
-                "these columns identical: {shown}. Rename them, or write a "
-                "GeoPackage (.gpkg) instead.",
-                shown=shown,
-            )
-        )
-    renames = {n: n[:10] for n in long}
-    shown = shorten_list(f"{old} -> {new}" for old, new in renames.items())
-    warnings.warn(
-        tr(
-            "Shapefile column names are limited to 10 characters; {n_long} "
-            "column(s) will be renamed: {shown}. Write a GeoPackage (.gpkg) to "
-            "keep the full names.",
-            n_long=len(long),
-            shown=shown,
-        ),
-        GeoPriorityWarning,
-        stacklevel=3,
-    )
-    return gdf.rename(columns=renames)
-
-
-def _shapefile_parts(target: Path) -> list[Path]:
-    """Return the existing sidecar files of the shapefile ``target``."""
-    stem = target.name[: -len(target.suffix)] if target.suffix else target.name
-    candidates = [target.with_name(stem + ext) for ext in _SHAPEFILE_SIDECARS]
-    return [p for p in candidates if p.exists()]
-
-
-def _write_shapefile(gdf: gpd.GeoDataFrame, target: Path, *, overwrite: bool) -> None:
-    """Write a shapefile in a temporary folder, then move all its files."""
-    old_parts = _shapefile_parts(target)
-    check_outputs(old_parts, overwrite=overwrite)
-    parent = _prepare_parent(target)
-    tmpdir = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=parent))
-    try:
-        pyogrio.write_dataframe(
-            gdf, tmpdir / target.name, driver=_SHAPEFILE, layer=target.stem
-        )
-        new_parts = sorted(tmpdir.iterdir())
-        for part in old_parts:
-            if part.name not in {p.name for p in new_parts}:
-                part.unlink()
-        for part in new_parts:
-            os.replace(part, parent / part.name)
-    finally:
-        _remove(tmpdir)
-
-
-def _write_single(gdf: gpd.GeoDataFrame, tmp: Path, driver: str, layer: str) -> None:
-    """Write a one-file format to ``tmp``."""
-    if driver == _GEOPARQUET:
-        gdf.to_parquet(tmp)
-    else:
-        pyogrio.write_dataframe(gdf, tmp, driver=driver, layer=layer)
-
-
-def write_layer(
-    gdf: gpd.GeoDataFrame,
-    path: str | os.PathLike[str],
-    /,
-    *,
-    driver: str | None = None,
-    layer: str | None = None,
-    overwrite: bool = False,
-) -> Path:
-    """Write a GeoDataFrame as a GIS layer, atomically.
-
-    The driver comes from the extension (``.gpkg``, ``.geojson``/``.json``,
-    ``.shp``, ``.fgb``, ``.parquet``/``.geoparquet``) unless ``driver`` is
-    given; unknown extensions are refused rather than guessed. The file is
-    written under a temporary name and moved into place only when complete
-    (shapefiles: all sidecar files move together). An existing file is
-    replaced as a whole: other layers of an existing GeoPackage are lost.
-
-    Parameters
-    ----------
-    gdf : geopandas.GeoDataFrame
-        Layer to write (its CRS is kept; nothing is reprojected).
-    path : path-like
-        Output file; missing folders are created.
-    driver : str, optional
-        ``"GPKG"``, ``"GeoJSON"``, ``"ESRI Shapefile"``, ``"FlatGeobuf"`` or
-        ``"GeoParquet"`` (case-insensitive; extensions such as ``"shp"`` work).
-    layer : str, optional
-        Layer name; default the file name without extension. Ignored for
-        Shapefile and GeoParquet.
-    overwrite : bool, default False
-        Replace an existing file.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-
-    Raises
-    ------
-    InputError
-        Unknown extension or driver; the folder is not writable.
-    OutputExistsError
-        The file (or a shapefile sidecar) exists and ``overwrite`` is False.
-    SchemaError
-        Shapefile would cut two column names to the same 10 characters.
-
-    Warns
-    -----
-    GeoPriorityWarning
-        Before writing, when Shapefile will cut column names to 10 characters.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> from shapely.geometry import box
-    >>> gdf = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1)], crs="EPSG:4326")
-    >>> write_layer(gdf, Path(tempfile.mkdtemp()) / "out.fgb").suffix
-    '.fgb'
-    """
-    target = Path(path)
-    name = _resolve_driver(target, driver)
-    check_outputs([target], overwrite=overwrite)
-    if name == _SHAPEFILE:
-        _write_shapefile(_check_shapefile_columns(gdf), target, overwrite=overwrite)
-        return target
-    with atomic_path(target, overwrite=overwrite) as tmp:
-        _write_single(gdf, tmp, name, layer or target.stem)
-    return target
