@@ -23,7 +23,7 @@ from geo_priority.export.tables import write_ranked_csv
 from geo_priority.formats import FIGURE_FORMATS, OUTPUT_FORMATS, FormatName
 from geo_priority.io import outputset
 from geo_priority.messages import tr
-from geo_priority.progress_config import progress_enabled
+from geo_priority.progress_preset import progress_planned
 from geo_priority.render import MapLevel
 from geo_priority.render import build_map as render_map
 from geo_priority.render.i18n import text
@@ -286,8 +286,12 @@ def written_files(config: Config) -> tuple[Path, ...]:
 
 
 def progress_figure_path(config: Config) -> Path | None:
-    """Return the progress figure ``NAME_kemajuan.png``; None without ``[progress]``."""
-    if not progress_enabled(config.progress):
+    """Return the progress figure ``NAME_kemajuan.png``, or None without progress.
+
+    Progress is measured with ``[progress]`` or when the kemiskinan-ekstrem
+    preset switches it on by itself.
+    """
+    if not progress_planned(config):
         return None
     folder = config.resolve(config.outputs.dir)
     return folder / f"{config.outputs.name}{PROGRESS_FIGURE_SUFFIX}"
