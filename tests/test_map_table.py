@@ -60,18 +60,24 @@ PREFIXED, PREFIXED_NAME = 4321, "Jayaraharja"
 SELECTED_ROW = (0xFF, 0xE0, 0x8A)
 
 
-def synthetic_desa() -> gpd.GeoDataFrame:
-    """5,000 desa with codes, names, places and ranks 1..5000."""
+def synthetic_desa(n: int = N) -> gpd.GeoDataFrame:
+    """``n`` desa with codes, names, places and ranks 1..n (5 kab/kota).
+
+    With the default 5,000: 1,000 desa per kab/kota, 5 kecamatan of 200 each.
+    benchmarks/measure_table_dom.py builds the national count (83,402).
+    """
     kabs = list(KABS)
+    per = -(-n // len(kabs))  # desa per kab/kota
     codes, names, places = [], [], []
-    for i in range(N):
-        kab = kabs[i // 1000]
-        kec = (i % 1000) // 200  # 5 kecamatan of 200 desa per kab/kota
-        codes.append(f"{kab}.{kec + 1:02d}.{2001 + i % 200}")
-        special = {ODD: ODD_NAME, PREFIXED: PREFIXED_NAME}
+    special = {ODD: ODD_NAME, PREFIXED: PREFIXED_NAME}
+    for i in range(n):
+        kab, within = kabs[i // per], i % per
+        kec = within * len(KEC) // per
+        first = -(-kec * per // len(KEC))  # the kecamatan's first desa
+        codes.append(f"{kab}.{kec + 1:02d}.{2001 + within - first}")
         names.append(special.get(i, f"{STEMS[i % 8]}{ENDS[(i // 8) % 8]} {i // 64}"))
         places.append(f"Kec. {KEC[kec]}, {KABS[kab]}")
-    score = pd.Series([(i * 7919) % N / 50 for i in range(N)], dtype=float)
+    score = pd.Series([(i * 7919) % n / (n / 100) for i in range(n)], dtype=float)
     areas = gpd.GeoDataFrame(
         {
             "area_id": codes,
@@ -80,7 +86,7 @@ def synthetic_desa() -> gpd.GeoDataFrame:
             "priority_score": score,
             "priority_rank": score.rank(ascending=False, method="min").astype("Int64"),
         },
-        geometry=squares(N, per_row=100, origin=(106.0, -7.0), size=0.01),
+        geometry=squares(n, per_row=100, origin=(106.0, -7.0), size=0.01),
         crs="EPSG:4326",
     )
     return areas
@@ -233,6 +239,21 @@ def test_only_the_rows_in_view_are_in_the_page(browser: Any, table_map: Path) ->
     assert (
         browser.execute_script("return document.getElementsByTagName('*').length")
         < 2000
+    )
+    # a place longer than the column ("Kec. Malingping, Kab. Pandeglang") breaks
+    # after its comma onto a second line: whole, inside its cell, not clipped
+    clipped = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#gp-panel .gp-place'))"
+        ".filter(function (p) { var c = p.parentNode.getBoundingClientRect();"
+        " return p.scrollHeight > p.clientHeight + 1 ||"
+        " Array.from(p.children).some(function (s) {"
+        "  var r = s.getBoundingClientRect(); return r.right > c.right + 0.5; }); })"
+        ".map(function (p) { return p.textContent; });"
+    )
+    assert clipped == [], clipped
+    assert browser.execute_script(
+        "return document.querySelector('#gp-panel table')"
+        ".classList.contains('gp-rows-2');"
     )
     # the end: the last rank is in view, readable
     _scroll(browser, "w.scrollHeight")

@@ -47,9 +47,20 @@
     var node = el(tag, "gp-named");
     node.appendChild(el("span", "gp-name", p.name));
     var place = [samePlace ? "" : p.place, extra].filter(Boolean).join(" \u00b7 ");
-    if (place) { node.appendChild(el("span", "gp-place", place)); }
+    if (place) { node.appendChild(placeLine(place)); }
     node.title = place ? p.name + " \u2014 " + place : p.name;
     return node;
+  }
+
+  /* "Kec. Sumur, Kab. Pandeglang" as parts that each stay on one line, so
+     a place too long for its line breaks after the comma, not inside a name. */
+  function placeLine(place) {
+    var line = el("span", "gp-place");
+    place.split(", ").forEach(function (part, k, parts) {
+      line.appendChild(el("span", "gp-place-part", part + (k < parts.length - 1 ? "," : "")));
+      if (k < parts.length - 1) { line.appendChild(document.createTextNode(" ")); }
+    });
+    return line;
   }
 
   /* ---- the search index of one level ------------------------------------ */
@@ -65,11 +76,18 @@
                hay: " " + words(name + " " + norm(p.place || "")).join(" "),
                prov: digits.slice(0, 2), kab: digits.slice(0, 4) };
     });
+    onePlace(v);
+    v.gpIndex = { entries: entries, sorted: {} };
+    return v.gpIndex;
+  }
+
+  /* One place for all ("Prov. Banten") tells no area apart: the table and
+     the search then leave it out. */
+  function onePlace(v) {
     if (v.onePlace === undefined) {
       v.onePlace = v.props.every(function (p) { return p.place === v.props[0].place; });
     }
-    v.gpIndex = { entries: entries, sorted: {} };
-    return v.gpIndex;
+    return v.onePlace;
   }
 
   /* Every word of the query is in the name or the place ("Tamanjaya Sumur"
@@ -153,6 +171,11 @@
     var footer = document.getElementById("gp-panel-toggle");
     if (footer) { footer.appendChild(reopen); }
     panel.appendChild(head);
+    /* names with their place ("Kec. Sumur, Kab. Pandeglang") get a wider panel */
+    if (!gp.data.views.every(onePlace)) {
+      document.body.classList.add("gp-places");
+      gp.map.invalidateSize();
+    }
     panel.appendChild(this.tools());
     panel.appendChild(this.scroller());
     window.addEventListener("resize", function () { self.render(true); });
@@ -270,12 +293,34 @@
     this.fillKab();
     /* a rank of 83402 needs five digits' room */
     var digits = String(v.props.length).length;
-    this.heads.rank.style.width = Math.max(34, 14 + 8 * digits) + "px";
+    this.heads.rank.style.width = Math.max(34, 10 + 8 * digits) + "px";
     this.tableNode.classList.toggle("gp-rows-tall", v.props.some(function (p) {
       return p.rb && p.rb.o;
     }));
+    this.tableNode.classList.toggle("gp-rows-2", this.placesWrap(v));
     this.rowH = 0;
     this.refill();
+  };
+
+  /* Whether some place of the level is wider than the name column: then
+     every row has room for its place on two lines (rows keep one height). */
+  GeoPriorityTable.prototype.placesWrap = function (v) {
+    if (onePlace(v)) { return false; }
+    var probe = el("tr"), cell = el("td", "gp-named"), span = el("span", "gp-place", "x");
+    cell.appendChild(span);
+    probe.appendChild(cell);
+    this.tableBody.appendChild(probe);
+    var style = getComputedStyle(span), font = style.font;
+    var room = this.heads.name.clientWidth - parseFloat(getComputedStyle(cell).paddingLeft) -
+               parseFloat(getComputedStyle(cell).paddingRight);
+    probe.remove();
+    var pen = document.createElement("canvas").getContext("2d"), seen = {};
+    pen.font = font;
+    return v.props.some(function (p) {
+      if (!p.place || seen[p.place]) { return false; }
+      seen[p.place] = true;
+      return pen.measureText(p.place).width > room;
+    });
   };
 
   GeoPriorityTable.prototype.fillSelect = function (select, options, all, value) {
