@@ -464,3 +464,55 @@ def test_keyboard_moves_the_row_cursor_and_enter_selects(
     )
     assert console_errors(browser) == []
     _reset(browser)
+
+
+def test_english_table_counts_and_filters(
+    browser: Any, areas: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    c = classify_scores(areas["priority_score"], scheme="quantiles", k=5)
+    m = build_map(
+        areas.assign(priority_class=c.classes), c, texts=MapText("Test"), lang="en"
+    )
+    page = tmp_path / "table_en.html"
+    page.write_text(render_html(m), encoding="utf-8")
+    open_map(browser, page)
+    assert _count(browser) == "5,000 of 5,000"
+    kab = Select(browser.find_element("id", "gp-filter-kab"))
+    assert kab.options[0].text == "All regencies/cities"
+    _choose(browser, "gp-filter-kab", "3601")
+    assert _count(browser) == "1,000 of 5,000"
+    search = browser.find_element("css selector", ".gp-table-search")
+    assert search.get_attribute("placeholder") == "Filter table: name or place…"
+    _type(browser, ".gp-table-search", "zzz")
+    wait_until(
+        browser,
+        "document.querySelector('.gp-table-count').textContent === '0 of 5,000'",
+    )
+    empty = browser.find_element("css selector", ".gp-table-empty")
+    assert empty.is_displayed() and empty.text == "Not found"
+    assert console_errors(browser) == []
+
+
+def test_sorting_a_column_orders_all_rows_not_only_those_drawn(
+    browser: Any, table_map: Path, areas: gpd.GeoDataFrame
+) -> None:
+    open_map(browser, table_map)
+    score = browser.find_element("css selector", "#gp-panel th[data-column='score']")
+    score.click()  # highest score first: rank 1 on top
+    assert _rows(browser)[0]["rank"] == "1"
+    score.click()  # and the other way: the lowest of all 5,000 on top
+    assert _rows(browser)[0]["rank"] == "5000"
+    browser.find_element("css selector", "#gp-panel th[data-column='name']").click()
+    first = sorted(areas["area_name"], key=lambda n: n.lower())[0]
+    assert _rows(browser)[0]["name"] == first, first
+    _scroll(browser, "w.scrollHeight")
+    last = sorted(areas["area_name"], key=lambda n: n.lower())[-1]
+    wait_until(
+        browser,
+        "Array.from(document.querySelectorAll('#gp-panel tbody tr .gp-name'))"
+        f".some(function (n) {{ return n.textContent === {last!r}; }})",
+    )
+    assert _rows(browser)[-1]["name"] == last
+    assert _count(browser) == "5.000 dari 5.000"
