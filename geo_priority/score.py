@@ -73,6 +73,10 @@ _GEOMETRIC_FLOOR = 0.01
 #: Column of a ``scoring.missing = "reweight"`` run: the keys of the
 #: components each area's score is computed from (comma separated).
 SCORE_BASIS = "score_basis"
+#: Best and worst rank an area scored from fewer components could hold
+#: whatever its hidden components are (:func:`rank_band`).
+RANK_BAND_BEST = "rank_band_best"
+RANK_BAND_WORST = "rank_band_worst"
 
 
 @dataclass(frozen=True)
@@ -374,6 +378,42 @@ def _basis(norm: pd.DataFrame, scored: Sequence[IndicatorConfig]) -> pd.Series:
     )
 
 
+def rank_band(
+    norm: pd.DataFrame, weights: dict[str, float], method: Aggregation, score: pd.Series
+) -> tuple[pd.Series, pd.Series]:
+    """Return the best and worst rank an area scored from fewer components could hold.
+
+    Each missing component is let range over its whole normalised scale, 0
+    to 1, with the configured weights (nothing about the hidden value is
+    used); the area's best rank is that of its highest possible score, its
+    worst that of its lowest, among the published scores of the others.
+    Areas scored from every component (and unscored ones) get no band.
+
+    Examples
+    --------
+    >>> norm = pd.DataFrame({"a": [0.5, 0.9, 0.2], "b": [None, 0.8, 0.1]})
+    >>> best, worst = rank_band(norm, {"a": 0.5, "b": 0.5}, "arithmetic",
+    ...                         pd.Series([50.0, 85.0, 15.0]))
+    >>> best.tolist(), worst.tolist()
+    ([2, <NA>, <NA>], [2, <NA>, <NA>])
+    """
+    w = pd.Series(weights)
+    norm = norm[w.index]
+    partial = norm.isna().any(axis=1) & norm.notna().any(axis=1) & score.notna()
+    low, _ = _aggregate(norm.fillna(0.0), weights, method)
+    high, _ = _aggregate(norm.fillna(1.0), weights, method)
+    shown = published_scores(score).to_numpy()
+    best = pd.Series(pd.NA, index=norm.index, dtype="Int64")
+    worst = best.copy()
+    for i in np.flatnonzero(partial.to_numpy()):
+        others = np.delete(shown, i)
+        others = others[~np.isnan(others)]
+        hi, lo = published_scores(pd.Series([high.iloc[i], low.iloc[i]])).tolist()
+        best.iloc[i] = 1 + int((others > hi).sum())
+        worst.iloc[i] = 1 + int((others > lo).sum())
+    return best, worst
+
+
 def basis_words(basis: object, total: int) -> str:
     """Say in words how many components a score is from ("" when from all).
 
@@ -505,4 +545,6 @@ def compute_scores(
     if reweight:
         out[SCORE_BASIS] = _basis(norm, scored).where(out[SCORE].notna(), "")
         notes += _reweight_notes(out[SCORE_BASIS], weights, scored)
+        band = rank_band(norm, weights, method, out[SCORE])
+        out[RANK_BAND_BEST], out[RANK_BAND_WORST] = band
     return ScoreResult(out, weights, tuple(notes))

@@ -198,6 +198,8 @@ def test_tooltip_says_a_score_is_from_fewer_components(browser, tmp_path) -> Non
             "b": [3.0, np.nan],
             "b_suppressed": [False, True],
             "score_basis": ["a,b", "a"],
+            "rank_band_best": pd.array([pd.NA, 1], dtype="Int64"),
+            "rank_band_worst": pd.array([pd.NA, 2], dtype="Int64"),
         },
         geometry=geoms,
         crs="EPSG:4326",
@@ -220,5 +222,8 @@ def test_tooltip_says_a_score_is_from_fewer_components(browser, tmp_path) -> Non
         "  return gp.tooltip(gp.byId[id].feature).textContent; });"
     )
     assert "Dasar skor" not in tips[0]
-    assert "Dasar skordari 1 dari 2 komponen; tidak dipakai: Tanpa bansos" in tips[1]
+    assert (
+        "Dasar skordari 1 dari 2 komponen; tidak dipakai: Tanpa bansos; "
+        "peringkat dengan komponen tersembunyi: 1–2"
+    ) in tips[1]
     assert not console_errors(browser)

@@ -135,3 +135,10 @@ def test_reweight_with_rank_robustness_is_refused() -> None:
         config_from_dict(data, in_memory=True)
     data["robustness"] = {"enabled": False}
     assert config_from_dict(data, in_memory=True).scoring.missing == "reweight"
+
+
+def test_rank_band_by_hand() -> None:
+    """B: 37.5 (b = 0) to 62.5 (b = 1) -> rank 2 either way; D: 10 to 60 -> 2-4."""
+    f = compute_scores(FRAME, INDICATORS, missing="reweight").frame
+    assert f["rank_band_best"].tolist() == [pd.NA, 2, pd.NA, 2]
+    assert f["rank_band_worst"].tolist() == [pd.NA, 2, pd.NA, 4]

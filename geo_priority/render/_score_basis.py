@@ -3,7 +3,9 @@
 Under ``scoring.missing = "reweight"`` an area missing a component (a
 suppressed small cell) is scored from the others; its tooltip says so:
 "Dasar skor: dari 2 dari 3 komponen; tidak dipakai: Keluarga sasaran tanpa
-bansos keluarga". Areas scored from every component get no such row.
+bansos keluarga; peringkat dengan komponen tersembunyi: 40–312" (the rank band
+of :func:`geo_priority.score.rank_band`). Areas scored from every component
+get no such row.
 
 Examples
 --------
@@ -23,7 +25,12 @@ import pandas as pd
 
 from geo_priority.config import IndicatorConfig
 from geo_priority.messages import tr, use_language
-from geo_priority.score import SCORE_BASIS, basis_words
+from geo_priority.score import (
+    RANK_BAND_BEST,
+    RANK_BAND_WORST,
+    SCORE_BASIS,
+    basis_words,
+)
 
 __all__ = ["basis_label", "basis_lines"]
 
@@ -41,16 +48,33 @@ def basis_lines(
         return [""] * len(areas)
     scored = [i for i in indicators if i.score and i.weight > 0]
     out = []
+    bands = _bands(areas)
     with use_language("en" if lang == "en" else "id"):
-        for basis in areas[SCORE_BASIS].to_list():
+        for basis, band in zip(areas[SCORE_BASIS].to_list(), bands, strict=True):
             words = basis_words(basis, len(scored))
             if not words:
                 out.append("")
                 continue
             used = set(str(basis).split(","))
             left = ", ".join(_label(i, lang) for i in scored if i.key not in used)
-            out.append(tr("{words}; not used: {labels}", words=words, labels=left))
+            line = tr("{words}; not used: {labels}", words=words, labels=left)
+            if band:
+                line += "; " + tr(
+                    "rank with the hidden components: {best}–{worst}",
+                    best=band[0],
+                    worst=band[1],
+                )
+            out.append(line)
     return out
+
+
+def _bands(areas: pd.DataFrame) -> list[tuple[int, int] | None]:
+    """Return each area's rank band (best, worst), None where it has none."""
+    if RANK_BAND_BEST not in areas.columns or RANK_BAND_WORST not in areas.columns:
+        return [None] * len(areas)
+    best, worst = areas[RANK_BAND_BEST].to_list(), areas[RANK_BAND_WORST].to_list()
+    pairs = zip(best, worst, strict=True)
+    return [None if pd.isna(b) or pd.isna(w) else (int(b), int(w)) for b, w in pairs]
 
 
 def basis_label(lang: str) -> str:
