@@ -516,3 +516,52 @@ def test_sorting_a_column_orders_all_rows_not_only_those_drawn(
     )
     assert _rows(browser)[-1]["name"] == last
     assert _count(browser) == "5.000 dari 5.000"
+
+
+def test_a_level_switch_keeps_a_filter_that_still_applies(
+    browser: Any, areas: gpd.GeoDataFrame, tmp_path: Path
+) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    from geo_priority.render import MapLevel
+
+    kec = areas.assign(area_id=areas["area_id"].str[:8]).dissolve(
+        "area_id", aggfunc={"priority_score": "mean", PLACE: "first"}, as_index=False
+    )
+    kec[PLACE] = kec[PLACE].str.split(", ").str[1]  # "Kab. Lebak"
+    kec["area_name"] = "Kec " + kec["area_id"]
+    kec["priority_score"] = [float(4 * k) for k in range(len(kec))]
+    kec["priority_rank"] = kec["priority_score"].rank(ascending=False, method="min")
+    kec["priority_rank"] = kec["priority_rank"].astype("Int64")
+    c_kec = classify_scores(kec["priority_score"], scheme="quantiles", k=5)
+    kec = kec.assign(priority_class=c_kec.classes)
+    assert len(kec) == 25
+    c = classify_scores(areas["priority_score"], scheme="quantiles", k=5)
+    m = build_map(
+        areas.assign(priority_class=c.classes),
+        c,
+        texts=MapText("Uji level"),
+        label="desa",
+        levels=[MapLevel("kecamatan", kec, c_kec)],
+    )
+    page = tmp_path / "levels.html"
+    page.write_text(render_html(m), encoding="utf-8")
+    open_map(browser, page)
+    level = Select(browser.find_element("id", "gp-level"))
+    level.select_by_visible_text("desa")
+    wait_until(browser, "window.geoPriority.v.label === 'desa'")
+    _choose(browser, "gp-filter-kab", "3602")
+    assert _count(browser) == "1.000 dari 5.000"
+    level.select_by_visible_text("kecamatan")
+    wait_until(browser, "window.geoPriority.v.label === 'kecamatan'")
+    # Kab. Lebak's 5 kecamatan of 25, their place said by the filter
+    assert _count(browser) == "5 dari 25"
+    assert sorted(r["id"] for r in _rows(browser)) == [
+        f"36.02.0{k}" for k in range(1, 6)
+    ]
+    kab = Select(browser.find_element("id", "gp-filter-kab"))
+    assert kab.first_selected_option.text == "Kab. Lebak"
+    level.select_by_visible_text("desa")
+    wait_until(browser, "window.geoPriority.v.label === 'desa'")
+    assert _count(browser) == "1.000 dari 5.000"
+    assert console_errors(browser) == []
