@@ -76,7 +76,12 @@ def leaflet_assets() -> str:
 def _own_assets() -> tuple[str, str]:
     """Return the page's CSS and JavaScript (label placement, then the map)."""
     static = resources.files("geo_priority.render") / "static"
-    scripts = ("geo_priority_labels.js", "geo_priority_table.js", "geo_priority.js")
+    scripts = (
+        "geo_priority_labels.js",
+        "geo_priority_search.js",
+        "geo_priority_table.js",
+        "geo_priority.js",
+    )
     return (
         (static / "geo_priority.css").read_text(encoding="utf-8"),
         "\n".join((static / name).read_text(encoding="utf-8") for name in scripts),

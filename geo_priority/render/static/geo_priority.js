@@ -110,6 +110,26 @@
     return polygons;
   }
 
+  /* One area's rings as Leaflet LatLngs, for its layer. */
+  function decodeLatLngs(v, i) {
+    var s = v.struct, c = v.coords, q = v.scale, si = v.sAt[i], ci = v.cAt[i];
+    var polygons = [];
+    for (var p = 0, np = s[si++]; p < np; p++) {
+      var rings = [];
+      for (var r = 0, nr = s[si++]; r < nr; r++) {
+        var out = new Array(s[si]), x = 0, y = 0;
+        for (var k = 0, nv = s[si++]; k < nv; k++) {
+          x += c[ci++];
+          y += c[ci++];
+          out[k] = new L.LatLng(y / q, x / q);
+        }
+        rings.push(out);
+      }
+      polygons.push(rings);
+    }
+    return polygons;
+  }
+
   /* A feature whose geometry is decoded when first asked for. */
   function lazyFeature(v, i) {
     var f = { type: "Feature", properties: v.props[i], index: i }, geometry = null;
@@ -199,6 +219,8 @@
     this.v = this.auto ? this.lodView(-Infinity) : this.data.views[0];
     this.labels = L.layerGroup();
     this.drawContext();
+    /* areas are made and drawn once the view is fitted (not twice) */
+    this.building = true;
     this.drawView();
     this.table = new window.GeoPriorityTable(this);
     this.addControls();
@@ -206,7 +228,8 @@
     this.buildMethod();
     this.showLayerName();
     this.resetView();
-    if (this.auto) { this.autoLevel(); }
+    this.building = false;
+    if (!this.auto || !this.autoLevel()) { this.cull(); }
     if (this.v.labels_default) { this.toggleLabels(true); }
     this.map.on("zoomend", function () {
       if (!self.auto || !self.autoLevel()) { self.restyle(); }
@@ -281,14 +304,14 @@
     this.byId = {};
     this.layer = L.featureGroup().addTo(this.map);
     this.bounds = this.v.bbox;
-    this.cull();
+    if (!this.building) { this.cull(); }
   };
 
   GeoPriorityMap.prototype.areaLayer = function (i) {
     var v = this.v, layer = v.made[i];
     if (!layer) {
       var f = v.areas.features[i];
-      layer = L.polygon(L.GeoJSON.coordsToLatLngs(f.geometry.coordinates, 2),
+      layer = L.polygon(decodeLatLngs(v, i),
                         L.extend({ renderer: this.renderer }, this.style(f)));
       layer.feature = f;
       v.made[i] = layer;
