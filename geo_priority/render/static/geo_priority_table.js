@@ -1,12 +1,10 @@
-/* geo-priority offline map: the ranked table, its filters and the search.
+/* geo-priority offline map: the ranked table and its filters.
  *
  * The table is virtual: a fixed-height scroll box holds only the rows in
  * view and a few more (OVERSCAN); two spacers stand for the rest, so a map of
  * 83,402 desa keeps about 40 rows in the page. Rows come from the level's
  * area properties the page already embeds (gpData.views[i].props).
- * The search (map box and table filter) is accent- and case-insensitive and
- * finds every word of the query anywhere in the name or the place, names
- * starting with the query first. The filters narrow the table to one
+ * The filter box narrows the rows by the search (geo_priority_search.js), one
  * province and one kab/kota: an area's keys are the first 2 and 4 digits of
  * its code (the same in the Kemendagri and BPS systems), named in
  * views[i].filters (render/_table_filters.py).
@@ -14,117 +12,12 @@
 (function () {
   "use strict";
 
+  var S = window.GeoPrioritySearch;
+  var el = S.el, grouped = S.grouped, nameWithPlace = S.nameWithPlace;
+  var levelIndex = S.levelIndex, onePlace = S.onePlace, matcher = S.matcher;
+
   /* Rows drawn above and below those in view, so a quick scroll shows rows. */
   var OVERSCAN = 8;
-  /* Hits listed under the map's search box. */
-  var MAX_HITS = 8;
-
-  function el(tag, className, text) {
-    var node = document.createElement(tag);
-    if (className) { node.className = className; }
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
-
-  function norm(text) {
-    return String(text).toLowerCase().normalize("NFD").replace(/[\u0300-\u036f]/g, "")
-      .replace(/\b(kabupaten|kab\.?|kota|kecamatan|kec\.?|desa|kelurahan|kel\.?)\s+/g, "")
-      .replace(/\s+/g, " ").trim();
-  }
-
-  function words(text) {
-    return text.replace(/[,.;()\/'\u2019-]/g, " ").split(" ").filter(Boolean);
-  }
-
-  /* 83402 -> "83.402" (Indonesian) or "83,402" (English). */
-  function grouped(n, lang) {
-    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, lang === "en" ? "," : ".");
-  }
-
-  /* A name with its place under it, smaller ("Kec. Sumur, Kab. Pandeglang"),
-     so two areas of one name are told apart. */
-  function nameWithPlace(tag, p, extra, samePlace) {
-    var node = el(tag, "gp-named");
-    node.appendChild(el("span", "gp-name", p.name));
-    var place = [samePlace ? "" : p.place, extra].filter(Boolean).join(" \u00b7 ");
-    if (place) { node.appendChild(placeLine(place)); }
-    node.title = place ? p.name + " \u2014 " + place : p.name;
-    return node;
-  }
-
-  /* "Kec. Sumur, Kab. Pandeglang" as parts that each stay on one line, so
-     a place too long for its line breaks after the comma, not inside a name. */
-  function placeLine(place) {
-    var line = el("span", "gp-place");
-    place.split(", ").forEach(function (part, k, parts) {
-      line.appendChild(el("span", "gp-place-part", part + (k < parts.length - 1 ? "," : "")));
-      if (k < parts.length - 1) { line.appendChild(document.createTextNode(" ")); }
-    });
-    return line;
-  }
-
-  /* ---- the search index of one level ------------------------------------ */
-
-  /* One entry per area: its properties, the normalised name and words to
-     search, and its province and kab/kota keys. Built once per level. */
-  function levelIndex(v) {
-    if (v.gpIndex) { return v.gpIndex; }
-    var entries = v.props.map(function (p, i) {
-      var digits = String(p.id).replace(/\D/g, "");
-      var name = norm(p.name);
-      return { p: p, i: i, name: name, id: String(p.id).toLowerCase(),
-               hay: " " + words(name + " " + norm(p.place || "")).join(" "),
-               prov: digits.slice(0, 2), kab: digits.slice(0, 4) };
-    });
-    onePlace(v);
-    v.gpIndex = { entries: entries, sorted: {} };
-    return v.gpIndex;
-  }
-
-  /* One place for all ("Prov. Banten") tells no area apart: the table and
-     the search then leave it out. */
-  function onePlace(v) {
-    if (v.onePlace === undefined) {
-      v.onePlace = v.props.every(function (p) { return p.place === v.props[0].place; });
-    }
-    return v.onePlace;
-  }
-
-  /* Every word of the query is in the name or the place ("Tamanjaya Sumur"
-     finds Tamanjaya in Kec. Sumur), or the query starts the area's code. */
-  function matcher(query) {
-    var q = norm(query), parts = words(q);
-    if (!parts.length) { return null; }
-    return function (e) {
-      if (e.id.indexOf(q) === 0) { return true; }
-      for (var k = 0; k < parts.length; k++) {
-        if (e.hay.indexOf(parts[k]) < 0) { return false; }
-      }
-      return true;
-    };
-  }
-
-  /* 0: the name starts with the query; 1: a word of it does; 2: elsewhere. */
-  function closeness(query, e) {
-    var q = words(norm(query)).join(" ");
-    if (e.name.indexOf(q) === 0) { return 0; }
-    return (" " + words(e.name).join(" ")).indexOf(" " + q) >= 0 ? 1 : 2;
-  }
-
-  function byRank(a, b) {
-    var ra = a.p.r === null ? 1e12 : a.p.r, rb = b.p.r === null ? 1e12 : b.p.r;
-    return ra - rb || (a.name < b.name ? -1 : (a.name > b.name ? 1 : 0));
-  }
-
-  /* The hits of ``query`` among a level's areas, closest first, then by rank. */
-  function searchLevel(v, query) {
-    var test = matcher(query);
-    if (!test) { return []; }
-    var hits = levelIndex(v).entries.filter(test);
-    var near = {};
-    hits.forEach(function (e) { near[e.i] = closeness(query, e); });
-    return hits.sort(function (a, b) { return near[a.i] - near[b.i] || byRank(a, b); });
-  }
 
   /* ---- the table -------------------------------------------------------- */
 
@@ -578,8 +471,7 @@
 
   /* Back to the first view: no marked row, no filter, no search text. */
   GeoPriorityTable.prototype.reset = function () {
-    if (this.searchInput) { this.searchInput.value = ""; }
-    if (this.searchList) { this.searchList.textContent = ""; }
+    this.clearSearch();
     if (!this.wrap) { return; }
     this.filterInput.value = "";
     this.query = "";
@@ -592,8 +484,7 @@
 
   /* The hits of the map's search belong to the level left. */
   GeoPriorityTable.prototype.clearSearch = function () {
-    if (this.searchInput) { this.searchInput.value = ""; }
-    if (this.searchList) { this.searchList.textContent = ""; }
+    if (this.search) { this.search.clear(); }
   };
 
   /* Scroll the table to the area ``id`` (for scripts and tests); false when
@@ -609,51 +500,12 @@
     return false;
   };
 
-  /* ---- the map's search box --------------------------------------------- */
+  /* ---- the map's search box (geo_priority_search.js) --------------------- */
 
   GeoPriorityTable.prototype.searchBox = function () {
-    var self = this, gp = this.gp, box = el("div", "gp-search leaflet-bar");
-    var input = el("input");
-    this.searchInput = input;
-    input.type = "search";
-    input.placeholder = this.t.search;
-    input.setAttribute("aria-label", this.t.search);
-    var list = el("ul", "gp-search-results");
-    this.searchList = list;
-    input.addEventListener("input", function () {
-      list.textContent = "";
-      if (norm(input.value).length < 2) { return; }
-      var hits = searchLevel(gp.v, input.value);
-      hits.slice(0, MAX_HITS).forEach(function (e) {
-        var p = e.p;
-        var li = nameWithPlace("li", p, p.id, gp.v.onePlace);
-        li.dataset.id = p.id;
-        li.addEventListener("click", function (ev) {
-          /* The list is emptied below, so the map would take this click for
-             one on the map itself and close the area's tooltip at once. */
-          L.DomEvent.stopPropagation(ev);
-          gp.select(p.id, true);
-          list.textContent = "";
-        });
-        list.appendChild(li);
-      });
-      if (hits.length > MAX_HITS) {
-        list.appendChild(el("li", "gp-muted gp-more",
-          self.t.more_hits.replace("{n}", grouped(hits.length - MAX_HITS, self.lang))));
-      }
-      if (!hits.length) { list.appendChild(el("li", "gp-muted", self.t.not_found)); }
-    });
-    input.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" && list.firstChild && list.firstChild.dataset.id) {
-        list.firstChild.click();
-      }
-    });
-    box.appendChild(input);
-    box.appendChild(list);
-    return box;
+    this.search = S.searchBox(this.gp);
+    return this.search.box;
   };
 
   window.GeoPriorityTable = GeoPriorityTable;
-  window.GeoPriorityTable.search = searchLevel;
-  window.GeoPriorityTable.norm = norm;
 })();
