@@ -303,6 +303,14 @@ def test_search_finds_a_name_with_its_place(
         assert row["shown"] and row["name"] == ODD_NAME, row
         assert row["place"] == place and row["rank"] == str(rank), row
     save_screenshot(browser, "table_search.png")
+    # Enter on the only hit shows it on the map, as a click on its row does
+    from selenium.webdriver.common.keys import Keys
+
+    arm_moveend(browser)
+    browser.find_element("css selector", ".gp-table-search").send_keys(Keys.ENTER)
+    wait_until(browser, "window.gpMoveEnded")
+    selected = browser.execute_script("return window.geoPriority.selected;")
+    assert selected == areas.loc[ODD, "area_id"]
     # the map's search box: "Desa X" with "Kec. Y, Kab. Z" under it
     _type(browser, ".gp-search input", "cibeber ilir")
     hit = wait_visible(browser, ".gp-search-results li")

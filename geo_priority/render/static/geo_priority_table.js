@@ -86,12 +86,17 @@
       self.query = input.value;
       self.refill();
     });
+    /* Arrow down (or Enter) goes into the rows; Enter on a single hit shows it. */
     input.addEventListener("keydown", function (e) {
-      if (e.key === "ArrowDown" || e.key === "Enter") {
-        e.preventDefault();
-        self.wrap.focus();
-        self.moveCursor(0, true);
+      if (e.key !== "ArrowDown" && e.key !== "Enter") { return; }
+      e.preventDefault();
+      if (e.key === "Enter" && self.shown.length === 1) {
+        self.cursor = 0;
+        self.gp.select(self.shown[0].p.id, true);
+        return;
       }
+      self.wrap.focus();
+      self.moveCursor(0, true);
     });
     this.filterInput = input;
     box.appendChild(input);
@@ -130,7 +135,6 @@
     wrap.tabIndex = 0;
     wrap.setAttribute("role", "region");
     wrap.setAttribute("aria-label", t.table_title + ". " + t.table_keys);
-    wrap.title = t.table_keys;
     this.padTop = el("div", "gp-table-pad");
     this.padBottom = el("div", "gp-table-pad");
     var table = el("table", "gp-table");
