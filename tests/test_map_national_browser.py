@@ -226,7 +226,7 @@ def test_level_follows_the_zoom_until_one_is_chosen(browser, lod_map):
         browser.execute_script("return document.getElementById('gp-level').value;")
         == "auto"
     )
-    # typical sizes 0.02, 0.2 and 0.77 degrees: from zoom 9.46, 6.14 and 4.18
+    # typical sizes 0.02, 0.2 and 0.77 degrees: from zoom 9.14, 5.81 and 3.86
     assert _at(browser, 4)[0] == "bagian"
     assert _at(browser, 7) == ["blok", 60]
     level, drawn = _at(browser, 11)

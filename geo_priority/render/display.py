@@ -47,7 +47,7 @@ DETAIL_ZOOM_LEVELS = 2
 LOD_AREAS = 5000
 #: Level of detail: a level is drawn once its typical area spans this many
 #: screen pixels (see :func:`lod_zoom`).
-LOD_PIXELS = 10
+LOD_PIXELS = 8
 #: The finest level is smooth this many zoom levels past the zoom it starts at.
 LOD_FINEST_ZOOM_LEVELS = 1
 
@@ -231,7 +231,7 @@ def lod_zooms(levels: Sequence[gpd.GeoDataFrame]) -> list[tuple[float, float]]:
     :data:`LOD_PIXELS` pixels, until a finer level takes over; it is
     simplified to one pixel at the closest zoom it is drawn at. The finest
     level is simplified to one pixel :data:`LOD_FINEST_ZOOM_LEVELS` zoom
-    level past its start (national desa: 0.0016 degrees, about 170 m), which
+    level past its start (national desa: 0.002 degrees, about 220 m), which
     keeps the national desa page under 20 MB.
     """
     starts = [lod_zoom(typical_size(a)) for a in levels]

@@ -65,28 +65,33 @@
     v.sAt = new Int32Array(n);
     v.cAt = new Int32Array(n);
     v.bb = new Float64Array(4 * n);
+    v.size = new Float64Array(n);  /* root of the area of the outer rings, degrees */
     var si = 0, ci = 0;
     for (var i = 0; i < n; i++) {
       v.sAt[i] = si;
       v.cAt[i] = ci;
-      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity, twice = 0;
       for (var p = 0, np = s[si++]; p < np; p++) {
         for (var r = 0, nr = s[si++]; r < nr; r++) {
-          var x = 0, y = 0, nv = s[si++];
+          var x = 0, y = 0, nv = s[si++], ring = 0;
           for (var k = 0; k < nv; k++) {
+            var px = x, py = y;
             x += c[ci++];
             y += c[ci++];
             if (r === 0) {
+              if (k > 0) { ring += px * y - x * py; }
               if (x < x0) { x0 = x; }
               if (x > x1) { x1 = x; }
               if (y < y0) { y0 = y; }
               if (y > y1) { y1 = y; }
             }
           }
+          twice += Math.abs(ring);
         }
       }
       v.bb[4 * i] = x0 / q; v.bb[4 * i + 1] = y0 / q;
       v.bb[4 * i + 2] = x1 / q; v.bb[4 * i + 3] = y1 / q;
+      v.size[i] = Math.sqrt(twice / 2) / q;
     }
   }
 
@@ -156,9 +161,9 @@
     var out = new Int32Array(n), value = 0, shift = 0, k = 0;
     for (i = 0; i < bytes.length; i++) {
       var b = bytes[i];
-      value += (b & 127) * Math.pow(2, shift);
+      value |= (b & 127) << shift;  /* values fit in 32 bits (int32 deltas) */
       if (b < 128) {
-        out[k++] = value % 2 === 1 ? -(value + 1) / 2 : value / 2;
+        out[k++] = (value >>> 1) ^ -(value & 1);
         value = 0;
         shift = 0;
       } else {
@@ -353,9 +358,23 @@
     this.drawView();
     if (this.variableSelect) { this.fillVariables(); }
     this.renderLegend();
-    if (this.table) { this.table.setView(); }
     if (!keepView) { this.resetView(); }
-    this.refreshLabels();
+    if (keepView && !this.labelsChosen && this.labelsOn !== this.v.labels_default) {
+      /* by zoom, names follow the level's default until the box is used */
+      var box = document.getElementById("gp-labels");
+      if (box) { box.checked = this.v.labels_default; }
+      this.toggleLabels(this.v.labels_default);
+    } else {
+      this.refreshLabels();
+    }
+    /* by zoom, the table follows once the map is drawn (its own task) */
+    var self = this, table = this.table;
+    if (table && keepView) {
+      clearTimeout(this.tableTimer);
+      this.tableTimer = setTimeout(function () { table.setView(); }, 0);
+    } else if (table) {
+      table.setView();
+    }
   };
 
   /* The page's title and subtitle are those of the level shown. */
@@ -467,15 +486,15 @@
     };
   };
 
-  /* Outlines by the area's size on screen: none under OUTLINE_MIN pixels
-     (they would cover the colour), thin under OUTLINE_FULL, then full. */
-  var OUTLINE_MIN = 5, OUTLINE_FULL = 40;
+  /* Outlines by the area's size on screen (the root of its area, so a
+     scatter of small islands counts as small): none under OUTLINE_MIN
+     pixels (they would cover the colour), thin under OUTLINE_FULL, then full. */
+  var OUTLINE_MIN = 6, OUTLINE_FULL = 30;
 
   GeoPriorityMap.prototype.outlineWeight = function (f) {
     var v = this.v, i = f.index, full = v.outline_weight;
-    if (i === undefined || !v.bb || !this.map._loaded) { return full; }
-    var px = 256 * Math.pow(2, this.map.getZoom()) / 360;
-    var size = Math.max(v.bb[4 * i + 2] - v.bb[4 * i], v.bb[4 * i + 3] - v.bb[4 * i + 1]) * px;
+    if (i === undefined || !v.size || !this.map._loaded) { return full; }
+    var size = v.size[i] * 256 * Math.pow(2, this.map.getZoom()) / 360;
     if (size < OUTLINE_MIN) { return 0; }
     return size < OUTLINE_FULL ? Math.min(full, 0.35) : full;
   };
@@ -748,7 +767,10 @@
     var cb = el("input");
     cb.type = "checkbox";
     cb.id = "gp-labels";
-    cb.addEventListener("change", function () { self.toggleLabels(cb.checked); });
+    cb.addEventListener("change", function () {
+      self.labelsChosen = true;
+      self.toggleLabels(cb.checked);
+    });
     cb.checked = this.v.labels_default;
     lab.appendChild(cb);
     lab.appendChild(document.createTextNode(" " + this.t.labels));
@@ -846,11 +868,18 @@
     return "gpLeaders";
   };
 
+  var LABEL_ROOM = 28;
+
   GeoPriorityMap.prototype.refreshLabels = function () {
     if (!this.labelsOn) { return; }
-    var view = this.map.getBounds(), shown = [];
-    this.v.areas.features.forEach(function (f) {
+    var view = this.map.getBounds(), shown = [], v = this.v, bb = v.bb;
+    /* an area under LABEL_ROOM pixels across holds no name (and measuring
+       thousands of desa names would stall the map): left out */
+    var px = 256 * Math.pow(2, this.map.getZoom()) / 360, many = v.props.length > 300;
+    this.v.areas.features.forEach(function (f, i) {
       var p = f.properties.lp;
+      if (many && Math.min(bb[4 * i + 2] - bb[4 * i], bb[4 * i + 3] - bb[4 * i + 1]) * px <
+          LABEL_ROOM) { return; }
       if (view.contains([p[0], p[1]])) { shown.push(f); }
     });
     this.labels.clearLayers();
