@@ -96,6 +96,7 @@
         return;
       }
       self.wrap.focus();
+      self.wrap.classList.add("gp-keys");
       self.moveCursor(0, true);
     });
     this.filterInput = input;
@@ -170,7 +171,11 @@
     wrap.appendChild(this.empty);
     wrap.appendChild(this.padBottom);
     wrap.addEventListener("scroll", function () { self.scheduleRender(); });
-    wrap.addEventListener("keydown", function (e) { self.onKey(e); });
+    wrap.addEventListener("keydown", function (e) {
+      wrap.classList.add("gp-keys");
+      self.onKey(e);
+    });
+    wrap.addEventListener("mousedown", function () { wrap.classList.remove("gp-keys"); });
     wrap.addEventListener("focus", function () {
       if (self.cursor < 0 && self.shown.length) { self.moveCursor(self.firstInView(), true); }
     });
