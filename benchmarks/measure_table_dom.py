@@ -45,6 +45,7 @@ return {
 #: Milliseconds of the table's refill for a search and for a kab/kota filter.
 TIMINGS = """
 var t = window.geoPriority.table, out = {search: [], kab: []};
+if (!t || !t.refill) { return {}; }  // a map from before the virtual table
 function time(list, setup) {
   var start = performance.now();
   setup();
