@@ -174,6 +174,50 @@ def measure(page: Path, *, pan_zoom: bool, repeat: int = 3) -> dict[str, Any]:
         driver.quit()
 
 
+_FIT_AREA = """
+var code = arguments[0], gp = window.geoPriority, map = gp.map;
+for (var k = 0; k < gp.data.views.length; k++) {
+  var v = gp.data.views[k], i = v.position[code];
+  if (i !== undefined) {
+    map.fitBounds([[v.bb[4 * i + 1], v.bb[4 * i]], [v.bb[4 * i + 3], v.bb[4 * i + 2]]],
+                  {animate: false, paddingTopLeft: [290, 16],
+                   paddingBottomRight: [16, 16]});
+    return v.label;
+  }
+}
+return null;
+"""
+
+
+def screenshots(page: Path, folder: Path, kabupaten: str = "36.01") -> list[Path]:
+    """Save the page at national zoom and fitted to one kabupaten (1280x720)."""
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from browser import start_browser, wait_until
+
+    driver = start_browser(1280, 720)
+    shots = [folder / f"{page.stem}.png", folder / f"{page.stem}_kabupaten.png"]
+    try:
+        driver.set_page_load_timeout(120)
+        driver.get(page.resolve().as_uri())
+        WebDriverWait(driver, 120).until(
+            lambda d: d.execute_script("return document.body.dataset.gpDrawn === '1'")
+        )
+        time.sleep(1.5)  # the table and the names settle
+        driver.save_screenshot(str(shots[0]))
+        driver.execute_script(
+            "window.gpMoved = false; window.geoPriority.map.once('moveend',"
+            " function () { window.gpMoved = true; });"
+        )
+        assert driver.execute_script(_FIT_AREA, kabupaten), kabupaten
+        wait_until(driver, "window.gpMoved", timeout=60)
+        time.sleep(1.5)
+        driver.save_screenshot(str(shots[1]))
+        return shots
+    finally:
+        driver.quit()
+
+
 def report(name: str, page: Path, result: dict[str, Any]) -> None:
     """Print one case's numbers."""
     size = page.stat().st_size / 1e6
@@ -208,11 +252,16 @@ def main() -> None:
     parser.add_argument("--html", type=Path, help="measure this page, build nothing")
     parser.add_argument("--keep", type=Path, help="write the pages into this folder")
     parser.add_argument("--repeat", type=int, default=3, help="page loads timed")
+    parser.add_argument(
+        "--screenshots", type=Path, help="save national and kabupaten views here"
+    )
     args = parser.parse_args()
     if args.html:
         pan = args.case != "kabkota"
         result = measure(args.html, pan_zoom=pan, repeat=args.repeat)
         report(args.html.stem, args.html, result)
+        if args.screenshots:
+            print("screenshots:", *screenshots(args.html, args.screenshots))
         return
     with tempfile.TemporaryDirectory(prefix="bench_map_national_") as tmp:
         folder = args.keep or Path(tmp)

@@ -42,6 +42,8 @@ from shapely.ops import polylabel
 VIEW_PIXELS = 1000
 #: How many zoom levels closer than the initial view the outline stays smooth.
 DETAIL_ZOOM_LEVELS = 2
+#: Holes narrower than this many tolerances (about pixels) are not drawn.
+HOLE_PIXELS = 3
 #: A map with coarser levels whose first level has more areas than this draws
 #: by level of detail: the level shown follows the zoom (see :func:`lod_zooms`).
 LOD_AREAS = 5000
@@ -159,9 +161,20 @@ def _delta(coords: np.ndarray, *, keep_small: bool = False) -> list[int] | None:
     return deltas.ravel().tolist()
 
 
+def _ring_area(ring: np.ndarray) -> float:
+    """Area of a closed ring of (quantised) coordinates (shoelace)."""
+    x, y = ring[:, 0].astype(float), ring[:, 1].astype(float)
+    return abs(float(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1]))) / 2
+
+
 def _encode_all(
-    simple: np.ndarray, original: np.ndarray, scale: int
+    simple: np.ndarray, original: np.ndarray, scale: int, min_hole: float = 0.0
 ) -> list[list[list[list[int]]]]:
+    """Encode every area's rings (see :func:`_delta`).
+
+    Holes under ``min_hole`` (grid units squared) are dropped: a gap left
+    between dissolved desa would only show as a speck of outline.
+    """
     rings, part_of_ring, area_of_part = _ring_arrays(simple, scale)
     areas: list[list[list[list[int]]]] = [[] for _ in range(len(simple))]
     polygon: list[list[int]] | None = None
@@ -173,8 +186,9 @@ def _encode_all(
             polygon = [exterior] if exterior else None
             if polygon is not None:
                 areas[int(area_of_part[part])].append(polygon)
-        elif polygon is not None and (hole := _delta(ring)):
-            polygon.append(hole)
+        elif polygon is not None and _ring_area(ring) >= min_hole:
+            if hole := _delta(ring):
+                polygon.append(hole)
     for i, area in enumerate(areas):
         if not area:  # an area smaller than the grid: keep it visible
             largest = max(shapely.get_parts(original[i]), key=lambda p: p.area)
@@ -218,7 +232,7 @@ def lod_zoom(size: float) -> float:
 
     Examples
     --------
-    >>> round(lod_zoom(360 / 256 * 10), 6)  # 10 px at zoom 0
+    >>> round(lod_zoom(360 / 256 * LOD_PIXELS), 6)  # LOD_PIXELS px at zoom 0
     0.0
     """
     return float(math.log2(LOD_PIXELS * 360.0 / (256.0 * max(size, 1e-9))))
@@ -358,7 +372,8 @@ def display_geometry(
         tolerance = choose_tolerance(bounds)
     simple, coverage = _simplify(np.asarray(geoms), tolerance)
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
-    rings = _encode_all(np.asarray(simple), np.asarray(geoms), scale)
+    min_hole = (HOLE_PIXELS * tolerance * scale) ** 2
+    rings = _encode_all(np.asarray(simple), np.asarray(geoms), scale, min_hole)
     labels = [label_anchor(g) for g in np.asarray(geoms)]
     vertices = sum(len(r) // 2 for area in rings for poly in area for r in poly)
     return DisplayGeometry(

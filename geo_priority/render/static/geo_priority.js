@@ -235,6 +235,7 @@
     this.resetView();
     this.building = false;
     if (!this.auto || !this.autoLevel()) { this.cull(); }
+    if (this.auto) { this.showTitle(); }
     if (this.v.labels_default) { this.toggleLabels(true); }
     this.map.on("zoomend", function () {
       if (!self.auto || !self.autoLevel()) { self.restyle(); }
