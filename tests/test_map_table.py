@@ -569,7 +569,23 @@ def test_a_level_switch_keeps_a_filter_that_still_applies(
     ]
     kab = Select(browser.find_element("id", "gp-filter-kab"))
     assert kab.first_selected_option.text == "Kab. Lebak"
-    level.select_by_visible_text("desa")
-    wait_until(browser, "window.geoPriority.v.label === 'desa'")
+    # the map's search finds a desa while the kecamatan are shown, says its
+    # level, and a click shows it at its own level
+    _type(browser, ".gp-search input", "cibeber ilir")
+    hit = wait_visible(browser, ".gp-search-results li")
+    assert hit.text.split("\n") == [
+        ODD_NAME,
+        f"Kec. Cikulur, Kab. Lebak · {areas.loc[ODD, 'area_id']} · desa",
+    ]
+    arm_moveend(browser)
+    hit.click()
+    wait_until(browser, "window.gpMoveEnded")
+    assert browser.execute_script("return window.geoPriority.v.label;") == "desa"
+    assert level.first_selected_option.text == "desa"
+    selected = browser.execute_script("return window.geoPriority.selected;")
+    assert selected == areas.loc[ODD, "area_id"]
+    # still in Kab. Lebak: the table marks it
     assert _count(browser) == "1.000 dari 5.000"
+    (row,) = [r for r in _rows(browser) if r["selected"]]
+    assert row["id"] == selected
     assert console_errors(browser) == []

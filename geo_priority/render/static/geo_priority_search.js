@@ -5,7 +5,9 @@
  * the name or the place ("Tamanjaya Sumur" finds Tamanjaya in Kec. Sumur),
  * or the query starts the area's code. Hits whose name starts with the query
  * come first, then those with a word starting with it, then the rest; each
- * group by rank. Every text from the data is inserted with textContent. */
+ * group by rank. The map's box lists the level shown first, then the other
+ * levels' areas (with their level), so a desa is found at national zoom.
+ * Every text from the data is inserted with textContent. */
 (function () {
   "use strict";
 
@@ -121,6 +123,29 @@
 
   /* ---- the map's search box --------------------------------------------- */
 
+  /* The hits of the level shown, then those of the other levels (a desa
+     while the map shows kab/kota by zoom), so every area can be found. */
+  function searchAll(gp, query) {
+    var hits = searchLevel(gp.v, query).map(function (e) { return { e: e, v: gp.v }; });
+    gp.data.views.forEach(function (v) {
+      if (v === gp.v) { return; }
+      searchLevel(v, query).forEach(function (e) { hits.push({ e: e, v: v }); });
+    });
+    return hits;
+  }
+
+  /* Show a hit: an area of another level switches the map to that level,
+     which then stays, as one chosen in the level switch does. */
+  function showHit(gp, v, id) {
+    if (v !== gp.v) {
+      var index = gp.data.views.indexOf(v);
+      gp.auto = false;
+      if (gp.levelSelect) { gp.levelSelect.value = String(index); }
+      gp.setLevel(index);
+    }
+    gp.select(id, true);
+  }
+
   /* The box with its list of hits; ``clear`` empties both. */
   function searchBox(gp) {
     var t = gp.t, lang = gp.data.lang, box = el("div", "gp-search leaflet-bar");
@@ -132,17 +157,19 @@
     input.addEventListener("input", function () {
       list.textContent = "";
       if (norm(input.value).length < 2) { return; }
-      var hits = searchLevel(gp.v, input.value);
-      hits.slice(0, MAX_HITS).forEach(function (e) {
-        var p = e.p;
-        var li = nameWithPlace("li", p, p.id, onePlace(gp.v));
+      var hits = searchAll(gp, input.value);
+      hits.slice(0, MAX_HITS).forEach(function (hit) {
+        var p = hit.e.p, v = hit.v;
+        var extra = v === gp.v ? p.id : p.id + " \u00b7 " + v.label;
+        var li = nameWithPlace("li", p, extra, onePlace(v));
         li.dataset.id = p.id;
+        li.dataset.level = String(gp.data.views.indexOf(v));
         li.addEventListener("click", function (ev) {
           /* The list is emptied below, so the map would take this click for
              one on the map itself and close the area's tooltip at once. */
           L.DomEvent.stopPropagation(ev);
-          gp.select(p.id, true);
           list.textContent = "";
+          showHit(gp, v, p.id);
         });
         list.appendChild(li);
       });
