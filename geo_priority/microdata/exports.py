@@ -86,8 +86,17 @@ def _p3ke(
     names = _names(kode.str[:4].unique().tolist() + kode.str[:6].unique().tolist())
     desa_names = _names([k for k in kode.unique() if k[6] in "123"])
     variant = rng.integers(0, 3, len(per)) if dirty else np.zeros(len(per), int)
-    kab = [_kab_label(names[c], v) for c, v in zip(kode.str[:4], variant, strict=True)]
+    kab4 = kode.str[:4]  # labels per kab/kota and variant, not per person
+    kab = np.choose(
+        variant,
+        [
+            kab4.map({c: _kab_label(names[c], v) for c in kab4.unique()})
+            for v in range(3)
+        ],
+    )
     born = pd.to_datetime(per["tanggal_lahir"])
+    days = pd.Index(born.unique())  # strftime per distinct date, not per person
+    born_text = born.map(pd.Series(days.strftime("%d/%m/%Y") + " 0:00:00", index=days))
     code_format = (
         rng.choice(["plain", "dotted"]) if dirty and rng.random() < 0.1 else ("plain")
     )
@@ -118,12 +127,13 @@ def _p3ke(
                 {"L": "Laki-laki", "P": "Perempuan"}
             ),
             "hubungan_dengan_kepala_keluarga": per["hubungan_keluarga"],
-            "tanggal_lahir": born.dt.strftime("%d/%m/%Y") + " 0:00:00",
+            "tanggal_lahir": born_text,
             "usia": per["umur"],
             "status_miskin_ekstrem": _flags(per["miskin_ekstrem"], yes_no),
             "penerima_pkh": _flags(per["pkh"], yes_no),
             "penerima_bpnt": _flags(per["sembako_bpnt"], yes_no),
             "penerima_sembako": _flags(per["sembako_bpnt"], yes_no),
+            **_income_flags(per, ("penerima_prakerja", "penerima_kur"), yes_no),
             "APBN_JKN_KIS": _flags(per["pbi_jk"], yes_no),
             "APBN_PIP": _flags(per["pip"], yes_no),
             "dana_desa_BLT_DD": _flags(per["blt_dd"], yes_no),
@@ -209,6 +219,7 @@ def _dtsen(
             "bpnt": _flags(per["sembako_bpnt"], yes_no),
             "blt_dd": _flags(per["blt_dd"], yes_no),
             "pbi_nas": _flags(per["pbi_jk"], yes_no),
+            **_income_flags(per, ("prakerja", "kur"), yes_no),
             "pbi_pemda": yes_no[1],
             "pip": _flags(per["pip"], yes_no),
             "padan_dukcapil": _flags(per["padan_dukcapil"], yes_no),
@@ -273,6 +284,17 @@ def export_frame(
     return frame.reset_index(drop=True), faults
 
 
+def _income_flags(
+    per: pd.DataFrame, names: tuple[str, str], yes_no: tuple[str, str]
+) -> dict[str, pd.Series]:
+    """Return the synthetic income-programme flags (Prakerja, KUR), if any."""
+    return {
+        name: _flags(per[field], yes_no)
+        for name, field in zip(names, ("prakerja", "kur"), strict=True)
+        if field in per.columns
+    }
+
+
 #: Person-only columns dropped from a family (keluarga / KK) export.
 _PERSON_ONLY = {
     "p3ke": (
@@ -320,6 +342,9 @@ def export_family_frame(
         return families.reset_index(drop=True)
     rng = np.random.default_rng([seed, 66])
     heads = persons.drop_duplicates("id_keluarga").reset_index(drop=True)
+    if "prakerja" in families.columns:  # a family flag: any member's
+        per_family = families.set_index("id_keluarga")["prakerja"]
+        heads["prakerja"] = heads["id_keluarga"].map(per_family).to_numpy(bool)
     yes_no = _YES_NO[style]
     frame = (
         _p3ke(heads, yes_no, rng, False)
