@@ -55,6 +55,12 @@ import numpy as np
 import pandas as pd
 
 from geo_priority.budget_costs import CostBook
+from geo_priority.budget_solve import (
+    MILP_LIMIT,
+    greedy_allocation,
+    optimal_allocation,
+    solve_optimal,
+)
 from geo_priority.errors import ConfigError, SchemaError
 from geo_priority.formatting import format_number, shorten_list
 from geo_priority.messages import language, tr
@@ -367,81 +373,6 @@ def _count_note(
     return text
 
 
-def greedy_allocation(
-    families: np.ndarray, cost: np.ndarray, budget: float
-) -> np.ndarray:
-    """Return whole families per area, funded in the given (priority) order.
-
-    Each area gets as many of its families as the money left pays for, then
-    the next area gets what is left, down the whole list.
-
-    Examples
-    --------
-    >>> greedy_allocation(np.array([2, 5]), np.array([10.0, 1.0]), 25).tolist()
-    [2, 5]
-    """
-    left, out = float(budget), np.zeros(len(families), dtype=np.int64)
-    for i, (n, c) in enumerate(zip(families, cost, strict=True)):
-        take = int(n) if c <= 0 else int(min(n, left // c))
-        out[i] = take
-        left -= take * c
-    return out
-
-
-def optimal_allocation(
-    families: np.ndarray, cost: np.ndarray, budget: float
-) -> np.ndarray:
-    """Return the whole families per area that reach the most within ``budget``.
-
-    Solved as an integer programme with HiGHS: maximise the families reached,
-    then, among allocations reaching that many, prefer areas earlier in the
-    given (priority) order. The result is checked against the budget.
-
-    Raises
-    ------
-    RuntimeError
-        When the solver finds no solution (it always exists: 0 families).
-    """
-    from scipy.optimize import Bounds, LinearConstraint, milp
-
-    n = np.asarray(families, dtype=float)
-    c = np.asarray(cost, dtype=float)
-    if not len(n):
-        return np.zeros(0, dtype=np.int64)
-    bounds, whole = Bounds(np.zeros(len(n)), n), np.ones(len(n))
-    spend = LinearConstraint(c[None, :], -np.inf, float(budget))
-    opts = {"mip_rel_gap": 0.0}
-    first = milp(
-        -np.ones(len(n)),
-        constraints=[spend],
-        bounds=bounds,
-        integrality=whole,
-        options=opts,
-    )
-    if first.x is None:
-        raise RuntimeError(f"HiGHS found no allocation: {first.message}")
-    best = float(np.round(first.x).sum())
-    reach = LinearConstraint(np.ones((1, len(n))), best, np.inf)
-    order = np.arange(1, len(n) + 1, dtype=float)
-    second = milp(
-        order,
-        constraints=[spend, reach],
-        bounds=bounds,
-        integrality=whole,
-        options=opts,
-    )
-    x = second.x if second.x is not None else first.x
-    return _within(np.round(x).astype(np.int64), c, budget)
-
-
-def _within(x: np.ndarray, cost: np.ndarray, budget: float) -> np.ndarray:
-    """Drop families (dearest first) while rounding left the budget exceeded."""
-    while float(x @ cost) > budget and x.any():
-        funded = np.flatnonzero(x > 0)
-        x[funded[np.argmax(cost[funded])]] -= 1
-    return x
-
-
 @dataclass(frozen=True)
 class Allocation:
     """A budget's allocation across areas, greedy and optimal.
@@ -512,7 +443,8 @@ def allocate(
     ok = _eligible(table)
     n = table.loc[ok, "families_unreached"].to_numpy(dtype=float)
     c = table.loc[ok, "cost_per_family"].to_numpy(dtype=float)
-    greedy, best = greedy_allocation(n, c, budget), optimal_allocation(n, c, budget)
+    greedy = greedy_allocation(n, c, budget)
+    best, tie_break = solve_optimal(n, c, budget)
     for label, x in (("greedy", greedy), ("optimal", best)):
         table[f"families_reached_{label}"] = 0
         table.loc[ok, f"families_reached_{label}"] = x
@@ -521,7 +453,18 @@ def allocate(
         ].fillna(0.0)
         table.loc[~ok, [f"families_reached_{label}", f"budget_{label}"]] = np.nan
     all_notes = [*(notes or []), *_hidden_notes(table)]
-    return Allocation(table, float(budget), _totals(table, budget), tuple(all_notes))
+    if not tie_break:
+        all_notes.append(
+            tr(
+                "Optimal allocation: over {limit} areas could swap families, so "
+                "among the allocations reaching the most families the "
+                "cheapest-first one is given (not the one closest to the "
+                "priority order).",
+                limit=MILP_LIMIT,
+            )
+        )
+    totals = {**_totals(table, budget), "priority_tie_break": tie_break}
+    return Allocation(table, float(budget), totals, tuple(all_notes))
 
 
 def _totals(table: pd.DataFrame, budget: float) -> dict[str, Any]:

@@ -12,8 +12,8 @@ Examples
 >>> book.annual("sembako"), book.annual("pbi_jk")
 (2400000.0, 504000.0)
 >>> book = load_costbook({"sembako": 250000}, origin="anggaran.toml")
->>> book.annual("sembako"), book.costs["sembako"].source
-(3000000.0, 'set by the user in anggaran.toml')
+>>> book.annual("sembako"), book.costs["sembako"].verified
+(3000000.0, 'user')
 """
 
 from __future__ import annotations

@@ -63,10 +63,10 @@ def test_optimum_equals_brute_force(n, cost, budget):
 
 def test_optimum_equals_brute_force_on_random_tiny_cases():
     rng = np.random.default_rng(20250205)
-    for _ in range(25):
+    for _ in range(300):  # small integer costs: many ties and exact fits
         k = int(rng.integers(3, 5))
         n = rng.integers(0, 4, k).tolist()
-        cost = rng.integers(1, 12, k).tolist()
+        cost = rng.integers(0, 8, k).tolist()
         budget = int(rng.integers(0, 40))
         x = optimal_allocation(np.array(n), np.array(cost, dtype=float), budget)
         (neg_families, tie), _ = _brute_force(n, cost, budget)
@@ -511,3 +511,17 @@ def test_existing_outputs_stop_the_command_before_any_work(tmp_path, monkeypatch
     result = CliRunner().invoke(_cli(), ["budget", "--input", str(tmp_path / "b.toml")])
     assert result.exit_code == 1
     assert "--budget" in result.output
+
+
+def test_over_the_milp_limit_the_count_stays_optimal_and_a_note_says_so(monkeypatch):
+    import geo_priority.budget_solve as solve
+
+    monkeypatch.setattr(solve, "MILP_LIMIT", 1)
+    n, cost, budget = [4, 3, 2, 1], [7, 4, 9, 2], 20
+    x, tie_break = solve.solve_optimal(np.array(n), np.array(cost, float), budget)
+    (neg_families, _), _ = _brute_force(n, cost, budget)
+    assert not tie_break
+    assert int(x.sum()) == -neg_families
+    result = allocate(_costs(n, cost), budget)
+    assert result.totals["priority_tie_break"] is False
+    assert any("cheapest-first" in s or "termurah-dahulu" in s for s in result.notes)
