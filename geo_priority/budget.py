@@ -57,6 +57,7 @@ import pandas as pd
 from geo_priority.budget_costs import CostBook
 from geo_priority.budget_solve import (
     MILP_LIMIT,
+    TIME_LIMIT,
     greedy_allocation,
     optimal_allocation,
     solve_optimal,
@@ -456,11 +457,12 @@ def allocate(
     if not tie_break:
         all_notes.append(
             tr(
-                "Optimal allocation: over {limit} areas could swap families, so "
-                "among the allocations reaching the most families the "
-                "cheapest-first one is given (not the one closest to the "
-                "priority order).",
+                "Optimal allocation: over {limit} areas could swap families, or "
+                "the solver needed more than {seconds} s, so among the "
+                "allocations reaching the most families the cheapest-first one "
+                "is given (not the one closest to the priority order).",
                 limit=MILP_LIMIT,
+                seconds=int(TIME_LIMIT),
             )
         )
     totals = {**_totals(table, budget), "priority_tie_break": tie_break}

@@ -36,6 +36,7 @@ import numpy as np
 
 __all__ = [
     "MILP_LIMIT",
+    "TIME_LIMIT",
     "cheapest_first",
     "greedy_allocation",
     "optimal_allocation",
@@ -66,6 +67,8 @@ def greedy_allocation(
 
 #: Above this many areas in the band the priority tie-break is not solved.
 MILP_LIMIT = 3000
+#: Seconds HiGHS may take for each of the two programmes.
+TIME_LIMIT = 60.0
 
 
 def cheapest_first(n: np.ndarray, c: np.ndarray, budget: float) -> np.ndarray:
@@ -97,7 +100,8 @@ def _band(
 
 def _solve(
     objective: np.ndarray, constraints: list[object], n: np.ndarray
-) -> np.ndarray:
+) -> np.ndarray | None:
+    """Return HiGHS's proven optimum, or None when it ran out of time."""
     from scipy.optimize import Bounds, milp
 
     result = milp(
@@ -105,8 +109,10 @@ def _solve(
         constraints=constraints,
         bounds=Bounds(np.zeros(len(n)), n),
         integrality=np.ones(len(n)),
-        options={"mip_rel_gap": 0.0},
+        options={"mip_rel_gap": 0.0, "time_limit": TIME_LIMIT},
     )
+    if result.status == 1:  # time limit: the tie-break is left unsolved
+        return None
     if result.x is None or not result.success:
         raise RuntimeError(f"HiGHS found no allocation: {result.message}")
     return np.asarray(np.round(result.x), dtype=np.int64)
@@ -120,9 +126,9 @@ def solve_optimal(
     The most families the budget reaches is solved as an integer programme
     (HiGHS) and checked against the cheapest-first count; among allocations
     reaching that many, the one closest to the priority order is a second
-    integer programme. Over :data:`MILP_LIMIT` areas in the band, the
-    cheapest-first allocation is returned (as many families; tie-break not
-    solved).
+    integer programme. Over :data:`MILP_LIMIT` areas in the band, or when
+    HiGHS needs more than :data:`TIME_LIMIT` seconds, the cheapest-first
+    allocation is returned (as many families; tie-break not solved).
 
     Raises
     ------
@@ -143,7 +149,10 @@ def solve_optimal(
     out[full] = n[full].astype(np.int64)
     nf, cf = n[free], c[free]
     spend = LinearConstraint(cf[None, :], -np.inf, float(budget) - float(out @ c))
-    most = int(_solve(-np.ones(len(nf)), [spend], nf).sum())
+    first = _solve(-np.ones(len(nf)), [spend], nf)
+    if first is None:
+        return x0, False
+    most = int(first.sum())
     if most + int(out.sum()) != int(x0.sum()):
         raise RuntimeError(
             f"HiGHS reached {most + int(out.sum())} families, cheapest-first "
@@ -151,7 +160,10 @@ def solve_optimal(
         )
     reach = LinearConstraint(np.ones((1, len(nf))), most, np.inf)
     position = (np.flatnonzero(free) + 1).astype(float)
-    out[free] = _solve(position, [spend, reach], nf)
+    second = _solve(position, [spend, reach], nf)
+    if second is None:
+        return x0, False
+    out[free] = second
     return _within(out, c, budget), True
 
 
