@@ -614,7 +614,7 @@ def test_aggregate_writes_everything_without_nik(tmp_path, xs, capfd):
     frame.to_csv(src, index=False)
     out = tmp_path / "out"
     res = aggregate_registry([src], key=KEY, out_dir=out, formats=("csv", "parquet"))
-    assert len(res.paths) == 8
+    assert len(res.paths) == 9  # 3 levels x 2 formats, kombinasi, quality, metadata
     for path in out.iterdir():
         assert not SIXTEEN.search(path.read_bytes()), path.name
     captured = capfd.readouterr()

@@ -199,6 +199,23 @@ def _english(count: int) -> str:
     "across exports: one person in two exports counts twice; every table's "
     "persons_nik_rejected says how many there are.",
 )
+@click.option(
+    "--desa-programmes",
+    "desa_programmes",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Desa programme table of the poverty-pocket strategy (CSV/XLSX: desa "
+    "code and yes/no or count columns such as rtlh, air_minum, sanitasi; see "
+    "data/programmes.toml). Default: the config's desa_programmes.",
+)
+@click.option(
+    "--audience",
+    type=click.Choice(["publik", "internal"]),
+    default=None,
+    help="Publication tier written on every row (audience). publik refuses "
+    "--threshold below 10; internal (a pemda's own officials) allows it. "
+    "Default: the config's, else publik (internal with --threshold below 10).",
+)
 @name_opt(default="registri", help="Output file prefix.")
 @out_opt(default=Path("registri"))
 @overwrite_opt
@@ -214,6 +231,8 @@ def aggregate_cmd(
     levels: tuple[str, ...],
     formats: tuple[str, ...],
     exclude_rejected: bool | None,
+    desa_programmes: Path | None,
+    audience: str | None,
     name: str,
     out: Path,
     overwrite: bool,
@@ -249,6 +268,7 @@ def aggregate_cmd(
         SourceSpec(str(p), style=style, mapping=columns, crosswalk=cw) for p in exports
     ]
     key = load_key(key_file)
+    desa_table = desa_programmes or (config.desa_programmes if config else None)
     result = aggregate_registry(
         specs,
         key=key,
@@ -261,11 +281,43 @@ def aggregate_cmd(
         overwrite=overwrite,
         progress=True,
         exclude_rejected_nik=_exclude(exclude_rejected, config),
+        catalogue=config.programmes if config and config.programmes else None,
+        desa_programmes=desa_table,
+        audience=audience or (config.audience if config else None),
     )
     for path in result.paths.values():
         click.echo(str(path))
     _echo_quality(result)
     _echo_rejected(result)
+    _echo_convergence(result)
+
+
+def _echo_convergence(result: MicrodataResult) -> None:
+    """Say the tier, and the desa programme table's unmatched desa codes."""
+    info = result.convergence
+    if info.get("audience") == "internal":
+        click.echo(
+            tr(
+                "Tables marked audience = internal (TERBATAS): for a pemda's own "
+                "officials only, not for publication."
+            ),
+            err=True,
+        )
+    match = info.get("desa_programmes")
+    if isinstance(match, dict) and (match["table_only"] or match["registry_only"]):
+        click.echo(
+            tr(
+                "Desa programme table: {table_only} desa without registry families "
+                "(e.g. {table_examples}); {registry_only} registry desa not in the "
+                "table, counted as without a desa programme (e.g. "
+                "{registry_examples}).",
+                table_only=match["table_only"],
+                table_examples=", ".join(match["table_only_examples"]) or "-",
+                registry_only=match["registry_only"],
+                registry_examples=", ".join(match["registry_only_examples"]) or "-",
+            ),
+            err=True,
+        )
 
 
 def _exclude(given: bool | None, config: RegistryConfig | None) -> bool:

@@ -8,7 +8,6 @@ record. Nothing person-level is ever returned or written.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -20,8 +19,23 @@ from geo_priority import io, regions
 from geo_priority.errors import ConfigError
 from geo_priority.io import registry
 from geo_priority.messages import tr
-from geo_priority.microdata import columns, disclosure, engine, quality, tables
-from geo_priority.microdata.columns import BUNDLE, BUNDLE_PROGRAMMES, OutputColumn
+from geo_priority.microdata import (
+    columns,
+    convergence,
+    convergence_tables,
+    disclosure,
+    engine,
+    quality,
+    tables,
+)
+from geo_priority.microdata.columns import BUNDLE_PROGRAMMES, OutputColumn
+from geo_priority.microdata.convergence import Convergence
+from geo_priority.microdata.convergence_meta import (
+    check_audience,
+    convergence_summary,
+    load_desa_table,
+)
+from geo_priority.microdata.disclosure import Bound, Relation
 from geo_priority.microdata.ingest import SourceSpec
 from geo_priority.microdata.plan import (
     ALL_PROGRAMMES,
@@ -29,7 +43,14 @@ from geo_priority.microdata.plan import (
     complements,
     disclosure_plan,
 )
+from geo_priority.microdata.programmes import Programme, load_catalogue
+from geo_priority.microdata.record import (
+    SUPPRESSED_LABEL,
+    metadata_record,
+    rejected_summary,
+)
 from geo_priority.microdata.tables import Rate
+from geo_priority.output_config import AUDIENCE_COLUMN
 
 __all__ = [
     "SUPPRESSED_LABEL",
@@ -41,8 +62,6 @@ __all__ = [
     "disclosure_plan",
 ]
 
-#: What a map shows for a suppressed cell.
-SUPPRESSED_LABEL = "disembunyikan (< {threshold})"
 LEVELS: tuple[str, ...] = ("desa", "kecamatan", "kabkota")
 FORMATS: tuple[str, ...] = ("csv", "parquet")
 
@@ -52,7 +71,9 @@ class MicrodataResult:
     """Area tables (suppressed), the quality report and the files written.
 
     ``rejected_nik`` says how persons with a rejected NIK were treated
-    (:func:`rejected_summary`).
+    (:func:`rejected_summary`); ``combinations`` is the long table of
+    programme combinations (``<name>_kombinasi.csv``) and ``convergence``
+    what the convergence figures count (the metadata's ``convergence``).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -61,14 +82,76 @@ class MicrodataResult:
     rates: tuple[Rate, ...]
     paths: dict[str, Path] = field(default_factory=dict)
     rejected_nik: dict[str, object] = field(default_factory=dict)
+    combinations: pd.DataFrame | None = None
+    convergence: dict[str, object] = field(default_factory=dict)
 
 
 def _stack(counts: pd.DataFrame, rates: Sequence[tables.Rate]) -> pd.DataFrame:
     frame = pd.concat([tables.rollup(counts, lv) for lv in LEVELS], ignore_index=True)
-    for r in rates:
-        frame[f"_c_{r.key}"] = frame[r.den] - frame[r.num]
-    frame["_is_desa"] = (frame["kode"].str.len() == 10) & (frame["kode"].str[6] != "1")
-    return frame
+    comp = {f"_c_{r.key}": frame[r.den] - frame[r.num] for r in rates}
+    frame = pd.concat([frame, pd.DataFrame(comp, index=frame.index)], axis=1)
+    desa = frame["kode"].str.len() == 10
+    marks = {"_is_desa": desa & (frame["kode"].str[6] != "1")}
+    for col in counts.columns:  # desa markers (a desa programme): desa rows only
+        if col.startswith("_"):
+            marks[col] = desa & (frame[col] > 0)
+    return pd.concat(
+        [
+            frame.drop(columns=list(set(marks) & set(frame.columns))),
+            pd.DataFrame(marks),
+        ],
+        axis=1,
+    )
+
+
+def disclosure_setup(
+    counts: pd.DataFrame,
+    *,
+    max_desil: int,
+    target: str = "desil1",
+    absent: Sequence[str] = (),
+    programmes: Sequence[str] = ALL_PROGRAMMES,
+    person_level: bool = True,
+    conv: Convergence | None = None,
+    combos: Sequence[int] = (),
+) -> tuple[pd.DataFrame, list[Rate], DisclosurePlan, list[str]]:
+    """Return the stacked levels, the rates, the disclosure plan and count columns.
+
+    The one place :func:`area_tables` and the audit tests get what the
+    disclosure control protects (with the programme convergence when
+    ``conv`` is given: its counts, combinations and exact sums).
+    """
+    rates = _rates(target, programmes, absent)
+    rel: list[Relation] = []
+    bnd: list[Bound] = []
+    hidden: list[str] = []
+    if conv is not None:
+        rates += convergence.rates(conv, target)
+        anyp = [] if "any" in absent else [p for p in programmes if p not in absent]
+        bundle = [p for p in BUNDLE_PROGRAMMES if p not in absent]
+        rel, bnd = convergence.relations(conv, any_programmes=anyp, bundle=bundle)
+    frame = _stack(counts, rates)
+    count_cols = [
+        c
+        for c in counts.columns
+        if c != "kode_desa" and not c.startswith(("_", "combo_"))
+    ]
+    if conv is not None:
+        gone = set(conv.absent)
+        hidden = [c for c in count_cols if convergence.needs(conv, c) & gone]
+    plan = disclosure_plan(
+        rates,
+        count_cols,
+        max_desil,
+        target,
+        programmes,
+        absent,
+        person_level,
+        extra_relations=rel,
+        extra_bounds=bnd,
+        hidden=hidden,
+    )
+    return frame, rates, plan, count_cols
 
 
 def _publish(
@@ -78,25 +161,24 @@ def _publish(
     counts: Sequence[str],
     complements: dict[str, str],
 ) -> pd.DataFrame:
-    out = pd.DataFrame(
-        {
-            "kode_wilayah": frame["kode"].map(tables.dotted),
-            "level": frame["level"],
-        }
-    )
-    out["nama"] = out["kode_wilayah"].map(lambda c: regions.reference_name(c) or "")
+    kode = frame["kode"].map(tables.dotted)
+    cols: dict[str, object] = {
+        "kode_wilayah": kode,
+        "level": frame["level"],
+        "nama": kode.map(lambda c: regions.reference_name(c) or ""),
+    }
     for col in counts:
-        out[col] = frame[col].astype("Int64").mask(flags[col])
-        out[f"{col}_suppressed"] = flags[col].to_numpy()
+        cols[col] = frame[col].astype("Int64").mask(flags[col])
+        cols[f"{col}_suppressed"] = flags[col]
     for r in rates:
         hidden = flags[r.num] | flags[r.den] | flags[complements[r.key]]
         den = frame[r.den].where(frame[r.den] > 0)
         value = (frame[r.num] / den * 100).round(1)
-        out[r.key] = value.mask(hidden)
-        out[f"{r.key}_num"] = frame[r.num].astype("Int64").mask(hidden)
-        out[f"{r.key}_den"] = frame[r.den].astype("Int64").mask(hidden)
-        out[f"{r.key}_suppressed"] = hidden.to_numpy()
-    return out
+        cols[r.key] = value.mask(hidden)
+        cols[f"{r.key}_num"] = frame[r.num].astype("Int64").mask(hidden)
+        cols[f"{r.key}_den"] = frame[r.den].astype("Int64").mask(hidden)
+        cols[f"{r.key}_suppressed"] = hidden
+    return pd.DataFrame(cols, index=frame.index).copy()
 
 
 def _differential(out: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
@@ -189,11 +271,55 @@ def area_tables(
         counts, rates, ``<rate>_num``/``<rate>_den`` and ``<col>_suppressed``.
     rates : list of Rate
     """
-    rates = _rates(target, programmes, absent)
-    frame = _stack(counts, rates)
-    count_cols = [c for c in counts.columns if c != "kode_desa"]
-    plan = disclosure_plan(
-        rates, count_cols, max_desil, target, programmes, absent, person_level
+    outputs = area_outputs(
+        counts,
+        max_desil=max_desil,
+        target=target,
+        threshold=threshold,
+        absent=absent,
+        programmes=programmes,
+        person_level=person_level,
+    )
+    return outputs.tables, outputs.rates
+
+
+@dataclass(frozen=True)
+class AreaOutputs:
+    """The suppressed area tables, their rates and the combinations table."""
+
+    tables: dict[str, pd.DataFrame]
+    rates: list[Rate]
+    combinations: pd.DataFrame | None = None
+
+
+def area_outputs(
+    counts: pd.DataFrame,
+    *,
+    max_desil: int,
+    target: str = "desil1",
+    threshold: int = 10,
+    absent: Sequence[str] = (),
+    programmes: Sequence[str] = ALL_PROGRAMMES,
+    person_level: bool = True,
+    conv: Convergence | None = None,
+    combos: Sequence[int] = (),
+    audience: str = "publik",
+) -> AreaOutputs:
+    """:func:`area_tables` with the programme convergence and the audience.
+
+    With ``conv`` the tables carry the convergence columns and
+    :attr:`AreaOutputs.combinations` the long combinations table; every row
+    of every table says its ``audience``.
+    """
+    frame, rates, plan, count_cols = disclosure_setup(
+        counts,
+        max_desil=max_desil,
+        target=target,
+        absent=absent,
+        programmes=programmes,
+        person_level=person_level,
+        conv=conv,
+        combos=combos,
     )
     flags = disclosure.suppress(
         frame,
@@ -202,11 +328,22 @@ def area_tables(
         groups=plan.groups,
         bounds=plan.bounds,
         threshold=threshold,
+        initial=plan.never_published(frame.index),
     )
     published = _publish(frame, flags, rates, count_cols, plan.complements)
     out = _differential(published, frame)
     out = _blank_absent(out, absent, columns.area_columns(count_cols, rates))
-    return {lv: out[out["level"] == lv].reset_index(drop=True) for lv in LEVELS}, rates
+    combinations = None
+    if conv is not None:
+        out = convergence_tables.blank_absent(out, conv)
+        combinations = convergence_tables.combinations_table(
+            frame, out, conv, combos, threshold
+        )
+        combinations[AUDIENCE_COLUMN] = audience
+        out = convergence_tables.drop_combos(out)
+    out[AUDIENCE_COLUMN] = audience
+    levels = {lv: out[out["level"] == lv].reset_index(drop=True) for lv in LEVELS}
+    return AreaOutputs(levels, rates, combinations)
 
 
 def _paths(
@@ -217,6 +354,7 @@ def _paths(
         for lv in levels
         for fmt in formats
     }
+    paths["combinations"] = out_dir / f"{name}_kombinasi.csv"
     paths["quality"] = out_dir / f"{name}_kualitas_data.csv"
     paths["metadata"] = out_dir / f"{name}_metadata.json"
     return paths
@@ -231,113 +369,9 @@ def _write_table(frame: pd.DataFrame, path: Path, overwrite: bool) -> None:
         registry.write_parquet(frame, path, overwrite=overwrite)
 
 
-def rejected_summary(
-    frames: dict[str, pd.DataFrame],
-    counts: pd.DataFrame,
-    *,
-    excluded: bool,
-    left_out: int,
-    threshold: int,
-) -> dict[str, object]:
-    """How persons with a rejected NIK were treated, for the metadata and report.
-
-    ``persons_counted`` is the total of ``persons_nik_rejected`` (the
-    kab/kota figures as published: a total from 1 to ``threshold - 1`` is
-    written as ``"< threshold"``, never as the number).
-    """
-    total = int(counts["persons_nik_rejected"].sum())
-    shown: int | str = total if total == 0 or total >= threshold else f"< {threshold}"
-    hidden = left_out if left_out == 0 or left_out >= threshold else f"< {threshold}"
-    return {
-        "column": "persons_nik_rejected",
-        "persons_counted": shown,
-        "excluded": excluded,
-        "persons_left_out": hidden,
-        "note": REJECTED_NOTE,
-        "note_en": REJECTED_NOTE_EN,
-    }
-
-
-#: What counting persons with a rejected NIK means (metadata and README).
-REJECTED_NOTE = (
-    "Orang dengan NIK yang ditolak (rusak, kosong, isian sementara) dihitung "
-    "tanpa token, sehingga tidak bisa dicocokkan antar-sumber: orang yang sama "
-    "di dua ekspor dengan NIK rusak terhitung dua kali. Kolom persons_nik_rejected "
-    "menyebut berapa orang seperti itu di tiap wilayah; exclude_rejected_nik = "
-    "true (--exclude-rejected-nik) tidak menghitung mereka sama sekali."
-)
-REJECTED_NOTE_EN = (
-    "Persons whose NIK was rejected (damaged, empty, placeholder) are counted "
-    "without a token, so they cannot be matched across sources: one person in "
-    "two exports with a damaged NIK counts twice. persons_nik_rejected says how "
-    "many such persons each area holds; exclude_rejected_nik = true "
-    "(--exclude-rejected-nik) leaves them out altogether."
-)
-
-
-def _metadata(
-    result: MicrodataResult,
-    target: str,
-    threshold: int,
-    programmes: Sequence[str],
-    absent: Sequence[str],
-    bundle: Sequence[str],
-) -> dict[str, object]:
-    anyp = [p for p in programmes if p not in absent]
-    return {
-        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "reference_codes": regions.REFERENCE_EDITION,
-        "target_group": target,
-        "any_programme": anyp,
-        "any_programme_label": tables.programme_list(anyp),
-        "any_programme_note": (
-            "A family counts as reached by 'any programme' when it receives one "
-            "of these; for PBI-JK and PIP (personal programmes) one member is "
-            "enough. exclusion_error is therefore not the exclusion error of the "
-            "family social-assistance programmes: see "
-            "exclusion_error_bansos_keluarga and exclusion_error_<programme>."
-        ),
-        "bundles": {
-            BUNDLE: {
-                "programmes": list(bundle),
-                "label": f"bansos keluarga ({tables.programme_list(bundle)})",
-                "label_en": "family social assistance "
-                f"({tables.programme_list(bundle)})",
-            }
-        },
-        "absent_fields": list(absent),
-        "rejected_nik": result.rejected_nik,
-        "suppression": {
-            "threshold": threshold,
-            "rule": "counts 1..threshold-1 suppressed; rates suppressed with their "
-            "numerator, denominator or complement; complementary suppression over "
-            "row totals and desa < kecamatan < kab/kota, and over the logical "
-            "bounds between published counts (each programme <= any programme "
-            "<= target families; persons >= families)",
-            "flag_column": "<column>_suppressed",
-            "label": SUPPRESSED_LABEL.format(threshold=threshold),
-        },
-        "rates": {
-            r.key: {
-                "num": r.num,
-                "den": r.den,
-                "scale": 100,
-                "label": r.label,
-                "label_en": r.label_en,
-            }
-            for r in result.rates
-        },
-        "targeting_differential": {
-            "of": ["coverage_any", "coverage_nontarget"],
-            "label": "Selisih cakupan: sasaran minus bukan sasaran (poin persen)",
-            "label_en": "Targeting differential: target minus non-target "
-            "coverage (percentage points)",
-            "rounding": "from the counts, rounded once to 0.1",
-        },
-        "sources": result.sources.to_dict(orient="records"),
-        "quality": quality.summarise(result.quality),
-        "pseudonymisation": "HMAC-SHA256 (key not stored), NIK dropped on read",
-    }
+def _extra_flags(catalogue: Sequence[Programme]) -> set[str]:
+    """Return the catalogue's flags other than the five core programmes."""
+    return {p.flag for p in catalogue if not p.core}
 
 
 def aggregate_registry(
@@ -355,6 +389,9 @@ def aggregate_registry(
     progress: bool = False,
     memory_limit: str = "1500MB",
     exclude_rejected_nik: bool = False,
+    catalogue: Sequence[Programme] | None = None,
+    desa_programmes: str | os.PathLike[str] | pd.DataFrame | None = None,
+    audience: str | None = None,
 ) -> MicrodataResult:
     """Ingest registry exports and write privacy-safe area tables.
 
@@ -389,6 +426,18 @@ def aggregate_registry(
         Leave out persons whose NIK was rejected (default: count them, and
         say how many in ``persons_nik_rejected``; they cannot be deduplicated
         across sources).
+    catalogue : sequence of Programme, optional
+        The programme catalogue (default: ``data/programmes.toml``; a
+        registry config's ``[[programmes]]`` merged in by
+        :func:`~geo_priority.microdata.programmes.load_catalogue`).
+    desa_programmes : path-like or pandas.DataFrame, optional
+        The desa programme table of the "kantong" strategy (a file, or a
+        checked table from :func:`desa_programmes.read_desa_programmes`).
+    audience : {"publik", "internal"}, optional
+        Publication tier, written on every row (``audience``): ``publik``
+        refuses a threshold below 10; ``internal`` (a pemda's own officials)
+        allows one from 2. Not given: ``publik`` from threshold 10, else
+        ``internal``.
 
     Returns
     -------
@@ -418,7 +467,10 @@ def aggregate_registry(
                 formats=", ".join(FORMATS),
             )
         )
+    audience = check_audience(audience, threshold)
     specs = [s if isinstance(s, SourceSpec) else SourceSpec(str(s)) for s in sources]
+    cat = tuple(catalogue) if catalogue is not None else load_catalogue()
+    desa_table = load_desa_table(desa_programmes, cat)
     paths = _paths(Path(out_dir), name, levels, formats) if out_dir is not None else {}
     io.check_outputs(paths.values(), overwrite=overwrite)
     res = engine.aggregate_counts(
@@ -429,8 +481,10 @@ def aggregate_registry(
         progress=progress,
         memory_limit=memory_limit,
         exclude_rejected_nik=exclude_rejected_nik,
+        catalogue=cat,
+        desa_programmes=desa_table,
     )
-    frames, rates = area_tables(
+    outputs = area_outputs(
         res.counts,
         max_desil=res.max_desil,
         target=target,
@@ -438,7 +492,11 @@ def aggregate_registry(
         absent=res.absent,
         programmes=programmes,
         person_level="nik_rejected" not in res.absent,
+        conv=res.convergence,
+        combos=res.combos,
+        audience=audience,
     )
+    frames, rates = outputs.tables, outputs.rates
     report = quality.explain(res.quality)
     rejected = rejected_summary(
         frames,
@@ -447,14 +505,33 @@ def aggregate_registry(
         left_out=res.rejected_left_out,
         threshold=threshold,
     )
-    result = MicrodataResult(frames, report, res.sources, tuple(rates), paths, rejected)
+    combos = outputs.combinations
+    result = MicrodataResult(
+        frames,
+        report,
+        res.sources,
+        tuple(rates),
+        paths,
+        rejected,
+        combos,
+        convergence_summary(res, desa_table, audience),
+    )
     for label, path in paths.items():
         if label == "quality":
             _write_table(report, path, overwrite)
+        elif label == "combinations":
+            _write_table(
+                combos if combos is not None else pd.DataFrame(), path, overwrite
+            )
         elif label == "metadata":
             io.write_json(
-                _metadata(
-                    result, target, threshold, programmes, res.absent, res.bundle
+                metadata_record(
+                    result,
+                    target,
+                    threshold,
+                    programmes,
+                    [a for a in res.absent if a not in _extra_flags(cat)],
+                    res.bundle,
                 ),
                 path,
                 overwrite=overwrite,

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from geo_priority.microdata.tables import Rate
+from geo_priority.output_config import AUDIENCE_COLUMN
 
 __all__ = [
     "BUNDLE",
@@ -302,6 +303,7 @@ def area_columns(
     out += [
         OutputColumn(key, "rate", diff),
         OutputColumn(flag_name(key), "flag", diff, of=key),
+        OutputColumn(AUDIENCE_COLUMN, "label"),
     ]
     return tuple(out)
 

@@ -240,6 +240,7 @@ def suppress(
     bounds: Sequence[Bound] = (),
     threshold: int = 10,
     max_rounds: int = 50,
+    initial: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return a boolean frame: which count cells must be suppressed.
 
@@ -264,6 +265,9 @@ def suppress(
         Counts from 1 to ``threshold - 1`` are suppressed (default 10).
     max_rounds : int
         Safety bound on the complementary passes.
+    initial : pandas.DataFrame, optional
+        Cells suppressed from the start (booleans, same index; columns of
+        ``cells`` it lacks are not), e.g. those the audit asks for.
 
     Returns
     -------
@@ -284,6 +288,9 @@ def suppress(
         )
     values = frame[list(cells)]
     s = ((values > 0) & (values < threshold)).astype(bool)
+    if initial is not None:
+        for col in s.columns.intersection(initial.columns):
+            s[col] = s[col].to_numpy() | initial[col].to_numpy(bool)
     costs = _Costs(s, groups)
     limits = _bound_map(relations, bounds, cells)
     for _ in range(max_rounds):

@@ -27,15 +27,17 @@ import pandas as pd
 from geo_priority import regions
 from geo_priority.errors import ConfigError
 from geo_priority.messages import tr
-from geo_priority.microdata import columns, failures, ingest, sql
+from geo_priority.microdata import columns, convergence, failures, ingest, sql
 from geo_priority.microdata.columns import (
     BUNDLE,
     BUNDLE_PROGRAMMES,
     FAMILY_PROGRAMMES,
     PERSON_PROGRAMMES,
 )
+from geo_priority.microdata.convergence import Convergence
 from geo_priority.microdata.ingest import SourceSpec, scrub
 from geo_priority.microdata.load import FileInfo, load
+from geo_priority.microdata.programmes import Programme, load_catalogue
 
 __all__ = [
     "FAMILY_PROGRAMMES",
@@ -91,6 +93,11 @@ class EngineResult:
         counts them per desa).
     bundle : tuple of str
         The programmes of the "bansos keluarga" bundle the exports have.
+    convergence : Convergence
+        What the convergence counts cover (:mod:`.convergence`).
+    combos : tuple of int
+        The programme combinations (bit masks) of the target families; the
+        counts hold one ``combo_<mask>`` column each.
     """
 
     counts: pd.DataFrame
@@ -100,6 +107,8 @@ class EngineResult:
     absent: tuple[str, ...] = ()
     rejected_left_out: int = 0
     bundle: tuple[str, ...] = BUNDLE_PROGRAMMES
+    convergence: Convergence | None = None
+    combos: tuple[int, ...] = ()
 
 
 #: Problems of the quality report: name -> (severity, SQL predicate). The
@@ -184,16 +193,46 @@ def _quality(con: duckdb.DuckDBPyConnection, files: list[FileInfo]) -> pd.DataFr
     return frame.sort_values(["file", "problem", "kode_kab"]).reset_index(drop=True)
 
 
-def _desa_counts_sql(
-    target: str, max_desil: int, programmes: Sequence[str], bundle: Sequence[str]
+def _fam_sql(
+    target: str,
+    programmes: Sequence[str],
+    bundle: Sequence[str],
+    conv: Convergence,
 ) -> str:
-    """Return :data:`sql.DESA_COUNTS` for the target group and programmes."""
-    counts = ", ".join(f"{c.sql} AS {c.name}" for c in columns.desa_counts(max_desil))
+    """Return :data:`sql.FAM` for the target group, programmes and catalogue."""
     receives = " OR ".join(_RECEIVES.get(p, p) for p in programmes)
-    in_bundle = " OR ".join(bundle) or "false"
-    return sql.DESA_COUNTS.format(
-        target=_TARGET_SQL[target], any=receives, bundle=in_bundle, counts=counts
+    mask, nprog, kantong = convergence.mask_sql(conv)
+    return sql.FAM.format(
+        target=_TARGET_SQL[target],
+        any=receives,
+        bundle=" OR ".join(bundle) or "false",
+        mask=mask,
+        nprog=nprog,
+        kantong=kantong,
     )
+
+
+def _desa_counts_sql(max_desil: int, conv: Convergence, combos: Sequence[int]) -> str:
+    """Return :data:`sql.DESA_COUNTS`: the declared counts and the convergence."""
+    parts = [(c.name, c.sql) for c in columns.desa_counts(max_desil)]
+    parts += convergence.count_sql(conv, combos)
+    return sql.DESA_COUNTS.format(counts=", ".join(f"{q} AS {n}" for n, q in parts))
+
+
+def _kantong(table: pd.DataFrame | None) -> tuple[str, ...]:
+    """Return the desa programmes a desa programme table has."""
+    if table is None:
+        return ()
+    return tuple(str(c)[2:] for c in table.columns if str(c).startswith("d_"))
+
+
+def _desa_prog(con: duckdb.DuckDBPyConnection, table: pd.DataFrame | None) -> None:
+    """Create ``desa_prog``: the desa programme table (empty when none is given)."""
+    if table is None:
+        sql.run(con, "CREATE TEMP TABLE desa_prog (kode_desa VARCHAR)")
+        return
+    con.register("desa_prog_df", table)
+    sql.run(con, "CREATE TEMP TABLE desa_prog AS SELECT * FROM desa_prog_df")
 
 
 def _with_all_desa(counts: pd.DataFrame) -> pd.DataFrame:
@@ -212,7 +251,7 @@ def _with_all_desa(counts: pd.DataFrame) -> pd.DataFrame:
     )
     numbers = out.columns.drop("kode_desa")
     out[numbers] = out[numbers].fillna(0).astype("int64")
-    return out.sort_values("kode_desa").reset_index(drop=True)
+    return out.sort_values("kode_desa").reset_index(drop=True).copy()
 
 
 def aggregate_counts(
@@ -227,6 +266,8 @@ def aggregate_counts(
     threads: int | None = None,
     progress: bool = False,
     exclude_rejected_nik: bool = False,
+    catalogue: Sequence[Programme] | None = None,
+    desa_programmes: pd.DataFrame | None = None,
 ) -> EngineResult:
     """Ingest registry exports and count families and persons per desa.
 
@@ -296,6 +337,8 @@ def aggregate_counts(
             )
         )
     year = reference_year or ingest.reference_year()
+    catalogue = tuple(catalogue) if catalogue is not None else load_catalogue()
+    extra = [(p.flag, p.columns) for p in catalogue if not p.core and p.unit != "desa"]
     with (
         failures.engine_failures(),
         sql.connection(memory_limit, threads, progress) as con,
@@ -304,12 +347,18 @@ def aggregate_counts(
         sql.run(con, sql.CREATE_KEC_REF)
         sql.run(con, sql.CREATE_DESA_REF)
         sql.run(con, sql.RAW_SCHEMA)
-        files = load(con, sources, key, year, max_bad_code_share, progress)
+        for flag, _ in extra:
+            sql.run(con, f"ALTER TABLE persons_raw ADD COLUMN p_{flag} TINYINT")
+        _desa_prog(con, desa_programmes)
+        files = load(con, sources, key, year, max_bad_code_share, progress, extra)
         sql.run(con, sql.PERSONS.format(multi=str(len(sources) > 1).lower()))
         max_desil = 10 if int(sql.rows(con, sql.MAX_DESIL)[0][0]) > 4 else 4
         family_level = files[0]["level"] == "keluarga"
         _check_exclude(exclude_rejected_nik, family_level)
-        absent = _absent_everywhere(files, target, family_level)
+        absent = _absent_everywhere(files, target, family_level, extra)
+        conv = convergence.plan_convergence(
+            catalogue, absent, kantong=_kantong(desa_programmes)
+        )
         present = [p for p in programmes if p not in absent] or ["__none"]
         bundle = tuple(p for p in BUNDLE_PROGRAMMES if p not in absent)
         persons = "coalesce(max(members), 0)" if family_level else "count(*)"
@@ -319,10 +368,19 @@ def aggregate_counts(
             if exclude_rejected_nik
             else 0
         )
-        sql.run(con, sql.FAMILIES.format(persons=persons, keep=keep))
-        counts = sql.frame(con, _desa_counts_sql(target, max_desil, present, bundle))
+        sql.run(
+            con,
+            sql.FAMILIES.format(
+                persons=persons, keep=keep, extra=convergence.families_sql(conv)
+            ),
+        )
+        sql.run(con, _fam_sql(target, present, bundle, conv))
+        combos = tuple(int(r[0]) for r in sql.rows(con, sql.COMBOS))
+        counts = sql.frame(con, _desa_counts_sql(max_desil, conv, combos))
         quality = _quality(con, files)
-    sources_frame = pd.DataFrame(files)
+    sources_frame = pd.DataFrame(
+        [{k: v for k, v in f.items() if k != "absent_programmes"} for f in files]
+    )
     sources_frame["absent_fields"] = sources_frame["absent_fields"].map(", ".join)
     if not set(programmes) - set(absent):
         absent += ("any",)
@@ -336,6 +394,8 @@ def aggregate_counts(
         absent,
         left_out,
         bundle,
+        conv,
+        combos,
     )
 
 
@@ -352,10 +412,16 @@ def _check_exclude(exclude: bool, family_level: bool) -> None:
 
 
 def _absent_everywhere(
-    files: list[FileInfo], target: str, family_level: bool
+    files: list[FileInfo],
+    target: str,
+    family_level: bool,
+    extra: Sequence[tuple[str, tuple[str, ...]]] = (),
 ) -> tuple[str, ...]:
     absent = tuple(
         f for f in ingest.FLAG_FIELDS if all(f in i["absent_fields"] for i in files)
+    )
+    absent += tuple(
+        f for f, _ in extra if all(f in i.get("absent_programmes", []) for i in files)
     )
     if family_level:  # person programmes and ages need the members' rows
         absent += tuple(f for f in ("pbi_jk", "pip") if f not in absent)

@@ -21,7 +21,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -330,6 +330,27 @@ def resolve_columns(spec: SourceSpec, columns: Sequence[str]) -> Resolved:
     _require(spec, found, columns, level)
     sumber = spec.sumber or _DEFAULT_SUMBER.get(style or "", "LAINNYA")
     return Resolved(spec, style or "custom", sumber.upper(), found, level)
+
+
+def with_extra(
+    res: Resolved,
+    columns: Sequence[str],
+    extra: Sequence[tuple[str, tuple[str, ...]]],
+) -> Resolved:
+    """Add the columns of the catalogue's other yes/no flags an export has.
+
+    ``extra`` holds (flag, candidate columns in lower case); candidates are
+    matched in any case and OR-ed, like the style's programme columns.
+    """
+    if not extra:
+        return res
+    actual = {_norm(c): str(c) for c in columns}
+    found = dict(res.columns)
+    for flag, cands in extra:
+        hits = tuple(actual[_norm(c)] for c in cands if _norm(c) in actual)
+        if hits:
+            found[flag] = hits
+    return replace(res, columns=found)
 
 
 def _level(actual: Mapping[str, str], found: Mapping[str, object]) -> str:

@@ -66,6 +66,9 @@ class FileInfo(TypedDict):
         Text encoding of a CSV (``utf-8`` otherwise).
     kept_rows : int
         Rows counted, set by the engine's quality step.
+    absent_programmes : list of str
+        The programme catalogue's other flags it lacks (not a data problem:
+        most exports carry only some programmes).
     """
 
     file: str
@@ -77,6 +80,7 @@ class FileInfo(TypedDict):
     absent_fields: list[str]
     encoding: str
     kept_rows: NotRequired[int]
+    absent_programmes: NotRequired[list[str]]
 
 
 #: Seconds a read runs before its progress bar is drawn.
@@ -146,6 +150,7 @@ class _Read:
     several: bool  # several exports: every KK is tokenised for family dedupe
     level: str | None  # the level of the exports read before, if any
     progress: bool  # draw a progress bar on stderr
+    extra: tuple[tuple[str, tuple[str, ...]], ...] = ()  # other yes/no flags
 
 
 def load(
@@ -155,6 +160,7 @@ def load(
     ref_year: int,
     max_bad: float,
     progress: bool = False,
+    extra: Sequence[tuple[str, tuple[str, ...]]] = (),
 ) -> list[FileInfo]:
     """Insert the rows of every export into ``persons_raw``; describe each file.
 
@@ -173,6 +179,10 @@ def load(
         Largest share of rows with unknown region codes.
     progress : bool
         Draw a progress bar on stderr for long reads.
+    extra : sequence of (str, tuple of str)
+        Other yes/no flags (the programme catalogue's): field and candidate
+        columns (lower case, OR-ed); read into ``persons_raw`` column
+        ``p_<field>`` (added by the engine).
 
     Returns
     -------
@@ -184,7 +194,9 @@ def load(
     files: list[FileInfo] = []
     for i, spec in enumerate(specs):
         level = files[0]["level"] if files else None
-        read = _Read(spec, i, ref_year, max_bad, len(specs) > 1, level, progress)
+        read = _Read(
+            spec, i, ref_year, max_bad, len(specs) > 1, level, progress, tuple(extra)
+        )
         files.append(_load_file(con, read))
     for info, label in zip(files, _file_labels(specs), strict=True):
         info["file"] = label
@@ -251,9 +263,9 @@ def _load_file(con: Connection, read: _Read) -> FileInfo:
         return _ingest(con, read)
 
 
-def _absent_fields(res: Resolved) -> list[str]:
+def _absent_fields(res: Resolved, extra: Sequence[str] = ()) -> list[str]:
     """Yes/no fields the export lacks (and, for a family file, its member count)."""
-    wanted = [*ingest.FLAG_FIELDS]
+    wanted = [*ingest.FLAG_FIELDS, *extra] if extra else [*ingest.FLAG_FIELDS]
     if res.level == "keluarga":
         wanted.append("jumlah_anggota")
     return [f for f in wanted if f not in res.columns]
@@ -287,16 +299,21 @@ def _ingest(con: Connection, read: _Read) -> FileInfo:
         number_marker=ingest.EXCEL_NUMBER,
     )
     src = opened.view
-    res = ingest.resolve_columns(spec, opened.columns)
+    res = ingest.with_extra(
+        ingest.resolve_columns(spec, opened.columns), opened.columns, read.extra
+    )
     _check_level(res, read.level)
+    names = [f for f, _ in read.extra]
     parts = {
         "src": src,
-        "flags": flags_sql(con, res, src),
+        "flags": flags_sql(con, res, src, names),
         "sex": sex_sql(con, res, src),
         "codes": codes_table(con, res, src, i),
     }
     prec = _precedence(res.sumber) * 1000 + i
-    sql = select_sql(res, parts, i, prec, read.ref_year, all_kk=read.several)
+    sql = select_sql(
+        res, parts, i, prec, read.ref_year, all_kk=read.several, extra=names
+    )
     run(con, f"INSERT INTO persons_raw {sql}")
     return {
         "file": Path(spec.path).name,
@@ -306,6 +323,7 @@ def _ingest(con: Connection, read: _Read) -> FileInfo:
         "sheets": opened.sheets,
         "level": res.level,
         "absent_fields": _absent_fields(res),
+        "absent_programmes": [f for f in names if f not in res.columns],
         "encoding": opened.encoding,
     }
 

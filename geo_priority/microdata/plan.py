@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import pandas as pd
+
 from geo_priority.microdata.columns import (
     BUNDLE,
     BUNDLE_PROGRAMMES,
@@ -156,6 +158,9 @@ class DisclosurePlan:
         Logical bounds ``low <= high`` within a row.
     complements : dict
         Rate key -> its complement cell (:func:`complements`).
+    hidden : tuple of str
+        Cells never published ("no data" figures): unknown to an intruder,
+        so in no relation, bound or group.
     """
 
     cells: list[str]
@@ -163,6 +168,14 @@ class DisclosurePlan:
     groups: list[tuple[str, ...]]
     bounds: list[Bound]
     complements: dict[str, str]
+    hidden: tuple[str, ...] = ()
+
+    def never_published(self, index: pd.Index) -> pd.DataFrame | None:
+        """Return the :attr:`hidden` cells as suppressed flags (None: none)."""
+        if not self.hidden:
+            return None
+        cols = [c for c in self.cells if c in self.hidden]
+        return pd.DataFrame(True, index=index, columns=cols)
 
 
 def disclosure_plan(
@@ -173,13 +186,19 @@ def disclosure_plan(
     programmes: Sequence[str] = ALL_PROGRAMMES,
     absent: Sequence[str] = (),
     person_level: bool = True,
+    extra_relations: Sequence[Relation] = (),
+    extra_bounds: Sequence[Bound] = (),
+    hidden: Sequence[str] = (),
 ) -> DisclosurePlan:
     """Return the cells, relations, groups and bounds of the area tables.
 
     The same plan drives :func:`disclosure.suppress` and the audit
-    (:func:`geo_priority.microdata.audit.pinned_cells`).
+    (:func:`geo_priority.microdata.audit.pinned_cells`). ``extra_relations``
+    and ``extra_bounds`` add figures of other modules (the programme
+    convergence, :func:`geo_priority.microdata.convergence.relations`);
+    ``hidden`` names count cells published as "no data".
     """
-    relations = _relations(max_desil, target)
+    relations = [*_relations(max_desil, target), *extra_relations]
     comp = complements(rates, relations)
     own = [c for c in dict.fromkeys(comp.values()) if c not in count_cols]
     cells = [*count_cols, *own]
@@ -194,7 +213,13 @@ def disclosure_plan(
                 ("any_families", "target_excluded_families", "_c_coverage_nontarget"),
             )
         )
-    bounds = _bounds(programmes, absent, person_level)
+    bounds = [*_bounds(programmes, absent, person_level), *extra_bounds]
+    if hidden:
+        gone = set(hidden) | {f"_c_{r.key}" for r in rates if r.num in hidden}
+        relations = [r for r in relations if not {r.total, *r.parts} & gone]
+        bounds = [b for b in bounds if not {b.low, b.high} & gone]
+        groups = [g for g in groups if not set(g) & gone]
+        return DisclosurePlan(cells, relations, groups, bounds, comp, tuple(gone))
     return DisclosurePlan(cells, relations, groups, bounds, comp)
 
 

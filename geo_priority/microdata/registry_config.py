@@ -9,6 +9,17 @@ Dinas Sosial can keep one file per data delivery::
     threshold = 10           # optional: small-cell threshold
     exclude_rejected_nik = false   # optional: leave out persons whose NIK
                                    # was rejected (default: count them)
+    audience = "publik"            # optional: publik | internal
+    desa_programmes = "program_desa.csv"  # optional: desa programme table
+
+    [[programmes]]                       # optional: an export's other flag
+    flag = "bantuan_pemda"
+    name = "Bantuan sosial Pemda"
+    agency = "Pemda"
+    strategy = "beban"                   # beban | pendapatan | kantong
+    unit = "keluarga"                    # keluarga | jiwa | desa
+    columns = ["bansos_apbd"]
+    source = "Perbup ... tentang bantuan sosial (cite it)"
 
     [[exports]]
     path = "p3ke_individu.parquet"       # relative to this file
@@ -42,10 +53,19 @@ from typing import Any
 from geo_priority.errors import ConfigError, InputError
 from geo_priority.messages import tr
 from geo_priority.microdata.ingest import CANONICAL_FIELDS, SourceSpec
+from geo_priority.microdata.programmes import Programme, load_catalogue
 
 __all__ = ["RegistryConfig", "load_registry_config", "parse_mapping"]
 
-_TOP_KEYS = ("exports", "target", "threshold", "exclude_rejected_nik")
+_TOP_KEYS = (
+    "exports",
+    "target",
+    "threshold",
+    "exclude_rejected_nik",
+    "programmes",
+    "desa_programmes",
+    "audience",
+)
 _EXPORT_KEYS = ("path", "style", "sumber", "crosswalk", "mapping", "level")
 
 
@@ -63,12 +83,22 @@ class RegistryConfig:
         Small-cell threshold, when the file sets one.
     exclude_rejected_nik : bool or None
         Leave out persons whose NIK was rejected, when the file says so.
+    programmes : tuple of Programme
+        The programme catalogue: the shipped one with the file's own
+        ``[[programmes]]`` merged in (an export's other yes/no flags).
+    desa_programmes : str or None
+        The desa programme table (path resolved against the file's folder).
+    audience : str or None
+        Publication tier (``publik`` or ``internal``), when the file sets one.
     """
 
     exports: list[SourceSpec]
     target: str | None = None
     threshold: int | None = None
     exclude_rejected_nik: bool | None = None
+    programmes: tuple[Programme, ...] = ()
+    desa_programmes: str | None = None
+    audience: str | None = None
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:
@@ -246,4 +276,54 @@ def load_registry_config(path: str | os.PathLike[str]) -> RegistryConfig:
         )
     base = file.resolve().parent
     exports = [_export(entry, i, base) for i, entry in enumerate(entries)]
-    return RegistryConfig(exports, target, threshold, exclude)
+    programmes = data.get("programmes", [])
+    if not isinstance(programmes, list):
+        raise ConfigError(
+            tr("{name}: programmes must be [[programmes]] tables.", name=file.name)
+        )
+    return RegistryConfig(
+        exports,
+        target,
+        threshold,
+        exclude,
+        load_catalogue(programmes),
+        _desa_programmes(data.get("desa_programmes"), base),
+        _audience(data.get("audience")),
+    )
+
+
+def _desa_programmes(value: object, base: Path) -> str | None:
+    """Return ``desa_programmes`` as a path resolved against the config's folder."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ConfigError(
+            tr(
+                "desa_programmes must be a file name, e.g. desa_programmes = "
+                '"program_desa.csv"; got {value!r}.',
+                value=value,
+            )
+        )
+    path = base / value
+    if not path.is_file():
+        raise InputError(
+            tr(
+                "desa_programmes {path!r} does not exist; paths are relative to "
+                "the config file's folder.",
+                path=str(path),
+            )
+        )
+    return str(path)
+
+
+def _audience(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and value in ("publik", "internal"):
+        return value
+    raise ConfigError(
+        tr(
+            'audience must be "publik" or "internal"; got {value!r}.',
+            value=value,
+        )
+    )

@@ -8,6 +8,7 @@ NIK is validated and tokenised inside that SELECT and goes no further.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import duckdb
@@ -143,14 +144,17 @@ def _spellings(
     return [r[0] for r in values]
 
 
-def flags_sql(con: Connection, res: Resolved, src: str) -> str:
+def flags_sql(
+    con: Connection, res: Resolved, src: str, extra: Sequence[str] = ()
+) -> str:
     """Return the SELECT list of the yes/no flags (1, 0 or NULL per person).
 
     Reads each flag column's spellings first, so an unknown spelling is
     refused before the long person query, with the offending values.
+    ``extra``: the catalogue's other flags, selected as ``p_<flag>``.
     """
     parts = []
-    for field in ingest.FLAG_FIELDS:
+    for field in (*ingest.FLAG_FIELDS, *extra):
         columns = res.columns.get(field, ())
         cases = [_flag_case(con, res, src, c) for c in columns]
         if not cases:
@@ -159,7 +163,8 @@ def flags_sql(con: Connection, res: Resolved, src: str) -> str:
             expr = cases[0]
         else:
             expr = f"greatest({', '.join(cases)})"
-        parts.append(f"{expr} AS {field}")
+        name = f"p_{field}" if field in extra else field
+        parts.append(f"{expr} AS {name}")
     return ",\n".join(parts)
 
 
@@ -224,6 +229,7 @@ def select_sql(
     prec: int,
     ref_year: int,
     all_kk: bool,
+    extra: Sequence[str] = (),
 ) -> str:
     """Return the SELECT turning one source's rows into ``persons_raw`` rows.
 
@@ -310,6 +316,6 @@ def select_sql(
       nik_status = 'valid' AND n % 10 = 0 AS ends0,
       CASE WHEN nik_status NOT IN ('valid', 'missing') THEN {mask} END AS example,
       bad_code, kode_desa, desil, sex, umur,
-      {", ".join(ingest.FLAG_FIELDS)}, members
+      {", ".join(ingest.FLAG_FIELDS)}, members{"".join(f", p_{f}" for f in extra)}
     FROM b LEFT JOIN kec_ref r ON b.n // 10000000000 = r.p
     """

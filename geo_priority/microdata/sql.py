@@ -26,9 +26,11 @@ from geo_priority.errors import ConfigError
 
 __all__ = [
     "BAD_CODE_EXAMPLES",
+    "COMBOS",
     "CREATE_DESA_REF",
     "CREATE_KEC_REF",
     "DESA_COUNTS",
+    "FAM",
     "FAMILIES",
     "FILE_ROWS",
     "MAX_DESIL",
@@ -276,20 +278,30 @@ CREATE TEMP TABLE families AS
     count_if(umur BETWEEN 6 AND 21) AS persons_6_21,
     count_if(pbi_jk = 1) AS pbi_jk_persons, count_if(pip = 1) AS pip_persons,
     count_if(umur BETWEEN 6 AND 21 AND pip = 1) AS pip_persons_6_21,
-    count_if(nik_status <> 'valid') AS nik_rejected
+    count_if(nik_status <> 'valid') AS nik_rejected{extra}
   FROM persons WHERE kode_desa IS NOT NULL
     AND NOT family_in_higher_source AND NOT person_in_higher_source AND {keep}
   GROUP BY family_key;
 CREATE TEMP TABLE split_families AS SELECT family_key FROM families WHERE split;
 """
 
-#: The desa counts: ``{target}``, ``{any}`` and ``{bundle}`` say whether a
-#: family is in the target group, receives any programme and receives one of
-#: the "bansos keluarga" bundle; ``{counts}`` is the select list of
-#: :func:`geo_priority.microdata.columns.desa_counts`.
+#: Families with what the desa counts read: ``{target}``, ``{any}`` and
+#: ``{bundle}`` say whether a family is in the target group, receives any
+#: programme and receives one of the "bansos keluarga" bundle; ``{mask}``,
+#: ``{nprog}`` and ``{kantong}`` are the programme convergence of
+#: :mod:`geo_priority.microdata.convergence` (the desa programme table
+#: ``desa_prog`` joined for the desa programmes).
+FAM = """
+CREATE TEMP TABLE fam AS
+SELECT f.*, {target} AS tgt, {any} AS anyp, {bundle} AS bundle,
+  {mask} AS cmask, {nprog} AS nprog, {kantong} AS kantong
+FROM families f LEFT JOIN desa_prog d ON f.kode_desa = d.kode_desa
+"""
+#: The programme combinations of the target families.
+COMBOS = "SELECT DISTINCT cmask FROM fam WHERE tgt ORDER BY cmask"
+#: The desa counts: ``{counts}`` is the select list of
+#: :func:`geo_priority.microdata.columns.desa_counts` and the convergence.
 DESA_COUNTS = """
-WITH fam AS (
-  SELECT *, {target} AS tgt, {any} AS anyp, {bundle} AS bundle FROM families)
 SELECT kode_desa, {counts}
 FROM fam GROUP BY kode_desa ORDER BY kode_desa
 """

@@ -95,6 +95,16 @@ _RECEIPT = {
     "blt_dd": (0.15, 0.10, 0.06, 0.04, 0.01),
     "pip": (0.40, 0.30, 0.20, 0.12, 0.03),
 }
+#: Income programmes of P3KE 2023 (``penerima_prakerja``, ``penerima_kur``),
+#: SYNTHETIC rates [A]: the share of families by desil 1..4 and 5+ with a
+#: member in Kartu Prakerja (one adult aged 18-64 is drawn) or a KUR loan.
+#: Neither is calibrated on a published figure; they only give the graduation
+#: gap something to count. Drawn from their own random stream, so adding
+#: them changed no other synthetic value.
+_INCOME = {
+    "prakerja": (0.03, 0.04, 0.05, 0.06, 0.05),
+    "kur": (0.02, 0.03, 0.04, 0.06, 0.08),
+}
 _HUBUNGAN = np.array(
     ["KEPALA_KELUARGA", "ISTRI_SUAMI", "ANAK", "ORANG_TUA_MERTUA", "CUCU"]
 )
@@ -357,6 +367,25 @@ def _programmes(
     }
 
 
+def _income(
+    rng: np.random.Generator, fam: _Fam, per: pd.DataFrame
+) -> dict[str, np.ndarray]:
+    """Kartu Prakerja (a person aged 18-64) and KUR (the family): synthetic."""
+    n = len(fam.size)
+    band = np.clip(fam.desil, 1, 5) - 1
+    fidx = np.repeat(np.arange(n), fam.size)
+    age = per["umur"].to_numpy()
+    adult = (age >= 18) & (age <= 64)
+    family_has = rng.random(n) < np.asarray(_INCOME["prakerja"])[band]
+    pick = rng.random(len(fidx))  # one adult of a Prakerja family takes part
+    order = np.where(adult, pick, 2.0)
+    starts = np.cumsum(fam.size) - fam.size
+    first = np.minimum.reduceat(order, starts)
+    prakerja = adult & family_has[fidx] & (order == first[fidx])
+    kur = rng.random(n) < np.asarray(_INCOME["kur"])[band]
+    return {"prakerja": prakerja, "kur": kur}
+
+
 def _extreme(
     rng: np.random.Generator, fam: _Fam, profile: KabProfile, dtsen: bool
 ) -> np.ndarray:
@@ -454,6 +483,11 @@ def _chunk(
         persons[name] = flags[name][fidx]
     for name in ("pbi_jk", "pip"):
         persons[name] = flags[name]
+    income = _income(np.random.default_rng([seed, int(kab), 4]), fam, persons)
+    persons["prakerja"] = income["prakerja"]
+    families["prakerja"] = _family_any(income["prakerja"], fam.size)
+    families["kur"] = income["kur"]
+    persons["kur"] = income["kur"][fidx]
     return families, persons
 
 
