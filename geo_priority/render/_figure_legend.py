@@ -23,7 +23,7 @@ from geo_priority.render._figure_analytics import (
     status_key,
     status_symbol,
 )
-from geo_priority.render._figure_page import GREY, TOP_N, Layout, Page
+from geo_priority.render._figure_page import GREY, TOP_N, Layout, Page, short_name
 from geo_priority.render.i18n import text
 from geo_priority.robustness import RANK_HIGH, RANK_LOW, RANK_MEDIAN
 from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
@@ -170,6 +170,20 @@ def top_areas(proj: gpd.GeoDataFrame) -> pd.DataFrame:
     return ordered
 
 
+def _listed_names(
+    page: Page, names: Sequence[str], size: float, width: float
+) -> list[str]:
+    """Return the names of the list, each fitting ``width``.
+
+    When one does not fit, every name takes the short form of the map labels
+    ("Kab. Tangerang"), so the list reads alike; a name still too long is cut
+    with "…".
+    """
+    if any(page.width_of(s, size) > width for s in names):
+        names = [short_name(s) for s in names]
+    return [_fit(page, s, size, width) for s in names]
+
+
 def _fit(page: Page, s: str, size: float, width: float) -> str:
     while len(s) > 4 and page.width_of(s, size) > width:
         s = s[:-2].rstrip() + "…"
@@ -215,12 +229,12 @@ def draw_top_list(
             color=GREY,
             gid="whisker_head",
         )
-    for row in top.head(rows).itertuples():
+    names = _listed_names(page, top["name"].head(rows).tolist(), size, name_w)
+    for row, name in zip(top.head(rows).itertuples(), names, strict=True):
         rank = format_fixed(row.rank, lang=lang, decimals=0)
         page.put(x + 0.3, y, rank, size, ha="right")
         colour = NO_DATA_COLOUR if pd.isna(row.cls) else colours[int(row.cls) - 1]
         page.fig.add_artist(_swatch(page, x + 0.4, y - size / 72 * 0.95, size, colour))
-        name = _fit(page, row.name, size, name_w)
         page.put(x + 0.75, y, name, size, gid="top_name")
         if status:
             symbol, tint = status_symbol(getattr(row, STATUS_COLUMN))

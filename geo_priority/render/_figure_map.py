@@ -36,6 +36,7 @@ from geo_priority.render._figure_page import (
     WARN,
     Layout,
     Page,
+    short_name,
 )
 from geo_priority.render.i18n import text
 from geo_priority.schema import CLASS, ID, NAME
@@ -164,7 +165,7 @@ def _anchor_point(geom: Any) -> tuple[float, float]:
 
 def _label_name(name: str) -> str:
     """Shorten "Kabupaten" to "Kab." and break a long name into two lines."""
-    name = name.replace("Kabupaten ", "Kab. ", 1) if name.startswith("Kab") else name
+    name = short_name(name)
     words = name.split()
     if len(name) <= 14 or len(words) < 2:
         return name

@@ -32,6 +32,13 @@ INK = "#1a1a1a"
 GREY = "#4d4d4d"
 WARN = "#b30000"
 OUTLINE = "#6b6b6b"
+#: Long words of area names and the short forms the map labels use.
+_SHORT_WORDS = (
+    ("Kabupaten Administrasi ", "Kab. Adm. "),
+    ("Kota Administrasi ", "Kota Adm. "),
+    ("Kabupaten ", "Kab. "),
+    ("Kepulauan ", "Kep. "),
+)
 #: matplotlib settings of every figure: one font, embeddable (TrueType) in PDF.
 RC_PARAMS: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
@@ -64,6 +71,23 @@ FIGURE_SIZES: dict[str, Layout] = {
     "slide": Layout(13.333, 7.5, 0.4, 26, 22, 15, 14, 14, 13, 12, 9.5, 12, 4.4),
     "a4": Layout(8.27, 11.69, 0.55, 20, 17, 12.5, 11.5, 13, 12, 10, 7.5, 10, 0.0),
 }
+
+
+def short_name(name: str) -> str:
+    """Return ``name`` in the short form of the map labels ("Kab. Tangerang").
+
+    Examples
+    --------
+    >>> short_name("Kabupaten Tangerang")
+    'Kab. Tangerang'
+    >>> short_name("Kabupaten Administrasi Kepulauan Seribu")
+    'Kab. Adm. Kep. Seribu'
+    >>> short_name("Kota Tangerang Selatan")
+    'Kota Tangerang Selatan'
+    """
+    for long, short in _SHORT_WORDS:
+        name = name.replace(long, short)
+    return name
 
 
 def normalise_size(size: str) -> str:
