@@ -351,10 +351,11 @@ def _costs(source: BudgetInput) -> tuple[pd.DataFrame, list[str]]:
 
 def _budget_indicators(lang: str) -> list[IndicatorConfig]:
     """Return the map's budget layers (values in million rupiah)."""
+    million = "juta Rp" if lang == "id" else "million Rp"
     return [
         IndicatorConfig(
             key="budget_optimal_juta",
-            unit="juta Rp",
+            unit=million,
             decimals=1,
             weight=0.0,
             score=False,
@@ -364,7 +365,7 @@ def _budget_indicators(lang: str) -> list[IndicatorConfig]:
         ),
         IndicatorConfig(
             key="budget_greedy_juta",
-            unit="juta Rp",
+            unit=million,
             decimals=1,
             weight=0.0,
             score=False,
