@@ -297,3 +297,87 @@ def test_more_sources_points_to_the_method_panel_not_a_file(lang):
     shown = text("more_sources", lang).format(n=3)
     assert "json" not in shown and "berkas" not in shown
     assert text("method_title", lang) in shown  # the button that lists them all
+
+
+def _unvarint(raw: bytes) -> list[int]:
+    """Zigzag LEB128 varints back to integers (as the page's script reads them)."""
+    out, value, shift = [], 0, 0
+    for b in raw:
+        value |= (b & 127) << shift
+        shift += 7
+        if b < 128:
+            out.append((value >> 1) ^ -(value & 1))
+            value, shift = 0, 0
+    return out
+
+
+def _grid_level(n_x: int, n_y: int, size: float) -> tuple[gpd.GeoDataFrame, object]:
+    geoms = [
+        box(100 + i * size, -8 + j * size, 100 + (i + 1) * size, -8 + (j + 1) * size)
+        for j in range(n_y)
+        for i in range(n_x)
+    ]
+    score = pd.Series(np.arange(len(geoms), dtype=float) % 97)
+    c = classify_scores(score, scheme="quantiles", k=4)
+    areas = gpd.GeoDataFrame(
+        {
+            "area_id": [f"{k:05d}" for k in range(len(geoms))],
+            "area_name": [f"A{k}" for k in range(len(geoms))],
+            "priority_score": score,
+            "priority_rank": score.rank(ascending=False, method="min").astype("Int64"),
+            "priority_class": c.classes,
+        },
+        geometry=geoms,
+        crs="EPSG:4326",
+    )
+    return areas, c
+
+
+def test_level_of_detail_map_packs_its_levels_and_starts_each_by_size():
+    import base64
+    import gzip
+    import math
+
+    from geo_priority.render import MapLevel
+    from geo_priority.render.display import LOD_AREAS, LOD_PIXELS
+
+    fine, c = _grid_level(80, 70, 0.02)  # 5,600 squares of 0.02 degrees
+    coarse, cc = _grid_level(8, 7, 0.2)  # 56 blocks of 0.2 degrees
+    assert len(fine) > LOD_AREAS
+    spec = map_spec(
+        fine, c, texts=MapText("T"), levels=[MapLevel("blok", coarse, cc)], lang="id"
+    )
+    assert spec["lod"] is True
+    assert spec["lod_label"] == "otomatis (menurut zoom)"
+    # a level is drawn from the zoom at which its squares span LOD_PIXELS (8)
+    # pixels: 8 * 360 / 256 / 0.02 = 562.5 -> zoom 9.136; 0.2 -> 5.814
+    starts = [v["min_zoom"] for v in spec["views"]]
+    assert starts == [
+        round(math.log2(LOD_PIXELS * 360 / 256 / 0.02), 3),
+        round(math.log2(LOD_PIXELS * 360 / 256 / 0.2), 3),
+    ]
+    assert starts == [9.136, 5.814]
+    # simplified to one pixel at the deepest zoom each is drawn at: the
+    # blocks until the squares start (0.02 / 8 px), the squares one zoom on
+    tolerances = [v["display"]["tolerance_deg"] for v in spec["views"]]
+    assert tolerances == pytest.approx([0.02 / 16, 0.02 / 8], rel=1e-9)
+    assert all("rings" not in v and "props" not in v for v in spec["views"])
+    ints = _unvarint(gzip.decompress(base64.b64decode(spec["packed"])))
+    # per level: structure length, coordinate count, then 1 polygon of 1 ring
+    # of 5 vertices per square, 10 coordinates each
+    assert ints[:2] == [3 * 5600, 10 * 5600]
+    assert ints[2:5] == [1, 1, 5]
+    rest = ints[2 + 3 * 5600 + 10 * 5600 :]
+    assert rest[:2] == [3 * 56, 10 * 56]
+    assert len(rest) == 2 + 13 * 56
+    props = json.loads(gzip.decompress(base64.b64decode(spec["packed_props"])))
+    assert [len(p) for p in props] == [5600, 56]
+    assert props[1][0]["id"] == "00000"
+
+
+def test_small_or_single_level_maps_keep_plain_geometry(areas):
+    spec = _spec(areas)
+    assert spec["lod"] is False
+    assert "packed" not in spec
+    assert spec["views"][0]["min_zoom"] is None
+    assert len(spec["views"][0]["rings"]) == 4
