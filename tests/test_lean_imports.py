@@ -4,9 +4,9 @@ A planner feels the import time on every command. mapclassify, esda,
 libpysal and scikit-learn (about 1.7 s together) are needed only for the
 non-quantile data-driven classes and hotspots; scipy for robustness and the
 z-score normalisation; matplotlib for figures; rasterio for rasters; openpyxl
-for workbooks. A ``geo-priority run`` that writes only the HTML map imports none
-of them, and quantile classes are computed without mapclassify, to the same
-floats.
+for workbooks; pooch for downloads. A ``geo-priority run`` that writes only the
+HTML map imports none of them, and quantile classes are computed without
+mapclassify, to the same floats.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ UNUSED_BY_HTML_RUN = (
     "rasterio",
     "openpyxl",
     "pygeometa",
+    "pooch",
 )
 
 

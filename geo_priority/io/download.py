@@ -17,8 +17,6 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-import pooch
-
 from geo_priority.errors import FetchError, InputError
 from geo_priority.formatting import shorten_list, shorten_text
 from geo_priority.io.sources import ENV_CACHE, ENV_MIRROR, BoundarySource, SourceFile
@@ -206,6 +204,8 @@ class _HashingDownloader:
     """Wrap a pooch downloader and record the sha256 of what it downloaded."""
 
     def __init__(self, progress: bool) -> None:
+        import pooch  # imported when a file is downloaded, not on every command
+
         has_tqdm = importlib.util.find_spec("tqdm") is not None
         self._inner = pooch.HTTPDownloader(
             progressbar=progress and has_tqdm, timeout=DOWNLOAD_TIMEOUT
@@ -221,6 +221,8 @@ class _HashingDownloader:
 @contextmanager
 def _pooch_logging(progress: bool) -> Iterator[None]:
     """Silence pooch's "Downloading ..." messages unless progress is wanted."""
+    import pooch
+
     logger = pooch.get_logger()
     level = logger.level
     if not progress:
@@ -272,6 +274,7 @@ def download(
     pooch downloads to a temporary file next to ``target``, checks the sha256
     and only then renames it, so a failed or bad download leaves nothing behind.
     """
+    import pooch
     import requests  # pooch's HTTP backend, imported lazily as pooch does
 
     downloader = _HashingDownloader(progress)
