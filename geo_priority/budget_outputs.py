@@ -39,6 +39,7 @@ from geo_priority.budget import (
 from geo_priority.budget_costs import CostBook, load_costbook, read_cost_file
 from geo_priority.config import IndicatorConfig, Lang
 from geo_priority.errors import ConfigError
+from geo_priority.formatting import shorten_list
 from geo_priority.messages import tr, use_language
 
 __all__ = [
@@ -94,8 +95,14 @@ def _digits(codes: pd.Series) -> pd.Series:
     return codes.astype(str).str.replace(r"\D", "", regex=True)
 
 
-def _registry_columns(config: Any, areas: pd.DataFrame) -> pd.DataFrame:
-    """Join the registry table's columns that the analysis did not keep."""
+def _registry_columns(
+    config: Any, areas: pd.DataFrame, notes: list[str]
+) -> pd.DataFrame:
+    """Join the registry table's columns that the analysis did not keep.
+
+    The analysis has already joined the table (duplicates refused); areas
+    without a row of it are named in ``notes``.
+    """
     from geo_priority import io
 
     for spec in config.tables:
@@ -107,12 +114,24 @@ def _registry_columns(config: Any, areas: pd.DataFrame) -> pd.DataFrame:
         if UNREACHED not in table:
             continue
         table = table.assign(_key=_digits(table[spec.code_column]))
-        table = table.drop_duplicates("_key")
         keep = [c for c in table.columns if c not in areas.columns or c == "_key"]
         merged = areas.assign(_key=_digits(areas[ID])).merge(
-            table[keep], on="_key", how="left", validate="one_to_one"
+            table[keep], on="_key", how="left", validate="many_to_one", indicator=True
         )
-        return merged.drop(columns="_key")
+        lost = merged["_merge"] == "left_only"
+        if lost.any():
+            notes.append(
+                tr(
+                    "{n} area(s) have no row in the registry table {table!r} (codes "
+                    "compared digit by digit): their programme gaps are unknown "
+                    "(a range) and one family is costed with the ratios pooled over "
+                    "the other areas. {names}",
+                    n=int(lost.sum()),
+                    table=Path(str(spec.path)).name,
+                    names=shorten_list(merged.loc[lost, NAME].astype(str).tolist(), 5),
+                )
+            )
+        return merged.drop(columns=["_key", "_merge"])
     return areas
 
 
@@ -129,18 +148,18 @@ def _load_run_config(path: Path, inline: bool) -> Any:
 
 def _from_run_config(
     path: Path, lang: Lang | None, budget: Mapping[str, Any], *, inline: bool
-) -> tuple[pd.DataFrame, Any, Path, str]:
+) -> tuple[pd.DataFrame, Any, Path, str, list[str]]:
     from geo_priority import pipeline
     from geo_priority.config import with_outputs
 
     config = with_outputs(_load_run_config(path, inline), lang=lang)
     with use_language(config.outputs.lang):
         analysis = pipeline.analyse(config)
-    areas = analysis.areas
+    areas, notes = analysis.areas, list[str]()
     if budget.get("count") is None:
-        areas = _registry_columns(config, areas)
+        areas = _registry_columns(config, areas, notes)
     out = config.resolve(config.outputs.dir)
-    return areas, analysis, out, config.outputs.name
+    return areas, analysis, out, config.outputs.name, notes
 
 
 def _from_table(path: Path) -> tuple[pd.DataFrame, Path, str, list[str]]:
@@ -291,10 +310,9 @@ def read_budget_input(
     path = Path(path)
     source, budget, overrides, inline = _resolve(path)
     if source.suffix.lower() == ".toml":
-        areas, analysis, out, name = _from_run_config(
+        areas, analysis, out, name, notes = _from_run_config(
             source, lang, budget, inline=inline
         )
-        notes: list[str] = []
     else:
         areas, out, name, notes = _from_table(source)
         analysis = None

@@ -525,3 +525,25 @@ def test_over_the_milp_limit_the_count_stays_optimal_and_a_note_says_so(monkeypa
     result = allocate(_costs(n, cost), budget)
     assert result.totals["priority_tie_break"] is False
     assert any("cheapest-first" in s or "termurah-dahulu" in s for s in result.notes)
+
+
+def test_areas_without_a_registry_row_are_named(tmp_path):
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from geo_priority.budget_outputs import _registry_columns
+
+    table = tmp_path / "registri_desa.csv"
+    _registry().rename(columns={"area_id": "kode_wilayah"}).drop(
+        columns=["area_name", "priority_rank"]
+    ).to_csv(table, index=False)
+    spec = SimpleNamespace(path=str(table), code_column="kode_wilayah")
+    config = SimpleNamespace(tables=[spec], resolve=Path)
+    areas = pd.DataFrame(
+        {"area_id": ["36.01.01.2001", "36.01.01.2099"], "area_name": ["A", "Z"]}
+    )
+    notes: list[str] = []
+    merged = _registry_columns(config, areas, notes)
+    assert merged.loc[0, "pkh_target_excluded_families"] == 4
+    assert pd.isna(merged.loc[1, "pkh_target_excluded_families"])
+    assert len(notes) == 1 and "'Z'" in notes[0]
