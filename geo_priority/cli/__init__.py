@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from geo_priority.cli import commands, export_cmds, microdata_cmds
+from geo_priority.cli import budget_cmds, commands, export_cmds, microdata_cmds
 from geo_priority.cli.options import quiet_opt, verbose_opt
 from geo_priority.errors import GeoPriorityError
 from geo_priority.messages import tr, use_language
@@ -113,6 +113,7 @@ cli.add_command(microdata_cmds.synth_cmd)
 cli.add_command(microdata_cmds.aggregate_cmd)
 cli.add_command(export_cmds.export_cmd)
 cli.add_command(export_cmds.zonal_cmd)
+cli.add_command(budget_cmds.budget_cmd)
 
 
 def main() -> None:
