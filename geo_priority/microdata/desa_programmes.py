@@ -162,7 +162,7 @@ def read_desa_programmes(
     path: str | os.PathLike[str], catalogue: Sequence[Programme]
 ) -> pd.DataFrame:
     """Read and check the desa programme table (:func:`desa_table`)."""
-    frame = io.read_table(path, code_columns=list(CODE_COLUMNS))
+    frame = io.read_table(path)  # code-like columns (kode_*) stay text
     return desa_table(frame, catalogue, name=os.path.basename(os.fspath(path)))
 
 

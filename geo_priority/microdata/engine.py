@@ -209,6 +209,7 @@ def _fam_sql(
         mask=mask,
         nprog=nprog,
         kantong=kantong,
+        desa_cols="".join(f", d.d_{p.flag}" for p in conv.kantong),
     )
 
 

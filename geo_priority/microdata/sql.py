@@ -290,10 +290,11 @@ CREATE TEMP TABLE split_families AS SELECT family_key FROM families WHERE split;
 #: programme and receives one of the "bansos keluarga" bundle; ``{mask}``,
 #: ``{nprog}`` and ``{kantong}`` are the programme convergence of
 #: :mod:`geo_priority.microdata.convergence` (the desa programme table
-#: ``desa_prog`` joined for the desa programmes).
+#: ``desa_prog`` joined for the desa programmes, ``{desa_cols}`` its
+#: ``d_<flag>`` columns).
 FAM = """
 CREATE TEMP TABLE fam AS
-SELECT f.*, {target} AS tgt, {any} AS anyp, {bundle} AS bundle,
+SELECT f.*{desa_cols}, {target} AS tgt, {any} AS anyp, {bundle} AS bundle,
   {mask} AS cmask, {nprog} AS nprog, {kantong} AS kantong
 FROM families f LEFT JOIN desa_prog d ON f.kode_desa = d.kode_desa
 """
