@@ -44,6 +44,7 @@ from geo_priority.formatting import format_number, shorten_list
 from geo_priority.io.targets import read_targets
 from geo_priority.messages import language, tr
 from geo_priority.progress_config import ProgressConfig, Target, resolve_target
+from geo_priority.progress_scope import out_of_scope
 from geo_priority.schema import ID, NAME
 
 __all__ = [
@@ -467,8 +468,21 @@ def _notes(
     config: ProgressConfig,
     target: Target,
     years: Sequence[int],
+    outside: pd.Index,
 ) -> tuple[str, ...]:
     notes: list[str] = []
+    if len(outside):
+        notes.append(
+            tr(
+                "progress: the target {label!r} is for {scope}; the {n} area(s) "
+                "outside it get a trend and a projection but no gap and no status "
+                "(no target is invented for them). Give their own target in "
+                "[progress] (target_year, target, target_source).",
+                label=_target_name(target),
+                scope=target.scope or ", ".join(target.areas),
+                n=len(outside),
+            )
+        )
     if not target.cited:
         notes.append(
             tr(
@@ -487,7 +501,7 @@ def _notes(
                 years=", ".join(map(str, absent)),
             )
         )
-    short = frame.index[frame["progress_status"].isna()]
+    short = frame.index[frame["trend_slope"].isna()]
     if len(short):
         notes.append(
             tr(
@@ -562,6 +576,7 @@ def progress_to_targets(
     fitted = _area_rows(used, config, target).set_index(ID)
     areas = pd.Index(data[ID].drop_duplicates(), name=ID)
     frame = fitted.reindex(areas)
+    outside = out_of_scope(frame, target)
     for column in ("trend_years", "last_year"):
         frame[column] = frame[column].astype("Int64")
     frame["progress_status"] = frame["progress_status"].astype("object")
@@ -569,7 +584,7 @@ def progress_to_targets(
         status_label(s) if isinstance(s, str) else pd.NA
         for s in frame["progress_status"]
     ]
-    notes = _notes(data, frame, config, target, years)
+    notes = _notes(data, frame, config, target, years, outside)
     projected = f"projected_{target.year}"
     frame = frame.drop(columns="held").rename(columns={"projected": projected})
     return ProgressResult(

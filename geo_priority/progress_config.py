@@ -33,6 +33,7 @@ from geo_priority.errors import ConfigError
 from geo_priority.messages import tr
 
 __all__ = [
+    "NATIONAL",
     "Direction",
     "ProgressConfig",
     "Target",
@@ -45,6 +46,8 @@ __all__ = [
 
 #: ``decrease``: lower is better (a poverty rate); ``increase``: higher is better.
 Direction = Literal["decrease", "increase"]
+#: ``Target.areas`` word of a target for Indonesia's national figure only.
+NATIONAL = "nasional"
 #: Plausible target years.
 YEAR_RANGE = (1900, 2100)
 
@@ -73,6 +76,11 @@ class Target:
         applies, its names in Indonesian and English, and caveats.
     presets : tuple of str
         The scoring presets that offer this target by default.
+    areas : tuple of str
+        The areas the target is for, as area-code prefixes (``"36"``:
+        Provinsi Banten); empty: every area. ``"nasional"``: Indonesia's own
+        national figure, which is no province, kab/kota or desa of a map.
+        Areas outside get a trend and a projection but no gap and no status.
     """
 
     year: int
@@ -90,6 +98,7 @@ class Target:
     label_en: str = ""
     note: str = ""
     presets: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
 
     @property
     def is_range(self) -> bool:

@@ -232,8 +232,42 @@ def test_shipped_targets_carry_their_sources() -> None:
     assert (banten.year, banten.low, banten.high) == (2025, 4.5, 5.5)
     # no published source was found: said in the file, and with every result
     assert banten.cited is False and "NO PUBLISHED SOURCE FOUND" in banten.note
-    for target in targets.values():
-        assert "kemiskinan-ekstrem" in target.presets
+    for key in ("kemiskinan-ekstrem-nol-2024", "banten-p0-2025"):
+        assert "kemiskinan-ekstrem" in targets[key].presets
+    assert banten.areas == ("36",) and zero.areas == ()
+    rpjmn = targets["rpjmn-p0-2024"]
+    assert (rpjmn.year, rpjmn.low, rpjmn.high, rpjmn.cited) == (2024, 6.0, 7.0, True)
+    assert "Peraturan Presiden Nomor 18 Tahun 2020" in rpjmn.source
+    assert rpjmn.areas == ("nasional",) and rpjmn.presets == ()
+
+
+def test_a_target_measures_only_the_areas_it_is_for() -> None:
+    series = pd.DataFrame(
+        {
+            "area_id": ["36.01"] * 3 + ["32.01"] * 3,
+            "year": [2019, 2020, 2021] * 2,
+            "value": [10.0, 9.0, 8.0, 10.0, 9.0, 8.0],
+        }
+    )
+    cfg = ProgressConfig(indicator="p0", target_id="banten-p0-2025")
+    frame = progress_to_targets(series, cfg).frame
+    # both keep their trend and projection (8 - 4 = 4 % in 2025)
+    assert frame["trend_slope"].tolist() == [-1.0, -1.0]
+    assert frame["projected_2025"].tolist() == [4.0, 4.0]
+    assert frame.loc["36.01", "progress_status"] == "on track"
+    assert pd.isna(frame.loc["32.01", "progress_status"])
+    assert pd.isna(frame.loc["32.01", "target_gap"])
+    cfg = ProgressConfig(indicator="p0", target_id="rpjmn-p0-2024")
+    with use_language("en"):
+        result = progress_to_targets(series, cfg)
+    assert result.status_counts() == {
+        "on track": 0,
+        "at risk": 0,
+        "off track": 0,
+        "none": 2,
+    }
+    (note,) = [n for n in result.notes if "no target is invented" in n]
+    assert "Indonesia as a whole" in note and "2 area(s)" in note
 
 
 def test_an_uncited_target_warns_with_every_result() -> None:
@@ -348,6 +382,10 @@ def test_banten_series_gives_every_kabkota_a_status() -> None:
     )
 
 
+#: Banten's 8 kab/kota against 4.5-5.5 % in 2025; the other 506 get no status.
+BANTEN_COUNTS = {"on track": 3, "at risk": 0, "off track": 5, "none": 506}
+
+
 def _national_p0() -> pd.DataFrame:
     if not SHARED.is_dir():
         if os.environ.get("CI") == "true":
@@ -368,12 +406,38 @@ def _national_p0() -> pd.DataFrame:
 
 
 def test_national_bps_p0_series_all_514_kabkota() -> None:
+    """Every kab/kota gets a trend; only Banten's 8 are measured to its target."""
     series = _national_p0()
     cfg = ProgressConfig(indicator="p0", target_id="banten-p0-2025")
     result = progress_to_targets(series, cfg)
+    frame = result.frame
     counts = result.status_counts()
     print("national P0 2018-2024 vs 4.5-5.5 % in 2025:", counts)
-    assert len(result.frame) == 514
-    assert counts["none"] == 0
-    assert sum(counts.values()) == 514
-    assert np.isfinite(result.frame["trend_slope"]).all()
+    assert len(frame) == 514
+    assert np.isfinite(frame["trend_slope"]).all()
+    assert (frame["trend_years"] == 7).all()
+    assert counts == BANTEN_COUNTS
+    measured = frame.index[frame["progress_status"].notna()]
+    assert sorted(measured.str[:2].unique()) == ["36"]
+    # slopes checked against the xlsx cells (scipy.stats.theilslopes, 2018-2024):
+    # Pandeglang 9.61 9.42 9.92 10.72 9.32 9.27 9.18; Nduga 38.13 38.24 36.72
+    # 37.18 36.73 37.09 ("Nduga *") and 36.28 (2024, "Nduga", after the split)
+    for key, slope, projected in (
+        ("36|Kabupaten Pandeglang", -0.07, 9.14),
+        ("95|Kabupaten Nduga", -0.30, 35.89),
+        ("11|Kabupaten Simeulue", -0.34, 17.13),
+    ):
+        assert frame.loc[key, "trend_slope"] == pytest.approx(slope, abs=1e-9), key
+        assert frame.loc[key, "projected_2025"] == pytest.approx(projected, abs=1e-9)
+    assert pd.isna(frame.loc["95|Kabupaten Nduga", "target_gap"])
+    # the RPJMN 2020-2024 target is Indonesia's national rate: no kab/kota status
+    national = progress_to_targets(
+        series, ProgressConfig(indicator="p0", target_id="rpjmn-p0-2024")
+    )
+    assert national.status_counts() == {
+        "on track": 0,
+        "at risk": 0,
+        "off track": 0,
+        "none": 514,
+    }
+    assert national.frame["projected_2024"].notna().sum() == 514
