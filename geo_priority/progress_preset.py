@@ -189,10 +189,10 @@ def progress_planned(config: Config) -> bool:
 
     True with a ``[progress]`` indicator, or when the kemiskinan-ekstrem
     preset offers it and the config lists the P0 or the extreme-poverty rate
-    in two or more years. Decided from the config alone (before the data are
-    read), for the files a run plans to write: the data may still lack the
-    series (or, for P0 alone, every Banten code), and then no progress is
-    measured.
+    in at least ``progress.min_years`` years (3 by default). Decided from
+    the config alone (before the data are read), for the files a run plans
+    to write: the data may still lack the series (or, for P0 alone, every
+    Banten code), and then no progress is measured.
     """
     if progress_enabled(config.progress):
         return True
@@ -207,4 +207,4 @@ def progress_planned(config: Config) -> bool:
         source = ind.source or ind.key
         if source in wanted and ind.year is not None:
             years[source].add(int(ind.year))
-    return any(len(found) >= 2 for found in years.values())
+    return any(len(found) >= config.progress.min_years for found in years.values())

@@ -13,6 +13,7 @@ import pandas as pd
 
 from geo_priority.analytics_stage import analytics_columns
 from geo_priority.official_rule import OFFICIAL_PRIORITY
+from geo_priority.output_config import RESTRICTED_COLUMN
 from geo_priority.robustness import ROBUSTNESS_COLUMNS
 from geo_priority.schema import (
     CLASS,
@@ -24,6 +25,7 @@ from geo_priority.schema import (
     RANK,
     SCORE,
 )
+from geo_priority.score import RANK_BAND_BEST, RANK_BAND_WORST, SCORE_BASIS
 
 __all__ = ["ranked_rows"]
 
@@ -60,6 +62,10 @@ def ranked_rows(areas: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
         *keys,
         *contrib,
         "imputed",
+        SCORE_BASIS,
+        RANK_BAND_BEST,
+        RANK_BAND_WORST,
+        RESTRICTED_COLUMN,
         *analytics_columns(areas.columns),
     ]
     table = pd.DataFrame(areas[[c for c in dict.fromkeys(wanted) if c in areas]])

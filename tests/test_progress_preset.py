@@ -232,6 +232,9 @@ def test_progress_is_planned_from_the_config_alone() -> None:
     assert planned(_method())  # the preset and a yearly P0 list
     assert not planned(_method(p0_list=False))  # the preset's one P0 year only
     assert not planned(_method(progress={"enabled": False}))
+    # fewer listed years than a trend needs: no chart is planned (the demo's
+    # two extreme-poverty years stopped the run before this was checked)
+    assert not planned(_method(progress={"min_years": 12}))
     own = _method(p0_list=False, progress={"indicator": "p0", "target_id": P0})
     own["scoring"] = {"indicators": [{"key": "p0"}]}
     assert planned(own)

@@ -50,6 +50,7 @@ from geo_priority.formatting import SCORE_DECIMALS, indicator_decimals
 from geo_priority.hotspots import HOTSPOT_COLUMNS
 from geo_priority.io.spreadsheet import write_excel_csv, write_workbook
 from geo_priority.official_rule import OFFICIAL_PRIORITY
+from geo_priority.output_config import RESTRICTED_COLUMN
 from geo_priority.progress import PROGRESS_COLUMNS
 from geo_priority.render.i18n import unit_text
 from geo_priority.robustness import P_CLASS1, RANK_HIGH, RANK_LOW, RANK_MEDIAN
@@ -63,6 +64,7 @@ from geo_priority.schema import (
     RANK,
     SCORE,
 )
+from geo_priority.score import RANK_BAND_BEST, RANK_BAND_WORST, SCORE_BASIS
 
 __all__ = [
     "HEADERS",
@@ -92,6 +94,10 @@ HEADERS: dict[str, dict[str, str]] = {
         CLASS: "Kelas prioritas",
         LABEL: "Keterangan kelas",
         "imputed": "Indikator diimputasi",
+        SCORE_BASIS: "Dasar skor (komponen)",
+        RANK_BAND_BEST: "Peringkat terbaik dengan komponen tersembunyi",
+        RANK_BAND_WORST: "Peringkat terburuk dengan komponen tersembunyi",
+        RESTRICTED_COLUMN: "Terbatas",
         "contrib": "Kontribusi ke skor",
         "sheet": "Peringkat",
         "meta": "Metadata",
@@ -112,6 +118,10 @@ HEADERS: dict[str, dict[str, str]] = {
         CLASS: "Priority class",
         LABEL: "Class label",
         "imputed": "Imputed indicators",
+        SCORE_BASIS: "Score basis (components)",
+        RANK_BAND_BEST: "Best rank with the hidden components",
+        RANK_BAND_WORST: "Worst rank with the hidden components",
+        RESTRICTED_COLUMN: "Restricted",
         "contrib": "Contribution to score",
         "sheet": "Ranking",
         "meta": "Metadata",
@@ -124,6 +134,8 @@ DECIMALS_ATTR = "decimals"
 _WHOLE = (RANK, CLASS, RANK_MEDIAN, RANK_LOW, RANK_HIGH, P_CLASS1)
 #: Columns of the rank-robustness and official-rule stage, as the tables read back.
 _DECISION = (RANK_MEDIAN, RANK_LOW, RANK_HIGH, P_CLASS1, OFFICIAL_PRIORITY)
+#: How an area was scored (scoring.missing = reweight) and the run's tier.
+_BASIS = (SCORE_BASIS, RANK_BAND_BEST, RANK_BAND_WORST, RESTRICTED_COLUMN)
 #: The hotspot and progress columns (``projected_<year>`` found by its year).
 _ANALYTICS = analytics_columns([*HOTSPOT_COLUMNS, *PROGRESS_COLUMNS])
 #: Decimals of a numeric column the table knows nothing about.
@@ -445,6 +457,7 @@ def read_ranked_csv(
         c
         for c in HEADERS[lang]
         if c in (ID, NAME, PLACE, RANK, SCORE, CLASS, LABEL, "imputed", *_DECISION)
+        or c in _BASIS
     ]
     columns += [i.key for i in indicators] + [
         f"{CONTRIB_PREFIX}{i.key}" for i in indicators
