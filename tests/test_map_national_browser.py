@@ -205,7 +205,7 @@ def _at(driver: Any, zoom: float) -> tuple[str, int]:
         "m.setView([-7.4, 101.0], arguments[0], {animate: false});",
         zoom,
     )
-    wait_until(driver, "window.gpMoved")
+    wait_until(driver, "window.gpMoved && !window.geoPriority.pendingAdds")
     return driver.execute_script(
         "return [window.geoPriority.v.label, window.geoPriority.drawnCount()];"
     )

@@ -237,6 +237,7 @@
     if (!this.auto || !this.autoLevel()) { this.cull(); }
     if (this.auto) { this.showTitle(); }
     if (this.v.labels_default) { this.toggleLabels(true); }
+    this.ready = true;
     this.map.on("zoomend", function () {
       if (!self.auto || !self.autoLevel()) { self.restyle(); }
     });
@@ -327,22 +328,63 @@
   };
 
   /* Add the areas that came into view, remove those that left it. */
+  /* Up to CULL_BATCH areas are added at once; more (a zoom into thousands
+     of desa) are added CULL_SLICE ms at a time, one slice per frame, those
+     in view before those in the margin, so no frame stalls. The first draw
+     is whole. ``pendingAdds`` is true while slices remain. */
+  var CULL_BATCH = 400, CULL_SLICE = 25;
+
+  function meets(bb, i, w, s, e, n) {
+    return bb[4 * i] <= e && bb[4 * i + 2] >= w && bb[4 * i + 1] <= n && bb[4 * i + 3] >= s;
+  }
+
   GeoPriorityMap.prototype.cull = function () {
     if (!this.layer) { return; }
-    var v = this.v, bb = v.bb, view = this.map.getBounds().pad(0.15);
+    var v = this.v, bb = v.bb, seen = this.map.getBounds(), view = seen.pad(0.15);
     var w = view.getWest(), s = view.getSouth(), e = view.getEast(), n = view.getNorth();
+    var sw = seen.getWest(), ss = seen.getSouth(), se = seen.getEast(), sn = seen.getNorth();
+    var first = [], later = [];
     for (var i = 0; i < v.props.length; i++) {
-      var inView = bb[4 * i] <= e && bb[4 * i + 2] >= w && bb[4 * i + 1] <= n && bb[4 * i + 3] >= s;
+      var inView = meets(bb, i, w, s, e, n);
       if (inView && !v.shown[i]) {
-        var layer = this.areaLayer(i);
-        layer.setStyle(this.style(layer.feature));
-        this.layer.addLayer(layer);
-        v.shown[i] = 1;
+        (meets(bb, i, sw, ss, se, sn) ? first : later).push(i);
       } else if (!inView && v.shown[i]) {
         this.layer.removeLayer(v.made[i]);
         v.shown[i] = 0;
       }
     }
+    var add = first.concat(later), self = this;
+    var generation = this.cullGeneration = (this.cullGeneration || 0) + 1;
+    if (!this.ready || add.length <= CULL_BATCH) {
+      this.addAreas(add, 0, Infinity);
+      this.pendingAdds = false;
+      return;
+    }
+    var at = 0;
+    function slice() {
+      if (generation !== self.cullGeneration || v !== self.v) { return; }
+      at = self.addAreas(add, at, performance.now() + CULL_SLICE);
+      self.pendingAdds = at < add.length;
+      if (self.pendingAdds) { requestAnimationFrame(slice); }
+    }
+    this.pendingAdds = true;
+    slice();
+  };
+
+  /* Add the areas add[from..] until the clock passes ``until``; the next index. */
+  GeoPriorityMap.prototype.addAreas = function (add, from, until) {
+    var v = this.v, k = from;
+    while (k < add.length) {
+      var i = add[k++];
+      if (!v.shown[i]) {
+        var layer = this.areaLayer(i);
+        layer.setStyle(this.style(layer.feature));
+        this.layer.addLayer(layer);
+        v.shown[i] = 1;
+      }
+      if ((k & 31) === 0 && performance.now() > until) { break; }
+    }
+    return k;
   };
 
   /* ``keepView``: a switch by zoom (level of detail) keeps the map where
