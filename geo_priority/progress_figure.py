@@ -33,6 +33,7 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -57,6 +58,8 @@ __all__ = ["STATUS_COLOURS", "progress_figure"]
 
 _SERIES = "#253494"
 _TARGET = "#4d4d4d"
+#: Projection marker and panel title of an area the target is not for.
+_NO_TARGET = "#4d4d4d"
 _RC: dict[RcKeyType, Any] = {
     "font.family": "sans-serif",
     "font.sans-serif": ["DejaVu Sans"],
@@ -70,10 +73,26 @@ _WIDTH, _HEIGHT = 11.69, 8.27
 
 
 def _top(result: ProgressResult, top_n: int) -> list[str]:
-    """Return the ids of the ``top_n`` areas with the largest gap."""
+    """Return the ids of the ``top_n`` areas with the largest gap.
+
+    When no area has a status (the target is for other areas), the ``top_n``
+    areas with the worst projection: highest when lower is better.
+    """
     frame = result.frame[result.frame["progress_status"].notna()]
+    if frame.empty:
+        frame = result.frame[result.frame[result.projected_column].notna()]
+        worst = result.target.direction == "decrease"
+        order = frame.sort_values(
+            result.projected_column, ascending=not worst, kind="stable"
+        )
+        return [str(i) for i in order.index[:top_n]]
     order = frame.sort_values("target_gap", ascending=False, kind="stable")
     return [str(i) for i in order.index[:top_n]]
+
+
+def _measured(result: ProgressResult) -> bool:
+    """Whether any area is measured against the target (has a status)."""
+    return bool(result.frame["progress_status"].notna().any())
 
 
 def _name(series: pd.DataFrame, area: str) -> str:
@@ -107,7 +126,10 @@ def _panel(
     data = series[series[ID].astype("string") == area].sort_values(YEAR)
     data = data[data["value"].notna()]
     used = data[YEAR].isin(result.years)
-    _draw_target(ax, result)
+    status = row["progress_status"]
+    measured = isinstance(status, str)
+    if measured:  # no target band on an area the target is not for
+        _draw_target(ax, result)
     ax.plot(data[YEAR], data["value"], color=_SERIES, lw=1.2, zorder=2)
     ax.plot(
         data.loc[used, YEAR],
@@ -130,13 +152,14 @@ def _panel(
     years = np.array([min(result.years), result.target.year], dtype="float64")
     line = float(row["trend_intercept"]) + float(row["trend_slope"]) * years
     ax.plot(years, line, color=_SERIES, lw=1.2, ls="--", zorder=2)
-    status = str(row["progress_status"])
+    colour = STATUS_COLOURS[status] if measured else _NO_TARGET
+    words = status_label(status) if measured else tr("no target for this area")
     projected = float(row[result.projected_column])
     ax.plot(
         [result.target.year],
         [projected],
         "D",
-        color=STATUS_COLOURS[status],
+        color=colour,
         ms=8,
         mec="black",
         mew=0.6,
@@ -152,8 +175,8 @@ def _panel(
         fontsize=9,
     )
     ax.set_title(
-        f"{shorten_text(_name(series, area), 28)}\n{status_label(status)}",
-        color=STATUS_COLOURS[status],
+        f"{shorten_text(_name(series, area), 28)}\n{words}",
+        color=colour,
         loc="left",
         fontsize=11,
     )
@@ -166,7 +189,7 @@ def _panel(
 def _legend(fig: Figure, result: ProgressResult) -> None:
     target = result.target
     text = format_target(target, result.unit)
-    handles = [
+    handles: list[Artist] = [
         Line2D([], [], color=_SERIES, marker="o", lw=1.2, label=tr("series values")),
         Line2D([], [], color=_SERIES, ls="--", lw=1.2, label=tr("trend (Theil–Sen)")),
         Line2D(
@@ -179,7 +202,9 @@ def _legend(fig: Figure, result: ProgressResult) -> None:
             ms=8,
             label=tr("projection {year}", year=target.year),
         ),
-        (
+    ]
+    if _measured(result):  # no target band is drawn on unmeasured areas
+        handles.append(
             Patch(
                 color=_TARGET,
                 alpha=0.18,
@@ -189,8 +214,7 @@ def _legend(fig: Figure, result: ProgressResult) -> None:
             else Line2D(
                 [], [], color=_TARGET, lw=1.5, label=tr("target {target}", target=text)
             )
-        ),
-    ]
+        )
     if any(y not in result.years for y in range(min(result.years), max(result.years))):
         handles.insert(
             1,
@@ -210,6 +234,24 @@ def _legend(fig: Figure, result: ProgressResult) -> None:
         ncol=len(handles),
         frameon=False,
         fontsize=10,
+    )
+
+
+def _subtitle(result: ProgressResult) -> str:
+    """Return the line under the title: the rule, or why no area has a status."""
+    source = shorten_text(result.target.source or tr("no published source found"), 110)
+    if _measured(result):
+        return tr(
+            "Status: projection on the trend line against the target (tolerance "
+            "{tolerance}). Source of the target: {source}",
+            tolerance=format_tolerance(result.tolerance, result.unit),
+            source=source,
+        )
+    return tr(
+        "No status: the target {target} in {year} is for {scope}, not for these areas.",
+        target=format_target(result.target, result.unit),
+        year=result.target.year,
+        scope=shorten_text(result.target.scope or "-", 90),
     )
 
 
@@ -288,25 +330,23 @@ def progress_figure(
             elif result.unit:
                 ax.set_ylabel(result.unit, fontsize=10)
         target = format_target(result.target, result.unit)
-        heading = title or tr(
-            "Progress to the target {target} in {year}: the {n} areas furthest from it",
-            target=target,
-            year=result.target.year,
-            n=len(areas),
+        heading = title or (
+            tr(
+                "Progress to the target {target} in {year}: the {n} areas furthest "
+                "from it",
+                target=target,
+                year=result.target.year,
+                n=len(areas),
+            )
+            if _measured(result)
+            else tr(
+                "Trend and projection to {year}: the {n} areas with the least "
+                "favourable projection",
+                year=result.target.year,
+                n=len(areas),
+            )
         )
         fig.text(0.07, 0.955, heading, fontsize=15, weight="bold", gid="title")
-        fig.text(
-            0.07,
-            0.915,
-            tr(
-                "Status: projection on the trend line against the target (tolerance "
-                "{tolerance}). Source of the target: {source}",
-                tolerance=format_tolerance(result.tolerance, result.unit),
-                source=shorten_text(
-                    result.target.source or tr("no published source found"), 110
-                ),
-            ),
-            fontsize=10,
-        )
+        fig.text(0.07, 0.915, _subtitle(result), fontsize=10, gid="subtitle")
         _legend(fig, result)
     return fig

@@ -248,3 +248,98 @@ def test_one_table_per_province_gives_exactly_the_whole_tables_values() -> None:
     expected = one.areas.set_index("area_id")["p0"].sort_index()
     assert got.notna().sum() == 514
     pd.testing.assert_series_equal(got, expected)
+
+
+# --- progress over the national P0 series, and hotspots over 514 kab/kota -------
+
+#: P0 years the example does not list (it has 2019, 2023 and 2024).
+EXTRA_P0_YEARS = (2018, 2020, 2021, 2022)
+PROGRESS_AND_HOTSPOTS = """
+[progress]
+indicator = "Persentase Penduduk Miskin"
+target_id = "rpjmn-p0-2024"
+unit = "%"
+
+[hotspots]
+column = "priority_score"
+permutations = 199
+"""
+
+
+def _with_progress(copy: Path) -> Path:
+    """Add P0 2018-2024 (not scored), ``[progress]`` and ``[hotspots]`` to a copy."""
+    years = "".join(
+        f'\n[[scoring.indicators]]\nkey = "p0_{y}"\nsource = "{P0}"\nyear = {y}\n'
+        'score = false\nweight = 0\nunit = "%"\n'
+        for y in EXTRA_P0_YEARS
+    )
+    text = copy.read_text(encoding="utf-8").replace(
+        "[classify]", f"{years}\n[classify]"
+    )
+    copy.write_text(text + PROGRESS_AND_HOTSPOTS, encoding="utf-8")
+    return copy
+
+
+@pytest.fixture(scope="module")
+def progress_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, pd.DataFrame]:
+    """Run the example with progress and hotspots; return output and ranked table."""
+    folder = tmp_path_factory.mktemp("nasional_kemajuan")
+    copy = _with_progress(_example_copy(folder))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # repaired polygons are reported on stderr
+        result = CliRunner().invoke(cli, ["run", str(copy)])
+    assert result.exit_code == 0, result.output
+    out = folder / "out"
+    assert (out / "nasional_kabkota_kemajuan.png").stat().st_size > 10_000
+    indicators = load_config(copy).scoring.indicators
+    table = read_ranked_csv(out / "nasional_kabkota_peringkat.csv", indicators)
+    return result.output, table.set_index("area_id")
+
+
+def test_national_p0_series_gives_every_kabkota_a_trend_and_no_invented_status(
+    progress_run: tuple[str, pd.DataFrame],
+) -> None:
+    output, ranked = progress_run
+    assert len(ranked) == 514
+    assert (ranked["trend_years"] == 7).all()
+    assert ranked["trend_slope"].notna().all()
+    assert ranked["projected_2024"].notna().all()
+    # Theil-Sen slopes of the xlsx cells 2018-2024 (scipy.stats.theilslopes):
+    # Pandeglang 9.61 9.42 9.92 10.72 9.32 9.27 9.18 -> -0.07 per year, 9.21 in
+    # 2024; Nduga 38.13 38.24 36.72 37.18 36.73 37.09 ("Nduga *") and 36.28
+    # ("Nduga", 2024) -> -0.30, 36.19; Simeulue -> -0.34, 17.47
+    for code, slope, projected in (
+        ("36.01", -0.07, 9.21),
+        ("95.08", -0.30, 36.19),
+        ("11.09", -0.34, 17.47),
+    ):
+        assert ranked.loc[code, "trend_slope"] == pytest.approx(slope, abs=0.005)
+        assert ranked.loc[code, "projected_2024"] == pytest.approx(projected, abs=0.005)
+    # the RPJMN 2020-2024 P0 target is Indonesia's national rate: no kab/kota
+    # is measured against it, and the run says so
+    assert ranked["progress_status"].isna().all()
+    assert ranked["target_gap"].isna().all()
+    assert "514 wilayah di luarnya mendapat tren dan proyeksi" in output
+    assert "tidak ada target yang dikarang" in output
+
+
+def test_hotspots_over_514_kabkota_give_islands_neighbours_in_their_province(
+    progress_run: tuple[str, pd.DataFrame],
+) -> None:
+    output, ranked = progress_run
+    assert "hotspot: 36 wilayah tanpa tetangga yang berbatasan (pulau)" in output
+    assert (
+        "Kota Sabang (Kota Banda Aceh, Kabupaten Aceh Besar, Kabupaten Pidie)" in output
+    )
+    assert ranked["n_neighbours"].ge(1).all()
+    assert ranked["hotspot"].value_counts().to_dict() == {
+        "tidak signifikan": 458,
+        "rendah-rendah": 33,
+        "tinggi-tinggi": 21,
+        "rendah-tinggi": 2,
+    }
+    assert ranked["gi_class"].value_counts().to_dict() == {
+        "tidak signifikan": 458,
+        "titik dingin": 33,
+        "titik panas": 23,
+    }

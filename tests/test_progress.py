@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 from matplotlib.text import Text
 from scipy.stats import theilslopes
 
@@ -267,7 +268,7 @@ def test_a_target_measures_only_the_areas_it_is_for() -> None:
         "none": 2,
     }
     (note,) = [n for n in result.notes if "no target is invented" in n]
-    assert "Indonesia as a whole" in note and "2 area(s)" in note
+    assert "Indonesia secara nasional" in note and "2 area(s)" in note
 
 
 def test_an_uncited_target_warns_with_every_result() -> None:
@@ -327,6 +328,32 @@ def test_figure_has_top_n_panels_with_lines_and_saves_png(tmp_path: Path) -> Non
     out = write_figure(fig, tmp_path / "kemajuan.png", dpi=100)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert out.stat().st_size > 20_000
+
+
+def test_figure_of_areas_a_target_is_not_for_shows_no_status_and_no_band() -> None:
+    series = _series(
+        {f"32.0{i}": [10 + i, 9 + i, 8 + i, 7 + i, 6 + i] for i in range(4)}
+    )
+    cfg = ProgressConfig(indicator="p0", target_id="rpjmn-p0-2024")
+    result = progress_to_targets(series, cfg)
+    fig = progress_figure(series, result, top_n=2, lang="id")
+    panels = [ax for ax in fig.axes if ax.get_gid() == "panel"]
+    # the least favourable projections (highest P0 in 2024) first
+    assert [ax.get_title(loc="left") for ax in panels] == [
+        "32.03\ntanpa target untuk wilayah ini",
+        "32.02\ntanpa target untuk wilayah ini",
+    ]
+    for ax in panels:  # no target band, no status colour
+        assert not ax.patches and not ax.collections
+        (title,) = [t for t in ax.findobj(Text) if "tanpa target" in t.get_text()]
+        assert to_hex(title.get_color()) == "#4d4d4d"
+    (sub,) = [t for t in fig.texts if t.get_gid() == "subtitle"]
+    assert sub.get_text() == (
+        "Tanpa status: target 6–7 % pada 2024 berlaku untuk Indonesia secara "
+        "nasional (P0 nasional BPS), bukan untuk wilayah-wilayah ini."
+    )
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert not any("target" in label for label in labels)
 
 
 def test_figure_needs_an_area_with_a_status() -> None:
