@@ -116,3 +116,29 @@ def test_every_unpaired_kabkota_is_named(tmp_path: Path) -> None:
 def test_missing_shared_data_says_what_to_set(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="GEO_PRIORITY_SHARED"):
         run_national_demo(out=tmp_path, shared=tmp_path, lang="en")
+
+
+def test_cli_demo_scope_nasional_runs_the_national_demo(
+    national: tuple[RunResult, list[warnings.WarningMessage]],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    import geo_priority.demo_national as demo_national
+    from geo_priority.cli import cli
+
+    calls: list[dict[str, object]] = []
+
+    def fake(**kwargs: object) -> RunResult:
+        calls.append(kwargs)
+        return national[0]
+
+    monkeypatch.setattr(demo_national, "run_national_demo", fake)
+    out = tmp_path / "maps"
+    result = CliRunner().invoke(
+        cli, ["demo", "--scope", "nasional", "--out", str(out), "--lang", "en", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert calls == [{"out": out, "lang": "en", "overwrite": False}]
+    assert "514 of 514" in result.output

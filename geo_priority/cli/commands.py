@@ -198,6 +198,13 @@ def figure_cmd(
     help="Vector file of neighbouring areas drawn faintly around Banten "
     "(skipped when it does not exist).",
 )
+@click.option(
+    "--scope",
+    type=click.Choice(["banten", "nasional"]),
+    default="banten",
+    help="nasional: all 514 kab/kota of Indonesia on BPS's real P0 export "
+    "(needs ../shared/data or GEO_PRIORITY_SHARED).",
+)
 @steps_quiet_opt
 def demo_cmd(
     out: Path,
@@ -206,6 +213,7 @@ def demo_cmd(
     mirror: Path | None,
     level: str,
     context: Path | None,
+    scope: str,
     quiet: bool,
 ) -> None:
     """Build the demo: Banten's kab/kota extreme-poverty priority map.
@@ -217,10 +225,14 @@ def demo_cmd(
     \b
     Example:
       geo-priority demo --out maps/ --mirror ../shared/data/upstream
+      geo-priority demo --scope nasional --out maps/
     """
     from geo_priority.demo import DEMO_STEPS, DESA_DEMO_STEPS, run_demo, run_desa_demo
 
     language: Lang = lang or "id"
+    if scope == "nasional":
+        _national_demo(out, language, overwrite, quiet)
+        return
     mirror_dir = str(mirror) if mirror and mirror.is_dir() else None
     context_file = str(context.resolve()) if context and context.is_file() else None
     desa = level == "desa"
@@ -233,6 +245,16 @@ def demo_cmd(
             context=context_file,
         )
     report_run(result, language)
+
+
+def _national_demo(out: Path, lang: Lang, overwrite: bool, quiet: bool) -> None:
+    """``demo --scope nasional``: all 514 kab/kota on BPS's P0 export."""
+    from geo_priority import pipeline
+    from geo_priority.demo_national import run_national_demo
+
+    with _steps(pipeline.RUN_STEPS, quiet):
+        result = run_national_demo(out=out, lang=lang, overwrite=overwrite)
+    report_run(result, lang)
 
 
 @click.group("boundaries", short_help="Download and list registered boundary sources.")
