@@ -38,6 +38,8 @@ import numpy as np
 import shapely
 from shapely.ops import polylabel
 
+from geo_priority.messages import tr, use_language
+
 #: Width in pixels assumed for the initial view when choosing the tolerance.
 VIEW_PIXELS = 1000
 #: How many zoom levels closer than the initial view the outline stays smooth.
@@ -259,15 +261,28 @@ def lod_zooms(levels: Sequence[gpd.GeoDataFrame]) -> list[tuple[float, float]]:
 
 def lod_plan(
     levels: Sequence[gpd.GeoDataFrame],
-) -> list[tuple[float, float]] | None:
-    """Return :func:`lod_zooms` of the map's levels, or None without level of detail.
+) -> list[tuple[float, float] | None]:
+    """Return :func:`lod_zooms` of the map's levels, or Nones without level of detail.
 
     A map draws by level of detail when it has coarser levels and its first
     level has more than :data:`LOD_AREAS` areas.
     """
     if len(levels) < 2 or len(levels[0]) <= LOD_AREAS:
-        return None
-    return lod_zooms(levels)
+        return [None] * len(levels)
+    return list(lod_zooms(levels))
+
+
+def lod_fields(views: Sequence[dict[str, Any]], lang: str) -> dict[str, Any]:
+    """Return the page's level-of-detail fields; pack the views when it has it.
+
+    ``lod`` (the level follows the zoom), the switch's "otomatis" label and,
+    for a level-of-detail map, the packed geometry and area data
+    (:func:`pack_views`).
+    """
+    lod = bool(views) and views[0].get("min_zoom") is not None
+    with use_language("en" if lang == "en" else "id"):
+        fields: dict[str, Any] = {"lod": lod, "lod_label": tr("automatic (by zoom)")}
+    return {**fields, **pack_views(views)} if lod else fields
 
 
 def _varints(values: np.ndarray) -> bytes:

@@ -23,7 +23,6 @@ from geo_priority.classify_layers import classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, format_fixed, indicator_decimals
 from geo_priority.indicators import SUPPRESSED_SUFFIX
-from geo_priority.messages import tr, use_language
 from geo_priority.render._analytics_layers import analytics_layers
 from geo_priority.render._robustness_layers import (
     area_robustness,
@@ -32,7 +31,7 @@ from geo_priority.render._robustness_layers import (
 )
 from geo_priority.render._score_basis import basis_label, basis_lines
 from geo_priority.render._table_filters import table_filters
-from geo_priority.render.display import display_geometry, lod_plan, pack_views
+from geo_priority.render.display import display_geometry, lod_fields, lod_plan
 from geo_priority.render.hatch import HATCH_COLOURS, SUPPRESSED_SWATCH
 from geo_priority.render.i18n import (
     check_lang,
@@ -567,18 +566,13 @@ def map_spec(
         for lv_titles in [(lv.title or first[0], lv.subtitle or first[1])]
     ]
     plan = lod_plan([e[1] for e in entries])
-    with use_language("en" if lang == "en" else "id"):
-        lod_label = tr("automatic (by zoom)")
-    zooms: list[Any] = plan or [None] * len(entries)
     views = [
         _view_spec(lb, ar, cl, ind, lang, threshold, titles, zoom)
-        for (lb, ar, cl, ind, titles), zoom in zip(entries, zooms, strict=True)
+        for (lb, ar, cl, ind, titles), zoom in zip(entries, plan, strict=True)
     ]
     return {
         "lang": lang,
-        "lod": plan is not None,
-        **(pack_views(views) if plan else {}),
-        "lod_label": lod_label,
+        **lod_fields(views, lang),
         "texts": ui_texts(lang),
         "views": views,
         "canvas_threshold": CANVAS_THRESHOLD,
