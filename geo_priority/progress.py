@@ -44,7 +44,7 @@ from geo_priority.formatting import format_number, shorten_list
 from geo_priority.io.targets import read_targets
 from geo_priority.messages import language, tr
 from geo_priority.progress_config import ProgressConfig, Target, resolve_target
-from geo_priority.progress_scope import out_of_scope
+from geo_priority.progress_scope import out_of_scope, scope_note
 from geo_priority.schema import ID, NAME
 
 __all__ = [
@@ -472,17 +472,7 @@ def _notes(
 ) -> tuple[str, ...]:
     notes: list[str] = []
     if len(outside):
-        notes.append(
-            tr(
-                "progress: the target {label!r} is for {scope}; the {n} area(s) "
-                "outside it get a trend and a projection but no gap and no status "
-                "(no target is invented for them). Give their own target in "
-                "[progress] (target_year, target, target_source).",
-                label=_target_name(target),
-                scope=target.scope or ", ".join(target.areas),
-                n=len(outside),
-            )
-        )
+        notes.append(scope_note(target, _target_name(target), len(outside)))
     if not target.cited:
         notes.append(
             tr(

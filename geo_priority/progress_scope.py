@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from geo_priority.messages import tr
 from geo_priority.progress_config import NATIONAL, Target
 
-__all__ = ["in_scope", "out_of_scope"]
+__all__ = ["in_scope", "out_of_scope", "scope_note"]
 
 
 def in_scope(target: Target, codes: pd.Index) -> np.ndarray:
@@ -45,3 +46,16 @@ def out_of_scope(frame: pd.DataFrame, target: Target) -> pd.Index:
     outside = frame.index[~in_scope(target, frame.index)]
     frame.loc[outside, ["target_gap", "progress_status"]] = np.nan
     return outside
+
+
+def scope_note(target: Target, label: str, n: int) -> str:
+    """Say that the ``n`` areas outside the target's areas get no status."""
+    return tr(
+        "progress: the target {label!r} is for {scope}; the {n} area(s) "
+        "outside it get a trend and a projection but no gap and no status "
+        "(no target is invented for them). Give their own target in "
+        "[progress] (target_year, target, target_source).",
+        label=label,
+        scope=target.scope or ", ".join(target.areas),
+        n=n,
+    )
