@@ -13,7 +13,7 @@ Examples
 (2400000.0, 504000.0)
 >>> book = load_costbook({"sembako": 250000}, origin="anggaran.toml")
 >>> book.annual("sembako"), book.costs["sembako"].verified
-(3000000.0, 'user')
+(3000000.0, False)
 """
 
 from __future__ import annotations
@@ -62,10 +62,15 @@ class UnitCost:
     year : int or None
         The year the figure applies to.
     source : str
-        The regulation or official statement.
-    verified : str
-        How it was checked ("press", "official statement", "user").
+        The regulation (number/year, article) or official page it comes from.
+    checked : str
+        The pages read to check it, with the date they were read.
+    verified : bool
+        True only when the figure was read in the regulation's own text or
+        on an official (go.id) page for the year it applies to; a figure a
+        user sets is never verified.
     note : str
+        What was and what was not confirmed.
     """
 
     key: str
@@ -75,7 +80,8 @@ class UnitCost:
     period: str
     year: int | None
     source: str
-    verified: str = ""
+    checked: str = ""
+    verified: bool = False
     note: str = ""
 
 
@@ -171,9 +177,16 @@ def _cost(key: str, data: Mapping[str, Any]) -> UnitCost:
         period=str(period),
         year=int(data["year"]) if "year" in data else None,
         source=str(data["source"]),
-        verified=str(data.get("verified", "")),
+        checked=str(data.get("checked", "")),
+        verified=_flag(f"costs.{key}.verified", data.get("verified", False)),
         note=str(data.get("note", "")),
     )
+
+
+def _flag(key: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise _fail(key, value, tr("use true or false."))
+    return value
 
 
 def read_cost_file(path: str | Path) -> dict[str, Any]:
@@ -214,7 +227,9 @@ def _merge_costs(
             merged = {**_as_dict(out.get(key)), **value}
             if key in out and "value" in value and "source" not in value:
                 merged["source"] = tr("set by the user in {origin}", origin=origin)
-                merged["verified"] = "user"
+                merged["checked"] = ""
+                merged["verified"] = False
+                merged["note"] = ""
             out[key] = _cost(key, merged)
         elif key in out:
             user = tr("set by the user in {origin}", origin=origin)
@@ -222,7 +237,8 @@ def _merge_costs(
                 out[key],
                 value=_positive(key, value),
                 source=user,
-                verified="user",
+                checked="",
+                verified=False,
                 note="",
             )
         else:
@@ -243,6 +259,7 @@ def _as_dict(cost: UnitCost | None) -> dict[str, Any]:
         "per": cost.per,
         "period": cost.period,
         "source": cost.source,
+        "checked": cost.checked,
         "verified": cost.verified,
         "note": cost.note,
         **({"year": cost.year} if cost.year is not None else {}),

@@ -145,6 +145,7 @@ def _record(
                 "year": book.costs[k].year,
                 "annual": book.annual(k),
                 "source": book.costs[k].source,
+                "checked": book.costs[k].checked,
                 "verified": book.costs[k].verified,
                 "note": book.costs[k].note,
             }

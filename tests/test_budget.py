@@ -262,10 +262,29 @@ def test_every_shipped_unit_cost_has_a_source_and_a_year():
     assert book.household_size == 4.89
 
 
+def test_every_shipped_unit_cost_says_how_it_was_checked():
+    book = load_costbook()
+    for cost in book.costs.values():
+        # the pages read, each with its date; what was (not) confirmed
+        for page in cost.checked.split(" ; "):
+            assert page.startswith("http") and "read 2026-12-01" in page, cost.key
+        assert isinstance(cost.verified, bool) and cost.note, cost.key
+    # only the Sembako figure was read on an official go.id page
+    verified = {k for k, c in book.costs.items() if c.verified}
+    assert verified == {"sembako"}
+    assert "go.id" in book.costs["sembako"].checked
+    assert "Pasal 29" in book.costs["pbi_jk"].source
+    assert "63/2022" in book.costs["pbi_jk"].note  # said to be NOT checked
+
+
 def test_unit_cost_override_names_the_user_as_source(tmp_path):
     book = load_costbook({"costs": {"sembako": {"value": 250_000}}}, origin="x.toml")
     assert book.annual("sembako") == 3_000_000
     assert "x.toml" in book.costs["sembako"].source
+    assert book.costs["sembako"].verified is False  # a user figure: never verified
+    assert book.costs["sembako"].checked == book.costs["sembako"].note == ""
+    with pytest.raises(ConfigError, match="verified"):
+        load_costbook({"costs": {"pip_sd": {"verified": "press"}}})
     with pytest.raises(ConfigError, match="unit_costs"):
         load_costbook({"sembakoo": 1})
     with pytest.raises(ConfigError, match="unit_costs"):
