@@ -200,6 +200,17 @@ def _encode_all(
     return areas
 
 
+def _lonlat(areas: gpd.GeoDataFrame) -> gpd.GeoSeries:
+    """Return the areas' geometry in EPSG:4326.
+
+    Geometry already in EPSG:4326 is not transformed (geopandas would, 2 s
+    for the national desa).
+    """
+    if areas.crs is not None and areas.crs.equals("EPSG:4326"):
+        return areas.geometry
+    return areas.geometry.to_crs(4326)
+
+
 def pixel_degrees(zoom: float) -> float:
     """Return the width of one screen pixel in degrees of longitude at ``zoom``.
 
@@ -224,7 +235,7 @@ def typical_size(areas: gpd.GeoDataFrame) -> float:
     >>> round(typical_size(gdf), 3)
     0.6
     """
-    b = shapely.bounds(np.asarray(areas.geometry.to_crs(4326).values))
+    b = shapely.bounds(np.asarray(_lonlat(areas).values))
     sizes = np.sqrt(np.maximum(b[:, 2] - b[:, 0], 0) * np.maximum(b[:, 3] - b[:, 1], 0))
     return float(np.median(sizes)) if len(sizes) else 0.0
 
@@ -380,7 +391,7 @@ def display_geometry(
     -------
     DisplayGeometry
     """
-    geoms = areas.geometry.to_crs(4326).values
+    geoms = _lonlat(areas).values
     minx, miny, maxx, maxy = (float(b) for b in shapely.total_bounds(geoms))
     bounds = (minx, miny, maxx, maxy)
     if tolerance is None:
