@@ -22,13 +22,11 @@ are in :mod:`geo_priority.geometry`. This module calls them in order.
 from __future__ import annotations
 
 import warnings
-import weakref
 from collections.abc import Iterable, Mapping, Sequence
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
 
 from geo_priority.area_keys import (
     area_attrs,
@@ -205,13 +203,6 @@ def dissolve_to_level(
     Attribute columns are dropped (indicators are aggregated separately with
     :func:`aggregate_indicators`; averaging rates would be wrong).
 
-    The union goes one level at a time (desa -> kecamatan -> kab/kota ->
-    provinsi): the same shapes as a union of the finest areas, but each step
-    merges fewer, already merged outlines (the national desa layer to
-    provinces: about 2.5 times faster). The steps of the last layer dissolved
-    are kept while it is alive, so asking for its kecamatan, kab/kota and
-    provinces unites each outline once.
-
     Parameters
     ----------
     areas : geopandas.GeoDataFrame
@@ -248,109 +239,26 @@ def dissolve_to_level(
     """
     system, current = area_attrs(areas)
     _check_target_level(level, current, "dissolve")
-    target = known_level(level)
-    if target == current:
-        return _dissolve_step(areas, system, target, names, counted=False)
-    steps = LEVELS[LEVELS.index(target) : LEVELS.index(current)][::-1]
-    finer = areas
-    for step in steps[:-1]:
-        cached = _STEPS.get(areas, step)
-        if cached is None:
-            cached = _STEPS.put(
-                areas,
-                step,
-                _dissolve_step(finer, system, step, None, counted=finer is not areas),
-            )
-        finer = cached
-    return _dissolve_step(finer, system, target, names, counted=finer is not areas)
-
-
-class _StepCache:
-    """The intermediate levels of the last layer dissolved, while it lives.
-
-    Keyed by the layer object itself (a weak reference) and checked against
-    its codes and coordinates, so a changed layer is dissolved again.
-    """
-
-    def __init__(self) -> None:
-        self._source: weakref.ref[gpd.GeoDataFrame] | None = None
-        self._print: tuple[object, ...] = ()
-        self._levels: dict[str, gpd.GeoDataFrame] = {}
-
-    @staticmethod
-    def _fingerprint(areas: gpd.GeoDataFrame) -> tuple[object, ...]:
-        geoms = np.asarray(areas.geometry.array, dtype=object)
-        coords = int(shapely.get_num_coordinates(geoms).sum())
-        return (len(areas), coords, tuple(areas.total_bounds), hash(tuple(areas[ID])))
-
-    def get(self, areas: gpd.GeoDataFrame, level: str) -> gpd.GeoDataFrame | None:
-        if self._source is None or self._source() is not areas:
-            return None
-        if self._fingerprint(areas) != self._print:
-            self._levels.clear()
-            return None
-        return self._levels.get(level)
-
-    def put(
-        self, areas: gpd.GeoDataFrame, level: str, step: gpd.GeoDataFrame
-    ) -> gpd.GeoDataFrame:
-        if self._source is None or self._source() is not areas:
-            self._levels = {}
-            self._source = weakref.ref(areas, lambda _: self._levels.clear())
-        self._print = self._fingerprint(areas)
-        self._levels[level] = step
-        return step
-
-
-_STEPS = _StepCache()
-
-
-def _union_by(keys: np.ndarray, geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Return (sorted unique keys, union of the geometries of each key)."""
-    order = np.argsort(keys, kind="stable")
-    ordered, parts = keys[order], geoms[order]
-    starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-    ends = np.r_[starts[1:], len(ordered)]
-    unions = np.empty(len(starts), dtype=object)
-    for i, (start, end) in enumerate(zip(starts, ends, strict=True)):
-        group = parts[start:end]
-        unions[i] = group[0] if len(group) == 1 else shapely.union_all(group)
-    return ordered[starts], unions
-
-
-def _dissolve_step(
-    areas: gpd.GeoDataFrame,
-    system: CodeSystem,
-    level: Level,
-    names: Mapping[str, str] | None,
-    *,
-    counted: bool,
-) -> gpd.GeoDataFrame:
-    """Unite ``areas`` into their parents at ``level`` (one union per parent).
-
-    ``counted``: ``areas`` is an intermediate step whose ``n_children`` counts
-    the areas of the original layer (summed up), else each row counts one.
-    """
     parents = [c.parent(level) for c in CodeColumn(areas[ID]).codes(system)]
-    keys = np.array([p.code for p in parents], dtype=object)
-    geoms = np.asarray(areas.geometry.array, dtype=object)
-    unique, unions = _union_by(keys, geoms)
-    weights = (
-        areas[N_CHILDREN].to_numpy(dtype="int64")
-        if counted
-        else np.ones(len(areas), dtype="int64")
+    work = gpd.GeoDataFrame(
+        {
+            "_key": [p.code for p in parents],
+            N_CHILDREN: np.ones(len(parents), dtype="int64"),
+        },
+        geometry=np.asarray(areas.geometry.array, dtype=object),
+        crs=areas.crs,
     )
-    counts = pd.Series(weights).groupby(keys).sum()
+    merged = work.dissolve(by="_key", aggfunc="sum", sort=True)
     by_code = {p.code: p for p in parents}
-    kept = [by_code[str(k)] for k in unique]
+    kept = [by_code[str(k)] for k in merged.index]
     out = gpd.GeoDataFrame(
         {
             ID: pd.array([p.code for p in kept], dtype="string"),
             NAME: pd.array(_names_for(kept, system, names), dtype="string"),
             PARENT: parent_ids(kept, level).array,
-            N_CHILDREN: counts.reindex(unique).to_numpy(dtype="int64"),
+            N_CHILDREN: merged[N_CHILDREN].to_numpy(dtype="int64"),
         },
-        geometry=unions,
+        geometry=merged.geometry.to_numpy(),
         crs=areas.crs,
     )
     out.attrs = {"code_system": system, "level": level}
