@@ -311,7 +311,7 @@ def _noisy_normal(
     for li, ii in {(int(a), int(b)) for a, b in zip(norm, imp, strict=True)}:
         sel = (norm == li) & (imp == ii)
         block = x[sel]
-        if problem.impute:
+        if problem.impute and np.isnan(block).any():
             fill = _row_statistic(block, problem.imp_levels[ii])
             block = np.where(np.isnan(block), fill, block)
         out[sel] = _normalise_rows(block, problem.norm_levels[li][j])
@@ -344,11 +344,14 @@ def chunk_scores(
     tables: dict[tuple[int, int], np.ndarray],
     design: Design,
     rows: np.ndarray,
+    terms: dict[tuple[int, int, str], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Return the scores of the draws ``rows`` for the ranked areas, (m, n_valid).
 
     Arithmetic: ``100 w . n``; geometric: ``100 exp(w . log(0.01 + 0.99 n))``,
-    as :mod:`geo_priority.score` computes them.
+    as :mod:`geo_priority.score` computes them. ``terms``, a dict kept by the
+    caller across chunks, keeps the terms of the noiseless columns of each
+    table and aggregation (computed once instead of once per chunk).
     """
     valid = problem.valid
     every = bool(valid.all())
@@ -364,12 +367,30 @@ def chunk_scores(
         sel = (keys[:, 0] == li) & (keys[:, 1] == ii) & (keys[:, 2] == ai)
         method = problem.agg_levels[ai]
         w = design.weights[rows[sel]] * (100.0 if method == "arithmetic" else 1.0)
-        table = tables[li, ii] if every else tables[li, ii][valid]
-        total = w[:, fixed] @ _terms(table[:, fixed], method).T
+        total = w[:, fixed] @ _fixed_terms(
+            tables, terms, (li, ii, method), fixed, valid
+        )
         for j, normal in noisy.items():
             part = normal[sel] if every else normal[sel][:, valid]
             total += w[:, j, None] * _terms(part, method)
         out[sel] = _finish(total, method)
+    return out
+
+
+def _fixed_terms(
+    tables: dict[tuple[int, int], np.ndarray],
+    terms: dict[tuple[int, int, str], np.ndarray] | None,
+    key: tuple[int, int, str],
+    fixed: list[int],
+    valid: np.ndarray,
+) -> np.ndarray:
+    """Return the terms of the noiseless columns of one table, (len(fixed), n)."""
+    if terms is not None and key in terms:
+        return terms[key]
+    table = tables[key[:2]] if bool(valid.all()) else tables[key[:2]][valid]
+    out = _terms(table[:, fixed], key[2]).T
+    if terms is not None:
+        terms[key] = out
     return out
 
 
@@ -409,8 +430,11 @@ def rank_rows(scores: np.ndarray, exact: bool = True) -> tuple[np.ndarray, np.nd
     """Rank each row as score.py does: 1 = highest, ties share the best rank.
 
     Ranks follow the published score (rounded to ``SCORE_DECIMALS``), as
-    ``priority_rank`` does. Each (published score, area) pair is packed into
-    one integer, so one integer sort per draw gives the order.
+    ``priority_rank`` does. A published score is an integer number of units
+    of its last decimal in a small range (scores lie in 0-100), so a row's
+    ranks come from counting: rank = 1 + the number of areas with a higher
+    published score. Rows whose range is too wide to count fall back to one
+    integer sort per row. Both give the same integer ranks.
 
     ``exact=False`` rounds the float product (see ``_published_units``).
 
@@ -421,10 +445,36 @@ def rank_rows(scores: np.ndarray, exact: bool = True) -> tuple[np.ndarray, np.nd
     ordered : numpy.ndarray
         (m, n) the rounded scores of each row in ascending order.
     """
-    m, n = scores.shape
+    units = _published_units(scores, exact)
+    m, n = units.shape
+    low = units.min(axis=1, keepdims=True) if n else np.zeros((m, 1), np.int64)
+    width = int((units.max(axis=1, keepdims=True) - low).max()) + 1 if n else 1
+    if width > 4 * n + 4096:
+        return _rank_rows_sorted(units)
+    return _rank_rows_counted(units, low, width)
+
+
+def _rank_rows_counted(
+    units: np.ndarray, low: np.ndarray, width: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rank rows of published units by counting (``width`` values per row)."""
+    m, n = units.shape
+    offset = units - low
+    offset += (np.arange(m, dtype=np.int64) * width)[:, None]
+    counts = np.bincount(offset.ravel(), minlength=m * width).reshape(m, width)
+    above = n - np.cumsum(counts, axis=1)  # areas with a higher published score
+    ranks = np.take(above.ravel(), offset).astype(np.int32)
+    ranks += 1
+    values = (np.arange(width, dtype=np.int64)[None, :] + low).ravel()
+    ordered = np.repeat(values, counts.ravel()).reshape(m, n)
+    return ranks, ordered / _SCALE
+
+
+def _rank_rows_sorted(units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rank rows of published units with one packed integer sort per row."""
+    m, n = units.shape
     shift = max(1, (n - 1).bit_length())
-    key = _published_units(scores, exact)
-    key <<= shift
+    key = units << shift
     key |= np.arange(n, dtype=np.int64)
     key.sort(axis=1)
     index = key & ((1 << shift) - 1)

@@ -19,6 +19,8 @@ __all__ = ["BIN_RATIO", "EXACT_RANKS", "RankHistogram", "rank_bins", "sobol_indi
 #: Ranks up to this are counted exactly; above it, in bins of ~0.5 % width.
 EXACT_RANKS = 200
 BIN_RATIO = 1.005
+#: Cells of the count matrix counted at once (one tile of areas, in cache).
+_TILE_CELLS = 2**17
 
 
 # --- rank histograms ----------------------------------------------------------
@@ -39,7 +41,8 @@ class RankHistogram:
     """Per-area counts of ranks over draws, in bounded memory.
 
     Ranks are binned (exactly up to :data:`EXACT_RANKS`, then in bins about
-    0.5 % wide), buffered as small integers and counted per slice of areas.
+    0.5 % wide), buffered as small integers and counted per tile of areas
+    small enough that a tile's counts stay in the processor's cache.
     """
 
     def __init__(self, n: int, buffer_rows: int = 1024, draws: int = 2**32 - 1) -> None:
@@ -61,7 +64,9 @@ class RankHistogram:
         while start < ranks.shape[0]:
             take = min(ranks.shape[0] - start, self._buffer.shape[0] - self._filled)
             block = ranks[start : start + take]
-            self._buffer[self._filled : self._filled + take] = self.lut[block]
+            np.take(
+                self.lut, block, out=self._buffer[self._filled : self._filled + take]
+            )
             self._filled += take
             start += take
             if self._filled == self._buffer.shape[0]:
@@ -71,12 +76,20 @@ class RankHistogram:
     def _flush(self) -> None:
         rows = self._buffer[: self._filled]
         nb = self.lower.shape[0]
-        step = max(1, 4_000_000 // nb)
-        for a in range(0, self.n, step):
-            b = min(self.n, a + step)
-            flat = rows[:, a:b].astype(np.int64) + (np.arange(b - a) * nb)[None, :]
-            counted = np.bincount(flat.ravel(), minlength=(b - a) * nb)
-            self.counts[a:b] += counted.reshape(b - a, nb).astype(self.counts.dtype)
+        tile = max(1, _TILE_CELLS // nb)
+        offsets = (np.arange(tile, dtype=np.intp) * nb)[None, :]
+        flat = np.empty((rows.shape[0], tile), dtype=np.intp)
+        for a in range(0, self.n, tile):
+            b = min(self.n, a + tile)
+            part = flat[:, : b - a]
+            np.add(rows[:, a:b], offsets[:, : b - a], out=part)
+            counted = np.bincount(part.ravel(), minlength=(b - a) * nb)
+            np.add(
+                self.counts[a:b],
+                counted.reshape(b - a, nb),
+                out=self.counts[a:b],
+                casting="unsafe",
+            )
         self._filled = 0
 
     def quantiles(self, q: float, side: str) -> np.ndarray:
