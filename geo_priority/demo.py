@@ -255,13 +255,21 @@ def _desa_boundaries(mirror: str | None = None) -> BoundariesConfig:
     )
 
 
+#: Version of the synthetic export the desa demo caches; raised whenever the
+#: generator's columns change (2: the income programmes Prakerja and KUR), so a
+#: cache made by an older version is never read as if it had them.
+SYNTH_VERSION = 2
+
+
 def _synthetic_registry(seed: int, scale: float) -> Path:
     """Generate (or reuse from the cache) the synthetic Banten P3KE-like export."""
     from geo_priority.io import fetch
     from geo_priority.microdata import write_synthetic
 
     # inside the cache folder ($GEO_PRIORITY_CACHE), never beside it
-    folder = fetch.cache_dir() / "synthetic" / f"seed{seed}_scale{scale:g}"
+    folder = (
+        fetch.cache_dir() / "synthetic" / f"v{SYNTH_VERSION}_seed{seed}_scale{scale:g}"
+    )
     path = folder / "p3ke_M_individu.parquet"
     if not path.is_file():
         write_synthetic(
@@ -295,6 +303,8 @@ def _desa_indicators() -> tuple[IndicatorConfig, ...]:
     Each rate names its numerator and denominator, so ``outputs.map_levels``
     re-divides it at kecamatan and kab/kota level.
     """
+    from geo_priority.microdata.convergence_indicators import convergence_indicators
+
     return (
         IndicatorConfig(
             key="desil1_share",
@@ -328,6 +338,7 @@ def _desa_indicators() -> tuple[IndicatorConfig, ...]:
         _hidden_count(
             "target_families", "Keluarga sasaran (desil 1)", "Target families"
         ),
+        *convergence_indicators(),
     )
 
 

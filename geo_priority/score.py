@@ -438,7 +438,7 @@ def basis_words(basis: object, total: int) -> str:
     Returns
     -------
     str
-        ``"dari 2 dari 3 komponen"`` in Indonesian, ``"from 2 of 3
+        ``"berdasarkan 2 dari 3 komponen"`` in Indonesian, ``"from 2 of 3
         components"`` in English; ``""`` when all components were used or
         none (no score).
 

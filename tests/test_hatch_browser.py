@@ -223,7 +223,7 @@ def test_tooltip_says_a_score_is_from_fewer_components(browser, tmp_path) -> Non
     )
     assert "Dasar skor" not in tips[0]
     assert (
-        "Dasar skordari 1 dari 2 komponen; tidak dipakai: Tanpa bansos; "
+        "Dasar skorberdasarkan 1 dari 2 komponen; tidak dipakai: Tanpa bansos; "
         "peringkat dengan komponen tersembunyi: 1–2"
     ) in tips[1]
     assert not console_errors(browser)

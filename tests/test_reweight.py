@@ -87,12 +87,12 @@ def test_notes_give_the_renormalised_weights() -> None:
     assert any("from 1 of 3 components (b, c hidden" in n for n in notes)
     with use_language("id"):
         notes = compute_scores(FRAME, INDICATORS, missing="reweight").notes
-    assert any("dari 2 dari 3 komponen" in n and "66,7 %" in n for n in notes)
+    assert any("berdasarkan 2 dari 3 komponen" in n and "66,7 %" in n for n in notes)
 
 
 def test_basis_in_words() -> None:
     with use_language("id"):
-        assert basis_words("a,c", 3) == "dari 2 dari 3 komponen"
+        assert basis_words("a,c", 3) == "berdasarkan 2 dari 3 komponen"
         assert basis_words("a,b,c", 3) == ""
         assert basis_words("", 3) == ""
     with use_language("en"):

@@ -2,7 +2,7 @@
 
 Under ``scoring.missing = "reweight"`` an area missing a component (a
 suppressed small cell) is scored from the others; its tooltip says so:
-"Dasar skor: dari 2 dari 3 komponen; tidak dipakai: Keluarga sasaran tanpa
+"Dasar skor: berdasarkan 2 dari 3 komponen; tidak dipakai: Keluarga sasaran tanpa
 bansos keluarga; peringkat dengan komponen tersembunyi: 40–312" (the rank band
 of :func:`geo_priority.score.rank_band`). Areas scored from every component
 get no such row.
