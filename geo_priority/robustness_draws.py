@@ -291,14 +291,14 @@ def _noisy_values(problem: Problem, seeds: np.ndarray, j: int) -> np.ndarray:
     """Return indicator ``j`` with each draw's noise added, clipped, (m, n)."""
     assert problem.se is not None
     x, se = problem.values[:, j], problem.se[:, j]
-    z = np.stack(
-        [
-            np.random.default_rng(int(s) + j).standard_normal(x.shape[0], np.float32)
-            for s in seeds
-        ]
-    )
+    z = np.empty((seeds.shape[0], x.shape[0]), dtype=np.float32)
+    for row, s in zip(z, seeds, strict=True):
+        np.random.default_rng(int(s) + j).standard_normal(dtype=np.float32, out=row)
+    out = z.astype(np.float64)  # in place: the same numbers as x + se * z
+    out *= se
+    out += x
     lo, hi = problem.bounds[j]
-    return np.asarray(np.clip(x + se * z, lo, hi))
+    return np.clip(out, lo, hi, out=out)
 
 
 def _noisy_normal(
