@@ -236,24 +236,42 @@ def _average_ranks(x: np.ndarray) -> np.ndarray:
     with their position into one integer so that one integer sort orders a
     row.
     """
-    m, n = x.shape
+    n = x.shape[1]
     shift = max(1, (n - 1).bit_length())
     key = _sortable(x) << shift
     key |= np.arange(n, dtype=np.int64)
     key.sort(axis=1)
     order = key & ((1 << shift) - 1)
     key >>= shift
-    pos = np.arange(n, dtype=np.int64)
-    new = np.ones((m, n), dtype=bool)
-    np.not_equal(key[:, 1:], key[:, :-1], out=new[:, 1:])
-    start = np.maximum.accumulate(np.where(new, pos, 0), axis=1)
-    last = np.ones((m, n), dtype=bool)
-    last[:, :-1] = new[:, 1:]
-    end = np.minimum.accumulate(np.where(last, pos, n)[:, ::-1], axis=1)[:, ::-1]
     out = np.empty_like(x)
-    np.put_along_axis(out, order, (start + end) / 2.0 + 1.0, axis=1)
+    np.put_along_axis(out, order, _tie_midpoints(key) / 2.0 + 1.0, axis=1)
     out[np.isnan(x)] = np.nan
     return out
+
+
+def _tie_midpoints(key: np.ndarray) -> np.ndarray:
+    """Return ``start + end`` of each sorted value's run of equal values, (m, n).
+
+    ``start`` and ``end`` are 0-based positions in the row; rows are
+    flattened, each row starting a new run, so one pass finds every run.
+    """
+    m, n = key.shape
+    if key.size == 0:
+        return np.zeros((m, n), dtype=np.int64)
+    flat = key.reshape(-1)
+    new = np.empty(m * n, dtype=bool)
+    new[0] = True
+    np.not_equal(flat[1:], flat[:-1], out=new[1:])
+    new[::n] = True
+    starts = np.flatnonzero(new)
+    run = np.cumsum(new, dtype=np.int64)
+    run -= 1
+    ends = np.empty_like(starts)
+    ends[:-1] = starts[1:] - 1
+    ends[-1] = m * n - 1
+    both = starts + ends
+    both -= 2 * (starts // n * n)  # positions within the row
+    return both[run].reshape(m, n)
 
 
 def _extreme(x: np.ndarray, ufunc: np.ufunc) -> np.ndarray:

@@ -101,7 +101,7 @@ class RankHistogram:
         self._flush()
         need = int(np.ceil(q * self.total - 1e-9))
         out = np.empty(self.n, dtype=np.int64)
-        step = max(1, 4_000_000 // self.lower.shape[0])
+        step = max(1, _TILE_CELLS // self.lower.shape[0])  # a tile stays in cache
         for a in range(0, self.n, step):
             cum = np.cumsum(self.counts[a : a + step], axis=1, dtype=np.int64)
             pos = np.argmax(cum >= max(need, 1), axis=1)

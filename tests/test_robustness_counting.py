@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from geo_priority.robustness_draws import (
+    _average_ranks,
     _published_units,
     _rank_rows_sorted,
     rank_rows,
@@ -45,3 +47,15 @@ def test_histogram_counts_equal_bincount_over_tiles():
     want = np.bincount((bins + np.arange(n) * nb).ravel(), minlength=n * nb)
     assert np.array_equal(hist.counts.astype(np.int64).ravel(), want)
     assert int(hist.counts.sum()) == n * draws
+
+
+def test_average_ranks_equal_pandas_average_ranks():
+    rng = np.random.default_rng(4)
+    for _ in range(100):
+        m, n = int(rng.integers(1, 5)), int(rng.integers(1, 200))
+        x = np.round(rng.random((m, n)) * float(rng.choice([3.0, 1000.0])), 1)
+        x[rng.random((m, n)) < 0.1] = np.nan
+        got = _average_ranks(x)
+        for row in range(m):  # ties at float32 precision share the mean rank
+            want = pd.Series(x[row].astype(np.float32)).rank(method="average")
+            assert np.array_equal(got[row], want.to_numpy(), equal_nan=True)
