@@ -427,7 +427,18 @@ def _assert_same(eng: Summary, pdr: Summary) -> None:
         b = pd.read_parquet(f"{pdr['out']}_{part}.parquet")
         if part == "quality":
             a, b = (f.astype(object).where(f.notna(), None) for f in (a, b))
-        pd.testing.assert_frame_equal(a, b, check_dtype=False)
+        extra = [c for c in a.columns if c not in b.columns]
+        missing = [c for c in b.columns if c not in a.columns]
+        assert not missing, f"the engine lacks {missing}"
+        # the engine also counts the programme convergence (target families by
+        # number of programmes, agencies, strategies, combinations), which the
+        # pandas reference does not implement: it does more work, unchecked here
+        pd.testing.assert_frame_equal(a[list(b.columns)], b, check_dtype=False)
+        if extra:
+            print(
+                f"{part}: {len(extra)} convergence columns of the engine are not "
+                "in the pandas reference (work the reference does not do)"
+            )
     print("engine and pandas give identical desa count and quality tables")
 
 

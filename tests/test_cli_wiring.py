@@ -472,6 +472,7 @@ def _aggregate_result(
         quality=pd.DataFrame(),
         sources=sources,
         rejected_nik=rejected_nik or {},
+        convergence={},
     )
 
 
