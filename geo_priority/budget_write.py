@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from geo_priority.budget import ID, NAME, RANK, Allocation
 from geo_priority.formatting import format_number
@@ -94,7 +95,13 @@ def budget_figure(allocation: Allocation, *, lang: str = "id") -> Figure:
     ax.set_yticks(y, names, fontsize=8)
     ax.invert_yaxis()
     ax.set_xlabel(tr("million rupiah per year"))
-    ax.legend(loc="lower right", fontsize=8)
+    # above the bars, never over them; ticks in the user's number format
+    ax.legend(
+        loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, fontsize=8, frameon=False
+    )
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda v, _pos: format_number(v, lang=lang, decimals=0))
+    )
     ax.grid(axis="x", color="#dddddd")
     t = allocation.totals
     fig.text(0.02, 1 - 0.25 / height, tr("Where the money goes"), fontsize=14, va="top")
