@@ -566,3 +566,30 @@ def test_areas_without_a_registry_row_are_named(tmp_path):
     assert merged.loc[0, "pkh_target_excluded_families"] == 4
     assert pd.isna(merged.loc[1, "pkh_target_excluded_families"])
     assert len(notes) == 1 and "'Z'" in notes[0]
+
+
+@pytest.mark.parametrize(
+    ("typed", "rupiah"),
+    [
+        ("5000000000", 5e9),
+        ("5.000.000.000", 5e9),
+        ("5,000,000,000", 5e9),
+        ("5_000_000_000", 5e9),
+        ("1,5", None),  # a decimal comma is never read as 15
+        ("5000000000,50", None),
+        ("5.000,000", None),  # mixed separators
+        ("5 miliar", None),
+    ],
+)
+def test_budget_amount_is_read_only_when_unambiguous(
+    typed: str, rupiah: float | None
+) -> None:
+    import click
+
+    from geo_priority.cli.budget_cmds import _rupiah
+
+    if rupiah is None:
+        with pytest.raises(click.BadParameter, match="rupiah"):
+            _rupiah(None, None, typed)  # type: ignore[arg-type]
+    else:
+        assert _rupiah(None, None, typed) == rupiah  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ command is defined, in the default language).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,15 +27,17 @@ def _rupiah(
     """Parse ``5000000000``, ``5_000_000_000`` or ``5.000.000.000`` (rupiah)."""
     if value is None:
         return None
-    text = value.replace("_", "").replace(".", "").replace(",", "").strip()
-    if not text.isdigit():
+    text = value.strip()
+    # separators only between groups of three digits: "1,5" or "5000000000,50"
+    # is refused, never read as 15 or 500000000050
+    if not re.fullmatch(r"\d+|\d{1,3}(?:([._,])\d{3})(?:\1\d{3})*", text):
         raise click.BadParameter(
             tr(
                 "{value!r} is not a whole number of rupiah; write e.g. 5000000000.",
                 value=value,
             )
         )
-    return float(text)
+    return float(re.sub(r"\D", "", text))
 
 
 @click.command(
