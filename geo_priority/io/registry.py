@@ -20,6 +20,7 @@ import codecs
 import csv
 import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -405,16 +406,29 @@ def write_parquet_chunks(
     """
     writer: pq.ParquetWriter | None = None
     rows = 0
-    try:
-        for frame in chunks:
-            table = pa.Table.from_pandas(frame.astype("string"), preserve_index=False)
-            if writer is None:
-                writer = pq.ParquetWriter(path, table.schema)
-            writer.write_table(table.cast(writer.schema))
-            rows += len(frame)
-    finally:
-        if writer is not None:
-            writer.close()
+    # one writer thread: Parquet encoding releases the GIL, so the next chunk
+    # is made while this one is written; at most one write is pending
+    pending: Future[None] | None = None
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        try:
+            for frame in chunks:
+                table = pa.Table.from_pandas(
+                    frame.astype("string"), preserve_index=False
+                )
+                if writer is None:
+                    writer = pq.ParquetWriter(path, table.schema)
+                if pending is not None:
+                    pending.result()
+                pending = pool.submit(writer.write_table, table.cast(writer.schema))
+                rows += len(frame)
+            if pending is not None:
+                pending.result()
+        finally:
+            if pending is not None and not pending.done():
+                pending.cancel()
+                wait([pending])
+            if writer is not None:
+                writer.close()
     return rows
 
 
