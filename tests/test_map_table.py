@@ -219,6 +219,9 @@ def _reset(driver: Any) -> None:
 def test_only_the_rows_in_view_are_in_the_page(browser: Any, table_map: Path) -> None:
     open_map(browser, table_map)
     assert _count(browser) == "5.000 dari 5.000"
+    # the legend's counts group their digits as the table does: 1.000, not 1000
+    counts = [e.text for e in browser.find_elements("css selector", ".gp-count")]
+    assert counts == ["(997)", "(1.000)", "(1.000)", "(1.000)", "(1.003)"], counts
     rows = _rows(browser, shown=False)
     assert 10 <= len(rows) < 200, len(rows)
     assert len(browser.find_elements("css selector", "#gp-panel tr")) < 200
@@ -487,6 +490,8 @@ def test_english_table_counts_and_filters(
     page.write_text(render_html(m), encoding="utf-8")
     open_map(browser, page)
     assert _count(browser) == "5,000 of 5,000"
+    counts = [e.text for e in browser.find_elements("css selector", ".gp-count")]
+    assert counts == ["(997)", "(1,000)", "(1,000)", "(1,000)", "(1,003)"], counts
     kab = Select(browser.find_element("id", "gp-filter-kab"))
     assert kab.options[0].text == "All regencies/cities"
     _choose(browser, "gp-filter-kab", "3601")

@@ -13,6 +13,11 @@
     return node;
   }
 
+  /* Whole numbers with the language's digit grouping: 16.632 / 16,632. */
+  function grouped(n, lang) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, lang === "en" ? "," : ".");
+  }
+
   function GeoPriorityMap(map, data) {
     this.map = map;
     this.data = data;
@@ -859,6 +864,7 @@
 
   GeoPriorityMap.prototype.renderLegend = function () {
     var layer = this.v.layers[this.variable], box = this.legend;
+    var lang = this.data.lang;
     if (!box) { return; }
     box.textContent = "";
     box.appendChild(el("div", "gp-box-title", layer.title));
@@ -868,7 +874,7 @@
       sw.style.background = layer.colours[i];
       row.appendChild(sw);
       row.appendChild(el("span", null, label));
-      row.appendChild(el("span", "gp-count", "(" + layer.counts[i] + ")"));
+      row.appendChild(el("span", "gp-count", "(" + grouped(layer.counts[i], lang) + ")"));
       box.appendChild(row);
     });
     if (layer.no_data > 0) {
@@ -877,7 +883,7 @@
       sw.style.background = this.data.no_data_colour;
       row.appendChild(sw);
       row.appendChild(el("span", null, this.t.no_data));
-      row.appendChild(el("span", "gp-count", "(" + layer.no_data + ")"));
+      row.appendChild(el("span", "gp-count", "(" + grouped(layer.no_data, this.data.lang) + ")"));
       box.appendChild(row);
     }
     if (layer.suppressed > 0) {
@@ -886,7 +892,7 @@
       swatch.style.background = this.data.suppressed_colour;
       hidden.appendChild(swatch);
       hidden.appendChild(el("span", null, this.data.suppressed_label));
-      hidden.appendChild(el("span", "gp-count", "(" + layer.suppressed + ")"));
+      hidden.appendChild(el("span", "gp-count", "(" + grouped(layer.suppressed, this.data.lang) + ")"));
       box.appendChild(hidden);
     }
     if (layer.note) { box.appendChild(el("div", "gp-note", layer.note)); }
