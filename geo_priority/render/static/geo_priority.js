@@ -100,8 +100,8 @@
     }
   }
 
-  /* One area's MultiPolygon coordinates ([lon, lat]), as GeoJSON has them. */
-  function decodeArea(v, i) {
+  /* One area's polygons, rings and points; point(lon, lat) makes each point. */
+  function decodeRings(v, i, point) {
     var s = v.struct, c = v.coords, q = v.scale, si = v.sAt[i], ci = v.cAt[i];
     var polygons = [];
     for (var p = 0, np = s[si++]; p < np; p++) {
@@ -111,7 +111,7 @@
         for (var k = 0, nv = s[si++]; k < nv; k++) {
           x += c[ci++];
           y += c[ci++];
-          out[k] = [x / q, y / q];
+          out[k] = point(x / q, y / q);
         }
         rings.push(out);
       }
@@ -120,24 +120,14 @@
     return polygons;
   }
 
+  /* One area's MultiPolygon coordinates ([lon, lat]), as GeoJSON has them. */
+  function decodeArea(v, i) {
+    return decodeRings(v, i, function (lon, lat) { return [lon, lat]; });
+  }
+
   /* One area's rings as Leaflet LatLngs, for its layer. */
   function decodeLatLngs(v, i) {
-    var s = v.struct, c = v.coords, q = v.scale, si = v.sAt[i], ci = v.cAt[i];
-    var polygons = [];
-    for (var p = 0, np = s[si++]; p < np; p++) {
-      var rings = [];
-      for (var r = 0, nr = s[si++]; r < nr; r++) {
-        var out = new Array(s[si]), x = 0, y = 0;
-        for (var k = 0, nv = s[si++]; k < nv; k++) {
-          x += c[ci++];
-          y += c[ci++];
-          out[k] = new L.LatLng(y / q, x / q);
-        }
-        rings.push(out);
-      }
-      polygons.push(rings);
-    }
-    return polygons;
+    return decodeRings(v, i, function (lon, lat) { return new L.LatLng(lat, lon); });
   }
 
   /* A feature whose geometry is decoded when first asked for. */
