@@ -22,7 +22,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -367,39 +367,65 @@ def _costs(source: BudgetInput) -> tuple[pd.DataFrame, list[str]]:
     return registry_costs(source.areas, source.book)
 
 
+class _Layer(NamedTuple):
+    """One budget layer of the map: ``column / divisor`` shown as ``key``."""
+
+    key: str
+    column: str
+    divisor: float
+    unit: str | None  # None: million rupiah, in the map's language
+    decimals: int | None
+    label: str
+    label_en: str
+
+
+#: The map's budget layers, in the order of the layer menu.
+_LAYERS: tuple[_Layer, ...] = (
+    _Layer(
+        "budget_optimal_juta",
+        "budget_optimal",
+        1e6,
+        None,
+        1,
+        "Ke mana anggaran mengalir (alokasi optimal)",
+        "Where the money goes (optimal allocation)",
+    ),
+    _Layer(
+        "budget_greedy_juta",
+        "budget_greedy",
+        1e6,
+        None,
+        1,
+        "Ke mana anggaran mengalir (urut prioritas)",
+        "Where the money goes (by priority order)",
+    ),
+    _Layer(
+        "families_reached_optimal",
+        "families_reached_optimal",
+        1.0,
+        "KK",
+        None,
+        "Keluarga sasaran terjangkau (alokasi optimal)",
+        "Target families reached (optimal allocation)",
+    ),
+)
+
+
 def _budget_indicators(lang: str) -> list[IndicatorConfig]:
-    """Return the map's budget layers (values in million rupiah)."""
+    """Return the map's budget layers (money in million rupiah)."""
     million = "juta Rp" if lang == "id" else "million Rp"
     return [
         IndicatorConfig(
-            key="budget_optimal_juta",
-            unit=million,
-            decimals=1,
+            key=layer.key,
+            unit=layer.unit if layer.unit is not None else million,
+            decimals=layer.decimals,
             weight=0.0,
             score=False,
             optional=True,
-            label="Ke mana anggaran mengalir (alokasi optimal)",
-            label_en="Where the money goes (optimal allocation)",
-        ),
-        IndicatorConfig(
-            key="budget_greedy_juta",
-            unit=million,
-            decimals=1,
-            weight=0.0,
-            score=False,
-            optional=True,
-            label="Ke mana anggaran mengalir (urut prioritas)",
-            label_en="Where the money goes (by priority order)",
-        ),
-        IndicatorConfig(
-            key="families_reached_optimal",
-            unit="KK",
-            weight=0.0,
-            score=False,
-            optional=True,
-            label="Keluarga sasaran terjangkau (alokasi optimal)",
-            label_en="Target families reached (optimal allocation)",
-        ),
+            label=layer.label,
+            label_en=layer.label_en,
+        )
+        for layer in _LAYERS
     ]
 
 
@@ -410,17 +436,13 @@ def _budget_map(source: BudgetInput, table: pd.DataFrame) -> Any:
     analysis = source.analysis
     if analysis is None:
         return None
-    cols = [ID, "budget_optimal", "budget_greedy", "families_reached_optimal"]
+    cols = [ID, *(layer.column for layer in _LAYERS)]
     areas = analysis.areas.merge(table[[*cols, "budget_suppressed"]], on=ID, how="left")
-    areas["budget_optimal_juta"] = areas["budget_optimal"] / 1e6
-    areas["budget_greedy_juta"] = areas["budget_greedy"] / 1e6
     hidden = areas.pop("budget_suppressed").fillna(False).astype(bool)
-    for key in (
-        "budget_optimal_juta",
-        "budget_greedy_juta",
-        "families_reached_optimal",
-    ):
-        areas[f"{key}_suppressed"] = hidden  # "disembunyikan", never 0
+    for layer in _LAYERS:
+        if layer.key != layer.column:
+            areas[layer.key] = areas[layer.column] / layer.divisor
+        areas[f"{layer.key}_suppressed"] = hidden  # "disembunyikan", never 0
     lang = analysis.config.outputs.lang
     title = tr("Budget simulation — {title}", title=analysis.config.title or "")
     config = replace(analysis.config, title=title.rstrip(" —"))
