@@ -31,6 +31,7 @@ from geo_priority.errors import ConfigError
 from geo_priority.io.shipped import shipped_data_file
 from geo_priority.messages import tr
 from geo_priority.microdata.ingest import CANONICAL_FIELDS
+from geo_priority.microdata.toml_keys import reject_unknown_keys
 
 __all__ = [
     "CORE_UNITS",
@@ -201,16 +202,7 @@ def _columns(entry: Mapping[str, Any], where: str) -> tuple[str, ...]:
 
 
 def _check_keys(entry: Mapping[str, Any], where: str, required: Sequence[str]) -> None:
-    unknown = sorted(set(entry) - set(_KEYS))
-    if unknown:
-        raise ConfigError(
-            tr(
-                "{where} has unknown keys {unknown!r}; allowed: {allowed}.",
-                where=where,
-                unknown=unknown,
-                allowed=", ".join(_KEYS),
-            )
-        )
+    reject_unknown_keys(entry, _KEYS, where)
     missing = [k for k in required if k not in entry]
     if missing:
         raise ConfigError(

@@ -48,12 +48,12 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from geo_priority.errors import ConfigError, InputError
 from geo_priority.messages import tr
 from geo_priority.microdata.ingest import CANONICAL_FIELDS, SourceSpec
 from geo_priority.microdata.programmes import Programme, load_catalogue
+from geo_priority.microdata.toml_keys import reject_unknown_keys
 
 __all__ = ["RegistryConfig", "load_registry_config", "parse_mapping"]
 
@@ -148,26 +148,13 @@ def _check_fields(mapping: Mapping[str, object], where: str) -> None:
         )
 
 
-def _unknown_keys(table: Mapping[str, Any], allowed: Sequence[str], where: str) -> None:
-    unknown = sorted(set(table) - set(allowed))
-    if unknown:
-        raise ConfigError(
-            tr(
-                "{where} has unknown keys {unknown!r}; allowed: {allowed}.",
-                where=where,
-                unknown=unknown,
-                allowed=", ".join(allowed),
-            )
-        )
-
-
 def _export(entry: object, i: int, base: Path) -> SourceSpec:
     where = tr("[[exports]] number {number}", number=i + 1)
     if not isinstance(entry, dict):
         raise ConfigError(
             tr("{where} must be a table with at least path = '...'.", where=where)
         )
-    _unknown_keys(entry, _EXPORT_KEYS, where)
+    reject_unknown_keys(entry, _EXPORT_KEYS, where)
     if not isinstance(entry.get("path"), str):
         raise ConfigError(tr("{where} needs path = '<export file>'.", where=where))
     path = base / entry["path"]
@@ -245,7 +232,7 @@ def load_registry_config(path: str | os.PathLike[str]) -> RegistryConfig:
                 err=err,
             )
         ) from err
-    _unknown_keys(data, _TOP_KEYS, tr("registry config {name!r}", name=file.name))
+    reject_unknown_keys(data, _TOP_KEYS, tr("registry config {name!r}", name=file.name))
     entries = data.get("exports")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(
