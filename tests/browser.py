@@ -7,12 +7,14 @@ Requests are recorded from Chromium's performance log.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 CHROMIUM = Path(os.environ.get("GEO_PRIORITY_CHROMIUM", "/usr/bin/chromium"))
@@ -185,3 +187,43 @@ def background_is_opaque(css_colour: str) -> bool:
     """Whether a computed CSS colour (``rgb(...)``/``rgba(...)``) is opaque."""
     parts = css_colour[css_colour.index("(") + 1 : -1].split(",")
     return css_colour.startswith("rgb") and (len(parts) == 3 or float(parts[3]) == 1)
+
+
+#: Fill opacity of the map's areas (geo_priority.js) and the map backgrounds
+#: an area can be drawn over (plain, offline base, white page).
+FILL_OPACITY = 0.88
+UNDER = ((0xDF, 0xE3, 0xE8), (0xEE, 0xF1, 0xF4), (0xFF, 0xFF, 0xFF))
+
+
+def screenshot_pixels(driver: Any) -> np.ndarray:
+    """Return the page as a ``(height, width, 3)`` float array of RGB values."""
+    from PIL import Image
+
+    shot = Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB")
+    return np.asarray(shot, dtype=float)
+
+
+def hex_rgb(colour: str) -> np.ndarray:
+    """Return ``"#rrggbb"`` as an array of three floats."""
+    h = colour.lstrip("#")
+    return np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=float)
+
+
+def drawn_in(
+    pixels: np.ndarray,
+    colour: str,
+    *,
+    opacity: float = FILL_OPACITY,
+    tolerance: float = 8,
+) -> np.ndarray:
+    """Which pixels show ``colour`` drawn at ``opacity`` over a map background.
+
+    Returns a boolean array of the pixels' shape without the colour axis: a
+    pixel is True when each channel is within ``tolerance`` of the colour
+    blended over one of :data:`UNDER`.
+    """
+    near = np.zeros(pixels.shape[:-1], dtype=bool)
+    for under in UNDER:
+        seen = opacity * hex_rgb(colour) + (1 - opacity) * np.array(under)
+        near |= np.abs(pixels - seen).max(axis=-1) <= tolerance
+    return near

@@ -419,7 +419,13 @@ var map = window.geoPriority.map;
 var p = map.latLngToContainerPoint(l.getBounds().getCenter());
 var r = map.getContainer().getBoundingClientRect();
 var hit = document.elementFromPoint(r.left + p.x, r.top + p.y);
-return {fill: l._path.getAttribute('fill'), hit: hit === l._path};
+// a quarter of the way in from the south-west corner: clear of the name label
+var b = l.getBounds();
+var q = map.latLngToContainerPoint(L.latLng(
+  b.getSouth() + 0.25 * (b.getNorth() - b.getSouth()),
+  b.getWest() + 0.25 * (b.getEast() - b.getWest())));
+return {fill: l._path.getAttribute('fill'), hit: hit === l._path,
+        at: [Math.round(r.left + q.x), Math.round(r.top + q.y)]};
 """
 LEGEND_BOX = """
 var legend = document.querySelector('.gp-legend');
@@ -446,7 +452,14 @@ def test_layers_legends_and_tooltip_in_chromium(
 
     from geo_priority.outputs import build_map
 
-    from browser import console_errors, open_map, save_screenshot, wait_visible
+    from browser import (
+        console_errors,
+        drawn_in,
+        open_map,
+        save_screenshot,
+        screenshot_pixels,
+        wait_visible,
+    )
 
     html = tmp_path / "uji.html"
     html.write_text(build_map(analysed).get_root().render(), encoding="utf-8")
@@ -456,8 +469,14 @@ def test_layers_legends_and_tooltip_in_chromium(
     select.select_by_index(names.index("Kemajuan menuju target"))
     at_risk = browser.execute_script(AREA_AT_CENTRE, "36.72")
     off = browser.execute_script(AREA_AT_CENTRE, "36.01")
-    assert at_risk == {"fill": "#b35806", "hit": True}
-    assert off == {"fill": "#b2182b", "hit": True}
+    assert {k: at_risk[k] for k in ("fill", "hit")} == {"fill": "#b35806", "hit": True}
+    assert {k: off[k] for k in ("fill", "hit")} == {"fill": "#b2182b", "hit": True}
+    pixels = screenshot_pixels(browser)
+    for area in (at_risk, off):  # drawn in its fill, not only given it
+        x, y = area["at"]
+        patch = pixels[y - 2 : y + 3, x - 2 : x + 3]
+        assert drawn_in(patch, area["fill"]).mean() > 0.8, area
+        assert drawn_in(patch, "#eeeeee").mean() < 0.2, area
     legend = browser.find_element("css selector", ".gp-legend").text
     assert "berisiko = meleset paling banyak 0,5 poin persen" in legend
     _legend_fits(browser)

@@ -406,10 +406,16 @@ def test_banten_kabkota_budget_hand_checked(kabkota_run):
 
 @pytest.mark.integration
 def test_budget_layer_is_drawn_in_chromium(kabkota_run):
-    from PIL import Image
     from selenium.webdriver.support.ui import Select
 
-    from browser import open_map, require_browser, save_screenshot, start_browser
+    from browser import (
+        drawn_in,
+        open_map,
+        require_browser,
+        save_screenshot,
+        screenshot_pixels,
+        start_browser,
+    )
 
     require_browser()
     out, _ = kabkota_run
@@ -434,19 +440,11 @@ def test_budget_layer_is_drawn_in_chromium(kabkota_run):
 
         # all the money went there: the darkest class of the layer
         assert tangerang == min(colours, key=luminance)
-        import io
-
-        shot = Image.open(io.BytesIO(driver.get_screenshot_as_png())).convert("RGB")
+        pixels = screenshot_pixels(driver)
         save_screenshot(driver, "budget_kabkota.png")
     finally:
         driver.quit()
-    pixels = np.asarray(shot, dtype=float)
-    h = tangerang.lstrip("#")
-    rgb = np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=float)
-    near = np.zeros(pixels.shape[:2], dtype=bool)
-    for under in [(0xDF, 0xE3, 0xE8), (0xEE, 0xF1, 0xF4), (0xFF, 0xFF, 0xFF)]:
-        seen = 0.88 * rgb + 0.12 * np.array(under)
-        near |= np.abs(pixels - seen).max(axis=2) <= 6
+    near = drawn_in(pixels, tangerang, tolerance=6)
     assert near.sum() > 2000, near.sum()  # Kab. Tangerang filled with it
 
 

@@ -11,7 +11,6 @@ significant. The map is opened at 1280x720 in headless Chromium, offline, the
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
@@ -19,23 +18,21 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
 from shapely.geometry import box
 
 from browser import (
     console_errors,
+    drawn_in,
     open_map,
     require_browser,
     save_screenshot,
+    screenshot_pixels,
     start_browser,
 )
 
 pytestmark = pytest.mark.browser
 
 N = 6
-#: Fill opacity of the areas and the map background under them (geo_priority.js).
-FILL_OPACITY = 0.88
-UNDER = [(0xDF, 0xE3, 0xE8), (0xEE, 0xF1, 0xF4), (0xFF, 0xFF, 0xFF)]
 HIGH_HIGH = [
     "36.01.01.2001",
     "36.01.01.2002",
@@ -121,18 +118,9 @@ return out;
 """
 
 
-def _rgb(colour: str) -> np.ndarray:
-    h = colour.lstrip("#")
-    return np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=float)
-
-
 def _shows(pixels: np.ndarray, colour: str) -> bool:
     """Whether most pixels are ``colour`` drawn at the fill opacity."""
-    for under in UNDER:
-        seen = FILL_OPACITY * _rgb(colour) + (1 - FILL_OPACITY) * np.array(under)
-        if (np.abs(pixels - seen).max(axis=-1) <= 8).mean() > 0.8:
-            return True
-    return False
+    return bool(drawn_in(pixels, colour).mean() > 0.8)
 
 
 def test_high_high_cluster_is_drawn_in_its_colour(
@@ -150,8 +138,7 @@ def test_high_high_cluster_is_drawn_in_its_colour(
     names = [o.text for o in select.options]
     select.select_by_index(names.index("Klaster (LISA)"))
     points = browser.execute_script(SAMPLE_POINTS, [*HIGH_HIGH, FAR_CORNER])
-    shot = Image.open(io.BytesIO(browser.get_screenshot_as_png())).convert("RGB")
-    img = np.asarray(shot, dtype=float)
+    img = screenshot_pixels(browser)
     save_screenshot(browser, "cluster_high_high.png")
     red, grey = LISA_COLOURS["HH"], LISA_COLOURS["ns"]
     assert (red, grey) == ("#d7191c", "#eeeeee")
