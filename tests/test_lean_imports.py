@@ -54,6 +54,22 @@ def test_the_cli_and_pipeline_import_no_heavy_analysis_library() -> None:
     assert _loaded(code, UNUSED_BY_HTML_RUN) == []
 
 
+#: Command modules a ``run`` does not need (``geo_priority.cli.lazy``), and
+#: lokal's package ``__init__`` (its personal-data detectors).
+NOT_IMPORTED_BY_RUN = (
+    "geo_priority.cli.budget_cmds",
+    "geo_priority.cli.export_cmds",
+    "geo_priority.cli.microdata_cmds",
+    "lokal",
+    "lokal.samaran",
+)
+
+
+def test_the_cli_group_imports_no_command_module() -> None:
+    names = (*NOT_IMPORTED_BY_RUN, "geo_priority.cli.commands", "pandas")
+    assert _loaded("import geo_priority.cli", names) == []
+
+
 def _html_only_config(tmp_path: Path) -> Path:
     """A small desa run with quantile classes that writes only the HTML map."""
     import geopandas as gpd
@@ -107,7 +123,7 @@ def test_an_html_only_run_imports_none_of_the_unused_libraries(tmp_path: Path) -
         f"try:\n    cli(['-q', 'run', {str(config)!r}], prog_name='geo-priority')\n"
         "except SystemExit as end:\n    assert not end.code, end.code"
     )
-    assert _loaded(code, UNUSED_BY_HTML_RUN) == []
+    assert _loaded(code, (*UNUSED_BY_HTML_RUN, *NOT_IMPORTED_BY_RUN)) == []
     assert (tmp_path / "out" / "t.html").stat().st_size > 10_000
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from geo_priority.cli import budget_cmds, commands, export_cmds, microdata_cmds
+from geo_priority.cli.lazy import LazyGroup
 from geo_priority.cli.options import quiet_opt, verbose_opt
 from geo_priority.errors import GeoPriorityError
 from geo_priority.messages import tr, use_language
@@ -42,8 +42,11 @@ class Failure(click.ClickException):
         click.echo(self.line, err=True, file=file)
 
 
-class PriorityGroup(click.Group):
-    """A click group that turns library errors into exit code 1."""
+class PriorityGroup(LazyGroup):
+    """A click group that turns library errors into exit code 1.
+
+    Its commands are imported when used (:mod:`geo_priority.cli.lazy`).
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         """Invoke the command, translating :class:`GeoPriorityError`.
@@ -102,18 +105,6 @@ def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
         level=level, format="%(levelname)s: %(message)s", stream=sys.stderr
     )
     warnings.showwarning = _show_warning
-
-
-cli.add_command(commands.run_cmd)
-cli.add_command(commands.check_cmd)
-cli.add_command(commands.figure_cmd)
-cli.add_command(commands.demo_cmd)
-cli.add_command(commands.boundaries)
-cli.add_command(microdata_cmds.synth_cmd)
-cli.add_command(microdata_cmds.aggregate_cmd)
-cli.add_command(export_cmds.export_cmd)
-cli.add_command(export_cmds.zonal_cmd)
-cli.add_command(budget_cmds.budget_cmd)
 
 
 def main() -> None:
