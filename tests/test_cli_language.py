@@ -8,6 +8,7 @@ the one error line: it names the offending value, is Indonesian without
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pytest
@@ -148,3 +149,135 @@ def test_a_failing_command_speaks_english_with_lang_en(tmp_path: Path, case: str
     assert english in line
     assert indonesian not in line
     assert language() == "id"  # the command's language does not leak out
+
+
+# --- help and usage errors in the language of --lang ---------------------------
+
+#: Words of click's own English around help and usage errors.
+CLICK_ENGLISH = ("Usage:", "Options:", "Try ", "Error:", "Missing option", "[required]")
+
+
+def _invoke(args: list[str]) -> Any:
+    return CliRunner().invoke(cli, args, prog_name="geo-priority")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["budget", "--help"], ["budget", "-h", "--lang", "id"]],
+)
+def test_budget_help_is_indonesian_by_default(args: list[str]):
+    result = _invoke(args)
+    assert result.exit_code == 0, result.output
+    assert "Menghitung biaya menutup kesenjangan" in result.output
+    assert "Tampilkan pesan ini lalu keluar." in result.output
+    assert "Bahasa peta dan pesan" in result.output
+    assert "Contoh:" in result.output and "Opsi:" in result.output
+    for word in (*CLICK_ENGLISH, "Cost the exclusion gap", "Replace outputs"):
+        assert word not in result.output, word
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["budget", "--help", "--lang", "en"], ["budget", "--lang=en", "-h"]],
+)
+def test_budget_help_switches_to_english_with_lang_en(args: list[str]):
+    result = _invoke(args)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Usage: geo-priority budget [OPTIONS]")
+    assert "Cost the exclusion gap and allocate a budget across areas." in (
+        result.output
+    )
+    assert "Money for one year, in rupiah" in result.output
+    assert "Show this message and exit." in result.output
+    assert "Menghitung" not in result.output and "Anggaran" not in result.output
+    # the help of the next call is Indonesian again
+    assert "Menghitung" in _invoke(["budget", "-h"]).output
+
+
+@pytest.mark.parametrize(
+    ("args", "indonesian", "english"),
+    [
+        (
+            ["budget"],
+            "Galat: Opsi '--input' wajib diisi.",
+            "Error: Missing option '--input'.",
+        ),
+        (
+            ["budget", "--input", "hilang.toml"],
+            "Galat: Nilai tidak sah untuk '--input': ",
+            "Error: Invalid value for '--input': ",
+        ),
+        (
+            ["budget", "--bogus"],
+            "Galat: Opsi tidak dikenal: --bogus",
+            "Error: No such option: --bogus",
+        ),
+    ],
+)
+def test_budget_usage_errors_speak_the_language_of_lang(
+    args: list[str], indonesian: str, english: str
+):
+    result = _invoke(args)
+    assert result.exit_code == 2, result.output
+    assert _error_line(result.stderr).startswith(indonesian), result.stderr
+    assert result.stderr.startswith("Penggunaan: geo-priority budget [OPTIONS]\n")
+    assert "Coba 'geo-priority budget -h' untuk bantuan." in result.stderr
+    for word in CLICK_ENGLISH:
+        assert word not in result.stderr, (word, result.stderr)
+    result = _invoke([*args, "--lang", "en"])
+    assert result.exit_code == 2, result.output
+    assert _error_line(result.stderr).startswith(english), result.stderr
+    assert "Try 'geo-priority budget -h' for help." in result.stderr
+
+
+def test_a_rupiah_error_is_wholly_in_the_language_of_lang():
+    args = ["budget", "--input", __file__, "--budget", "1,5"]
+    line = _error_line(_invoke(args).stderr)
+    assert line.startswith("Galat: Nilai tidak sah untuk '--budget': '1,5' bukan")
+    line = _error_line(_invoke([*args, "--lang", "en"]).stderr)
+    assert line == (
+        "Error: Invalid value for '--budget': '1,5' is not a whole number of "
+        "rupiah; write e.g. 5000000000."
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "first", "last"),
+    [
+        (
+            ["anggaran"],
+            "Penggunaan: geo-priority [OPTIONS] COMMAND [ARGS]...",
+            "Galat: No such command 'anggaran'.",
+        ),
+        (
+            ["run", "--lang", "en"],
+            "Usage: geo-priority run [OPTIONS] CONFIG",
+            "Error: Missing argument 'CONFIG'.",
+        ),
+        (
+            ["run"],
+            "Penggunaan: geo-priority run [OPTIONS] CONFIG",
+            "Galat: Argumen 'CONFIG' wajib diisi.",
+        ),
+    ],
+)
+def test_run_in_language_localises_any_commands_usage_error(
+    capsys: pytest.CaptureFixture[str], args: list[str], first: str, last: str
+):
+    from geo_priority.cli._common import run_in_language
+
+    with pytest.raises(SystemExit) as stop:
+        run_in_language(cli, "geo-priority", args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.splitlines()[0] == first, err
+    assert _error_line(err) == last, err
+
+
+def test_run_in_language_keeps_exit_codes(capsys: pytest.CaptureFixture[str]):
+    from geo_priority.cli._common import run_in_language
+
+    with pytest.raises(SystemExit) as stop:
+        run_in_language(cli, "geo-priority", ["budget", "--help", "--lang", "en"])
+    assert stop.value.code == 0
+    assert "Cost the exclusion gap" in capsys.readouterr().out

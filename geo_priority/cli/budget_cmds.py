@@ -1,7 +1,8 @@
 """``budget``: the cost of closing the exclusion gap and where a budget goes.
 
-Help texts are Indonesian by default (they go through ``tr()`` when the
-command is defined, in the default language).
+Help texts are Indonesian by default and English with ``--lang en`` (before
+or after ``--help``): :class:`~geo_priority.cli._common.LocalisedCommand`
+writes them from :func:`_texts` in the language asked for.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from geo_priority.cli._common import LocalisedCommand
 from geo_priority.cli.options import lang_opt, name_opt, overwrite_opt
 from geo_priority.messages import language, tr
 
@@ -40,55 +42,47 @@ def _rupiah(
     return float(re.sub(r"\D", "", text))
 
 
-@click.command(
-    "budget",
-    short_help=tr("Cost of the exclusion gap and where a budget goes."),
-    help=tr(
-        "Cost the exclusion gap and allocate a budget across areas.\n\n"
-        "INPUT is a run config (TOML; its registry table from 'geo-priority "
-        "aggregate' gives the unreached target families, its priority score the "
-        "order), a budget config (TOML with [budget] and [unit_costs]) or an "
-        "aggregate table alone. Writes NAME_anggaran.csv, .gpkg, .html (map layer "
-        "'Ke mana anggaran mengalir'), .png and _run.json, and prints each path. "
-        "Unit costs and their sources are in data/unit_costs.toml.\n\n"
-        "\b\nExample:\n  geo-priority budget --input examples/anggaran_kabkota.toml "
-        "--budget 5000000000"
-    ),
-)
+def _texts() -> dict[str, str]:
+    """Return the help of ``budget`` in the active language (LocalisedCommand)."""
+    return {
+        "short_help": tr("Cost of the exclusion gap and where a budget goes."),
+        "help": tr(
+            "Cost the exclusion gap and allocate a budget across areas.\n\n"
+            "INPUT is a run config (TOML; its registry table from 'geo-priority "
+            "aggregate' gives the unreached target families, its priority score the "
+            "order), a budget config (TOML with [budget] and [unit_costs]) or an "
+            "aggregate table alone. Writes NAME_anggaran.csv, .gpkg, .html (map layer "
+            "'Ke mana anggaran mengalir'), .png and _run.json, and prints each path. "
+            "Unit costs and their sources are in data/unit_costs.toml.\n\n"
+            "\b\nExample:\n  geo-priority budget "
+            "--input examples/anggaran_kabkota.toml --budget 5000000000"
+        ),
+        "source": tr("Run config, budget config (TOML) or aggregate table."),
+        "amount": tr(
+            "Money for one year, in rupiah (default: budget.amount of the config)."
+        ),
+        "unit_costs": tr(
+            "TOML of unit costs replacing the shipped ones "
+            "(layout of data/unit_costs.toml)."
+        ),
+        "out": tr("Output folder (default: the run config's outputs.dir)."),
+        "name": tr("Base name of the files (NAME_anggaran.*)."),
+        "lang": tr(
+            "Language of the map and messages (default: the config's, else 'id')."
+        ),
+        "overwrite": tr("Replace outputs that already exist."),
+        "help_option": tr("Show this message and exit."),
+    }
+
+
+@click.command("budget", cls=LocalisedCommand, texts=_texts)
+@click.option("--input", "source", required=True, type=_FILE, metavar="CONFIG_OR_TABLE")
+@click.option("--budget", "amount", callback=_rupiah, default=None, metavar="RUPIAH")
+@click.option("--unit-costs", type=_FILE, default=None, metavar="FILE")
 @click.option(
-    "--input",
-    "source",
-    required=True,
-    type=_FILE,
-    metavar="CONFIG_OR_TABLE",
-    help=tr("Run config, budget config (TOML) or aggregate table."),
+    "-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None
 )
-@click.option(
-    "--budget",
-    "amount",
-    callback=_rupiah,
-    default=None,
-    metavar="RUPIAH",
-    help=tr("Money for one year, in rupiah (default: budget.amount of the config)."),
-)
-@click.option(
-    "--unit-costs",
-    type=_FILE,
-    default=None,
-    metavar="FILE",
-    help=tr(
-        "TOML of unit costs replacing the shipped ones "
-        "(layout of data/unit_costs.toml)."
-    ),
-)
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help=tr("Output folder (default: the run config's outputs.dir)."),
-)
-@name_opt(default=None, help=tr("Base name of the files (NAME_anggaran.*)."))
+@name_opt(default=None, help="")
 @lang_opt
 @overwrite_opt
 def budget_cmd(
