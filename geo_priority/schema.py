@@ -128,7 +128,23 @@ def status_words(status: str, n: int) -> str:
     >>> with use_language("en"):
     ...     status_words("unmatched_area", 2)
     '2 areas without a table row'
+    >>> with use_language("en"):
+    ...     status_words("unmatched_area", 1)
+    '1 area without a table row'
     """
+    if n == 1:  # English has a singular; Indonesian reads the same
+        one = {
+            DOUBTFUL: tr("1 doubtful match to check"),
+            DOUBTFUL_HELD: tr("1 doubtful match held back until accepted"),
+            AMBIGUOUS: tr("1 row that fits several areas"),
+            UNMATCHED_AREA: tr("1 area without a table row"),
+            UNMATCHED_ROW: tr("1 table row without an area"),
+            DUPLICATE: tr("1 duplicate row"),
+            INVALID_CODE: tr("1 invalid code"),
+            OTHER_LEVEL: tr("1 row of another level (a total, not used)"),
+        }
+        if status in one:
+            return one[status]
     words = {
         MATCHED: tr("{n} matched", n=n),
         MATCHED_NAME: tr("{n} matched by name", n=n),

@@ -464,7 +464,7 @@ def test_join_by_code_left_join_and_report(grid):
         use_language("en"),
         pytest.warns(
             UnmatchedKeysWarning,
-            match=r"table 't': 1 table rows without an area, 1 areas without a "
+            match=r"table 't': 1 table row without an area, 1 area without a "
             r"table row \(of 4 areas and 4 rows\)",
         ) as record,
     ):
@@ -499,8 +499,8 @@ def test_join_by_code_left_join_and_report(grid):
     ]
     assert statuses(report) == {MATCHED: 3, UNMATCHED_ROW: 1, UNMATCHED_AREA: 1}
     assert report.summary() == (
-        "3 of 4 areas matched, 1 areas without a table row, "
-        "1 table rows without an area"
+        "3 of 4 areas matched, 1 area without a table row, "
+        "1 table row without an area"
     )
 
 
@@ -807,7 +807,7 @@ def test_join_by_name_without_kind_is_ambiguous_for_twins(kab_areas, row_name):
     table = pd.DataFrame({"nama": [row_name], "v": [1]})
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match=r"1 rows that fit several areas"),
+        pytest.warns(UnmatchedKeysWarning, match=r"1 row that fits several areas"),
     ):
         joined, report = join_indicators(
             kab_areas, table, code_column=None, name_column="nama"
@@ -902,7 +902,7 @@ def test_join_fuzzy_threshold_and_ties(kab_areas):
         use_language("en"),
         pytest.warns(
             UnmatchedKeysWarning,
-            match=r"1 rows that fit several areas, .*1 table rows without an area",
+            match=r"1 row that fits several areas, .*1 table row without an area",
         ),
     ):
         _, report = join_indicators(
@@ -922,7 +922,7 @@ def test_join_by_name_within_parent():
     table = pd.DataFrame({"desa": ["Sukamaju"], "v": [1]})
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match="1 rows that fit several areas"),
+        pytest.warns(UnmatchedKeysWarning, match="1 row that fits several areas"),
     ):
         join_indicators(areas, table, code_column=None, name_column="desa")
     with pytest.warns(UnmatchedKeysWarning, match="2 areas without a table row"):
@@ -933,7 +933,7 @@ def test_join_by_name_within_parent():
     per_row = pd.DataFrame(
         {"desa": ["Sukamaju", "Sukamaju"], "kec": ["360101", "36.01.02"], "v": [1, 2]}
     )
-    with pytest.warns(UnmatchedKeysWarning, match="1 areas without a table row"):
+    with pytest.warns(UnmatchedKeysWarning, match="1 area without a table row"):
         joined, report = join_indicators(
             areas, per_row, code_column=None, name_column="desa", parent_column="kec"
         )

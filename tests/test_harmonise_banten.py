@@ -325,7 +325,7 @@ def test_join_poverty_by_code(kmd_kab, poverty_2022):
     assert (row["row_code"], row["detail"]) == ("36", "different level (provinsi)")
     assert (
         report.summary()
-        == "8 of 8 areas matched, 1 rows of another level (totals, not used)"
+        == "8 of 8 areas matched, 1 row of another level (a total, not used)"
     )
     expected = poverty_2022.set_index("kode_wilayah")["value"].drop("36")
     pd.testing.assert_series_equal(
@@ -338,7 +338,7 @@ def test_join_poverty_by_code(kmd_kab, poverty_2022):
 
 def test_join_poverty_by_name_only(kmd_kab, poverty_2022):
     by_name = poverty_2022.drop(columns="kode_wilayah")
-    with pytest.warns(UnmatchedKeysWarning, match=r"1 table rows without an area"):
+    with pytest.warns(UnmatchedKeysWarning, match=r"1 table row without an area"):
         joined, report = join_indicators(
             kmd_kab,
             by_name,

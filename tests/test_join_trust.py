@@ -232,7 +232,7 @@ def test_one_to_many_splits_counts_only_with_weights(desa_areas):
     table = pd.DataFrame({"kode": ["3601010001"], "pop": [400.0], "p0": [8.0]})
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match=r"1 rows that fit several areas"),
+        pytest.warns(UnmatchedKeysWarning, match=r"1 row that fits several areas"),
     ):
         _, report = join_indicators(desa_areas, table, code_column="kode", crosswalk=cw)
     assert statuses(report)[0] == AMBIGUOUS
@@ -394,7 +394,7 @@ def test_bare_names_without_a_province_stay_ambiguous():
     table = pd.DataFrame({"nama": ["BANJAR"], "v": [1.0]})
     with (
         use_language("en"),
-        pytest.warns(UnmatchedKeysWarning, match=r"1 rows that fit several areas"),
+        pytest.warns(UnmatchedKeysWarning, match=r"1 row that fits several areas"),
     ):
         _, report = join_indicators(areas, table, code_column=None, name_column="nama")
     assert "tables.parent_column" in report.entries["detail"].iloc[0]

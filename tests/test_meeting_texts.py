@@ -224,8 +224,8 @@ def test_join_warnings_name_the_report_file_not_a_python_name() -> None:
     assert "1 wilayah tanpa baris tabel" in texts[0]
     with use_language("en"):
         assert summary_text(report) == (
-            "0 of 2 areas matched, 1 doubtful matches to check, "
-            "1 areas without a table row"
+            "0 of 2 areas matched, 1 doubtful match to check, "
+            "1 area without a table row"
         )
 
 
