@@ -113,8 +113,8 @@ def budget_figure(allocation: Allocation, *, lang: str = "id") -> Figure:
 
 def _summary(t: dict[str, Any], lang: str) -> str:
     return tr(
-        "Budget {budget} million Rp. Greedy by priority: {g} families, {gm} million "
-        "Rp. Optimal: {o} families, {om} million Rp (difference {d} families).",
+        "Budget {budget} million Rp. Families reached, greedy by priority: {g} "
+        "({gm} million Rp); optimal: {o} ({om} million Rp); difference: {d}.",
         budget=_juta(t["budget"], lang),
         g=format_number(t["families_reached_greedy"], lang=lang),
         gm=_juta(t["budget_greedy"], lang),

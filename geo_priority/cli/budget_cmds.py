@@ -128,8 +128,8 @@ def _summary_line(totals: dict[str, Any]) -> str:
         return format_number(float(value), lang=lang) if value is not None else "-"
 
     return tr(
-        "Greedy by priority: {g} families for Rp {gm}; optimal: {o} families for "
-        "Rp {om}; difference {d} families.",
+        "Families reached, greedy by priority: {g} for Rp {gm}; optimal: {o} for "
+        "Rp {om}; difference: {d}.",
         g=n("families_reached_greedy"),
         gm=n("budget_greedy"),
         o=n("families_reached_optimal"),
