@@ -3,15 +3,43 @@
 An intruder knows every published cell, every sum relation (a row total and
 its parts, a parent area and its child areas), every logical bound between
 counts (:class:`~geo_priority.microdata.disclosure.Bound`: each programme's
-target count <= the any-programme target count <= target families, ...) and
-that counts are >= 0. For every suppressed cell the audit solves the linear
-programmes "smallest and largest value consistent with all of that" (scipy's
-HiGHS) and reports the cells whose range is narrower than ``tolerance``.
+target count <= the any-programme target count <= target families, ...), that
+counts are >= 0 and that they are whole numbers. A suppressed cell is pinned
+when the smallest and the largest value consistent with all of that are less
+than ``tolerance`` apart (1: the intruder knows its exact value).
 
-To stay fast on a kabupaten (thousands of suppressed cells), a few programmes
-with random objectives are solved first: a cell that already takes values at
-least ``tolerance`` apart in two of those feasible solutions cannot be pinned,
-and only the others get their own two programmes.
+How it is computed, exactly and without one programme per cell over the
+whole kabupaten:
+
+* **Components.** A constraint links only the suppressed cells it contains
+  (published cells are constants), so the system splits into connected
+  components (cells linked through shared constraints); the smallest and
+  largest value of a cell depend only on its component's constraints.
+* **Witnesses.** The true values are one feasible point; a cell that takes
+  values at least ``tolerance`` apart in two feasible points cannot be
+  pinned. A few programmes per component push all still-open cells away from
+  their values, up and then down: maximise ``sum(w * t)`` with ``t <= x -
+  value`` (or ``value - x``) and ``t <= tolerance`` (random weights ``w``),
+  so a cell gains nothing from moving further than ``tolerance`` and no
+  programme is unbounded.
+* **Per-cell programmes.** Only the cells no witness frees get their own
+  two programmes of the same kind on their component (scipy's HiGHS):
+  ``t = min(largest - value, tolerance)`` and ``min(value - smallest,
+  tolerance)``, which give the exact range of a cell narrower than
+  ``tolerance``. Every solution is a witness for the other cells too.
+* **Whole numbers.** With ``integer=True`` (the default) every witness is
+  integral: a programme whose relaxed solution is not integral is solved
+  again as a mixed-integer programme, so ranges are those of the integral
+  points. The linear relaxation alone is *not* conservative for "not
+  pinned": its range contains the integral range but can be wider (0.5 to
+  1.5 when only 1 is possible), so it could call a cell free that an
+  intruder who knows counts are whole numbers pins down; it is conservative
+  only for "pinned". ``integer=False`` gives the linear relaxation's answer
+  (the audit of earlier versions).
+
+A range within the solvers' precision (1e-6) of ``tolerance`` counts as not
+narrower. A constraint the true values break (a hand-made table) is no
+knowledge and is left out.
 
 Examples
 --------
@@ -32,12 +60,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_matrix, hstack, identity, vstack
 
+from geo_priority.messages import tr
 from geo_priority.microdata.disclosure import Bound, Relation
 
-__all__ = ["pinned_cells"]
+__all__ = ["pinned_by", "pinned_cells"]
 
 _PARENT_DIGITS = {10: 6, 6: 4}
+#: Solver precision: ranges and integrality are judged to within this.
+_EPS = 1e-6
 #: One constraint: variables, their coefficients, the constant.
 _Row = tuple[np.ndarray, np.ndarray, float]
 
@@ -49,30 +81,63 @@ class _System:
     n: int
     eq: list[_Row] = field(default_factory=list)
     ub: list[_Row] = field(default_factory=list)
+    #: The published cells (:func:`_system` numbering) in each constraint.
+    eq_published: list[np.ndarray] = field(default_factory=list)
+    ub_published: list[np.ndarray] = field(default_factory=list)
 
     def add(
-        self, var: np.ndarray, val: np.ndarray, sign: np.ndarray, *, equal: bool
+        self,
+        var: np.ndarray,
+        val: np.ndarray,
+        sign: np.ndarray,
+        ids: np.ndarray,
+        *,
+        equal: bool,
     ) -> None:
         """Add ``sum(sign * cell) (= or <=) 0`` for each row of ``var``/``val``.
 
-        ``var`` holds the variable of each cell (-1: published, a constant).
+        ``var`` holds the variable of each cell (-1: published, a constant),
+        ``ids`` the number of each cell (frame row * number of cells + cell).
         """
         free = var >= 0
         const = -(np.where(free, 0.0, val) * sign).sum(axis=1)
+        target = self.eq if equal else self.ub
+        published = self.eq_published if equal else self.ub_published
         for r in np.flatnonzero(free.any(axis=1)):
             keep = free[r]
-            target = self.eq if equal else self.ub
             target.append((var[r][keep], sign[keep].astype(float), float(const[r])))
+            published.append(ids[r][~keep])
 
-    def matrices(self) -> tuple[object, np.ndarray, object, np.ndarray]:
-        """Return ``A_eq, b_eq, A_ub, b_ub`` (scipy sparse, numpy)."""
-        from scipy.sparse import csr_matrix
+    def keep_true(self, value: np.ndarray) -> None:
+        """Drop the constraints the true values break (hand-made tables).
 
-        def build(
-            rows: list[tuple[np.ndarray, np.ndarray, float]],
-        ) -> tuple[object, np.ndarray]:
+        What does not hold is no knowledge: an intruder who assumes it
+        infers wrong values, so the audit uses the constraints that hold.
+        """
+
+        def holds(rows: list[_Row], equal: bool) -> list[bool]:
+            lhs = [float(s @ value[v]) for v, s, _ in rows]
+            return [
+                abs(x - b) <= _EPS if equal else x <= b + _EPS
+                for x, (_, _, b) in zip(lhs, rows, strict=True)
+            ]
+
+        ok_eq, ok_ub = holds(self.eq, True), holds(self.ub, False)
+        self.eq = [r for r, ok in zip(self.eq, ok_eq, strict=True) if ok]
+        self.eq_published = [
+            p for p, ok in zip(self.eq_published, ok_eq, strict=True) if ok
+        ]
+        self.ub = [r for r, ok in zip(self.ub, ok_ub, strict=True) if ok]
+        self.ub_published = [
+            p for p, ok in zip(self.ub_published, ok_ub, strict=True) if ok
+        ]
+
+    def matrices(self) -> tuple[csr_matrix, np.ndarray, csr_matrix, np.ndarray]:
+        """Return ``A_eq, b_eq, A_ub, b_ub`` (scipy sparse, numpy; maybe 0 rows)."""
+
+        def build(rows: list[_Row]) -> tuple[csr_matrix, np.ndarray]:
             if not rows:
-                return None, np.zeros(0)
+                return csr_matrix((0, self.n)), np.zeros(0)
             r = np.concatenate([np.full(len(v), i) for i, (v, _, _) in enumerate(rows)])
             c = np.concatenate([v for v, _, _ in rows])
             d = np.concatenate([s for _, s, _ in rows])
@@ -99,28 +164,31 @@ def _system(
     names = [(int(r), cells[int(c)]) for r, c in zip(rows_, cols_, strict=True)]
     column = {c: var[:, i] for i, c in enumerate(cells)}
     system = _System(len(names))
+    where = {c: i for i, c in enumerate(cells)}
+    first = np.arange(len(frame)) * len(cells)
 
-    def block(cols: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    def block(cols: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         v = np.column_stack([column[c] for c in cols])
         x = frame[list(cols)].to_numpy(dtype=float)
-        return v, x
+        return v, x, np.column_stack([first + where[c] for c in cols])
 
     known = set(cells)
     for rel in relations:
         cols = [rel.total, *rel.parts]
         if not set(cols) <= known:
             continue
-        v, x = block(cols)
+        v, x, ids = block(cols)
         if rel.rows is not None:
             keep = frame[rel.rows].to_numpy(bool)
-            v, x = v[keep], x[keep]
+            v, x, ids = v[keep], x[keep], ids[keep]
         sign = np.array([1.0] + [-1.0] * len(rel.parts))
-        system.add(v, x, sign, equal=True)
+        system.add(v, x, sign, ids, equal=True)
     for b in bounds:
         if {b.low, b.high} <= known:
-            v, x = block([b.low, b.high])
-            system.add(v, x, np.array([1.0, -1.0]), equal=False)
+            v, x, ids = block([b.low, b.high])
+            system.add(v, x, np.array([1.0, -1.0]), ids, equal=False)
     _tree(frame, cells, column, system)
+    system.keep_true(_true_values(frame, names, cells))
     return system, names, column
 
 
@@ -144,10 +212,216 @@ def _tree(
         for parent, members in families.items():
             idx = [parent, *members]
             sign = np.array([1.0] + [-1.0] * len(members))
-            for col in cells:
+            for i, col in enumerate(cells):
                 v = column[col][idx][None, :]
                 x = frame[col].to_numpy(dtype=float)[idx][None, :]
-                system.add(v, x, sign, equal=True)
+                ids = (np.array(idx) * len(cells) + i)[None, :]
+                system.add(v, x, sign, ids, equal=True)
+
+
+def _true_values(
+    frame: pd.DataFrame, names: Sequence[tuple[int, str]], cells: Sequence[str]
+) -> np.ndarray:
+    """Return the true value of each suppressed cell (one feasible point)."""
+    values = frame[list(cells)].to_numpy(dtype=float)
+    where = {c: i for i, c in enumerate(cells)}
+    rows = np.array([r for r, _ in names], dtype=int)
+    cols = np.array([where[c] for _, c in names], dtype=int)
+    return np.asarray(values[rows, cols], dtype=float)
+
+
+def _components(a_eq: csr_matrix, a_ub: csr_matrix, n: int) -> list[np.ndarray]:
+    """Return the variables of each component that some constraint touches.
+
+    Variables in no constraint (only ``>= 0``) are unbounded above, never
+    pinned, and left out.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    incidence = vstack([a_eq, a_ub]).tocsr()
+    incidence.data = np.ones_like(incidence.data)
+    _, label = connected_components(incidence.T @ incidence, directed=False)
+    touched = np.diff(incidence.tocsc().indptr) > 0
+    order = np.argsort(label, kind="stable")
+    split = np.flatnonzero(np.diff(label[order])) + 1
+    return [g for g in np.split(order, split) if touched[g].all()]
+
+
+@dataclass
+class _Component:
+    """The constraints of one component, over its own variables."""
+
+    a_eq: csr_matrix
+    b_eq: np.ndarray
+    a_ub: csr_matrix
+    b_ub: np.ndarray
+
+    def push(
+        self,
+        value: np.ndarray,
+        cells: np.ndarray,
+        weight: np.ndarray,
+        *,
+        up: bool,
+        tolerance: float,
+        integer: bool,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Move ``cells`` away from their value, each by at most ``tolerance``.
+
+        Maximises ``sum(weight * t)`` with ``t <= x - value`` (``up``, else
+        ``value - x``) and ``t <= tolerance`` for each of ``cells``: never
+        unbounded, and for one cell ``t`` is ``min(largest - value,
+        tolerance)`` (``value - smallest``) exactly, over the integral points
+        with ``integer``, since ``t`` grows with the cell.
+
+        Returns
+        -------
+        x : numpy.ndarray
+            A feasible point (integral with ``integer``).
+        t : numpy.ndarray
+            How far each of ``cells`` moved, capped at ``tolerance``.
+        """
+        n, m = self.a_eq.shape[1], len(cells)
+        sign = 1.0 if up else -1.0
+        pick = csr_matrix((np.full(m, -sign), (np.arange(m), cells)), shape=(m, n))
+        a_ub = vstack(
+            [
+                hstack([self.a_ub, csr_matrix((self.a_ub.shape[0], m))]),
+                hstack([pick, identity(m, format="csr")]),
+            ]
+        ).tocsr()
+        b_ub = np.concatenate([self.b_ub, -sign * value[cells]])
+        a_eq = hstack([self.a_eq, csr_matrix((self.a_eq.shape[0], m))]).tocsr()
+        c = np.concatenate([np.zeros(n), -weight])
+        lower = np.concatenate([np.zeros(n), np.full(m, -np.inf)])
+        upper = np.concatenate([np.full(n, np.inf), np.full(m, tolerance)])
+        x = _highs(c, a_eq, self.b_eq, a_ub, b_ub, lower, upper, None)
+        if integer and not _whole(x[:n]):
+            whole = np.concatenate([np.ones(n), np.zeros(m)])
+            x = _highs(c, a_eq, self.b_eq, a_ub, b_ub, lower, upper, whole)
+            x[:n] = np.round(x[:n])
+        return x[:n], x[n:]
+
+
+def _highs(
+    c: np.ndarray,
+    a_eq: csr_matrix,
+    b_eq: np.ndarray,
+    a_ub: csr_matrix,
+    b_ub: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+    integrality: np.ndarray | None,
+) -> np.ndarray:
+    """Return an optimal point of ``min c x`` (scipy's HiGHS)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    constraints = [
+        LinearConstraint(a, lb, ub)
+        for a, lb, ub in ((a_eq, b_eq, b_eq), (a_ub, -np.inf, b_ub))
+        if a.shape[0]
+    ]
+    res = milp(
+        c,
+        constraints=constraints,
+        bounds=Bounds(lower, upper),
+        integrality=integrality,
+    )
+    if res.status != 0 or res.x is None:
+        raise RuntimeError(tr("disclosure audit: {message}", message=str(res.message)))
+    return np.asarray(res.x, dtype=float)
+
+
+def _whole(x: np.ndarray) -> bool:
+    """Whether every coordinate is a whole number (to solver precision)."""
+    return bool(np.abs(x - np.round(x)).max(initial=0.0) <= _EPS)
+
+
+def _component(
+    a_eq: csr_matrix,
+    b_eq: np.ndarray,
+    a_ub: csr_matrix,
+    b_ub: np.ndarray,
+    members: np.ndarray,
+) -> _Component:
+    """Return the constraints of the component made of ``members``."""
+
+    def part(a: csr_matrix, b: np.ndarray) -> tuple[csr_matrix, np.ndarray]:
+        cols = a[:, members]
+        rows = np.flatnonzero(np.diff(cols.indptr) > 0)
+        return cols[rows], b[rows]
+
+    return _Component(*part(a_eq, b_eq), *part(a_ub, b_ub))
+
+
+@dataclass
+class _Witnesses:
+    """Smallest and largest value each cell takes in the feasible points seen."""
+
+    value: np.ndarray
+    tolerance: float
+    low: np.ndarray = field(init=False)
+    high: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.low = self.value.copy()
+        self.high = self.value.copy()
+
+    def add(self, x: np.ndarray) -> None:
+        """Record a feasible point."""
+        self.low = np.minimum(self.low, x)
+        self.high = np.maximum(self.high, x)
+
+    def free(self) -> np.ndarray:
+        """Cells that took values at least ``tolerance`` apart (not pinned)."""
+        return np.asarray(self.high - self.low >= self.tolerance - _EPS)
+
+
+def _audit_component(
+    comp: _Component,
+    value: np.ndarray,
+    check: np.ndarray,
+    *,
+    tolerance: float,
+    rounds: int,
+    integer: bool,
+    rng: np.random.Generator,
+) -> dict[int, tuple[float, float]]:
+    """Return the pinned cells of one component (local index -> range)."""
+    seen = _Witnesses(value, tolerance)
+
+    def push(
+        cells: np.ndarray, weight: np.ndarray, up: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return comp.push(
+            value, cells, weight, up=up, tolerance=tolerance, integer=integer
+        )
+
+    for _ in range(rounds):  # push all open cells up, then down
+        for up in (True, False):
+            todo = np.flatnonzero(check & ~seen.free())
+            if not len(todo):
+                break
+            weight = rng.uniform(0.5, 1.5, len(todo))
+            seen.add(push(todo, weight, up)[0])
+        if len(todo) == int((check & ~seen.free()).sum()):
+            break
+    out: dict[int, tuple[float, float]] = {}
+    one = np.ones(1)
+    for i in np.flatnonzero(check):
+        if seen.free()[i]:
+            continue
+        cell = np.array([i])
+        x, rise = push(cell, one, True)
+        seen.add(x)
+        if seen.free()[i]:
+            continue
+        x, fall = push(cell, one, False)
+        seen.add(x)
+        lo, hi = float(value[i] - fall[0]), float(value[i] + rise[0])
+        if hi - lo < tolerance - _EPS:
+            out[int(i)] = (lo, hi)
+    return out
 
 
 def pinned_cells(
@@ -162,6 +436,7 @@ def pinned_cells(
     limit: int | None = None,
     seed: int = 0,
     only: Collection[tuple[str, str]] | None = None,
+    integer: bool = True,
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """Return the suppressed cells an intruder can pin down, with their range.
 
@@ -181,62 +456,162 @@ def pinned_cells(
     tolerance : float
         A range narrower than this pins the cell (1: its exact value).
     probes : int
-        Random-objective programmes solved first.
+        Rounds of capped up-and-down programmes per component that look for
+        witnesses before the per-cell programmes.
     limit : int, optional
-        Stop after this many pinned cells.
+        Stop after this many pinned cells (components in order of their
+        first cell).
     seed : int
-        Seed of the random objectives.
+        Seed of the probes' random weights (the answer does not depend on it).
     only : collection of (kode, column), optional
         Check only these suppressed cells.
+    integer : bool
+        The intruder knows the cells are whole numbers (default): ranges are
+        those of the integer points. False: of the linear relaxation.
 
     Returns
     -------
     dict
         ``(kode, column) -> (smallest, largest)`` for each pinned cell.
+
+    Raises
+    ------
+    ValueError
+        With ``integer`` when a cell's value is not a whole number.
+    """
+    system, names, _ = _system(frame, flags, cells, relations, bounds)
+    if not names:
+        return {}
+    value = _true_values(frame, names, cells)
+    if integer:
+        _check_whole(frame, cells)
+    a_eq, b_eq, a_ub, b_ub = system.matrices()
+    codes = frame["kode"].astype(str).to_numpy()
+    label = [(str(codes[r]), c) for r, c in names]
+    wanted = np.array([only is None or cell in only for cell in label])
+    rng = np.random.default_rng(seed)
+    out: dict[tuple[str, str], tuple[float, float]] = {}
+    for members in _components(a_eq, a_ub, system.n):
+        if not wanted[members].any():
+            continue
+        comp = _component(a_eq, b_eq, a_ub, b_ub, members)
+        found = _audit_component(
+            comp,
+            value[members],
+            wanted[members],
+            tolerance=tolerance,
+            rounds=probes,
+            integer=integer,
+            rng=rng,
+        )
+        for i in sorted(found):
+            out[label[int(members[i])]] = found[i]
+            if limit is not None and len(out) >= limit:
+                return out
+    return out
+
+
+def _check_whole(frame: pd.DataFrame, cells: Sequence[str]) -> None:
+    """Raise ValueError unless every cell value is a whole number."""
+    values = frame[list(cells)].to_numpy(dtype=float)
+    bad = ~np.isfinite(values) | (values != np.round(values))
+    if bad.any():
+        col = cells[int(np.flatnonzero(bad.any(axis=0))[0])]
+        raise ValueError(
+            tr(
+                "disclosure audit: column {column} holds counts that are not "
+                "whole numbers.",
+                column=col,
+            )
+        )
+
+
+def pinned_by(
+    frame: pd.DataFrame,
+    flags: pd.DataFrame,
+    cells: Sequence[str],
+    relations: Sequence[Relation],
+    bounds: Sequence[Bound],
+    pinned: Collection[tuple[str, str]],
+) -> dict[tuple[str, str], list[tuple[int, str]]]:
+    """Return, per pinned cell, the published cells of a proof that pins it.
+
+    The proof is the dual solution of the linear programmes "smallest" and
+    "largest value" of the cell on its component: the constraints with a
+    non-zero multiplier add up to ``lo <= cell <= hi``; suppressing one of
+    their published cells breaks that proof (another may remain: suppress
+    and audit again). A cell pinned only by whole-number reasoning has no
+    such proof; its own constraints' published cells are given instead.
+
+    Parameters
+    ----------
+    frame, flags, cells, relations, bounds
+        As for :func:`pinned_cells`.
+    pinned : collection of (kode, column)
+        Cells :func:`pinned_cells` found.
+
+    Returns
+    -------
+    dict
+        ``(kode, column) -> [(frame row position, column), ...]``.
     """
     from scipy.optimize import linprog
 
     system, names, _ = _system(frame, flags, cells, relations, bounds)
-    if not names:
-        return {}
     a_eq, b_eq, a_ub, b_ub = system.matrices()
     codes = frame["kode"].astype(str).to_numpy()
-
-    def solve(c: np.ndarray) -> np.ndarray | None:
-        res = linprog(
-            c,
-            A_ub=a_ub,
-            b_ub=b_ub if a_ub is not None else None,
-            A_eq=a_eq,
-            b_eq=b_eq if a_eq is not None else None,
-            bounds=(0, None),
-            method="highs",
-        )
-        if res.status == 3:  # unbounded in that direction
-            return None
-        if res.status != 0:
-            raise RuntimeError(f"disclosure audit: {res.message}")
-        return np.asarray(res.x)
-
-    rng = np.random.default_rng(seed)
-    seen = [solve(rng.normal(size=system.n)) for _ in range(probes)]
-    points = [x for x in seen if x is not None]
-    spread = (
-        np.ptp(np.vstack(points), axis=0) if len(points) > 1 else np.zeros(system.n)
-    )
-    out: dict[tuple[str, str], tuple[float, float]] = {}
-    for i in np.flatnonzero(spread < tolerance):
-        if only is not None and (str(codes[names[i][0]]), names[i][1]) not in only:
-            continue
-        c = np.zeros(system.n)
-        c[i] = 1.0
-        low = solve(c)
-        high = solve(-c)
-        lo = float(low[i]) if low is not None else 0.0
-        hi = float(high[i]) if high is not None else float("inf")
-        if hi - lo < tolerance:
-            row, col = names[i]
-            out[(str(codes[row]), col)] = (lo, hi)
-            if limit is not None and len(out) >= limit:
-                break
+    index = {(str(codes[r]), c): i for i, (r, c) in enumerate(names)}
+    which = {
+        int(v): k for k, g in enumerate(_components(a_eq, a_ub, system.n)) for v in g
+    }
+    groups = _components(a_eq, a_ub, system.n)
+    out: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    for cell in pinned:
+        i = index[cell]
+        members = groups[which[i]]
+        comp = _component(a_eq, b_eq, a_ub, b_ub, members)
+        eq_rows = _rows_of(a_eq, members)
+        ub_rows = _rows_of(a_ub, members)
+        local = int(np.flatnonzero(members == i)[0])
+        ids: set[int] = set()
+        for sign in (1.0, -1.0):
+            c = np.zeros(len(members))
+            c[local] = sign
+            res = linprog(
+                c,
+                A_ub=comp.a_ub if comp.a_ub.shape[0] else None,
+                b_ub=comp.b_ub if comp.a_ub.shape[0] else None,
+                A_eq=comp.a_eq if comp.a_eq.shape[0] else None,
+                b_eq=comp.b_eq if comp.a_eq.shape[0] else None,
+                bounds=(0, None),
+                method="highs",
+            )
+            if res.status != 0:
+                continue
+            for rows, published, duals in (
+                (eq_rows, system.eq_published, _duals(res, "eqlin")),
+                (ub_rows, system.ub_published, _duals(res, "ineqlin")),
+            ):
+                for k in np.flatnonzero(np.abs(duals) > _EPS):
+                    ids.update(int(x) for x in published[int(rows[k])])
+        if not ids:
+            for rows, published, a in (
+                (eq_rows, system.eq_published, comp.a_eq),
+                (ub_rows, system.ub_published, comp.a_ub),
+            ):
+                for k in np.flatnonzero(a[:, [local]].toarray().ravel()):
+                    ids.update(int(x) for x in published[int(rows[k])])
+        out[cell] = [(x // len(cells), cells[x % len(cells)]) for x in sorted(ids)]
     return out
+
+
+def _rows_of(a: csr_matrix, members: np.ndarray) -> np.ndarray:
+    """Rows of ``a`` that touch ``members`` (as in :func:`_component`)."""
+    return np.flatnonzero(np.diff(a[:, members].indptr) > 0)
+
+
+def _duals(res: object, name: str) -> np.ndarray:
+    """Return the multipliers of one block of constraints (none: empty)."""
+    block = getattr(res, name, None)
+    marginals = getattr(block, "marginals", None)
+    return np.zeros(0) if marginals is None else np.asarray(marginals, dtype=float)

@@ -15,8 +15,16 @@ part of a relation <= its total; every count >= 0): a suppressed cell whose
 largest published lower bound equals its smallest published upper bound is
 pinned down, so the published cells that pin it are suppressed too. A
 suppressed cell is published as empty with ``<column>_suppressed = True``,
-never as 0. :mod:`~geo_priority.microdata.audit` checks the result with
-linear programming.
+never as 0. Cells the relations make equal (two sums with the same total
+that differ in one part each) count as one relation of their own.
+
+The rules look at one relation or bound at a time; sums of them can still
+pin a cell (total = any + excluded, total = strategy + its complement,
+strategy <= any: with the strategy's complement published as 0, excluded
+is 0). So once the rules settle, :mod:`~geo_priority.microdata.audit` runs
+(whole-number linear programming) and each cell it pins gets one published
+cell of the audit's proof suppressed (the one hiding the fewest figures),
+then the rules run again, until nothing is pinned.
 
 Examples
 --------
@@ -30,6 +38,7 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -74,6 +83,102 @@ def _bound_map(
             out.setdefault(high, ([], []))[0].append(low)
             out.setdefault(low, ([], []))[1].append(high)
     return out
+
+
+def _implied(relations: Sequence[Relation], cells: Sequence[str]) -> list[Relation]:
+    """Return equalities the relations imply between two cells, as relations.
+
+    Cells of a one-part relation hold the same number; two relations with
+    the same total whose parts differ in one cell each (after replacing every
+    cell by one of its equals) make those two cells equal. Example: target
+    families = reached by any programme + excluded, and = reached by the
+    spending-burden strategy + its complement, with "any" and the strategy
+    the same set of programmes: excluded = the strategy's complement, so one
+    must not be published while the other is hidden (a sum of relations pins
+    it although no single relation has one hidden cell).
+    """
+    known = set(cells)
+    rows = [r for r in relations if r.rows is None and {r.total, *r.parts} <= known]
+    same = {c: c for c in cells}
+
+    def find(c: str) -> str:
+        while same[c] != c:
+            same[c] = same[same[c]]
+            c = same[c]
+        return c
+
+    out: list[Relation] = []
+
+    def join(a: str, b: str) -> bool:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            return False
+        same[rb] = ra
+        out.append(Relation(ra, (rb,)))
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for r in rows:
+            if len(r.parts) == 1:
+                changed |= join(r.total, r.parts[0])
+        by_total: dict[str, list[Counter[str]]] = {}
+        for r in rows:
+            by_total.setdefault(find(r.total), []).append(
+                Counter(find(p) for p in r.parts)
+            )
+        for sums in by_total.values():
+            for i, first in enumerate(sums):
+                for second in sums[i + 1 :]:
+                    extra, missing = first - second, second - first
+                    if extra.total() == 1 and missing.total() == 1:
+                        changed |= join(next(iter(extra)), next(iter(missing)))
+    return out
+
+
+def _audit_pass(
+    frame: pd.DataFrame,
+    s: pd.DataFrame,
+    cells: Sequence[str],
+    relations: Sequence[Relation],
+    bounds: Sequence[Bound],
+    costs: _Costs,
+) -> bool:
+    """Suppress one published cell of the proof of each cell the audit pins.
+
+    Returns whether anything was suppressed (False: nothing is pinned).
+    """
+    from geo_priority.microdata import audit  # audit builds on this module
+
+    values = frame[list(cells)].to_numpy(dtype=float)
+    whole = bool(np.isfinite(values).all() and (values == np.round(values)).all())
+    pinned = audit.pinned_cells(frame, s, cells, relations, bounds, integer=whole)
+    if not pinned:
+        return False
+    proofs = audit.pinned_by(frame, s, cells, relations, bounds, pinned)
+    for (kode, col), published in proofs.items():
+        if any(s[c].iat[r] for r, c in published):
+            continue  # another pinned cell's choice already broke this proof
+        if not published:
+            raise RuntimeError(
+                tr(
+                    "the disclosure audit pins down the suppressed cell "
+                    "{column} of area {kode} without any published cell; "
+                    "publish fewer levels (--level) or raise the threshold "
+                    "(--threshold).",
+                    column=col,
+                    kode=kode,
+                )
+            )
+        score = [
+            float(_score(frame[c].to_numpy()[[r]], costs.of(c, np.array([r])))[0])
+            for r, c in published
+        ]
+        row, column = published[int(np.argmin(score))]
+        s.iloc[row, s.columns.get_loc(column)] = True
+    costs.refresh()
+    return True
 
 
 def _bound_pass(
@@ -241,6 +346,7 @@ def suppress(
     threshold: int = 10,
     max_rounds: int = 50,
     initial: pd.DataFrame | None = None,
+    audit: bool = True,
 ) -> pd.DataFrame:
     """Return a boolean frame: which count cells must be suppressed.
 
@@ -268,6 +374,12 @@ def suppress(
     initial : pandas.DataFrame, optional
         Cells suppressed from the start (booleans, same index; columns of
         ``cells`` it lacks are not), e.g. those the audit asks for.
+    audit : bool
+        Once the rules settle, run the disclosure audit
+        (:func:`~geo_priority.microdata.audit.pinned_cells`, whole numbers)
+        and, for every cell it still pins, suppress the published cell of the
+        audit's proof that hides the fewest figures; repeat until nothing is
+        pinned (default). False: the rules only.
 
     Returns
     -------
@@ -278,6 +390,9 @@ def suppress(
     ------
     ConfigError
         When ``threshold`` is below 2.
+    RuntimeError
+        When the rules do not settle, or the audit pins a cell that no
+        published cell gives away (it cannot be protected by suppression).
     """
     if threshold < 2:
         raise ConfigError(
@@ -292,12 +407,16 @@ def suppress(
         for col in s.columns.intersection(initial.columns):
             s[col] = s[col].to_numpy() | initial[col].to_numpy(bool)
     costs = _Costs(s, groups)
+    given = list(relations)
+    relations = [*given, *_implied(given, cells)]
     limits = _bound_map(relations, bounds, cells)
     for _ in range(max_rounds):
         changed = _row_pass(frame, s, relations, costs)
         changed |= _tree_pass(frame, s, cells, costs)
         if not changed:
             changed = _bound_pass(frame, s, limits, costs)
+        if not changed and audit:
+            changed = _audit_pass(frame, s, cells, given, bounds, costs)
         if not changed:
             return s
     raise RuntimeError(
