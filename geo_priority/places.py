@@ -77,15 +77,30 @@ def place_of(code: ParsedCode, known: Mapping[str, str] | None = None) -> str:
     >>> place_of(parse_code("3601010001", system="bps"))
     'Kab. Pandeglang'
     """
-    known = known or {}
+    return _place(code, known or {}, {})
+
+
+def _place(
+    code: ParsedCode, known: Mapping[str, str], parts: dict[ParsedCode, str]
+) -> str:
+    """:func:`place_of`, with the words of every parent kept in ``parts``.
+
+    The desa of one kecamatan share its two parents: each parent's words are
+    made once per run, not once per desa.
+    """
     if code.level == "provinsi":
         return ""
     own = LEVELS.index(code.level)
     ups: list[Level] = (
         ["kecamatan", "kabkota"] if code.level == "desa" else [LEVELS[own - 1]]
     )
-    parts = [_part(up, code.parent(up), _name(code.parent(up), known)) for up in ups]
-    return ", ".join(p for p in parts if p)
+    words = []
+    for up in ups:
+        parent = code.parent(up)
+        if parent not in parts:
+            parts[parent] = _part(up, parent, _name(parent, known))
+        words.append(parts[parent])
+    return ", ".join(p for p in words if p)
 
 
 def area_places(
@@ -108,10 +123,12 @@ def area_places(
     """
     system, _ = area_attrs(areas)
     codes = CodeColumn(areas[ID]).codes(system)
+    known = known or {}
     cache: dict[str, str] = {}
+    parts: dict[ParsedCode, str] = {}
     places = []
     for code in codes:
         if code.code not in cache:
-            cache[code.code] = place_of(code, known)
+            cache[code.code] = _place(code, known, parts)
         places.append(cache[code.code])
     return pd.Series(places, index=areas.index, dtype="string")

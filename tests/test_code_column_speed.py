@@ -1,0 +1,107 @@
+"""Reading many codes fast gives the readings read_code gives, cell for cell.
+
+:class:`~geo_priority.codes.CodeColumn` takes canonical text as written,
+keeps every distinct reading for the process and groups plain-text columns
+with pandas; none of it may change a reading.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geo_priority import regions
+from geo_priority.codes import CodeColumn, ParsedCode
+from geo_priority.codes import column as column_module
+from geo_priority.codes.parse import read_code
+from geo_priority.errors import CodeError
+from geo_priority.messages import use_language
+
+
+def _slow(value: object, system: str) -> ParsedCode | str:
+    try:
+        return read_code(value, system).parsed  # type: ignore[arg-type]
+    except CodeError as err:
+        return str(err)
+
+
+def _reference_codes() -> list[str]:
+    base, desa = regions._reference_table()
+    return [*base, *desa]
+
+
+def test_every_reference_code_reads_as_read_code_reads_it() -> None:
+    dotted = _reference_codes()
+    undotted = [c.replace(".", "") for c in dotted]
+    for system in ("kemendagri", "bps"):
+        for value in (*dotted, *undotted):
+            fast = column_module._as_written(value, system)  # type: ignore[arg-type]
+            if fast is not None:
+                assert fast == _slow(value, system), (value, system)
+
+
+TRICKY = [
+    "36.00",
+    "36.00.00",
+    "11.00",
+    "36.0",
+    "36.01.0",
+    "3600",
+    "00",
+    "0000000",
+    "36.01.01.2001",
+    "36.01.01.20010",
+    "36.1",
+    " 36.01",
+    "36.01 ",
+    "id3601",
+    "ID36",
+    "36-01",
+    "36 01",
+    "3.601140003E+09",
+    "3601.0",
+    "36010",
+    "360101",
+    "3601010",
+    "3601010001",
+    "36010100011",
+    "'3601",
+    "36.01.01",
+    "36.01.001",
+    "٣٦",
+    "36.01.01.2001\u200b",
+    "",
+    "x",
+    "36..01",
+]
+
+
+@pytest.mark.parametrize("value", TRICKY)
+@pytest.mark.parametrize("system", ["kemendagri", "bps"])
+def test_tricky_text_reads_as_read_code_reads_it(value: str, system: str) -> None:
+    fast = column_module._as_written(value, system)  # type: ignore[arg-type]
+    if fast is not None:
+        assert fast == _slow(value, system)
+    column = CodeColumn([value, value, 36, 36.0, True, None])
+    got = column.parse(system)  # type: ignore[arg-type]
+    for cell, result in zip(column.values, got, strict=True):
+        expected = _slow(cell, system)
+        assert (str(result) if isinstance(result, CodeError) else result) == expected
+
+
+def test_columns_of_text_group_like_columns_of_anything() -> None:
+    codes = [*_reference_codes()[:3000], "36.01", " 36.01", "bad", "36.01"]
+    for system in ("kemendagri", "bps"):
+        grouped = CodeColumn(codes).parse(system)  # type: ignore[arg-type]
+        mixed = CodeColumn([*codes, 1]).parse(system)[:-1]  # type: ignore[arg-type]
+        as_text = [str(r) if isinstance(r, CodeError) else r for r in grouped]
+        assert as_text == [str(r) if isinstance(r, CodeError) else r for r in mixed]
+        assert as_text == [_slow(c, system) for c in codes]
+
+
+def test_kept_readings_follow_the_language() -> None:
+    value = "3.601140003E+09"  # read with a note, which is in the language
+    with use_language("en"):
+        english = CodeColumn([value]).codes("bps")[0].note
+    with use_language("id"):
+        indonesian = CodeColumn([value]).codes("bps")[0].note
+    assert english and indonesian and english != indonesian
