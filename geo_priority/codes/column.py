@@ -69,7 +69,7 @@ _FLOAT_TEXT = re.compile(r"[0-9]+\.0+")
 
 
 def _as_written(value: str, system: CodeSystem) -> ParsedCode | None:
-    """The ParsedCode of text already canonical in ``system``, else None.
+    """Return the ParsedCode of text already canonical in ``system``, else None.
 
     Most cells of a real column are canonical codes; they are taken as
     written, the same ParsedCode that :func:`read_code` makes of them (tested
@@ -106,7 +106,7 @@ _KEPT_READINGS = 1 << 19
 def _read_in_kept(
     value: Hashable, system: CodeSystem, lang: MessageLang
 ) -> ParsedCode | None:
-    """The ParsedCode of a hashable ``value`` (None when unreadable), kept.
+    """Return the ParsedCode of a hashable ``value`` (None when unreadable), kept.
 
     A run reads the same area codes in many columns (the boundaries, each
     table, every map level, the places): each distinct cell is read once per
@@ -146,7 +146,10 @@ class CodeColumn:
         self.values: tuple[object, ...] = tuple(values)
         self._auto: dict[Hashable, _AutoResult] = {}
         self._parsed: dict[tuple[CodeSystem, Hashable], _Result] = {}
-        self._groups: tuple[list[str], list[int]] | None | bool = False
+        #: Distinct text cells and each row's index into them; None when not
+        #: all cells are text; not yet looked at while ``_looked`` is False.
+        self._groups: tuple[list[str], list[int]] | None = None
+        self._looked = False
 
     def __len__(self) -> int:
         """Return the number of rows."""
@@ -221,8 +224,8 @@ class CodeColumn:
         Only for plain ``str`` cells: pandas groups ``1``, ``1.0`` and
         ``True`` together, which are read (and reported) apart.
         """
-        if self._groups is False:
-            self._groups = None
+        if not self._looked:
+            self._looked = True
             if self.values and all(type(v) is str for v in self.values):
                 import pandas as pd
 
