@@ -111,7 +111,7 @@ def _crs_facts(areas: gpd.GeoDataFrame) -> dict[str, Any]:
     """Return the CRS id, name and the WGS84 extent of ``areas``."""
     crs = areas.crs
     authority = crs.to_authority() if crs is not None else None
-    bounds = areas.to_crs(4326).total_bounds if crs is not None else None
+    bounds = _wgs84_bounds(areas) if crs is not None else None
     return {
         "crs": ":".join(authority) if authority else (crs.name if crs else None),
         "crs_name": crs.name if crs is not None else None,
@@ -120,6 +120,18 @@ def _crs_facts(areas: gpd.GeoDataFrame) -> dict[str, Any]:
         if bounds is not None
         else None,
     }
+
+
+def _wgs84_bounds(areas: gpd.GeoDataFrame) -> Any:
+    """Return the extent of ``areas`` in WGS84 longitude/latitude.
+
+    A layer already in WGS84 (EPSG:4326 with either axis order, as GeoParquet
+    writes it) is not reprojected: the transformation is the identity, and
+    reprojecting 83,000 desa for their extent took about 4 s.
+    """
+    if areas.crs.equals(pyproj.CRS.from_epsg(4326), ignore_axis_order=True):
+        return areas.total_bounds
+    return areas.to_crs(4326).total_bounds
 
 
 def layer_facts(areas: gpd.GeoDataFrame, name: str) -> dict[str, Any]:
