@@ -326,6 +326,8 @@ def text(key: str, lang: str = "id") -> str:
 
 def _as_number(value: object) -> float | None:
     """Return ``value`` as a float, or None when it is not a number."""
+    if type(value) is float or type(value) is int:  # most cells; no protocol check
+        return float(value)
     if not isinstance(value, SupportsFloat | SupportsIndex | str):
         return None
     try:
