@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import pandas as pd
 
@@ -140,13 +141,13 @@ class JoinContext:
     names : dict of str to str or None
         Area code -> name (None when missing).
     pool : tuple of AreaName
-        The named areas, normalised once.
+        The named areas, normalised once (when first asked for).
     crosswalk : Crosswalk or None
         Maps the table's codes onto the areas' codes.
     targets : dict of str to list of str
         The crosswalk's ``{from_code: [to_code, ...]}``.
     by_id : dict of str to AreaName
-        The named areas by code.
+        The named areas by code (when first asked for).
     disagreeing : dict of (str, str) to (str, str)
         Crosswalk pairs whose recorded names disagree, with the names.
     weights : dict of (str, str) to float, or None
@@ -158,10 +159,8 @@ class JoinContext:
     label: str
     ids: frozenset[str]
     names: dict[str, str | None]
-    pool: tuple[AreaName, ...]
     crosswalk: Crosswalk | None
     targets: dict[str, list[str]] = field(default_factory=dict)
-    by_id: dict[str, AreaName] = field(default_factory=dict)
     disagreeing: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
     weights: dict[tuple[str, str], float] | None = None
 
@@ -204,12 +203,8 @@ class JoinContext:
             When ``crosswalk_weight`` is not a numeric column of the crosswalk.
         """
         named = {i: text_or_none(n) for i, n in zip(ids, names, strict=True)}
-        pool = tuple(AreaName.of(i, n) for i, n in named.items() if n is not None)
-        by_id = {a.area_id: a for a in pool}
         if crosswalk is None:
-            return cls(
-                system, level, label, frozenset(ids), named, pool, None, {}, by_id
-            )
+            return cls(system, level, label, frozenset(ids), named, None, {})
         weights = (
             None if crosswalk_weight is None else crosswalk.weights(crosswalk_weight)
         )
@@ -219,13 +214,25 @@ class JoinContext:
             label,
             frozenset(ids),
             named,
-            pool,
             crosswalk,
             crosswalk.targets(),
-            by_id,
             crosswalk.name_disagreements(),
             weights,
         )
+
+    @cached_property
+    def pool(self) -> tuple[AreaName, ...]:
+        """The named areas, normalised once, when a name is first needed.
+
+        A table whose every row matches by code and carries no names never
+        needs them (83,000 desa names took about 1.5 s to normalise).
+        """
+        return tuple(AreaName.of(i, n) for i, n in self.names.items() if n is not None)
+
+    @cached_property
+    def by_id(self) -> dict[str, AreaName]:
+        """The named areas by code."""
+        return {a.area_id: a for a in self.pool}
 
 
 def text_or_none(value: object) -> str | None:
@@ -514,7 +521,7 @@ def _match_code(
     else:
         key = _convert(parsed, setup)
         decided = [
-            replace(m, status=MATCHED, area_id=key)
+            _matched(m, key)
             if key in setup.ids
             else replace(
                 m,
@@ -531,6 +538,14 @@ def _match_code(
         replace(d, detail="; ".join(x for x in (d.detail, parsed.note) if x))
         for d in decided
     ]
+
+
+def _matched(m: Match, area_id: str) -> Match:
+    """``replace(m, status=MATCHED, area_id=area_id)``, at a third of its cost.
+
+    Every row of a national table (83,000) is matched here.
+    """
+    return Match(**{**m.__dict__, "status": MATCHED, "area_id": area_id})
 
 
 def match_codes(

@@ -356,8 +356,10 @@ def _match_in_row_parent(
 
 def _check_names(m: Match, setup: JoinContext) -> Match:
     """Flag code matches whose row name contradicts the area name."""
+    if m.status != MATCHED or m.row_name is None:
+        return m  # the areas' names are normalised only for rows with a name
     area = setup.by_id.get(m.area_id or "")
-    if m.status != MATCHED or m.row_name is None or area is None:
+    if area is None:
         return m
     row = normalise_name(m.row_name)
     if area.kind and row.kind and area.kind != row.kind:

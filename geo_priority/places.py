@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo_priority.area_keys import area_attrs, reference_names
-from geo_priority.codes import CodeColumn, ParsedCode
+from geo_priority.codes import SEGMENT_WIDTHS, CodeColumn, ParsedCode
 from geo_priority.schema import ID, LEVELS, Level
 
 __all__ = ["area_places", "place_of"]
@@ -124,11 +124,23 @@ def area_places(
     system, _ = area_attrs(areas)
     codes = CodeColumn(areas[ID]).codes(system)
     known = known or {}
-    cache: dict[str, str] = {}
+    cache: dict[tuple[Level, str], str] = {}
     parts: dict[ParsedCode, str] = {}
     places = []
     for code in codes:
-        if code.code not in cache:
-            cache[code.code] = _place(code, known, parts)
-        places.append(cache[code.code])
+        # the place is made of the parents only: desa of one kecamatan share it
+        key = (code.level, code.code[: _parent_width(code)])
+        if key not in cache:
+            cache[key] = _place(code, known, parts)
+        places.append(cache[key])
     return pd.Series(places, index=areas.index, dtype="string")
+
+
+def _parent_width(code: ParsedCode) -> int:
+    """Length of the canonical code of the parent one level up (0 at provinsi).
+
+    The text :meth:`ParsedCode.parent` cuts, without making the parent.
+    """
+    depth = LEVELS.index(code.level)
+    width = sum(SEGMENT_WIDTHS[code.system][:depth])
+    return width + (depth - 1 if code.system == "kemendagri" and depth else 0)

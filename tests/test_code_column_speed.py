@@ -105,3 +105,31 @@ def test_kept_readings_follow_the_language() -> None:
     with use_language("id"):
         indonesian = CodeColumn([value]).codes("bps")[0].note
     assert english and indonesian and english != indonesian
+
+
+def test_places_of_many_areas_are_each_areas_own_place() -> None:
+    import pandas as pd
+
+    from geo_priority.places import area_places, place_of
+    from geo_priority.schema import ID
+
+    base, desa = regions._reference_table()
+    for system, codes in (
+        ("kemendagri", [*list(desa)[:4000], *list(base)[:600]]),
+        ("bps", [c.replace(".", "") for c in list(desa)[:3000]]),
+    ):
+        for level in ("desa", "kecamatan", "kabkota", "provinsi"):
+            depth = ("provinsi", "kabkota", "kecamatan", "desa").index(level)
+            wanted = (
+                [c for c in codes if c.count(".") == depth]
+                if (system == "kemendagri")
+                else [c for c in codes if len(c) == (2, 4, 7, 10)[depth]]
+            )
+            if not wanted:
+                continue
+            areas = pd.DataFrame({ID: wanted})
+            areas.attrs.update(code_system=system, level=level)
+            known = {wanted[0][:2]: "Provinsi Contoh"}
+            got = area_places(areas, known).to_list()
+            parsed = CodeColumn(wanted).codes(system)  # type: ignore[arg-type]
+            assert got == [place_of(c, known) for c in parsed], (system, level)

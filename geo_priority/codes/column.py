@@ -213,7 +213,11 @@ class CodeColumn:
         if groups is None:
             return [self.parse_one(value, system) for value in self.values]
         distinct, rows = groups
-        parsed = [self.parse_one(value, system) for value in distinct]
+        lang = language()
+        parsed: list[ParsedCode | CodeError] = []
+        for value in distinct:  # text cells: straight from the kept readings
+            kept = _read_in_kept(value, system, lang)
+            parsed.append(kept if kept is not None else self.parse_one(value, system))
         return [parsed[i] for i in rows]
 
     def _text_groups(self) -> tuple[list[str], list[int]] | None:

@@ -159,9 +159,9 @@ class ParsedCode:
         >>> parse_code("3601", system="bps").in_system("kemendagri").code
         '36.01'
         """
-        check_system_choice(system, allow_auto=False)
-        if system == self.system:
+        if system == self.system:  # a valid system: self's own
             return self
+        check_system_choice(system, allow_auto=False)
         if LEVELS.index(self.level) > LEVELS.index("kabkota"):
             raise CodeError(
                 tr(
