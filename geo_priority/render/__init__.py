@@ -80,6 +80,7 @@ def _own_assets() -> tuple[str, str]:
         "geo_priority_labels.js",
         "geo_priority_search.js",
         "geo_priority_table.js",
+        "geo_priority_canvas.js",
         "geo_priority.js",
     )
     return (

@@ -216,6 +216,11 @@
     /* Level of detail: the level shown follows the zoom until the user
        picks one in the level switch ("otomatis" brings it back). */
     this.auto = Boolean(this.data.lod);
+    /* a level-of-detail map draws its areas on one canvas straight from
+       the packed rings (geo_priority_canvas.js), not as Leaflet layers */
+    this.onCanvas = this.auto && Boolean(window.GeoPriorityCanvas);
+    this.hovered = -1;
+    this.outlines = {};
     this.v = this.auto ? this.lodView(-Infinity) : this.data.views[0];
     this.labels = L.layerGroup();
     this.drawContext();
@@ -230,6 +235,7 @@
     this.resetView();
     this.building = false;
     if (!this.auto || !this.autoLevel()) { this.cull(); }
+    if (this.onCanvas) { this.areaCanvas.redraw(); }
     if (this.auto) { this.showTitle(); }
     if (this.v.labels_default) { this.toggleLabels(true); }
     this.ready = true;
@@ -293,6 +299,7 @@
      bounding box meets the view (padded), each made into a Leaflet layer
      the first time it is in view. */
   GeoPriorityMap.prototype.drawView = function () {
+    if (this.onCanvas) { this.drawOnCanvas(); return; }
     var canvas = this.v.areas.features.length > this.data.canvas_threshold;
     if (this.layer) {
       this.map.removeLayer(this.layer);
@@ -307,6 +314,100 @@
     this.layer = L.featureGroup().addTo(this.map);
     this.bounds = this.v.bbox;
     if (!this.building) { this.cull(); }
+  };
+
+  /* ---- a level-of-detail map: one canvas, no layer per area ----------- */
+
+  /* The level shown goes onto the canvas (made once, padded 15 % as the
+     culling of Leaflet layers was); its hover and selection go with the
+     level left. */
+  GeoPriorityMap.prototype.drawOnCanvas = function () {
+    if (!this.areaCanvas) {
+      this.areaCanvas = new window.GeoPriorityCanvas.Layer(this, { padding: 0.15 });
+      this.map.addLayer(this.areaCanvas);
+    }
+    this.byId = {};
+    this.bounds = this.v.bbox;
+    this.hovered = -1;
+    this.outline("hover", -1);
+    this.outline("selected", -1);
+    this.hideTip();
+    this.areaCanvas.setLevel(this.v);
+  };
+
+  /* Fill and outline of area i of level v at ``zoom`` on the canvas, the
+     same as its Leaflet layer's (style): one object per fill and width. */
+  GeoPriorityMap.prototype.areaStyle = function (v, i, zoom, seen) {
+    var cls = v.props[i].c[this.variable], weight = this.weightAt(v, i, zoom);
+    var key = cls + "|" + weight;
+    if (!seen[key]) {
+      seen[key] = { key: key, weight: weight, color: this.data.outline_colour,
+                    fill: cls < 0 ? this.hatchPattern()
+                      : this.colourOf({ properties: v.props[i] }, this.variable),
+                    fillOpacity: cls < 0 ? 1 : 0.88 };
+    }
+    return seen[key];
+  };
+
+  /* A black outline ("hover", "selected") of area i over the canvas, as a
+     single Leaflet polygon; i < 0 removes it. */
+  GeoPriorityMap.prototype.outline = function (name, i, weight) {
+    if (this.outlines[name]) { this.map.removeLayer(this.outlines[name]); }
+    this.outlines[name] = null;
+    if (i < 0) { return; }
+    if (!this.outlineRenderer) {
+      var pane = this.map.createPane("gpOutline");
+      pane.style.zIndex = 450;  /* over the areas (400), under the labels */
+      pane.style.pointerEvents = "none";
+      this.outlineRenderer = L.svg({ pane: "gpOutline" });
+    }
+    this.outlines[name] = L.polygon(decodeLatLngs(this.v, i), {
+      pane: "gpOutline", renderer: this.outlineRenderer, interactive: false,
+      fill: false, color: "#000000", weight: weight, opacity: 1
+    }).addTo(this.map);
+  };
+
+  /* The one area tooltip of the canvas: area i's, at ``latlng``. */
+  GeoPriorityMap.prototype.showTip = function (i, latlng) {
+    if (!this.areaTip) {
+      this.areaTip = new AreaTooltip({ sticky: true, direction: "auto", className: "gp-tooltip",
+                                      opacity: 1, pane: this.tipPane() });
+    }
+    var tip = this.areaTip;
+    if (tip.gpArea !== i || tip.gpLevel !== this.v) {
+      tip.setContent(this.tooltip(this.v.areas.features[i]));
+      tip.gpArea = i;
+      tip.gpLevel = this.v;
+    }
+    tip.setLatLng(latlng);
+    if (!this.map.hasLayer(tip)) { this.map.openTooltip(tip); }
+  };
+
+  GeoPriorityMap.prototype.hideTip = function () {
+    if (this.areaTip && this.map.hasLayer(this.areaTip)) { this.map.closeTooltip(this.areaTip); }
+  };
+
+  /* The mouse over area i of the canvas (-1: none): outlined in black, its
+     tooltip following the mouse, as a hovered Leaflet layer is. */
+  GeoPriorityMap.prototype.canvasHover = function (i, latlng) {
+    if (i !== this.hovered) {
+      this.hovered = i;
+      this.outline("hover", i, 3);
+      if (i < 0) {
+        this.hideTip();
+        return;
+      }
+    }
+    if (i >= 0) { this.showTip(i, latlng); }
+  };
+
+  GeoPriorityMap.prototype.canvasClick = function (i) {
+    this.select(this.v.props[i].id, false);
+  };
+
+  GeoPriorityMap.prototype.areaBounds = function (v, i) {
+    var bb = v.bb;
+    return L.latLngBounds([bb[4 * i + 1], bb[4 * i]], [bb[4 * i + 3], bb[4 * i + 2]]);
   };
 
   GeoPriorityMap.prototype.areaLayer = function (i) {
@@ -438,8 +539,17 @@
       if (corner) { left = Math.max(left, corner.offsetWidth); }
     });
     if (left > box.clientWidth * 0.45) { left = 16; }
-    this.map.fitBounds(this.bounds, { paddingTopLeft: [left + 12, 16],
-                                      paddingBottomRight: [16, 16] });
+    /* At the zoom that fits exactly (not rounded down to a quarter zoom,
+       which left wide margins around Indonesia); zooming from there snaps
+       to quarters again. */
+    var map = this.map, snap = map.options.zoomSnap;
+    map.options.zoomSnap = 0;
+    try {
+      map.fitBounds(this.bounds, { paddingTopLeft: [left + 12, 16],
+                                   paddingBottomRight: [16, 16] });
+    } finally {
+      map.options.zoomSnap = snap;
+    }
   };
 
   GeoPriorityMap.prototype.colourOf = function (f, variable) {
@@ -507,6 +617,11 @@
     if (this.v.areas.features.length <= this.data.canvas_threshold) {
       return svgHatch(hatch[0], hatch[1]);
     }
+    return this.hatchPattern();
+  };
+
+  GeoPriorityMap.prototype.hatchPattern = function () {
+    var hatch = this.data.hatch || ["#ffffff", "#4d4d4d"];
     if (!this.canvasHatch) { this.canvasHatch = canvasHatch(hatch[0], hatch[1]); }
     return this.canvasHatch;
   };
@@ -530,9 +645,13 @@
   var OUTLINE_MIN = 6, OUTLINE_FULL = 30;
 
   GeoPriorityMap.prototype.outlineWeight = function (f) {
-    var v = this.v, i = f.index, full = v.outline_weight;
-    if (i === undefined || !v.size || !this.map._loaded) { return full; }
-    var size = v.size[i] * 256 * Math.pow(2, this.map.getZoom()) / 360;
+    var v = this.v, i = f.index;
+    if (i === undefined || !v.size || !this.map._loaded) { return v.outline_weight; }
+    return this.weightAt(v, i, this.map.getZoom());
+  };
+
+  GeoPriorityMap.prototype.weightAt = function (v, i, zoom) {
+    var full = v.outline_weight, size = v.size[i] * 256 * Math.pow(2, zoom) / 360;
     if (size < OUTLINE_MIN) { return 0; }
     return size < OUTLINE_FULL ? Math.min(full, 0.35) : full;
   };
@@ -685,6 +804,10 @@
 
   GeoPriorityMap.prototype.restyle = function () {
     var self = this;
+    if (this.onCanvas) {
+      this.areaCanvas.requestDraw();
+      return;
+    }
     this.layer.eachLayer(function (l) { l.setStyle(self.style(l.feature)); });
   };
 
@@ -697,6 +820,10 @@
 
   GeoPriorityMap.prototype.select = function (id, zoom) {
     var at = this.v.position ? this.v.position[id] : undefined;
+    if (this.onCanvas) {
+      if (at !== undefined) { this.selectOnCanvas(id, at, zoom); }
+      return;
+    }
     var layer = this.byId[id] || (at === undefined ? null : this.areaLayer(at));
     if (!layer) { return; }
     this.selected = id;
@@ -707,6 +834,19 @@
       this.cull();
     }
     layer.openTooltip(layer.getBounds().getCenter());
+    if (this.table) { this.table.markSelected(id); }
+  };
+
+  /* The selected area of the canvas: outlined thick and black, its tooltip
+     open at its centre, its row marked; ``zoom`` fits the map to it. */
+  GeoPriorityMap.prototype.selectOnCanvas = function (id, i, zoom) {
+    var bounds = this.areaBounds(this.v, i);
+    this.selected = id;
+    this.outline("selected", i, 4);
+    if (zoom) {
+      this.map.fitBounds(bounds, { padding: [60, 60], maxZoom: this.maxZoomHere() });
+    }
+    this.showTip(i, bounds.getCenter());
     if (this.table) { this.table.markSelected(id); }
   };
 
@@ -755,8 +895,13 @@
   /* Back to the first view: no highlighted area or row, no search text. */
   GeoPriorityMap.prototype.reset = function () {
     this.selected = null;
-    this.restyle();
-    this.layer.eachLayer(function (l) { l.closeTooltip(); });
+    if (this.onCanvas) {
+      this.outline("selected", -1);
+      this.hideTip();
+    } else {
+      this.restyle();
+      this.layer.eachLayer(function (l) { l.closeTooltip(); });
+    }
     if (this.table) { this.table.reset(); }
     this.resetView();
   };
@@ -1011,6 +1156,7 @@
   };
 
   GeoPriorityMap.prototype.drawnCount = function () {
+    if (this.onCanvas) { return this.areaCanvas.drawn.length; }
     var n = 0;
     this.layer.eachLayer(function (l) { if (l._parts && l._parts.length) { n += 1; } });
     return n;
@@ -1027,6 +1173,16 @@
         window.geoPriorityDrawnAt = performance.now();
         if (performance.mark) { performance.mark("gp-first-draw"); }
         document.body.setAttribute("data-gp-drawn", "1");
+        /* the level switches by zoom: each level's table and projected
+           rings are made ready meanwhile, in idle time */
+        var gp = window.geoPriority;
+        if (data.lod && gp.table) {
+          gp.table.warmUp(function (v) {
+            return gp.onCanvas ? [function (until) {
+              return window.GeoPriorityCanvas.projectStep(v, until);
+            }] : [];
+          });
+        }
       });
     });
     return window.geoPriority;

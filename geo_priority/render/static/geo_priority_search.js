@@ -61,19 +61,35 @@
   /* ---- the search index of one level ------------------------------------ */
 
   /* One entry per area: its properties, the normalised name and words to
-     search, and its province and kab/kota keys. Built once per level. */
+     search, and its province and kab/kota keys. */
+  function entry(p, i) {
+    var digits = String(p.id).replace(/\D/g, "");
+    var name = norm(p.name);
+    return { p: p, i: i, name: name, id: String(p.id).toLowerCase(),
+             hay: " " + words(name + " " + norm(p.place || "")).join(" "),
+             prov: digits.slice(0, 2), kab: digits.slice(0, 4) };
+  }
+
+  /* A level's index, built once: whole when first needed, unless
+     levelIndexStep built it ahead, a slice at a time. */
   function levelIndex(v) {
-    if (v.gpIndex) { return v.gpIndex; }
-    var entries = v.props.map(function (p, i) {
-      var digits = String(p.id).replace(/\D/g, "");
-      var name = norm(p.name);
-      return { p: p, i: i, name: name, id: String(p.id).toLowerCase(),
-               hay: " " + words(name + " " + norm(p.place || "")).join(" "),
-               prov: digits.slice(0, 2), kab: digits.slice(0, 4) };
-    });
-    onePlace(v);
-    v.gpIndex = { entries: entries, sorted: {} };
+    levelIndexStep(v, Infinity);
     return v.gpIndex;
+  }
+
+  /* Go on building level v's index until performance.now() passes
+     ``until`` (83,402 desa take most of a second); true once it is built. */
+  function levelIndexStep(v, until) {
+    if (v.gpIndex) { return true; }
+    var built = v.gpEntries || (v.gpEntries = []), n = v.props.length;
+    while (built.length < n) {
+      built.push(entry(v.props[built.length], built.length));
+      if ((built.length & 255) === 0 && performance.now() > until) { return false; }
+    }
+    onePlace(v);
+    v.gpIndex = { entries: built, sorted: {} };
+    v.gpEntries = null;
+    return true;
   }
 
   /* One place for all ("Prov. Banten") tells no area apart: the table and
@@ -194,7 +210,8 @@
 
   window.GeoPrioritySearch = {
     el: el, norm: norm, grouped: grouped, nameWithPlace: nameWithPlace,
-    levelIndex: levelIndex, onePlace: onePlace, matcher: matcher,
+    levelIndex: levelIndex, levelIndexStep: levelIndexStep, onePlace: onePlace,
+    matcher: matcher,
     search: searchLevel, searchBox: searchBox
   };
 })();

@@ -19,13 +19,16 @@
   /* Rows drawn above and below those in view, so a quick scroll shows rows. */
   var OVERSCAN = 8;
 
+  /* The table's first order. */
+  var RANK_ORDER = { column: "rank", ascending: true };
+
   /* ---- the table -------------------------------------------------------- */
 
   function GeoPriorityTable(gp) {
     this.gp = gp;
     this.t = gp.t;
     this.lang = gp.data.lang;
-    this.sort = { column: "rank", ascending: true };
+    this.sort = RANK_ORDER;
     this.query = "";
     this.prov = "";
     this.kab = "";
@@ -186,7 +189,16 @@
   /* A new level: its filters (a choice still valid is kept) and its rows. */
   GeoPriorityTable.prototype.setView = function () {
     if (!this.wrap) { return; }
-    var v = this.gp.v, f = v.filters || {};
+    var self = this, v = this.gp.v, f = v.filters || {};
+    if (this.gp.data.lod && !this.isReady(v)) {
+      /* a level switched to by zoom: no rows until it is ready (not those
+         of the level left), then its rows, unless the zoom left it again */
+      this.shown = [];
+      this.count.textContent = "\u2026";
+      this.render(true);
+      this.prepare(v, function () { if (self.gp.v === v) { self.setView(); } });
+      return;
+    }
     levelIndex(v);
     var provs = f.prov || [], kabs = f.kab || [];
     this.provSelect.hidden = provs.length < 2;
@@ -212,17 +224,40 @@
     cell.appendChild(span);
     probe.appendChild(cell);
     this.tableBody.appendChild(probe);
-    var style = getComputedStyle(span), font = style.font;
     var room = this.heads.name.clientWidth - parseFloat(getComputedStyle(cell).paddingLeft) -
                parseFloat(getComputedStyle(cell).paddingRight);
     probe.remove();
-    var pen = document.createElement("canvas").getContext("2d"), seen = {};
-    pen.font = font;
-    return v.props.some(function (p) {
-      if (!p.place || seen[p.place]) { return false; }
-      seen[p.place] = true;
-      return pen.measureText(p.place).width > room;
-    });
+    return this.placeWidth(v, Infinity) > room;
+  };
+
+  /* The widest place of level v as the rows draw it (its font taken from
+     a probe row), measured once per level: until performance.now() passes
+     ``until``, then undefined until a later call finishes it. */
+  GeoPriorityTable.prototype.placeWidth = function (v, until) {
+    if (v.gpPlaceWidth !== undefined) { return v.gpPlaceWidth; }
+    var scan = v.gpPlaceScan;
+    if (!scan) {
+      var probe = el("tr"), cell = el("td", "gp-named"), span = el("span", "gp-place", "x");
+      cell.appendChild(span);
+      probe.appendChild(cell);
+      this.tableBody.appendChild(probe);
+      var pen = document.createElement("canvas").getContext("2d");
+      pen.font = getComputedStyle(span).font;
+      probe.remove();
+      scan = v.gpPlaceScan = { at: 0, widest: 0, seen: {}, pen: pen };
+    }
+    var props = v.props;
+    while (scan.at < props.length) {
+      var place = props[scan.at++].place;
+      if (place && !scan.seen[place]) {
+        scan.seen[place] = true;
+        scan.widest = Math.max(scan.widest, scan.pen.measureText(place).width);
+      }
+      if ((scan.at & 255) === 0 && performance.now() > until) { return undefined; }
+    }
+    v.gpPlaceScan = null;
+    v.gpPlaceWidth = scan.widest;
+    return scan.widest;
   };
 
   GeoPriorityTable.prototype.fillSelect = function (select, options, all, value) {
@@ -266,19 +301,121 @@
 
   /* All areas of the level in the table's order (kept per column). */
   GeoPriorityTable.prototype.ordered = function () {
-    var index = levelIndex(this.gp.v), s = this.sort;
+    return this.orderOf(this.gp.v, this.sort);
+  };
+
+  GeoPriorityTable.prototype.orderOf = function (v, s) {
+    var index = levelIndex(v);
     var name = s.column + (s.ascending ? "+" : "-");
     if (!index.sorted[name]) {
-      var key = this.sortKey(s.column);
-      var keys = index.entries.map(key);
-      var order = index.entries.slice().sort(function (a, b) {
-        var ka = keys[a.i], kb = keys[b.i];
-        var d = ka < kb ? -1 : (ka > kb ? 1 : 0);
-        return (s.ascending ? d : -d) || a.i - b.i;
-      });
+      var order = s.column === "rank" && s.ascending ? byRank(index.entries) : null;
+      if (!order) {
+        var key = this.sortKey(s.column);
+        var keys = index.entries.map(key);
+        order = index.entries.slice().sort(function (a, b) {
+          var ka = keys[a.i], kb = keys[b.i];
+          var d = ka < kb ? -1 : (ka > kb ? 1 : 0);
+          return (s.ascending ? d : -d) || a.i - b.i;
+        });
+      }
       index.sorted[name] = order;
     }
     return index.sorted[name];
+  };
+
+  /* The entries by rank, unranked last, ties in the level's order: the
+     order of sorting by the rank key, by counting (83,402 desa in a few
+     ms, not a tenth of a second); null when ranks are not whole numbers
+     from 1 to the number of areas. */
+  function byRank(entries) {
+    var n = entries.length, counts = new Int32Array(n + 2), i, r;
+    for (i = 0; i < n; i++) {
+      r = entries[i].p.r;
+      if (r === null) {
+        r = n + 1;
+      } else if (!(r >= 1 && r <= n && r === Math.floor(r))) {
+        return null;
+      }
+      counts[r] += 1;
+    }
+    for (i = 1, r = 0; i < n + 2; i++) {
+      var c = counts[i];
+      counts[i] = r;
+      r += c;
+    }
+    var order = new Array(n);
+    for (i = 0; i < n; i++) {
+      r = entries[i].p.r;
+      order[counts[r === null ? n + 1 : r]++] = entries[i];
+    }
+    return order;
+  }
+
+  /* Make every level's search index, rank order and widest place ahead of
+     need, a few ms at a time when the page is idle, coarse levels first:
+     a level switch by zoom then only fills the rows (for 83,402 desa the
+     index alone takes most of a second, which would stall the map). */
+  var WARM_SLICE = 8;
+
+  function whenIdle(step) {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(step, { timeout: 200 });
+    } else {
+      setTimeout(step, 16);
+    }
+  }
+
+  /* What makes level v ready for the table: its index, its rank order and
+     its widest place. Each job goes on until ``until`` and says whether it
+     is done; a job already done returns true at once. */
+  GeoPriorityTable.prototype.jobsFor = function (v) {
+    var self = this;
+    return [
+      function (until) { return S.levelIndexStep(v, until); },
+      function () { return Boolean(self.orderOf(v, RANK_ORDER)); },
+      function (until) { return onePlace(v) || self.placeWidth(v, until) !== undefined; }
+    ];
+  };
+
+  GeoPriorityTable.prototype.isReady = function (v) {
+    return Boolean(v.gpIndex && v.gpIndex.sorted["rank+"]) &&
+      (onePlace(v) || v.gpPlaceWidth !== undefined);
+  };
+
+  /* Run ``jobs`` for WARM_SLICE ms; true once all are done. */
+  function runSlice(jobs) {
+    var until = performance.now() + WARM_SLICE;
+    while (jobs.length && performance.now() < until) {
+      if (jobs[0](until)) { jobs.shift(); }
+    }
+    return !jobs.length;
+  }
+
+  /* ``more(v)``: the map's own jobs for level v, run after the table's. */
+  GeoPriorityTable.prototype.warmUp = function (more) {
+    var self = this, jobs = [];
+    if (!this.wrap) { return; }
+    var views = this.gp.data.views.slice().sort(function (a, b) {
+      return (a.min_zoom === null ? -Infinity : a.min_zoom) -
+             (b.min_zoom === null ? -Infinity : b.min_zoom);
+    });
+    views.forEach(function (v) {
+      jobs = jobs.concat(self.jobsFor(v), more ? more(v) : []);
+    });
+    function slice() {
+      if (!runSlice(jobs)) { whenIdle(slice); }
+    }
+    whenIdle(slice);
+  };
+
+  /* Level v made ready now, a slice per task (the map keeps drawing its
+     frames in between), then ``done``. */
+  GeoPriorityTable.prototype.prepare = function (v, done) {
+    var jobs = this.jobsFor(v);
+    function slice() {
+      if (runSlice(jobs)) { done(); } else { setTimeout(slice, 0); }
+    }
+    setTimeout(slice, 0);
   };
 
   GeoPriorityTable.prototype.sortBy = function (column) {
