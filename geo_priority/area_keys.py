@@ -23,6 +23,7 @@ from geo_priority.codes import (
     detect_code_system,
     level_of,
 )
+from geo_priority.codes.parse import code_width
 from geo_priority.errors import CodeError, SchemaError, UnmatchedKeysWarning
 from geo_priority.formatting import shorten_list
 from geo_priority.messages import tr
@@ -280,7 +281,14 @@ def parent_ids(codes: Sequence[ParsedCode], level: Level) -> pd.Series:
     if level == "provinsi":
         return pd.Series([pd.NA] * len(codes), dtype="string")
     up = LEVELS[LEVELS.index(level) - 1]
-    return pd.Series([c.parent(up).code for c in codes], dtype="string")
+    widths = {system: code_width(system, up) for system in CODE_SYSTEMS}
+    return pd.Series(
+        [  # the parent's text, as ParsedCode.parent cuts it
+            c.code[: widths[c.system]] if c.level == level else c.parent(up).code
+            for c in codes
+        ],
+        dtype="string",
+    )
 
 
 def check_levels(codes: Sequence[ParsedCode], level: Level | None) -> Level:

@@ -17,7 +17,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from geo_priority.area_keys import area_attrs, reference_names
-from geo_priority.codes import SEGMENT_WIDTHS, CodeColumn, ParsedCode
+from geo_priority.codes import CodeColumn, ParsedCode
+from geo_priority.codes.parse import code_width
 from geo_priority.schema import ID, LEVELS, Level
 
 __all__ = ["area_places", "place_of"]
@@ -129,18 +130,10 @@ def area_places(
     places = []
     for code in codes:
         # the place is made of the parents only: desa of one kecamatan share it
-        key = (code.level, code.code[: _parent_width(code)])
+        depth = LEVELS.index(code.level)
+        width = code_width(code.system, LEVELS[depth - 1]) if depth else 0
+        key = (code.level, code.code[:width])
         if key not in cache:
             cache[key] = _place(code, known, parts)
         places.append(cache[key])
     return pd.Series(places, index=areas.index, dtype="string")
-
-
-def _parent_width(code: ParsedCode) -> int:
-    """Length of the canonical code of the parent one level up (0 at provinsi).
-
-    The text :meth:`ParsedCode.parent` cuts, without making the parent.
-    """
-    depth = LEVELS.index(code.level)
-    width = sum(SEGMENT_WIDTHS[code.system][:depth])
-    return width + (depth - 1 if code.system == "kemendagri" and depth else 0)

@@ -133,3 +133,24 @@ def test_places_of_many_areas_are_each_areas_own_place() -> None:
             got = area_places(areas, known).to_list()
             parsed = CodeColumn(wanted).codes(system)  # type: ignore[arg-type]
             assert got == [place_of(c, known) for c in parsed], (system, level)
+
+
+def test_parent_columns_are_what_parent_cuts() -> None:
+    from geo_priority.area_keys import parent_ids
+    from geo_priority.codes.parse import code_width
+
+    base, desa = regions._reference_table()
+    for system, texts in (
+        ("kemendagri", [*list(desa)[:5000], *base]),
+        ("bps", [c.replace(".", "") for c in [*list(desa)[:5000], *base]]),
+    ):
+        texts = [t for t in texts if len(t) != 6]  # 6 digits: no BPS code
+        codes = CodeColumn(texts).codes(system)  # type: ignore[arg-type]
+        for level in ("kabkota", "kecamatan", "desa"):
+            same = [c for c in codes if c.level == level]
+            up = ("provinsi", "kabkota", "kecamatan")[
+                ("kabkota", "kecamatan", "desa").index(level)
+            ]
+            expected = [c.parent(up).code for c in same]  # type: ignore[arg-type]
+            assert parent_ids(same, level).to_list() == expected  # type: ignore[arg-type]
+            assert all(len(p) == code_width(system, up) for p in expected)  # type: ignore[arg-type]

@@ -14,6 +14,8 @@ import re
 from collections.abc import Hashable, Iterable
 from functools import lru_cache
 
+import pandas as pd
+
 from geo_priority.codes.parse import (
     CodeReading,
     ParsedCode,
@@ -143,6 +145,8 @@ class CodeColumn:
     """
 
     def __init__(self, values: Iterable[object]) -> None:
+        if isinstance(values, pd.Series | pd.Index):
+            values = values.to_list()  # the same cells; iterating Arrow text is slow
         self.values: tuple[object, ...] = tuple(values)
         self._auto: dict[Hashable, _AutoResult] = {}
         self._parsed: dict[tuple[CodeSystem, Hashable], _Result] = {}
@@ -231,8 +235,6 @@ class CodeColumn:
         if not self._looked:
             self._looked = True
             if self.values and all(type(v) is str for v in self.values):
-                import pandas as pd
-
                 rows, distinct = pd.factorize(pd.Index(self.values, dtype=object))
                 self._groups = ([str(v) for v in distinct], rows.tolist())
         return self._groups

@@ -61,6 +61,23 @@ DIGIT_IDENTICAL_PROVINCES: frozenset[str] = frozenset({"36"})
 _NATIONAL = "00"
 
 
+def code_width(system: CodeSystem, level: Level) -> int:
+    """Return the length of a canonical ``system`` code at ``level``.
+
+    The ancestor of a canonical code at ``level`` is its first
+    ``code_width(system, level)`` characters (what :meth:`ParsedCode.parent`
+    cuts).
+
+    Examples
+    --------
+    >>> code_width("kemendagri", "kecamatan"), code_width("bps", "kecamatan")
+    (8, 7)
+    """
+    depth = LEVELS.index(level) + 1
+    width = sum(SEGMENT_WIDTHS[system][:depth])
+    return width + (depth - 1 if system == "kemendagri" else 0)
+
+
 @dataclass(frozen=True)
 class ParsedCode:
     """A region code read by :func:`parse_code`.
@@ -126,10 +143,9 @@ class ParsedCode:
             )
         if depth == self.depth:
             return self
-        width = sum(SEGMENT_WIDTHS[self.system][:depth])
-        if self.system == "kemendagri":
-            width += depth - 1
-        return ParsedCode(self.code[:width], self.system, level)
+        return ParsedCode(
+            self.code[: code_width(self.system, level)], self.system, level
+        )
 
     def in_system(self, system: CodeSystem) -> ParsedCode:
         """Return the same area's code in ``system``, by identical digits.
