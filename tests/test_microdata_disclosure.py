@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -190,9 +191,259 @@ def test_no_suppressed_cell_can_be_recovered_on_a_synthetic_kecamatan(tmp_path):
     cols = [c for c in counts.columns if c != "kode_desa"]
     p = plan.disclosure_plan(rates, cols, 4, "desil1")
     flags = suppress(
-        stacked, p.cells, relations=p.relations, groups=p.groups, bounds=p.bounds
+        stacked,
+        p.cells,
+        relations=p.relations,
+        groups=p.groups,
+        bounds=p.bounds,
+        audit=False,  # the rules alone (suppress() ends with the audit)
     )
     assert flags.to_numpy().sum() > 20  # the audit has something to check
     # every relation, parent = sum of children, and the logical bounds
     pinned = pinned_cells(stacked, flags, p.cells, p.relations, p.bounds)
     assert not pinned, list(pinned.items())[:5]
+
+
+# ------------------------------------- audit: components, witnesses, integers
+
+
+def _random_table(rng) -> pd.DataFrame:
+    """A kabupaten of 1-2 kecamatan with 2-3 desa: total = b + c + d, a <= b."""
+    desa = [
+        f"36010{k}200{d}"
+        for k in range(1, int(rng.integers(1, 3)) + 1)
+        for d in range(1, int(rng.integers(2, 4)) + 1)
+    ]
+    a, b, c, d = (rng.integers(0, 12, len(desa)) for _ in range(4))
+    frame = pd.DataFrame({"kode": desa, "a": a, "b": a + b, "c": c, "d": d})
+    frame["total"] = frame["b"] + frame["c"] + frame["d"]
+    levels = [frame.assign(kode=frame["kode"].str[:n]) for n in (4, 6)]
+    sums = [lv.groupby("kode", as_index=False).sum() for lv in levels]
+    return pd.concat([*sums, frame], ignore_index=True)
+
+
+_CELLS = ["total", "a", "b", "c", "d"]
+
+
+def _one_programme_per_cell(frame, flags, relations, bounds, cells, integer):
+    """The audit by its definition: two programmes per cell, whole system.
+
+    The audit of earlier versions without its shortcut (random probes); with
+    ``integer`` the programmes are mixed-integer.
+    """
+    from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+    from geo_priority.microdata import audit
+
+    system, names, _ = audit._system(frame, flags, cells, relations, bounds)
+    if not names:
+        return {}
+    a_eq, b_eq, a_ub, b_ub = system.matrices()
+    blocks = [(a_eq, b_eq, b_eq), (a_ub, -np.inf, b_ub)]
+    constraints = [LinearConstraint(a, lo, hi) for a, lo, hi in blocks if a.shape[0]]
+    codes = frame["kode"].astype(str).to_numpy()
+    out = {}
+    for i in range(system.n):
+        ends = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(system.n)
+            c[i] = sign
+            relaxed = linprog(
+                c,
+                A_ub=a_ub if a_ub.shape[0] else None,
+                b_ub=b_ub if a_ub.shape[0] else None,
+                A_eq=a_eq if a_eq.shape[0] else None,
+                b_eq=b_eq if a_eq.shape[0] else None,
+                bounds=(0, None),
+                method="highs",
+            )
+            if relaxed.status == 3:  # unbounded: so are the integer points
+                ends.append(np.inf)
+                continue
+            assert relaxed.status == 0, relaxed.message
+            res = relaxed
+            if integer:
+                res = milp(
+                    c,
+                    constraints=constraints,
+                    bounds=Bounds(0, np.inf),
+                    integrality=np.ones(system.n),
+                )
+                assert res.status == 0, res.message
+            ends.append(float(res.x[i]))
+        if ends[1] - ends[0] < 1 - 1e-6:
+            row, col = names[i]
+            out[(str(codes[row]), col)] = (ends[0], ends[1])
+    return out
+
+
+@pytest.mark.slow
+def test_audit_equals_one_programme_per_cell_on_random_tables():
+    from geo_priority.microdata.audit import pinned_cells
+    from geo_priority.microdata.disclosure import Bound
+
+    relations, bounds = [Relation("total", ("b", "c", "d"))], [Bound("a", "b")]
+    rng = np.random.default_rng(13)
+    with_pins = 0
+    for k in range(120):
+        frame = _random_table(rng)
+        if k % 2:  # any pattern, most of them pin cells
+            share = rng.uniform(0.2, 0.6)
+            flags = pd.DataFrame(
+                rng.random((len(frame), len(_CELLS))) < share, columns=_CELLS
+            )
+        else:  # what the rules alone suppress
+            flags = suppress(
+                frame,
+                _CELLS,
+                relations=relations,
+                bounds=bounds,
+                threshold=int(rng.integers(3, 8)),
+                audit=False,
+            )
+        for integer in (False, True):
+            got = pinned_cells(
+                frame, flags, _CELLS, relations, bounds, integer=integer, seed=k
+            )
+            want = _one_programme_per_cell(
+                frame, flags, relations, bounds, _CELLS, integer
+            )
+            assert got.keys() == want.keys(), (k, integer)
+            for cell, span in want.items():
+                assert got[cell] == pytest.approx(span, abs=1e-6), (k, cell)
+        with_pins += bool(want)
+    assert with_pins > 30
+
+
+@pytest.mark.slow
+def test_audit_equals_one_programme_per_cell_on_a_synthetic_kecamatan(tmp_path):
+    from geo_priority.microdata import api, engine, export_frame, generate
+    from geo_priority.microdata.audit import pinned_cells
+    from geo_priority.microdata.ingest import SourceSpec
+
+    frame, _ = export_frame(generate("XS", seed=21)[1], "p3ke")
+    frame.to_csv(tmp_path / "xs.csv", index=False)
+    res = engine.aggregate_counts([SourceSpec(str(tmp_path / "xs.csv"))], key=bytes(32))
+    stacked, _, p, _ = api.disclosure_setup(
+        res.counts,
+        max_desil=res.max_desil,
+        absent=res.absent,
+        conv=res.convergence,
+        combos=res.combos,
+    )
+    # hide a random third of the cells: plenty is pinned
+    rng = np.random.default_rng(3)
+    flags = pd.DataFrame(
+        rng.random((len(stacked), len(p.cells))) < 0.3, columns=p.cells
+    )
+    want = _one_programme_per_cell(
+        stacked, flags, p.relations, p.bounds, p.cells, integer=False
+    )
+    got = pinned_cells(stacked, flags, p.cells, p.relations, p.bounds, integer=False)
+    assert len(want) > 50
+    assert got.keys() == want.keys()
+    for cell, span in want.items():
+        assert got[cell] == pytest.approx(span, abs=1e-6), cell
+    whole = pinned_cells(stacked, flags, p.cells, p.relations, p.bounds)
+    assert set(whole) >= set(got)
+
+
+def test_whole_numbers_pin_what_the_relaxation_leaves_open():
+    from geo_priority.microdata.audit import pinned_cells
+
+    # x + y = 2, y + z = 2, x + z + w = 1 give w = 2y - 3 >= 0; P = y, Q = y,
+    # P + Q + u = 5 give u = 5 - 2y >= 0. Relaxed: y in [1.5, 2], so w in
+    # [0, 1] and u in [1, 2], each a range of 1 (not pinned). In whole
+    # numbers y = 2, so w = 1 and u = 1 exactly.
+    values = {"T1": 2, "T2": 2, "T3": 1, "T4": 5, "m": 0, "n": 0}
+    values |= {"x": 0, "y": 2, "z": 0, "w": 1, "P": 2, "Q": 2, "u": 1}
+    frame = pd.DataFrame({"kode": ["3601"], **{k: [v] for k, v in values.items()}})
+    flags = pd.DataFrame({k: [k in "xyzwPQu"] for k in values})
+    relations = [
+        Relation("T1", ("x", "y")),
+        Relation("T2", ("y", "z")),
+        Relation("T3", ("x", "z", "w")),
+        Relation("P", ("y", "m")),
+        Relation("Q", ("y", "n")),
+        Relation("T4", ("P", "Q", "u")),
+    ]
+    cells = list(values)
+    relaxed = pinned_cells(frame, flags, cells, relations, integer=False)
+    assert relaxed[("3601", "y")] == pytest.approx((1.5, 2.0))
+    assert ("3601", "w") not in relaxed and ("3601", "u") not in relaxed
+    whole = pinned_cells(frame, flags, cells, relations)
+    assert whole[("3601", "w")] == (1.0, 1.0)
+    assert whole[("3601", "u")] == (1.0, 1.0)
+    assert set(whole) == {("3601", c) for c in "xyzwPQu"}
+
+
+# ------------------------ suppression: sums of relations and the audit pass
+
+
+def _strategy_row(**values: int) -> pd.DataFrame:
+    # target = any + excluded; "any" and the spending-burden strategy count
+    # the same programmes; target = strategy + its complement; target =
+    # agency + its complement; agency <= any (a logical bound)
+    base = {
+        "kode": "3601",
+        "target": 26,
+        "any": 12,
+        "excluded": 14,
+        "strategy": 12,
+        "c_strategy": 14,
+        "agency": 20,
+        "c_agency": 6,
+    }
+    return pd.DataFrame([base | values])
+
+
+_STRATEGY = [
+    Relation("target", ("any", "excluded")),
+    Relation("any", ("strategy",)),
+    Relation("target", ("strategy", "c_strategy")),
+    Relation("target", ("agency", "c_agency")),
+]
+_STRATEGY_CELLS = ["target", "any", "excluded", "strategy", "c_strategy"]
+
+
+def test_cells_two_sums_make_equal_are_hidden_together():
+    from geo_priority.microdata.audit import pinned_cells
+
+    frame = _strategy_row()
+    cells = _STRATEGY_CELLS
+    hidden = ("target", "any", "excluded", "strategy")
+    hide = pd.DataFrame({c: [c in hidden] for c in cells})
+    rules = _STRATEGY[:3]
+    # no relation has exactly one hidden cell, yet excluded = c_strategy
+    assert pinned_cells(frame, hide, cells, rules) == {
+        ("3601", "excluded"): (14.0, 14.0)
+    }
+    flags = suppress(
+        frame, cells, relations=rules, threshold=3, initial=hide, audit=False
+    )
+    assert flags.loc[0, "c_strategy"]  # the rules alone see it now
+    assert not pinned_cells(frame, flags, cells, rules)
+
+
+def test_suppress_ends_with_the_audit_and_hides_a_cell_of_its_proof():
+    from geo_priority.microdata.audit import pinned_by, pinned_cells
+    from geo_priority.microdata.disclosure import Bound
+
+    # all programmes reach all 5 target families: excluded = 0, and target =
+    # agency (its complement 0 is published) <= any <= target pins it
+    frame = _strategy_row(
+        target=5, any=5, excluded=0, strategy=5, c_strategy=0, agency=5, c_agency=0
+    )
+    cells = [*_STRATEGY_CELLS, "agency", "c_agency"]
+    bounds = [Bound("agency", "any")]
+    hide = pd.DataFrame({"excluded": [True]})
+    kwargs = {"relations": _STRATEGY, "bounds": bounds, "initial": hide}
+    rules = suppress(frame, cells, audit=False, **kwargs)
+    assert not rules.loc[0, "c_agency"]
+    pinned = pinned_cells(frame, rules, cells, _STRATEGY, bounds)
+    assert pinned[("3601", "excluded")] == (0.0, 0.0)
+    proof = pinned_by(frame, rules, cells, _STRATEGY, bounds, pinned)
+    assert proof[("3601", "excluded")] == [(0, "c_agency")]
+    flags = suppress(frame, cells, **kwargs)
+    assert flags.loc[0, "c_agency"]
+    assert not pinned_cells(frame, flags, cells, _STRATEGY, bounds)

@@ -305,3 +305,36 @@ def test_messages_follow_the_language(tmp_path):
         aggregate_counts([], key=KEY)
     with use_language("en"), pytest.raises(ConfigError, match="no registry exports"):
         aggregate_counts([], key=KEY)
+
+
+@pytest.mark.slow
+def test_tier_s_audit_with_the_convergence_cells(tier_s):
+    """Issue 13: the extended audit passes on tier S, convergence included."""
+    from geo_priority.microdata import api, disclosure
+    from geo_priority.microdata.audit import pinned_cells
+
+    res = aggregate_counts([SourceSpec(str(tier_s))], key=KEY)
+    frame, _, p, _ = api.disclosure_setup(
+        res.counts,
+        max_desil=res.max_desil,
+        absent=res.absent,
+        conv=res.convergence,
+        combos=res.combos,
+    )
+    kwargs = {"relations": p.relations, "groups": p.groups, "bounds": p.bounds}
+    never = p.never_published(frame.index)
+    rules = disclosure.suppress(frame, p.cells, initial=never, audit=False, **kwargs)
+    assert rules[p.cells].to_numpy().sum() > 9000
+    # the rules alone leave a sum of relations and bounds that pins a zero:
+    # target = Kemenkes-reached + its published complement 0 <= any <= target
+    pinned = pinned_cells(frame, rules, p.cells, p.relations, p.bounds)
+    assert pinned == {
+        (kode, col): (0.0, 0.0)
+        for kode in ("3601132003", "3601292007")
+        for col in ("target_excluded_families", "_c_coverage_strategy_beban")
+    }
+    # suppress() ends with the audit: it hides a cell of each proof
+    flags = disclosure.suppress(frame, p.cells, initial=rules, **kwargs)
+    added = flags[p.cells].to_numpy() & ~rules[p.cells].to_numpy()
+    assert added.sum() == 2
+    assert not pinned_cells(frame, flags, p.cells, p.relations, p.bounds)
