@@ -244,3 +244,77 @@ def test_level_follows_the_zoom_until_one_is_chosen(browser, lod_map):
     _choose(browser, "auto")
     assert browser.execute_script("return window.geoPriority.v.label;") == "bagian"
     assert _at(browser, 10)[0] == "petak"
+
+
+_AREA = """
+var gp = window.geoPriority, v = gp.v, i = v.position[arguments[0]];
+var bb = v.bb;
+return [(bb[4 * i + 1] + bb[4 * i + 3]) / 2, (bb[4 * i] + bb[4 * i + 2]) / 2,
+        v.props[i].c[0], v.props[i].name];
+"""
+
+
+def test_desa_level_is_painted_in_class_colours_and_answers_the_mouse(browser, lod_map):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    open_map(browser, lod_map, timeout=60)
+    wait_until(browser, "document.body.dataset.gpDrawn === '1'", timeout=60)
+    # the finest level is drawn on one canvas, not as a Leaflet layer per area
+    assert browser.execute_script("return window.geoPriority.onCanvas;") is True
+    assert _at(browser, 11)[0] == "petak"
+    _settled(browser)
+    shot = _screenshot(browser)
+    save_screenshot(browser, "lod_petak.png")
+    colours = class_colours(5)
+    seen = set()
+    codes = [
+        f"{i // 10:03d}.{j // 10:03d}.{i:04d}.{j:04d}"
+        for i in (46, 50, 54, 58)  # right of the controls
+        for j in (24, 28, 32, 36)
+    ]
+    for code in codes:
+        lat, lon, cls, _ = browser.execute_script(_AREA, code)
+        # the middle of a 29-pixel square: its fill, blended with the page
+        patch = _patch(browser, shot, lat, lon)
+        expected = _blend(colours[cls - 1])
+        assert (np.abs(patch - expected).max(axis=1) <= 8).all(), (code, patch)
+        seen.add(cls)
+    assert len(seen) >= 3, seen
+    # the table of the level is ready (made in slices) before the click
+    wait_until(browser, "window.geoPriority.table.shown.length === 6000", timeout=30)
+    code = "005.003.0050.0030"
+    lat, lon, cls, name = browser.execute_script(_AREA, code)
+    x, y = browser.execute_script(
+        "var m = window.geoPriority.map, r = m.getContainer().getBoundingClientRect();"
+        "var p = m.latLngToContainerPoint([arguments[0], arguments[1]]);"
+        "return [r.left + p.x, r.top + p.y];",
+        lat,
+        lon,
+    )
+    body = browser.find_element("tag name", "body")
+    ActionChains(browser).move_to_element_with_offset(
+        body, int(x - body.size["width"] / 2), int(y - body.size["height"] / 2)
+    ).perform()
+    wait_until(browser, "document.querySelector('.leaflet-tooltip.gp-tooltip')")
+    tip = browser.find_element("css selector", ".leaflet-tooltip.gp-tooltip")
+    assert tip.text.split("\n")[0] == name == "Area 50-30"
+    assert code in tip.text
+    assert browser.execute_script("return Boolean(window.geoPriority.outlines.hover);")
+    ActionChains(browser).click().perform()
+    wait_until(browser, f"window.geoPriority.selected === '{code}'")
+    row = wait_until_row(browser, code)
+    assert "gp-selected" in row.get_attribute("class")
+    assert (
+        browser.execute_script(
+            "return window.geoPriority.outlines.selected.options.weight;"
+        )
+        == 4
+    )
+    assert console_errors(browser) == []
+
+
+def wait_until_row(driver: Any, code: str) -> Any:
+    """The table's row of ``code`` once it is in the page."""
+    css = f"#gp-panel tr[data-id='{code}']"
+    wait_until(driver, f'document.querySelector("{css}")')
+    return driver.find_element("css selector", css)
