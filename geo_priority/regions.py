@@ -111,9 +111,14 @@ def _lokal_data(name: str) -> dict[str, str]:
 
 
 @cache
+def _reference_part(name: str) -> dict[str, str]:
+    """Return one part of the table: "wilayah" (provinsi to kecamatan) or "desa"."""
+    return _lokal_data(name)
+
+
 def _reference_table() -> tuple[dict[str, str], dict[str, str]]:
     """Return the Kemendagri names: (provinsi to kecamatan, desa), by dotted code."""
-    return _lokal_data("wilayah"), _lokal_data("desa")
+    return _reference_part("wilayah"), _reference_part("desa")
 
 
 @cache
@@ -129,8 +134,8 @@ def _reference_children_index() -> dict[str, list[str]]:
 
 def _reference_lookup(code: str) -> str | None:
     """Name of a dotted Kemendagri code in the reference table, or None."""
-    base, desa = _reference_table()
-    return (desa if code.count(".") == 3 else base).get(code)
+    # the desa part (83,000 names) is read only when a desa is looked up
+    return _reference_part("desa" if code.count(".") == 3 else "wilayah").get(code)
 
 
 def _kemendagri(code: object) -> ParsedCode:
