@@ -32,7 +32,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +55,7 @@ from geo_priority.config import (
     config_from_dict,
 )
 from geo_priority.errors import ClassificationError, ConfigError
+from geo_priority.formats import OUTPUT_FORMATS
 from geo_priority.joining import (
     Joined,
     check_plausible,
@@ -349,10 +350,14 @@ def _level_values(
     return carried.values.rename_axis(ID).reset_index(), notes + carried.notes
 
 
-def _coarser_level(base: Analysis, joined: gpd.GeoDataFrame, level: Level) -> Analysis:
-    """Carry ``base`` to ``level`` (sums, re-divided rates) and score it there."""
+def _coarser_level(
+    base: Analysis, joined: gpd.GeoDataFrame, level: Level, shapes: gpd.GeoDataFrame
+) -> Analysis:
+    """Carry ``base`` to ``level`` (sums, re-divided rates) and score it there.
+
+    ``shapes`` are the areas of ``level`` (:func:`_level_shapes`).
+    """
     children = _children_level(base, joined, level)
-    shapes = harmonise.dissolve_to_level(joined, level=level)
     names = {
         str(i): str(n)
         for i, n in zip(shapes[ID], shapes[NAME], strict=True)
@@ -504,8 +509,47 @@ def with_levels(analysis: Analysis, joined: gpd.GeoDataFrame) -> Analysis:
     scored and classified; every level gets its :data:`PLACE`.
     """
     levels = analysis.config.outputs.map_levels
-    coarser = tuple(_coarser_level(analysis, joined, level) for level in levels)
+    for level in levels:
+        _children_level(analysis, joined, level)
+    shapes = _level_shapes(analysis.config, joined, levels)
+    coarser = tuple(
+        _coarser_level(analysis, joined, level, shape)
+        for level, shape in zip(levels, shapes, strict=True)
+    )
     return _with_places(replace(analysis, levels=coarser))
+
+
+#: Writers whose outputs draw coarser levels at most on screen (the map) or
+#: not at all; any other (GIS exports) needs their exact shapes.
+_DISPLAY_WRITERS = frozenset({"map", "table", "record", "figure"})
+
+
+def exact_levels_needed(config: Config) -> bool:
+    """Whether the run needs the exact shapes of its coarser levels.
+
+    GIS exports (``outputs.formats`` such as ``gpkg``) write them, and the
+    hotspot test (``[hotspots]``) finds neighbours from them; the map alone
+    draws simplified shapes (:func:`geo_priority.harmonise.display_levels`).
+    """
+    writers = {OUTPUT_FORMATS[f].writer for f in config.outputs.formats}
+    hotspots = config.hotspots is not None and config.hotspots.enabled
+    return hotspots or not writers <= _DISPLAY_WRITERS
+
+
+def _level_shapes(
+    config: Config, joined: gpd.GeoDataFrame, levels: Sequence[Level]
+) -> list[gpd.GeoDataFrame]:
+    """Return the areas of each coarser level: exact, or for display only.
+
+    Exact (:func:`geo_priority.harmonise.dissolve_to_level`, minutes for the
+    national desa) only when :func:`exact_levels_needed`; the values of every
+    level are summed from the areas either way (:func:`_level_values`).
+    """
+    if not levels:
+        return []
+    if exact_levels_needed(config):
+        return [harmonise.dissolve_to_level(joined, level=lv) for lv in levels]
+    return harmonise.display_levels(joined, levels)
 
 
 def _method(method: Config | Mapping[str, Any]) -> Config:

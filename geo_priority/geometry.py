@@ -10,8 +10,12 @@ warning). In-memory only.
 
 from __future__ import annotations
 
+import itertools
+import math
+import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
@@ -23,12 +27,27 @@ from geo_priority.messages import tr
 from geo_priority.schema import ID
 
 __all__ = [
+    "DETAIL_ZOOM_LEVELS",
+    "LOD_AREAS",
+    "LOD_FINEST_ZOOM_LEVELS",
+    "LOD_PIXELS",
+    "VIEW_PIXELS",
+    "WORKERS",
     "check_has_crs",
     "check_plausible_coordinates",
     "check_polygons",
     "check_same_crs",
+    "choose_tolerance",
     "implausible_coordinates",
+    "in_lonlat",
+    "in_threads",
+    "lod_tolerances",
+    "lod_zoom",
+    "pixel_degrees",
     "repair_invalid",
+    "simplified_union",
+    "simplify_each",
+    "typical_size_of",
 ]
 
 
@@ -324,7 +343,7 @@ def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         Once, naming the repaired areas (pointing at the caller's caller).
     """
     values = np.asarray(gdf.geometry.array, dtype=object)
-    invalid = ~shapely.is_valid(values)
+    invalid = ~in_threads(shapely.is_valid, values).astype(bool)
     if not invalid.any():
         return gdf
     repaired = shapely.make_valid(
@@ -357,3 +376,218 @@ def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         stacklevel=3,
     )
     return out
+
+
+# ------------------------------------------------------- display scale and dissolve
+
+#: Width in pixels assumed for the initial view when choosing the tolerance.
+VIEW_PIXELS = 1000
+#: How many zoom levels closer than the initial view the outline stays smooth.
+DETAIL_ZOOM_LEVELS = 2
+#: A map with coarser levels whose first level has more areas than this draws
+#: by level of detail: the level shown follows the zoom (see :func:`lod_zooms`).
+LOD_AREAS = 5000
+#: Level of detail: a level is drawn once its typical area spans this many
+#: screen pixels (see :func:`lod_zoom`).
+LOD_PIXELS = 8
+#: The finest level is smooth this many zoom levels past the zoom it starts at.
+LOD_FINEST_ZOOM_LEVELS = 1
+#: Threads for the vectorised shapely steps (they release the GIL).
+WORKERS = max(1, min(2, os.cpu_count() or 1))
+
+
+def choose_tolerance(bounds: tuple[float, float, float, float]) -> float:
+    """Return a simplification tolerance (degrees) for the map's extent.
+
+    One pixel :data:`DETAIL_ZOOM_LEVELS` zoom levels closer than a view that
+    fits the extent in :data:`VIEW_PIXELS` pixels.
+
+    Examples
+    --------
+    >>> choose_tolerance((105.0, -7.0, 106.0, -6.0)) * 4000
+    1.3
+    """
+    minx, miny, maxx, maxy = bounds
+    extent = max(maxx - minx, (maxy - miny) * 1.3, 1e-6)
+    return float(extent / VIEW_PIXELS / 2**DETAIL_ZOOM_LEVELS)
+
+
+def pixel_degrees(zoom: float) -> float:
+    """Return the width of one screen pixel in degrees of longitude at ``zoom``.
+
+    Web Mercator with 256-pixel tiles (Leaflet's zoom levels).
+
+    Examples
+    --------
+    >>> pixel_degrees(0) * 256
+    360.0
+    """
+    return float(360.0 / (256.0 * 2.0**zoom))
+
+
+def lod_zoom(size: float) -> float:
+    """Return the zoom from which areas of ``size`` degrees span :data:`LOD_PIXELS`.
+
+    Examples
+    --------
+    >>> round(lod_zoom(360 / 256 * LOD_PIXELS), 6)  # LOD_PIXELS px at zoom 0
+    0.0
+    """
+    return float(math.log2(LOD_PIXELS * 360.0 / (256.0 * max(size, 1e-9))))
+
+
+def lod_tolerances(sizes: Sequence[float]) -> list[tuple[float, float]]:
+    """Return per level (typical size in degrees) its start zoom and tolerance.
+
+    A level is drawn from the zoom at which its typical area spans
+    :data:`LOD_PIXELS` pixels, until a finer level takes over; it is
+    simplified to one pixel at the closest zoom it is drawn at. The finest
+    level is simplified to one pixel :data:`LOD_FINEST_ZOOM_LEVELS` zoom
+    level past its start.
+
+    Examples
+    --------
+    >>> [(z, round(t, 5)) for z, t in lod_tolerances([0.02, 0.2])]
+    [(9.136, 0.00125), (5.814, 0.0025)]
+    """
+    starts = [lod_zoom(s) for s in sizes]
+    out = []
+    for z in starts:
+        finer = [s for s in starts if s > z]
+        until = min(finer) if finer else z + LOD_FINEST_ZOOM_LEVELS
+        out.append((round(z, 3), pixel_degrees(until)))
+    return out
+
+
+def typical_size_of(bounds: np.ndarray) -> float:
+    """Return the median of ``sqrt(width * height)`` of (n, 4) bounds, in their units.
+
+    Examples
+    --------
+    >>> typical_size_of(np.array([[0, 0, 0.1, 0.4], [0, 0, 1, 1]]))
+    0.6
+    """
+    if not len(bounds):
+        return 0.0
+    width = np.maximum(bounds[:, 2] - bounds[:, 0], 0)
+    height = np.maximum(bounds[:, 3] - bounds[:, 1], 0)
+    return float(np.median(np.sqrt(width * height)))
+
+
+def in_lonlat(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Return ``geometry`` in EPSG:4326, untouched when it is already.
+
+    (geopandas would transform it anyway: 2 s for the national desa.)
+    """
+    if geometry.crs is not None and geometry.crs.equals("EPSG:4326"):
+        return geometry
+    return geometry.to_crs(4326)
+
+
+def in_threads(
+    func: Callable[[np.ndarray], np.ndarray], geoms: np.ndarray, workers: int = WORKERS
+) -> np.ndarray:
+    """Apply a vectorised shapely ``func`` to ``geoms`` in ``workers`` chunks.
+
+    The chunks run in threads (shapely releases the GIL); the result is the
+    same as ``func(geoms)`` for element-wise functions.
+    """
+    if workers < 2 or len(geoms) < 2 * workers:
+        return func(geoms)
+    chunks = np.array_split(geoms, workers)
+    with ThreadPoolExecutor(workers) as pool:
+        return np.concatenate(list(pool.map(func, chunks)))
+
+
+def simplify_each(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    """Simplify each polygon on its own (Douglas-Peucker, no topology kept).
+
+    Fast (national desa: 2 s), but neighbours simplified apart may leave
+    slivers and gaps up to ``tolerance`` wide along their shared border. An
+    area that would lose a part (an islet narrower than a few tolerances)
+    or vanish is simplified keeping its topology instead, so no island is
+    lost.
+
+    Examples
+    --------
+    >>> from shapely import MultiPolygon, box
+    >>> islands = MultiPolygon([box(0, 0, 1, 1), box(2, 0, 2.01, 0.01)])
+    >>> [g.area for g in simplify_each(np.array([box(0, 0, 1, 1)]), 0.1)]
+    [1.0]
+    >>> shapely.get_num_geometries(simplify_each(np.array([islands]), 0.1))
+    array([2], dtype=int32)
+    """
+    simple = np.asarray(shapely.simplify(geoms, tolerance, preserve_topology=False))
+    lost = shapely.get_num_geometries(simple) < shapely.get_num_geometries(geoms)
+    lost |= shapely.is_empty(simple) | shapely.is_missing(simple)
+    simple[lost] = shapely.simplify(geoms[lost], tolerance, preserve_topology=True)
+    return simple
+
+
+def _union(parts: np.ndarray) -> shapely.Geometry:
+    """Union ``parts`` (polygonal result); invalid input is made valid first."""
+    try:
+        merged = shapely.union_all(parts)
+    except shapely.errors.GEOSException:
+        valid = shapely.make_valid(parts, method="structure", keep_collapsed=False)
+        merged = shapely.union_all(valid)
+    return _polygonal(merged)
+
+
+def _union_groups(geoms: np.ndarray, starts: np.ndarray) -> list[shapely.Geometry]:
+    return [_union(geoms[a:b]) for a, b in itertools.pairwise(starts.tolist())]
+
+
+def simplified_union(
+    geoms: np.ndarray, keys: np.ndarray, tolerance: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Union the polygons of each key after simplifying them to ``tolerance``.
+
+    Display geometry of a coarser level: each polygon is simplified on its
+    own (:func:`simplify_each`: no island is lost), then the polygons of a
+    key are unioned. Every vertex of the result lies within ``tolerance`` of
+    the exact union, and every vertex of the exact union within
+    ``tolerance`` of the result; seams between children that were
+    simplified differently leave slivers and gaps narrower than
+    ``tolerance`` (one screen pixel at the level's closest zoom), which are
+    dropped from the drawing as holes under a few pixels.
+
+    Parameters
+    ----------
+    geoms : numpy.ndarray of shapely geometries
+        Polygons, in degrees.
+    keys : numpy.ndarray of str
+        The group of each polygon.
+    tolerance : float
+        In the units of ``geoms``.
+
+    Returns
+    -------
+    keys : numpy.ndarray
+        The sorted unique keys.
+    unions : numpy.ndarray of shapely geometries
+        Polygonal, one per key.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> geoms = np.array([box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)])
+    >>> keys, unions = simplified_union(geoms, np.array(["a", "a", "b"]), 0.01)
+    >>> keys.tolist(), [round(u.area, 6) for u in unions]
+    (['a', 'b'], [2.0, 1.0])
+    """
+    order = np.argsort(keys, kind="stable")
+    keys, geoms = keys[order], geoms[order]
+    simple = in_threads(lambda g: simplify_each(g, tolerance), geoms)
+    unique, first = np.unique(keys, return_index=True)
+    starts = np.append(first, len(keys))
+    # split the groups between the threads by vertex count
+    cum = np.cumsum(shapely.get_num_coordinates(simple))[starts[1:] - 1]
+    cut = int(np.searchsorted(cum, cum[-1] / 2)) + 1 if len(cum) else 0
+    halves = [starts[: cut + 1], starts[cut:]] if WORKERS > 1 else [starts]
+    halves = [h for h in halves if len(h) > 1]
+    with ThreadPoolExecutor(len(halves) or 1) as pool:
+        done = list(pool.map(lambda s: _union_groups(simple, s), halves))
+    unions = np.empty(len(unique), dtype=object)
+    unions[:] = [u for half in done for u in half]
+    return unique, unions

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geo_priority.area_keys import (
     area_attrs,
@@ -48,11 +49,17 @@ from geo_priority.codes import (
 from geo_priority.errors import MissingDataWarning, SchemaError
 from geo_priority.formatting import shorten_list
 from geo_priority.geometry import (
+    LOD_AREAS,
     check_has_crs,
     check_plausible_coordinates,
     check_polygons,
     check_same_crs,
+    choose_tolerance,
+    in_lonlat,
+    lod_tolerances,
     repair_invalid,
+    simplified_union,
+    typical_size_of,
 )
 from geo_priority.messages import tr
 from geo_priority.regions import check_columns
@@ -70,6 +77,7 @@ __all__ = [
     "N_CHILDREN",
     "aggregate_indicators",
     "check_same_crs",
+    "display_levels",
     "dissolve_to_level",
     "join_indicators",
     "prepare_boundaries",
@@ -77,6 +85,9 @@ __all__ = [
 
 #: Column added by :func:`dissolve_to_level` and :func:`aggregate_indicators`.
 N_CHILDREN = "n_children"
+#: Key of ``attrs`` holding the simplification tolerance (degrees) of shapes
+#: dissolved for display only (:func:`display_levels`).
+DISPLAY_TOLERANCE = "display_tolerance"
 
 
 def prepare_boundaries(
@@ -251,18 +262,122 @@ def dissolve_to_level(
     merged = work.dissolve(by="_key", aggfunc="sum", sort=True)
     by_code = {p.code: p for p in parents}
     kept = [by_code[str(k)] for k in merged.index]
+    counts = merged[N_CHILDREN].to_numpy(dtype="int64")
+    geometry = merged.geometry.to_numpy()
+    return _level_frame(kept, counts, geometry, (system, level), names, areas.crs)
+
+
+def _level_frame(
+    kept: Sequence[ParsedCode],
+    counts: np.ndarray,
+    geometry: np.ndarray,
+    system_level: tuple[CodeSystem, Level],
+    names: Mapping[str, str] | None,
+    crs: object,
+) -> gpd.GeoDataFrame:
+    """Return the dissolved areas' frame (ID, NAME, PARENT, n_children, geometry)."""
+    system, level = system_level
     out = gpd.GeoDataFrame(
         {
             ID: pd.array([p.code for p in kept], dtype="string"),
             NAME: pd.array(_names_for(kept, system, names), dtype="string"),
             PARENT: parent_ids(kept, level).array,
-            N_CHILDREN: merged[N_CHILDREN].to_numpy(dtype="int64"),
+            N_CHILDREN: counts,
         },
-        geometry=merged.geometry.to_numpy(),
-        crs=areas.crs,
+        geometry=geometry,
+        crs=crs,
     )
     out.attrs = {"code_system": system, "level": level}
     return out
+
+
+def _display_tolerances(
+    geoms: np.ndarray, codes: Sequence[ParsedCode], levels: Sequence[Level]
+) -> list[float]:
+    """Each level's display tolerance (degrees), as the map will choose it.
+
+    Level of detail (see :func:`geo_priority.geometry.lod_tolerances`) when
+    there are more than :data:`~geo_priority.geometry.LOD_AREAS` areas; else
+    one tolerance for the whole extent (``choose_tolerance``). A coarser
+    area's size is taken from the box around its children.
+    """
+    bounds = shapely.bounds(geoms)
+    if len(geoms) <= LOD_AREAS:
+        total = (*bounds[:, :2].min(axis=0), *bounds[:, 2:].max(axis=0))
+        return [choose_tolerance(total)] * len(levels)
+    frame = pd.DataFrame(bounds, columns=["x0", "y0", "x1", "y1"])
+    sizes = [typical_size_of(bounds)]
+    for level in levels:
+        keys = pd.Series([c.parent(level).code for c in codes])
+        boxes = frame.groupby(keys.to_numpy()).agg(
+            {"x0": "min", "y0": "min", "x1": "max", "y1": "max"}
+        )
+        sizes.append(typical_size_of(boxes.to_numpy()))
+    return [tolerance for _, tolerance in lod_tolerances(sizes)[1:]]
+
+
+def display_levels(
+    areas: gpd.GeoDataFrame, /, levels: Sequence[Level]
+) -> list[gpd.GeoDataFrame]:
+    """Dissolve prepared areas into coarser levels for the map only (EPSG:4326).
+
+    Like :func:`dissolve_to_level`, but the shapes are for drawing: each
+    level is the union of its children simplified to the level's display
+    tolerance (about one screen pixel at the closest zoom the map draws it;
+    :func:`geo_priority.geometry.simplified_union`), built from the next
+    finer level (desa -> kecamatan -> kab/kota -> provinsi). It is within a
+    few tolerances of the exact dissolve and many times faster (national
+    desa: seconds instead of minutes). Not for GIS exports; the attrs record
+    the tolerance as :data:`DISPLAY_TOLERANCE`.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Output of :func:`prepare_boundaries`.
+    levels : sequence of {"provinsi", "kabkota", "kecamatan"}
+        Coarser levels, in any order.
+
+    Returns
+    -------
+    list of geopandas.GeoDataFrame
+        One per level, in the order of ``levels``, with the columns of
+        :func:`dissolve_to_level`, in EPSG:4326.
+
+    Examples
+    --------
+    >>> from shapely import box
+    >>> gdf = gpd.GeoDataFrame(
+    ...     {"kode": ["36.01.01", "36.01.02", "36.02.01"]},
+    ...     geometry=[box(106, -6, 106.1, -5.9), box(106.1, -6, 106.2, -5.9),
+    ...               box(106, -5.9, 106.1, -5.8)], crs=4326)
+    >>> kab, = display_levels(prepare_boundaries(gdf, code_column="kode"),
+    ...                       ["kabkota"])
+    >>> kab[ID].tolist(), kab[N_CHILDREN].tolist(), kab.geom_type.tolist()
+    (['36.01', '36.02'], [2, 1], ['Polygon', 'Polygon'])
+    >>> round(kab.attrs[DISPLAY_TOLERANCE] * 4000, 6)  # see choose_tolerance
+    0.26
+    """
+    system, current = area_attrs(areas)
+    for level in levels:
+        _check_target_level(level, current, "dissolve")
+    geoms = np.asarray(in_lonlat(areas.geometry).array, dtype=object)
+    codes = list(CodeColumn(areas[ID]).codes(system))
+    counts = np.ones(len(codes), dtype="int64")
+    tolerances = dict(
+        zip(levels, _display_tolerances(geoms, codes, levels), strict=True)
+    )
+    out: dict[Level, gpd.GeoDataFrame] = {}
+    for level in sorted(set(levels), key=LEVELS.index, reverse=True):  # finest first
+        parents = [c.parent(level) for c in codes]
+        keys = np.array([p.code for p in parents], dtype=object)
+        unique, geoms = simplified_union(geoms, keys, tolerances[level])
+        by_code = {p.code: p for p in parents}
+        codes = [by_code[str(k)] for k in unique]
+        counts = pd.Series(counts).groupby(keys).sum().loc[unique].to_numpy()
+        frame = _level_frame(codes, counts, geoms, (system, level), None, 4326)
+        frame.attrs[DISPLAY_TOLERANCE] = tolerances[level]
+        out[level] = frame
+    return [out[level] for level in levels]
 
 
 # ------------------------------------------------------------ aggregate_indicators

@@ -6,8 +6,14 @@ so no slivers or gaps appear between areas that share their edges exactly.
 Edges that do not match in the input (overlapping source polygons) are
 simplified on their own, which is no worse than simplifying every polygon
 separately; validating the coverage first would add about half again to the
-build time, so it is not done here. The tolerance follows the map's scale:
-about one screen pixel two zoom levels closer than the initial view.
+build time, so it is not done here. A layer of more than
+:data:`COVERAGE_VERTICES` vertices (the national desa) is simplified polygon
+by polygon at half the tolerance instead (seconds rather than minutes; seams
+of at most half a pixel where the layer is first drawn in detail), and
+coarser levels dissolved for display
+(:func:`geo_priority.harmonise.display_levels`) are drawn as they come. The
+tolerance follows the map's scale: about one screen pixel two zoom levels
+closer than the initial view, or per level of detail (:func:`lod_zooms`).
 Coordinates are quantised to a grid a quarter of that size and written as
 delta-encoded integers, which the page decodes back to longitude/latitude.
 
@@ -36,24 +42,27 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
-from shapely.ops import polylabel
 
+from geo_priority.geometry import DETAIL_ZOOM_LEVELS as DETAIL_ZOOM_LEVELS
+from geo_priority.geometry import LOD_AREAS as LOD_AREAS
+from geo_priority.geometry import LOD_FINEST_ZOOM_LEVELS as LOD_FINEST_ZOOM_LEVELS
+from geo_priority.geometry import LOD_PIXELS as LOD_PIXELS
+from geo_priority.geometry import VIEW_PIXELS as VIEW_PIXELS
+from geo_priority.geometry import choose_tolerance as choose_tolerance
+from geo_priority.geometry import in_lonlat, in_threads, lod_tolerances, simplify_each
+from geo_priority.geometry import lod_zoom as lod_zoom
+from geo_priority.geometry import pixel_degrees as pixel_degrees
 from geo_priority.messages import tr, use_language
 
-#: Width in pixels assumed for the initial view when choosing the tolerance.
-VIEW_PIXELS = 1000
-#: How many zoom levels closer than the initial view the outline stays smooth.
-DETAIL_ZOOM_LEVELS = 2
 #: Holes narrower than this many tolerances (about pixels) are not drawn.
 HOLE_PIXELS = 3
-#: A map with coarser levels whose first level has more areas than this draws
-#: by level of detail: the level shown follows the zoom (see :func:`lod_zooms`).
-LOD_AREAS = 5000
-#: Level of detail: a level is drawn once its typical area spans this many
-#: screen pixels (see :func:`lod_zoom`).
-LOD_PIXELS = 8
-#: The finest level is smooth this many zoom levels past the zoom it starts at.
-LOD_FINEST_ZOOM_LEVELS = 1
+#: A layer with more vertices than this (the national desa: 8.8 M) is
+#: simplified polygon by polygon at half the tolerance (seconds) instead of
+#: as a coverage (shared borders kept, but about 5 us a vertex: minutes).
+COVERAGE_VERTICES = 2_000_000
+#: ``attrs`` key of areas already simplified for display (degrees); see
+#: :func:`geo_priority.harmonise.display_levels`.
+DISPLAY_TOLERANCE = "display_tolerance"
 
 
 @dataclass(frozen=True)
@@ -76,7 +85,8 @@ class DisplayGeometry:
         Simplification tolerance used, in degrees.
     coverage : bool
         True when coverage simplification was used (shared borders kept);
-        False when GEOS refused the input and each polygon was simplified alone.
+        False when each polygon was simplified alone (GEOS refused the
+        input, or the layer is too large) or the areas came simplified.
     vertices : int
         Number of vertices written.
     """
@@ -106,50 +116,84 @@ def label_anchor(geom: shapely.Geometry) -> tuple[float, float]:
     >>> label_anchor(box(106.0, -6.5, 106.4, -6.4))
     (-6.45, 106.2)
     """
-    parts = [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon"]
-    if not parts:
-        point = shapely.point_on_surface(geom)
-        return round(point.y, 5), round(point.x, 5)
-    largest = max(parts, key=lambda p: p.area)
-    shrink = max(math.cos(math.radians(largest.centroid.y)), 0.05)
-    local = shapely.transform(largest, lambda xy: xy * [shrink, 1.0])
-    pole = polylabel(local, tolerance=max(local.area**0.5 / 100, 1e-9))
-    room = local.boundary.distance(pole) if local.contains(pole) else 0.0
-    centre = local.centroid  # ties (a long strip): the middle reads best
-    if local.contains(centre) and local.boundary.distance(centre) >= 0.9 * room:
-        pole = centre
-    elif room == 0.0:
-        pole = shapely.point_on_surface(local)
-    return round(pole.y, 5), round(pole.x / shrink, 5)
+    return label_anchors(np.array([geom], dtype=object))[0]
 
 
-def choose_tolerance(bounds: tuple[float, float, float, float]) -> float:
-    """Return a simplification tolerance (degrees) for the map's extent.
+def _largest_parts(geoms: np.ndarray) -> np.ndarray:
+    """Return each geometry's largest polygon (the first of equals), or None."""
+    parts, index = shapely.get_parts(geoms, return_index=True)
+    polygon = shapely.get_type_id(parts) == 3
+    parts, index = parts[polygon], index[polygon]
+    area = shapely.area(parts)
+    order = np.lexsort((np.arange(len(parts)), -area, index))  # by geom, largest
+    first = np.unique(index[order], return_index=True)[1]
+    out = np.full(len(geoms), None, dtype=object)
+    out[index[order][first]] = parts[order][first]
+    return out
 
-    One pixel :data:`DETAIL_ZOOM_LEVELS` zoom levels closer than a view that
-    fits the extent in :data:`VIEW_PIXELS` pixels.
+
+def _poles(largest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Label anchors of polygons as (x, y) arrays: :func:`label_anchor`'s rule."""
+    shrink = np.maximum(
+        np.cos(np.radians(shapely.get_y(shapely.centroid(largest)))), 0.05
+    )
+    counts = shapely.get_num_coordinates(largest)
+    coords = shapely.get_coordinates(largest) * np.column_stack(
+        [np.repeat(shrink, counts), np.ones(int(counts.sum()))]
+    )
+    local = shapely.set_coordinates(shapely.transform(largest, lambda xy: xy), coords)
+    tolerance = np.maximum(shapely.area(local) ** 0.5 / 100, 1e-9)
+    pole = shapely.get_point(shapely.maximum_inscribed_circle(local, tolerance), 0)
+    edges = shapely.boundary(local)
+    room = np.where(shapely.contains(local, pole), shapely.distance(edges, pole), 0.0)
+    centre = shapely.centroid(local)
+    roomy = shapely.contains(local, centre) & (
+        shapely.distance(edges, centre) >= 0.9 * room
+    )
+    pole = np.where(roomy, centre, pole)
+    pole = np.where(~roomy & (room == 0.0), shapely.point_on_surface(local), pole)
+    return shapely.get_x(pole) / shrink, shapely.get_y(pole)
+
+
+def label_anchors(geoms: np.ndarray) -> list[tuple[float, float]]:
+    """Return :func:`label_anchor` of every geometry, vectorised and threaded.
+
+    The same numbers as calling :func:`label_anchor` on each (the national
+    desa: seconds instead of half a minute).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> label_anchors(np.array([box(106.0, -6.5, 106.4, -6.4)]))
+    [(-6.45, 106.2)]
     """
-    minx, miny, maxx, maxy = bounds
-    extent = max(maxx - minx, (maxy - miny) * 1.3, 1e-6)
-    return float(extent / VIEW_PIXELS / 2**DETAIL_ZOOM_LEVELS)
+    geoms = np.asarray(geoms, dtype=object)
+    largest = _largest_parts(geoms)
+    has = np.array([g is not None for g in largest], dtype=bool)
+    x = np.empty(len(geoms))
+    y = np.empty(len(geoms))
+    if has.any():
+        poles = in_threads(
+            lambda g: np.column_stack(_poles(g)), largest[has].astype(object)
+        )
+        x[has], y[has] = poles[:, 0], poles[:, 1]
+    if (~has).any():
+        other = shapely.point_on_surface(geoms[~has])
+        x[~has], y[~has] = shapely.get_x(other), shapely.get_y(other)
+    return [
+        (round(b, 5), round(a, 5)) for a, b in zip(x.tolist(), y.tolist(), strict=True)
+    ]
 
 
 def _simplify(geoms: np.ndarray, tolerance: float) -> tuple[np.ndarray, bool]:
+    """Simplify as a coverage, or polygon by polygon for a very large layer."""
+    if int(shapely.get_num_coordinates(geoms).sum()) > COVERAGE_VERTICES:
+        half = tolerance / 2  # seams of at most half a pixel at the detail zoom
+        return in_threads(lambda g: simplify_each(g, half), geoms), False
     try:
         return shapely.coverage_simplify(geoms, tolerance), True
     except shapely.errors.GEOSException:
         return shapely.simplify(geoms, tolerance, preserve_topology=True), False
-
-
-def _ring_arrays(
-    geoms: np.ndarray, scale: int
-) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
-    """Quantised coordinates of every ring, with their polygon and area index."""
-    parts, area_of_part = shapely.get_parts(geoms, return_index=True)
-    rings, part_of_ring = shapely.get_rings(parts, return_index=True)  # exterior first
-    counts = shapely.get_num_coordinates(rings)
-    coords = np.rint(shapely.get_coordinates(rings) * scale).astype(np.int64)
-    return np.split(coords, np.cumsum(counts)[:-1]), part_of_ring, area_of_part
 
 
 def _delta(coords: np.ndarray, *, keep_small: bool = False) -> list[int] | None:
@@ -163,34 +207,81 @@ def _delta(coords: np.ndarray, *, keep_small: bool = False) -> list[int] | None:
     return deltas.ravel().tolist()
 
 
-def _ring_area(ring: np.ndarray) -> float:
-    """Area of a closed ring of (quantised) coordinates (shoelace)."""
-    x, y = ring[:, 0].astype(float), ring[:, 1].astype(float)
-    return abs(float(np.dot(x[:-1], y[1:]) - np.dot(x[1:], y[:-1]))) / 2
+@dataclass(frozen=True)
+class _Rings:
+    """Every ring of a layer, quantised, with repeated points dropped."""
+
+    deltas: list[int]  # per kept vertex dx, dy (a ring's first: x, y)
+    offsets: np.ndarray  # where each ring's deltas start (and the end)
+    drawn: np.ndarray  # the ring has 4+ distinct points (and is big enough)
+    exterior: np.ndarray  # the ring is the first (outer) ring of its polygon
+    part: np.ndarray  # the polygon of each ring
+    area_of_part: np.ndarray  # the area (row) of each polygon
+
+
+def _rings(geoms: np.ndarray, scale: int, min_hole: float) -> _Rings:
+    """Quantise and delta-encode every ring of ``geoms`` at once (see :func:`_delta`).
+
+    A hole is drawn when its area (on the grid, before repeated points are
+    dropped) is at least ``min_hole`` grid units squared.
+    """
+    parts, area_of_part = shapely.get_parts(geoms, return_index=True)
+    rings, part = shapely.get_rings(parts, return_index=True)  # exterior first
+    counts = shapely.get_num_coordinates(rings)
+    xy = np.rint(shapely.get_coordinates(rings) * scale).astype(np.int64)
+    ring = np.repeat(np.arange(len(rings)), counts)
+    starts = np.cumsum(counts) - counts
+    step = np.diff(xy, axis=0, prepend=xy[:1])
+    keep = np.any(step != 0, axis=1)
+    keep[starts[counts > 0]] = True
+    kept = np.bincount(ring[keep], minlength=len(rings))
+    # twice the shoelace area of each ring, exact in integers
+    nxt = np.roll(xy, -1, axis=0)
+    cross = xy[:, 0] * nxt[:, 1] - nxt[:, 0] * xy[:, 1]
+    cross[starts + counts - 1] = 0  # the closing vertex pairs with the next ring
+    twice = np.zeros(len(rings), dtype=np.int64)
+    if len(xy):
+        twice = np.abs(np.add.reduceat(cross, np.minimum(starts, len(xy) - 1)))
+        twice[counts == 0] = 0
+    exterior = np.ones(len(rings), dtype=bool)
+    exterior[1:] = part[1:] != part[:-1]
+    big = exterior | (twice.astype(float) / 2 >= min_hole)
+    xy = xy[keep]
+    deltas = np.diff(xy, axis=0, prepend=xy[:1])
+    new_starts = np.cumsum(kept) - kept
+    deltas[new_starts[kept > 0]] = xy[new_starts[kept > 0]]
+    return _Rings(
+        deltas.ravel().tolist(),
+        2 * np.append(new_starts, len(xy)),
+        (kept >= 4) & big,
+        exterior,
+        part,
+        area_of_part,
+    )
 
 
 def _encode_all(
     simple: np.ndarray, original: np.ndarray, scale: int, min_hole: float = 0.0
 ) -> list[list[list[list[int]]]]:
-    """Encode every area's rings (see :func:`_delta`).
+    """Encode every area's rings (see :func:`_rings`).
 
     Holes under ``min_hole`` (grid units squared) are dropped: a gap left
-    between dissolved desa would only show as a speck of outline.
+    between dissolved desa would only show as a speck of outline. A polygon
+    whose outer ring collapses on the grid is dropped with its holes.
     """
-    rings, part_of_ring, area_of_part = _ring_arrays(simple, scale)
+    r = _rings(simple, scale, min_hole)
     areas: list[list[list[list[int]]]] = [[] for _ in range(len(simple))]
-    polygon: list[list[int]] | None = None
-    last_part = -1
-    for ring, part in zip(rings, part_of_ring.tolist(), strict=True):
-        if part != last_part:  # the first ring of a polygon is its exterior
-            last_part = part
-            exterior = _delta(ring)
-            polygon = [exterior] if exterior else None
-            if polygon is not None:
-                areas[int(area_of_part[part])].append(polygon)
-        elif polygon is not None and _ring_area(ring) >= min_hole:
-            if hole := _delta(ring):
-                polygon.append(hole)
+    owner = r.area_of_part.tolist()
+    start, end = r.offsets[:-1].tolist(), r.offsets[1:].tolist()
+    part, exterior = r.part.tolist(), r.exterior.tolist()
+    polygons: dict[int, list[list[int]]] = {}  # the drawn polygon of each part
+    for i in np.flatnonzero(r.drawn).tolist():
+        coords = r.deltas[start[i] : end[i]]
+        if exterior[i]:
+            polygons[part[i]] = [coords]
+            areas[owner[part[i]]].append(polygons[part[i]])
+        elif part[i] in polygons:
+            polygons[part[i]].append(coords)
     for i, area in enumerate(areas):
         if not area:  # an area smaller than the grid: keep it visible
             largest = max(shapely.get_parts(original[i]), key=lambda p: p.area)
@@ -201,27 +292,8 @@ def _encode_all(
 
 
 def _lonlat(areas: gpd.GeoDataFrame) -> gpd.GeoSeries:
-    """Return the areas' geometry in EPSG:4326.
-
-    Geometry already in EPSG:4326 is not transformed (geopandas would, 2 s
-    for the national desa).
-    """
-    if areas.crs is not None and areas.crs.equals("EPSG:4326"):
-        return areas.geometry
-    return areas.geometry.to_crs(4326)
-
-
-def pixel_degrees(zoom: float) -> float:
-    """Return the width of one screen pixel in degrees of longitude at ``zoom``.
-
-    Web Mercator with 256-pixel tiles (Leaflet's zoom levels).
-
-    Examples
-    --------
-    >>> pixel_degrees(0) * 256
-    360.0
-    """
-    return float(360.0 / (256.0 * 2.0**zoom))
+    """Return the areas' geometry in EPSG:4326 (see ``in_lonlat``)."""
+    return in_lonlat(areas.geometry)
 
 
 def typical_size(areas: gpd.GeoDataFrame) -> float:
@@ -240,17 +312,6 @@ def typical_size(areas: gpd.GeoDataFrame) -> float:
     return float(np.median(sizes)) if len(sizes) else 0.0
 
 
-def lod_zoom(size: float) -> float:
-    """Return the zoom from which areas of ``size`` degrees span :data:`LOD_PIXELS`.
-
-    Examples
-    --------
-    >>> round(lod_zoom(360 / 256 * LOD_PIXELS), 6)  # LOD_PIXELS px at zoom 0
-    0.0
-    """
-    return float(math.log2(LOD_PIXELS * 360.0 / (256.0 * max(size, 1e-9))))
-
-
 def lod_zooms(levels: Sequence[gpd.GeoDataFrame]) -> list[tuple[float, float]]:
     """Return per level the zoom it is drawn from and its tolerance (degrees).
 
@@ -261,13 +322,7 @@ def lod_zooms(levels: Sequence[gpd.GeoDataFrame]) -> list[tuple[float, float]]:
     level past its start (national desa: 0.002 degrees, about 220 m), which
     keeps the national desa page under 20 MB.
     """
-    starts = [lod_zoom(typical_size(a)) for a in levels]
-    out = []
-    for z in starts:
-        finer = [s for s in starts if s > z]
-        until = min(finer) if finer else z + LOD_FINEST_ZOOM_LEVELS
-        out.append((round(z, 3), pixel_degrees(until)))
-    return out
+    return lod_tolerances([typical_size(a) for a in levels])
 
 
 def lod_plan(
@@ -396,11 +451,15 @@ def display_geometry(
     bounds = (minx, miny, maxx, maxy)
     if tolerance is None:
         tolerance = choose_tolerance(bounds)
-    simple, coverage = _simplify(np.asarray(geoms), tolerance)
+    if areas.attrs.get(DISPLAY_TOLERANCE):  # simplified already (dissolved)
+        simple, coverage = np.asarray(geoms), False
+    else:
+        simple, coverage = _simplify(np.asarray(geoms), tolerance)
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     min_hole = (HOLE_PIXELS * tolerance * scale) ** 2
     rings = _encode_all(np.asarray(simple), np.asarray(geoms), scale, min_hole)
-    labels = [label_anchor(g) for g in np.asarray(geoms)]
+    # a big layer: anchored inside the outline as drawn (fewer vertices)
+    labels = label_anchors(np.asarray(simple if len(geoms) > LOD_AREAS else geoms))
     vertices = sum(len(r) // 2 for area in rings for poly in area for r in poly)
     return DisplayGeometry(
         rings,
