@@ -1,0 +1,112 @@
+"""Benchmark: the disclosure audit on a synthetic tier, convergence cells included.
+
+Generates a synthetic tier (default S: one kabupaten, ~375 areas) as a
+P3KE-style Parquet export in ``--dir`` (reused when present), aggregates it
+once, then ``--repeat`` times:
+
+* rules: :func:`geo_priority.microdata.disclosure.suppress` without its audit
+  pass (``audit=False``);
+* audit of the rules: :func:`geo_priority.microdata.audit.pinned_cells` on
+  that result (whole numbers);
+* suppress: the full :func:`suppress` (rules, then audit passes until
+  nothing is pinned);
+* audit: :func:`pinned_cells` on the published flags (must be empty).
+
+Prints each time with its range over the repeats, the hidden and pinned
+cells, a hash of the published flags (identical on every repeat) and the load
+average. The audit of earlier versions (one programme pair per cell over the
+whole kabupaten) did not finish tier S in 27 min.
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_audit.py --tier S --repeat 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+KEY = b"benchmark-key-not-secret-0123456789abcdef"
+
+
+def _setup(tier: str, folder: Path) -> tuple[Any, Any, Any]:
+    from geo_priority.microdata import api, write_synthetic
+    from geo_priority.microdata.engine import aggregate_counts
+    from geo_priority.microdata.ingest import SourceSpec
+
+    path = folder / f"p3ke_{tier}_individu.parquet"
+    if not path.exists():
+        path, _, _ = write_synthetic(
+            folder, tier=tier, style="p3ke", fmt="parquet", seed=0
+        )
+    res = aggregate_counts([SourceSpec(str(path))], key=KEY)
+    frame, _, plan, _ = api.disclosure_setup(
+        res.counts,
+        max_desil=res.max_desil,
+        absent=res.absent,
+        conv=res.convergence,
+        combos=res.combos,
+    )
+    return frame, plan, plan.never_published(frame.index)
+
+
+def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    start = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - start, out
+
+
+def main() -> None:
+    """Run the benchmark and print the times and the audit's answer."""
+    from geo_priority.microdata.audit import pinned_cells
+    from geo_priority.microdata.disclosure import suppress
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tier", default="S")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--dir", default=None, help="folder for the export")
+    args = parser.parse_args()
+    folder = Path(args.dir or tempfile.gettempdir()) / f"bench_audit_{args.tier}"
+    folder.mkdir(parents=True, exist_ok=True)
+    frame, p, never = _setup(args.tier, folder)
+    kwargs = {"relations": p.relations, "groups": p.groups, "bounds": p.bounds}
+    audit_args = (p.cells, p.relations, p.bounds)
+    times: dict[str, list[float]] = {}
+    for _ in range(args.repeat):
+        t_rules, rules = _timed(
+            suppress, frame, p.cells, initial=never, audit=False, **kwargs
+        )
+        t_check, by_rules = _timed(pinned_cells, frame, rules, *audit_args)
+        t_full, flags = _timed(suppress, frame, p.cells, initial=never, **kwargs)
+        t_audit, pinned = _timed(pinned_cells, frame, flags, *audit_args)
+        for name, t in (
+            ("rules", t_rules),
+            ("audit of the rules", t_check),
+            ("suppress (rules + audit passes)", t_full),
+            ("audit", t_audit),
+        ):
+            times.setdefault(name, []).append(t)
+        digest = hashlib.sha256(flags[p.cells].to_numpy().tobytes()).hexdigest()
+        print(
+            f"tier {args.tier}: {len(frame)} areas, {len(p.cells)} cells, "
+            f"{int(flags[p.cells].to_numpy().sum())} hidden "
+            f"({int(rules[p.cells].to_numpy().sum())} by the rules alone); "
+            f"pinned by the rules alone {len(by_rules)}, published {len(pinned)}; "
+            f"flags sha256 {digest[:16]}"
+        )
+    for name, values in times.items():
+        print(
+            f"{name:>32}: {min(values):6.2f} - {max(values):6.2f} s "
+            f"over {len(values)} runs"
+        )
+    print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
+if __name__ == "__main__":
+    main()
