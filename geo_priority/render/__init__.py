@@ -23,11 +23,12 @@ from typing import Any, cast
 import folium
 import geopandas as gpd
 import xstatic.pkg.leaflet as xleaflet
-from branca.element import Element, Figure
+from branca.element import Figure
 
 from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
 from geo_priority.render.i18n import check_lang, text
+from geo_priority.render.raw import RawElement
 from geo_priority.render.spec import (
     CANVAS_THRESHOLD,
     LABELS_BY_DEFAULT,
@@ -213,11 +214,11 @@ def build_map(
     css, js = _own_assets()
     root = cast(Figure, m.get_root())  # a folium.Map's root is its Figure
     root.header.add_child(
-        Element(f"<title>{_escape(texts.title)}</title>"), name="gp_title"
+        RawElement(f"<title>{_escape(texts.title)}</title>"), name="gp_title"
     )
-    root.header.add_child(Element(leaflet_assets()), name="leaflet_inline")
-    root.header.add_child(Element(f"<style>{css}</style>"), name="gp_css")
-    root.html.add_child(Element(_chrome_html(texts, lang)), name="gp_chrome")
+    root.header.add_child(RawElement(leaflet_assets()), name="leaflet_inline")
+    root.header.add_child(RawElement(f"<style>{css}</style>"), name="gp_css")
+    root.html.add_child(RawElement(_chrome_html(texts, lang)), name="gp_chrome")
     scale = (  # a schematic tile map has no distances to measure
         "  L.control.scale({position: 'bottomright', imperial: false}).addTo(map);\n"
         if spec["scale_bar"]
@@ -230,7 +231,7 @@ def build_map(
         "  geoPriorityInit(map, gpData);\n});"
     )
     root.script.add_child(
-        Element(f"{js}\nvar gpData = {_script_json(spec)};\n{start}"),
+        RawElement(f"{js}\nvar gpData = {_script_json(spec)};\n{start}"),
         name="gp_script",
     )
     return m
