@@ -303,9 +303,10 @@ def boundary_citation(source: str | None, path: str | None = None) -> Citation:
     Citation
     """
     from geo_priority.errors import InputError
-    from geo_priority.io import fetch
 
     if source:
+        from geo_priority.io import fetch  # the registry; a file needs no fetching
+
         try:
             entry = fetch.load_registry()[source]
         except (KeyError, InputError, OSError):

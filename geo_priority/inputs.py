@@ -20,7 +20,6 @@ import pandas as pd
 from geo_priority import io
 from geo_priority.config import Config, TableConfig
 from geo_priority.errors import ConfigError
-from geo_priority.io import fetch
 from geo_priority.messages import tr
 
 __all__ = ["Inputs", "load_inputs", "read_boundary_frame"]
@@ -71,6 +70,8 @@ def read_boundary_frame(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
     b = config.boundaries
     if b.source:
         mirror = config.resolve(b.mirror) if b.mirror else None
+        from geo_priority.io import fetch  # a run from a local file needs no fetching
+
         paths = fetch.fetch_source(b.source, mirror=mirror)
         return fetch.read_source_files(b.source, paths), paths
     if b.path is None:

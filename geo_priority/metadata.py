@@ -42,7 +42,6 @@ from geo_priority.analysis import Analysis
 from geo_priority.analytics_stage import hotspots_record, progress_record
 from geo_priority.classify import Classification
 from geo_priority.errors import InputError
-from geo_priority.io import fetch
 from geo_priority.io.layers import gdal_version
 from geo_priority.io.outputset import file_sha256
 from geo_priority.join_report import summary_text, table_code_systems
@@ -162,6 +161,8 @@ def _boundary_source(config: Mapping[str, Any]) -> dict[str, Any]:
     spec = config.get("boundaries", {})
     if not spec.get("source"):
         return {"file": str(spec.get("path", "")).rsplit("/", 1)[-1]}
+    from geo_priority.io import fetch  # the registry only: downloads not imported
+
     try:
         entry = fetch.load_registry()[spec["source"]]
     except (KeyError, InputError, OSError):

@@ -62,6 +62,8 @@ NOT_IMPORTED_BY_RUN = (
     "geo_priority.cli.microdata_cmds",
     "lokal",
     "lokal.samaran",
+    "geo_priority.io.fetch",  # a run from a local file fetches nothing
+    "platformdirs",
 )
 
 
