@@ -351,14 +351,25 @@ def lod_fields(views: Sequence[dict[str, Any]], lang: str) -> dict[str, Any]:
     return {**fields, **pack_views(views)} if lod else fields
 
 
-def _varints(values: np.ndarray) -> bytes:
+def _varints(values: np.ndarray, chunk: int = 1 << 20) -> bytes:
     """Zigzag LEB128 varints of ``values`` (small deltas take one byte).
+
+    Encoded ``chunk`` values at a time (varints are self-delimiting, so the
+    pieces join into the same bytes), which keeps the temporaries small.
 
     Examples
     --------
     >>> _varints(np.array([0, -1, 1, 64, -300])).hex()
     '0001028001d704'
+    >>> _varints(np.array([0, -1, 1, 64, -300]), chunk=2).hex()
+    '0001028001d704'
     """
+    return b"".join(
+        _varints_of(values[i : i + chunk]) for i in range(0, len(values), chunk)
+    )
+
+
+def _varints_of(values: np.ndarray) -> bytes:
     v = values.astype(np.int64)
     z = ((v << 1) ^ (v >> 63)).astype(np.uint64)
     nbytes = np.ones(len(z), dtype=np.int64)
@@ -396,22 +407,28 @@ def pack_rings(views: Sequence[list[list[list[list[int]]]]]) -> str:
     >>> gzip.decompress(base64.b64decode(packed)).hex()
     '06100202080a0c020000020101'
     """
-    chunks: list[np.ndarray] = []
-    for rings in views:
-        structure: list[int] = []
-        coords: list[list[int]] = []
-        for area in rings:
-            structure.append(len(area))
-            for polygon in area:
-                structure.append(len(polygon))
-                for ring in polygon:
-                    structure.append(len(ring) // 2)
-                    coords.append(ring)
-        n = sum(map(len, coords))
-        flat = np.fromiter(chain.from_iterable(coords), dtype=np.int64, count=n)
-        chunks += [np.array([len(structure), n]), np.asarray(structure), flat]
-    values = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
-    return _gzip64(_varints(values))
+    return _gzip64(b"".join(_level_varints(rings) for rings in views))
+
+
+def _level_varints(rings: list[list[list[list[int]]]]) -> bytes:
+    """One level of :func:`pack_rings`, as varints (before gzip)."""
+    structure: list[int] = []
+    coords: list[list[int]] = []
+    for area in rings:
+        structure.append(len(area))
+        for polygon in area:
+            structure.append(len(polygon))
+            for ring in polygon:
+                structure.append(len(ring) // 2)
+                coords.append(ring)
+    n = sum(map(len, coords))
+    flat = np.fromiter(chain.from_iterable(coords), dtype=np.int64, count=n)
+    head = np.array([len(structure), n], dtype=np.int64)
+    return (
+        _varints(head)
+        + _varints(np.asarray(structure, dtype=np.int64))
+        + _varints(flat)
+    )
 
 
 def pack_views(views: Sequence[dict[str, Any]]) -> dict[str, str]:
@@ -422,8 +439,10 @@ def pack_views(views: Sequence[dict[str, Any]]) -> dict[str, str]:
     (:func:`pack_rings`) and ``packed_props`` (:func:`pack_json`) before its
     first draw. ``views`` lose their ``rings`` and ``props``.
     """
+    # each level's rings are let go as soon as they are packed
+    packed = b"".join(_level_varints(v.pop("rings")) for v in views)
     return {
-        "packed": pack_rings([v.pop("rings") for v in views]),
+        "packed": _gzip64(packed),
         "packed_props": pack_json([v.pop("props") for v in views]),
     }
 
