@@ -20,6 +20,8 @@ whole kabupaten) did not finish tier S in 27 min.
 Usage::
 
     .venv/bin/python benchmarks/bench_audit.py --tier S --repeat 3
+    .venv/bin/python benchmarks/bench_audit.py --tier M --repeat 1 \
+        --export <cache>/synthetic/seed0_scale1/p3ke_M_individu.parquet
 """
 
 from __future__ import annotations
@@ -35,12 +37,12 @@ from typing import Any
 KEY = b"benchmark-key-not-secret-0123456789abcdef"
 
 
-def _setup(tier: str, folder: Path) -> tuple[Any, Any, Any]:
+def _setup(tier: str, folder: Path, export: str | None) -> tuple[Any, Any, Any]:
     from geo_priority.microdata import api, write_synthetic
     from geo_priority.microdata.engine import aggregate_counts
     from geo_priority.microdata.ingest import SourceSpec
 
-    path = folder / f"p3ke_{tier}_individu.parquet"
+    path = Path(export) if export else folder / f"p3ke_{tier}_individu.parquet"
     if not path.exists():
         path, _, _ = write_synthetic(
             folder, tier=tier, style="p3ke", fmt="parquet", seed=0
@@ -71,10 +73,11 @@ def main() -> None:
     parser.add_argument("--tier", default="S")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--dir", default=None, help="folder for the export")
+    parser.add_argument("--export", default=None, help="an existing export to use")
     args = parser.parse_args()
     folder = Path(args.dir or tempfile.gettempdir()) / f"bench_audit_{args.tier}"
     folder.mkdir(parents=True, exist_ok=True)
-    frame, p, never = _setup(args.tier, folder)
+    frame, p, never = _setup(args.tier, folder, args.export)
     kwargs = {"relations": p.relations, "groups": p.groups, "bounds": p.bounds}
     audit_args = (p.cells, p.relations, p.bounds)
     times: dict[str, list[float]] = {}
