@@ -28,7 +28,7 @@ from geo_priority import io, regions
 from geo_priority.errors import ConfigError, InputError
 from geo_priority.io import registry
 from geo_priority.microdata import faults as fault_catalogue
-from geo_priority.microdata import synth
+from geo_priority.microdata import synth, texts
 from geo_priority.microdata.faults import FAULT_RATES
 
 __all__ = [
@@ -96,20 +96,18 @@ def _p3ke(
     per: pd.DataFrame, yes_no: tuple[str, str], rng: np.random.Generator, dirty: bool
 ) -> pd.DataFrame:
     kode = per["kode_desa"]
-    names = _names(kode.str[:4].unique().tolist() + kode.str[:6].unique().tolist())
-    desa_names = _names([k for k in kode.unique() if k[6] in "123"])
+    # names and labels per distinct desa code, then picked for every person
+    desa = pc.dictionary_encode(texts.arrow(kode))
+    codes: list[str] = desa.dictionary.to_pylist()
+    at = desa.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    names = _names([c[:4] for c in codes] + [c[:6] for c in codes])
+    desa_names = _names([k for k in codes if k[6] in "123"])
     variant = rng.integers(0, 3, len(per)) if dirty else np.zeros(len(per), int)
-    kab4 = kode.str[:4]  # labels per kab/kota and variant, not per person
-    kab = np.choose(
-        variant,
-        [
-            kab4.map({c: _kab_label(names[c], v) for c in kab4.unique()})
-            for v in range(3)
-        ],
-    )
-    born = pd.to_datetime(per["tanggal_lahir"])
-    days = pd.Index(born.unique())  # strftime per distinct date, not per person
-    born_text = born.map(pd.Series(days.strftime("%d/%m/%Y") + " 0:00:00", index=days))
+    labels = [_kab_label(names[c[:4]], v) for v in range(3) for c in codes]
+    kab = texts.lookup(labels, variant * len(codes) + at)
+    kecamatan = texts.lookup([names[c[:6]].upper() for c in codes], at)
+    desa_kelurahan = texts.lookup([desa_names.get(c, "").upper() for c in codes], at)
+    born_text = texts.day_text(pd.to_datetime(per["tanggal_lahir"]), "%d/%m/%Y 0:00:00")
     code_format = (
         rng.choice(["plain", "dotted"]) if dirty and rng.random() < 0.1 else ("plain")
     )
@@ -128,16 +126,16 @@ def _p3ke(
             "id_keluarga_p3ke": per["id_keluarga"],
             "id_individu": per["id_individu"],
             "provinsi": "BANTEN",
-            "kabupaten_kota": kab,
-            "kecamatan": per["kode_desa"].str[:6].map(names).str.upper(),
-            "desa_kelurahan": per["kode_desa"].map(desa_names).fillna("").str.upper(),
+            "kabupaten_kota": texts.series(kab, per.index, "str"),
+            "kecamatan": texts.series(kecamatan, per.index, "str"),
+            "desa_kelurahan": texts.series(desa_kelurahan, per.index, "str"),
             "kode_kemendagri": kode,
             "desil_kesejahteraan": per["desil"],
             "nik": per["nik"],
             "no_kk": per["no_kk"],
             "padan_dukcapil": _flags(per["padan_dukcapil"], yes_no),
-            "jenis_kelamin": per["jenis_kelamin"].map(
-                {"L": "Laki-laki", "P": "Perempuan"}
+            "jenis_kelamin": texts.recode(
+                per["jenis_kelamin"], {"L": "Laki-laki", "P": "Perempuan"}
             ),
             "hubungan_dengan_kepala_keluarga": per["hubungan_keluarga"],
             "tanggal_lahir": born_text,

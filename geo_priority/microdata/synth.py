@@ -23,9 +23,12 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo_priority import regions
 from geo_priority.errors import ConfigError
+from geo_priority.microdata import texts
 
 __all__ = [
     "KAB_PROFILES",
@@ -243,10 +246,30 @@ def _serials(rng: np.random.Generator, key: np.ndarray) -> np.ndarray:
     group = np.cumsum(start) - 1
     first = np.flatnonzero(start)
     i = np.arange(len(ks)) - first[group]
-    shifted = pd.Series(gs - i).groupby(group).cummax().to_numpy()
+    shifted = _running_max(gs - i, group)
     out = np.empty_like(g)
     out[order] = i + shifted
     return out
+
+
+def _running_max(values: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Return the running maximum of ``values`` within each group.
+
+    ``group`` numbers runs of rows 0, 1, 2, ... in order (as
+    ``groupby(group).cummax()``): each group is lifted above every value of
+    the groups before it, so one running maximum over all rows restarts at
+    each group.
+
+    Examples
+    --------
+    >>> _running_max(np.array([3, 1, 4, 1, 0, 2]), np.array([0, 0, 0, 1, 1, 1]))
+    array([3, 3, 4, 1, 1, 2])
+    """
+    if not len(values):
+        return values
+    span = int(values.max()) - int(values.min()) + 1
+    lift = group.astype(np.int64) * span
+    return np.asarray(np.maximum.accumulate(values + lift) - lift)
 
 
 def _kec_codes(within: str) -> np.ndarray:
@@ -283,6 +306,30 @@ def _prefixes(
     return prefix, (u >= 0.94) & (u < 0.98)
 
 
+def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return year, month and day of dates (``datetime64[D]``, no NaT).
+
+    The calendar is worked out once per day of the dates' range (a century
+    of days, not millions of persons), then looked up.
+
+    Examples
+    --------
+    >>> [a.tolist() for a in _ymd(np.array(["1999-12-31", "2000-03-01"],
+    ...                                   dtype="datetime64[D]"))]
+    [[1999, 2000], [12, 3], [31, 1]]
+    """
+    number = days.astype(np.int64)
+    if not len(number):
+        return number, number, number
+    first = int(number.min())
+    calendar = np.arange(first, int(number.max()) + 1).astype("datetime64[D]")
+    year = calendar.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = calendar.astype("datetime64[M]").astype(np.int64) % 12 + 1
+    day = (calendar - calendar.astype("datetime64[M]")).astype(np.int64) + 1
+    at = number - first
+    return year[at], month[at], day[at]
+
+
 def _date_code(day: np.ndarray, month: np.ndarray, year: np.ndarray) -> np.ndarray:
     return np.asarray(day * 10_000 + month * 100 + year % 100)
 
@@ -291,9 +338,7 @@ def _niks(
     rng: np.random.Generator, per: pd.DataFrame, own_kec: np.ndarray, kab: str, k: int
 ) -> np.ndarray:
     born = per["tanggal_lahir"].to_numpy().astype("datetime64[D]")
-    year = born.astype("datetime64[Y]").astype(int) + 1970
-    month = born.astype("datetime64[M]").astype(int) % 12 + 1
-    day = (born - born.astype("datetime64[M]")).astype(int) + 1
+    year, month, day = _ymd(born)
     day = day + np.where(per["male"].to_numpy(), 0, 40)
     prefix, foreign = _prefixes(rng, own_kec, kab)
     key = prefix.astype(np.int64) * 1_000_000 + _date_code(day, month, year)
@@ -307,16 +352,10 @@ def _no_kk(rng: np.random.Generator, kec_of_family: np.ndarray) -> np.ndarray:
     issued = np.datetime64("2005-01-01") + rng.integers(0, 6700, n).astype(
         "timedelta64[D]"
     )
-    year = issued.astype("datetime64[Y]").astype(int) + 1970
-    month = issued.astype("datetime64[M]").astype(int) % 12 + 1
-    day = (issued - issued.astype("datetime64[M]")).astype(int) + 1
+    year, month, day = _ymd(issued)
     key = kec_of_family.astype(np.int64) * 1_000_000 + _date_code(day, month, year)
     rank = pd.Series(key).groupby(key).cumcount().to_numpy()
     return np.asarray(key * 10_000 + 9000 + np.minimum(rank, 999))
-
-
-def _to_text(values: np.ndarray) -> pd.Series:
-    return pd.Series(values.astype(str), dtype="string")
 
 
 def _prob(name: str, desil: np.ndarray) -> np.ndarray:
@@ -399,34 +438,37 @@ def _extreme(
 def _family_frame(
     fam: _Fam, desa: pd.DataFrame, sumber: str, kab: str, rng: np.random.Generator
 ) -> pd.DataFrame:
-    kode_desa = desa["kode_desa"].to_numpy()[fam.desa_idx]
-    kode = pd.Series(kode_desa, dtype="string")
+    codes = desa["kode_desa"].tolist()
     n = len(fam.size)
-    seq = pd.Series(np.arange(1, n + 1)).map("{:08d}".format)
     persentil = (fam.desil.astype(int) - 1) * 10 + rng.integers(1, 11, n)
-    return pd.DataFrame(
+    kec = np.asarray([int(c[:6]) for c in codes], dtype=np.int64)[fam.desa_idx]
+    frame = pd.DataFrame(
         {
-            "id_keluarga": f"{sumber}-{kab}-" + seq.astype("string"),
+            "id_keluarga": texts.series(
+                texts.fixed_text(f"{sumber}-{kab}-", (np.arange(1, n + 1), 8))
+            ),
             "sumber": sumber,
             "periode": PERIODE,
-            "no_kk": _to_text(_no_kk(rng, kode.str[:6].astype(int).to_numpy())),
-            "kode_prov": kode.str[:2],
-            "kode_kab": kode.str[:4],
-            "kode_kec": kode.str[:6],
-            "kode_desa": kode,
-            "kode_wilayah_versi": CODE_EDITION,
-            "jumlah_anggota": fam.size,
-            "desil": fam.desil,
-            "persentil": persentil.astype(np.int8),
-            "padan_dukcapil": rng.random(n) < 0.95,
+            "no_kk": texts.series(texts.number_text(_no_kk(rng, kec), 16)),
         }
     )
+    for name, digits in (("kode_prov", 2), ("kode_kab", 4), ("kode_kec", 6)):
+        table = [c[:digits] for c in codes]
+        frame[name] = texts.series(texts.lookup(table, fam.desa_idx))
+    frame["kode_desa"] = texts.series(texts.lookup(codes, fam.desa_idx))
+    frame["kode_wilayah_versi"] = CODE_EDITION
+    frame["jumlah_anggota"] = fam.size
+    frame["desil"] = fam.desil
+    frame["persentil"] = persentil.astype(np.int8)
+    frame["padan_dukcapil"] = rng.random(n) < 0.95
+    return frame
 
 
 def _person_frame(
     rng: np.random.Generator,
     fam: _Fam,
     families: pd.DataFrame,
+    sumber: str,
     kab: str,
     k: int,
 ) -> pd.DataFrame:
@@ -434,32 +476,43 @@ def _person_frame(
     per["tanggal_lahir"] = _birth_dates(rng, per["umur"].to_numpy())
     per["disabilitas"] = rng.random(len(per)) < 0.03
     fidx = per["fidx"].to_numpy()
-    own_kec = families["kode_kec"].astype(int).to_numpy()[fidx]
+    kec = pc.cast(texts.arrow(families["kode_kec"]), pa.int64())
+    own_kec = kec.to_numpy()[fidx]
     nik = _niks(rng, per, own_kec, kab, k)
-    pos = per.groupby("fidx").cumcount().to_numpy() + 1
-    take = families.iloc[fidx].reset_index(drop=True)
+    starts = np.cumsum(fam.size) - fam.size
+    pos = np.arange(len(fidx)) - starts[fidx] + 1  # member number in the family
+    prefix = f"{sumber}-{kab}-"
     out = pd.DataFrame(
         {
-            "id_individu": take["id_keluarga"]
-            + "-"
-            + pd.Series(pos).map("{:02d}".format).astype("string"),
-            "id_keluarga": take["id_keluarga"],
-            "sumber": take["sumber"],
+            "id_individu": texts.series(
+                texts.fixed_text(prefix, (fidx + 1, 8), "-", (pos, 2))
+            ),
+            "id_keluarga": _take(families["id_keluarga"], fidx),
+            "sumber": sumber,
             "periode": PERIODE,
-            "nik": _to_text(nik),
-            "no_kk": take["no_kk"],
-            "jenis_kelamin": np.where(per["male"], "L", "P"),
+            "nik": texts.series(texts.number_text(nik, 16)),
+            "no_kk": _take(families["no_kk"], fidx),
+            "jenis_kelamin": texts.series(
+                texts.lookup(["P", "L"], per["male"].to_numpy(np.int8)), dtype="str"
+            ),
             "tanggal_lahir": per["tanggal_lahir"],
             "umur": per["umur"],
-            "hubungan_keluarga": _HUBUNGAN[per["role"].to_numpy()],
+            "hubungan_keluarga": texts.series(
+                texts.lookup(_HUBUNGAN.tolist(), per["role"].to_numpy()), dtype="str"
+            ),
             "disabilitas": per["disabilitas"],
         }
     )
-    for col in ("kode_prov", "kode_kab", "kode_kec", "kode_desa", "desil"):
-        out[col] = take[col]
-    out["persentil"] = take["persentil"]
-    out["padan_dukcapil"] = take["padan_dukcapil"]
+    for col in ("kode_prov", "kode_kab", "kode_kec", "kode_desa"):
+        out[col] = _take(families[col], fidx)
+    for col in ("desil", "persentil", "padan_dukcapil"):
+        out[col] = families[col].to_numpy()[fidx]
     return out
+
+
+def _take(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    """Return the texts of ``values`` at ``rows`` (a ``string`` column)."""
+    return texts.series(texts.arrow(values).take(pa.array(rows)))
 
 
 def _chunk(
@@ -472,7 +525,7 @@ def _chunk(
     fam = _families(rng, profile, scaled, desa)
     sumber = "DTSEN" if tier.dtsen else "P3KE"
     families = _family_frame(fam, desa, sumber, kab, rng)
-    persons = _person_frame(rng, fam, families, kab, k)
+    persons = _person_frame(rng, fam, families, sumber, kab, k)
     is_desa = desa["kode_desa"].str[6].to_numpy() == "2"
     flags = _programmes(rng, fam, persons, is_desa)
     families["miskin_ekstrem"] = _extreme(rng, fam, profile, tier.dtsen)
