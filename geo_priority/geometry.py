@@ -48,6 +48,7 @@ __all__ = [
     "simplified_union",
     "simplify_each",
     "typical_size_of",
+    "without_slivers",
 ]
 
 
@@ -534,6 +535,38 @@ def _union(parts: np.ndarray) -> shapely.Geometry:
     return _polygonal(merged)
 
 
+def without_slivers(geoms: np.ndarray, width: float) -> np.ndarray:
+    """Drop the holes narrower than ``width`` on average (twice area / perimeter).
+
+    The gaps a union of separately simplified neighbours leaves inside
+    itself; an enclave or a lake (wider) stays.
+
+    Examples
+    --------
+    >>> from shapely import Polygon, box
+    >>> sliver, lake = box(1, 1, 9, 1.01), box(4, 4, 6, 6)
+    >>> holed = Polygon(box(0, 0, 10, 10).exterior, [sliver.exterior, lake.exterior])
+    >>> kept = without_slivers(np.array([holed]), 0.1)
+    >>> shapely.get_num_interior_rings(shapely.get_parts(kept)).tolist()
+    [1]
+    """
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    if not shapely.get_num_interior_rings(parts).any():
+        return geoms
+    rings, part = shapely.get_rings(parts, return_index=True)
+    exterior = np.ones(len(rings), dtype=bool)
+    exterior[1:] = part[1:] != part[:-1]
+    filled = shapely.polygons(rings)
+    wide = 2 * shapely.area(filled) >= width * shapely.length(rings)
+    keep = exterior | wide
+    polygons = shapely.polygons(rings[keep], indices=part[keep])
+    out = np.empty(len(geoms), dtype=object)
+    present = np.unique(owner)
+    out[:] = geoms
+    out[present] = shapely.multipolygons(polygons, indices=owner)[present]
+    return out
+
+
 def _union_groups(geoms: np.ndarray, starts: np.ndarray) -> list[shapely.Geometry]:
     return [_union(geoms[a:b]) for a, b in itertools.pairwise(starts.tolist())]
 
@@ -549,8 +582,8 @@ def simplified_union(
     the exact union, and every vertex of the exact union within
     ``tolerance`` of the result; seams between children that were
     simplified differently leave slivers and gaps narrower than
-    ``tolerance`` (one screen pixel at the level's closest zoom), which are
-    dropped from the drawing as holes under a few pixels.
+    ``tolerance`` (one screen pixel at the level's closest zoom); the holes
+    they leave inside a union are dropped (:func:`without_slivers`).
 
     Parameters
     ----------
@@ -590,4 +623,4 @@ def simplified_union(
         done = list(pool.map(lambda s: _union_groups(simple, s), halves))
     unions = np.empty(len(unique), dtype=object)
     unions[:] = [u for half in done for u in half]
-    return unique, unions
+    return unique, without_slivers(unions, tolerance)

@@ -161,6 +161,9 @@ def test_banten_display_levels_lie_within_their_tolerances_of_the_exact(
             off = _vertex_distances(a, b)
             assert off.max() <= allowed * (1 + 1e-6), (level, off.max() / allowed)
         assert np.abs(shapely.area(mine) / shapely.area(truth) - 1).max() < 0.02
+        # no sliver holes left between children simplified apart
+        tolerance = drawn.attrs[harmonise.DISPLAY_TOLERANCE]
+        assert shapely.equals(geometry.without_slivers(mine, tolerance), mine).all()
 
 
 def _vertex_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
