@@ -291,15 +291,38 @@ def _level_frame(
     return out
 
 
+def _hierarchy(
+    codes: Sequence[ParsedCode], levels: Iterable[Level]
+) -> dict[Level, tuple[list[ParsedCode], np.ndarray, np.ndarray]]:
+    """Return the coarser levels' areas and where each finer area belongs.
+
+    Per level, finest first: its areas (sorted by code), the index among
+    them of each of ``codes``' ancestors, and of each next finer area's.
+    Each level's parents are read from the next finer level's few areas, not
+    from every code again.
+    """
+    out = {}
+    current, of_code = list(codes), np.arange(len(codes))
+    for level in sorted(set(levels), key=LEVELS.index, reverse=True):
+        parents = [c.parent(level) for c in current]
+        keys = np.array([p.code for p in parents], dtype=object)
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        current = [parents[i] for i in first]
+        of_code = inverse[of_code]
+        out[level] = (current, of_code, inverse)
+    return out
+
+
 def _display_tolerances(
-    geoms: np.ndarray, codes: Sequence[ParsedCode], levels: Sequence[Level]
+    geoms: np.ndarray, of_code: Mapping[Level, np.ndarray], levels: Sequence[Level]
 ) -> list[float]:
     """Each level's display tolerance (degrees), as the map will choose it.
 
     Level of detail (see :func:`geo_priority.geometry.lod_tolerances`) when
     there are more than :data:`~geo_priority.geometry.LOD_AREAS` areas; else
     one tolerance for the whole extent (``choose_tolerance``). A coarser
-    area's size is taken from the box around its children.
+    area's size is taken from the box around its children; ``of_code`` maps
+    each area to its ancestor at each level.
     """
     bounds = shapely.bounds(geoms)
     if len(geoms) <= LOD_AREAS:
@@ -308,8 +331,7 @@ def _display_tolerances(
     frame = pd.DataFrame(bounds, columns=["x0", "y0", "x1", "y1"])
     sizes = [typical_size_of(bounds)]
     for level in levels:
-        keys = pd.Series([c.parent(level).code for c in codes])
-        boxes = frame.groupby(keys.to_numpy()).agg(
+        boxes = frame.groupby(of_code[level]).agg(
             {"x0": "min", "y0": "min", "x1": "max", "y1": "max"}
         )
         sizes.append(typical_size_of(boxes.to_numpy()))
@@ -361,20 +383,17 @@ def display_levels(
     for level in levels:
         _check_target_level(level, current, "dissolve")
     geoms = np.asarray(in_lonlat(areas.geometry).array, dtype=object)
-    codes = list(CodeColumn(areas[ID]).codes(system))
-    counts = np.ones(len(codes), dtype="int64")
+    hierarchy = _hierarchy(CodeColumn(areas[ID]).codes(system), levels)
+    of_code = {level: of for level, (_, of, _) in hierarchy.items()}
     tolerances = dict(
-        zip(levels, _display_tolerances(geoms, codes, levels), strict=True)
+        zip(levels, _display_tolerances(geoms, of_code, levels), strict=True)
     )
+    counts = np.ones(len(geoms), dtype="int64")
     out: dict[Level, gpd.GeoDataFrame] = {}
-    for level in sorted(set(levels), key=LEVELS.index, reverse=True):  # finest first
-        parents = [c.parent(level) for c in codes]
-        keys = np.array([p.code for p in parents], dtype=object)
-        unique, geoms = simplified_union(geoms, keys, tolerances[level])
-        by_code = {p.code: p for p in parents}
-        codes = [by_code[str(k)] for k in unique]
-        counts = pd.Series(counts).groupby(keys).sum().loc[unique].to_numpy()
-        frame = _level_frame(codes, counts, geoms, (system, level), None, 4326)
+    for level, (kept, _, of_finer) in hierarchy.items():  # finest first
+        _, geoms = simplified_union(geoms, of_finer, tolerances[level])
+        counts = np.bincount(of_finer, weights=counts).astype("int64")
+        frame = _level_frame(kept, counts, geoms, (system, level), None, 4326)
         frame.attrs[DISPLAY_TOLERANCE] = tolerances[level]
         out[level] = frame
     return [out[level] for level in levels]
