@@ -250,6 +250,15 @@ def test_counts_are_turned_into_families_with_the_cited_household_size():
     assert "upper bound" in notes[0] or "batas atas" in notes[0]
 
 
+def test_the_household_source_is_a_citation_in_either_language():
+    # it is printed inside the Indonesian and the English note: no sentence
+    # in one language (it once read "a poor household ... has 4,89 members")
+    book = load_costbook()
+    assert book.household_source.startswith("BPS Provinsi Banten, ")
+    for word in (" has ", " members", " average", " memiliki "):
+        assert word not in book.household_source, word
+
+
 # --- unit costs ------------------------------------------------------------
 
 
