@@ -224,7 +224,8 @@ class LocalisedCommand(click.Command):
     texts : callable
         Returns the help texts in the active language, from literal
         ``tr(...)`` templates: ``"help"`` and ``"short_help"`` of the
-        command, and the help of each option by its parameter name.
+        command, ``"help_option"`` for ``--help`` itself, and the help of
+        each option by its parameter name.
     """
 
     def __init__(
