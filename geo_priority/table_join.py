@@ -98,10 +98,10 @@ def _join_context(
                 label=label,
             )
         )
-    ids = [str(i) for i in areas[ID]]
+    ids = [str(i) for i in areas[ID].to_list()]  # to_list: not Arrow cell by cell
     return JoinContext.of(
         ids,
-        areas[NAME],
+        areas[NAME].to_list(),
         system=system,
         level=level,
         label=label,
