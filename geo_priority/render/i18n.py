@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import SupportsFloat, SupportsIndex
 
 from geo_priority.config import LANGS, Lang
@@ -415,6 +416,43 @@ def format_value(
     places = indicator_decimals(unit, decimals)
     shown = format_fixed(number, lang=language, decimals=places)
     return shown + _unit_suffix(unit, language)
+
+
+def format_values(
+    values: Iterable[object],
+    *,
+    unit: str = "",
+    lang: str = "id",
+    decimals: int | None = None,
+) -> list[str]:
+    """Return ``[format_value(v, unit=unit, lang=lang, decimals=decimals) ...]``.
+
+    The language, decimals and unit are worked out once for the column, not
+    once per value (a national desa map formats about 300,000 values).
+
+    Examples
+    --------
+    >>> format_values([2, None, 1234567.0], unit="jiwa")
+    ['2 jiwa', 'tidak ada data', '1.234.567 jiwa']
+    """
+    language = check_lang(lang)
+    no_data = text("no_data", language)
+    places = indicator_decimals(unit, decimals)
+    suffix = _unit_suffix(unit, language)
+    out = []
+    for value in values:
+        if value is None:
+            out.append(no_data)
+            continue
+        read = float(value) if type(value) is float or type(value) is int else None
+        number = read if read is not None else _as_number(value)
+        if number is None:
+            out.append(str(value))
+        elif math.isnan(number):
+            out.append(no_data)
+        else:
+            out.append(format_fixed(number, lang=language, decimals=places) + suffix)
+    return out
 
 
 def format_change(

@@ -36,7 +36,7 @@ from geo_priority.render.hatch import HATCH_COLOURS, SUPPRESSED_SWATCH
 from geo_priority.render.i18n import (
     check_lang,
     format_change,
-    format_value,
+    format_values,
     text,
     ui_texts,
 )
@@ -301,10 +301,9 @@ def _suppressed(areas: gpd.GeoDataFrame, key: str) -> pd.Series | None:
 def _format_column(
     areas: gpd.GeoDataFrame, ind: IndicatorConfig, lang: str, threshold: int
 ) -> list[str]:
-    shown = [
-        format_value(v, unit=ind.unit, lang=lang, decimals=ind.decimals)
-        for v in areas[ind.key].to_list()
-    ]
+    shown = format_values(
+        areas[ind.key].to_list(), unit=ind.unit, lang=lang, decimals=ind.decimals
+    )
     hidden = _suppressed(areas, ind.key)
     if hidden is None:
         return shown
