@@ -485,6 +485,9 @@ def write_synthetic(
             rows = registry.write_csv_chunks(chunks(), tmp)
         else:
             rows = _write_xlsx(chunks(), tmp, sheet_per_kecamatan)
+    # the chunks' Arrow buffers stay cached in Arrow's allocator otherwise,
+    # on top of what the aggregation reading the file allocates next
+    pa.default_memory_pool().release_unused()
     if rows == 0:
         raise InputError(f"tier {spec.name!r} produced no rows; check scale={scale!r}.")
     return path, rows, faults
