@@ -111,6 +111,20 @@
     return hit;
   }
 
+  /* A redraw is done in a canvas off the page over several animation
+     frames, SLICE_MS at a time: the areas are chosen and traced into one
+     Path2D per fill and outline width, then each path is filled (then each
+     stroked) in turn, getImageData making Chromium paint it then and not
+     all in one frame. The operations are those of one whole draw, in the
+     same order, so the pixels are the same; a path is never cut (a clip
+     moves Chromium's antialiasing by a level or two near the cut). */
+  var SLICE_MS = 10;
+
+  function offscreen() {
+    var canvas = document.createElement("canvas");
+    return { canvas: canvas, ctx: canvas.getContext("2d", { willReadFrequently: true }) };
+  }
+
   var AreaCanvas = L.Canvas.extend({
     /* ``gp``: the GeoPriorityMap, which gives each area's fill and outline
        (areaStyle) and handles hover, click and leaving (canvasHover,
@@ -121,6 +135,12 @@
       this.level = null;
       this.drawn = [];
       this.dirty = false;
+      this.job = null;       /* the draw under way, strip by strip */
+      this.front = null;     /* the last whole draw (what the page shows) */
+      this.spare = null;     /* an off-page canvas to draw the next one in */
+      this.generation = 0;
+      this.waiting = [];     /* callbacks of whenDrawn */
+      this.rates = [0, 0];   /* ms per area of the last fill and stroke */
     },
 
     setLevel: function (v) {
@@ -129,75 +149,188 @@
       this.requestDraw();
     },
 
-    /* Redraw in the next frame (a new variable, a new level, a selection);
-       a pan or a zoom redraws at once, when Leaflet resizes the canvas. */
+    /* Redraw soon (a new variable, a new level, a selection); a pan or a
+       zoom starts again at once, when Leaflet resizes the canvas. */
     requestDraw: function () {
       var self = this;
       if (this.dirty) { return; }
       this.dirty = true;
+      this.setBusy(true);
       L.Util.requestAnimFrame(function () {
-        if (self.dirty && self._map && !self._map._animatingZoom) { self.redraw(); }
+        if (self.dirty && self._map && !self._map._animatingZoom) { self.draw(); }
       });
     },
 
-    /* Leaflet's canvas calls this after each pan or zoom (canvas resized). */
+    /* Leaflet's canvas calls this after each pan or zoom (canvas resized,
+       so cleared): the last whole draw is put back, moved and scaled to
+       the new view, until the new one is done. */
     _updatePaths: function () {
       if (this._postponeUpdatePaths) { return; }
+      this.showFront();
       this.draw();
     },
 
-    /* Clear the canvas and draw again, as it stands. */
+    /* Draw again from scratch, as it stands (the page shows the last whole
+       draw meanwhile). */
     redraw: function () {
-      if (!this._ctx) { return; }
-      var ctx = this._ctx;
+      this.draw();
+    },
+
+    /* Whether a draw is under way (``pendingAdds`` of the map, which the
+       tests and the benchmark wait on). */
+    setBusy: function (busy) {
+      this.gp.pendingAdds = busy;
+    },
+
+    /* ``callback`` once no draw is under way (at once if none is). */
+    whenDrawn: function (callback) {
+      if (this.job || this.dirty) { this.waiting.push(callback); } else { callback(); }
+    },
+
+    /* The last whole draw onto the (cleared) canvas, at the new view. */
+    showFront: function () {
+      var f = this.front, map = this._map;
+      if (!f || !map || !this._ctx) { return; }
+      var scale = Math.pow(2, map.getZoom() - f.zoom), origin = map.getPixelOrigin();
+      var b = this._bounds, ctx = this._ctx, m = f.m;
+      var x = (f.min.x + f.origin.x) * scale - origin.x - b.min.x;
+      var y = (f.min.y + f.origin.y) * scale - origin.y - b.min.y;
       ctx.save();
       ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, this._container.width, this._container.height);
+      ctx.drawImage(f.buffer.canvas, x * m, y * m, f.buffer.canvas.width * scale,
+                    f.buffer.canvas.height * scale);
       ctx.restore();
-      this.draw();
     },
 
-    /* The areas of the level whose box meets the canvas, one Path2D per
-       fill and outline width: all fills, then all outlines. */
+    /* Start drawing the level at the canvas as it stands: the areas whose
+       box meets it are chosen and drawn in the animation frames that
+       follow (a new draw drops the one under way). */
     draw: function () {
-      var v = this.level, map = this._map, gp = this.gp;
+      var v = this.level, map = this._map, gp = this.gp, self = this;
       this.dirty = false;
-      this.drawn = [];
-      if (!v || !map || !this._ctx || gp.building) { return; }
-      var b = this._bounds, zoom = map.getZoom();
-      var size = 256 * Math.pow(2, zoom), origin = map.getPixelOrigin();
+      var generation = ++this.generation;
+      this.job = null;
+      if (!v || !map || !this._ctx || gp.building) { this.finish(); return; }
+      /* device pixels: twice the layer's on a retina screen, as Leaflet's */
+      var b = this._bounds, zoom = map.getZoom(), size = b.getSize();
+      var m = L.Browser.retina ? 2 : 1, buffer = this.spare || offscreen();
+      this.spare = null;
+      buffer.canvas.width = m * size.x;   /* also clears it */
+      buffer.canvas.height = m * size.y;
+      buffer.ctx.setTransform(m, 0, 0, m, -m * b.min.x, -m * b.min.y);
       var nw = map.layerPointToLatLng(b.min), se = map.layerPointToLatLng(b.max);
-      var w = nw.lng, n = nw.lat, e = se.lng, s = se.lat, bb = v.bb;
-      var groups = {}, styles = {}, order = [], drawn = this.drawn;
-      for (var i = 0, count = v.props.length; i < count; i++) {
+      this.job = {
+        v: v, zoom: zoom, size: 256 * Math.pow(2, zoom), origin: map.getPixelOrigin(),
+        min: b.min, buffer: buffer, m: m, w: nw.lng, n: nw.lat, e: se.lng, s: se.lat,
+        next: 0, styles: {}, groups: [], items: [], op: 0
+      };
+      this.setBusy(true);
+      L.Util.requestAnimFrame(function step() {
+        if (generation !== self.generation || !self._map) { return; }
+        if (!self._map._animatingZoom && self.work(performance.now() + SLICE_MS)) {
+          self.swap();
+          return;
+        }
+        L.Util.requestAnimFrame(step);
+      });
+    },
+
+    /* Work on the draw under way until the clock passes ``until`` (at
+       least one step); true once every path is filled and stroked. A fill
+       or stroke expected to take longer than the time left waits for the
+       next frame (``rate``: ms per area of the last ones). */
+    work: function (until) {
+      var job = this.job, first = true, groups = job.groups;
+      if (job.next >= 0) {
+        this.choose(job, until);
+        if (job.next >= 0 || performance.now() > until) { return false; }
+        first = false;
+      }
+      var n = groups.length;
+      while (job.op < 2 * n) {
+        var g = groups[job.op % n], stroke = job.op >= n, rate = this.rates[stroke ? 1 : 0];
+        if (!first && performance.now() + rate * g.count > until) { return false; }
+        var start = performance.now();
+        this.paint(job, g, stroke);
+        if (g.count > 200) { this.rates[stroke ? 1 : 0] = (performance.now() - start) / g.count; }
+        job.op += 1;
+        first = false;
+      }
+      return true;
+    },
+
+    /* The areas of the level whose box meets the canvas (in index order,
+       projected), each traced into its style group's path, until the clock
+       passes ``until``. */
+    choose: function (job, until) {
+      var v = job.v, bb = v.bb, gp = this.gp, count = v.props.length;
+      var w = job.w, n = job.n, e = job.e, s = job.s, size = job.size;
+      var ox = job.origin.x, oy = job.origin.y;
+      for (var i = job.next; i < count; i++) {
         if (bb[4 * i] > e || bb[4 * i + 2] < w || bb[4 * i + 1] > n || bb[4 * i + 3] < s) {
           continue;
         }
-        var style = gp.areaStyle(v, i, zoom, styles), key = style.key;
-        var group = groups[key];
-        if (!group) {
-          group = groups[key] = { style: style, path: new Path2D() };
-          order.push(group);
+        var style = gp.areaStyle(v, i, job.zoom, job.styles);
+        if (!style.path) {
+          style.path = new Path2D();
+          style.count = 0;
+          job.groups.push(style);
         }
         project(v, i);
-        trace(group.path, v, i, size, origin.x, origin.y);
-        drawn.push(i);
+        trace(style.path, v, i, size, ox, oy);
+        style.count += 1;
+        job.items.push(i);
+        if ((i & 63) === 63 && performance.now() > until) {
+          job.next = i + 1;
+          return;
+        }
       }
-      var ctx = this._ctx;
-      ctx.lineCap = "round";
-      ctx.lineJoin = "round";
-      order.forEach(function (g) {
-        ctx.globalAlpha = g.style.fillOpacity;
-        ctx.fillStyle = g.style.fill;
-        ctx.fill(g.path, "evenodd");
-      });
-      ctx.globalAlpha = 1;
-      order.forEach(function (g) {
-        if (!g.style.weight) { return; }
-        ctx.lineWidth = g.style.weight;
-        ctx.strokeStyle = g.style.color;
-        ctx.stroke(g.path);
-      });
+      job.next = -1;
+    },
+
+    /* Fill (or stroke) one style group's path into the buffer, and have
+       Chromium paint it now (it paints when the drawing is read). */
+    paint: function (job, style, stroke) {
+      var ctx = job.buffer.ctx;
+      if (stroke) {
+        if (!style.weight) { return; }
+        ctx.globalAlpha = 1;
+        ctx.lineCap = "round";
+        ctx.lineJoin = "round";
+        ctx.lineWidth = style.weight;
+        ctx.strokeStyle = style.color;
+        ctx.stroke(style.path);
+      } else {
+        ctx.globalAlpha = style.fillOpacity;
+        ctx.fillStyle = style.fill;
+        ctx.fill(style.path, "evenodd");
+      }
+      ctx.getImageData(0, 0, 1, 1);
+    },
+
+    /* The draw finished: onto the page's canvas in one copy. */
+    swap: function () {
+      var job = this.job, ctx = this._ctx;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.globalCompositeOperation = "copy";
+      ctx.drawImage(job.buffer.canvas, 0, 0);
+      ctx.restore();
+      if (this.front) { this.spare = this.front.buffer; }
+      this.front = { buffer: job.buffer, min: job.min, origin: job.origin, zoom: job.zoom,
+                     m: job.m };
+      this.drawn = job.items;
+      this.job = null;
+      this.finish();
+    },
+
+    /* No draw under way: say so, and call those waiting for it. */
+    finish: function () {
+      if (this.dirty) { return; }
+      this.setBusy(false);
+      var waiting = this.waiting;
+      this.waiting = [];
+      waiting.forEach(function (callback) { callback(); });
     },
 
     /* The index of the area drawn under the layer point, or -1. */
