@@ -9,7 +9,11 @@ terminal) are timed as they arrive. ``--warm`` runs it once more on the same
 cache (the registry is then reused).
 
 Wall time, CPU time (user + system, all threads: DuckDB uses every core) and
-peak RSS come from ``os.wait4`` on the child.
+peak RSS come from ``os.wait4`` on the child. Each step's CPU time is read
+from ``/proc/<pid>/stat`` when its line arrives (Linux; elsewhere only wall
+times): on a machine shared with other work, wall time follows the load and
+CPU time much less, so both are printed, with the load average at the start
+and the end.
 
 Usage:
     python benchmarks/bench_demo.py [--repeat 1] [--warm] [--shared ../shared/data]
@@ -36,14 +40,23 @@ class Run:
     wall: float = 0.0
     cpu: float = 0.0
     rss_mb: float = 0.0
-    steps: list[tuple[float, str]] = field(default_factory=list)
+    steps: list[tuple[float, float | None, str]] = field(default_factory=list)
 
 
-def _follow(stream: object, start: float, run: Run, tail: list[str]) -> None:
+def _cpu_of(pid: int) -> float | None:
+    """Return the CPU seconds (user + system, all threads) of a live process."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _follow(stream: object, start: float, run: Run, tail: list[str], pid: int) -> None:
     for raw in stream:  # type: ignore[attr-defined]
         line = raw.decode(errors="replace").rstrip()
         if line.startswith("[") and "/" in line.split("]")[0]:
-            run.steps.append((time.perf_counter() - start, line))
+            run.steps.append((time.perf_counter() - start, _cpu_of(pid), line))
         tail.append(line)
 
 
@@ -53,12 +66,15 @@ def demo(cache: Path, out: Path, shared: Path) -> Run:
     env.setdefault("GEO_PRIORITY_SHARED", str(shared))
     argv = [sys.executable, "-m", "geo_priority", "demo", "--level", "desa"]
     argv += ["--out", str(out), "--overwrite"]
-    run, tail = Run(), []
+    run = Run()
+    tail: list[str] = []
     start = time.perf_counter()
     child = subprocess.Popen(
         argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    reader = threading.Thread(target=_follow, args=(child.stderr, start, run, tail))
+    reader = threading.Thread(
+        target=_follow, args=(child.stderr, start, run, tail, child.pid)
+    )
     reader.start()
     _pid, status, usage = os.wait4(child.pid, 0)
     run.wall = time.perf_counter() - start
@@ -77,9 +93,12 @@ def report(name: str, run: Run) -> None:
         f"{name}: wall {run.wall:6.1f} s   CPU {run.cpu:6.1f} s   "
         f"peak RSS {run.rss_mb:6.0f} MB"
     )
-    starts = [*run.steps, (run.wall, "")]
-    for (at, label), (end, _) in itertools.pairwise(starts):
-        print(f"    {end - at:6.1f} s  {label}")
+    starts = [*run.steps, (run.wall, run.cpu, "")]
+    for (at, cpu, label), (end, cpu_end, _) in itertools.pairwise(starts):
+        used = ""
+        if cpu is not None and cpu_end is not None:
+            used = f"CPU {cpu_end - cpu:5.1f} s"
+        print(f"    {end - at:6.1f} s  {used:>11}  {label}")
 
 
 def main() -> None:
@@ -102,6 +121,7 @@ def main() -> None:
             report(f"cold cache #{i + 1}", demo(cache, out, args.shared))
             if args.warm and i == args.repeat - 1:
                 report("warm cache", demo(cache, out, args.shared))
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
 
 
 if __name__ == "__main__":
