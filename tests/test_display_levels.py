@@ -161,9 +161,17 @@ def test_banten_display_levels_lie_within_their_tolerances_of_the_exact(
             off = _vertex_distances(a, b)
             assert off.max() <= allowed * (1 + 1e-6), (level, off.max() / allowed)
         assert np.abs(shapely.area(mine) / shapely.area(truth) - 1).max() < 0.02
-        # no sliver holes left between children simplified apart
+        # no sliver holes left between children simplified apart, and no
+        # hairline cracks splitting an area into more large parts than it has
         tolerance = drawn.attrs[harmonise.DISPLAY_TOLERANCE]
         assert shapely.equals(geometry.without_slivers(mine, tolerance), mine).all()
+        assert (_large_parts(mine, tolerance) <= _large_parts(truth, tolerance)).all()
+
+
+def _large_parts(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    large = shapely.area(parts) >= (3 * tolerance) ** 2
+    return np.bincount(owner[large], minlength=len(geoms))
 
 
 def _vertex_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
