@@ -244,6 +244,11 @@
     });
     this.map.on("moveend", function () { self.cull(); });
     this.map.on("zoomend moveend", function () { self.refreshLabels(); });
+    /* a placement under way is for the view left */
+    this.map.on("movestart zoomstart", function () {
+      self.labelPlacement = null;
+      self.labelsPending = false;
+    });
   };
 
   /* The finest level whose areas are large enough on screen at ``zoom``
@@ -427,7 +432,8 @@
   /* Up to CULL_BATCH areas are added at once; more (a zoom into thousands
      of desa) are added CULL_SLICE ms at a time, one slice per frame, those
      in view before those in the margin, so no frame stalls. The first draw
-     is whole. ``pendingAdds`` is true while slices remain. */
+     is whole. ``pendingAdds`` is true while slices remain (on a
+     level-of-detail map: while the canvas draws, geo_priority_canvas.js). */
   var CULL_BATCH = 400, CULL_SLICE = 25;
 
   function meets(bb, i, w, s, e, n) {
@@ -1052,9 +1058,13 @@
     return "gpLeaders";
   };
 
-  var LABEL_ROOM = 28;
+  var LABEL_ROOM = 28, LABEL_SLICE = 10;
 
+  /* The names of the areas in view placed again (``labelsPending`` while a
+     placement is under way). */
   GeoPriorityMap.prototype.refreshLabels = function () {
+    this.labelPlacement = null;
+    this.labelsPending = false;
     if (!this.labelsOn) { return; }
     var view = this.map.getBounds(), shown = [], v = this.v, bb = v.bb;
     /* an area under LABEL_ROOM pixels across holds no name (and measuring
@@ -1066,17 +1076,49 @@
           LABEL_ROOM) { return; }
       if (view.contains([p[0], p[1]])) { shown.push(f); }
     });
-    this.labels.clearLayers();
     shown.sort(function (a, b) { return (a.properties.r || 1e9) - (b.properties.r || 1e9); });
-    if (this.data.labels_all) { this.labelEveryTile(shown); return; }
+    if (this.data.labels_all) {
+      this.labels.clearLayers();
+      this.labelEveryTile(shown);
+      return;
+    }
     /* Highest priority first; each name inside its own area and clear of
        the others, or (few areas) beside it with a leader line. */
-    var placed = window.GeoPriorityLabels.place(this.map, shown, {
+    var placement = new window.GeoPriorityLabels.Placement(this.map, shown, {
       obstacles: controlBoxes(this.map),
       max: this.data.max_labels,
       callouts: this.v.labels_default,
       context: this.context ? this.contextFeatures : []
     });
+    if (!this.onCanvas) {
+      this.showLabels(placement.step(Infinity));
+      return;
+    }
+    /* a level-of-detail map places them LABEL_SLICE ms a frame (the
+       provinces' callouts take a few hundred ms); the names shown stay
+       until the new ones are placed, but not across a zoom */
+    var self = this, zoom = this.map.getZoom();
+    if (this.labelZoom !== zoom) { this.labels.clearLayers(); }
+    this.labelZoom = zoom;
+    this.labelPlacement = placement;
+    this.labelsPending = true;
+    requestAnimationFrame(function step() {
+      if (self.labelPlacement !== placement) { return; }
+      var placed = placement.step(performance.now() + LABEL_SLICE);
+      if (!placed) {
+        requestAnimationFrame(step);
+        return;
+      }
+      self.labelPlacement = null;
+      self.labelsPending = false;
+      self.showLabels(placed);
+    });
+  };
+
+  /* Labels placed (GeoPriorityLabels.Placement) onto the map, instead of
+     those shown. */
+  GeoPriorityMap.prototype.showLabels = function (placed) {
+    this.labels.clearLayers();
     var map = this.map, group = this.labels, pane = this.leaderPane();
     placed.forEach(function (p) {
       var centre = L.point((p.box.left + p.box.right) / 2, (p.box.top + p.box.bottom) / 2);

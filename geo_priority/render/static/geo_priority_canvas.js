@@ -13,7 +13,10 @@
  * polygons in a pane above the canvas (geo_priority.js).
  *
  * The canvas is a Leaflet canvas renderer with no paths of its own, so it is
- * placed, padded, sized and zoom-animated exactly as Leaflet's own canvas. */
+ * placed, padded, sized and zoom-animated exactly as Leaflet's own canvas.
+ * A redraw is made off the page over several frames and copied in when
+ * whole; meanwhile the canvas shows the last whole draw, moved and scaled to
+ * the view (so a pan at desa zoom is not one frame of all the fills). */
 (function () {
   "use strict";
 

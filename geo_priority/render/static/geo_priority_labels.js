@@ -338,72 +338,145 @@
      in the order (of up to 120 tried: every order of five, else the
      priority order and its reverse) with the least total cost. */
   Placer.prototype.callouts = function (pending, items, context, max) {
-    var self = this;
+    this.calloutsStart(pending);
+    for (var k = 0; k < pending.length; k++) { this.calloutSpots(pending[k], items, context); }
+    var orders = this.calloutOrders(pending);
+    for (var o = 0; o < orders.length; o++) { this.calloutOrder(orders[o], max); }
+    this.calloutsEnd();
+  };
+
+  Placer.prototype.calloutsStart = function (pending) {
     this.dots = pending;
-    pending.forEach(function (item) {
-      var others = items.filter(function (o) { return o !== item; })
-        .map(function (o) { return o.shape; });
-      item.spots = self.spotsBeside(item, others, context);
+  };
+
+  /* Every spot beside ``item``, with its cost. */
+  Placer.prototype.calloutSpots = function (item, items, context) {
+    var others = items.filter(function (o) { return o !== item; })
+      .map(function (o) { return o.shape; });
+    item.spots = this.spotsBeside(item, others, context);
+  };
+
+  /* The orders to try; the labels placed so far are where each starts. */
+  Placer.prototype.calloutOrders = function (pending) {
+    this.start = { placed: this.placed.slice(), leaders: this.leaders.slice() };
+    this.best = null;
+    return pending.length <= 5 ? permutations(pending) : [pending, pending.slice().reverse()];
+  };
+
+  /* One order tried: kept when cheaper than the best so far. */
+  Placer.prototype.calloutOrder = function (order, max) {
+    var self = this;
+    self.placed = this.start.placed.slice();
+    self.leaders = this.start.leaders.slice();
+    var total = 0;
+    order.forEach(function (item) {
+      if (self.placed.length >= max) { total += 1000; return; }
+      var s = self.firstFree(item, item.spots);
+      if (!s) { total += 1000; return; }
+      total += s.cost;
+      self.placed.push({ feature: item.feature, variant: s.variant, box: s.box,
+                         anchor: [item.anchor.x, item.anchor.y], end: s.end });
+      self.leaders.push([item.anchor.x, item.anchor.y, s.end[0], s.end[1]]);
     });
-    var orders = pending.length <= 5 ? permutations(pending)
-      : [pending, pending.slice().reverse()];
-    var start = { placed: this.placed.slice(), leaders: this.leaders.slice() };
-    var best = null;
-    orders.forEach(function (order) {
-      self.placed = start.placed.slice();
-      self.leaders = start.leaders.slice();
-      var total = 0;
-      order.forEach(function (item) {
-        if (self.placed.length >= max) { total += 1000; return; }
-        var s = self.firstFree(item, item.spots);
-        if (!s) { total += 1000; return; }
-        total += s.cost;
-        self.placed.push({ feature: item.feature, variant: s.variant, box: s.box,
-                           anchor: [item.anchor.x, item.anchor.y], end: s.end });
-        self.leaders.push([item.anchor.x, item.anchor.y, s.end[0], s.end[1]]);
-      });
-      if (!best || total < best.total) {
-        best = { total: total, placed: self.placed, leaders: self.leaders };
-      }
-    });
-    if (best) {
-      this.placed = best.placed;
-      this.leaders = best.leaders;
+    if (!this.best || total < this.best.total) {
+      this.best = { total: total, placed: self.placed, leaders: self.leaders };
+    }
+  };
+
+  Placer.prototype.calloutsEnd = function () {
+    if (this.best) {
+      this.placed = this.best.placed;
+      this.leaders = this.best.leaders;
     }
   };
 
   /**
-   * Choose where the names of ``features`` go.
+   * Choose where the names of ``features`` go, a step at a time.
    *
    * options: obstacles (control boxes, container pixels), max (labels at
    * most), callouts (whether a name that fits nowhere inside may go beside
    * its area with a leader line), context (neighbouring features, for the
    * callouts' preference of empty space). Features come highest priority
-   * first. Returns [{feature, variant {size, lines, w, h}, box, anchor,
-   * end}]: ``anchor`` and ``end`` (container pixels) are the leader line's
-   * ends, null for a label inside its own area.
+   * first. ``step(until)`` works until performance.now() passes ``until``
+   * (at least one step: one area measured, tried inside or beside, or one
+   * order of the callouts) and returns null, or, once done, the labels:
+   * [{feature, variant {size, lines, w, h}, box, anchor, end}]; ``anchor``
+   * and ``end`` (container pixels) are the leader line's ends, null for a
+   * label inside its own area. The map must not move meanwhile. The steps
+   * are those of one whole placement, in the same order: same labels.
    */
-  function placeLabels(map, features, options) {
-    var placer = new Placer(map, options.obstacles || []);
-    var items = [], budget = Math.max(options.max * 6, 60);
-    for (var i = 0; i < features.length && i < budget; i++) {
-      var f = features[i], lp = f.properties.lp;
-      var name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
-      items.push({ feature: f, anchor: map.latLngToContainerPoint([lp[0], lp[1]]),
-                   shape: project(map, f), variants: variants(map, name) });
-    }
-    var pending = [];
-    items.forEach(function (item) {
-      if (placer.placed.length >= options.max || !placer.inside(item)) { pending.push(item); }
-    });
-    if (options.callouts && pending.length) {
-      var context = (options.context || []).map(function (f) { return project(map, f); });
-      placer.callouts(pending, items, context, options.max);
-    }
-    return placer.placed;
+  function Placement(map, features, options) {
+    this.map = map;
+    this.features = features;
+    this.options = options;
+    this.placer = new Placer(map, options.obstacles || []);
+    this.items = [];
+    this.pending = [];
+    this.budget = Math.max(options.max * 6, 60);
+    this.phase = 0;
+    this.at = 0;
   }
 
-  window.GeoPriorityLabels = { place: placeLabels, content: content,
+  Placement.prototype.step = function (until) {
+    var first = true;
+    while (this.phase < 6) {
+      if (!first && performance.now() > until) { return null; }
+      first = false;
+      this.next();
+    }
+    return this.placer.placed;
+  };
+
+  /* One step of the placement. */
+  Placement.prototype.next = function () {
+    var map = this.map, options = this.options, placer = this.placer, items = this.items;
+    if (this.phase === 0) {          /* each area: its shape and name sizes */
+      var f = this.features[this.at];
+      if (this.at >= this.features.length || this.at >= this.budget) {
+        this.phase = 1;
+        this.at = 0;
+        return;
+      }
+      var lp = f.properties.lp, name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
+      items.push({ feature: f, anchor: map.latLngToContainerPoint([lp[0], lp[1]]),
+                   shape: project(map, f), variants: variants(map, name) });
+      this.at += 1;
+    } else if (this.phase === 1) {   /* each name inside its own area */
+      if (this.at >= items.length) {
+        this.phase = options.callouts && this.pending.length ? 2 : 6;
+        this.at = 0;
+        return;
+      }
+      var item = items[this.at++];
+      if (placer.placed.length >= options.max || !placer.inside(item)) { this.pending.push(item); }
+    } else if (this.phase === 2) {   /* the rest beside: the spots */
+      this.context = (options.context || []).map(function (c) { return project(map, c); });
+      placer.calloutsStart(this.pending);
+      this.phase = 3;
+    } else if (this.phase === 3) {
+      if (this.at >= this.pending.length) {
+        this.orders = placer.calloutOrders(this.pending);
+        this.phase = 4;
+        this.at = 0;
+        return;
+      }
+      placer.calloutSpots(this.pending[this.at++], items, this.context);
+    } else if (this.phase === 4) {   /* and the orders to place them in */
+      if (this.at >= this.orders.length) {
+        placer.calloutsEnd();
+        this.phase = 6;
+        return;
+      }
+      placer.calloutOrder(this.orders[this.at++], options.max);
+    }
+  };
+
+  /* Choose where the names of ``features`` go, at once (see Placement). */
+  function placeLabels(map, features, options) {
+    return new Placement(map, features, options).step(Infinity);
+  }
+
+  window.GeoPriorityLabels = { place: placeLabels, Placement: Placement, content: content,
                               geometry: { project: project, boxInside: boxInside,
                                           contains: contains, variants: variants } };
 })();
