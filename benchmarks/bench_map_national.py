@@ -78,7 +78,7 @@ function next(i) {
   var kind = steps[i][0], arg = steps[i][1], start = frames.length;
   map.once('moveend', function () {
     function settled() {
-      if (gp.pendingAdds) { setTimeout(settled, 50); return; }
+      if (gp.pendingAdds || gp.labelsPending) { setTimeout(settled, 50); return; }
       var mine = frames.slice(start);
       log.push([kind, map.getZoom(), gp.v.label, gp.drawnCount(),
                 mine.length ? Math.max.apply(null, mine) : 0]);

@@ -318,3 +318,49 @@ def wait_until_row(driver: Any, code: str) -> Any:
     css = f"#gp-panel tr[data-id='{code}']"
     wait_until(driver, f'document.querySelector("{css}")')
     return driver.find_element("css selector", css)
+
+
+_PIXELS = """
+var c = window.geoPriority.areaCanvas._container;
+var d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+return [c.width, c.height, Array.from(d)];
+"""
+
+_PAN_NOW = """
+var gp = window.geoPriority, c = gp.areaCanvas, before = c._bounds.min;
+gp.map.panBy([arguments[0], arguments[1]], {animate: false});
+var after = c._bounds.min, cv = c._container;
+var d = cv.getContext('2d').getImageData(0, 0, cv.width, cv.height).data;
+return [after.x - before.x, after.y - before.y, gp.pendingAdds, Boolean(c.job),
+        cv.width, cv.height, Array.from(d)];
+"""
+
+
+def _rgba(width: int, height: int, data: list[int]) -> np.ndarray:
+    return np.array(data, dtype=np.uint8).reshape(height, width, 4)
+
+
+def test_a_pan_keeps_the_last_draw_shown_until_the_new_one_is_done(browser, lod_map):
+    """The redraw after a pan is made over several frames off the page; the
+    canvas meanwhile shows the last whole draw, moved with the map (not a
+    blank or half-drawn canvas), then the new draw in one go."""
+    open_map(browser, lod_map, timeout=60)
+    wait_until(browser, "document.body.dataset.gpDrawn === '1'", timeout=60)
+    # the first-draw mark waits for the canvas: the areas are on it
+    assert browser.execute_script("return window.geoPriority.drawnCount();") > 0
+    assert _at(browser, 11)[0] == "petak"
+    old = _rgba(*browser.execute_script(_PIXELS))
+    assert (old[..., 3] > 0).mean() > 0.5
+    dx, dy, busy, job, width, height, data = browser.execute_script(_PAN_NOW, 120, 80)
+    assert (dx, dy) == (120, 80)
+    assert busy and job  # the new draw is under way, in later frames
+    shown = _rgba(width, height, data)
+    # the last draw, moved by the pan: canvas pixel p now shows old p + (dx, dy)
+    np.testing.assert_array_equal(shown[: height - dy, : width - dx], old[dy:, dx:])
+    assert (shown[height - dy :, :, 3] == 0).all()  # not drawn yet: uncovered
+    wait_until(browser, "!window.geoPriority.pendingAdds")
+    new = _rgba(*browser.execute_script(_PIXELS))
+    assert (new[..., 3] > 0).mean() > 0.5
+    # now drawn whole: where the old draw did not reach is painted too
+    assert (new[height - dy :, :, 3] > 0).mean() > 0.5
+    assert console_errors(browser) == []
