@@ -108,8 +108,14 @@ def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
 
 
 def main() -> None:
-    """Entry point of the ``geo-priority`` console script."""
-    cli(prog_name="geo-priority")
+    """Entry point of the ``geo-priority`` console script.
+
+    Usage errors are printed in the language of ``--lang`` (``Galat:`` /
+    ``Error:``), by :func:`geo_priority.cli._common.run_in_language`.
+    """
+    from geo_priority.cli._common import run_in_language
+
+    run_in_language(cli, "geo-priority")
 
 
 __all__ = ["cli", "main"]
