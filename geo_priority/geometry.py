@@ -551,7 +551,7 @@ def without_slivers(geoms: np.ndarray, width: float) -> np.ndarray:
     >>> shapely.get_num_interior_rings(shapely.get_parts(kept)).tolist()
     [1]
     """
-    parts, owner = shapely.get_parts(geoms, return_index=True)
+    parts, owner = _nonempty_parts(geoms)
     if not shapely.get_num_interior_rings(parts).any():
         return geoms
     rings, part = shapely.get_rings(parts, return_index=True)
@@ -560,11 +560,22 @@ def without_slivers(geoms: np.ndarray, width: float) -> np.ndarray:
     filled = shapely.polygons(rings)
     wide = 2 * shapely.area(filled) >= width * shapely.length(rings)
     keep = exterior | wide
-    polygons = shapely.polygons(rings[keep], indices=part[keep])
-    out = np.empty(len(geoms), dtype=object)
-    present = np.unique(owner)
-    out[:] = geoms
-    out[present] = shapely.multipolygons(polygons, indices=owner)[present]
+    return _regrouped(geoms, shapely.polygons(rings[keep], indices=part[keep]), owner)
+
+
+def _nonempty_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the non-empty parts of ``geoms`` and the index of each one's owner."""
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    solid = ~shapely.is_empty(parts)
+    return parts[solid], owner[solid]
+
+
+def _regrouped(geoms: np.ndarray, parts: np.ndarray, owner: np.ndarray) -> np.ndarray:
+    """Return ``geoms`` with those owning any of ``parts`` rebuilt from them."""
+    order = np.argsort(owner, kind="stable")
+    present, dense = np.unique(owner[order], return_inverse=True)
+    out = np.array(geoms, dtype=object)
+    out[present] = shapely.multipolygons(parts[order], indices=dense)
     return out
 
 
@@ -584,7 +595,7 @@ def without_cracks(geoms: np.ndarray, width: float) -> np.ndarray:
     >>> shapely.get_num_geometries(without_cracks(np.array([split]), 0.05))
     array([1], dtype=int32)
     """
-    parts, owner = shapely.get_parts(geoms, return_index=True)
+    parts, owner = _nonempty_parts(geoms)
     big = shapely.area(parts) >= (3 * width) ** 2
     if not big.any():
         return geoms
@@ -592,15 +603,9 @@ def without_cracks(geoms: np.ndarray, width: float) -> np.ndarray:
     owners, first = np.unique(owner[big], return_index=True)
     merged = _union_groups(grown, np.append(first, len(grown)))
     shrunk = shapely.buffer(merged, -width / 2, join_style="mitre", mitre_limit=2)
-    pieces, of_piece = shapely.get_parts(shrunk, return_index=True)
+    pieces, of_piece = _nonempty_parts(shrunk)
     every = np.concatenate([parts[~big], pieces])
-    of_every = np.concatenate([owner[~big], owners[of_piece]])
-    order = np.argsort(of_every, kind="stable")
-    present = np.unique(of_every)
-    out = np.array(geoms, dtype=object)
-    joined = shapely.multipolygons(every[order], indices=of_every[order])
-    out[present] = joined[present]
-    return out
+    return _regrouped(geoms, every, np.concatenate([owner[~big], owners[of_piece]]))
 
 
 def _union_groups(geoms: np.ndarray, starts: np.ndarray) -> list[shapely.Geometry]:

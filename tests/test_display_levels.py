@@ -199,3 +199,16 @@ def test_rings_are_encoded_all_at_once_as_one_by_one() -> None:
         [[[200, 0, 100, 0, 0, 100, -100, 0, 0, -100]]],
         [[[500, 500, 0, 0, 0, 0, 0, 0, 0, 0]]],
     ]
+
+
+def test_cracks_and_slivers_are_closed_around_empty_geometries() -> None:
+    empty = shapely.Polygon()
+    split = shapely.MultiPolygon([box(0, 0, 1, 1), box(1.01, 0, 2, 1)])
+    closed = geometry.without_cracks(
+        np.array([empty, split, empty, box(5, 5, 6, 6)]), 0.05
+    )
+    assert shapely.is_empty(closed).tolist() == [True, False, True, False]
+    assert shapely.get_num_geometries(closed[1]) == 1
+    holed = shapely.Polygon(box(0, 0, 10, 10).exterior, [box(1, 1, 9, 1.01).exterior])
+    kept = geometry.without_slivers(np.array([empty, holed]), 0.1)
+    assert shapely.get_num_interior_rings(shapely.get_parts(kept[1])).tolist() == [0]
