@@ -8,7 +8,7 @@ once, then ``--repeat`` times:
   pass (``audit=False``);
 * audit of the rules: :func:`geo_priority.microdata.audit.pinned_cells` on
   that result (whole numbers);
-* suppress: the full :func:`suppress` (rules, then audit passes until
+* suppress: :func:`suppress` with ``audit=True`` (rules, then audit passes until
   nothing is pinned);
 * audit: :func:`pinned_cells` on the published flags (must be empty).
 
@@ -86,7 +86,9 @@ def main() -> None:
             suppress, frame, p.cells, initial=never, audit=False, **kwargs
         )
         t_check, by_rules = _timed(pinned_cells, frame, rules, *audit_args)
-        t_full, flags = _timed(suppress, frame, p.cells, initial=never, **kwargs)
+        t_full, flags = _timed(
+            suppress, frame, p.cells, initial=never, audit=True, **kwargs
+        )
         t_audit, pinned = _timed(pinned_cells, frame, flags, *audit_args)
         for name, t in (
             ("rules", t_rules),

@@ -311,7 +311,6 @@ def test_synthetic_kecamatan_keeps_identities_and_pins_nothing(tmp_path):
         groups=p.groups,
         bounds=p.bounds,
         initial=p.never_published(stacked.index),
-        audit=False,  # the rules alone (suppress() ends with the audit)
     )
     conv_cells = [c for c in p.cells if "programmes_" in c or "gap" in c]
     assert flags[conv_cells].to_numpy().any()  # the audit has something to check

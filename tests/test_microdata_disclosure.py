@@ -196,7 +196,6 @@ def test_no_suppressed_cell_can_be_recovered_on_a_synthetic_kecamatan(tmp_path):
         relations=p.relations,
         groups=p.groups,
         bounds=p.bounds,
-        audit=False,  # the rules alone (suppress() ends with the audit)
     )
     assert flags.to_numpy().sum() > 20  # the audit has something to check
     # every relation, parent = sum of children, and the logical bounds
@@ -444,6 +443,6 @@ def test_suppress_ends_with_the_audit_and_hides_a_cell_of_its_proof():
     assert pinned[("3601", "excluded")] == (0.0, 0.0)
     proof = pinned_by(frame, rules, cells, _STRATEGY, bounds, pinned)
     assert proof[("3601", "excluded")] == [(0, "c_agency")]
-    flags = suppress(frame, cells, **kwargs)
+    flags = suppress(frame, cells, audit=True, **kwargs)
     assert flags.loc[0, "c_agency"]
     assert not pinned_cells(frame, flags, cells, _STRATEGY, bounds)

@@ -286,7 +286,7 @@ def test_tier_s_audit_with_logical_bounds(tier_s, monkeypatch):
     )
     assert {cell: round(span[0]) for cell, span in found.items()} == case
     # with the bounds: nothing can be pinned down anywhere in the kabupaten,
-    # by the rules alone (the audit pass in suppress() has nothing to add)
+    # by the rules alone
     flags = disclosure.suppress(
         frame,
         p.cells,
@@ -333,8 +333,8 @@ def test_tier_s_audit_with_the_convergence_cells(tier_s):
         for kode in ("3601132003", "3601292007")
         for col in ("target_excluded_families", "_c_coverage_strategy_beban")
     }
-    # suppress() ends with the audit: it hides a cell of each proof
-    flags = disclosure.suppress(frame, p.cells, initial=rules, **kwargs)
+    # with audit=True suppress() ends with the audit: it hides a cell of each proof
+    flags = disclosure.suppress(frame, p.cells, initial=rules, audit=True, **kwargs)
     added = flags[p.cells].to_numpy() & ~rules[p.cells].to_numpy()
     assert added.sum() == 2
     assert not pinned_cells(frame, flags, p.cells, p.relations, p.bounds)
