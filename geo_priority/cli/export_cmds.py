@@ -33,6 +33,10 @@ def _scored_from_config(
     from geo_priority.messages import set_language
 
     config = with_outputs(load_config(config_path), lang=lang)
+    # a GIS export needs the exact shapes of the coarser levels, which a run
+    # whose outputs.formats only show them on screen does not make
+    formats = (*config.outputs.formats, "gpkg")
+    config = with_outputs(config, formats=tuple(dict.fromkeys(formats)))
     set_language(config.outputs.lang)
     if mirror is not None and config.boundaries.source:
         config = with_boundaries(config, mirror=str(mirror))

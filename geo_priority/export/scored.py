@@ -25,6 +25,7 @@ from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
 from geo_priority.errors import ConfigError
 from geo_priority.export import layers, styles
+from geo_priority.harmonise import DISPLAY_TOLERANCE
 from geo_priority.io import (
     read_boundaries,
 )
@@ -194,8 +195,26 @@ def from_analysis(
 def _level_layer(
     level: Analysis, base: Analysis, record: Mapping[str, Any]
 ) -> ScoredLayer:
-    """Return the scored layer of a coarser level of ``base``, named by level."""
+    """Return the scored layer of a coarser level of ``base``, named by level.
+
+    Raises
+    ------
+    ConfigError
+        When the level's shapes were drawn for the map only (simplified, see
+        :func:`geo_priority.harmonise.display_levels`): a GIS layer needs the
+        exact shapes.
+    """
     outputs = base.config.outputs
+    if level.areas.attrs.get(DISPLAY_TOLERANCE):
+        raise ConfigError(
+            tr(
+                "the {level} areas of this run were drawn for the map only "
+                "(simplified), so they cannot be written as a GIS layer. Put a "
+                'GIS format in outputs.formats (e.g. formats = ["html", '
+                '"gpkg"]) and run again.',
+                level=level.level,
+            )
+        )
     name = f"{outputs.name}_{level.level}"
     c = level.classification
     classes = md.classes_metadata(c, class_colours(c.k), NO_DATA_COLOUR)
