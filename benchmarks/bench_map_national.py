@@ -212,6 +212,10 @@ return null;
 """
 
 
+#: The map drawn and named: no canvas draw nor label placement under way.
+_DRAWN = "!window.geoPriority.pendingAdds && !window.geoPriority.labelsPending"
+
+
 def screenshots(page: Path, folder: Path, kabupaten: str = "36.01") -> list[Path]:
     """Save the page at national zoom and fitted to one kabupaten (1280x720)."""
     from selenium.webdriver.support.ui import WebDriverWait
@@ -226,7 +230,8 @@ def screenshots(page: Path, folder: Path, kabupaten: str = "36.01") -> list[Path
         WebDriverWait(driver, 120).until(
             lambda d: d.execute_script("return document.body.dataset.gpDrawn === '1'")
         )
-        time.sleep(1.5)  # the table and the names settle
+        wait_until(driver, _DRAWN, timeout=60)
+        time.sleep(1.5)  # the table settles
         driver.save_screenshot(str(shots[0]))
         driver.execute_script(
             "window.gpMoved = false; window.geoPriority.map.once('moveend',"
@@ -234,6 +239,7 @@ def screenshots(page: Path, folder: Path, kabupaten: str = "36.01") -> list[Path
         )
         assert driver.execute_script(_FIT_AREA, kabupaten), kabupaten
         wait_until(driver, "window.gpMoved", timeout=60)
+        wait_until(driver, _DRAWN, timeout=60)
         time.sleep(1.5)
         driver.save_screenshot(str(shots[1]))
         return shots
@@ -289,6 +295,7 @@ def main() -> None:
         result = measure(args.html, pan_zoom=pan, repeat=args.repeat)
         report(args.html.stem, args.html, result)
         if args.screenshots:
+            args.screenshots.mkdir(parents=True, exist_ok=True)
             print("screenshots:", *screenshots(args.html, args.screenshots))
         return
     with tempfile.TemporaryDirectory(prefix="bench_map_national_") as tmp:
