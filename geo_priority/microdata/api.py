@@ -292,6 +292,25 @@ class AreaOutputs:
     combinations: pd.DataFrame | None = None
 
 
+def disclosure_flags(
+    frame: pd.DataFrame, plan: DisclosurePlan, threshold: int = 10
+) -> pd.DataFrame:
+    """Return the suppressed cells of the published tables (:func:`area_outputs`).
+
+    The rules of :func:`disclosure.suppress` (no audit pass: too slow on the
+    desa demo), the plan's never-published cells hidden from the start.
+    """
+    return disclosure.suppress(
+        frame,
+        plan.cells,
+        relations=plan.relations,
+        groups=plan.groups,
+        bounds=plan.bounds,
+        threshold=threshold,
+        initial=plan.never_published(frame.index),
+    )
+
+
 def area_outputs(
     counts: pd.DataFrame,
     *,
@@ -321,15 +340,7 @@ def area_outputs(
         conv=conv,
         combos=combos,
     )
-    flags = disclosure.suppress(
-        frame,
-        plan.cells,
-        relations=plan.relations,
-        groups=plan.groups,
-        bounds=plan.bounds,
-        threshold=threshold,
-        initial=plan.never_published(frame.index),
-    )
+    flags = disclosure_flags(frame, plan, threshold)
     published = _publish(frame, flags, rates, count_cols, plan.complements)
     out = _differential(published, frame)
     out = _blank_absent(out, absent, columns.area_columns(count_cols, rates))

@@ -13,15 +13,17 @@ published figures are checked as well (:class:`Bound`: each programme's
 target count <= the any-programme target count <= target families; every
 part of a relation <= its total; every count >= 0): a suppressed cell whose
 largest published lower bound equals its smallest published upper bound is
-pinned down, so the published cells that pin it are suppressed too. A
+pinned down, so the published cells that pin it are suppressed too. The
+bounds include those the sums imply: between cells a one-part relation makes
+equal, transitively, and mirrored over two sums of two parts with the same
+total (target = any + excluded = agency + its complement and agency <= any
+give excluded <= the agency's complement). A
 suppressed cell is published as empty with ``<column>_suppressed = True``,
 never as 0. Cells the relations make equal (two sums with the same total
 that differ in one part each) count as one relation of their own.
 
-The rules look at one relation or bound at a time; sums of them can still
-pin a cell (total = any + excluded, total = agency + its complement,
-agency <= any: with the agency's complement published as 0, excluded is 0).
-So with ``audit=True``, once the rules settle,
+The rules look at one relation or bound at a time; other sums of them can
+still pin a cell. So with ``audit=True``, once the rules settle,
 :mod:`~geo_priority.microdata.audit` runs (whole-number linear programming)
 and each cell it pins gets one published cell of the audit's proof
 suppressed (the one hiding the fewest figures), then the rules run again,
@@ -74,16 +76,83 @@ class Bound:
 def _bound_map(
     relations: Sequence[Relation], bounds: Sequence[Bound], cells: Sequence[str]
 ) -> dict[str, tuple[list[str], list[str]]]:
-    """Per cell: its lower and upper bounds (a relation gives part <= total)."""
-    pairs = [(b.low, b.high) for b in bounds]
-    pairs += [(part, r.total) for r in relations if r.rows is None for part in r.parts]
-    out: dict[str, tuple[list[str], list[str]]] = {}
+    """Per cell: its lower and upper bounds, with those the sums imply.
+
+    The bounds are ``bounds`` and ``part <= total`` of each relation, taken
+    between cells the one-part relations make equal, transitively, and
+    mirrored over two sums of two parts with the same total (``t = a + b``,
+    ``t = c + d`` and ``a <= c`` give ``d <= b``): "excluded by any
+    programme" is at most "not reached by the agency" when the agency's
+    programmes are among "any programme"'s, although no bound says so.
+    """
     known = set(cells)
-    for low, high in pairs:
-        if low in known and high in known:
-            out.setdefault(high, ([], []))[0].append(low)
-            out.setdefault(low, ([], []))[1].append(high)
+    whole = [r for r in relations if r.rows is None and {r.total, *r.parts} <= known]
+    root = _equal_classes(whole, cells)
+    pairs = {(b.low, b.high) for b in bounds if {b.low, b.high} <= known}
+    pairs |= {(part, r.total) for r in whole for part in r.parts}
+    below = {(root[lo], root[hi]) for lo, hi in pairs if root[lo] != root[hi]}
+    twos: dict[str, list[tuple[str, str]]] = {}
+    for r in whole:
+        if len(r.parts) == 2:
+            a, b = (root[c] for c in r.parts)
+            twos.setdefault(root[r.total], []).extend([(a, b), (b, a)])
+    while True:
+        closed = _transitive(below)
+        mirrored = {
+            (d, b)
+            for sums in twos.values()
+            for a, b in sums
+            for c, d in sums
+            if (a, c) in closed and d != b
+        }
+        if mirrored <= closed:
+            break
+        below = closed | mirrored
+    members: dict[str, list[str]] = {}
+    for c in cells:
+        members.setdefault(root[c], []).append(c)
+    out: dict[str, tuple[list[str], list[str]]] = {}
+    for lo_root, hi_root in sorted(closed):
+        for low in members[lo_root]:
+            for high in members[hi_root]:
+                out.setdefault(high, ([], []))[0].append(low)
+                out.setdefault(low, ([], []))[1].append(high)
     return out
+
+
+def _equal_classes(
+    relations: Sequence[Relation], cells: Sequence[str]
+) -> dict[str, str]:
+    """Per cell: one cell of those the one-part relations make equal to it."""
+    root = {c: c for c in cells}
+
+    def find(c: str) -> str:
+        while root[c] != c:
+            c = root[c]
+        return c
+
+    for r in relations:
+        if len(r.parts) == 1:
+            a, b = find(r.total), find(r.parts[0])
+            if a != b:
+                root[max(a, b)] = min(a, b)
+    return {c: find(c) for c in cells}
+
+
+def _transitive(pairs: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Return the transitive closure of ``low <= high`` pairs."""
+    above: dict[str, set[str]] = {}
+    for low, high in pairs:
+        above.setdefault(low, set()).add(high)
+    changed = True
+    while changed:
+        changed = False
+        for low, highs in above.items():
+            more = set().union(*(above.get(h, set()) for h in highs)) - highs - {low}
+            if more:
+                highs |= more
+                changed = True
+    return {(low, high) for low, highs in above.items() for high in highs}
 
 
 def _implied(relations: Sequence[Relation], cells: Sequence[str]) -> list[Relation]:
