@@ -468,3 +468,64 @@ def test_suppress_ends_with_the_audit_and_hides_a_cell_of_its_proof(monkeypatch)
     flags = suppress(frame, cells, audit=True, **kwargs)
     assert flags.loc[0, "c_agency"]
     assert not pinned_cells(frame, flags, cells, _STRATEGY, bounds)
+
+
+def test_bounds_of_rows_a_relation_is_restricted_to():
+    from geo_priority.microdata.audit import pinned_cells
+    from geo_priority.microdata.disclosure import Bound
+
+    # one target family in a desa, reached by BLT-DD (a desa programme,
+    # counted among the desa-only target families): its published complement
+    # 0 bounds "excluded" in desa rows only (target_desa = target there)
+    frame = pd.DataFrame(
+        [
+            {
+                "kode": "3601012001",
+                "_is_desa": True,
+                "target": 1,
+                "any": 1,
+                "excluded": 0,
+                "target_desa": 1,
+                "blt": 1,
+                "c_blt": 0,
+            }
+        ]
+    )
+    cells = ["target", "any", "excluded", "target_desa", "blt", "c_blt"]
+    relations = [
+        Relation("target", ("any", "excluded")),
+        Relation("target_desa", ("blt", "c_blt")),
+        Relation("target_desa", ("target",), rows="_is_desa"),
+    ]
+    bounds = [Bound("blt", "any")]
+    hide = pd.DataFrame({"excluded": [True]})
+    kwargs = {"relations": relations, "bounds": bounds, "initial": hide}
+    flags = suppress(frame, cells, audit=False, **kwargs)
+    assert flags.loc[0, "c_blt"]
+    assert not pinned_cells(frame, flags, cells, relations, bounds)
+    # in a kelurahan the desa-only count says nothing about "excluded"
+    flags = suppress(frame.assign(_is_desa=False), cells, audit=False, **kwargs)
+    assert not flags.loc[0, "c_blt"]
+
+
+def test_a_kelurahan_is_not_given_away_by_the_desa_only_counts():
+    from geo_priority.microdata.audit import pinned_cells
+
+    # kecamatan 360101: a kelurahan (15 target families) and two desa (13,
+    # 14); desa-only target families 0 + 13 + 14 = 27 of 42, the three
+    # counts hidden: the kelurahan's = 42 - 27 + its desa-only count 0
+    frame = pd.DataFrame(
+        {
+            "kode": ["360101", "3601011001", "3601012001", "3601012002"],
+            "_is_desa": [False, False, True, True],
+            "target": [42, 15, 13, 14],
+            "target_desa": [27, 0, 13, 14],
+        }
+    )
+    hide = pd.DataFrame({"target": [False, True, True, True]})
+    cells = ["target", "target_desa"]
+    relations = [Relation("target_desa", ("target",), rows="_is_desa")]
+    flags = suppress(frame, cells, relations=relations, initial=hide, audit=False)
+    assert flags["target"].tolist() == [False, True, True, True]
+    assert flags.loc[0, "target_desa"]  # the kecamatan's desa-only count
+    assert not pinned_cells(frame, flags, cells, relations)

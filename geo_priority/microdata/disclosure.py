@@ -17,7 +17,13 @@ pinned down, so the published cells that pin it are suppressed too. The
 bounds include those the sums imply: between cells a one-part relation makes
 equal, transitively, and mirrored over two sums of two parts with the same
 total (target = any + excluded = agency + its complement and agency <= any
-give excluded <= the agency's complement). A
+give excluded <= the agency's complement), in every row and in the rows
+a relation is restricted to (in desa, a desa programme's complement bounds
+"excluded"). A relation restricted to some rows (target = desa-only target
+in desa) with the parent = sum of children of both cells gives one more
+sum: parent total - part = the sum over the children outside those rows
+(a kecamatan's kelurahan); it may not hold exactly one suppressed cell
+either. A
 suppressed cell is published as empty with ``<column>_suppressed = True``,
 never as 0. Cells the relations make equal (two sums with the same total
 that differ in one part each) count as one relation of their own.
@@ -43,7 +49,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -254,29 +260,52 @@ def _audit_pass(
 def _bound_pass(
     frame: pd.DataFrame,
     s: pd.DataFrame,
-    limits: dict[str, tuple[list[str], list[str]]],
+    limits: Sequence[tuple[str | None, dict[str, tuple[list[str], list[str]]]]],
     costs: _Costs,
 ) -> bool:
     """Suppress every published bound that a suppressed cell reaches.
 
     A published lower or upper bound equal to a suppressed cell is tight:
     alone (lower = upper) or summed over the child areas of a published
-    parent it pins the cell down, so it is suppressed as well.
+    parent it pins the cell down, so it is suppressed as well. ``limits``
+    pairs a boolean column (None: every row) with the bounds in its rows.
     """
     changed = False
-    for col, (lows, highs) in limits.items():
-        hidden = s[col].to_numpy()
-        if not hidden.any():
-            continue
-        value = frame[col].to_numpy(dtype=float)
-        for other in (*lows, *highs):
-            tight = hidden & ~s[other].to_numpy() & (frame[other].to_numpy() == value)
-            if tight.any():
-                s[other] = s[other].to_numpy() | tight
-                changed = True
+    for rows, bounds in limits:
+        where = (
+            np.ones(len(frame), bool) if rows is None else frame[rows].to_numpy(bool)
+        )
+        for col, (lows, highs) in bounds.items():
+            hidden = s[col].to_numpy() & where
+            if not hidden.any():
+                continue
+            value = frame[col].to_numpy(dtype=float)
+            for other in (*lows, *highs):
+                published = ~s[other].to_numpy()
+                tight = hidden & published & (frame[other].to_numpy() == value)
+                if tight.any():
+                    s[other] = s[other].to_numpy() | tight
+                    changed = True
     if changed:
         costs.refresh()
     return changed
+
+
+def _limits(
+    relations: Sequence[Relation], bounds: Sequence[Bound], cells: Sequence[str]
+) -> list[tuple[str | None, dict[str, tuple[list[str], list[str]]]]]:
+    """Bounds of every row, then of each row subset a relation is restricted to.
+
+    In desa rows the desa-only target count equals the target count, so a
+    desa programme's published complement 0 bounds "excluded" there.
+    """
+    out: list[tuple[str | None, dict[str, tuple[list[str], list[str]]]]] = [
+        (None, _bound_map(relations, bounds, cells))
+    ]
+    for name in sorted({r.rows for r in relations if r.rows is not None}):
+        some = [replace(r, rows=None) for r in relations if r.rows in (None, name)]
+        out.append((name, _bound_map(some, bounds, cells)))
+    return out
 
 
 class _Costs:
@@ -381,6 +410,74 @@ def _tree_pass(
     return changed
 
 
+def _subset_tree_pass(
+    frame: pd.DataFrame, s: pd.DataFrame, relations: Sequence[Relation], costs: _Costs
+) -> bool:
+    """Close the sums a row-restricted one-part relation makes with the tree.
+
+    ``total = part`` in some rows (target families = desa-only target
+    families in desa) and parent = sum of children for both give: the
+    parent's total - part = the sum of total - part over the children
+    outside those rows (the kelurahan). No such sum may hold exactly one
+    suppressed cell; the one added is a child's ``part`` (the total is often
+    known outside the rows: 0), else the parent's.
+    """
+    changed = False
+    codes = frame["kode"].astype(str)
+    for length, parent_len in _PARENT_DIGITS.items():
+        kids = np.flatnonzero(codes.str.len().to_numpy() == length)
+        position = {c: i for i, c in enumerate(codes) if len(c) == parent_len}
+        mapped = codes.iloc[kids].str[:parent_len].map(position)
+        ok = mapped.notna().to_numpy()
+        kids, parents = kids[ok], mapped[ok].astype(int).to_numpy()
+        for rel in relations:
+            if rel.rows is None or len(rel.parts) != 1:
+                continue
+            outside = ~frame[rel.rows].to_numpy(bool)[kids]
+            if _subset_tree(
+                frame,
+                s,
+                (rel.total, rel.parts[0]),
+                kids[outside],
+                parents[outside],
+                costs,
+            ):
+                costs.refresh()
+                changed = True
+    return changed
+
+
+def _subset_tree(
+    frame: pd.DataFrame,
+    s: pd.DataFrame,
+    pair: tuple[str, str],
+    kids: np.ndarray,
+    parents: np.ndarray,
+    costs: _Costs,
+) -> bool:
+    total, part = pair
+    st, sp = s[total].to_numpy().copy(), s[part].to_numpy().copy()
+    n = np.bincount(parents, weights=st[kids] + sp[kids], minlength=len(st)) + st + sp
+    has = np.zeros(len(st), bool)
+    has[parents] = True
+    need = np.flatnonzero(has & (n == 1))
+    if not len(need):
+        return False
+    value = frame[part].to_numpy()
+    cost = costs.of(part, np.arange(len(st)))
+    for p in need:
+        members = kids[parents == p]
+        free = members[~sp[members]]
+        if not st[p]:
+            st[p] = True
+        elif not sp[p]:
+            sp[p] = True
+        else:
+            sp[free[np.argmin(_score(value[free], cost[free]))]] = True
+    s[total], s[part] = st, sp
+    return True
+
+
 def _tree_column(
     values: np.ndarray,
     s: pd.DataFrame,
@@ -482,10 +579,11 @@ def suppress(
     costs = _Costs(s, groups)
     given = list(relations)
     relations = [*given, *_implied(given, cells)]
-    limits = _bound_map(relations, bounds, cells)
+    limits = _limits(relations, bounds, cells)
     for _ in range(max_rounds):
         changed = _row_pass(frame, s, relations, costs)
         changed |= _tree_pass(frame, s, cells, costs)
+        changed |= _subset_tree_pass(frame, s, relations, costs)
         if not changed:
             changed = _bound_pass(frame, s, limits, costs)
         if not changed and audit:
