@@ -21,7 +21,12 @@ Usage::
 
     .venv/bin/python benchmarks/bench_audit.py --tier S --repeat 3
     .venv/bin/python benchmarks/bench_audit.py --tier M --repeat 1 \
-        --export <cache>/synthetic/seed0_scale1/p3ke_M_individu.parquet
+        --export <cache>/synthetic/v2_seed0_scale1/p3ke_M_individu.parquet
+
+Measured 2026-12-01 (load 2-3): tier S rules 2.9-3.0 s, nothing pinned by
+the rules alone (9,562 hidden); the desa demo's export (tier M, 1,715 areas)
+rules 16 s (8.9-9.6 s in a warm process), 2 cells of desa 3603322002 pinned
+by the rules alone, suppress with audit passes 14 s, 42,423 hidden.
 """
 
 from __future__ import annotations
