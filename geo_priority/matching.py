@@ -272,7 +272,7 @@ def initial_matches(
     def cells(column: str | None) -> list[str | None]:
         if column is None:
             return [None] * len(table)
-        return [text_or_none(v) for v in table[column].to_list()]  # not cell by cell
+        return [text_or_none(v) for v in table[column]]
 
     return [
         Match(pos, code, name, parent)

@@ -98,10 +98,10 @@ def _join_context(
                 label=label,
             )
         )
-    ids = [str(i) for i in areas[ID].to_list()]  # to_list: not Arrow cell by cell
+    ids = [str(i) for i in areas[ID]]
     return JoinContext.of(
         ids,
-        areas[NAME].to_list(),
+        areas[NAME],
         system=system,
         level=level,
         label=label,
