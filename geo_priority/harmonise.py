@@ -375,7 +375,7 @@ def display_levels(
     >>> kab, = display_levels(prepare_boundaries(gdf, code_column="kode"),
     ...                       ["kabkota"])
     >>> kab[ID].tolist(), kab[N_CHILDREN].tolist(), kab.geom_type.tolist()
-    (['36.01', '36.02'], [2, 1], ['Polygon', 'Polygon'])
+    (['36.01', '36.02'], [2, 1], ['MultiPolygon', 'MultiPolygon'])
     >>> round(kab.attrs[DISPLAY_TOLERANCE] * 4000, 6)  # see choose_tolerance
     0.26
     """

@@ -152,7 +152,7 @@ def summary_text(report: JoinReport) -> str:
     ...                         "area_id": ["3601", None]})
     >>> with use_language("en"):
     ...     summary_text(JoinReport(entries, 1, 2))
-    '1 of 1 areas matched, 1 rows of another level (totals, not used)'
+    '1 of 1 areas matched, 1 row of another level (a total, not used)'
     """
     return report.summary()
 

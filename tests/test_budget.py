@@ -304,7 +304,13 @@ def test_unit_cost_override_names_the_user_as_source(tmp_path):
 
 
 def _cli():
-    return PriorityGroup(commands={"budget": budget_cmd})
+    # the real group's context settings: click keeps a command's help option
+    # once made, so a group without "-h" would take it away for later tests
+    from geo_priority.cli import CONTEXT_SETTINGS
+
+    return PriorityGroup(
+        commands={"budget": budget_cmd}, context_settings=CONTEXT_SETTINGS
+    )
 
 
 def test_cli_refuses_a_budget_that_is_not_rupiah(tmp_path):
