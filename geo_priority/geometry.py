@@ -486,6 +486,11 @@ def in_lonlat(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
     return geometry.to_crs(4326)
 
 
+#: Fewer geometries than this are worked in one thread (threads pay only on
+#: large layers, and a run of a few areas then starts no thread at all).
+MIN_THREADED = 20_000
+
+
 def in_threads(
     func: Callable[[np.ndarray], np.ndarray], geoms: np.ndarray, workers: int = WORKERS
 ) -> np.ndarray:
@@ -494,7 +499,7 @@ def in_threads(
     The chunks run in threads (shapely releases the GIL); the result is the
     same as ``func(geoms)`` for element-wise functions.
     """
-    if workers < 2 or len(geoms) < 2 * workers:
+    if workers < 2 or len(geoms) < MIN_THREADED:
         return func(geoms)
     chunks = np.array_split(geoms, workers)
     with ThreadPoolExecutor(workers) as pool:
