@@ -486,6 +486,11 @@ def in_lonlat(geometry: gpd.GeoSeries) -> gpd.GeoSeries:
     return geometry.to_crs(4326)
 
 
+#: Key of ``attrs`` holding the simplification tolerance (degrees) of shapes
+#: made for display only (:func:`geo_priority.harmonise.display_levels`); the
+#: map does not simplify them again and GIS exports refuse them.
+DISPLAY_TOLERANCE = "display_tolerance"
+
 #: Fewer geometries than this are worked in one thread (threads pay only on
 #: large layers, and a run of a few areas then starts no thread at all).
 MIN_THREADED = 20_000

@@ -49,6 +49,7 @@ from geo_priority.codes import (
 from geo_priority.errors import MissingDataWarning, SchemaError
 from geo_priority.formatting import shorten_list
 from geo_priority.geometry import (
+    DISPLAY_TOLERANCE,
     LOD_AREAS,
     check_has_crs,
     check_plausible_coordinates,
@@ -74,6 +75,7 @@ from geo_priority.schema import (
 from geo_priority.table_join import join_indicators
 
 __all__ = [
+    "DISPLAY_TOLERANCE",
     "N_CHILDREN",
     "aggregate_indicators",
     "check_same_crs",
@@ -85,9 +87,6 @@ __all__ = [
 
 #: Column added by :func:`dissolve_to_level` and :func:`aggregate_indicators`.
 N_CHILDREN = "n_children"
-#: Key of ``attrs`` holding the simplification tolerance (degrees) of shapes
-#: dissolved for display only (:func:`display_levels`).
-DISPLAY_TOLERANCE = "display_tolerance"
 
 
 def prepare_boundaries(

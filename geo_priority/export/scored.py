@@ -25,7 +25,7 @@ from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
 from geo_priority.errors import ConfigError
 from geo_priority.export import layers, styles
-from geo_priority.harmonise import DISPLAY_TOLERANCE
+from geo_priority.geometry import DISPLAY_TOLERANCE
 from geo_priority.io import (
     read_boundaries,
 )

@@ -44,6 +44,7 @@ import numpy as np
 import shapely
 
 from geo_priority.geometry import DETAIL_ZOOM_LEVELS as DETAIL_ZOOM_LEVELS
+from geo_priority.geometry import DISPLAY_TOLERANCE as DISPLAY_TOLERANCE
 from geo_priority.geometry import LOD_AREAS as LOD_AREAS
 from geo_priority.geometry import LOD_FINEST_ZOOM_LEVELS as LOD_FINEST_ZOOM_LEVELS
 from geo_priority.geometry import LOD_PIXELS as LOD_PIXELS
@@ -60,9 +61,6 @@ HOLE_PIXELS = 3
 #: simplified polygon by polygon at half the tolerance (seconds) instead of
 #: as a coverage (shared borders kept, but about 5 us a vertex: minutes).
 COVERAGE_VERTICES = 2_000_000
-#: ``attrs`` key of areas already simplified for display (degrees); see
-#: :func:`geo_priority.harmonise.display_levels`.
-DISPLAY_TOLERANCE = "display_tolerance"
 
 
 @dataclass(frozen=True)
