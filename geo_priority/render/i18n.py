@@ -405,17 +405,7 @@ def format_value(
     >>> format_value(float("nan"))
     'tidak ada data'
     """
-    language = check_lang(lang)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return text("no_data", language)
-    number = _as_number(value)
-    if number is None:
-        return str(value)
-    if math.isnan(number):
-        return text("no_data", language)
-    places = indicator_decimals(unit, decimals)
-    shown = format_fixed(number, lang=language, decimals=places)
-    return shown + _unit_suffix(unit, language)
+    return format_values([value], unit=unit, lang=lang, decimals=decimals)[0]
 
 
 def format_values(
