@@ -529,3 +529,57 @@ def test_a_kelurahan_is_not_given_away_by_the_desa_only_counts():
     assert flags["target"].tolist() == [False, True, True, True]
     assert flags.loc[0, "target_desa"]  # the kecamatan's desa-only count
     assert not pinned_cells(frame, flags, cells, relations)
+
+
+def _block() -> tuple[pd.DataFrame, pd.DataFrame]:
+    # kecamatan 360101 and desa 1-3, total = a + b + c in every row; hidden:
+    # desa 1's a, b, c, desa 2's b, c, desa 3's total and a, the
+    # kecamatan's total and a. Every row and column hides 0 or >= 2 cells.
+    frame = pd.DataFrame(
+        {
+            "kode": ["360101", "3601012001", "3601012002", "3601012003"],
+            "total": [205, 47, 54, 104],
+            "a": [56, 12, 30, 14],
+            "b": [66, 15, 11, 40],
+            "c": [83, 20, 13, 50],
+        }
+    )
+    hide = pd.DataFrame(
+        {
+            "total": [True, False, False, True],
+            "a": [True, True, False, True],
+            "b": [False, True, True, False],
+            "c": [False, True, True, False],
+        }
+    )
+    return frame, hide
+
+
+def test_a_cell_on_no_cycle_of_a_parents_table_is_pinned_and_closed():
+    from geo_priority.microdata.audit import pinned_cells
+
+    frame, hide = _block()
+    cells = ["total", "a", "b", "c"]
+    relations = [Relation("total", ("a", "b", "c"))]
+    # the 2x2 block b, c of desa 1 and 2 gives b + c of desa 1 (column sums
+    # minus desa 2's row), so desa 1's a = total - (b + c): the edge desa 1 -
+    # a joins two cycles of the hidden cells and lies on none
+    assert pinned_cells(frame, hide, cells, relations) == {
+        ("3601012001", "a"): (12.0, 12.0)
+    }
+    flags = suppress(frame, cells, relations=relations, initial=hide, audit=False)
+    added = flags.to_numpy() & ~hide.to_numpy()
+    assert added.sum() == 1
+    # the cell added joins the two cycles: a row of a's side (kecamatan,
+    # desa 3) in a column of desa 1's side (b, c); the smallest is desa 3's b
+    assert added[3, 2]
+    assert not pinned_cells(frame, flags, cells, relations)
+
+
+def test_bridges_of_a_small_graph():
+    from geo_priority.microdata.disclosure import _bridges
+
+    # two triangles joined by the edge 2-3, and a pendant edge 5-6
+    edges = [(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3), (5, 6)]
+    assert sorted(_bridges(edges, 7)) == [3, 7]
+    assert _bridges([(0, 1), (1, 2), (2, 3), (3, 0)], 4) == []

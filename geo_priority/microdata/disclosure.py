@@ -26,7 +26,13 @@ sum: parent total - part = the sum over the children outside those rows
 either. A
 suppressed cell is published as empty with ``<column>_suppressed = True``,
 never as 0. Cells the relations make equal (two sums with the same total
-that differ in one part each) count as one relation of their own.
+that differ in one part each) count as one relation of their own. A
+relation over a parent area and its child areas is a two-way table whose
+rows and columns all sum up; a suppressed cell that lies on no cycle of the
+table's suppressed cells (rows and columns as nodes, a bridge of that
+graph) is pinned by its sums, so one more cell is suppressed to close a
+cycle through it (a 2x2 block of suppressed cells gives away the sum of its
+two cells in a row, and with it a third cell of that row).
 
 The rules look at one relation or bound at a time; other sums of them can
 still pin a cell. So with ``audit=True``, once the rules settle,
@@ -286,6 +292,151 @@ def _bound_pass(
                 if tight.any():
                     s[other] = s[other].to_numpy() | tight
                     changed = True
+    if changed:
+        costs.refresh()
+    return changed
+
+
+def _families(frame: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
+    """Return each parent area's frame row with its child areas' rows."""
+    codes = frame["kode"].astype(str)
+    lengths = codes.str.len().to_numpy()
+    out: list[tuple[int, np.ndarray]] = []
+    for length, parent_len in _PARENT_DIGITS.items():
+        kids = np.flatnonzero(lengths == length)
+        position = {c: i for i, c in enumerate(codes) if len(c) == parent_len}
+        mapped = codes.iloc[kids].str[:parent_len].map(position)
+        ok = mapped.notna().to_numpy()
+        kids, parents = kids[ok], mapped[ok].astype(int).to_numpy()
+        order = np.argsort(parents, kind="stable")
+        kids, parents = kids[order], parents[order]
+        split = np.flatnonzero(np.diff(parents)) + 1
+        out += [
+            (int(p[0]), k)
+            for p, k in zip(
+                np.split(parents, split), np.split(kids, split), strict=True
+            )
+            if len(p)
+        ]
+    return out
+
+
+def _bridges(edges: Sequence[tuple[int, int]], n: int) -> list[int]:
+    """Return the edges (by position) that lie on no cycle of the graph."""
+    adjacent: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for e, (a, b) in enumerate(edges):
+        adjacent[a].append((b, e))
+        adjacent[b].append((a, e))
+    order = [-1] * n
+    low = [0] * n
+    out: list[int] = []
+    count = 0
+    for start in range(n):
+        if order[start] >= 0 or not adjacent[start]:
+            continue
+        order[start] = low[start] = count
+        count += 1
+        stack = [(start, -1, iter(adjacent[start]))]
+        while stack:
+            node, via, rest = stack[-1]
+            step = next(rest, None)
+            if step is None:
+                stack.pop()
+                if stack:
+                    up = stack[-1][0]
+                    low[up] = min(low[up], low[node])
+                    if low[node] > order[up]:
+                        out.append(via)
+                continue
+            other, e = step
+            if e == via:
+                continue
+            if order[other] < 0:
+                order[other] = low[other] = count
+                count += 1
+                stack.append((other, e, iter(adjacent[other])))
+            else:
+                low[node] = min(low[node], order[other])
+    return out
+
+
+def _reach(edges: Sequence[tuple[int, int]], n: int, start: int, skip: int) -> set[int]:
+    """Nodes reachable from ``start`` without the edge at position ``skip``."""
+    adjacent: list[list[int]] = [[] for _ in range(n)]
+    for e, (a, b) in enumerate(edges):
+        if e != skip:
+            adjacent[a].append(b)
+            adjacent[b].append(a)
+    seen, todo = {start}, [start]
+    while todo:
+        for other in adjacent[todo.pop()]:
+            if other not in seen:
+                seen.add(other)
+                todo.append(other)
+    return seen
+
+
+def _bridge_pass(
+    frame: pd.DataFrame,
+    s: pd.DataFrame,
+    relations: Sequence[Relation],
+    families: Sequence[tuple[int, np.ndarray]],
+    costs: _Costs,
+) -> bool:
+    """Suppress a cell that puts each pinned cell of a parent's table on a cycle.
+
+    A relation over a parent area and its child areas is a two-way table
+    whose every row (``total = sum(parts)``) and every column (parent = sum
+    of children) sums up. Its suppressed cells are the edges of a bipartite
+    graph (rows and columns are the nodes); the changes of the suppressed
+    cells that keep every sum are exactly the signed cycles of that graph
+    (the total column and the parent row with the opposite sign), so a
+    suppressed cell on no cycle (a bridge) is pinned down by the table's
+    sums although every row and column hides two or more cells: a 2x2 block
+    of suppressed cells gives away the sum of its two cells in one row.
+    For each bridge one published cell joining the two sides (a row of the
+    column's side, a column of the row's side) is suppressed, the one that
+    hides the fewest figures; the bridge then lies on a cycle.
+    """
+    changed = False
+    for rel in relations:
+        if rel.rows is not None:
+            continue
+        cols = [rel.total, *rel.parts]
+        flags = s[cols].to_numpy()
+        if flags.sum() < 4:
+            continue
+        values = frame[cols].to_numpy(dtype=float)
+        m = len(cols)
+        for parent, kids in families:
+            rows = np.concatenate([[parent], kids])
+            block = flags[rows]
+            if block.sum() < 4:
+                continue
+            r_idx, c_idx = np.nonzero(block)
+            k = len(rows)
+            edges = [(int(r), k + int(c)) for r, c in zip(r_idx, c_idx, strict=True)]
+            bridges = _bridges(edges, k + m)
+            if not bridges:
+                continue
+            row, col = edges[bridges[0]]
+            side = _reach(edges, k + m, row, bridges[0])  # the row's side
+            other = _reach(edges, k + m, col, bridges[0])  # the column's side
+            pick_rows = np.array(sorted(r for r in other if r < k), dtype=int)
+            pick_cols = np.array(sorted(c - k for c in side if c >= k), dtype=int)
+            best: tuple[float, int, int] | None = None
+            for c in pick_cols:
+                at = rows[pick_rows]
+                score = _score(values[at, c], costs.of(cols[c], at))
+                j = int(np.argmin(score))
+                if best is None or score[j] < best[0]:
+                    best = (float(score[j]), int(at[j]), int(c))
+            if best is None:  # cannot happen: each side has a row and a column
+                continue
+            _, r, c = best
+            s.iloc[r, s.columns.get_loc(cols[c])] = True
+            flags[r, c] = True
+            changed = True
     if changed:
         costs.refresh()
     return changed
@@ -580,12 +731,15 @@ def suppress(
     given = list(relations)
     relations = [*given, *_implied(given, cells)]
     limits = _limits(relations, bounds, cells)
+    families = _families(frame)
     for _ in range(max_rounds):
         changed = _row_pass(frame, s, relations, costs)
         changed |= _tree_pass(frame, s, cells, costs)
         changed |= _subset_tree_pass(frame, s, relations, costs)
         if not changed:
             changed = _bound_pass(frame, s, limits, costs)
+        if not changed:
+            changed = _bridge_pass(frame, s, relations, families, costs)
         if not changed and audit:
             changed = _audit_pass(frame, s, cells, given, bounds, costs)
         if not changed:
