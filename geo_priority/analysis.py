@@ -47,7 +47,7 @@ from geo_priority.analytics_stage import (
     add_analytics,
 )
 from geo_priority.classify import Classification, classify_scores
-from geo_priority.codes import CodeColumn
+from geo_priority.codes import CodeColumn, parent_codes
 from geo_priority.config import (
     Config,
     IndicatorConfig,
@@ -325,8 +325,7 @@ def _level_values(
     rules, dropped = level_values.level_rules(base.indicators, areas.columns)
     system = joined.attrs["code_system"]
     keys = pd.Series(
-        [c.parent(level).code for c in CodeColumn(areas[ID]).codes(system)],
-        index=areas.index,
+        parent_codes(CodeColumn(areas[ID]).codes(system), level), index=areas.index
     )
     carried = level_values.aggregate_level(
         pd.DataFrame(areas),

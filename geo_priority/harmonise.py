@@ -44,6 +44,7 @@ from geo_priority.codes import (
     CodeColumn,
     ParsedCode,
     SystemChoice,
+    parent_codes,
     parse_code,
 )
 from geo_priority.errors import MissingDataWarning, SchemaError
@@ -249,18 +250,19 @@ def dissolve_to_level(
     """
     system, current = area_attrs(areas)
     _check_target_level(level, current, "dissolve")
-    parents = [c.parent(level) for c in CodeColumn(areas[ID]).codes(system)]
+    codes = CodeColumn(areas[ID]).codes(system)
+    keys = parent_codes(codes, level)
     work = gpd.GeoDataFrame(
         {
-            "_key": [p.code for p in parents],
-            N_CHILDREN: np.ones(len(parents), dtype="int64"),
+            "_key": keys,
+            N_CHILDREN: np.ones(len(keys), dtype="int64"),
         },
         geometry=np.asarray(areas.geometry.array, dtype=object),
         crs=areas.crs,
     )
     merged = work.dissolve(by="_key", aggfunc="sum", sort=True)
-    by_code = {p.code: p for p in parents}
-    kept = [by_code[str(k)] for k in merged.index]
+    child = dict(zip(keys, range(len(keys)), strict=True))  # a child of each key
+    kept = [codes[child[str(k)]].parent(level) for k in merged.index]
     counts = merged[N_CHILDREN].to_numpy(dtype="int64")
     geometry = merged.geometry.to_numpy()
     return _level_frame(kept, counts, geometry, (system, level), names, areas.crs)
@@ -303,10 +305,9 @@ def _hierarchy(
     out = {}
     current, of_code = list(codes), np.arange(len(codes))
     for level in sorted(set(levels), key=LEVELS.index, reverse=True):
-        parents = [c.parent(level) for c in current]
-        keys = np.array([p.code for p in parents], dtype=object)
+        keys = np.array(parent_codes(current, level), dtype=object)
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
-        current = [parents[i] for i in first]
+        current = [current[i].parent(level) for i in first]
         of_code = inverse[of_code]
         out[level] = (current, of_code, inverse)
     return out
@@ -537,9 +538,7 @@ def aggregate_indicators(
     codes, _ = read_codes(table[id_column], system, id_column, "bps", "tables")
     check_unique(pd.Series([c.code for c in codes], dtype="string"), "table")
     _check_target_level(level, codes[0].level, "aggregate")
-    keys = pd.Series(
-        [c.parent(level).code for c in codes], name=id_column, dtype="string"
-    )
+    keys = pd.Series(parent_codes(codes, level), name=id_column, dtype="string")
     values = _numeric(table, [*counts, *parts]).set_axis(keys.index)
     out, gaps = _sum_children(values, keys, counts, rates)
     _warn_missing_parents(gaps)

@@ -39,6 +39,7 @@ __all__ = [
     "check_system_choice",
     "level_of",
     "parent_code",
+    "parent_codes",
     "parse_code",
     "read_code",
     "to_system",
@@ -572,6 +573,47 @@ def parent_code(code: object, system: SystemChoice, level: Level) -> str:
     '3601140'
     """
     return parse_code(code, system=system).parent(level).code
+
+
+def parent_codes(codes: Sequence[ParsedCode], level: Level) -> list[str]:
+    """Return each code's ancestor at ``level``, as text, all at once.
+
+    The same texts as ``[c.parent(level).code for c in codes]`` and the same
+    checks (an unknown ``level``; a ``level`` finer than a code raises that
+    code's error, the first such code's), but the prefix is cut without a
+    :class:`ParsedCode` per code (a national desa run takes the parents of
+    83,000 codes at three levels).
+
+    Parameters
+    ----------
+    codes : sequence of ParsedCode
+        The codes, any systems and levels.
+    level : {"provinsi", "kabkota", "kecamatan", "desa"}
+        Target level, the same as or coarser than every code.
+
+    Returns
+    -------
+    list of str
+        One canonical ancestor code per code, in order.
+
+    Raises
+    ------
+    CodeError
+        When ``level`` is unknown or finer than a code.
+
+    Examples
+    --------
+    >>> codes = [parse_code("36.01.14.2003"), parse_code("36.02.01")]
+    >>> parent_codes(codes, "kabkota")
+    ['36.01', '36.02']
+    """
+    check_level(level)
+    depth = LEVELS.index(level) + 1
+    kinds = {(c.system, c.level) for c in codes}
+    if any(LEVELS.index(own) + 1 < depth for _, own in kinds):
+        next(c for c in codes if c.depth < depth).parent(level)  # raises
+    widths = {system: code_width(system, level) for system in CODE_SYSTEMS}
+    return [c.code if c.level == level else c.code[: widths[c.system]] for c in codes]
 
 
 def check_level(level: object) -> None:
