@@ -35,7 +35,9 @@ import gzip
 import json
 import math
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from typing import Any
 
@@ -61,6 +63,9 @@ HOLE_PIXELS = 3
 #: simplified polygon by polygon at half the tolerance (seconds) instead of
 #: as a coverage (shared borders kept, but about 5 us a vertex: minutes).
 COVERAGE_VERTICES = 2_000_000
+#: Rings of more bytes than this (before gzip) are compressed in a thread
+#: while the area data are written (a small page starts no thread).
+THREADED_PACK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,8 @@ class DisplayGeometry:
 
     Attributes
     ----------
-    rings : list
-        Per area, a list of polygons, each a list of rings; a ring is a flat
-        list ``[x0, y0, dx1, dy1, ...]`` of integers (coordinate x ``scale``).
+    encoded : EncodedRings
+        The rings as flat arrays; :attr:`rings` as nested lists.
     scale : int
         Quantisation factor (``10 ** decimals``).
     label_points : list of (lat, lon)
@@ -89,13 +93,22 @@ class DisplayGeometry:
         Number of vertices written.
     """
 
-    rings: list[list[list[list[int]]]]
+    encoded: EncodedRings
     scale: int
     label_points: list[tuple[float, float]]
     bounds: tuple[float, float, float, float]
     tolerance: float
     coverage: bool
     vertices: int
+
+    @cached_property
+    def rings(self) -> list[list[list[list[int]]]]:
+        """Per area, a list of polygons, each a list of rings.
+
+        A ring is a flat list ``[x0, y0, dx1, dy1, ...]`` of integers
+        (coordinate x ``scale``).
+        """
+        return self.encoded.nested()
 
 
 def label_anchor(geom: shapely.Geometry) -> tuple[float, float]:
@@ -209,7 +222,7 @@ def _delta(coords: np.ndarray, *, keep_small: bool = False) -> list[int] | None:
 class _Rings:
     """Every ring of a layer, quantised, with repeated points dropped."""
 
-    deltas: list[int]  # per kept vertex dx, dy (a ring's first: x, y)
+    deltas: np.ndarray  # per kept vertex dx, dy (a ring's first: x, y)
     offsets: np.ndarray  # where each ring's deltas start (and the end)
     drawn: np.ndarray  # the ring has 4+ distinct points (and is big enough)
     exterior: np.ndarray  # the ring is the first (outer) ring of its polygon
@@ -249,7 +262,7 @@ def _rings(geoms: np.ndarray, scale: int, min_hole: float) -> _Rings:
     new_starts = np.cumsum(kept) - kept
     deltas[new_starts[kept > 0]] = xy[new_starts[kept > 0]]
     return _Rings(
-        deltas.ravel().tolist(),
+        deltas.ravel(),
         2 * np.append(new_starts, len(xy)),
         (kept >= 4) & big,
         exterior,
@@ -258,35 +271,127 @@ def _rings(geoms: np.ndarray, scale: int, min_hole: float) -> _Rings:
     )
 
 
+@dataclass(frozen=True)
+class EncodedRings:
+    """A layer's encoded rings as two flat integer arrays.
+
+    ``structure`` holds per area its polygon count, per polygon its ring
+    count and per ring its vertex count, in drawing order; ``coords`` the
+    rings' delta-encoded coordinates one after the other. A level-of-detail
+    page packs these arrays as they are (:meth:`varints`); a small page
+    writes them as nested lists (:meth:`nested`).
+    """
+
+    structure: np.ndarray
+    coords: np.ndarray
+    n_areas: int
+
+    def nested(self) -> list[list[list[list[int]]]]:
+        """Return per area, per polygon, per ring its flat coordinate list."""
+        size = iter(self.structure.tolist())
+        coords = self.coords.tolist()
+        areas: list[list[list[list[int]]]] = []
+        pos = 0
+        for _ in range(self.n_areas):
+            polygons = []
+            for _ in range(next(size)):
+                rings = []
+                for _ in range(next(size)):
+                    end = pos + 2 * next(size)
+                    rings.append(coords[pos:end])
+                    pos = end
+                polygons.append(rings)
+            areas.append(polygons)
+        return areas
+
+    def varints(self) -> bytes:
+        """Return the layer as :func:`pack_rings` writes one level (before gzip)."""
+        head = np.array([len(self.structure), len(self.coords)], dtype=np.int64)
+        return _varints(head) + _varints(self.structure) + _varints(self.coords)
+
+
 def _encode_all(
     simple: np.ndarray, original: np.ndarray, scale: int, min_hole: float = 0.0
 ) -> list[list[list[list[int]]]]:
+    """Encode every area's rings as nested lists (see :func:`_encode`)."""
+    return _encode(simple, original, scale, min_hole).nested()
+
+
+def _encode(
+    simple: np.ndarray, original: np.ndarray, scale: int, min_hole: float = 0.0
+) -> EncodedRings:
     """Encode every area's rings (see :func:`_rings`).
 
     Holes under ``min_hole`` (grid units squared) are dropped: a gap left
     between dissolved desa would only show as a speck of outline. A polygon
-    whose outer ring collapses on the grid is dropped with its holes.
+    whose outer ring collapses on the grid is dropped with its holes; an
+    area left with no polygon is drawn as the outline of its largest part.
     """
     r = _rings(simple, scale, min_hole)
-    areas: list[list[list[list[int]]]] = [[] for _ in range(len(simple))]
-    owner = r.area_of_part.tolist()
-    start, end = r.offsets[:-1].tolist(), r.offsets[1:].tolist()
-    part, exterior = r.part.tolist(), r.exterior.tolist()
-    polygons: dict[int, list[list[int]]] = {}  # the drawn polygon of each part
-    for i in np.flatnonzero(r.drawn).tolist():
-        coords = r.deltas[start[i] : end[i]]
-        if exterior[i]:
-            polygons[part[i]] = [coords]
-            areas[owner[part[i]]].append(polygons[part[i]])
-        elif part[i] in polygons:
-            polygons[part[i]].append(coords)
-    for i, area in enumerate(areas):
-        if not area:  # an area smaller than the grid: keep it visible
-            largest = max(shapely.get_parts(original[i]), key=lambda p: p.area)
-            coords = np.rint(shapely.get_coordinates(largest.exterior) * scale)
-            small = _delta(coords.astype(np.int64), keep_small=True)
-            areas[i] = [[small]] if small else []
-    return areas
+    parts, kept = _drawn(r)
+    polygons = np.bincount(r.area_of_part[parts], minlength=len(simple))
+    if (polygons == 0).any():  # an area smaller than the grid: keep it visible
+        r = _with_outlines(r, np.flatnonzero(polygons == 0), original, scale)
+        parts, kept = _drawn(r)
+        polygons = np.bincount(r.area_of_part[parts], minlength=len(simple))
+    none = np.full(len(simple), -1)
+    rings = np.bincount(r.part[kept], minlength=len(r.area_of_part))[parts]
+    ring_area = r.area_of_part[r.part[kept]]
+    records = [  # (area, polygon, ring, value), in drawing order once sorted
+        (np.arange(len(simple)), none, none, polygons),
+        (r.area_of_part[parts], parts, np.full(len(parts), -1), rings),
+        (ring_area, r.part[kept], kept, np.diff(r.offsets)[kept] // 2),
+    ]
+    area, part, ring, value = (np.concatenate(k) for k in zip(*records, strict=True))
+    order = np.lexsort((ring, part, area))
+    drawn = np.lexsort((kept, r.part[kept], ring_area))  # already sorted but outlines
+    starts = r.offsets[:-1][kept][drawn]
+    return EncodedRings(
+        value[order].astype(np.int64),
+        _gather(r.deltas, starts, r.offsets[1:][kept][drawn]),
+        len(simple),
+    )
+
+
+def _drawn(r: _Rings) -> tuple[np.ndarray, np.ndarray]:
+    """Return the drawn polygons (outer ring drawn) and rings (their drawn rings)."""
+    shown = np.zeros(len(r.area_of_part), dtype=bool)
+    shown[r.part[r.exterior & r.drawn]] = True
+    return np.flatnonzero(shown), np.flatnonzero(r.drawn & shown[r.part])
+
+
+def _with_outlines(
+    r: _Rings, empty: np.ndarray, original: np.ndarray, scale: int
+) -> _Rings:
+    """Add the outline of each ``empty`` area's largest part (if 4+ points)."""
+    outlines: list[tuple[int, list[int]]] = []
+    for i in empty.tolist():
+        largest = max(shapely.get_parts(original[i]), key=lambda p: p.area)
+        coords = np.rint(shapely.get_coordinates(largest.exterior) * scale)
+        small = _delta(coords.astype(np.int64), keep_small=True)
+        if small:
+            outlines.append((i, small))
+    if not outlines:
+        return r
+    owners = np.array([i for i, _ in outlines], dtype=np.int64)
+    flat = [np.asarray(c, dtype=np.int64) for _, c in outlines]
+    ends = len(r.deltas) + np.cumsum([len(c) for c in flat])
+    n, k = len(r.area_of_part), len(outlines)
+    return _Rings(
+        np.concatenate([r.deltas, *flat]),
+        np.append(r.offsets, ends),
+        np.append(r.drawn, np.ones(k, dtype=bool)),
+        np.append(r.exterior, np.ones(k, dtype=bool)),
+        np.append(r.part, np.arange(n, n + k)),
+        np.append(r.area_of_part, owners),
+    )
+
+
+def _gather(values: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """Return the slices ``values[starts[i]:ends[i]]`` joined, in order."""
+    lengths = ends - starts
+    shift = np.repeat(starts - (np.cumsum(lengths) - lengths), lengths)
+    return np.asarray(values[np.arange(int(lengths.sum())) + shift], dtype=np.int64)
 
 
 def _lonlat(areas: gpd.GeoDataFrame) -> gpd.GeoSeries:
@@ -429,6 +534,13 @@ def _level_varints(rings: list[list[list[list[int]]]]) -> bytes:
     )
 
 
+def _view_varints(rings: EncodedRings | list[list[list[list[int]]]]) -> bytes:
+    """One level of :func:`pack_rings`: encoded arrays or nested lists."""
+    if isinstance(rings, EncodedRings):
+        return rings.varints()
+    return _level_varints(rings)
+
+
 def pack_views(views: Sequence[dict[str, Any]]) -> dict[str, str]:
     """Move the levels' rings and area data into gzip'd fields of the page.
 
@@ -438,11 +550,18 @@ def pack_views(views: Sequence[dict[str, Any]]) -> dict[str, str]:
     first draw. ``views`` lose their ``rings`` and ``props``.
     """
     # each level's rings are let go as soon as they are packed
-    packed = b"".join(_level_varints(v.pop("rings")) for v in views)
-    return {
-        "packed": _gzip64(packed),
-        "packed_props": pack_json([v.pop("props") for v in views]),
-    }
+    packed = b"".join(_view_varints(v.pop("rings")) for v in views)
+    if len(packed) < THREADED_PACK:
+        return {
+            "packed": _gzip64(packed),
+            "packed_props": pack_json([v.pop("props") for v in views]),
+        }
+    # zlib lets go of the GIL: the rings are compressed while the area data
+    # are written as JSON (the same bytes as one after the other)
+    with ThreadPoolExecutor(1) as pool:
+        rings = pool.submit(_gzip64, packed)
+        props = pack_json([v.pop("props") for v in views])
+        return {"packed": rings.result(), "packed_props": props}
 
 
 def display_geometry(
@@ -474,16 +593,15 @@ def display_geometry(
         simple, coverage = _simplify(np.asarray(geoms), tolerance)
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     min_hole = (HOLE_PIXELS * tolerance * scale) ** 2
-    rings = _encode_all(np.asarray(simple), np.asarray(geoms), scale, min_hole)
+    encoded = _encode(np.asarray(simple), np.asarray(geoms), scale, min_hole)
     # a big layer: anchored inside the outline as drawn (fewer vertices)
     labels = label_anchors(np.asarray(simple if len(geoms) > LOD_AREAS else geoms))
-    vertices = sum(len(r) // 2 for area in rings for poly in area for r in poly)
     return DisplayGeometry(
-        rings,
+        encoded,
         scale,
         labels,
         bounds,
         tolerance,
         coverage,
-        vertices,
+        len(encoded.coords) // 2,
     )

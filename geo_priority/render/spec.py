@@ -492,7 +492,8 @@ def _view_spec(
         "props": _properties(
             areas, layers, shown, geometry.label_points, lang, threshold
         ),
-        "rings": geometry.rings,
+        # a level-of-detail level is packed from the arrays (pack_views)
+        "rings": geometry.encoded if zoom else geometry.rings,
         "scale": geometry.scale,
         "bounds": list(geometry.bounds),
         "labels_default": len(areas) <= LABELS_BY_DEFAULT,
