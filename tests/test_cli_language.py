@@ -247,7 +247,7 @@ def test_a_rupiah_error_is_wholly_in_the_language_of_lang():
         (
             ["anggaran"],
             "Penggunaan: geo-priority [OPTIONS] COMMAND [ARGS]...",
-            "Galat: No such command 'anggaran'.",
+            "Galat: Perintah 'anggaran' tidak dikenal.",
         ),
         (
             ["run", "--lang", "en"],

@@ -19,7 +19,7 @@ def test_every_entry_names_the_command_it_loads(name: str) -> None:
 def test_help_lists_every_command_with_its_short_help() -> None:
     done = CliRunner().invoke(cli, ["--help"])
     assert done.exit_code == 0, done.output
-    listed = done.output.split("Commands:")[1]
+    listed = done.output.split("Perintah:")[1]  # Indonesian by default
     for name in COMMANDS:
         command = load_command(COMMANDS[name])
         short = command.get_short_help_str(limit=10_000).split()[0]

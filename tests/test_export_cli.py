@@ -82,7 +82,7 @@ def test_export_bad_format_exits_2(scored_gpkg: Path, tmp_path: Path):
         cli, ["export", str(scored_gpkg), "-o", str(tmp_path), "-f", "kml"]
     )
     assert result.exit_code == 2
-    assert "'kml' is not one of" in result.output
+    assert "'kml' bukan salah satu dari" in result.output  # click's words in id
 
 
 def _config(tmp_path: Path, outputs: str = "") -> Path:

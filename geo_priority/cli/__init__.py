@@ -15,10 +15,15 @@ from typing import Any
 
 import click
 
-from geo_priority.cli.lazy import LazyGroup
+from geo_priority.cli import click_words
+from geo_priority.cli.lazy import COMMANDS, LazyGroup
+from geo_priority.cli.localised import HELP_LANG, LocalisedGroup, LocalisedUsageError
 from geo_priority.cli.options import quiet_opt, verbose_opt
+from geo_priority.config import LANGS
 from geo_priority.errors import GeoPriorityError
-from geo_priority.messages import tr, use_language
+from geo_priority.messages import language, tr, use_language
+
+click_words.install()
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "show_default": True}
 
@@ -42,10 +47,11 @@ class Failure(click.ClickException):
         click.echo(self.line, err=True, file=file)
 
 
-class PriorityGroup(LazyGroup):
+class PriorityGroup(LocalisedGroup, LazyGroup):
     """A click group that turns library errors into exit code 1.
 
-    Its commands are imported when used (:mod:`geo_priority.cli.lazy`).
+    Its commands are imported when used (:mod:`geo_priority.cli.lazy`); its
+    help follows ``--lang`` (:class:`~geo_priority.cli.localised.LocalisedGroup`).
     """
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -56,13 +62,17 @@ class PriorityGroup(LazyGroup):
         The error becomes one line on stderr; with ``-v`` the traceback is
         printed before it.
         """
-        with use_language("id"):
+        with use_language(ctx.meta.get(HELP_LANG, "id")):
             try:
                 return super().invoke(ctx)
             except GeoPriorityError as err:
                 if ctx.meta.get(_VERBOSE):
                     click.echo(traceback.format_exc().rstrip(), err=True)
                 raise Failure(str(err)) from err
+            except LocalisedUsageError:
+                raise
+            except click.UsageError as err:  # shown later, by click: keep its language
+                raise LocalisedUsageError(err, language()) from err
             except (click.exceptions.Exit, click.ClickException, SystemExit):
                 raise
             except Exception as err:  # a bug or an unforeseen library error
@@ -87,19 +97,64 @@ def _show_warning(
     click.echo(tr("warning: {message}", message=message), err=True)
 
 
-@click.group(cls=PriorityGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(package_name="geo-priority")
+def _texts() -> dict[str, str]:
+    """Return the help of ``geo-priority`` itself in the active language."""
+    return {
+        "help": tr(
+            "Decide where extreme poverty must be fought first (geo-priority).\n\n"
+            "Reads boundaries and indicator tables, harmonises Indonesian region "
+            "codes, scores and classifies areas, and writes maps, GIS layers and "
+            "tables. Add -v for debug logging; data errors exit 1, usage errors 2. "
+            "Help and messages are in Bahasa Indonesia; add --lang en (here or "
+            "after the command) for English.\n\n"
+            "\b\nExamples:\n  geo-priority run banten.toml\n"
+            "  geo-priority --lang en run --help"
+        ),
+        "version": tr("Show the version and exit."),
+        "verbose": tr("More log output (repeat for debug)."),
+        "quiet": tr("Less log output, and no progress lines."),
+        "lang": tr(
+            "Language of the help and messages of every command (default 'id'); "
+            "a command's own --lang wins."
+        ),
+        "help_option": tr("Show this message and exit."),
+    }
+
+
+def _show_version(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    """Print the version in the language of ``--lang`` (anywhere on the line)."""
+    if not value or ctx.resilient_parsing:
+        return
+    from geo_priority import __version__
+
+    with use_language(ctx.meta.get(HELP_LANG, "id")):
+        line = tr("{prog}, version {version}", prog="geo-priority", version=__version__)
+    click.echo(line)
+    ctx.exit()
+
+
+@click.group(cls=PriorityGroup, context_settings=CONTEXT_SETTINGS, texts=_texts)
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+)
 @verbose_opt
 @quiet_opt
+@click.option(
+    "--lang",
+    "lang",
+    type=click.Choice(LANGS),
+    default=None,
+)
 @click.pass_context
-def cli(ctx: click.Context, verbose: int, quiet: int) -> None:
-    """Decide where extreme poverty must be fought first (geo-priority).
-
-    Reads boundaries and indicator tables, harmonises Indonesian region codes,
-    scores and classifies areas, and writes maps, GIS layers and tables.
-    Add -v for debug logging; data errors exit 1, usage errors 2.
-    """
+def cli(ctx: click.Context, verbose: int, quiet: int, lang: str | None) -> None:
+    """Decide where extreme poverty must be fought first (see --help)."""
     ctx.meta[_VERBOSE] = verbose > 0
+    if lang is not None:  # the default of every command's --lang
+        ctx.default_map = {name: {"lang": lang} for name in COMMANDS}
     level = logging.WARNING - 10 * (verbose - quiet)
     logging.basicConfig(
         level=level, format="%(levelname)s: %(message)s", stream=sys.stderr

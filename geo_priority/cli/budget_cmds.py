@@ -13,14 +13,20 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from geo_priority.cli._common import LocalisedCommand
-from geo_priority.cli.options import lang_opt, name_opt, overwrite_opt
+from geo_priority.cli.localised import LocalisedCommand
+from geo_priority.cli.options import (
+    EXISTING_FILE,
+    FOLDER,
+    lang_opt,
+    name_opt,
+    overwrite_opt,
+)
 from geo_priority.messages import language, tr
 
 if TYPE_CHECKING:
     from geo_priority.config import Lang
 
-_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+_FILE = EXISTING_FILE
 
 
 def _rupiah(
@@ -55,7 +61,7 @@ def _texts() -> dict[str, str]:
             "'Ke mana anggaran mengalir'), .png and _run.json, and prints each path. "
             "Unit costs and their sources are in data/unit_costs.toml.\n\n"
             "\b\nExample:\n  geo-priority budget "
-            "--input examples/anggaran_kabkota.toml --budget 5000000000"
+            "--input examples/anggaran_kabkota.toml \\\n      --budget 5000000000"
         ),
         "source": tr("Run config, budget config (TOML) or aggregate table."),
         "amount": tr(
@@ -78,10 +84,8 @@ def _texts() -> dict[str, str]:
 @click.command("budget", cls=LocalisedCommand, texts=_texts)
 @click.option("--input", "source", required=True, type=_FILE, metavar="CONFIG_OR_TABLE")
 @click.option("--budget", "amount", callback=_rupiah, default=None, metavar="RUPIAH")
-@click.option("--unit-costs", type=_FILE, default=None, metavar="FILE")
-@click.option(
-    "-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None
-)
+@click.option("--unit-costs", type=_FILE, default=None)
+@click.option("-o", "--out", type=FOLDER, default=None)
 @name_opt(default=None, help="")
 @lang_opt
 @overwrite_opt

@@ -10,18 +10,25 @@ from typing import TYPE_CHECKING
 import click
 
 from geo_priority.cli._common import msg, report_run
+from geo_priority.cli.localised import LocalisedCommand, LocalisedGroup
 from geo_priority.cli.options import (
     CONFIG_OUT_HELP,
+    FILE,
     boundaries_crs_opt,
     boundaries_layer_opt,
     cache_opt,
     config_arg,
     lang_opt,
+    messages_lang_opt,
+    messages_texts,
     mirror_opt,
     out_opt,
+    out_text,
     overwrite_opt,
+    shared_texts,
     steps_quiet_opt,
 )
+from geo_priority.messages import tr
 from geo_priority.steps import progress
 
 if TYPE_CHECKING:
@@ -61,7 +68,22 @@ def _steps(total: int, quiet: bool) -> Iterator[None]:
         yield
 
 
-@click.command("run", short_help="Run the whole pipeline from a TOML config.")
+def _run_texts() -> dict[str, str]:
+    """Return the help of ``run`` in the active language."""
+    return {
+        **shared_texts(),
+        "short_help": tr("Run the whole pipeline from a TOML config."),
+        "help": tr(
+            "Read, harmonise, score, classify and write map, layer and tables.\n\n"
+            "CONFIG is a TOML file (see the README's config reference). Writes the "
+            "HTML map, the scored GeoPackage, the ranked CSV, the join report and a "
+            "run record into the output folder, printing each path on stdout.\n\n"
+            "\b\nExample:\n  geo-priority run banten.toml --out maps/ --lang en"
+        ),
+    }
+
+
+@click.command("run", cls=LocalisedCommand, texts=_run_texts)
 @config_arg
 @out_opt(help=CONFIG_OUT_HELP)
 @lang_opt
@@ -78,16 +100,7 @@ def run_cmd(
     boundaries_layer: str | None,
     quiet: bool,
 ) -> None:
-    """Read, harmonise, score, classify and write map, layer and tables.
-
-    CONFIG is a TOML file (see the README's config reference). Writes the HTML
-    map, the scored GeoPackage, the ranked CSV, the join report and a run record
-    into the output folder, printing each path on stdout.
-
-    \b
-    Example:
-      geo-priority run banten.toml --out maps/ --lang en
-    """
+    """Run the whole pipeline from a TOML config (see --help)."""
     from geo_priority import pipeline
 
     config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
@@ -96,18 +109,33 @@ def run_cmd(
     report_run(result, config.outputs.lang)
 
 
-@click.command("check", short_help="Validate inputs and the join; write nothing.")
+def _check_texts() -> dict[str, str]:
+    """Return the help of ``check`` in the active language."""
+    return {
+        **shared_texts(),
+        "short_help": tr("Validate inputs and the join; write nothing."),
+        "help": tr(
+            "Check CONFIG's inputs, codes and join without writing any output.\n\n"
+            "Exits 1 when anything needs attention: unmatched or doubtful joins, "
+            "unknown codes, missing values, areas that would get no score, imputed "
+            "values, repaired geometries, or any error (strict, the default; see "
+            "--lenient).\n\n"
+            "\b\nExample:\n  geo-priority check banten.toml"
+        ),
+        "lenient": tr(
+            "Exit 0 when the only findings are repairs made (invalid geometries), "
+            "areas left unscored by scoring.missing or values imputed; they are "
+            "still printed."
+        ),
+    }
+
+
+@click.command("check", cls=LocalisedCommand, texts=_check_texts)
 @config_arg
 @lang_opt
 @boundaries_crs_opt
 @boundaries_layer_opt
-@click.option(
-    "--lenient",
-    is_flag=True,
-    help="Exit 0 when the only findings are repairs made (invalid geometries), "
-    "areas left unscored by scoring.missing or values imputed; they are still "
-    "printed.",
-)
+@click.option("--lenient", is_flag=True)
 def check_cmd(
     config_path: Path,
     lang: Lang | None,
@@ -115,16 +143,7 @@ def check_cmd(
     boundaries_layer: str | None,
     lenient: bool,
 ) -> None:
-    """Check CONFIG's inputs, codes and join without writing any output.
-
-    Exits 1 when anything needs attention: unmatched or doubtful joins, unknown
-    codes, missing values, areas that would get no score, imputed values,
-    repaired geometries, or any error (strict, the default; see --lenient).
-
-    \b
-    Example:
-      geo-priority check banten.toml
-    """
+    """Check CONFIG's inputs and join, writing nothing (see --help)."""
     from geo_priority import pipeline
 
     config = _load(config_path, None, lang, None, boundaries_crs, boundaries_layer)
@@ -137,14 +156,31 @@ def check_cmd(
     click.echo(msg("ok", language), err=True)
 
 
-@click.command("figure", short_help="Write a print-ready map figure (PNG + PDF).")
+def _figure_texts() -> dict[str, str]:
+    """Return the help of ``figure`` in the active language."""
+    return {
+        **shared_texts(),
+        "short_help": tr("Write a print-ready map figure (PNG + PDF)."),
+        "help": tr(
+            "Analyse CONFIG and write its static map figure as PNG and PDF.\n\n"
+            "The figure has title, subtitle, legend (classes and counts as on the "
+            "HTML map), area names, north arrow, scale bar, sources and date. Files "
+            'are named after the config\'s outputs.name (A4 adds "_a4") in the '
+            "output folder; their paths are printed on stdout.\n\n"
+            "\b\nExample:\n"
+            "  geo-priority figure banten.toml --size a4 --lang en --out maps/"
+        ),
+        "size": tr("16:9 slide (13.33 x 7.5 in) or A4 portrait page; both at 300 dpi."),
+    }
+
+
+@click.command("figure", cls=LocalisedCommand, texts=_figure_texts)
 @config_arg
 @out_opt(help=CONFIG_OUT_HELP)
 @click.option(
     "--size",
     type=click.Choice(["slide", "a4"], case_sensitive=False),
     default="slide",
-    help="16:9 slide (13.33 x 7.5 in) or A4 portrait page; both at 300 dpi.",
 )
 @lang_opt
 @overwrite_opt
@@ -161,17 +197,7 @@ def figure_cmd(
     boundaries_layer: str | None,
     quiet: bool,
 ) -> None:
-    """Analyse CONFIG and write its static map figure as PNG and PDF.
-
-    The figure has title, subtitle, legend (classes and counts as on the HTML
-    map), area names, north arrow, scale bar, sources and date. Files are named
-    after the config's outputs.name (A4 adds "_a4") in the output folder; their
-    paths are printed on stdout.
-
-    \b
-    Example:
-      geo-priority figure banten.toml --size a4 --lang en --out maps/
-    """
+    """Write CONFIG's static map figure as PNG and PDF (see --help)."""
     from geo_priority import pipeline
 
     config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
@@ -180,7 +206,35 @@ def figure_cmd(
     report_run(result, config.outputs.lang)
 
 
-@click.command("demo", short_help="Build Banten's kab/kota priority map from BPS data.")
+def _demo_texts() -> dict[str, str]:
+    """Return the help of ``demo`` in the active language."""
+    return {
+        **shared_texts(),
+        "out": out_text(tr("Output folder.")),
+        "short_help": tr("Build Banten's kab/kota priority map from BPS data."),
+        "help": tr(
+            "Build the demo: Banten's kab/kota extreme-poverty priority map.\n\n"
+            "Uses real BPS figures (shipped in data/, with citations) and the real "
+            "OCHA COD-AB boundaries from the cache, --mirror, or the pinned "
+            "download. Without any of them it draws a clearly labelled schematic "
+            "tile map.\n\n"
+            "\b\nExamples:\n"
+            "  geo-priority demo --out maps/ --mirror ../shared/data/upstream\n"
+            "  geo-priority demo --scope nasional --out maps/"
+        ),
+        "level": tr("kabkota: real BPS figures; desa: a SYNTHETIC registry per desa."),
+        "context": tr(
+            "Vector file of neighbouring areas drawn faintly around Banten "
+            "(skipped when it does not exist)."
+        ),
+        "scope": tr(
+            "nasional: all 514 kab/kota of Indonesia on BPS's real P0 export "
+            "(needs ../shared/data or GEO_PRIORITY_SHARED)."
+        ),
+    }
+
+
+@click.command("demo", cls=LocalisedCommand, texts=_demo_texts)
 @out_opt(default=Path("maps"))
 @lang_opt
 @overwrite_opt
@@ -189,21 +243,16 @@ def figure_cmd(
     "--level",
     type=click.Choice(["kabkota", "desa"]),
     default="kabkota",
-    help="kabkota: real BPS figures; desa: a SYNTHETIC registry per desa.",
 )
 @click.option(
     "--context",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     default=None,
-    help="Vector file of neighbouring areas drawn faintly around Banten "
-    "(skipped when it does not exist).",
 )
 @click.option(
     "--scope",
     type=click.Choice(["banten", "nasional"]),
     default="banten",
-    help="nasional: all 514 kab/kota of Indonesia on BPS's real P0 export "
-    "(needs ../shared/data or GEO_PRIORITY_SHARED).",
 )
 @steps_quiet_opt
 def demo_cmd(
@@ -216,17 +265,7 @@ def demo_cmd(
     scope: str,
     quiet: bool,
 ) -> None:
-    """Build the demo: Banten's kab/kota extreme-poverty priority map.
-
-    Uses real BPS figures (shipped in data/, with citations) and the real OCHA
-    COD-AB boundaries from the cache, --mirror, or the pinned download. Without
-    any of them it draws a clearly labelled schematic tile map.
-
-    \b
-    Example:
-      geo-priority demo --out maps/ --mirror ../shared/data/upstream
-      geo-priority demo --scope nasional --out maps/
-    """
+    """Build Banten's kab/kota priority map from BPS data (see --help)."""
     from geo_priority.demo import DEMO_STEPS, DESA_DEMO_STEPS, run_demo, run_desa_demo
 
     language: Lang = lang or "id"
@@ -257,34 +296,68 @@ def _national_demo(out: Path, lang: Lang, overwrite: bool, quiet: bool) -> None:
     report_run(result, lang)
 
 
-@click.group("boundaries", short_help="Download and list registered boundary sources.")
+def _boundaries_texts() -> dict[str, str]:
+    """Return the help of ``boundaries`` in the active language."""
+    return {
+        **messages_texts(),
+        "short_help": tr("Download and list registered boundary sources."),
+        "help": tr(
+            "Work with the registered boundary sources (boundaries/sources.toml)."
+        ),
+        "help_option": tr("Show this message and exit."),
+    }
+
+
+def _list_texts() -> dict[str, str]:
+    """Return the help of ``boundaries list`` in the active language."""
+    return {
+        **messages_texts(),
+        "short_help": tr("List the registered sources."),
+        "help": tr("List the registered boundary sources with their licence."),
+        "help_option": tr("Show this message and exit."),
+    }
+
+
+def _fetch_texts() -> dict[str, str]:
+    """Return the help of ``boundaries fetch`` in the active language."""
+    return {
+        **messages_texts(),
+        "short_help": tr("Download a source into the cache."),
+        "help": tr(
+            "Download SOURCE's pinned files, verify their sha256 and cache them."
+            "\n\n\b\nExample:\n"
+            "  geo-priority boundaries fetch banten-desa-ocha-bps2020"
+        ),
+        "offline": tr("Use only the cache and the mirror."),
+    }
+
+
+@click.group("boundaries", cls=LocalisedGroup, texts=_boundaries_texts)
+@messages_lang_opt
 def boundaries() -> None:
-    """Work with the registered boundary sources (boundaries/sources.toml)."""
+    """Download and list registered boundary sources (see --help)."""
 
 
-@boundaries.command("list", short_help="List the registered sources.")
+@boundaries.command("list", cls=LocalisedCommand, texts=_list_texts)
+@messages_lang_opt
 def list_cmd() -> None:
-    """List the registered boundary sources with their licence."""
+    """List the registered sources (see --help)."""
     from geo_priority.io import fetch
 
     for source_id, source in fetch.load_registry().items():
         click.echo(f"{source_id}\t{source.title}\t{source.licence}")
 
 
-@boundaries.command("fetch", short_help="Download a source into the cache.")
+@boundaries.command("fetch", cls=LocalisedCommand, texts=_fetch_texts)
 @click.argument("source_id", metavar="SOURCE", default="banten-desa-ocha-bps2020")
 @mirror_opt
 @cache_opt
-@click.option("--offline", is_flag=True, help="Use only the cache and the mirror.")
+@click.option("--offline", is_flag=True)
+@messages_lang_opt
 def fetch_cmd(
     source_id: str, mirror: Path | None, cache: Path | None, offline: bool
 ) -> None:
-    """Download SOURCE's pinned files, verify their sha256 and cache them.
-
-    \b
-    Example:
-      geo-priority boundaries fetch banten-desa-ocha-bps2020
-    """
+    """Download SOURCE's pinned files into the cache (see --help)."""
     from geo_priority.io import fetch
 
     for path in fetch.fetch_source(

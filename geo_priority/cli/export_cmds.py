@@ -7,13 +7,20 @@ from typing import TYPE_CHECKING
 
 import click
 
+from geo_priority.cli.localised import LocalisedCommand
 from geo_priority.cli.options import (
+    EXISTING_FILE,
+    FILE,
     export_formats_opt,
     lang_opt,
+    messages_lang_opt,
+    messages_texts,
     mirror_opt,
     name_opt,
     out_opt,
+    out_text,
     overwrite_opt,
+    shared_texts,
 )
 from geo_priority.messages import tr
 
@@ -43,11 +50,41 @@ def _scored_from_config(
     return outputs.scored_layer(pipeline.analyse(config))
 
 
-@click.command("export", short_help="Write GIS layers, styles, tables, rasters.")
+def _export_texts() -> dict[str, str]:
+    """Return the help of ``export`` in the active language."""
+    return {
+        **shared_texts(),
+        "short_help": tr("Write GIS layers, styles, tables, rasters."),
+        "help": tr(
+            "Export a scored layer to GIS formats with QGIS and SLD styles.\n\n"
+            "SCORED_GPKG_OR_CONFIG is the GeoPackage that 'run' or 'demo' wrote "
+            "(its classes, labels and metadata are stored in it) or a TOML run "
+            "config, which is analysed first. Writes GeoPackage (styled in QGIS), "
+            "zipped Shapefile, GeoJSON, FlatGeobuf, CSV/XLSX tables, .qml/.sld "
+            "styles, priority Cloud-Optimised GeoTIFFs and Satu Data metadata, and "
+            "prints each path.\n\n"
+            "\b\nExample:\n"
+            "  geo-priority export maps/demo_banten_kabkota.gpkg -o gis/ \\\n"
+            "      --dst-crs EPSG:23834 --raster-resolution 100"
+        ),
+        "out": out_text(tr("Output folder (created if missing).")),
+        "formats": tr("Format to write; repeat for several (default: all)."),
+        "dst_crs": tr(
+            "Reproject layers, e.g. EPSG:23834 (TM-3 48.2) or EPSG:32748 (UTM 48S)."
+        ),
+        "raster_resolution": tr(
+            "Pixel size of the priority rasters (default: the config's, else 100)."
+        ),
+        "sld_version": tr("SLD version of the GeoServer style."),
+        "name": tr("Base name of the files (default: layer)."),
+    }
+
+
+@click.command("export", cls=LocalisedCommand, texts=_export_texts)
 @click.argument(
     "source",
     metavar="SCORED_GPKG_OR_CONFIG",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=EXISTING_FILE,
 )
 @out_opt(required=True, help="Output folder (created if missing).")
 @export_formats_opt
@@ -55,20 +92,17 @@ def _scored_from_config(
     "--dst-crs",
     metavar="CRS",
     default=None,
-    help="Reproject layers, e.g. EPSG:23834 (TM-3 48.2) or EPSG:32748 (UTM 48S).",
 )
 @click.option(
     "--raster-resolution",
     type=click.FloatRange(min=0, min_open=True),
     default=None,
     metavar="METRES",
-    help="Pixel size of the priority rasters [default: the config's, else 100].",
 )
 @click.option(
     "--sld-version",
     type=click.Choice(["1.0.0", "1.1.0"]),
     default="1.0.0",
-    help="SLD version of the GeoServer style.",
 )
 @name_opt(default=None, help="Base name of the files (default: layer).")
 @lang_opt
@@ -86,19 +120,7 @@ def export_cmd(
     overwrite: bool,
     mirror: Path | None,
 ) -> None:
-    """Export a scored layer to GIS formats with QGIS and SLD styles.
-
-    SCORED_GPKG_OR_CONFIG is the GeoPackage that 'run' or 'demo' wrote (its
-    classes, labels and metadata are stored in it) or a TOML run config, which
-    is analysed first. Writes GeoPackage (styled in QGIS), zipped Shapefile,
-    GeoJSON, FlatGeobuf, CSV/XLSX tables, .qml/.sld styles, priority
-    Cloud-Optimised GeoTIFFs and Satu Data metadata, and prints each path.
-
-    \b
-    Example:
-      geo-priority export maps/demo_banten_kabkota.gpkg -o gis/ \
-          --dst-crs EPSG:23834 --raster-resolution 100
-    """
+    """Export a scored layer to GIS formats (see --help)."""
     from dataclasses import replace
 
     from geo_priority import export
@@ -145,19 +167,47 @@ def _areas(
     )
 
 
-@click.command("zonal", short_help="Per-area statistics of a raster (indicator table).")
+def _zonal_texts() -> dict[str, str]:
+    """Return the help of ``zonal`` in the active language."""
+    return {
+        **messages_texts(),
+        "short_help": tr("Per-area statistics of a raster (indicator table)."),
+        "help": tr(
+            "Summarise RASTER per area of AREAS into an indicator table (CSV).\n\n"
+            "AREAS is a run config (its boundaries are used) or a boundary file "
+            "with --code-column. Pixels count with the fraction an area covers "
+            "(exactextract); nodata is left out; areas are reprojected to the "
+            "raster's CRS. Use the CSV as a [[tables]] entry with code_column = "
+            '"area_id".\n\n'
+            "\b\nExample:\n"
+            "  geo-priority zonal banten.toml worldpop_100m.tif -o populasi.csv \\\n"
+            "      --stat sum --prefix population"
+        ),
+        "output": tr("CSV table to write (area_id, area_name, <prefix>_<stat>...)."),
+        "stats": tr(
+            "sum, mean, count, min, max, median, stdev, majority or p1..p99; repeat."
+        ),
+        "prefix": tr("Column prefix (default: raster name)."),
+        "band": tr("Raster band."),
+        "code_column": tr("Code column of a boundary file."),
+        "name_column": tr("Name column of a boundary file."),
+        "code_system": tr("Code system of a boundary file."),
+        "layer": tr("Layer of a multi-layer boundary file."),
+    }
+
+
+@click.command("zonal", cls=LocalisedCommand, texts=_zonal_texts)
 @click.argument(
     "areas_source",
     metavar="AREAS",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=EXISTING_FILE,
 )
-@click.argument("raster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("raster", type=EXISTING_FILE)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     required=True,
-    help="CSV table to write (area_id, area_name, <prefix>_<stat>...).",
 )
 @click.option(
     "-s",
@@ -165,20 +215,19 @@ def _areas(
     "stats",
     multiple=True,
     default=("sum", "mean"),
-    help="sum, mean, count, min, max, median, stdev, majority or p1..p99; repeat.",
 )
-@click.option("--prefix", default=None, help="Column prefix (default: raster name).")
-@click.option("--band", type=click.IntRange(min=1), default=1, help="Raster band.")
-@click.option("--code-column", default=None, help="Code column of a boundary file.")
-@click.option("--name-column", default=None, help="Name column of a boundary file.")
+@click.option("--prefix", default=None)
+@click.option("--band", type=click.IntRange(min=1), default=1)
+@click.option("--code-column", default=None)
+@click.option("--name-column", default=None)
 @click.option(
     "--code-system",
     type=click.Choice(["auto", "kemendagri", "bps"]),
     default="auto",
-    help="Code system of a boundary file.",
 )
-@click.option("--layer", default=None, help="Layer of a multi-layer boundary file.")
+@click.option("--layer", default=None)
 @overwrite_opt
+@messages_lang_opt
 def zonal_cmd(
     areas_source: Path,
     raster: Path,
@@ -192,18 +241,7 @@ def zonal_cmd(
     layer: str | None,
     overwrite: bool,
 ) -> None:
-    """Summarise RASTER per area of AREAS into an indicator table (CSV).
-
-    AREAS is a run config (its boundaries are used) or a boundary file with
-    --code-column. Pixels count with the fraction an area covers (exactextract);
-    nodata is left out; areas are reprojected to the raster's CRS. Use the CSV
-    as a [[tables]] entry with code_column = "area_id".
-
-    \b
-    Example:
-      geo-priority zonal banten.toml worldpop_100m.tif -o populasi.csv \
-          --stat sum --prefix population
-    """
+    """Summarise RASTER per area of AREAS into a CSV table (see --help)."""
     from geo_priority import io
     from geo_priority.zonal import zonal_statistics
 

@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING
 
 import click
 
-from geo_priority.cli.options import crosswalk_opt, name_opt, out_opt, overwrite_opt
+from geo_priority.cli.localised import LocalisedCommand
+from geo_priority.cli.options import (
+    EXISTING_FILE,
+    FILE,
+    crosswalk_opt,
+    messages_lang_opt,
+    messages_texts,
+    name_opt,
+    out_opt,
+    out_text,
+    overwrite_opt,
+)
 from geo_priority.formatting import format_number
 from geo_priority.messages import tr
 
@@ -30,9 +41,39 @@ def _bps_codes(crosswalk: Path | None) -> dict[str, str] | None:
     return dict(zip(kmd, cw["from_code"].astype(str), strict=True))
 
 
-@click.command(
-    "synth", short_help="Write a synthetic registry export (no real people)."
-)
+def _synth_texts() -> dict[str, str]:
+    """Return the help of ``synth`` in the active language."""
+    return {
+        **messages_texts(),
+        "out": out_text(tr("Output folder.")),
+        "short_help": tr("Write a synthetic registry export (no real people)."),
+        "help": tr(
+            "Generate a SYNTHETIC social registry and write it as one export file."
+            "\n\nReal Banten region codes, synthetic NIKs, desil mixes with "
+            "desa-level variation, programme receipt by desil. Never real names or "
+            "NIKs.\n\n"
+            "\b\nExample:\n"
+            "  geo-priority synth --tier M --style p3ke --format parquet -o synthetic/"
+        ),
+        "tier": tr(
+            "XS 1 kecamatan, S Pandeglang, M Banten P3KE-like, "
+            "L Banten DTSEN-like (12.9 M persons)."
+        ),
+        "style": tr("Column names and formats to emulate."),
+        "fmt": tr("File format."),
+        "seed": tr("Random seed (deterministic output)."),
+        "scale": tr("Multiply the number of families."),
+        "dirty": tr("Inject the fault catalogue (REGISTRIES.md §6.5)."),
+        "sheet_per_kecamatan": tr("XLSX: one sheet per kecamatan."),
+        "level": tr(
+            "One row per person, or one per family (the keluarga/KK file; "
+            "p3ke, dtsen, canonical)."
+        ),
+        "crosswalk": tr("BPS<->Kemendagri desa crosswalk (needed by --style dtks)."),
+    }
+
+
+@click.command("synth", cls=LocalisedCommand, texts=_synth_texts)
 @click.option(
     "--tier",
     type=click.Choice(["XS", "S", "M", "L"], case_sensitive=False),
@@ -53,7 +94,7 @@ def _bps_codes(crosswalk: Path | None) -> dict[str, str] | None:
     default="parquet",
     help="File format.",
 )
-@click.option("--seed", type=int, default=0, help="Random seed (deterministic output).")
+@click.option("--seed", type=int, default=0)
 @click.option(
     "--scale", type=float, default=1.0, help="Multiply the number of families."
 )
@@ -74,6 +115,7 @@ def _bps_codes(crosswalk: Path | None) -> dict[str, str] | None:
 @crosswalk_opt("BPS<->Kemendagri desa crosswalk (needed by --style dtks).")
 @out_opt(default=Path("synthetic"))
 @overwrite_opt
+@messages_lang_opt
 def synth_cmd(
     tier: str,
     style: str,
@@ -87,15 +129,7 @@ def synth_cmd(
     out: Path,
     overwrite: bool,
 ) -> None:
-    """Generate a SYNTHETIC social registry and write it as one export file.
-
-    Real Banten region codes, synthetic NIKs, desil mixes with desa-level
-    variation, programme receipt by desil. Never real names or NIKs.
-
-    \b
-    Example:
-      geo-priority synth --tier M --style p3ke --format parquet -o synthetic/
-    """
+    """Write a SYNTHETIC social registry export (see --help)."""
     from geo_priority.microdata import write_synthetic
 
     path, rows, faults = write_synthetic(
@@ -128,23 +162,83 @@ def _english(count: int) -> str:
     return format_number(count, lang="en", decimals=0)
 
 
-@click.command("aggregate", short_help="Registry exports -> suppressed area tables.")
+def _aggregate_texts() -> dict[str, str]:
+    """Return the help of ``aggregate`` in the active language."""
+    return {
+        **messages_texts(),
+        "out": out_text(tr("Output folder.")),
+        "short_help": tr("Registry exports -> suppressed area tables."),
+        "help": tr(
+            "Aggregate EXPORTS (CSV/XLSX/Parquet; DTSEN, P3KE, DTKS) to area tables."
+            "\n\nNIKs are replaced by keyed HMAC tokens as they are read; "
+            "duplicates across sources are kept once (DTSEN > P3KE > DTKS). Writes "
+            "desa/kecamatan/kab-kota tables with numerators and denominators, "
+            "suppression flags (<column>_suppressed), a masked data-quality report "
+            "and a metadata record.\n\n"
+            "\b\nExamples:\n"
+            "  geo-priority aggregate p3ke.parquet dtsen.csv --key-file nik.key -o out/"
+            "\n  geo-priority aggregate bansos.xlsx --map nik=NIK_ART "
+            "--map desil=DESIL ...\n"
+            "  geo-priority aggregate --config registri.toml --key-file nik.key -o out/"
+        ),
+        "config_file": tr(
+            "Registry config TOML: [[exports]] with path, style, sumber, crosswalk "
+            "and a column mapping for unknown exports (see examples/registri.toml)."
+        ),
+        "key_file": tr(
+            "File with the HMAC key (>= 32 bytes). Default: $GEO_PRIORITY_NIK_KEY."
+        ),
+        "style": tr(
+            "Source style of the EXPORTS (auto, p3ke, dtks, dtsen, canonical, custom)."
+        ),
+        "mapping": tr(
+            "Column of a canonical field in the EXPORTS (repeat), e.g. "
+            "--map nik=NIK_ART --map kode_desa=KODE_DESA."
+        ),
+        "crosswalk": tr("BPS -> Kemendagri desa crosswalk for BPS-coded exports."),
+        "target": tr(
+            "Target group of the targeting measures (default desil1, or the config's)."
+        ),
+        "threshold": tr("Small-cell threshold (default 10, or the config's)."),
+        "levels": tr("Levels to write (repeat)."),
+        "formats": tr("Table formats (repeat)."),
+        "exclude_rejected": tr(
+            "Leave out persons whose NIK was rejected, or count them (default, "
+            "or the config's exclude_rejected_nik). Counted, they cannot be matched "
+            "across exports: one person in two exports counts twice; every table's "
+            "persons_nik_rejected says how many there are."
+        ),
+        "desa_programmes": tr(
+            "Desa programme table of the poverty-pocket strategy (CSV/XLSX: desa "
+            "code and yes/no or count columns such as rtlh, air_minum, sanitasi; "
+            "see data/programmes.toml). Default: the config's desa_programmes."
+        ),
+        "audience": tr(
+            "Publication tier written on every row (audience). publik refuses "
+            "--threshold below 10; internal (a pemda's own officials) allows it. "
+            "Default: the config's, else publik (internal with --threshold below 10)."
+        ),
+        "name": tr("Output file prefix."),
+    }
+
+
+@click.command("aggregate", cls=LocalisedCommand, texts=_aggregate_texts)
 @click.argument(
     "exports",
     nargs=-1,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=EXISTING_FILE,
 )
 @click.option(
     "--config",
     "config_file",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=EXISTING_FILE,
     default=None,
     help="Registry config TOML: [[exports]] with path, style, sumber, crosswalk "
     "and a column mapping for unknown exports (see examples/registri.toml).",
 )
 @click.option(
     "--key-file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FILE,
     default=None,
     help="File with the HMAC key (>= 32 bytes). Default: $GEO_PRIORITY_NIK_KEY.",
 )
@@ -202,7 +296,7 @@ def _english(count: int) -> str:
 @click.option(
     "--desa-programmes",
     "desa_programmes",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    type=EXISTING_FILE,
     default=None,
     help="Desa programme table of the poverty-pocket strategy (CSV/XLSX: desa "
     "code and yes/no or count columns such as rtlh, air_minum, sanitasi; see "
@@ -216,9 +310,10 @@ def _english(count: int) -> str:
     "--threshold below 10; internal (a pemda's own officials) allows it. "
     "Default: the config's, else publik (internal with --threshold below 10).",
 )
-@name_opt(default="registri", help="Output file prefix.")
+@name_opt(default="registri", help="")
 @out_opt(default=Path("registri"))
 @overwrite_opt
+@messages_lang_opt
 def aggregate_cmd(
     exports: tuple[Path, ...],
     config_file: Path | None,
@@ -237,19 +332,7 @@ def aggregate_cmd(
     out: Path,
     overwrite: bool,
 ) -> None:
-    """Aggregate EXPORTS (CSV/XLSX/Parquet; DTSEN, P3KE, DTKS) to area tables.
-
-    NIKs are replaced by keyed HMAC tokens as they are read; duplicates across
-    sources are kept once (DTSEN > P3KE > DTKS). Writes desa/kecamatan/kab-kota
-    tables with numerators and denominators, suppression flags
-    (<column>_suppressed), a masked data-quality report and a metadata record.
-
-    \b
-    Examples:
-      geo-priority aggregate p3ke.parquet dtsen.csv --key-file nik.key -o out/
-      geo-priority aggregate bansos.xlsx --map nik=NIK_ART --map desil=DESIL ...
-      geo-priority aggregate --config registri.toml --key-file nik.key -o out/
-    """
+    """Aggregate registry EXPORTS to area tables (see --help)."""
     from geo_priority.microdata import (
         SourceSpec,
         aggregate_registry,

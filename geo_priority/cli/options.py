@@ -29,9 +29,37 @@ MIRROR_ENV = "GEO_PRIORITY_MIRROR"
 #: Environment variable naming the boundary cache folder (``--cache``).
 CACHE_ENV = "GEO_PRIORITY_CACHE"
 
-_FOLDER = click.Path(file_okay=False, path_type=Path)
-_FILE = click.Path(dir_okay=False, path_type=Path)
-_EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+class LocalPath(click.Path):
+    """A :class:`click.Path` that calls a path "file"/"folder" in the active language.
+
+    click names the kind of path when the type is made (``File``, ``Directory``)
+    and writes it into its errors ("File 'x' does not exist.") and the help's
+    metavar (``FILE``); here the kind is worded when it is read, so both follow
+    ``--lang``.
+    """
+
+    @property
+    def name(self) -> str:
+        """The kind of path, in the active language."""
+        if self.file_okay and not self.dir_okay:
+            return tr("file")
+        if self.dir_okay and not self.file_okay:
+            return tr("folder")
+        return tr("path")
+
+    @name.setter
+    def name(self, value: str) -> None:  # click sets it in ``__init__``
+        pass
+
+
+#: A folder (need not exist).
+FOLDER = LocalPath(file_okay=False, path_type=Path)
+#: A file (need not exist).
+FILE = LocalPath(dir_okay=False, path_type=Path)
+#: A file that must exist.
+EXISTING_FILE = LocalPath(exists=True, dir_okay=False, path_type=Path)
+_FOLDER, _FILE, _EXISTING_FILE = FOLDER, FILE, EXISTING_FILE
 
 # --- the group ----------------------------------------------------------------
 
@@ -53,6 +81,49 @@ steps_quiet_opt = click.option(
 )
 
 # --- shared by the commands ---------------------------------------------------
+
+
+def shared_texts() -> dict[str, str]:
+    """Return the help of the shared options, by parameter name, in the active language.
+
+    A command's ``texts`` (:class:`~geo_priority.cli.localised.LocalisedCommand`)
+    starts from these and adds or replaces its own.
+    """
+    relative = tr("A relative path starts in the working folder.")
+    return {
+        "lang": tr(
+            "Language of the map and messages (default: the config's, else 'id')."
+        ),
+        "overwrite": tr("Replace outputs that already exist."),
+        "mirror": tr(
+            "Folder holding copies of the pinned boundary files (offline machines)."
+        ),
+        "cache": tr("Cache folder (default: the per-user cache)."),
+        "boundaries_crs": tr("CRS of a boundary file that has none, e.g. EPSG:4326."),
+        "boundaries_layer": tr(
+            "Layer of a multi-layer boundary file (GeoPackage, zipped shapefiles)."
+        ),
+        "quiet": tr(
+            "No progress lines on stderr (stdout lists only the files written)."
+        ),
+        "out": tr("Output folder (default: the config's, else 'maps').")
+        + " "
+        + relative,
+        "help_option": tr("Show this message and exit."),
+    }
+
+
+def messages_texts() -> dict[str, str]:
+    """Return :func:`shared_texts` for a command with :data:`messages_lang_opt`."""
+    return {
+        **shared_texts(),
+        "lang": tr("Language of the help and messages (default 'id')."),
+    }
+
+
+def out_text(text: str) -> str:
+    """Return an ``--out`` help: ``text`` and where a relative path starts."""
+    return f"{text} {tr('A relative path starts in the working folder.')}"
 
 
 def _existing_config(
@@ -95,6 +166,17 @@ lang_opt = click.option(
     is_eager=True,
     callback=_set_language,
     help="Language of the map and messages (default: the config's, else 'id').",
+)
+#: ``--lang`` of a command that writes no map: the language of its help and
+#: messages only.
+messages_lang_opt = click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=None,
+    is_eager=True,
+    expose_value=False,
+    callback=_set_language,
+    help="Language of the help and messages (default 'id').",
 )
 overwrite_opt = click.option(
     "--overwrite",
@@ -243,6 +325,10 @@ def name_opt(*, default: str | None, help: str) -> Callable[[_F], _F]:
 
 __all__ = [
     "CONFIG_OUT_HELP",
+    "EXISTING_FILE",
+    "FILE",
+    "FOLDER",
+    "LocalPath",
     "boundaries_crs_opt",
     "boundaries_layer_opt",
     "cache_opt",
@@ -250,11 +336,15 @@ __all__ = [
     "crosswalk_opt",
     "export_formats_opt",
     "lang_opt",
+    "messages_lang_opt",
+    "messages_texts",
     "mirror_opt",
     "name_opt",
     "out_opt",
+    "out_text",
     "overwrite_opt",
     "quiet_opt",
+    "shared_texts",
     "steps_quiet_opt",
     "verbose_opt",
 ]
