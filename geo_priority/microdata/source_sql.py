@@ -222,6 +222,15 @@ def _other_province_sql() -> str:
     )
 
 
+def _missing(columns: tuple[str, ...] | None) -> str:
+    """Return SQL true where the first of ``columns`` is NULL (always without one).
+
+    Equal to ``ingest._text(columns) IS NULL``: a value cast to text and
+    trimmed is NULL only when the value is.
+    """
+    return f"{ident(columns[0])} IS NULL" if columns else "true"
+
+
 def select_sql(
     res: Resolved,
     parts: dict[str, str],
@@ -244,7 +253,9 @@ def select_sql(
     kk_raw = ident(cols["no_kk"][0]) if "no_kk" in cols else None
     # KK tokens serve family dedupe across sources and stand in for a missing
     # family id; a single file with family ids needs none, so none are made.
-    needed = "" if all_kk else f"WHERE {fam} IS NULL"
+    # The family id is NULL exactly when its trimmed text is; testing the
+    # column itself lets DuckDB skip the file's row groups without NULLs.
+    needed = "" if all_kk else f"WHERE {_missing(cols.get('id_keluarga'))}"
     kk_cte = (
         f"""kk AS (
       SELECT kk_raw, CASE WHEN regexp_full_match(kk_nz, '[1-9][0-9]{{15}}')
