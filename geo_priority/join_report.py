@@ -253,27 +253,58 @@ def warn_report(report: JoinReport, label: str) -> None:
     doubtful = problems[doubt]
     if len(doubtful):
         held = int((doubtful["status"] == DOUBTFUL_HELD).sum())
-        withheld = (
-            tr(
-                " {held} of them are held back without a value until accepted "
-                "({keys}).",
-                held=held,
-                keys=ACCEPT_KEYS,
-            )
-            if held
-            else ""
-        )
         warnings.warn(
-            tr(
-                "table {label!r}: {n} matches need checking (names that are close "
-                "but not equal, or that disagree with the code), e.g. "
-                "{examples}.{withheld} {see}",
-                label=label,
-                n=len(doubtful),
+            _doubtful_text(
+                label,
+                len(doubtful),
                 examples=shorten_list(doubtful["detail"].tolist(), 3),
-                withheld=withheld,
-                see=_see_report(),
+                withheld=_withheld_text(held, len(doubtful)),
             ),
             DoubtfulMatchWarning,
             stacklevel=3,
         )
+
+
+def _doubtful_text(label: str, n: int, *, examples: str, withheld: str) -> str:
+    """Say that ``n`` matches of table ``label`` need checking (one: singular)."""
+    if n == 1:
+        return tr(
+            "table {label!r}: 1 match needs checking (a name that is close but "
+            "not equal, or that disagrees with the code): {examples}.{withheld} "
+            "{see}",
+            label=label,
+            examples=examples,
+            withheld=withheld,
+            see=_see_report(),
+        )
+    return tr(
+        "table {label!r}: {n} matches need checking (names that are close "
+        "but not equal, or that disagree with the code), e.g. "
+        "{examples}.{withheld} {see}",
+        label=label,
+        n=n,
+        examples=examples,
+        withheld=withheld,
+        see=_see_report(),
+    )
+
+
+def _withheld_text(held: int, n: int) -> str:
+    """Say how many of the ``n`` doubtful matches are held back (none: "")."""
+    if not held:
+        return ""
+    if held == n == 1:
+        return tr(
+            " It is held back without a value until accepted ({keys}).",
+            keys=ACCEPT_KEYS,
+        )
+    if held == 1:
+        return tr(
+            " 1 of them is held back without a value until accepted ({keys}).",
+            keys=ACCEPT_KEYS,
+        )
+    return tr(
+        " {held} of them are held back without a value until accepted ({keys}).",
+        held=held,
+        keys=ACCEPT_KEYS,
+    )

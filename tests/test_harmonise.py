@@ -841,7 +841,7 @@ def test_join_by_name_by_elimination_is_doubtful():
     table = pd.DataFrame({"nama": ["Kab. Tangerang", "Kota Tangerang"], "v": [1, 2]})
     with (
         use_language("en"),
-        pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking"),
+        pytest.warns(DoubtfulMatchWarning, match=r"1 match needs checking"),
     ):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama"
@@ -850,7 +850,7 @@ def test_join_by_name_by_elimination_is_doubtful():
     assert joined["v"].tolist()[1] == 2 and pd.isna(joined["v"].tolist()[0])
     assert report.entries["status"].tolist() == [DOUBTFUL_HELD, MATCHED_NAME]
     assert "by elimination" in report.entries["detail"].iloc[0]
-    with pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking"):
+    with pytest.warns(DoubtfulMatchWarning, match=r"1 match needs checking"):
         joined, report = join_indicators(
             areas,
             table,
@@ -866,7 +866,7 @@ def test_join_by_fuzzy_name_is_doubtful(kab_areas):
     table = pd.DataFrame({"nama": ["Kab. Pandeglan"], "v": [1]})
     with (
         use_language("en"),
-        pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking") as rec,
+        pytest.warns(DoubtfulMatchWarning, match=r"1 match needs checking") as rec,
         pytest.warns(UnmatchedKeysWarning),
     ):
         joined, report = join_indicators(

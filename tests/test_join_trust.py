@@ -92,7 +92,7 @@ def test_a_doubtful_match_gives_no_value_until_accepted():
     table = pd.DataFrame({"nama": ["Kab. Pandeglan", "Lebak"], "v": [1.0, 2.0]})
     with (
         use_language("en"),
-        pytest.warns(DoubtfulMatchWarning, match=r"1 of them are held back"),
+        pytest.warns(DoubtfulMatchWarning, match=r"It is held back"),
     ):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama"
@@ -122,7 +122,7 @@ def test_an_accepted_doubtful_match_keeps_its_value_and_says_so(accept):
     table = pd.DataFrame({"nama": ["Kab. Pandeglan", "Lebak"], "v": [1.0, 2.0]})
     with (
         use_language("en"),
-        pytest.warns(DoubtfulMatchWarning, match=r"1 matches need checking") as rec,
+        pytest.warns(DoubtfulMatchWarning, match=r"1 match needs checking") as rec,
     ):
         joined, report = join_indicators(
             areas, table, code_column=None, name_column="nama", **accept

@@ -147,14 +147,22 @@ def synth_cmd(
         level=level,
     )
     click.echo(str(path))
-    if level == "individu":
-        click.echo(tr("{rows} rows (persons)", rows=_english(rows)), err=True)
-    else:
-        click.echo(tr("{rows} rows (families)", rows=_english(rows)), err=True)
+    click.echo(_rows_line(rows, level), err=True)
     for name, count in faults.items():
         click.echo(
             tr("  fault {name}: {count}", name=name, count=_english(count)), err=True
         )
+
+
+def _rows_line(rows: int, level: str) -> str:
+    """Say how many rows synth wrote, of persons or families (one: singular)."""
+    if level == "individu":
+        if rows == 1:
+            return tr("1 row (a person)")
+        return tr("{rows} rows (persons)", rows=_english(rows))
+    if rows == 1:
+        return tr("1 row (a family)")
+    return tr("{rows} rows (families)", rows=_english(rows))
 
 
 def _english(count: int) -> str:
@@ -462,6 +470,21 @@ def _severity_words() -> dict[str, str]:
     }
 
 
+def _export_line(style: str, level: str, rows: int, kept: str) -> str:
+    """Say an export's style, level, rows and rows used (one row: singular)."""
+    if rows == 1:
+        return tr(
+            "{style} {level}, 1 row, {kept} used", style=style, level=level, kept=kept
+        )
+    return tr(
+        "{style} {level}, {rows} rows, {kept} used",
+        style=style,
+        level=level,
+        rows=format_number(rows, lang="id", decimals=0),
+        kept=kept,
+    )
+
+
 def _echo_quality(result: MicrodataResult) -> None:
     """One line per export: rows, persons kept, and problems by severity."""
     from geo_priority.microdata.quality import by_severity
@@ -471,15 +494,7 @@ def _echo_quality(result: MicrodataResult) -> None:
 
     counts = by_severity(result.quality, result.sources)
     for row in result.sources.itertuples():
-        parts = [
-            tr(
-                "{style} {level}, {rows} rows, {kept} used",
-                style=row.style,
-                level=row.level,
-                rows=n(row.rows),
-                kept=n(row.kept_rows),
-            )
-        ]
+        parts = [_export_line(row.style, row.level, row.rows, n(row.kept_rows))]
         parts += [
             f"{word} {n(counts.at[row.file, sev])}"
             for sev, word in _severity_words().items()

@@ -18,6 +18,7 @@ from geo_priority.render import indicator_label
 from geo_priority.schema import DOUBTFUL, ID, NAME
 
 __all__ = [
+    "accepted_sentence",
     "classes_sentence",
     "decision_sentences",
     "indicator_sentences",
@@ -176,14 +177,30 @@ def method_sentences(analysis: Analysis) -> tuple[str, ...]:
     lines.append(classes_sentence(analysis))
     accepted = analysis.report.count(DOUBTFUL)
     if accepted:
-        lines.append(
-            tr(
-                "{n} matches by name were checked and accepted by hand (listed in "
-                "the join report).",
-                n=accepted,
-            )
-        )
+        lines.append(accepted_sentence(accepted))
     return tuple(lines)
+
+
+def accepted_sentence(n: int) -> str:
+    """Say that ``n`` matches by name were accepted by hand (one: singular).
+
+    Examples
+    --------
+    >>> from geo_priority.messages import use_language
+    >>> with use_language("en"):
+    ...     accepted_sentence(1)
+    '1 match by name was checked and accepted by hand (listed in the join report).'
+    """
+    if n == 1:
+        return tr(
+            "1 match by name was checked and accepted by hand (listed in the "
+            "join report)."
+        )
+    return tr(
+        "{n} matches by name were checked and accepted by hand (listed in "
+        "the join report).",
+        n=n,
+    )
 
 
 def short_method(analysis: Analysis, lang: str) -> str:
