@@ -219,10 +219,71 @@ def _implied(relations: Sequence[Relation], cells: Sequence[str]) -> list[Relati
     return out
 
 
+@dataclass
+class _State:
+    """The suppression state: one boolean matrix over the rows and cells.
+
+    ``s[row, col[cell]]`` says whether a cell is suppressed; ``values`` holds
+    the cells' values (float); ``rows`` each row-restricting column as a
+    boolean array; ``levels`` each child level's rows with their parent's
+    row; ``families`` each parent's row with its children's rows.
+    """
+
+    frame: pd.DataFrame
+    cells: list[str]
+    s: np.ndarray
+    values: np.ndarray
+    col: dict[str, int]
+    rows: dict[str, np.ndarray]
+    levels: list[tuple[np.ndarray, np.ndarray]]
+    families: list[tuple[int, np.ndarray]]
+
+    def flags(self) -> pd.DataFrame:
+        """Return the state as a boolean frame (the frame's index, ``cells``)."""
+        return pd.DataFrame(self.s.copy(), index=self.frame.index, columns=self.cells)
+
+    def where(self, rows: str | None) -> np.ndarray:
+        """Return the rows a relation is restricted to (None: every row)."""
+        if rows is None:
+            return np.ones(len(self.s), bool)
+        return self.rows[rows]
+
+
+def _levels(frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Return, per child level, its rows and their parent's row (parents known)."""
+    codes = frame["kode"].astype(str)
+    lengths = codes.str.len().to_numpy()
+    out: list[tuple[np.ndarray, np.ndarray]] = []
+    for length, parent_len in _PARENT_DIGITS.items():
+        kids = np.flatnonzero(lengths == length)
+        position = {c: i for i, c in enumerate(codes) if len(c) == parent_len}
+        mapped = codes.iloc[kids].str[:parent_len].map(position)
+        ok = mapped.notna().to_numpy()
+        out.append((kids[ok], mapped[ok].astype(int).to_numpy()))
+    return out
+
+
+def _families(
+    levels: Sequence[tuple[np.ndarray, np.ndarray]],
+) -> list[tuple[int, np.ndarray]]:
+    """Return each parent area's row with its child areas' rows."""
+    out: list[tuple[int, np.ndarray]] = []
+    for kids, parents in levels:
+        order = np.argsort(parents, kind="stable")
+        kids, parents = kids[order], parents[order]
+        split = np.flatnonzero(np.diff(parents)) + 1
+        out += [
+            (int(p[0]), k)
+            for p, k in zip(
+                np.split(parents, split), np.split(kids, split), strict=True
+            )
+            if len(p)
+        ]
+    return out
+
+
 def _audit_pass(
-    frame: pd.DataFrame,
-    s: pd.DataFrame,
-    cells: Sequence[str],
+    st: _State,
     relations: Sequence[Relation],
     bounds: Sequence[Bound],
     costs: _Costs,
@@ -233,14 +294,15 @@ def _audit_pass(
     """
     from geo_priority.microdata import audit  # audit builds on this module
 
-    values = frame[list(cells)].to_numpy(dtype=float)
+    frame, cells, values = st.frame, st.cells, st.values
     whole = bool(np.isfinite(values).all() and (values == np.round(values)).all())
+    s = st.flags()
     pinned = audit.pinned_cells(frame, s, cells, relations, bounds, integer=whole)
     if not pinned:
         return False
     proofs = audit.pinned_by(frame, s, cells, relations, bounds, pinned)
     for (kode, col), published in proofs.items():
-        if any(s[c].iat[r] for r, c in published):
+        if any(st.s[r, st.col[c]] for r, c in published):
             continue  # another pinned cell's choice already broke this proof
         if not published:
             raise RuntimeError(
@@ -254,18 +316,17 @@ def _audit_pass(
                 )
             )
         score = [
-            float(_score(frame[c].to_numpy()[[r]], costs.of(c, np.array([r])))[0])
+            float(_score(values[[r], st.col[c]], costs.of(c, np.array([r])))[0])
             for r, c in published
         ]
         row, column = published[int(np.argmin(score))]
-        s.iloc[row, s.columns.get_loc(column)] = True
+        st.s[row, st.col[column]] = True
     costs.refresh()
     return True
 
 
 def _bound_pass(
-    frame: pd.DataFrame,
-    s: pd.DataFrame,
+    st: _State,
     limits: Sequence[tuple[str | None, dict[str, tuple[list[str], list[str]]]]],
     costs: _Costs,
 ) -> bool:
@@ -277,48 +338,23 @@ def _bound_pass(
     pairs a boolean column (None: every row) with the bounds in its rows.
     """
     changed = False
+    s, values, at = st.s, st.values, st.col
     for rows, bounds in limits:
-        where = (
-            np.ones(len(frame), bool) if rows is None else frame[rows].to_numpy(bool)
-        )
+        where = st.where(rows)
         for col, (lows, highs) in bounds.items():
-            hidden = s[col].to_numpy() & where
+            hidden = s[:, at[col]] & where
             if not hidden.any():
                 continue
-            value = frame[col].to_numpy(dtype=float)
+            value = values[:, at[col]]
             for other in (*lows, *highs):
-                published = ~s[other].to_numpy()
-                tight = hidden & published & (frame[other].to_numpy() == value)
+                j = at[other]
+                tight = hidden & ~s[:, j] & (values[:, j] == value)
                 if tight.any():
-                    s[other] = s[other].to_numpy() | tight
+                    s[:, j] |= tight
                     changed = True
     if changed:
         costs.refresh()
     return changed
-
-
-def _families(frame: pd.DataFrame) -> list[tuple[int, np.ndarray]]:
-    """Return each parent area's frame row with its child areas' rows."""
-    codes = frame["kode"].astype(str)
-    lengths = codes.str.len().to_numpy()
-    out: list[tuple[int, np.ndarray]] = []
-    for length, parent_len in _PARENT_DIGITS.items():
-        kids = np.flatnonzero(lengths == length)
-        position = {c: i for i, c in enumerate(codes) if len(c) == parent_len}
-        mapped = codes.iloc[kids].str[:parent_len].map(position)
-        ok = mapped.notna().to_numpy()
-        kids, parents = kids[ok], mapped[ok].astype(int).to_numpy()
-        order = np.argsort(parents, kind="stable")
-        kids, parents = kids[order], parents[order]
-        split = np.flatnonzero(np.diff(parents)) + 1
-        out += [
-            (int(p[0]), k)
-            for p, k in zip(
-                np.split(parents, split), np.split(kids, split), strict=True
-            )
-            if len(p)
-        ]
-    return out
 
 
 def _bridges(edges: Sequence[tuple[int, int]], n: int) -> list[int]:
@@ -376,13 +412,7 @@ def _reach(edges: Sequence[tuple[int, int]], n: int, start: int, skip: int) -> s
     return seen
 
 
-def _bridge_pass(
-    frame: pd.DataFrame,
-    s: pd.DataFrame,
-    relations: Sequence[Relation],
-    families: Sequence[tuple[int, np.ndarray]],
-    costs: _Costs,
-) -> bool:
+def _bridge_pass(st: _State, relations: Sequence[Relation], costs: _Costs) -> bool:
     """Suppress a cell that puts each pinned cell of a parent's table on a cycle.
 
     A relation over a parent area and its child areas is a two-way table
@@ -403,12 +433,13 @@ def _bridge_pass(
         if rel.rows is not None:
             continue
         cols = [rel.total, *rel.parts]
-        flags = s[cols].to_numpy()
+        idx = np.array([st.col[c] for c in cols])
+        flags = st.s[:, idx]
         if flags.sum() < 4:
             continue
-        values = frame[cols].to_numpy(dtype=float)
+        values = st.values[:, idx]
         m = len(cols)
-        for parent, kids in families:
+        for parent, kids in st.families:
             rows = np.concatenate([[parent], kids])
             block = flags[rows]
             if block.sum() < 4:
@@ -431,10 +462,13 @@ def _bridge_pass(
                 j = int(np.argmin(score))
                 if best is None or score[j] < best[0]:
                     best = (float(score[j]), int(at[j]), int(c))
-            if best is None:  # cannot happen: each side has a row and a column
+            if best is None:
+                # a side without a row or a column: a node of one hidden cell,
+                # made by a cell this pass added in another parent's table; the
+                # row and tree passes close it in the next round
                 continue
             _, r, c = best
-            s.iloc[r, s.columns.get_loc(cols[c])] = True
+            st.s[r, idx[c]] = True
             flags[r, c] = True
             changed = True
     if changed:
@@ -468,21 +502,29 @@ class _Costs:
     that hides the fewest figures (then the smallest positive value).
     """
 
-    def __init__(self, s: pd.DataFrame, groups: Sequence[tuple[str, ...]]) -> None:
-        self.s = s
-        self.groups = [g for g in groups if set(g) <= set(s.columns)]
+    def __init__(self, st: _State, groups: Sequence[tuple[str, ...]]) -> None:
+        self.s = st.s
+        self.groups = [g for g in groups if set(g) <= set(st.col)]
+        self.index = [np.array([st.col[c] for c in g]) for g in self.groups]
         self.member: dict[str, list[int]] = {}
+        by_column: dict[int, list[int]] = {}
         for i, group in enumerate(self.groups):
             for col in group:
                 self.member.setdefault(col, []).append(i)
-        self.refresh()
+                by_column.setdefault(st.col[col], []).append(i)
+        self.by_column = by_column
+        self.visible = np.zeros((len(self.s), max(len(self.groups), 1)), bool)
+        for i, idx in enumerate(self.index):
+            self.visible[:, i] = ~self.s[:, idx].any(axis=1)
+        self.seen = self.s.copy()
 
     def refresh(self) -> None:
-        """Recompute which groups are still visible in each row."""
-        self.visible = np.column_stack(
-            [~self.s[list(g)].to_numpy().any(axis=1) for g in self.groups]
-            or [np.zeros(len(self.s), bool)]
-        )
+        """Recompute which groups are still visible in the columns that changed."""
+        changed = np.flatnonzero((self.s != self.seen).any(axis=0))
+        touched = sorted({i for j in changed for i in self.by_column.get(int(j), [])})
+        for i in touched:
+            self.visible[:, i] = ~self.s[:, self.index[i]].any(axis=1)
+        self.seen[:, changed] = self.s[:, changed]
 
     def of(self, col: str, rows: np.ndarray) -> np.ndarray:
         """Figures hidden by suppressing ``col`` in ``rows``."""
@@ -516,54 +558,41 @@ def _close(
     return True
 
 
-def _row_pass(
-    frame: pd.DataFrame,
-    s: pd.DataFrame,
-    relations: Sequence[Relation],
-    costs: _Costs,
-) -> bool:
+def _row_pass(st: _State, relations: Sequence[Relation], costs: _Costs) -> bool:
     changed = False
-    everyone = np.arange(len(frame))
+    everyone = np.arange(len(st.s))
     for rel in relations:
         cols = [rel.total, *rel.parts]
-        values, flags = frame[cols].to_numpy(), s[cols].to_numpy().copy()
+        idx = np.array([st.col[c] for c in cols])
+        flags = st.s[:, idx]
         need = flags.sum(axis=1) == 1
         if rel.rows is not None:
-            need &= frame[rel.rows].to_numpy(bool)
+            need &= st.rows[rel.rows]
         if not need.any():
             continue
         cost = np.column_stack([costs.of(c, everyone) for c in cols])
-        if _close(values, flags, need, cost):
-            s[cols] = flags
+        if _close(st.values[:, idx], flags, need, cost):
+            st.s[:, idx] = flags
             costs.refresh()
             changed = True
     return changed
 
 
-def _tree_pass(
-    frame: pd.DataFrame, s: pd.DataFrame, cells: Sequence[str], costs: _Costs
-) -> bool:
+def _tree_pass(st: _State, costs: _Costs) -> bool:
     changed = False
-    codes = frame["kode"].astype(str)
-    for length, parent_len in _PARENT_DIGITS.items():
-        kids = np.flatnonzero(codes.str.len().to_numpy() == length)
+    everyone = np.arange(len(st.s))
+    for kids, parents in st.levels:
         if not len(kids):
             continue
-        position = {c: i for i, c in enumerate(codes) if len(c) == parent_len}
-        mapped = codes.iloc[kids].str[:parent_len].map(position)
-        ok = mapped.notna().to_numpy()
-        kids, parents = kids[ok], mapped[ok].astype(int).to_numpy()
-        for col in cells:
-            cost = costs.of(col, np.arange(len(frame)))
-            if _tree_column(frame[col].to_numpy(), s, col, kids, parents, cost):
+        for j, col in enumerate(st.cells):
+            cost = costs.of(col, everyone)
+            if _tree_column(st.values[:, j], st.s, j, kids, parents, cost):
                 costs.refresh()
                 changed = True
     return changed
 
 
-def _subset_tree_pass(
-    frame: pd.DataFrame, s: pd.DataFrame, relations: Sequence[Relation], costs: _Costs
-) -> bool:
+def _subset_tree_pass(st: _State, relations: Sequence[Relation], costs: _Costs) -> bool:
     """Close the sums a row-restricted one-part relation makes with the tree.
 
     ``total = part`` in some rows (target families = desa-only target
@@ -574,20 +603,13 @@ def _subset_tree_pass(
     known outside the rows: 0), else the parent's.
     """
     changed = False
-    codes = frame["kode"].astype(str)
-    for length, parent_len in _PARENT_DIGITS.items():
-        kids = np.flatnonzero(codes.str.len().to_numpy() == length)
-        position = {c: i for i, c in enumerate(codes) if len(c) == parent_len}
-        mapped = codes.iloc[kids].str[:parent_len].map(position)
-        ok = mapped.notna().to_numpy()
-        kids, parents = kids[ok], mapped[ok].astype(int).to_numpy()
+    for kids, parents in st.levels:
         for rel in relations:
             if rel.rows is None or len(rel.parts) != 1:
                 continue
-            outside = ~frame[rel.rows].to_numpy(bool)[kids]
+            outside = ~st.rows[rel.rows][kids]
             if _subset_tree(
-                frame,
-                s,
+                st,
                 (rel.total, rel.parts[0]),
                 kids[outside],
                 parents[outside],
@@ -599,45 +621,45 @@ def _subset_tree_pass(
 
 
 def _subset_tree(
-    frame: pd.DataFrame,
-    s: pd.DataFrame,
+    st: _State,
     pair: tuple[str, str],
     kids: np.ndarray,
     parents: np.ndarray,
     costs: _Costs,
 ) -> bool:
     total, part = pair
-    st, sp = s[total].to_numpy().copy(), s[part].to_numpy().copy()
-    n = np.bincount(parents, weights=st[kids] + sp[kids], minlength=len(st)) + st + sp
-    has = np.zeros(len(st), bool)
+    jt, jp = st.col[total], st.col[part]
+    tf, pf = st.s[:, jt].copy(), st.s[:, jp].copy()
+    n = np.bincount(parents, weights=tf[kids] + pf[kids], minlength=len(tf)) + tf + pf
+    has = np.zeros(len(tf), bool)
     has[parents] = True
     need = np.flatnonzero(has & (n == 1))
     if not len(need):
         return False
-    value = frame[part].to_numpy()
-    cost = costs.of(part, np.arange(len(st)))
+    value = st.values[:, jp]
+    cost = costs.of(part, np.arange(len(tf)))
     for p in need:
         members = kids[parents == p]
-        free = members[~sp[members]]
-        if not st[p]:
-            st[p] = True
-        elif not sp[p]:
-            sp[p] = True
+        free = members[~pf[members]]
+        if not tf[p]:
+            tf[p] = True
+        elif not pf[p]:
+            pf[p] = True
         else:
-            sp[free[np.argmin(_score(value[free], cost[free]))]] = True
-    s[total], s[part] = st, sp
+            pf[free[np.argmin(_score(value[free], cost[free]))]] = True
+    st.s[:, jt], st.s[:, jp] = tf, pf
     return True
 
 
 def _tree_column(
     values: np.ndarray,
-    s: pd.DataFrame,
-    col: str,
+    s: np.ndarray,
+    j: int,
     kids: np.ndarray,
     parents: np.ndarray,
     cost: np.ndarray,
 ) -> bool:
-    flags = s[col].to_numpy().copy()
+    flags = s[:, j].copy()
     n_supp = np.bincount(parents, weights=flags[kids], minlength=len(flags))
     n_supp = n_supp + flags
     changed = False
@@ -650,8 +672,30 @@ def _tree_column(
             flags[p] = True
         changed = True
     if changed:
-        s[col] = flags
+        s[:, j] = flags
     return changed
+
+
+def _state(
+    frame: pd.DataFrame,
+    cells: Sequence[str],
+    values: pd.DataFrame,
+    start: pd.DataFrame,
+    relations: Sequence[Relation],
+) -> _State:
+    """Return the suppression state of ``frame`` from the flags ``start``."""
+    levels = _levels(frame)
+    names = sorted({r.rows for r in relations if r.rows is not None})
+    return _State(
+        frame=frame,
+        cells=list(cells),
+        s=start.to_numpy(dtype=bool, copy=True),
+        values=values.to_numpy(dtype=float, na_value=np.nan),
+        col={c: j for j, c in enumerate(cells)},
+        rows={name: frame[name].to_numpy(bool) for name in names},
+        levels=levels,
+        families=_families(levels),
+    )
 
 
 def suppress(
@@ -723,27 +767,27 @@ def suppress(
             )
         )
     values = frame[list(cells)]
-    s = ((values > 0) & (values < threshold)).astype(bool)
+    start = ((values > 0) & (values < threshold)).astype(bool)
+    st = _state(frame, cells, values, start, relations)
     if initial is not None:
-        for col in s.columns.intersection(initial.columns):
-            s[col] = s[col].to_numpy() | initial[col].to_numpy(bool)
-    costs = _Costs(s, groups)
+        for col in start.columns.intersection(initial.columns):
+            st.s[:, st.col[col]] |= initial[col].to_numpy(bool)
+    costs = _Costs(st, groups)
     given = list(relations)
     relations = [*given, *_implied(given, cells)]
     limits = _limits(relations, bounds, cells)
-    families = _families(frame)
     for _ in range(max_rounds):
-        changed = _row_pass(frame, s, relations, costs)
-        changed |= _tree_pass(frame, s, cells, costs)
-        changed |= _subset_tree_pass(frame, s, relations, costs)
+        changed = _row_pass(st, relations, costs)
+        changed |= _tree_pass(st, costs)
+        changed |= _subset_tree_pass(st, relations, costs)
         if not changed:
-            changed = _bound_pass(frame, s, limits, costs)
+            changed = _bound_pass(st, limits, costs)
         if not changed:
-            changed = _bridge_pass(frame, s, relations, families, costs)
+            changed = _bridge_pass(st, relations, costs)
         if not changed and audit:
-            changed = _audit_pass(frame, s, cells, given, bounds, costs)
+            changed = _audit_pass(st, given, bounds, costs)
         if not changed:
-            return s
+            return pd.DataFrame(st.s, index=start.index, columns=start.columns)
     raise RuntimeError(
         tr(
             "complementary suppression did not settle in {rounds} rounds; "
