@@ -322,17 +322,15 @@ def _display_columns(
     n_ranked = int(areas[RANK].notna().sum())
     labels = layers[0].classification.labels
     scores = [
-        no_data
-        if pd.isna(v)
-        else format_fixed(float(v), lang=lang, decimals=SCORE_DECIMALS)
-        for v in areas[SCORE].to_list()
+        no_data if v is None else format_fixed(v, lang=lang, decimals=SCORE_DECIMALS)
+        for v in _optional(areas[SCORE], float)
     ]
+    of_n = f" {text('of', lang)} {n_ranked}"
     ranks = [
-        no_data if pd.isna(r) else f"{int(r)} {text('of', lang)} {n_ranked}"
-        for r in areas[RANK].to_list()
+        no_data if r is None else f"{r}{of_n}" for r in _optional(areas[RANK], int)
     ]
     classes = [
-        no_data if pd.isna(c) else labels[int(c) - 1] for c in areas[CLASS].to_list()
+        no_data if c is None else labels[c - 1] for c in _optional(areas[CLASS], int)
     ]
     hidden = layers[0].extra.get("suppressed")
     if hidden is not None:
@@ -360,7 +358,7 @@ def _display_columns(
 def _class_codes(layer: MapLayer) -> list[int]:
     """Class per area: 1..k, 0 for no data, -1 for a suppressed small cell."""
     codes = [
-        0 if pd.isna(c) else int(c) for c in layer.classification.classes.to_list()
+        0 if c is None else c for c in _optional(layer.classification.classes, int)
     ]
     hidden = layer.extra.get("suppressed")
     if hidden is None:
@@ -369,7 +367,11 @@ def _class_codes(layer: MapLayer) -> list[int]:
 
 
 def _optional(values: pd.Series, cast: type) -> list[Any]:
-    return [None if pd.isna(v) else cast(v) for v in values.to_list()]
+    """Return ``values`` cast one by one, None where missing (NaN, NA, None)."""
+    missing = values.isna().to_list()
+    return [
+        None if m else cast(v) for v, m in zip(values.to_list(), missing, strict=True)
+    ]
 
 
 def _properties(
@@ -398,21 +400,29 @@ def _properties(
     ranks = _optional(areas[RANK], int)
     robust = area_robustness(areas, lang)
     basis = basis_lines(areas, indicators, lang)
-    return [
-        {
-            "id": ids[i],
-            "name": names[i],
-            "place": places[i],
-            "s": scores[i],
-            "r": ranks[i],
-            "c": [column[i] for column in classes],
-            "f": [column[i] for column in shown],
-            "lp": list(label_points[i]),
-            **({"rb": robust[i]} if robust[i] else {}),
-            **({"sb": basis[i]} if basis[i] else {}),
-        }
-        for i in range(len(ids))
-    ]
+    rows = zip(
+        ids,
+        names,
+        places,
+        scores,
+        ranks,
+        map(list, zip(*classes, strict=True)) if classes else ([] for _ in ids),
+        map(list, zip(*shown, strict=True)) if shown else ([] for _ in ids),
+        label_points,
+        robust,
+        basis,
+        strict=True,
+    )
+    out = []
+    for i, name, place, s, r, c, f, lp, rb, sb in rows:
+        row = {"id": i, "name": name, "place": place, "s": s, "r": r, "c": c}
+        row.update(f=f, lp=list(lp))
+        if rb:
+            row["rb"] = rb
+        if sb:
+            row["sb"] = sb
+        out.append(row)
+    return out
 
 
 def _layer_spec(layer: MapLayer) -> dict[str, Any]:
