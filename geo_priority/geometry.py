@@ -622,6 +622,62 @@ def _union_groups(geoms: np.ndarray, starts: np.ndarray) -> list[shapely.Geometr
     return [_union(geoms[a:b]) for a, b in itertools.pairwise(starts.tolist())]
 
 
+def _buffered_unions(geoms: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Union the valid polygons of each group at once: ``buffer(0)`` of their parts.
+
+    The buffer of a MultiPolygon whose valid parts overlap is their union
+    (half the time of ``union_all`` per group on the national kecamatan:
+    same areas, every vertex of each within 1e-12 of the other's). ``group``
+    numbers the groups 0..n-1, sorted; invalid input would lose area, so it
+    takes :func:`_union`. Every group must have a part.
+    """
+    parts, owner = shapely.get_parts(geoms, return_index=True)
+    whole = shapely.multipolygons(parts, indices=group[owner])
+    return np.asarray(in_threads(lambda g: shapely.buffer(g, 0), whole))
+
+
+def _grouped_unions(geoms: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Union ``geoms[starts[i]:starts[i + 1]]`` for each ``i`` (polygonal results).
+
+    Groups whose polygons are all valid are unioned by
+    :func:`_buffered_unions`; the others by ``union_all``, split between
+    the threads by vertex count.
+    """
+    unions = np.empty(len(starts) - 1, dtype=object)
+    sizes = np.diff(starts)
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    valid = np.asarray(in_threads(shapely.is_valid, geoms), dtype=bool)
+    parts = np.bincount(group, shapely.get_num_geometries(geoms), len(sizes))
+    fast = parts > 0
+    fast[group[~valid]] = False
+    if fast.any():
+        mine = fast[group]
+        dense = np.cumsum(fast) - 1
+        unions[fast] = [
+            _polygonal(u) for u in _buffered_unions(geoms[mine], dense[group[mine]])
+        ]
+    slow = np.flatnonzero(~fast)
+    if len(slow):
+        unions[slow] = _unions_in_halves(geoms, starts, slow)
+    return unions
+
+
+def _unions_in_halves(
+    geoms: np.ndarray, starts: np.ndarray, which: np.ndarray
+) -> list[shapely.Geometry]:
+    """``union_all`` of the groups ``which``, split between threads by vertex count."""
+    bounds = [(int(starts[i]), int(starts[i + 1])) for i in which]
+    if WORKERS < 2 or len(geoms) < MIN_THREADED:
+        return [_union(geoms[a:b]) for a, b in bounds]
+    counts = shapely.get_num_coordinates(geoms)
+    cum = np.cumsum([counts[a:b].sum() for a, b in bounds])
+    cut = int(np.searchsorted(cum, cum[-1] / 2)) + 1
+    halves = [h for h in (bounds[:cut], bounds[cut:]) if h]
+    with ThreadPoolExecutor(len(halves)) as pool:
+        done = pool.map(lambda h: [_union(geoms[a:b]) for a, b in h], halves)
+        return [u for half in done for u in half]
+
+
 def simplified_union(
     geoms: np.ndarray, keys: np.ndarray, tolerance: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -665,14 +721,5 @@ def simplified_union(
     keys, geoms = keys[order], geoms[order]
     simple = in_threads(lambda g: simplify_each(g, tolerance), geoms)
     unique, first = np.unique(keys, return_index=True)
-    starts = np.append(first, len(keys))
-    # split the groups between the threads by vertex count
-    cum = np.cumsum(shapely.get_num_coordinates(simple))[starts[1:] - 1]
-    cut = int(np.searchsorted(cum, cum[-1] / 2)) + 1 if len(cum) else 0
-    halves = [starts[: cut + 1], starts[cut:]] if WORKERS > 1 else [starts]
-    halves = [h for h in halves if len(h) > 1]
-    with ThreadPoolExecutor(len(halves) or 1) as pool:
-        done = list(pool.map(lambda s: _union_groups(simple, s), halves))
-    unions = np.empty(len(unique), dtype=object)
-    unions[:] = [u for half in done for u in half]
+    unions = _grouped_unions(simple, np.append(first, len(keys)))
     return unique, without_slivers(without_cracks(unions, tolerance), tolerance)
