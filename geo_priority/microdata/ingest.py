@@ -418,10 +418,24 @@ def desa_codes(provinces: tuple[str, ...]) -> pd.DataFrame:
 # ------------------------------------------------------------------- SQL parts
 
 
+def trim_sql(value: str) -> str:
+    """Return SQL equal to DuckDB's ``trim(value)``, cheap for plain values.
+
+    ``trim`` strips Unicode space separators and copies every text longer
+    than 12 bytes; an ASCII text that neither starts nor ends with a space
+    is returned as it is (most cells of an export), others go to ``trim``.
+    """
+    plain = (
+        f"strlen({value}) = length({value}) AND NOT prefix({value}, ' ') "
+        f"AND NOT suffix({value}, ' ')"
+    )
+    return f"(CASE WHEN {plain} THEN {value} ELSE trim({value}) END)"
+
+
 def _text(columns: tuple[str, ...] | None) -> str:
     if not columns:
         return "CAST(NULL AS VARCHAR)"
-    return f"trim(CAST({ident(columns[0])} AS VARCHAR))"
+    return trim_sql(f"CAST({ident(columns[0])} AS VARCHAR)")
 
 
 _SEX_WORDS = {
