@@ -38,6 +38,10 @@ ENGLISH = (
     "Replace outputs",
     " DIRECTORY",
     " FILE ",
+    " TEXT ",
+    " INTEGER",
+    " FLOAT",
+    " LAYER ",
 )
 #: Indonesian words that must not be in an English help page.
 INDONESIAN = ("Penggunaan:", "Opsi:", "Perintah:", "Contoh", "Tampilkan", " dan ")

@@ -86,7 +86,7 @@ def _texts() -> dict[str, str]:
 @click.option("--budget", "amount", callback=_rupiah, default=None, metavar="RUPIAH")
 @click.option("--unit-costs", type=_FILE, default=None)
 @click.option("-o", "--out", type=FOLDER, default=None)
-@name_opt(default=None, help="")
+@name_opt(default=None)
 @lang_opt
 @overwrite_opt
 def budget_cmd(

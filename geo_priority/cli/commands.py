@@ -12,7 +12,6 @@ import click
 from geo_priority.cli._common import msg, report_run
 from geo_priority.cli.localised import LocalisedCommand, LocalisedGroup
 from geo_priority.cli.options import (
-    CONFIG_OUT_HELP,
     FILE,
     boundaries_crs_opt,
     boundaries_layer_opt,
@@ -85,7 +84,7 @@ def _run_texts() -> dict[str, str]:
 
 @click.command("run", cls=LocalisedCommand, texts=_run_texts)
 @config_arg
-@out_opt(help=CONFIG_OUT_HELP)
+@out_opt()
 @lang_opt
 @overwrite_opt
 @boundaries_crs_opt
@@ -176,7 +175,7 @@ def _figure_texts() -> dict[str, str]:
 
 @click.command("figure", cls=LocalisedCommand, texts=_figure_texts)
 @config_arg
-@out_opt(help=CONFIG_OUT_HELP)
+@out_opt()
 @click.option(
     "--size",
     type=click.Choice(["slide", "a4"], case_sensitive=False),

@@ -86,7 +86,7 @@ def _export_texts() -> dict[str, str]:
     metavar="SCORED_GPKG_OR_CONFIG",
     type=EXISTING_FILE,
 )
-@out_opt(required=True, help="Output folder (created if missing).")
+@out_opt(required=True)
 @export_formats_opt
 @click.option(
     "--dst-crs",
@@ -104,7 +104,7 @@ def _export_texts() -> dict[str, str]:
     type=click.Choice(["1.0.0", "1.1.0"]),
     default="1.0.0",
 )
-@name_opt(default=None, help="Base name of the files (default: layer).")
+@name_opt(default=None)
 @lang_opt
 @overwrite_opt
 @mirror_opt

@@ -139,6 +139,38 @@ def _no_texts() -> Mapping[str, str]:
     return {}
 
 
+def _metavar_words() -> dict[str, str]:
+    """Return the placeholders of option values (``--name TEXT``) in the language."""
+    return {
+        "TEXT": tr("TEXT"),
+        "INTEGER": tr("INTEGER"),
+        "INTEGER RANGE": tr("INTEGER RANGE"),
+        "FLOAT": tr("FLOAT"),
+        "FLOAT RANGE": tr("FLOAT RANGE"),
+        "LAYER": tr("LAYER"),
+        "METRES": tr("METRES"),
+        "FIELD=COLUMN": tr("FIELD=COLUMN"),
+    }
+
+
+#: Where a parameter keeps its English placeholder (its own, or its type's).
+_ENGLISH_METAVAR = "_geo_priority_metavar"
+
+
+def _localise_metavar(param: click.Parameter, words: Mapping[str, str]) -> None:
+    """Write ``param``'s placeholder in the active language, when it is a known word.
+
+    Paths word themselves (:class:`~geo_priority.cli.options.LocalPath`),
+    choices list their values; other placeholders are left as they are.
+    """
+    if not hasattr(param, _ENGLISH_METAVAR):
+        english = param.metavar or param.type.name.upper()
+        setattr(param, _ENGLISH_METAVAR, english if english in words else None)
+    english = getattr(param, _ENGLISH_METAVAR)
+    if english is not None:
+        param.metavar = words[english]
+
+
 class _Localised(click.Command):
     """Help and usage errors that follow ``--lang`` (see :class:`LocalisedCommand`)."""
 
@@ -158,9 +190,11 @@ class _Localised(click.Command):
         texts = self._texts()
         self.help = texts.get("help", self.help)
         self.short_help = texts.get("short_help", self.short_help)
+        words = _metavar_words()
         for param in self.params:
             if isinstance(param, click.Option) and param.name in texts:
                 param.help = texts[str(param.name)]
+            _localise_metavar(param, words)
 
     def get_short_help_str(self, limit: int = 45) -> str:
         """Return the short help in the active language (a group's listing)."""

@@ -78,41 +78,39 @@ def _synth_texts() -> dict[str, str]:
     "--tier",
     type=click.Choice(["XS", "S", "M", "L"], case_sensitive=False),
     default="XS",
-    help="XS 1 kecamatan, S Pandeglang, M Banten P3KE-like, "
-    "L Banten DTSEN-like (12.9 M persons).",
 )
 @click.option(
     "--style",
     type=click.Choice(["p3ke", "dtks", "dtsen", "canonical"]),
     default="p3ke",
-    help="Column names and formats to emulate.",
 )
 @click.option(
     "--format",
     "fmt",
     type=click.Choice(["parquet", "csv", "xlsx"]),
     default="parquet",
-    help="File format.",
 )
 @click.option("--seed", type=int, default=0)
 @click.option(
-    "--scale", type=float, default=1.0, help="Multiply the number of families."
+    "--scale",
+    type=float,
+    default=1.0,
 )
 @click.option(
-    "--dirty", is_flag=True, help="Inject the fault catalogue (REGISTRIES.md §6.5)."
+    "--dirty",
+    is_flag=True,
 )
 @click.option(
-    "--sheet-per-kecamatan", is_flag=True, help="XLSX: one sheet per kecamatan."
+    "--sheet-per-kecamatan",
+    is_flag=True,
 )
 @click.option(
     "--table",
     "level",
     type=click.Choice(["individu", "keluarga"]),
     default="individu",
-    help="One row per person, or one per family (the keluarga/KK file; "
-    "p3ke, dtsen, canonical).",
 )
-@crosswalk_opt("BPS<->Kemendagri desa crosswalk (needed by --style dtks).")
+@crosswalk_opt
 @out_opt(default=Path("synthetic"))
 @overwrite_opt
 @messages_lang_opt
@@ -241,40 +239,32 @@ def _aggregate_texts() -> dict[str, str]:
     "config_file",
     type=EXISTING_FILE,
     default=None,
-    help="Registry config TOML: [[exports]] with path, style, sumber, crosswalk "
-    "and a column mapping for unknown exports (see examples/registri.toml).",
 )
 @click.option(
     "--key-file",
     type=FILE,
     default=None,
-    help="File with the HMAC key (>= 32 bytes). Default: $GEO_PRIORITY_NIK_KEY.",
 )
 @click.option(
     "--style",
     default="auto",
-    help="Source style of the EXPORTS (auto, p3ke, dtks, dtsen, canonical, custom).",
 )
 @click.option(
     "--map",
     "mapping",
     multiple=True,
     metavar="FIELD=COLUMN",
-    help="Column of a canonical field in the EXPORTS (repeat), e.g. "
-    "--map nik=NIK_ART --map kode_desa=KODE_DESA.",
 )
-@crosswalk_opt("BPS -> Kemendagri desa crosswalk for BPS-coded exports.")
+@crosswalk_opt
 @click.option(
     "--target",
     type=click.Choice(["desil1", "desil12", "miskin_ekstrem"]),
     default=None,
-    help="Target group of the targeting measures (default desil1, or the config's).",
 )
 @click.option(
     "--threshold",
     type=click.IntRange(min=2),
     default=None,
-    help="Small-cell threshold (default 10, or the config's).",
 )
 @click.option(
     "--level",
@@ -282,7 +272,6 @@ def _aggregate_texts() -> dict[str, str]:
     multiple=True,
     type=click.Choice(["desa", "kecamatan", "kabkota"]),
     default=("desa", "kecamatan", "kabkota"),
-    help="Levels to write (repeat).",
 )
 @click.option(
     "--format",
@@ -290,35 +279,24 @@ def _aggregate_texts() -> dict[str, str]:
     multiple=True,
     type=click.Choice(["csv", "parquet"]),
     default=("csv",),
-    help="Table formats (repeat).",
 )
 @click.option(
     "--exclude-rejected-nik/--count-rejected-nik",
     "exclude_rejected",
     default=None,
-    help="Leave out persons whose NIK was rejected, or count them (default, "
-    "or the config's exclude_rejected_nik). Counted, they cannot be matched "
-    "across exports: one person in two exports counts twice; every table's "
-    "persons_nik_rejected says how many there are.",
 )
 @click.option(
     "--desa-programmes",
     "desa_programmes",
     type=EXISTING_FILE,
     default=None,
-    help="Desa programme table of the poverty-pocket strategy (CSV/XLSX: desa "
-    "code and yes/no or count columns such as rtlh, air_minum, sanitasi; see "
-    "data/programmes.toml). Default: the config's desa_programmes.",
 )
 @click.option(
     "--audience",
     type=click.Choice(["publik", "internal"]),
     default=None,
-    help="Publication tier written on every row (audience). publik refuses "
-    "--threshold below 10; internal (a pemda's own officials) allows it. "
-    "Default: the config's, else publik (internal with --threshold below 10).",
 )
-@name_opt(default="registri", help="")
+@name_opt(default="registri")
 @out_opt(default=Path("registri"))
 @overwrite_opt
 @messages_lang_opt

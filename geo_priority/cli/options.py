@@ -1,9 +1,11 @@
 """The options and arguments of the commands, each declared once.
 
 A command stacks the decorators it needs, so ``--overwrite`` or ``--lang``
-reads and behaves the same in every command. Options whose default or help
-depends on the command (``-o/--out``, ``--crosswalk``, ``--name``) are made by
-a small factory that fixes everything else. Choices come from the library's
+reads and behaves the same in every command. Options whose default depends on
+the command (``-o/--out``, ``--name``) are made by a small factory that fixes
+everything else. Their help is not here: each command's ``texts`` function
+writes it in the active language (:func:`shared_texts` for the shared ones;
+:class:`~geo_priority.cli.localised.LocalisedCommand`). Choices come from the library's
 registries (:data:`geo_priority.config.LANGS`,
 :data:`geo_priority.formats.EXPORT_FORMATS`), never from a private list.
 """
@@ -64,10 +66,14 @@ _FOLDER, _FILE, _EXISTING_FILE = FOLDER, FILE, EXISTING_FILE
 # --- the group ----------------------------------------------------------------
 
 verbose_opt = click.option(
-    "-v", "--verbose", count=True, help="More log output (repeat for debug)."
+    "-v",
+    "--verbose",
+    count=True,
 )
 quiet_opt = click.option(
-    "-q", "--quiet", count=True, help="Less log output, and no progress lines."
+    "-q",
+    "--quiet",
+    count=True,
 )
 
 #: ``-q/--quiet`` of a long command: no progress lines on stderr (as the group's).
@@ -77,7 +83,6 @@ steps_quiet_opt = click.option(
     "quiet",
     is_flag=True,
     default=False,
-    help="No progress lines on stderr (stdout lists only the files written).",
 )
 
 # --- shared by the commands ---------------------------------------------------
@@ -165,7 +170,6 @@ lang_opt = click.option(
     default=None,
     is_eager=True,
     callback=_set_language,
-    help="Language of the map and messages (default: the config's, else 'id').",
 )
 #: ``--lang`` of a command that writes no map: the language of its help and
 #: messages only.
@@ -176,13 +180,11 @@ messages_lang_opt = click.option(
     is_eager=True,
     expose_value=False,
     callback=_set_language,
-    help="Language of the help and messages (default 'id').",
 )
 overwrite_opt = click.option(
     "--overwrite",
     is_flag=True,
     default=False,
-    help="Replace outputs that already exist.",
 )
 mirror_opt = click.option(
     "--mirror",
@@ -190,7 +192,6 @@ mirror_opt = click.option(
     default=None,
     envvar=MIRROR_ENV,
     show_envvar=True,
-    help="Folder holding copies of the pinned boundary files (offline machines).",
 )
 cache_opt = click.option(
     "--cache",
@@ -198,19 +199,16 @@ cache_opt = click.option(
     default=None,
     envvar=CACHE_ENV,
     show_envvar=True,
-    help="Cache folder (default: the per-user cache).",
 )
 boundaries_crs_opt = click.option(
     "--boundaries-crs",
     metavar="CRS",
     default=None,
-    help="CRS of a boundary file that has none, e.g. EPSG:4326.",
 )
 boundaries_layer_opt = click.option(
     "--boundaries-layer",
     metavar="LAYER",
     default=None,
-    help="Layer of a multi-layer boundary file (GeoPackage, zipped shapefiles).",
 )
 export_formats_opt = click.option(
     "-f",
@@ -218,15 +216,7 @@ export_formats_opt = click.option(
     "formats",
     multiple=True,
     type=click.Choice(EXPORT_FORMATS, case_sensitive=False),
-    help="Format to write; repeat for several (default: all).",
 )
-
-#: ``-o/--out`` of a command that reads its output folder from the config.
-CONFIG_OUT_HELP = "Output folder (default: the config's, else 'maps')."
-
-
-#: Said in every ``--out`` help: where a relative ``--out`` starts.
-OUT_RELATIVE_HELP = "A relative path starts in the working folder."
 
 
 def _from_working_folder(
@@ -245,19 +235,18 @@ def _from_working_folder(
 
 
 def out_opt(
-    *, default: Path | None = None, help: str = "Output folder.", required: bool = False
+    *, default: Path | None = None, required: bool = False
 ) -> Callable[[_F], _F]:
     """Return the ``-o/--out`` option: the folder the command writes into.
 
     A relative folder typed on the command line is taken from the working
-    folder, in every command (the help text says so).
+    folder, in every command (the help text says so: :func:`out_text`; the
+    command's texts give the help).
 
     Parameters
     ----------
     default : Path, optional
         The folder when none is given (None: the config's).
-    help : str
-        The option's help text.
     required : bool
         True when the command has no default folder.
 
@@ -266,7 +255,6 @@ def out_opt(
     callable
         The click decorator; the value reaches the command as ``out``.
     """
-    text = f"{help} {OUT_RELATIVE_HELP}"
     if default is None:  # click 8.3+ treats an explicit default=None as given,
         # which would let a required option be left out
         return click.option(
@@ -276,7 +264,6 @@ def out_opt(
             type=_FOLDER,
             required=required,
             callback=_from_working_folder,
-            help=text,
         )
     return click.option(
         "-o",
@@ -285,46 +272,31 @@ def out_opt(
         type=_FOLDER,
         default=default,
         callback=_from_working_folder,
-        help=text,
     )
 
 
-def crosswalk_opt(help: str) -> Callable[[_F], _F]:
-    """Return ``--crosswalk``: a BPS <-> Kemendagri desa crosswalk file.
-
-    Parameters
-    ----------
-    help : str
-        What the command uses the crosswalk for.
-
-    Returns
-    -------
-    callable
-        The click decorator; the value reaches the command as ``crosswalk``.
-    """
-    return click.option("--crosswalk", type=_EXISTING_FILE, default=None, help=help)
+#: ``--crosswalk``: a BPS <-> Kemendagri desa crosswalk file (what the command
+#: uses it for is said in the command's texts).
+crosswalk_opt = click.option("--crosswalk", type=_EXISTING_FILE, default=None)
 
 
-def name_opt(*, default: str | None, help: str) -> Callable[[_F], _F]:
+def name_opt(*, default: str | None) -> Callable[[_F], _F]:
     """Return ``--name``: the base name of the files written.
 
     Parameters
     ----------
     default : str, optional
         The name when none is given.
-    help : str
-        The option's help text.
 
     Returns
     -------
     callable
         The click decorator; the value reaches the command as ``name``.
     """
-    return click.option("--name", default=default, help=help)
+    return click.option("--name", default=default)
 
 
 __all__ = [
-    "CONFIG_OUT_HELP",
     "EXISTING_FILE",
     "FILE",
     "FOLDER",
