@@ -10,34 +10,35 @@ for, each file atomically through :mod:`geo_priority.io`.
 
 from __future__ import annotations
 
+import importlib
 import os
+import sys
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo_priority import export, io, metadata
+from geo_priority import io, metadata
 from geo_priority.analysis import Analysis, ranked_table
 from geo_priority.config import Config
 from geo_priority.errors import ConfigError
-from geo_priority.export.tables import write_ranked_csv
-from geo_priority.formats import FIGURE_FORMATS, OUTPUT_FORMATS, FormatName
+from geo_priority.formats import (
+    EXPORT_FORMATS,
+    FIGURE_FORMATS,
+    OUTPUT_FORMATS,
+    FormatName,
+)
 from geo_priority.io import outputset
 from geo_priority.messages import tr
 from geo_priority.progress_preset import progress_planned
-from geo_priority.render import MapLevel
-from geo_priority.render import build_map as render_map
-from geo_priority.render.i18n import text
-from geo_priority.render.texts import (
-    boundary_credit,
-    figure_texts,
-    level_label,
-    map_texts,
-)
 from geo_priority.tiers import marked
 
-if TYPE_CHECKING:  # matplotlib (render.figure) and folium load when used
+if TYPE_CHECKING:  # folium (render), matplotlib and the exports load when used
     import folium
     from matplotlib.figure import Figure
+
+    from geo_priority.export import ScoredLayer
+    from geo_priority.render import MapLevel
 
 __all__ = [
     "PROGRESS_FIGURE_SUFFIX",
@@ -48,6 +49,7 @@ __all__ = [
     "export_layer",
     "figure_paths",
     "output_paths",
+    "preload_map_renderer",
     "progress_figure_path",
     "scored_layer",
     "write_figures",
@@ -65,6 +67,59 @@ def _record(analysis: Analysis, record: Record | None) -> Record:
     return record if record is not None else metadata.run_record(analysis)
 
 
+#: The map renderer: it imports folium, branca and jinja2 (~0.2 s).
+_RENDERER = "geo_priority.render"
+
+
+def _import_renderer() -> None:
+    """Import the map renderer; a failure is left to the import where it is used."""
+    try:
+        importlib.import_module(_RENDERER)
+    except Exception:  # raised again by the import that needs it
+        pass
+
+
+def preload_map_renderer(config: Config) -> threading.Thread | None:
+    """Start importing the map renderer in a thread when ``config`` writes a map.
+
+    The import (Python, holding the GIL) then overlaps the reading of the
+    boundaries and the geometry work of the analysis, which release it. The
+    renderer imports nothing the analysis imports later, so the two never wait
+    on each other's import locks; :func:`build_map` imports it again, which
+    waits for this import to finish (or raises its error, as without a
+    preload).
+
+    Parameters
+    ----------
+    config : Config
+
+    Returns
+    -------
+    threading.Thread or None
+        The thread importing the renderer (join it when done), or None when
+        the run writes no map or the renderer is imported already.
+    """
+    writes_map = any(
+        OUTPUT_FORMATS[fmt].writer == "map" for fmt in config.outputs.formats
+    )
+    if not writes_map or _RENDERER in sys.modules:
+        return None
+    thread = threading.Thread(target=_import_renderer, name="import-map-renderer")
+    thread.start()
+    return thread
+
+
+def render_map(*args: Any, **kwargs: Any) -> folium.Map:
+    """Call :func:`geo_priority.render.build_map`, importing it (and folium) now.
+
+    A run imports the map renderer only when it writes a map
+    (:func:`preload_map_renderer` may have imported it in the background).
+    """
+    from geo_priority.render import build_map as build
+
+    return build(*args, **kwargs)
+
+
 def build_map(analysis: Analysis, record: Record | None = None) -> folium.Map:
     """Return the offline interactive map of ``analysis``.
 
@@ -80,6 +135,8 @@ def build_map(analysis: Analysis, record: Record | None = None) -> folium.Map:
     folium.Map
         Save it with ``m.save(path)`` or write ``m.get_root().render()``.
     """
+    from geo_priority.render.texts import level_label, map_texts
+
     record = _record(analysis, record)
     outputs = analysis.config.outputs
     return render_map(
@@ -99,6 +156,9 @@ def build_map(analysis: Analysis, record: Record | None = None) -> folium.Map:
 
 def _map_level(level: Analysis, record: Record) -> MapLevel:
     """Return one coarser level for the map's switch, with its own title."""
+    from geo_priority.render import MapLevel
+    from geo_priority.render.texts import level_label, map_texts
+
     texts = map_texts(level, record)
     return MapLevel(
         level_label(level),
@@ -122,6 +182,8 @@ def build_figure(
     """
     from geo_priority.render.figure import build_figure as render_figure
     from geo_priority.render.figure import scored_suppression
+    from geo_priority.render.i18n import text
+    from geo_priority.render.texts import boundary_credit, figure_texts
 
     cfg, lang = analysis.config, analysis.config.outputs.lang
     return render_figure(
@@ -138,12 +200,12 @@ def build_figure(
     )
 
 
-def scored_layer(
-    analysis: Analysis, record: Record | None = None
-) -> export.ScoredLayer:
+def scored_layer(analysis: Analysis, record: Record | None = None) -> ScoredLayer:
     """Return the scored layer of ``analysis``, ready for the GIS exports."""
+    from geo_priority.export import from_analysis
+
     record = _record(analysis, record)
-    return export.from_analysis(analysis, record, ranked_table(analysis))
+    return from_analysis(analysis, record, ranked_table(analysis))
 
 
 def export_layer(
@@ -158,6 +220,8 @@ def export_layer(
 
     See :func:`geo_priority.export.export_layer` for the formats and checks.
     """
+    from geo_priority import export
+
     return export.export_layer(
         scored_layer(analysis), folder, formats=formats, overwrite=overwrite
     )
@@ -202,6 +266,8 @@ def _write_table(
     if fmt != "csv":
         io.write_csv(analysis.report.entries, path, overwrite=False)
         return
+    from geo_priority.export.tables import write_ranked_csv
+
     lang = analysis.config.outputs.lang
     for each, where in (
         (analysis, path),
@@ -227,7 +293,9 @@ def _write_figure(
 def _write_export(
     analysis: Analysis, record: Record, fmt: FormatName, path: Path
 ) -> None:
-    export.write_format(fmt, path, scored_layer(analysis, record), overwrite=False)
+    from geo_priority.export import write_format
+
+    write_format(fmt, path, scored_layer(analysis, record), overwrite=False)
 
 
 _WRITERS: dict[str, _Write] = {
@@ -242,7 +310,7 @@ _WRITERS: dict[str, _Write] = {
 #: Formats written once more for every coarser level of ``outputs.map_levels``
 #: (as ``NAME_<level>...``); the GeoPackage holds every level as a layer.
 LEVEL_FORMATS: frozenset[str] = frozenset(
-    {"csv", *(f for f in export.FORMATS if f != "gpkg")}
+    {"csv", *(f for f in EXPORT_FORMATS if f != "gpkg")}
 )
 
 

@@ -129,6 +129,59 @@ def test_an_html_only_run_imports_none_of_the_unused_libraries(tmp_path: Path) -
     assert (tmp_path / "out" / "t.html").stat().st_size > 10_000
 
 
+#: The map renderer's libraries: imported only by a run that writes a map.
+MAP_RENDERER = ("folium", "branca", "jinja2", "geo_priority.render")
+
+
+def test_the_pipeline_imports_no_map_renderer() -> None:
+    code = "import geo_priority.cli.commands\nfrom geo_priority import pipeline"
+    assert _loaded(code, MAP_RENDERER) == []
+
+
+def test_check_imports_no_map_renderer(tmp_path: Path) -> None:
+    config = _html_only_config(tmp_path)
+    code = (
+        "from geo_priority.cli import cli\n"
+        f"try:\n    cli(['-q', 'check', {str(config)!r}], prog_name='geo-priority')\n"
+        "except SystemExit as end:\n    assert not end.code, end.code"
+    )
+    assert _loaded(code, MAP_RENDERER) == []
+
+
+def test_a_map_run_preloads_the_renderer_in_a_thread(tmp_path: Path) -> None:
+    config = _html_only_config(tmp_path)
+    code = (
+        "import threading\nfrom geo_priority import outputs\n"
+        "from geo_priority.config import load_config\n"
+        f"config = load_config({str(config)!r})\n"
+        "thread = outputs.preload_map_renderer(config)\n"
+        "assert isinstance(thread, threading.Thread)\nthread.join()\n"
+        "assert outputs.preload_map_renderer(config) is None  # imported already"
+    )
+    assert _loaded(code, MAP_RENDERER) == list(MAP_RENDERER)
+
+
+def test_a_renderer_that_fails_to_import_fails_the_run_as_before(
+    tmp_path: Path,
+) -> None:
+    config = _html_only_config(tmp_path)
+    code = (
+        "import sys\nsys.modules['folium'] = None  # a broken install\n"
+        "from geo_priority import pipeline\n"
+        "from geo_priority.config import load_config\n"
+        "try:\n"
+        f"    pipeline.run(load_config({str(config)!r}))\n"
+        "except ImportError as err:\n"
+        "    assert 'folium' in str(err), err\n"
+        "    print('FAILED-AS-BEFORE')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "FAILED-AS-BEFORE" in done.stdout, done.stdout + done.stderr
+    assert not (tmp_path / "out" / "t.html").exists()
+
+
 def test_quantile_bins_match_mapclassify_to_the_float() -> None:
     mapclassify = pytest.importorskip("mapclassify")
     rng = np.random.default_rng(7)
