@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 import numpy as np
+import pytest
 import shapely
 from shapely.geometry import box
 
@@ -77,3 +78,19 @@ def test_display_geometry_counts_the_vertices_it_writes() -> None:
     rings = shown.rings
     assert shown.vertices == sum(len(r) // 2 for a in rings for p in a for r in p)
     assert shown.vertices > 0
+
+
+def test_threads_give_the_same_anchors_and_outlines(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every other area in each thread; a small layer anchored while simplified."""
+    areas = gpd.GeoDataFrame(geometry=list(_mixed()[:41]), crs=4326)
+    geoms = np.asarray(areas.geometry.values)
+    alone = display.label_anchors(geoms, threads=False)
+    one = display.display_geometry(areas)
+    monkeypatch.setattr(display, "THREADED_VERTICES", 0)
+    assert display._many_vertices(geoms) == (display.WORKERS > 1)
+    assert display.label_anchors(geoms) == alone
+    both = display.display_geometry(areas)
+    assert both.label_points == one.label_points == alone
+    assert both.rings == one.rings and both.coverage == one.coverage
