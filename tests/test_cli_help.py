@@ -215,3 +215,24 @@ def test_the_groups_lang_is_every_commands_default(tmp_path: Path):
     assert "Galat: Nilai tidak sah untuk 'CONFIG': berkas konfigurasi" in (
         result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "first"),
+    [
+        ([], "Penggunaan: geo-priority [OPTIONS] COMMAND"),
+        (["boundaries"], "Penggunaan: geo-priority boundaries [OPTIONS]"),
+        (["--lang", "en", "boundaries"], "Usage: geo-priority boundaries [OPTIONS]"),
+    ],
+)
+def test_a_group_without_a_command_prints_its_help(
+    capsys: pytest.CaptureFixture[str], args: list[str], first: str
+):
+    from geo_priority.cli.localised import run_in_language
+
+    with pytest.raises(SystemExit) as stop:
+        run_in_language(cli, "geo-priority", args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(first), err
+    assert "Galat" not in err and "Error" not in err

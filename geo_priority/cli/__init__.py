@@ -114,8 +114,8 @@ def _texts() -> dict[str, str]:
         "verbose": tr("More log output (repeat for debug)."),
         "quiet": tr("Less log output, and no progress lines."),
         "lang": tr(
-            "Language of the help and messages of every command (default 'id'); "
-            "a command's own --lang wins."
+            "Language of the command that follows, as its own --lang (its help, "
+            "messages and any map it makes); the command's own --lang wins."
         ),
         "help_option": tr("Show this message and exit."),
     }

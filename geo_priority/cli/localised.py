@@ -87,6 +87,8 @@ def usage_error_text(err: click.UsageError, lang: MessageLang) -> str:
     unknown option or a bad value, follow ``lang``. A message the tool wrote
     is already in the language that was active when it was raised.
     """
+    if isinstance(err, click.exceptions.NoArgsIsHelpError):
+        return err.format_message()  # a group without a command: its help
     with use_language(lang):
         if isinstance(err, click.MissingParameter):
             message = _missing(err)
@@ -320,7 +322,8 @@ def run_in_language(
         click.echo(usage_error_text(original, lang), err=True)
         sys.exit(err.exit_code)
     except click.ClickException as err:
-        err.show()
+        with use_language(lang):  # click's "Error:" in the language of --lang
+            err.show()
         sys.exit(err.exit_code)
     except click.Abort:
         with use_language(lang):
