@@ -159,10 +159,8 @@ def _poles(largest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         np.cos(np.radians(shapely.get_y(shapely.centroid(largest)))), 0.05
     )
     counts = shapely.get_num_coordinates(largest)
-    coords = shapely.get_coordinates(largest) * np.column_stack(
-        [np.repeat(shrink, counts), np.ones(int(counts.sum()))]
-    )
-    local = shapely.set_coordinates(shapely.transform(largest, lambda xy: xy), coords)
+    factors = np.column_stack([np.repeat(shrink, counts), np.ones(int(counts.sum()))])
+    local = shapely.transform(largest, lambda xy: xy * factors)
     tolerance = np.maximum(shapely.area(local) ** 0.5 / 100, 1e-9)
     pole = shapely.get_point(shapely.maximum_inscribed_circle(local, tolerance), 0)
     edges = shapely.boundary(local)
