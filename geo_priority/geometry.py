@@ -609,10 +609,16 @@ def without_cracks(geoms: np.ndarray, width: float) -> np.ndarray:
     big = shapely.area(parts) >= (3 * width) ** 2
     if not big.any():
         return geoms
-    grown = shapely.buffer(parts[big], width / 2, join_style="mitre", mitre_limit=2)
-    owners, first = np.unique(owner[big], return_index=True)
-    merged = _union_groups(grown, np.append(first, len(grown)))
-    shrunk = shapely.buffer(merged, -width / 2, join_style="mitre", mitre_limit=2)
+    owners, group = np.unique(owner[big], return_inverse=True)
+    # the buffer of a MultiPolygon is the union of its parts' buffers
+    grown = in_threads(
+        lambda g: shapely.buffer(g, width / 2, join_style="mitre", mitre_limit=2),
+        shapely.multipolygons(parts[big], indices=group),
+    )
+    shrunk = in_threads(
+        lambda g: shapely.buffer(g, -width / 2, join_style="mitre", mitre_limit=2),
+        grown,
+    )
     pieces, of_piece = _nonempty_parts(shrunk)
     every = np.concatenate([parts[~big], pieces])
     return _regrouped(geoms, every, np.concatenate([owner[~big], owners[of_piece]]))
