@@ -171,9 +171,9 @@ def prepare_boundaries(
     names = gdf[name_column] if name_column else reference_names(codes)
     out = with_keys(gdf, codes, names, area_level)
     out = repair_invalid(check_polygons(out, drop_empty))
-    out.index = gdf.index[out.index.to_numpy()]  # keep the caller's row labels
-    by_id = {c.code: c for c in codes}
-    warn_unknown_codes([by_id[i] for i in out[ID]], system)
+    rows = out.index.to_numpy()  # positions in gdf of the rows kept
+    out.index = gdf.index[rows]  # keep the caller's row labels
+    warn_unknown_codes([codes[i] for i in rows.tolist()], system)
     out.attrs = {"code_system": system, "level": area_level}
     return out
 
