@@ -313,20 +313,28 @@ def _min_coverage(config: Config) -> float:
     return float(config.outputs.level_min_coverage)
 
 
+def _parents(
+    areas: gpd.GeoDataFrame, joined: gpd.GeoDataFrame, levels: Sequence[Level]
+) -> dict[Level, list[str]]:
+    """Return, per level, the code of each area's ancestor (codes read once)."""
+    codes = CodeColumn(areas[ID]).codes(joined.attrs["code_system"])
+    return {level: parent_codes(codes, level) for level in levels}
+
+
 def _level_values(
     base: Analysis,
-    joined: gpd.GeoDataFrame,
     level: Level,
     children: str,
     names: Mapping[str, str],
+    parents: Sequence[str],
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """Carry the indicators of ``base`` to ``level``: (values by ID, notes)."""
+    """Carry the indicators of ``base`` to ``level``: (values by ID, notes).
+
+    ``parents`` holds the code of each area's ancestor at ``level``.
+    """
     areas = base.areas
     rules, dropped = level_values.level_rules(base.indicators, areas.columns)
-    system = joined.attrs["code_system"]
-    keys = pd.Series(
-        parent_codes(CodeColumn(areas[ID]).codes(system), level), index=areas.index
-    )
+    keys = pd.Series(parents, index=areas.index)
     carried = level_values.aggregate_level(
         pd.DataFrame(areas),
         keys,
@@ -350,11 +358,16 @@ def _level_values(
 
 
 def _coarser_level(
-    base: Analysis, joined: gpd.GeoDataFrame, level: Level, shapes: gpd.GeoDataFrame
+    base: Analysis,
+    joined: gpd.GeoDataFrame,
+    level: Level,
+    shapes: gpd.GeoDataFrame,
+    parents: Sequence[str],
 ) -> Analysis:
     """Carry ``base`` to ``level`` (sums, re-divided rates) and score it there.
 
-    ``shapes`` are the areas of ``level`` (:func:`_level_shapes`).
+    ``shapes`` are the areas of ``level`` (:func:`_level_shapes`); ``parents``
+    the code of each of ``base``'s areas' ancestor at ``level``.
     """
     children = _children_level(base, joined, level)
     names = {
@@ -362,7 +375,7 @@ def _coarser_level(
         for i, n in zip(shapes[ID], shapes[NAME], strict=True)
         if pd.notna(n)
     }
-    values, notes = _level_values(base, joined, level, children, names)
+    values, notes = _level_values(base, level, children, names, parents)
     merged = shapes.drop(columns=[harmonise.N_CHILDREN]).merge(
         values, on=ID, how="left"
     )
@@ -476,11 +489,11 @@ def classify_level(
 def _with_places(analysis: Analysis) -> Analysis:
     """Fill :data:`PLACE` at every level, from the levels' own names first."""
     every = (analysis, *analysis.levels)
-    known = {
+    known = {  # lists: the same cells; iterating Arrow text is slow
         str(i): str(n)
         for lv in every
-        for i, n in zip(lv.areas[ID], lv.areas[NAME], strict=True)
-        if pd.notna(n) and str(n).strip()
+        for i, n in zip(lv.areas[ID].to_list(), lv.areas[NAME].to_list(), strict=True)
+        if (n.strip() if type(n) is str else pd.notna(n) and str(n).strip())
     }
     placed = [_placed(lv.areas, known) for lv in every]
     levels = tuple(
@@ -511,8 +524,9 @@ def with_levels(analysis: Analysis, joined: gpd.GeoDataFrame) -> Analysis:
     for level in levels:
         _children_level(analysis, joined, level)
     shapes = _level_shapes(analysis.config, joined, levels)
+    parents = _parents(analysis.areas, joined, levels)
     coarser = tuple(
-        _coarser_level(analysis, joined, level, shape)
+        _coarser_level(analysis, joined, level, shape, parents[level])
         for level, shape in zip(levels, shapes, strict=True)
     )
     return _with_places(replace(analysis, levels=coarser))

@@ -128,11 +128,14 @@ def area_places(
     cache: dict[tuple[Level, str], str] = {}
     parts: dict[ParsedCode, str] = {}
     places = []
+    widths: dict[tuple[str, Level], int] = {}  # the parent's width, per kind
     for code in codes:
         # the place is made of the parents only: desa of one kecamatan share it
-        depth = LEVELS.index(code.level)
-        width = code_width(code.system, LEVELS[depth - 1]) if depth else 0
-        key = (code.level, code.code[:width])
+        kind = (code.system, code.level)
+        if kind not in widths:
+            depth = LEVELS.index(code.level)
+            widths[kind] = code_width(code.system, LEVELS[depth - 1]) if depth else 0
+        key = (code.level, code.code[: widths[kind]])
         if key not in cache:
             cache[key] = _place(code, known, parts)
         places.append(cache[key])
