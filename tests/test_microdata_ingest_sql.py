@@ -74,3 +74,25 @@ def test_missing_is_trimmed_text_missing(con):
     assert con.execute(f"SELECT count_if({_missing(None)}) FROM t").fetchone() == (
         len(TEXTS),
     )
+
+
+def test_all_desa_of_the_covered_kecamatan_are_listed():
+    import pandas as pd
+
+    from geo_priority import regions
+    from geo_priority.microdata.engine import _with_all_desa
+
+    # desa of three Banten kecamatan (two kab/kota) and one of Jakarta
+    codes = ["3601012002", "3673011005", "3673011006", "3604052001", "3171011001"]
+    counts = pd.DataFrame({"kode_desa": codes, "families": [4, 3, 2, 1, 5]})
+    out = _with_all_desa(counts)
+    listed: list[str] = []
+    for kec in sorted({c[:6] for c in codes}):
+        dotted = f"{kec[:2]}.{kec[2:4]}.{kec[4:]}"
+        ref = regions.reference_areas("desa", within=dotted)["code"]
+        listed += ref.str.replace(".", "", regex=False).tolist()
+    assert out["kode_desa"].tolist() == sorted(listed)
+    assert len(listed) > len(codes)
+    by_code = out.set_index("kode_desa")["families"]
+    assert by_code[codes].tolist() == [4, 3, 2, 1, 5]
+    assert int(by_code.sum()) == 15
