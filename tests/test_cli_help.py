@@ -42,6 +42,8 @@ ENGLISH = (
     " INTEGER",
     " FLOAT",
     " LAYER ",
+    "[OPTIONS]",
+    "COMMAND",
 )
 #: Indonesian words that must not be in an English help page.
 INDONESIAN = ("Penggunaan:", "Opsi:", "Perintah:", "Contoh", "Tampilkan", " dan ")
@@ -159,6 +161,7 @@ def test_click_errors_follow_lang(args: list[str], indonesian: str, english: str
     result = CliRunner().invoke(cli, args, prog_name="geo-priority")
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("Penggunaan:"), result.stderr
+    assert "[OPTIONS]" not in result.stderr
     assert "Galat: " in result.stderr and indonesian in result.stderr, result.stderr
     for word in ("Error", "Usage", "does not exist", "is not one of", "Try "):
         assert word not in result.stderr, (word, result.stderr)
@@ -168,6 +171,7 @@ def test_click_errors_follow_lang(args: list[str], indonesian: str, english: str
         assert result.exit_code == 2, result.output
         assert "Error: " in result.stderr and english in result.stderr, result.stderr
         assert "Galat" not in result.stderr
+        assert "[OPSI]" not in result.stderr
 
 
 def test_every_catalogued_click_text_is_still_clicks():
@@ -220,8 +224,8 @@ def test_the_groups_lang_is_every_commands_default(tmp_path: Path):
 @pytest.mark.parametrize(
     ("args", "first"),
     [
-        ([], "Penggunaan: geo-priority [OPTIONS] COMMAND"),
-        (["boundaries"], "Penggunaan: geo-priority boundaries [OPTIONS]"),
+        ([], "Penggunaan: geo-priority [OPSI] PERINTAH"),
+        (["boundaries"], "Penggunaan: geo-priority boundaries [OPSI]"),
         (["--lang", "en", "boundaries"], "Usage: geo-priority boundaries [OPTIONS]"),
     ],
 )

@@ -220,7 +220,7 @@ def test_budget_usage_errors_speak_the_language_of_lang(
     result = _invoke(args)
     assert result.exit_code == 2, result.output
     assert _error_line(result.stderr).startswith(indonesian), result.stderr
-    assert result.stderr.startswith("Penggunaan: geo-priority budget [OPTIONS]\n")
+    assert result.stderr.startswith("Penggunaan: geo-priority budget [OPSI]\n")
     assert "Coba 'geo-priority budget -h' untuk bantuan." in result.stderr
     for word in CLICK_ENGLISH:
         assert word not in result.stderr, (word, result.stderr)
@@ -246,7 +246,7 @@ def test_a_rupiah_error_is_wholly_in_the_language_of_lang():
     [
         (
             ["anggaran"],
-            "Penggunaan: geo-priority [OPTIONS] COMMAND [ARGS]...",
+            "Penggunaan: geo-priority [OPSI] PERINTAH [ARGUMEN]...",
             "Galat: Perintah 'anggaran' tidak dikenal.",
         ),
         (
@@ -256,7 +256,7 @@ def test_a_rupiah_error_is_wholly_in_the_language_of_lang():
         ),
         (
             ["run"],
-            "Penggunaan: geo-priority run [OPTIONS] CONFIG",
+            "Penggunaan: geo-priority run [OPSI] CONFIG",
             "Galat: Argumen 'CONFIG' wajib diisi.",
         ),
     ],

@@ -142,7 +142,7 @@ def _no_texts() -> Mapping[str, str]:
 
 
 def _metavar_words() -> dict[str, str]:
-    """Return the placeholders of option values (``--name TEXT``) in the language."""
+    """Return the help's placeholders (``TEXT``, ``[OPTIONS]``), in the language."""
     return {
         "TEXT": tr("TEXT"),
         "INTEGER": tr("INTEGER"),
@@ -152,6 +152,8 @@ def _metavar_words() -> dict[str, str]:
         "LAYER": tr("LAYER"),
         "METRES": tr("METRES"),
         "FIELD=COLUMN": tr("FIELD=COLUMN"),
+        "[OPTIONS]": tr("[OPTIONS]"),
+        "COMMAND [ARGS]...": tr("COMMAND [ARGS]..."),
     }
 
 
@@ -184,6 +186,8 @@ class _Localised(click.Command):
     ) -> None:
         super().__init__(*args, **kwargs)
         self._texts = texts
+        #: click's English usage words, kept to be worded in each language
+        self._usage = (self.options_metavar, getattr(self, "subcommand_metavar", None))
         with use_language("id"):  # the group's list of commands is Indonesian
             self._localise()
 
@@ -193,6 +197,10 @@ class _Localised(click.Command):
         self.help = texts.get("help", self.help)
         self.short_help = texts.get("short_help", self.short_help)
         words = _metavar_words()
+        options, subcommand = self._usage
+        self.options_metavar = words.get(options or "", options)
+        if subcommand is not None:
+            self.subcommand_metavar = words.get(subcommand, subcommand)
         for param in self.params:
             if isinstance(param, click.Option) and param.name in texts:
                 param.help = texts[str(param.name)]
@@ -247,6 +255,7 @@ class _Localised(click.Command):
 
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """Write the usage line, its ``Usage:`` in the active language."""
+        self._localise()  # a usage error's line: its placeholders too
         pieces = " ".join(self.collect_usage_pieces(ctx))
         formatter.write_usage(ctx.command_path, pieces, prefix=tr("Usage:") + " ")
 
