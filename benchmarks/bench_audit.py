@@ -27,6 +27,11 @@ Measured 2026-12-01 (load 2-3): tier S rules 2.9-3.0 s, nothing pinned by
 the rules alone (9,562 hidden); the desa demo's export (tier M, 1,715 areas)
 rules 16 s (8.9-9.6 s in a warm process), 2 cells of desa 3603322002 pinned
 by the rules alone, suppress with audit passes 14 s, 42,423 hidden.
+After the bridge rule and the numpy state of suppress() (10:05 UTC, load
+5.5-6.2 on 2 cores): tier S rules 0.10-0.25 s, audit 0.9-2.6 s, nothing
+pinned, 9,562 hidden, flags sha256 0583f9363159167e (unchanged); the demo's
+export rules 1.3-2.3 s, nothing pinned by the rules alone (42,423 hidden,
+sha256 a6e628ccd96f7a60), audit 11-27 s at that load.
 """
 
 from __future__ import annotations
