@@ -10,10 +10,7 @@ for, each file atomically through :mod:`geo_priority.io`.
 
 from __future__ import annotations
 
-import importlib
 import os
-import sys
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,7 +46,6 @@ __all__ = [
     "export_layer",
     "figure_paths",
     "output_paths",
-    "preload_map_renderer",
     "progress_figure_path",
     "scored_layer",
     "write_figures",
@@ -67,53 +63,11 @@ def _record(analysis: Analysis, record: Record | None) -> Record:
     return record if record is not None else metadata.run_record(analysis)
 
 
-#: The map renderer: it imports folium, branca and jinja2 (~0.2 s).
-_RENDERER = "geo_priority.render"
-
-
-def _import_renderer() -> None:
-    """Import the map renderer; a failure is left to the import where it is used."""
-    try:
-        importlib.import_module(_RENDERER)
-    except Exception:  # raised again by the import that needs it
-        pass
-
-
-def preload_map_renderer(config: Config) -> threading.Thread | None:
-    """Start importing the map renderer in a thread when ``config`` writes a map.
-
-    The import (Python, holding the GIL) then overlaps the reading of the
-    boundaries and the geometry work of the analysis, which release it. The
-    renderer imports nothing the analysis imports later, so the two never wait
-    on each other's import locks; :func:`build_map` imports it again, which
-    waits for this import to finish (or raises its error, as without a
-    preload).
-
-    Parameters
-    ----------
-    config : Config
-
-    Returns
-    -------
-    threading.Thread or None
-        The thread importing the renderer (join it when done), or None when
-        the run writes no map or the renderer is imported already.
-    """
-    writes_map = any(
-        OUTPUT_FORMATS[fmt].writer == "map" for fmt in config.outputs.formats
-    )
-    if not writes_map or _RENDERER in sys.modules:
-        return None
-    thread = threading.Thread(target=_import_renderer, name="import-map-renderer")
-    thread.start()
-    return thread
-
-
 def render_map(*args: Any, **kwargs: Any) -> folium.Map:
     """Call :func:`geo_priority.render.build_map`, importing it (and folium) now.
 
-    A run imports the map renderer only when it writes a map
-    (:func:`preload_map_renderer` may have imported it in the background).
+    A run imports the map renderer (folium, branca, jinja2: ~0.2 s) only
+    when it writes a map.
     """
     from geo_priority.render import build_map as build
 

@@ -32,7 +32,6 @@ from geo_priority.outputs import (
     check_figures_of,
     check_outputs_of,
     output_paths,
-    preload_map_renderer,
     write_figures,
     write_outputs,
     written_files,
@@ -163,14 +162,9 @@ def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     """
     with use_language(config.outputs.lang):
         check_outputs_of(config)
-        renderer = preload_map_renderer(config)  # folium imports while we read
-        try:
-            analysis = analyse(config, areas=areas)
-            with step(tr("Writing the map and files")):
-                outputs = write_outputs(analysis, overwrite=config.outputs.overwrite)
-        finally:
-            if renderer is not None:
-                renderer.join()
+        analysis = analyse(config, areas=areas)
+        with step(tr("Writing the map and files")):
+            outputs = write_outputs(analysis, overwrite=config.outputs.overwrite)
         return RunResult(analysis, outputs, written_files(config))
 
 

@@ -148,20 +148,7 @@ def test_check_imports_no_map_renderer(tmp_path: Path) -> None:
     assert _loaded(code, MAP_RENDERER) == []
 
 
-def test_a_map_run_preloads_the_renderer_in_a_thread(tmp_path: Path) -> None:
-    config = _html_only_config(tmp_path)
-    code = (
-        "import threading\nfrom geo_priority import outputs\n"
-        "from geo_priority.config import load_config\n"
-        f"config = load_config({str(config)!r})\n"
-        "thread = outputs.preload_map_renderer(config)\n"
-        "assert isinstance(thread, threading.Thread)\nthread.join()\n"
-        "assert outputs.preload_map_renderer(config) is None  # imported already"
-    )
-    assert _loaded(code, MAP_RENDERER) == list(MAP_RENDERER)
-
-
-def test_a_renderer_that_fails_to_import_fails_the_run_as_before(
+def test_a_renderer_that_fails_to_import_fails_the_map_as_before(
     tmp_path: Path,
 ) -> None:
     config = _html_only_config(tmp_path)
