@@ -80,17 +80,20 @@ def test_display_geometry_counts_the_vertices_it_writes() -> None:
     assert shown.vertices > 0
 
 
-def test_threads_give_the_same_anchors_and_outlines(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Every other area in each thread; a small layer anchored while simplified."""
-    areas = gpd.GeoDataFrame(geometry=list(_mixed()[:41]), crs=4326)
-    geoms = np.asarray(areas.geometry.values)
+def test_threads_give_the_same_anchors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every other area in each thread: the same anchors as in one."""
+    geoms = _mixed()[:41]
     alone = display.label_anchors(geoms, threads=False)
-    one = display.display_geometry(areas)
-    monkeypatch.setattr(display, "THREADED_VERTICES", 0)
-    assert display._many_vertices(geoms) == (display.WORKERS > 1)
+    chunks: list[int] = []
+    poles = display._poles
+
+    def counted(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        chunks.append(len(g))
+        return poles(g)
+
+    monkeypatch.setattr(display, "_poles", counted)
+    monkeypatch.setattr(display, "MIN_THREADED", 2)
+    monkeypatch.setattr(display, "WORKERS", 2)
     assert display.label_anchors(geoms) == alone
-    both = display.display_geometry(areas)
-    assert both.label_points == one.label_points == alone
-    assert both.rings == one.rings and both.coverage == one.coverage
+    assert sorted(chunks) == [20, 21]
+    assert display.label_anchors(geoms[:1]) == alone[:1]

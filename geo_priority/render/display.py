@@ -50,14 +50,15 @@ from geo_priority.geometry import DISPLAY_TOLERANCE as DISPLAY_TOLERANCE
 from geo_priority.geometry import LOD_AREAS as LOD_AREAS
 from geo_priority.geometry import LOD_FINEST_ZOOM_LEVELS as LOD_FINEST_ZOOM_LEVELS
 from geo_priority.geometry import LOD_PIXELS as LOD_PIXELS
-from geo_priority.geometry import VIEW_PIXELS as VIEW_PIXELS
 from geo_priority.geometry import (
+    MIN_THREADED,
     WORKERS,
     in_lonlat,
     in_threads,
     lod_tolerances,
     simplify_each,
 )
+from geo_priority.geometry import VIEW_PIXELS as VIEW_PIXELS
 from geo_priority.geometry import choose_tolerance as choose_tolerance
 from geo_priority.geometry import lod_zoom as lod_zoom
 from geo_priority.geometry import pixel_degrees as pixel_degrees
@@ -72,10 +73,6 @@ COVERAGE_VERTICES = 2_000_000
 #: Rings of more bytes than this (before gzip) are compressed in a thread
 #: while the area data are written (a small page starts no thread).
 THREADED_PACK = 1 << 20
-#: A layer of more vertices than this has its label anchors found in two
-#: threads, or (a layer drawn without level of detail) while it is
-#: simplified; a small layer starts no thread.
-THREADED_VERTICES = 100_000
 
 
 @dataclass(frozen=True)
@@ -180,9 +177,9 @@ def label_anchors(
     """Return :func:`label_anchor` of every geometry, vectorised and threaded.
 
     The same numbers as calling :func:`label_anchor` on each (the national
-    desa: seconds instead of half a minute). A layer of more than
-    :data:`THREADED_VERTICES` vertices is worked on in two threads (unless
-    ``threads`` is False).
+    desa: seconds instead of half a minute). A layer of
+    ``geometry.MIN_THREADED`` areas or more is worked on in two threads
+    (unless ``threads`` is False).
 
     Examples
     --------
@@ -207,13 +204,6 @@ def label_anchors(
     ]
 
 
-def _many_vertices(geoms: np.ndarray) -> bool:
-    """Whether a layer is worth two threads (:data:`THREADED_VERTICES`)."""
-    return WORKERS > 1 and (
-        int(shapely.get_num_coordinates(geoms).sum()) > THREADED_VERTICES
-    )
-
-
 def _interleaved(
     func: Callable[[np.ndarray], np.ndarray], geoms: np.ndarray, threads: bool
 ) -> np.ndarray:
@@ -222,7 +212,7 @@ def _interleaved(
     The threads take every other geometry, so that both get a like share
     of small and large ones; shapely lets go of the GIL meanwhile.
     """
-    if not (threads and _many_vertices(geoms)):
+    if not (threads and WORKERS > 1 and len(geoms) >= MIN_THREADED):
         return func(geoms)
     with ThreadPoolExecutor(2) as pool:
         even, odd = pool.map(func, [geoms[0::2], geoms[1::2]])
@@ -599,28 +589,6 @@ def pack_views(views: Sequence[dict[str, Any]]) -> dict[str, str]:
         return {"packed": rings.result(), "packed_props": props}
 
 
-def _simplified_and_anchored(
-    geoms: np.ndarray, tolerance: float, simplified: bool
-) -> tuple[np.ndarray, bool, list[tuple[float, float]]]:
-    """Return the simplified areas, whether as a coverage, and the label anchors.
-
-    A big layer is anchored inside its outline as drawn (fewer vertices); a
-    smaller one inside its areas as they are, while they are simplified
-    (each in its own thread when the layer has many vertices).
-    """
-    if simplified:  # simplified already (dissolved)
-        return geoms, False, label_anchors(geoms)
-    if len(geoms) > LOD_AREAS:
-        simple, coverage = _simplify(geoms, tolerance)
-        return simple, coverage, label_anchors(np.asarray(simple))
-    if not _many_vertices(geoms):
-        return (*_simplify(geoms, tolerance), label_anchors(geoms))
-    with ThreadPoolExecutor(1) as pool:
-        anchors = pool.submit(label_anchors, geoms, threads=False)
-        simple, coverage = _simplify(geoms, tolerance)
-        return simple, coverage, anchors.result()
-
-
 def display_geometry(
     areas: gpd.GeoDataFrame, *, tolerance: float | None = None
 ) -> DisplayGeometry:
@@ -644,9 +612,12 @@ def display_geometry(
     bounds = (minx, miny, maxx, maxy)
     if tolerance is None:
         tolerance = choose_tolerance(bounds)
-    simple, coverage, labels = _simplified_and_anchored(
-        np.asarray(geoms), tolerance, bool(areas.attrs.get(DISPLAY_TOLERANCE))
-    )
+    if areas.attrs.get(DISPLAY_TOLERANCE):  # simplified already (dissolved)
+        simple, coverage = np.asarray(geoms), False
+    else:
+        simple, coverage = _simplify(np.asarray(geoms), tolerance)
+    # a big layer: anchored inside the outline as drawn (fewer vertices)
+    labels = label_anchors(np.asarray(simple if len(geoms) > LOD_AREAS else geoms))
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     min_hole = (HOLE_PIXELS * tolerance * scale) ** 2
     encoded = _encode(np.asarray(simple), np.asarray(geoms), scale, min_hole)
