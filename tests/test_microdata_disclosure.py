@@ -583,3 +583,40 @@ def test_bridges_of_a_small_graph():
     edges = [(0, 1), (1, 2), (2, 0), (2, 3), (3, 4), (4, 5), (5, 3), (5, 6)]
     assert sorted(_bridges(edges, 7)) == [3, 7]
     assert _bridges([(0, 1), (1, 2), (2, 3), (3, 0)], 4) == []
+
+
+def test_costs_refresh_only_the_groups_that_changed_equals_a_full_refresh(
+    monkeypatch,
+):
+    from geo_priority.microdata import disclosure
+
+    refresh = disclosure._Costs.refresh
+    checked = []
+
+    def checked_refresh(self: disclosure._Costs) -> None:
+        refresh(self)
+        full = [~self.s[:, idx].any(axis=1) for idx in self.index]
+        assert np.array_equal(self.visible[:, : len(full)], np.column_stack(full))
+        checked.append(1)
+
+    monkeypatch.setattr(disclosure._Costs, "refresh", checked_refresh)
+    rng = np.random.default_rng(0)
+    frame = _frame()
+    for _ in range(20):
+        frame = frame.assign(
+            d1=rng.integers(0, 30, len(frame)), rest=rng.integers(0, 30, len(frame))
+        )
+        kab = frame["kode"].str.len() == 4
+        kec = frame["kode"].str.len() == 6
+        desa = frame["kode"].str.len() == 10
+        for col in ("d1", "rest"):
+            frame.loc[kec, col] = frame.loc[desa, col].sum()
+            frame.loc[kab, col] = frame.loc[kec, col].sum()
+        frame["total"] = frame["d1"] + frame["rest"]
+        suppress(
+            frame,
+            ["total", "d1", "rest"],
+            relations=[Relation("total", ("d1", "rest"))],
+            groups=[("d1", "total", "rest"), ("rest", "total", "d1"), ("total",)],
+        )
+    assert len(checked) > 20  # the rules refreshed the costs after changes
