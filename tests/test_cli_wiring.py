@@ -233,12 +233,12 @@ def test_demo_passes_out_lang_overwrite_mirror_and_context(
     }
 
 
-def test_demo_defaults_and_missing_mirror_or_context_are_skipped(
+def test_demo_defaults_and_a_missing_mirror_is_skipped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     calls = _recorder(monkeypatch, demo, "run_demo", _run_result(tmp_path))
     missing = str(tmp_path / "absent")
-    result = _invoke("demo", "--mirror", missing, "--context", missing)
+    result = _invoke("demo", "--mirror", missing)
     assert result.exit_code == 0, result.output
     assert calls.kwargs == {
         "out": Path("maps"),
@@ -247,6 +247,40 @@ def test_demo_defaults_and_missing_mirror_or_context_are_skipped(
         "mirror": None,
         "context": None,
     }
+
+
+def test_demo_says_when_the_context_file_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    calls = _recorder(monkeypatch, demo, "run_demo", _run_result(tmp_path))
+    missing = tmp_path / "tetangga.geojson"
+    result = _invoke("demo", "--context", str(missing))
+    assert result.exit_code == 0, result.output
+    assert f"--context: berkas {missing} tidak ada" in result.output
+    assert calls.kwargs["context"] is None
+    english = _invoke("demo", "--context", str(missing), "--lang", "en")
+    assert f"--context: no file at {missing}" in english.output
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [(["--level", "desa"], "--level desa"), (["--context", "CONTEXT"], "--context")],
+)
+def test_national_demo_refuses_banten_only_options(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], flag: str
+):
+    from geo_priority import demo_national
+
+    calls = _recorder(
+        monkeypatch, demo_national, "run_national_demo", _run_result(tmp_path)
+    )
+    context = tmp_path / "tetangga.geojson"
+    context.write_text("{}", encoding="utf-8")
+    args = [str(context) if a == "CONTEXT" else a for a in args]
+    result = _invoke("demo", "--scope", "nasional", *args)
+    assert result.exit_code == 2, result.output
+    assert f"{flag} hanya berlaku untuk demo Banten" in result.output
+    assert not calls
 
 
 def test_demo_mirror_comes_from_the_environment_and_desa_level(

@@ -224,7 +224,7 @@ def _demo_texts() -> dict[str, str]:
         "level": tr("kabkota: real BPS figures; desa: a SYNTHETIC registry per desa."),
         "context": tr(
             "Vector file of neighbouring areas drawn faintly around Banten "
-            "(skipped when it does not exist)."
+            "(when the file is absent the map is drawn without them, and says so)."
         ),
         "scope": tr(
             "nasional: all 514 kab/kota of Indonesia on BPS's real P0 export "
@@ -269,10 +269,11 @@ def demo_cmd(
 
     language: Lang = lang or "id"
     if scope == "nasional":
+        _refuse_banten_options(level, context)
         _national_demo(out, language, overwrite, quiet)
         return
     mirror_dir = str(mirror) if mirror and mirror.is_dir() else None
-    context_file = str(context.resolve()) if context and context.is_file() else None
+    context_file = _context_file(context)
     desa = level == "desa"
     with _steps(DESA_DEMO_STEPS if desa else DEMO_STEPS, quiet):
         result = (run_desa_demo if desa else run_demo)(
@@ -283,6 +284,45 @@ def demo_cmd(
             context=context_file,
         )
     report_run(result, language)
+
+
+def _context_file(context: Path | None) -> str | None:
+    """Return ``--context`` as an absolute path, or None (said) when it is absent.
+
+    An absent file does not stop the demo (the README's quick start names
+    ../shared/data, which a fresh machine may lack), but it is never skipped
+    without a word.
+    """
+    if context is None:
+        return None
+    if not context.is_file():
+        click.echo(
+            tr(
+                "--context: no file at {path}; the map is drawn without the "
+                "neighbouring areas.",
+                path=str(context),
+            ),
+            err=True,
+        )
+        return None
+    return str(context.resolve())
+
+
+def _refuse_banten_options(level: str, context: Path | None) -> None:
+    """Refuse ``--level desa`` and ``--context`` with ``--scope nasional``.
+
+    The national demo draws all 514 kab/kota and has no neighbours to draw, so
+    either option would otherwise be ignored without a word.
+    """
+    for flag, given in (("--level desa", level == "desa"), ("--context", context)):
+        if given:
+            raise click.UsageError(
+                tr(
+                    "{flag} applies to the Banten demo only; leave it out with "
+                    "--scope nasional.",
+                    flag=flag,
+                )
+            )
 
 
 def _national_demo(out: Path, lang: Lang, overwrite: bool, quiet: bool) -> None:
