@@ -485,8 +485,8 @@ def test_synth_passes_every_option(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "level": "keluarga",
     }
     assert result.stdout.strip() == str(made[0])
-    assert "12,345 baris (families)" in result.stderr
-    assert "fault bad_nik: 1,200" in result.stderr
+    assert "12.345 baris (keluarga)" in result.stderr
+    assert "kesalahan sengaja bad_nik: 1.200" in result.stderr
 
 
 def _aggregate_result(

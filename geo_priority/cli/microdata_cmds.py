@@ -20,7 +20,7 @@ from geo_priority.cli.options import (
     overwrite_opt,
 )
 from geo_priority.formatting import format_number
-from geo_priority.messages import tr
+from geo_priority.messages import language, tr
 
 if TYPE_CHECKING:
     from geo_priority.microdata.api import MicrodataResult
@@ -148,7 +148,7 @@ def synth_cmd(
     click.echo(_rows_line(rows, level), err=True)
     for name, count in faults.items():
         click.echo(
-            tr("  fault {name}: {count}", name=name, count=_english(count)), err=True
+            tr("  fault {name}: {count}", name=name, count=_count(count)), err=True
         )
 
 
@@ -157,15 +157,19 @@ def _rows_line(rows: int, level: str) -> str:
     if level == "individu":
         if rows == 1:
             return tr("1 row (a person)")
-        return tr("{rows} rows (persons)", rows=_english(rows))
+        return tr("{rows} rows (persons)", rows=_count(rows))
     if rows == 1:
         return tr("1 row (a family)")
-    return tr("{rows} rows (families)", rows=_english(rows))
+    return tr("{rows} rows (families)", rows=_count(rows))
 
 
-def _english(count: int) -> str:
-    """Write a count the English way (``12,900,000``), as synth always has."""
-    return format_number(count, lang="en", decimals=0)
+def _count(count: int) -> str:
+    """Write a count in the active language (``12.900.000`` / ``12,900,000``).
+
+    A comma is the decimal mark in Indonesian, so "12,345 baris" would read as
+    twelve rows and a fraction.
+    """
+    return format_number(count, lang=language(), decimals=0)
 
 
 def _aggregate_texts() -> dict[str, str]:
@@ -405,7 +409,7 @@ def _echo_rejected(result: MicrodataResult) -> None:
         click.echo(
             tr(
                 "Persons with a rejected NIK left out (--exclude-rejected-nik): {n}.",
-                n=_id_number(info.get("persons_left_out")),
+                n=_number(info.get("persons_left_out")),
             ),
             err=True,
         )
@@ -415,16 +419,16 @@ def _echo_rejected(result: MicrodataResult) -> None:
                 "Persons with a rejected NIK counted (without a token, so not "
                 "matched across exports; column persons_nik_rejected): {n}. "
                 "--exclude-rejected-nik leaves them out.",
-                n=_id_number(info.get("persons_counted")),
+                n=_number(info.get("persons_counted")),
             ),
             err=True,
         )
 
 
-def _id_number(value: object) -> str:
-    """Return a count the Indonesian way, or a suppressed total as written."""
+def _number(value: object) -> str:
+    """Return a count in the active language, or a suppressed total as written."""
     if isinstance(value, int):
-        return format_number(value, lang="id", decimals=0)
+        return _count(value)
     return str(value)
 
 
