@@ -620,3 +620,46 @@ def test_costs_refresh_only_the_groups_that_changed_equals_a_full_refresh(
             groups=[("d1", "total", "rest"), ("rest", "total", "d1"), ("total",)],
         )
     assert len(checked) > 20  # the rules refreshed the costs after changes
+
+
+def test_cells_equal_only_in_the_rows_a_relation_is_restricted_to():
+    from geo_priority.microdata.audit import pinned_cells
+
+    # BLT-DD's coverage is over the desa-only target families, the
+    # Kemendes/desa agency's (BLT-DD only) over target families: in a desa
+    # both complements are target - BLT-DD (desa demo 3601282008: 90 and 90).
+    # Every relation hides two cells or none, yet the agency's published
+    # complement gives BLT-DD's away
+    frame = pd.DataFrame(
+        [
+            {
+                "kode": "3601282008",
+                "_is_desa": True,
+                "target": 100,
+                "target_desa": 100,
+                "blt": 10,
+                "c_blt": 90,
+                "agency": 10,
+                "c_agency": 90,
+            }
+        ]
+    )
+    cells = ["target", "target_desa", "blt", "c_blt", "agency", "c_agency"]
+    relations = [
+        Relation("target_desa", ("blt", "c_blt")),
+        Relation("target", ("agency", "c_agency")),
+        Relation("agency", ("blt",)),
+        Relation("target_desa", ("target",), rows="_is_desa"),
+    ]
+    hide = pd.DataFrame({c: [c != "c_agency"] for c in cells})
+    assert pinned_cells(frame, hide, cells, relations) == {
+        ("3601282008", "c_blt"): (90.0, 90.0)
+    }
+    flags = suppress(frame, cells, relations=relations, initial=hide, audit=False)
+    assert flags.loc[0, "c_agency"]
+    assert not pinned_cells(frame, flags, cells, relations)
+    # in a kelurahan the two complements are different numbers
+    flags = suppress(
+        frame.assign(_is_desa=False), cells, relations=relations, initial=hide
+    )
+    assert not flags.loc[0, "c_agency"]

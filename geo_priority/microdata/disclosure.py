@@ -282,6 +282,29 @@ def _families(
     return out
 
 
+def _implied_in_rows(
+    relations: Sequence[Relation], cells: Sequence[str]
+) -> list[Relation]:
+    """Equalities :func:`_implied` finds only in the rows a relation is restricted to.
+
+    In desa rows the desa-only target count is the target count, so the
+    complement of BLT-DD's coverage (over desa-only target families) equals
+    that of the Kemendes/desa agency (over target families) when BLT-DD is
+    the agency's only programme: one must not be published there while the
+    other is hidden.
+    """
+    whole = {(r.total, r.parts) for r in _implied(relations, cells)}
+    out: list[Relation] = []
+    for name in sorted({r.rows for r in relations if r.rows is not None}):
+        some = [replace(r, rows=None) for r in relations if r.rows in (None, name)]
+        out += [
+            replace(r, rows=name)
+            for r in _implied(some, cells)
+            if (r.total, r.parts) not in whole
+        ]
+    return out
+
+
 def _audit_pass(
     st: _State,
     relations: Sequence[Relation],
@@ -774,7 +797,7 @@ def suppress(
             st.s[:, st.col[col]] |= initial[col].to_numpy(bool)
     costs = _Costs(st, groups)
     given = list(relations)
-    relations = [*given, *_implied(given, cells)]
+    relations = [*given, *_implied(given, cells), *_implied_in_rows(given, cells)]
     limits = _limits(relations, bounds, cells)
     for _ in range(max_rounds):
         changed = _row_pass(st, relations, costs)
