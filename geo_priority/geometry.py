@@ -497,14 +497,20 @@ MIN_THREADED = 20_000
 
 
 def in_threads(
-    func: Callable[[np.ndarray], np.ndarray], geoms: np.ndarray, workers: int = WORKERS
+    func: Callable[[np.ndarray], np.ndarray],
+    geoms: np.ndarray,
+    workers: int = WORKERS,
+    *,
+    size: int | None = None,
 ) -> np.ndarray:
     """Apply a vectorised shapely ``func`` to ``geoms`` in ``workers`` chunks.
 
     The chunks run in threads (shapely releases the GIL); the result is the
-    same as ``func(geoms)`` for element-wise functions.
+    same as ``func(geoms)`` for element-wise functions. ``size``: the number
+    of areas of the layer the work is for (default ``len(geoms)``), which
+    decides whether to use threads (:data:`MIN_THREADED`).
     """
-    if workers < 2 or len(geoms) < MIN_THREADED:
+    if workers < 2 or (len(geoms) if size is None else size) < MIN_THREADED:
         return func(geoms)
     chunks = np.array_split(geoms, workers)
     with ThreadPoolExecutor(workers) as pool:
@@ -589,14 +595,16 @@ def _regrouped(geoms: np.ndarray, parts: np.ndarray, owner: np.ndarray) -> np.nd
     return out
 
 
-def without_cracks(geoms: np.ndarray, width: float) -> np.ndarray:
+def without_cracks(
+    geoms: np.ndarray, width: float, *, size: int | None = None
+) -> np.ndarray:
     """Close the cracks narrower than ``width`` through each geometry's parts.
 
     Neighbours simplified apart can leave a gap that runs right across their
     union (a province split in two by a hairline). The parts of at least
     ``3 * width`` across are grown by ``width / 2``, merged and shrunk back
     (a morphological closing, mitred corners); smaller parts (islets) are
-    kept as they are.
+    kept as they are. ``size``: see :func:`in_threads`.
 
     Examples
     --------
@@ -614,10 +622,12 @@ def without_cracks(geoms: np.ndarray, width: float) -> np.ndarray:
     grown = in_threads(
         lambda g: shapely.buffer(g, width / 2, join_style="mitre", mitre_limit=2),
         shapely.multipolygons(parts[big], indices=group),
+        size=size,
     )
     shrunk = in_threads(
         lambda g: shapely.buffer(g, -width / 2, join_style="mitre", mitre_limit=2),
         grown,
+        size=size,
     )
     pieces, of_piece = _nonempty_parts(shrunk)
     every = np.concatenate([parts[~big], pieces])
@@ -628,7 +638,9 @@ def _union_groups(geoms: np.ndarray, starts: np.ndarray) -> list[shapely.Geometr
     return [_union(geoms[a:b]) for a, b in itertools.pairwise(starts.tolist())]
 
 
-def _buffered_unions(geoms: np.ndarray, group: np.ndarray) -> np.ndarray:
+def _buffered_unions(
+    geoms: np.ndarray, group: np.ndarray, size: int | None
+) -> np.ndarray:
     """Union the valid polygons of each group at once: ``buffer(0)`` of their parts.
 
     The buffer of a MultiPolygon whose valid parts overlap is their union
@@ -639,20 +651,22 @@ def _buffered_unions(geoms: np.ndarray, group: np.ndarray) -> np.ndarray:
     """
     parts, owner = shapely.get_parts(geoms, return_index=True)
     whole = shapely.multipolygons(parts, indices=group[owner])
-    return np.asarray(in_threads(lambda g: shapely.buffer(g, 0), whole))
+    return np.asarray(in_threads(lambda g: shapely.buffer(g, 0), whole, size=size))
 
 
-def _grouped_unions(geoms: np.ndarray, starts: np.ndarray) -> np.ndarray:
+def _grouped_unions(
+    geoms: np.ndarray, starts: np.ndarray, size: int | None = None
+) -> np.ndarray:
     """Union ``geoms[starts[i]:starts[i + 1]]`` for each ``i`` (polygonal results).
 
     Groups whose polygons are all valid are unioned by
     :func:`_buffered_unions`; the others by ``union_all``, split between
-    the threads by vertex count.
+    the threads by vertex count. ``size``: see :func:`in_threads`.
     """
     unions = np.empty(len(starts) - 1, dtype=object)
     sizes = np.diff(starts)
     group = np.repeat(np.arange(len(sizes)), sizes)
-    valid = np.asarray(in_threads(shapely.is_valid, geoms), dtype=bool)
+    valid = np.asarray(in_threads(shapely.is_valid, geoms, size=size), dtype=bool)
     parts = np.bincount(group, shapely.get_num_geometries(geoms), len(sizes))
     fast = parts > 0
     fast[group[~valid]] = False
@@ -660,20 +674,21 @@ def _grouped_unions(geoms: np.ndarray, starts: np.ndarray) -> np.ndarray:
         mine = fast[group]
         dense = np.cumsum(fast) - 1
         unions[fast] = [
-            _polygonal(u) for u in _buffered_unions(geoms[mine], dense[group[mine]])
+            _polygonal(u)
+            for u in _buffered_unions(geoms[mine], dense[group[mine]], size)
         ]
     slow = np.flatnonzero(~fast)
     if len(slow):
-        unions[slow] = _unions_in_halves(geoms, starts, slow)
+        unions[slow] = _unions_in_halves(geoms, starts, slow, size)
     return unions
 
 
 def _unions_in_halves(
-    geoms: np.ndarray, starts: np.ndarray, which: np.ndarray
+    geoms: np.ndarray, starts: np.ndarray, which: np.ndarray, size: int | None
 ) -> list[shapely.Geometry]:
     """``union_all`` of the groups ``which``, split between threads by vertex count."""
     bounds = [(int(starts[i]), int(starts[i + 1])) for i in which]
-    if WORKERS < 2 or len(geoms) < MIN_THREADED:
+    if WORKERS < 2 or (len(geoms) if size is None else size) < MIN_THREADED:
         return [_union(geoms[a:b]) for a, b in bounds]
     counts = shapely.get_num_coordinates(geoms)
     cum = np.cumsum([counts[a:b].sum() for a, b in bounds])
@@ -685,7 +700,7 @@ def _unions_in_halves(
 
 
 def simplified_union(
-    geoms: np.ndarray, keys: np.ndarray, tolerance: float
+    geoms: np.ndarray, keys: np.ndarray, tolerance: float, *, size: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Union the polygons of each key after simplifying them to ``tolerance``.
 
@@ -707,6 +722,10 @@ def simplified_union(
         The group of each polygon.
     tolerance : float
         In the units of ``geoms``.
+    size : int, optional
+        The number of areas of the layer the levels are built from (default
+        ``len(geoms)``); threads are used for layers of :data:`MIN_THREADED`
+        areas or more, at every level built from them.
 
     Returns
     -------
@@ -725,7 +744,8 @@ def simplified_union(
     """
     order = np.argsort(keys, kind="stable")
     keys, geoms = keys[order], geoms[order]
-    simple = in_threads(lambda g: simplify_each(g, tolerance), geoms)
+    simple = in_threads(lambda g: simplify_each(g, tolerance), geoms, size=size)
     unique, first = np.unique(keys, return_index=True)
-    unions = _grouped_unions(simple, np.append(first, len(keys)))
-    return unique, without_slivers(without_cracks(unions, tolerance), tolerance)
+    unions = _grouped_unions(simple, np.append(first, len(keys)), size)
+    closed = without_cracks(unions, tolerance, size=size)
+    return unique, without_slivers(closed, tolerance)

@@ -391,7 +391,7 @@ def display_levels(
     counts = np.ones(len(geoms), dtype="int64")
     out: dict[Level, gpd.GeoDataFrame] = {}
     for level, (kept, _, of_finer) in hierarchy.items():  # finest first
-        _, geoms = simplified_union(geoms, of_finer, tolerances[level])
+        _, geoms = simplified_union(geoms, of_finer, tolerances[level], size=len(areas))
         counts = np.bincount(of_finer, weights=counts).astype("int64")
         frame = _level_frame(kept, counts, geoms, (system, level), None, 4326)
         frame.attrs[DISPLAY_TOLERANCE] = tolerances[level]
