@@ -20,19 +20,19 @@ CELLS = [
 EXPECTED = {
     ("%", "id", None): [
         "2,00%", "9,27%", "1.234.567,00%", "0,00%", "0,00%", "tidak ada data",
-        "tidak ada data", "<NA>", "3,50%", "tidak ada data", "7,00%", "1,00%",
+        "tidak ada data", "tidak ada data", "3,50%", "tidak ada data", "7,00%", "1,00%",
         "12,5", "x", "1.000.000.000.000.000.000.000,00%", "-1.234,57%",
     ],
     ("jiwa", "en", None): [
         "2 persons", "9 persons", "1,234,567 persons", "0 persons", "0 persons",
-        "no data", "no data", "<NA>", "4 persons", "no data", "7 persons",
+        "no data", "no data", "no data", "4 persons", "no data", "7 persons",
         "1 persons", "12,5", "x", "1,000,000,000,000,000,000,000 persons",
         "-1,235 persons",
     ],
     ("indeks", "id", 3): [
         "2,000 indeks", "9,270 indeks", "1.234.567,000 indeks", "-0,004 indeks",
-        "0,000 indeks", "tidak ada data", "tidak ada data", "<NA>", "3,500 indeks",
-        "tidak ada data", "7,000 indeks", "1,000 indeks", "12,5", "x",
+        "0,000 indeks", "tidak ada data", "tidak ada data", "tidak ada data",
+        "3,500 indeks", "tidak ada data", "7,000 indeks", "1,000 indeks", "12,5", "x",
         "1.000.000.000.000.000.000.000,000 indeks", "-1.234,568 indeks",
     ],
 }  # fmt: skip
@@ -46,3 +46,11 @@ def test_a_column_formats_as_written(unit: str, lang: str, decimals: int | None)
         format_value(v, unit=unit, lang=lang, decimals=decimals) for v in CELLS
     ]
     assert one_by_one == expected
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_pandas_missing_markers_read_as_no_data(lang: str):
+    """pd.NA and pd.NaT (nullable and datetime columns) never show as '<NA>'/'NaT'."""
+    shown = format_values([pd.NA, pd.NaT], unit="jiwa", lang=lang)
+    assert shown == [format_values([None], lang=lang)[0]] * 2
+    assert not {"<NA>", "NaT"} & set(shown)

@@ -377,7 +377,8 @@ def format_value(
     Parameters
     ----------
     value : object
-        A number; anything else is shown as text, None and NaN as no data.
+        A number; anything else is shown as text; None, NaN, ``pd.NA`` and
+        ``pd.NaT`` as no data.
     unit : str
         The indicator's unit (translated on the English map, see
         :func:`unit_text`).
@@ -406,6 +407,10 @@ def format_value(
     'tidak ada data'
     """
     return format_values([value], unit=unit, lang=lang, decimals=decimals)[0]
+
+
+#: pandas' missing markers (pd.NA, pd.NaT), named so the module needs no pandas.
+_MISSING_MARKERS = frozenset({"NAType", "NaTType"})
 
 
 def format_values(
@@ -437,7 +442,8 @@ def format_values(
         read = float(value) if type(value) is float or type(value) is int else None
         number = read if read is not None else _as_number(value)
         if number is None:
-            out.append(str(value))
+            missing = type(value).__name__ in _MISSING_MARKERS
+            out.append(no_data if missing else str(value))
         elif math.isnan(number):
             out.append(no_data)
         else:
