@@ -6,10 +6,10 @@ The matching engine behind :func:`geo_priority.harmonise.join_indicators`:
   (:class:`~geo_priority.codes.CodeColumn`), its system resolved, and each
   code brought into the areas' system (directly, by identical digits, or
   through a :class:`~geo_priority.regions.Crosswalk`);
-* **through a crosswalk**: a pair whose recorded names disagree is
-  ``doubtful``; a source split over several areas becomes one match per area
-  with the crosswalk's weight (``tables.crosswalk_weight``), else
-  ``ambiguous``;
+* **through a crosswalk**: in :mod:`geo_priority.crosswalk_matching`; a pair
+  whose recorded names disagree is ``doubtful``; a source split over several
+  areas becomes one match per area with the crosswalk's weight
+  (``tables.crosswalk_weight``), else ``ambiguous``;
 * **a wrong code system**: codes that also read in the other system but
   rarely land on an area under the declared one are ``doubtful``;
 * **by name**: in :mod:`geo_priority.name_matching`, which also turns code
@@ -17,27 +17,32 @@ The matching engine behind :func:`geo_priority.harmonise.join_indicators`:
 * doubt, collisions and the report are in :mod:`geo_priority.doubts`,
   :mod:`geo_priority.join_values` and :mod:`geo_priority.join_report`.
 
-Every step takes and returns :class:`Match` values; nothing here touches the
+Every step takes and returns :class:`Match` values (they and
+:class:`JoinContext` live in :mod:`geo_priority.match_records` and are
+re-exported here); nothing here touches the
 frames' values. :func:`geo_priority.harmonise.join_indicators` calls the
 steps in order and merges the values.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from collections.abc import Sequence
+from dataclasses import replace
 
-import pandas as pd
-
-from geo_priority.codes import CodeColumn, ParsedCode, SystemChoice, is_missing
+from geo_priority.codes import CodeColumn, ParsedCode, SystemChoice
+from geo_priority.crosswalk_matching import via_crosswalk
 from geo_priority.errors import CodeError, JoinError
-from geo_priority.formatting import format_number, shorten_list
+from geo_priority.formatting import shorten_list
 from geo_priority.join_report import JOINED, build_report, warn_report
-from geo_priority.messages import language, tr
-from geo_priority.regions import Crosswalk, Kind, normalise_name
+from geo_priority.match_records import (
+    AreaName,
+    JoinContext,
+    Match,
+    initial_matches,
+    text_or_none,
+)
+from geo_priority.messages import tr
 from geo_priority.schema import (
-    AMBIGUOUS,
     DOUBTFUL,
     INVALID_CODE,
     LEVELS,
@@ -63,229 +68,6 @@ __all__ = [
 #: Below this share of its codes landing on an area, a table's code reading
 #: is doubted when the codes read in the other system too.
 WRONG_SYSTEM_HIT_SHARE = 0.5
-
-
-@dataclass(frozen=True)
-class AreaName:
-    """An area's normalised name, for matching rows by name.
-
-    Attributes
-    ----------
-    area_id : str
-        The area's canonical code.
-    name : str
-        The name as given.
-    core, kind
-        The name reduced by :func:`~geo_priority.regions.normalise_name`.
-    """
-
-    area_id: str
-    name: str
-    core: str
-    kind: Kind | None
-
-    @classmethod
-    def of(cls, area_id: str, name: str) -> AreaName:
-        """Normalise ``name`` once for matching."""
-        normalised = normalise_name(name)
-        return cls(area_id, name, normalised.core, normalised.kind)
-
-
-@dataclass(frozen=True)
-class Match:
-    """What happened to one table row (status None: not decided yet).
-
-    Attributes
-    ----------
-    pos : int
-        Position of the row in the table.
-    row_code, row_name, row_parent : str or None
-        The row's cells as text (None when missing or blank).
-    status : str or None
-        A join report status (``matched``, ``ambiguous``...).
-    area_id : str or None
-        The area the row landed on.
-    detail : str or None
-        Why, for the report.
-    source : str or None
-        The source code when the row came through a crosswalk.
-    weight : float or None
-        The crosswalk's weight when the row is split over several areas.
-    """
-
-    pos: int
-    row_code: str | None
-    row_name: str | None
-    row_parent: str | None = None
-    status: str | None = None
-    area_id: str | None = None
-    detail: str | None = None
-    source: str | None = None
-    weight: float | None = None
-
-
-@dataclass(frozen=True)
-class JoinContext:
-    """Everything the matching steps need to know about the areas.
-
-    Build it with :meth:`of`.
-
-    Attributes
-    ----------
-    system, level
-        Code system and level of the areas.
-    label : str
-        Name of the table in the report and warnings.
-    ids : frozenset of str
-        The areas' canonical codes.
-    names : dict of str to str or None
-        Area code -> name (None when missing).
-    pool : tuple of AreaName
-        The named areas, normalised once (when first asked for).
-    crosswalk : Crosswalk or None
-        Maps the table's codes onto the areas' codes.
-    targets : dict of str to list of str
-        The crosswalk's ``{from_code: [to_code, ...]}``.
-    by_id : dict of str to AreaName
-        The named areas by code (when first asked for).
-    disagreeing : dict of (str, str) to (str, str)
-        Crosswalk pairs whose recorded names disagree, with the names.
-    weights : dict of (str, str) to float, or None
-        Split weights of the crosswalk pairs (``tables.crosswalk_weight``).
-    """
-
-    system: CodeSystem
-    level: Level
-    label: str
-    ids: frozenset[str]
-    names: dict[str, str | None]
-    crosswalk: Crosswalk | None
-    targets: dict[str, list[str]] = field(default_factory=dict)
-    disagreeing: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    weights: dict[tuple[str, str], float] | None = None
-
-    @classmethod
-    def of(
-        cls,
-        ids: Sequence[str],
-        names: Iterable[object],
-        *,
-        system: CodeSystem,
-        level: Level,
-        label: str,
-        crosswalk: Crosswalk | None,
-        crosswalk_weight: str | None = None,
-    ) -> JoinContext:
-        """Build the context from the areas' codes and names.
-
-        Parameters
-        ----------
-        ids : sequence of str
-            The areas' canonical codes.
-        names : iterable
-            Their names, in the same order (missing allowed).
-        system, level
-            Code system and level of the areas.
-        label : str
-            Name of the table in the report.
-        crosswalk : Crosswalk or None
-            Checked by the caller against the areas.
-        crosswalk_weight : str, optional
-            Column of the crosswalk with split weights.
-
-        Returns
-        -------
-        JoinContext
-
-        Raises
-        ------
-        SchemaError
-            When ``crosswalk_weight`` is not a numeric column of the crosswalk.
-        """
-        named = {i: text_or_none(n) for i, n in zip(ids, names, strict=True)}
-        if crosswalk is None:
-            return cls(system, level, label, frozenset(ids), named, None, {})
-        weights = (
-            None if crosswalk_weight is None else crosswalk.weights(crosswalk_weight)
-        )
-        return cls(
-            system,
-            level,
-            label,
-            frozenset(ids),
-            named,
-            crosswalk,
-            crosswalk.targets(),
-            crosswalk.name_disagreements(),
-            weights,
-        )
-
-    @cached_property
-    def pool(self) -> tuple[AreaName, ...]:
-        """The named areas, normalised once, when a name is first needed.
-
-        A table whose every row matches by code and carries no names never
-        needs them (83,000 desa names took about 1.5 s to normalise).
-        """
-        return tuple(AreaName.of(i, n) for i, n in self.names.items() if n is not None)
-
-    @cached_property
-    def by_id(self) -> dict[str, AreaName]:
-        """The named areas by code."""
-        return {a.area_id: a for a in self.pool}
-
-
-def text_or_none(value: object) -> str | None:
-    """Return a cell value as stripped text; None when missing or blank.
-
-    Examples
-    --------
-    >>> text_or_none("  Lebak "), text_or_none(" "), text_or_none(None)
-    ('Lebak', None, None)
-    """
-    if is_missing(value):
-        return None
-    text = str(value).strip()
-    return text or None
-
-
-def initial_matches(
-    table: pd.DataFrame,
-    code_column: str | None,
-    name_column: str | None,
-    parent_column: str | None,
-) -> list[Match]:
-    """Return one undecided match per table row.
-
-    Parameters
-    ----------
-    table : pandas.DataFrame
-        The indicator rows.
-    code_column, name_column, parent_column : str or None
-        The columns whose cells (as stripped text) each match records.
-
-    Returns
-    -------
-    list of Match
-    """
-
-    def cells(column: str | None) -> list[str | None]:
-        if column is None:
-            return [None] * len(table)
-        return [text_or_none(v) for v in table[column]]
-
-    return [
-        Match(pos, code, name, parent)
-        for pos, (code, name, parent) in enumerate(
-            zip(
-                cells(code_column),
-                cells(name_column),
-                cells(parent_column),
-                strict=True,
-            )
-        )
-    ]
-
 
 # ------------------------------------------------------------------------ by code
 
@@ -354,140 +136,6 @@ def _convert(code: ParsedCode, setup: JoinContext) -> str:
         ) from err
 
 
-def _via_crosswalk(m: Match, code: str, setup: JoinContext) -> list[Match]:
-    """Map a source code through the crosswalk to its area(s)."""
-    label = setup.crosswalk.label if setup.crosswalk else "crosswalk"
-    targets = setup.targets.get(code, [])
-    if not targets:
-        return [
-            replace(
-                m,
-                status=UNMATCHED_ROW,
-                detail=tr(
-                    "{code} is not in crosswalk {label!r}",
-                    code=code,
-                    label=label,
-                ),
-            )
-        ]
-    if len(targets) > 1:
-        return _split(m, code, targets, setup)
-    key = targets[0]
-    if key not in setup.ids:
-        return [
-            replace(
-                m,
-                status=UNMATCHED_ROW,
-                detail=tr(
-                    "crosswalk {label!r} maps {code} to {key}, which is not among the "
-                    "areas",
-                    label=label,
-                    code=code,
-                    key=key,
-                ),
-            )
-        ]
-    detail = tr(
-        "via crosswalk {label!r}: {code} -> {key}",
-        label=label,
-        code=code,
-        key=key,
-    )
-    match = replace(m, status=MATCHED, area_id=key, detail=detail, source=code)
-    return [_crosswalk_names(match, code, key, setup)]
-
-
-def _crosswalk_names(m: Match, code: str, key: str, setup: JoinContext) -> Match:
-    """Make a crosswalk match doubtful when the crosswalk's names disagree."""
-    names = setup.disagreeing.get((code, key))
-    if names is None:
-        return m
-    return replace(
-        m,
-        status=DOUBTFUL,
-        detail=tr(
-            "{detail}; the crosswalk's names disagree: {names!r} -> {names2!r}",
-            detail=m.detail,
-            names=names[0],
-            names2=names[1],
-        ),
-    )
-
-
-def _split(m: Match, code: str, targets: list[str], setup: JoinContext) -> list[Match]:
-    """Split a source over several areas with the crosswalk's weights."""
-    label = setup.crosswalk.label if setup.crosswalk else "crosswalk"
-    weights = setup.weights or {}
-    missing = [t for t in targets if (code, t) not in weights]
-    if setup.weights is None or missing:
-        why = (
-            tr(
-                "name the crosswalk column with each area's share as "
-                "tables.crosswalk_weight (counts are then split)"
-            )
-            if setup.weights is None
-            else tr(
-                "the crosswalk gives no weight for {value}",
-                value=shorten_list(missing, 5),
-            )
-        )
-        return [
-            replace(
-                m,
-                status=AMBIGUOUS,
-                detail=tr(
-                    "crosswalk {label!r} maps {code} to {n_targets} areas: {value}; "
-                    "not joined, because a value is split only with weights: {why}, "
-                    "or map {code} to one area in the crosswalk (tables.crosswalk)",
-                    label=label,
-                    code=code,
-                    n_targets=len(targets),
-                    value=shorten_list(targets, 5),
-                    why=why,
-                ),
-            )
-        ]
-    inside = [t for t in targets if t in setup.ids]
-    return [
-        _crosswalk_names(
-            replace(
-                m,
-                status=MATCHED,
-                area_id=t,
-                source=code,
-                weight=weights[(code, t)],
-                detail=tr(
-                    "via crosswalk {label!r}: {code} -> {t} (split over {n_targets} "
-                    "areas, weight {value})",
-                    label=label,
-                    code=code,
-                    t=t,
-                    n_targets=len(targets),
-                    value=format_number(
-                        weights[(code, t)], lang=language(), decimals=4
-                    ),
-                ),
-            ),
-            code,
-            t,
-            setup,
-        )
-        for t in inside
-    ] or [
-        replace(
-            m,
-            status=UNMATCHED_ROW,
-            detail=tr(
-                "crosswalk {label!r} maps {code} to {value}, none of which is among "
-                "the areas",
-                label=label,
-                code=code,
-                value=shorten_list(targets, 5),
-            ),
-        )
-    ]
-
-
 #: The codes tables give their national total row (Dukcapil writes ``0``).
 _NATIONAL_CODES = frozenset({"0", "00", "0.0"})
 
@@ -517,7 +165,7 @@ def _match_code(
             )
         ]
     if setup.crosswalk is not None:
-        decided = _via_crosswalk(m, parsed.code, setup)
+        decided = via_crosswalk(m, parsed.code, setup)
     else:
         key = _convert(parsed, setup)
         decided = [

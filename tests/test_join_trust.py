@@ -447,6 +447,8 @@ _MODULES = [
     "harmonise.py",
     "table_join.py",
     "matching.py",
+    "match_records.py",
+    "crosswalk_matching.py",
     "name_matching.py",
     "join_values.py",
     "join_report.py",
