@@ -38,6 +38,7 @@ from geo_priority.budget import (
 )
 from geo_priority.budget_costs import CostBook, load_costbook, read_cost_file
 from geo_priority.config import IndicatorConfig, Lang
+from geo_priority.config_keys import check_known_keys
 from geo_priority.errors import ConfigError
 from geo_priority.formatting import shorten_list
 from geo_priority.messages import tr, use_language
@@ -193,15 +194,7 @@ def _budget_table(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
     if "budget" not in data:
         return None
     budget = dict(data["budget"])
-    unknown = sorted(set(budget) - _BUDGET_KEYS)
-    if unknown:
-        raise ConfigError(
-            tr(
-                "[budget]: unknown key(s) {keys}. Known keys: {known}.",
-                keys=", ".join(unknown),
-                known=", ".join(sorted(_BUDGET_KEYS)),
-            )
-        )
+    check_known_keys(budget, _BUDGET_KEYS, "[budget]")
     return budget, dict(data.get("unit_costs", {}))
 
 

@@ -26,6 +26,7 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from geo_priority.config_keys import TOP_LEVEL, check_known_keys
 from geo_priority.config_types import check_fields
 from geo_priority.errors import ConfigError
 from geo_priority.hotspots_config import HotspotConfig
@@ -421,25 +422,10 @@ def _build(cls: type, data: object, section: str) -> Any:
     """Instantiate dataclass ``cls`` from ``data``, rejecting unknown keys."""
     data = _section(data, section)
     known = {f.name for f in fields(cls)}
-    unknown = sorted(set(data) - known)
-    if unknown and section == "top level":
-        raise ConfigError(
-            tr(
-                "unknown key(s) at the top of the config (before the first "
-                "[section]): {value}. Known keys: {value2}.",
-                value=", ".join(map(repr, unknown)),
-                value2=", ".join(sorted(known - {"base_dir"})),
-            )
-        )
-    if unknown:
-        raise ConfigError(
-            tr(
-                "unknown key(s) in [{section}]: {value}. Known keys: {value2}.",
-                section=section,
-                value=", ".join(map(repr, unknown)),
-                value2=", ".join(sorted(known)),
-            )
-        )
+    if section == "top level":  # base_dir is the config file's folder, not a key
+        check_known_keys(set(data) - {"base_dir"}, known - {"base_dir"}, TOP_LEVEL)
+    else:
+        check_known_keys(data, known, f"[{section}]")
     required = [
         f.name
         for f in fields(cls)

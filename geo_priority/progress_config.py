@@ -28,6 +28,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Literal
 
+from geo_priority.config_keys import check_known_keys
 from geo_priority.config_types import check_fields
 from geo_priority.errors import ConfigError
 from geo_priority.messages import tr
@@ -225,17 +226,7 @@ def target_from_mapping(data: Mapping[str, object], key: str) -> Target:
     >>> (t.year, t.value, t.is_range)
     (2024, 0, False)
     """
-    known = {f.name for f in fields(Target)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise ConfigError(
-            tr(
-                "{key}: unknown key(s) {value}. Known keys: {value2}.",
-                key=key.rstrip("."),
-                value=", ".join(map(repr, unknown)),
-                value2=", ".join(sorted(known)),
-            )
-        )
+    check_known_keys(data, {f.name for f in fields(Target)}, key.rstrip("."))
     if "year" not in data:
         raise ConfigError(tr("{key}year is missing: a target needs its year.", key=key))
     return check_target(Target(**data), key)  # type: ignore[arg-type]  # checked

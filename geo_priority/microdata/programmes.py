@@ -27,11 +27,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+from geo_priority.config_keys import check_known_keys
 from geo_priority.errors import ConfigError
 from geo_priority.io.shipped import shipped_data_file
 from geo_priority.messages import tr
 from geo_priority.microdata.ingest import CANONICAL_FIELDS
-from geo_priority.microdata.toml_keys import reject_unknown_keys
 
 __all__ = [
     "CORE_UNITS",
@@ -202,7 +202,7 @@ def _columns(entry: Mapping[str, Any], where: str) -> tuple[str, ...]:
 
 
 def _check_keys(entry: Mapping[str, Any], where: str, required: Sequence[str]) -> None:
-    reject_unknown_keys(entry, _KEYS, where)
+    check_known_keys(entry, _KEYS, where)
     missing = [k for k in required if k not in entry]
     if missing:
         raise ConfigError(

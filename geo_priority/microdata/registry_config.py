@@ -49,11 +49,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from geo_priority.config_keys import check_known_keys
 from geo_priority.errors import ConfigError, InputError
 from geo_priority.messages import tr
 from geo_priority.microdata.ingest import CANONICAL_FIELDS, SourceSpec
 from geo_priority.microdata.programmes import Programme, load_catalogue
-from geo_priority.microdata.toml_keys import reject_unknown_keys
 
 __all__ = ["RegistryConfig", "load_registry_config", "parse_mapping"]
 
@@ -154,7 +154,7 @@ def _export(entry: object, i: int, base: Path) -> SourceSpec:
         raise ConfigError(
             tr("{where} must be a table with at least path = '...'.", where=where)
         )
-    reject_unknown_keys(entry, _EXPORT_KEYS, where)
+    check_known_keys(entry, _EXPORT_KEYS, where)
     if not isinstance(entry.get("path"), str):
         raise ConfigError(tr("{where} needs path = '<export file>'.", where=where))
     path = base / entry["path"]
@@ -232,7 +232,7 @@ def load_registry_config(path: str | os.PathLike[str]) -> RegistryConfig:
                 err=err,
             )
         ) from err
-    reject_unknown_keys(data, _TOP_KEYS, tr("registry config {name!r}", name=file.name))
+    check_known_keys(data, _TOP_KEYS, tr("registry config {name!r}", name=file.name))
     entries = data.get("exports")
     if not isinstance(entries, list) or not entries:
         raise ConfigError(
