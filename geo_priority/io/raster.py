@@ -25,8 +25,9 @@ from rasterio.io import DatasetReader
 from rasterio.transform import Affine
 
 from geo_priority.errors import CRSError, InputError
+from geo_priority.io.file_checks import check_file as _check_file
+from geo_priority.io.file_checks import unreadable as _unreadable
 from geo_priority.io.output import atomic_path
-from geo_priority.io.table import _check_file, _unreadable
 from geo_priority.messages import tr
 
 __all__ = ["Affine", "RasterReader", "open_raster", "rasterize", "write_cog"]

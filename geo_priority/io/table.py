@@ -12,39 +12,34 @@ and ``delimiter`` for delimited text and ``sheet`` for Excel workbooks.
 
 Which cells are missing and which columns hold codes is decided in
 :mod:`geo_priority.io.cells`; how numbers written as text are read, in
-:mod:`geo_priority.io.numbers`. This module sniffs and reads the files.
+:mod:`geo_priority.io.numbers`; how each file format is decoded and read into
+raw cells, in :mod:`geo_priority.io.table_readers`. This module turns those
+cells into the table: code columns text, value columns numbers, a BPS export
+into the long layout, and checks that the columns a config names exist.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import difflib
-import io
 import os
 import re
-import zipfile
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from geo_priority.errors import InputError, SchemaError
-from geo_priority.formatting import shorten_list, shorten_text
+from geo_priority.formatting import shorten_list
 from geo_priority.io.bps import bps_export_to_long, looks_like_bps_export
 from geo_priority.io.cells import (
-    INVISIBLE,
     MISSING_MARKERS,
     codes_as_text,
-    format_cell,
-    is_missing,
     looks_like_code_column,
 )
+from geo_priority.io.file_checks import check_file
 from geo_priority.io.numbers import DecimalMark, convert_values, split_cells
+from geo_priority.io.table_readers import reader_for, table_label
 from geo_priority.messages import tr
 
 __all__ = [
@@ -60,156 +55,9 @@ __all__ = [
 #: the long layout by :mod:`geo_priority.io.bps` (``"auto"`` detects it).
 TableLayout = Literal["auto", "long", "wide", "bps"]
 
-#: Delimiters tried, in order of preference when several fit equally well.
-_DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
-
-
 # --------------------------------------------------------------------------
-# small shared helpers (also imported by vector.py and output.py)
+# making code columns text and value columns numbers
 # --------------------------------------------------------------------------
-
-
-def _check_file(path: str | os.PathLike[str], what: str) -> Path:
-    """Return ``path`` as a :class:`~pathlib.Path`, or raise if it does not exist."""
-    source = Path(path)
-    if not source.exists():
-        hint = (
-            ""
-            if source.is_absolute()
-            else tr(
-                " (relative paths start from {folder!r})",
-                folder=shorten_text(os.getcwd(), 80),
-            )
-        )
-        raise InputError(_not_found(what, shorten_text(str(source), 120), hint))
-    return source
-
-
-def _not_found(what: str, path: str, hint: str) -> str:
-    """Say that the ``what`` file (table, boundaries, raster) does not exist."""
-    if what == "boundaries":
-        return tr(
-            "boundary file {path!r} not found. Check the path{hint} "
-            "(boundaries.path in the config).",
-            path=path,
-            hint=hint,
-        )
-    if what == "raster":
-        return tr(
-            "raster file {path!r} not found. Check the path{hint}.",
-            path=path,
-            hint=hint,
-        )
-    return tr(
-        "table file {path!r} not found. Check the path{hint} (tables.path in the "
-        "config).",
-        path=path,
-        hint=hint,
-    )
-
-
-def _unreadable(source: Path, what: str, err: BaseException, hint: str) -> InputError:
-    """Build the error for a file the reader could not parse."""
-    reason = " ".join(str(err).split()).rstrip(".") or type(err).__name__
-    reason = shorten_text(reason, 150)
-    return InputError(_cannot_read(what, shorten_text(str(source), 120), reason, hint))
-
-
-def _cannot_read(what: str, path: str, reason: str, hint: str) -> str:
-    """Say that the ``what`` file could not be read, the reader's reason and a fix."""
-    if what == "boundaries":
-        return tr(
-            "cannot read boundary file {path!r} (reader says: {reason}). {hint}",
-            path=path,
-            reason=reason,
-            hint=hint,
-        )
-    if what == "raster":
-        return tr(
-            "cannot read raster file {path!r} (reader says: {reason}). {hint}",
-            path=path,
-            reason=reason,
-            hint=hint,
-        )
-    return tr(
-        "cannot read table file {path!r} (reader says: {reason}). {hint}",
-        path=path,
-        reason=reason,
-        hint=hint,
-    )
-
-
-# --------------------------------------------------------------------------
-# building the frame
-# --------------------------------------------------------------------------
-
-
-def _clean_cells(series: pd.Series) -> pd.Series:
-    """Strip texts and turn the :data:`MISSING_MARKERS` into missing values."""
-    if isinstance(series.dtype, pd.StringDtype):
-        text = series.str.strip().str.strip(INVISIBLE).str.strip()
-        return text.mask(text.isin(MISSING_MARKERS))
-    if series.dtype != object:
-        return series
-
-    def clean(value: object) -> object:
-        if isinstance(value, str):
-            text = value.strip().strip(INVISIBLE).strip()
-            return None if text in MISSING_MARKERS else text
-        return None if is_missing(value) else value
-
-    return series.map(clean).astype(object)
-
-
-def _check_unique_columns(names: Sequence[str], source: Path) -> None:
-    """Raise SchemaError when a column name appears more than once."""
-    counts = Counter(names)
-    dupes = [f"{n!r} ({c}×)" for n, c in counts.items() if c > 1]
-    if dupes:
-        raise SchemaError(
-            tr(
-                "table {name!r} has duplicate column names: {value}. Rename the "
-                "columns so every name is unique.",
-                name=source.name,
-                value=", ".join(dupes),
-            )
-        )
-
-
-def _header_names(cells: Sequence[object]) -> list[str]:
-    """Return header cells as names; blank cells become ``column_<n>``."""
-    return [format_cell(c) or f"column_{i + 1}" for i, c in enumerate(cells)]
-
-
-def _label(source: Path, sheet: str | None = None) -> str:
-    """Return ``table 'x.xlsx' (sheet 'data')`` for messages."""
-    where = f" (sheet {sheet!r})" if sheet is not None else ""
-    return f"table {source.name!r}{where}"
-
-
-def _frame_from_rows(
-    raw: pd.DataFrame, source: Path, sheet: str | None = None
-) -> pd.DataFrame:
-    """Use the first row of a header-less frame as the column names."""
-    if raw.empty:
-        raise InputError(
-            tr(
-                "{value} is empty. Check that you chose the right file (or sheet) "
-                "and that it was exported completely.",
-                value=_label(source, sheet),
-            )
-        )
-    header = raw.iloc[0].tolist()
-    names = _header_names(header)
-    body = pd.DataFrame({c: _clean_cells(raw[c].iloc[1:]) for c in raw.columns})
-    keep = [
-        bool(format_cell(cell)) or body[col].notna().any()
-        for col, cell in zip(raw.columns, header, strict=True)
-    ]
-    body = body.loc[:, keep]
-    body.columns = [n for n, k in zip(names, keep, strict=True) if k]
-    _check_unique_columns(list(body.columns), source)
-    return body.dropna(how="all").reset_index(drop=True)
 
 
 def _code_columns(
@@ -240,7 +88,7 @@ def _finalise(
             tr(
                 "{value} is empty: it has a header row but no data rows. Check that "
                 "the file was exported completely.",
-                value=_label(source, frame.attrs.get("sheet")),
+                value=table_label(source, frame.attrs.get("sheet")),
             )
         )
     codes = _code_columns(frame, code_columns, source)
@@ -275,239 +123,6 @@ def _is_number_dtype(dtype: object) -> bool:
 def _percent_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
     """Return the numeric columns in which a value ended with ``%``."""
     return [c for c in columns if split_cells(frame[c])[1].str.endswith("%").any()]
-
-
-# --------------------------------------------------------------------------
-# readers
-# --------------------------------------------------------------------------
-
-
-def _decode(raw: bytes, source: Path) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates: tuple[str, ...] = ("utf-16",)
-    elif raw.startswith(codecs.BOM_UTF8):
-        candidates = ("utf-8-sig",)
-    else:
-        candidates = ("utf-8", "cp1252")
-    error: UnicodeDecodeError | None = None
-    for encoding in candidates:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as err:
-            error = err
-            continue
-        if "\x00" in text:
-            raise InputError(
-                tr(
-                    "table {name!r} contains NUL bytes, so it is not a text table. "
-                    "Check that it is really a CSV file, or save it as 'CSV UTF-8'.",
-                    name=source.name,
-                )
-            )
-        return text, encoding
-    raise _unreadable(
-        source,
-        "table",
-        error or ValueError("undecodable"),
-        tr("It is neither UTF-8 nor Windows-1252 text; save it as 'CSV UTF-8'."),
-    ) from error
-
-
-def _field_counts(lines: Sequence[str], delimiter: str) -> list[int]:
-    """Return the number of fields of each line when split by ``delimiter``."""
-    return [len(row) for row in csv.reader(lines, delimiter=delimiter)]
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Choose the delimiter that splits the header and most rows alike.
-
-    A candidate must split the header into at least two fields; the score is
-    the share of the first 50 lines with as many fields as the header. Ties go
-    to the earlier entry of ``, ; tab |``. One-column tables get ``,``.
-    """
-    lines = [line for line in text.splitlines()[:51] if line.strip()]
-    best, best_score = ",", -1.0
-    for delimiter in _DELIMITERS:
-        counts = _field_counts(lines, delimiter)
-        if not counts or counts[0] < 2:
-            continue
-        score = sum(c == counts[0] for c in counts) / len(counts)
-        if score > best_score:
-            best, best_score = delimiter, score
-    return best
-
-
-def _read_delimited(source: Path, sheet: str | int | None) -> pd.DataFrame:
-    """Read CSV/TSV/TXT text, every cell as a string first."""
-    _check_no_sheet(source, sheet)
-    text, encoding = _decode(source.read_bytes(), source)
-    if not text.strip():
-        raise InputError(
-            tr(
-                "table {name!r} is empty (no text).",
-                name=source.name,
-            )
-        )
-    delimiter = "\t" if source.suffix.lower() == ".tsv" else _sniff_delimiter(text)
-    try:
-        raw = pd.read_csv(
-            io.StringIO(text),
-            sep=delimiter,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            skip_blank_lines=True,
-        )
-    except (pd.errors.ParserError, csv.Error, ValueError) as err:
-        raise _unreadable(
-            source,
-            "table",
-            err,
-            tr(
-                "Check the quoting and that every row has the same number of "
-                "{delimiter!r}-separated fields as the header.",
-                delimiter=delimiter,
-            ),
-        ) from err
-    frame = _frame_from_rows(raw, source)
-    frame.attrs.update(format="csv", encoding=encoding, delimiter=delimiter)
-    return frame
-
-
-def _check_no_sheet(source: Path, sheet: str | int | None) -> None:
-    """Raise when ``sheet`` is given for a file that has no sheets."""
-    if sheet is not None:
-        raise InputError(
-            tr(
-                "sheet={sheet!r} was given, but {name!r} is not an Excel workbook. "
-                "Remove sheet, or point to the .xlsx file.",
-                sheet=sheet,
-                name=source.name,
-            )
-        )
-
-
-#: What openpyxl raises for damaged workbooks (XML parse errors, from the
-#: standard library or lxml, are SyntaxError subclasses).
-def _excel_errors() -> tuple[type[BaseException], ...]:
-    """Return them; openpyxl is imported only when a workbook is read."""
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    return (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        SyntaxError,
-        KeyError,
-        ValueError,
-        OSError,
-        EOFError,
-    )
-
-
-def _excel_hint() -> str:
-    """Say what to do with a workbook that cannot be read."""
-    return tr(
-        "The workbook may be truncated, password-protected or not an .xlsx file; "
-        "open and re-save it in Excel, or export the sheet as CSV."
-    )
-
-
-def _choose_sheet(names: Sequence[str], sheet: str | int | None, source: Path) -> str:
-    """Return the sheet name chosen by name or 0-based index (default: first)."""
-    if sheet is None:
-        sheet = 0
-    if isinstance(sheet, int) and not isinstance(sheet, bool):
-        if 0 <= sheet < len(names):
-            return names[sheet]
-    elif sheet in names:
-        return str(sheet)
-    raise InputError(
-        tr(
-            "sheet {sheet!r} not found in {name!r}. Its sheets are {value}; "
-            "choose one by name or by 0-based index (sheet=0 is the first).",
-            sheet=sheet,
-            name=source.name,
-            value=shorten_list(names),
-        )
-    )
-
-
-def _read_excel(source: Path, sheet: str | int | None) -> pd.DataFrame:
-    """Read one sheet of an .xlsx/.xlsm workbook; the first row is the header."""
-    try:
-        book = pd.ExcelFile(source, engine="openpyxl")
-    except _excel_errors() as err:
-        raise _unreadable(source, "table", err, _excel_hint()) from err
-    with book:
-        name = _choose_sheet(book.sheet_names, sheet, source)
-        try:
-            raw = pd.read_excel(book, sheet_name=name, header=None, dtype=object)
-        except _excel_errors() as err:
-            raise _unreadable(source, "table", err, _excel_hint()) from err
-    frame = _frame_from_rows(raw, source, name)
-    frame.attrs.update(format="xlsx", sheet=name)
-    return frame
-
-
-def _load_parquet(source: Path) -> pa.Table:
-    """Read a whole Parquet file into an Arrow table."""
-    try:
-        with pq.ParquetFile(source) as parquet:
-            return parquet.read()
-    except (pa.ArrowException, OSError, ValueError) as err:
-        raise _unreadable(
-            source,
-            "table",
-            err,
-            tr(
-                "The file may be truncated or not Parquet; re-download or re-export it."
-            ),
-        ) from err
-
-
-def _read_parquet(source: Path, sheet: str | int | None) -> pd.DataFrame:
-    """Read a Parquet file with pyarrow, keeping its column types."""
-    _check_no_sheet(source, sheet)
-    table = _load_parquet(source)
-    _check_unique_columns(table.column_names, source)
-    frame = table.to_pandas()
-    if not isinstance(frame.index, pd.RangeIndex):
-        frame = frame.reset_index()
-    names = [str(c).strip() for c in frame.columns]
-    _check_unique_columns(names, source)
-    columns = {n: _clean_cells(frame.iloc[:, i]) for i, n in enumerate(names)}
-    body = pd.DataFrame(columns, index=frame.index)
-    body = body.dropna(how="all").reset_index(drop=True)
-    body.attrs = {"format": "parquet"}
-    return body
-
-
-_READERS: dict[str, Callable[[Path, str | int | None], pd.DataFrame]] = {
-    ".csv": _read_delimited,
-    ".tsv": _read_delimited,
-    ".txt": _read_delimited,
-    ".xlsx": _read_excel,
-    ".xlsm": _read_excel,
-    ".parquet": _read_parquet,
-}
-
-
-def _reader_for(source: Path) -> Callable[[Path, str | int | None], pd.DataFrame]:
-    """Look up the reader for the file's extension."""
-    suffix = source.suffix.lower()
-    if suffix not in _READERS:
-        raise InputError(
-            tr(
-                "cannot read table {name!r}: unknown extension {suffix!r}. "
-                "Supported: {value}. Save the table in one of these formats (old "
-                ".xls workbooks: re-save as .xlsx).",
-                name=source.name,
-                suffix=suffix,
-                value=", ".join(sorted(_READERS)),
-            )
-        )
-    return _READERS[suffix]
 
 
 def read_table(
@@ -588,8 +203,8 @@ def read_table(
     >>> df["kode"].tolist(), df["p0"].tolist()
     (['3601', '3602'], [9.27, 1234.5])
     """
-    source = _check_file(path, "table")
-    reader = _reader_for(source)
+    source = check_file(path, "table")
+    reader = reader_for(source)
     if source.is_dir():
         raise InputError(
             tr(

@@ -23,7 +23,9 @@ from geo_priority.errors import CRSError, InputError
 from geo_priority.formatting import shorten_list, shorten_text
 from geo_priority.geometry import check_plausible_coordinates, implausible_coordinates
 from geo_priority.io.cells import codes_as_text, looks_like_code_column
-from geo_priority.io.table import _check_file, _is_number_dtype, _unreadable
+from geo_priority.io.file_checks import check_file as _check_file
+from geo_priority.io.file_checks import unreadable as _unreadable
+from geo_priority.io.table import _is_number_dtype
 from geo_priority.io.vector_write import write_layer
 from geo_priority.messages import tr
 
