@@ -458,6 +458,7 @@ _MODULES = [
     "regions.py",
     "parent_names.py",
     "codes/parse.py",
+    "codes/parsed_code.py",
 ]
 
 
