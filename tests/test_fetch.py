@@ -291,7 +291,10 @@ def test_load_registry_minimal(tmp_path: Path) -> None:
         ({"size": 0}, r"size must be a positive byte count, got 0"),
         ({"mirror_path": "a/c.geojson"}, r"does not end with '/a/c\.geojson'"),
         ({"mirror_path": "../b.geojson"}, r"mirror_path must be a relative POSIX"),
-        ({"sha265": "0" * 64}, r"unknown key\(s\) 'sha265'"),
+        (
+            {"sha265": "0" * 64},
+            r"unknown key\(s\) in .*: 'sha265'\. Did you mean 'sha256'\?",
+        ),
     ],
 )
 def test_load_registry_rejects_bad_entries(

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, cast
 
+from geo_priority.config_keys import unknown_keys_message
 from geo_priority.errors import InputError
 from geo_priority.messages import tr
 from geo_priority.schema import CODE_SYSTEMS, LEVELS, CodeSystem, Level
@@ -210,14 +211,7 @@ def _check_keys(table: Mapping[str, Any], allowed: frozenset[str], where: str) -
     """Raise InputError for unknown or missing keys in a registry table."""
     unknown = sorted(set(table) - allowed)
     if unknown:
-        raise InputError(
-            tr(
-                "{where}: unknown key(s) {value}. Allowed keys: {value2}.",
-                where=where,
-                value=", ".join(map(repr, unknown)),
-                value2=", ".join(map(repr, sorted(allowed))),
-            )
-        )
+        raise InputError(unknown_keys_message(unknown, allowed, where))
     missing = sorted(allowed - _OPTIONAL_KEYS - set(table))
     if missing:
         raise InputError(
