@@ -7,7 +7,11 @@ each distinct value once and answers every question a join asks of it.
 
 * :mod:`geo_priority.codes.text`: from a cell to digit segments (spreadsheet
   clean-up, scientific notation, P-code prefix).
-* :mod:`geo_priority.codes.parse`: one code in a system (Kemendagri or BPS).
+* :mod:`geo_priority.codes.parse`: one code cell read in a system (Kemendagri
+  or BPS).
+* :mod:`geo_priority.codes.parsed_code`: the parsed value and what is cut from
+  it without reading text again (parents, widths, the digit-identical
+  provinces).
 * :mod:`geo_priority.codes.column`: a column of codes.
 
 Pure: no I/O, no reference table (that is :mod:`geo_priority.regions`).

@@ -2,8 +2,10 @@
 
 * :mod:`~geo_priority.io.vector` reads boundary layers and writes GIS layers.
 * :mod:`~geo_priority.io.table` reads CSV, Excel and Parquet indicator tables,
-  keeping region codes as text; BPS dynamic-table exports (declared with
-  ``layout="bps"`` or detected) are read into a long frame by
+  keeping region codes as text (each format's reader is in
+  :mod:`~geo_priority.io.table_readers`, the "file not found / cannot read"
+  errors in :mod:`~geo_priority.io.file_checks`); BPS dynamic-table exports
+  (declared with ``layout="bps"`` or detected) are read into a long frame by
   :mod:`~geo_priority.io.bps`.
 * :mod:`~geo_priority.io.output` refuses to overwrite outputs and writes every
   file atomically.
