@@ -749,6 +749,9 @@ def valid_drawings(
     fixed = _regrouped(geoms[bad], every, of_every)
     still = ~shapely.is_valid(fixed)
     if still.any():
+        fixed[still] = _overlaps_merged(fixed[still])
+        still[still] = ~shapely.is_valid(fixed[still])
+    if still.any():
         fixed[still] = [
             _polygonal(g)
             for g in shapely.make_valid(
@@ -758,6 +761,42 @@ def valid_drawings(
     out = np.array(geoms, dtype=object)
     out[bad] = fixed
     return out
+
+
+def _overlaps_merged(geoms: np.ndarray) -> np.ndarray:
+    """Union the parts of each shape that overlap or share a border line.
+
+    The rest of :func:`valid_drawings`: islets meeting more than one part or
+    each other. Parts touching only at points are left apart (valid).
+    """
+    from scipy.sparse import coo_matrix  # rarely needed: not imported at start
+    from scipy.sparse.csgraph import connected_components
+
+    parts, owner = _nonempty_parts(geoms)
+    one, two = shapely.STRtree(parts).query(parts, predicate="intersects")
+    pair = (one < two) & (owner[one] == owner[two])
+    one, two = one[pair], two[pair]
+    touch = shapely.touches(parts[one], parts[two])
+    meet = shapely.intersection(
+        shapely.boundary(parts[one[touch]]), shapely.boundary(parts[two[touch]])
+    )
+    point = np.isin(shapely.get_type_id(meet), (0, 4))  # (Multi)Point
+    joined = ~touch
+    joined[np.flatnonzero(touch)[point]] = False
+    _, label = connected_components(
+        coo_matrix(
+            (np.ones(joined.sum()), (one[joined], two[joined])),
+            shape=(len(parts), len(parts)),
+        ),
+        directed=False,
+    )
+    order = np.argsort(label, kind="stable")
+    _, starts = np.unique(label[order], return_index=True)
+    groups = np.split(order, starts[1:])
+    unions = np.array([_union(parts[g]) for g in groups], dtype=object)
+    pieces, of_piece = shapely.get_parts(unions, return_index=True)
+    first = np.array([g[0] for g in groups])
+    return _regrouped(geoms, pieces, owner[first][of_piece])
 
 
 def _islets_by_piece(

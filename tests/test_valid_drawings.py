@@ -47,6 +47,9 @@ def test_valid_drawings_keep_the_same_points() -> None:
             MultiPolygon([body, inside, apart]),
             MultiPolygon([body, overlapping]),
             MultiPolygon([body, apart]),  # valid: left as it is
+            # an islet bridging two parts, and one overlapping another islet
+            MultiPolygon([body, box(1.002, 0, 2, 1), box(0.995, 0.5, 1.007, 0.51)]),
+            MultiPolygon([box(3, 3, 3.02, 3.02), box(3.01, 3.01, 3.03, 3.03)]),
         ],
         dtype=object,
     )
@@ -54,5 +57,5 @@ def test_valid_drawings_keep_the_same_points() -> None:
     assert shapely.is_valid(fixed).all()
     points = shapely.make_valid(shapes, method="structure", keep_collapsed=False)
     assert shapely.equals(fixed, points).all()
-    assert shapely.get_num_geometries(fixed).tolist() == [2, 1, 2]
+    assert shapely.get_num_geometries(fixed).tolist() == [2, 1, 2, 1, 1]
     assert fixed[2] is shapes[2]
