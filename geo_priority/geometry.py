@@ -281,6 +281,12 @@ def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
         if not drop_empty:
             raise GeometryError(
                 tr(
+                    "1 area has a null or empty geometry: {value}. Remove or "
+                    "repair it in the boundary file (boundaries.path).",
+                    value=shorten_list(codes, 5),
+                )
+                if len(codes) == 1
+                else tr(
                     "{n_codes} areas have a null or empty geometry: {value}. Remove or "
                     "repair them in the boundary file (boundaries.path).",
                     n_codes=len(codes),
@@ -289,6 +295,11 @@ def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
             )
         warnings.warn(
             tr(
+                "dropped 1 area with a null or empty geometry: {value}.",
+                value=shorten_list(codes, 5),
+            )
+            if len(codes) == 1
+            else tr(
                 "dropped {n_codes} areas with a null or empty geometry: {value}.",
                 n_codes=len(codes),
                 value=shorten_list(codes, 5),
@@ -303,6 +314,12 @@ def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
         pairs = zip(gdf.loc[other, ID], kinds[other], strict=True)
         raise GeometryError(
             tr(
+                "1 area is not a polygon: {value2}. Boundaries must be "
+                "(Multi)Polygons; check the layer.",
+                value2=shorten_list((f"{c} ({t})" for c, t in pairs), 5),
+            )
+            if int(other.sum()) == 1
+            else tr(
                 "{value} areas are not polygons: {value2}. Boundaries must be "
                 "(Multi)Polygons; check the layer.",
                 value=int(other.sum()),
@@ -357,6 +374,12 @@ def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     if lost:
         raise GeometryError(
             tr(
+                "1 invalid geometry has no area left after the automatic "
+                "repair: {value}. Repair it in a GIS, or remove it.",
+                value=shorten_list(lost, 5),
+            )
+            if len(lost) == 1
+            else tr(
                 "{n_lost} invalid geometries have no area left after the automatic "
                 "repair: {value}. Repair them in a GIS, or remove them.",
                 n_lost=len(lost),
@@ -368,6 +391,13 @@ def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out[gdf.geometry.name] = gpd.GeoSeries(values, index=gdf.index, crs=gdf.crs)
     warnings.warn(
         tr(
+            "repaired 1 invalid geometry automatically (self-crossing "
+            "outline made valid, the polygonal parts kept): {value}. Check it "
+            "in a GIS; `geo-priority check --lenient` accepts the repair.",
+            value=shorten_list(codes, 5),
+        )
+        if len(codes) == 1
+        else tr(
             "repaired {n_codes} invalid geometries automatically (self-crossing "
             "outlines made valid, the polygonal parts kept): {value}. Check them "
             "in a GIS; `geo-priority check --lenient` accepts the repair.",

@@ -237,8 +237,19 @@ def test_prepare_null_or_empty_geometry_is_an_error(grid, bad):
     with (
         use_language("en"),
         pytest.raises(
-            GeometryError, match=r"1 areas .*'36.01.02.2001'.*boundaries.path"
+            GeometryError,
+            match=r"1 area has a null .*'36.01.02.2001'.*repair it .*boundaries.path",
         ),
+    ):
+        prepare_boundaries(grid, code_column="kode")
+
+
+def test_prepare_two_null_geometries_are_counted_in_the_plural(grid):
+    grid.loc[1, "geometry"] = None
+    grid.loc[2, "geometry"] = None
+    with (
+        use_language("en"),
+        pytest.raises(GeometryError, match=r"^2 areas have a null .*repair them"),
     ):
         prepare_boundaries(grid, code_column="kode")
 
@@ -283,7 +294,9 @@ def test_prepare_rejects_non_polygons():
     )
     with (
         use_language("en"),
-        pytest.raises(GeometryError, match=r"not polygons: '36.01 \(Point\)'"),
+        pytest.raises(
+            GeometryError, match=r"^1 area is not a polygon: '36.01 \(Point\)'"
+        ),
     ):
         prepare_boundaries(gdf, code_column="kode")
 
@@ -499,8 +512,7 @@ def test_join_by_code_left_join_and_report(grid):
     ]
     assert statuses(report) == {MATCHED: 3, UNMATCHED_ROW: 1, UNMATCHED_AREA: 1}
     assert report.summary() == (
-        "3 of 4 areas matched, 1 area without a table row, "
-        "1 table row without an area"
+        "3 of 4 areas matched, 1 area without a table row, 1 table row without an area"
     )
 
 
