@@ -28,8 +28,8 @@ def _run(args: list[str]) -> object:
 
 
 def _fault(stderr: str, name: str) -> int:
-    line = next(x for x in stderr.splitlines() if f"fault {name}:" in x)
-    return int(line.rsplit(":", 1)[1].strip().replace(",", ""))
+    line = next(x for x in stderr.splitlines() if f"kesalahan sengaja {name}:" in x)
+    return int(line.rsplit(":", 1)[1].strip().replace(".", ""))
 
 
 def test_synth_dirty_dtks_with_crosswalk_then_aggregate(tmp_path):
