@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from geo_priority.config import K_RANGE, LANGS, SCHEMES, Lang, Scheme
-from geo_priority.errors import ClassificationError, ConfigError
+from geo_priority.errors import ClassificationError, ConfigError, GeoPriorityWarning
 from geo_priority.formatting import (
     SCORE_DECIMALS,
     format_fixed,
@@ -362,9 +362,29 @@ def _bins(
             ordered.append(100.0)
         _check_repeated(tuple(ordered), scheme)
         return tuple(ordered), 0.0
-    bins = _published_bins(mapclassify_bins(data, scheme, k))
+    found = mapclassify_bins(data, scheme, k, merge_repeats=True)
+    if len(found) < k:
+        _warn_fewer_classes(k, len(found), scheme)
+    bins = _published_bins(found)
     _check_repeated(bins, scheme)
     return bins, float(data.min())
+
+
+def _warn_fewer_classes(k: int, found: int, scheme: str) -> None:
+    """Say, in the user's language, that the scores allow fewer than ``k`` classes."""
+    warnings.warn(
+        tr(
+            "classify.k = {k}: the scores have too few distinct values for {k} "
+            "classes with classify.scheme = {scheme!r}, so the map shows {found}. "
+            "Set a smaller classify.k (or another classify.scheme) to choose the "
+            "classes yourself.",
+            k=k,
+            scheme=scheme,
+            found=found,
+        ),
+        GeoPriorityWarning,
+        stacklevel=4,
+    )
 
 
 def _check_repeated(bins: tuple[float, ...], scheme: str) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from geo_priority.classify import bin_values, classify_scores, format_number
 from geo_priority.classify_layers import classify_change, classify_indicator
-from geo_priority.errors import ClassificationError, ConfigError
+from geo_priority.errors import ClassificationError, ConfigError, GeoPriorityWarning
 
 
 @pytest.mark.parametrize("scheme", ["quantiles", "fisher_jenks", "equal_interval"])
@@ -60,6 +60,17 @@ def test_english_labels_and_decimal_format():
 def test_too_few_distinct_values(values, k, pattern):
     with pytest.raises(ClassificationError, match=pattern):
         classify_scores(pd.Series(values), scheme="quantiles", k=k)
+
+
+def test_fewer_quantile_classes_than_k_are_said_in_the_users_language():
+    # 6 distinct scores, but the 20 % quantiles of a skewed sample repeat
+    scores = pd.Series([1.0] * 10 + [2.0, 3.0, 4.0, 5.0, 6.0, 7.0])
+    with pytest.warns(GeoPriorityWarning, match=r"classify\.k = 5: nilai skor") as got:
+        result = classify_scores(scores, scheme="quantiles", k=5)
+    shown = len(result.labels)
+    assert f"peta menampilkan {shown} kelas" in str(got[0].message)
+    assert shown < 5
+    assert "Not enough unique values" not in str(got[0].message)
 
 
 # --- choices are checked and name their TOML key ------------------------------
