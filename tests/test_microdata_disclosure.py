@@ -663,3 +663,74 @@ def test_cells_equal_only_in_the_rows_a_relation_is_restricted_to():
         frame.assign(_is_desa=False), cells, relations=relations, initial=hide
     )
     assert not flags.loc[0, "c_agency"]
+
+
+# ------------------------ the publication's audit: by default, within a limit
+
+
+def test_the_publication_audit_fixes_a_pin_only_the_audit_sees(monkeypatch):
+    import warnings
+
+    from geo_priority.microdata import api, disclosure
+    from geo_priority.microdata.audit import pinned_cells
+    from geo_priority.microdata.disclosure import Bound
+    from geo_priority.microdata.plan import DisclosurePlan
+
+    # the bound pass off: "excluded" (hidden from the start) stays pinned by
+    # target = agency <= any <= target, which only the audit then sees
+    frame = _strategy_row(
+        target=5, any=5, excluded=0, strategy=5, c_strategy=0, agency=5, c_agency=0
+    ).assign(level="kabkota")
+    cells = [*_STRATEGY_CELLS, "agency", "c_agency"]
+    bounds = [Bound("agency", "any")]
+    plan = DisclosurePlan(cells, _STRATEGY, [], bounds, {}, hidden=("excluded",))
+    monkeypatch.setattr(disclosure, "_bound_pass", lambda *args: False)
+    off = api.disclosure_suppression(frame, plan, 3, audit="off")
+    assert off.audit == "off" and not off.flags.loc[0, "c_agency"]
+    assert pinned_cells(frame, off.flags, cells, _STRATEGY, bounds)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing over the limit: no warning
+        by_default = api.disclosure_flags(frame, plan, 3)
+    assert by_default.loc[0, "c_agency"]
+    assert not pinned_cells(frame, by_default, cells, _STRATEGY, bounds)
+    assert api.disclosure_suppression(frame, plan, 3).summary() == {
+        "audit": "auto",
+        "audit_max_cells": disclosure.AUDIT_MAX_CELLS,
+        "unaudited_components": 0,
+        "unaudited_cells": 0,
+    }
+    # a level not written is not checked (it stays known to the audit)
+    kab_only = api.disclosure_flags(frame, plan, 3, levels=("desa",))
+    assert not kab_only.loc[0, "c_agency"]
+
+
+def test_components_over_the_limit_are_reported_never_trusted():
+    from geo_priority.microdata import api
+
+    counts = _counts()
+    with pytest.warns(api.UnauditedWarning, match="audit_max_cells = 1") as seen:
+        out = api.area_outputs(counts, max_desil=4, threshold=10, audit_max_cells=1)
+    assert out.audit["audit"] == "auto"
+    n, cells = out.audit["unaudited_components"], out.audit["unaudited_cells"]
+    assert isinstance(n, int) and isinstance(cells, int) and 0 < n < cells
+    text = str(seen[0].message)
+    assert f"{n} komponen berisi {cells} sel" in text  # Indonesian by default
+    assert 'audit = "full"' in text and "--audit full" in text
+    with pytest.warns(api.UnauditedWarning, match='audit = "off"'):
+        off = api.area_outputs(counts, max_desil=4, threshold=10, audit="off")
+    assert off.audit["audit"] == "off"
+    # "full" audits every component, whatever the limit
+    full = api.area_outputs(counts, max_desil=4, threshold=10, audit="full")
+    assert full.audit["unaudited_components"] == 0
+    assert full.audit["audit_max_cells"] is None
+    wide = api.area_outputs(counts, max_desil=4, threshold=10)
+    for level, table in full.tables.items():
+        pd.testing.assert_frame_equal(table, wide.tables[level])
+
+
+def test_audit_settings_are_checked():
+    from geo_priority.microdata import api
+
+    for bad in ({"audit": "all"}, {"audit_max_cells": 0}, {"audit_max_cells": True}):
+        with pytest.raises(ConfigError, match="audit"):
+            api.area_outputs(_counts(), max_desil=4, **bad)  # type: ignore[arg-type]

@@ -340,3 +340,37 @@ def test_tier_s_public_tables_pass_the_audit(tier_s):
     # bounds that pinned excluded = 0 in desa 3601132003 and 3601292007:
     # target = Kemenkes-reached + its published complement 0 <= any <= target
     assert not pinned_cells(frame, flags, p.cells, p.relations, p.bounds)
+
+
+@pytest.mark.filterwarnings("default::geo_priority.microdata.api.UnauditedWarning")
+def test_the_audit_setting_from_the_config_and_the_cli(tmp_path):
+    from geo_priority.cli import cli as main
+
+    path = _export(tmp_path)
+    key = tmp_path / "nik.key"
+    key.write_bytes(KEY)
+    config = tmp_path / "registri.toml"
+    runner = CliRunner()
+
+    def run(text: str, out: str, *extra: str):
+        config.write_text(f'{text}\n[[exports]]\npath = "{path.name}"\n', "utf-8")
+        args = ["--config", str(config), "--key-file", str(key), "-o", out]
+        return runner.invoke(main, ["aggregate", *args, "--level", "kabkota", *extra])
+
+    done = run('audit = "off"\naudit_max_cells = 5', str(tmp_path / "a"))
+    assert done.exit_code == 0, done.output
+    assert 'audit = "off"' in done.output and "dimatikan" in done.output
+    meta = json.loads((tmp_path / "a" / "registri_metadata.json").read_text("utf-8"))
+    assert meta["suppression"]["audit"] == "off"
+    done = run('audit = "off"', str(tmp_path / "b"), "--audit", "full")
+    assert done.exit_code == 0, done.output
+    meta = json.loads((tmp_path / "b" / "registri_metadata.json").read_text("utf-8"))
+    assert meta["suppression"]["audit"] == "full"
+    assert meta["suppression"]["unaudited_components"] == 0
+    done = run("", str(tmp_path / "c"))
+    meta = json.loads((tmp_path / "c" / "registri_metadata.json").read_text("utf-8"))
+    assert meta["suppression"]["audit"] == "auto"
+    assert meta["suppression"]["audit_max_cells"] == 1000
+    for bad in ('audit = "all"', "audit_max_cells = 0", "audit_ma_cells = 5"):
+        done = run(bad, str(tmp_path / "d"))
+        assert done.exit_code != 0 and "audit" in done.output, bad

@@ -228,6 +228,12 @@ def _aggregate_texts() -> dict[str, str]:
             "--threshold below 10; internal (a pemda's own officials) allows it. "
             "Default: the config's, else publik (internal with --threshold below 10)."
         ),
+        "audit": tr(
+            "Disclosure audit of the suppressed cells: auto audits every component "
+            "up to audit_max_cells cells and warns about larger ones, full audits "
+            "all (may take long), off only the rules. Default: the config's audit, "
+            "else auto."
+        ),
         "name": tr("Output file prefix."),
     }
 
@@ -300,6 +306,11 @@ def _aggregate_texts() -> dict[str, str]:
     type=click.Choice(["publik", "internal"]),
     default=None,
 )
+@click.option(
+    "--audit",
+    type=click.Choice(["auto", "full", "off"]),
+    default=None,
+)
 @name_opt(default="registri")
 @out_opt(default=Path("registri"))
 @overwrite_opt
@@ -318,6 +329,7 @@ def aggregate_cmd(
     exclude_rejected: bool | None,
     desa_programmes: Path | None,
     audience: str | None,
+    audit: str | None,
     name: str,
     out: Path,
     overwrite: bool,
@@ -330,6 +342,7 @@ def aggregate_cmd(
         load_registry_config,
         parse_mapping,
     )
+    from geo_priority.microdata.disclosure import AUDIT_MAX_CELLS
 
     if not exports and config_file is None:
         raise click.UsageError(tr("give export files, or --config with [[exports]]."))
@@ -357,6 +370,8 @@ def aggregate_cmd(
         catalogue=config.programmes if config and config.programmes else None,
         desa_programmes=desa_table,
         audience=audience or (config.audience if config else None),
+        audit=audit or (config and config.audit) or "auto",
+        audit_max_cells=(config and config.audit_max_cells) or AUDIT_MAX_CELLS,
     )
     for path in result.paths.values():
         click.echo(str(path))

@@ -9,6 +9,7 @@ record. Nothing person-level is ever returned or written.
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from geo_priority import io, regions
-from geo_priority.errors import ConfigError
+from geo_priority.errors import ConfigError, GeoPriorityWarning
 from geo_priority.io import registry
 from geo_priority.messages import tr
 from geo_priority.microdata import (
@@ -56,6 +57,7 @@ __all__ = [
     "SUPPRESSED_LABEL",
     "DisclosurePlan",
     "MicrodataResult",
+    "UnauditedWarning",
     "aggregate_registry",
     "area_tables",
     "complements",
@@ -66,6 +68,10 @@ LEVELS: tuple[str, ...] = ("desa", "kecamatan", "kabkota")
 FORMATS: tuple[str, ...] = ("csv", "parquet")
 
 
+class UnauditedWarning(GeoPriorityWarning):
+    """Some suppressed cells were not audited (components over the limit)."""
+
+
 @dataclass(frozen=True)
 class MicrodataResult:
     """Area tables (suppressed), the quality report and the files written.
@@ -73,7 +79,9 @@ class MicrodataResult:
     ``rejected_nik`` says how persons with a rejected NIK were treated
     (:func:`rejected_summary`); ``combinations`` is the long table of
     programme combinations (``<name>_kombinasi.csv``) and ``convergence``
-    what the convergence figures count (the metadata's ``convergence``).
+    what the convergence figures count (the metadata's ``convergence``);
+    ``audit`` how far the disclosure audit went
+    (:meth:`~geo_priority.microdata.disclosure.Suppression.summary`).
     """
 
     tables: dict[str, pd.DataFrame]
@@ -84,6 +92,7 @@ class MicrodataResult:
     rejected_nik: dict[str, object] = field(default_factory=dict)
     combinations: pd.DataFrame | None = None
     convergence: dict[str, object] = field(default_factory=dict)
+    audit: dict[str, object] = field(default_factory=dict)
 
 
 def _stack(counts: pd.DataFrame, rates: Sequence[tables.Rate]) -> pd.DataFrame:
@@ -290,17 +299,50 @@ class AreaOutputs:
     tables: dict[str, pd.DataFrame]
     rates: list[Rate]
     combinations: pd.DataFrame | None = None
+    audit: dict[str, object] = field(default_factory=dict)
 
 
 def disclosure_flags(
-    frame: pd.DataFrame, plan: DisclosurePlan, threshold: int = 10
+    frame: pd.DataFrame,
+    plan: DisclosurePlan,
+    threshold: int = 10,
+    *,
+    audit: str = "auto",
+    audit_max_cells: int = disclosure.AUDIT_MAX_CELLS,
+    levels: Sequence[str] = LEVELS,
 ) -> pd.DataFrame:
     """Return the suppressed cells of the published tables (:func:`area_outputs`).
 
-    The rules of :func:`disclosure.suppress` (no audit pass: too slow on the
-    desa demo), the plan's never-published cells hidden from the start.
+    :attr:`~geo_priority.microdata.disclosure.Suppression.flags` of
+    :func:`disclosure_suppression`.
     """
-    return disclosure.suppress(
+    return disclosure_suppression(
+        frame,
+        plan,
+        threshold,
+        audit=audit,
+        audit_max_cells=audit_max_cells,
+        levels=levels,
+    ).flags
+
+
+def disclosure_suppression(
+    frame: pd.DataFrame,
+    plan: DisclosurePlan,
+    threshold: int = 10,
+    *,
+    audit: str = "auto",
+    audit_max_cells: int = disclosure.AUDIT_MAX_CELLS,
+    levels: Sequence[str] = LEVELS,
+) -> disclosure.Suppression:
+    """Return the suppression of the published tables and how far it was audited.
+
+    The rules and the audit of :func:`disclosure.suppress_published` over
+    every level (the cells of ``levels``, those written, are checked), the
+    plan's never-published cells hidden from the start.
+    """
+    written = frame["level"].isin(list(levels)).to_numpy(bool)
+    return disclosure.suppress_published(
         frame,
         plan.cells,
         relations=plan.relations,
@@ -308,6 +350,38 @@ def disclosure_flags(
         bounds=plan.bounds,
         threshold=threshold,
         initial=plan.never_published(frame.index),
+        audit=audit,
+        max_cells=audit_max_cells,
+        written=written,
+    )
+
+
+def _warn_unaudited(sup: disclosure.Suppression) -> None:
+    """Warn when the audit is off or some components were too large for it."""
+    if sup.audit == "off":
+        warnings.warn(
+            tr(
+                'the disclosure audit is off (audit = "off", --audit off): the '
+                "suppressed cells were checked by the rules only, not by the "
+                "exact audit."
+            ),
+            UnauditedWarning,
+            stacklevel=3,
+        )
+    if not sup.skipped:
+        return
+    warnings.warn(
+        tr(
+            "the tables were audited for cells an intruder can work out, except "
+            "{components} component(s) of {cells} suppressed cells larger than "
+            "audit_max_cells = {limit}; raise audit_max_cells or set audit = "
+            '"full" in the registry config (--audit full) to audit them too.',
+            components=len(sup.skipped),
+            cells=sum(sup.skipped),
+            limit=sup.max_cells,
+        ),
+        UnauditedWarning,
+        stacklevel=3,
     )
 
 
@@ -323,12 +397,19 @@ def area_outputs(
     conv: Convergence | None = None,
     combos: Sequence[int] = (),
     audience: str = "publik",
+    audit: str = "auto",
+    audit_max_cells: int = disclosure.AUDIT_MAX_CELLS,
+    levels: Sequence[str] = LEVELS,
 ) -> AreaOutputs:
     """:func:`area_tables` with the programme convergence and the audience.
 
     With ``conv`` the tables carry the convergence columns and
     :attr:`AreaOutputs.combinations` the long combinations table; every row
-    of every table says its ``audience``.
+    of every table says its ``audience``. ``audit``/``audit_max_cells``: the
+    disclosure audit of the cells of ``levels`` (the levels written), as
+    :func:`disclosure.suppress_published`; :attr:`AreaOutputs.audit` says
+    how far it went, and an :class:`UnauditedWarning` names the components
+    too large to audit.
     """
     frame, rates, plan, count_cols = disclosure_setup(
         counts,
@@ -340,7 +421,16 @@ def area_outputs(
         conv=conv,
         combos=combos,
     )
-    flags = disclosure_flags(frame, plan, threshold)
+    sup = disclosure_suppression(
+        frame,
+        plan,
+        threshold,
+        audit=audit,
+        audit_max_cells=audit_max_cells,
+        levels=levels,
+    )
+    _warn_unaudited(sup)
+    flags = sup.flags
     published = _publish(frame, flags, rates, count_cols, plan.complements)
     out = _differential(published, frame)
     out = _blank_absent(out, absent, columns.area_columns(count_cols, rates))
@@ -353,8 +443,8 @@ def area_outputs(
         combinations[AUDIENCE_COLUMN] = audience
         out = convergence_tables.drop_combos(out)
     out[AUDIENCE_COLUMN] = audience
-    levels = {lv: out[out["level"] == lv].reset_index(drop=True) for lv in LEVELS}
-    return AreaOutputs(levels, rates, combinations)
+    tables_ = {lv: out[out["level"] == lv].reset_index(drop=True) for lv in LEVELS}
+    return AreaOutputs(tables_, rates, combinations, sup.summary())
 
 
 def _paths(
@@ -403,6 +493,8 @@ def aggregate_registry(
     catalogue: Sequence[Programme] | None = None,
     desa_programmes: str | os.PathLike[str] | pd.DataFrame | None = None,
     audience: str | None = None,
+    audit: str = "auto",
+    audit_max_cells: int = disclosure.AUDIT_MAX_CELLS,
 ) -> MicrodataResult:
     """Ingest registry exports and write privacy-safe area tables.
 
@@ -449,6 +541,13 @@ def aggregate_registry(
         refuses a threshold below 10; ``internal`` (a pemda's own officials)
         allows one from 2. Not given: ``publik`` from threshold 10, else
         ``internal``.
+    audit : {"auto", "full", "off"}
+        The disclosure audit of the written levels' suppressed cells:
+        ``auto`` audits every component of at most ``audit_max_cells``
+        suppressed cells and warns about the others (their number is in the
+        metadata's ``suppression``); ``full`` all; ``off`` the rules only.
+    audit_max_cells : int
+        The limit of ``audit = "auto"``.
 
     Returns
     -------
@@ -479,6 +578,7 @@ def aggregate_registry(
             )
         )
     audience = check_audience(audience, threshold)
+    disclosure.check_audit(audit, audit_max_cells)
     specs = [s if isinstance(s, SourceSpec) else SourceSpec(str(s)) for s in sources]
     cat = tuple(catalogue) if catalogue is not None else load_catalogue()
     desa_table = load_desa_table(desa_programmes, cat)
@@ -506,6 +606,9 @@ def aggregate_registry(
         conv=res.convergence,
         combos=res.combos,
         audience=audience,
+        audit=audit,
+        audit_max_cells=audit_max_cells,
+        levels=levels,
     )
     frames, rates = outputs.tables, outputs.rates
     report = quality.explain(res.quality)
@@ -526,6 +629,7 @@ def aggregate_registry(
         rejected,
         combos,
         convergence_summary(res, desa_table, audience),
+        outputs.audit,
     )
     for label, path in paths.items():
         if label == "quality":

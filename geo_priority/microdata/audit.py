@@ -65,7 +65,7 @@ from scipy.sparse import csr_matrix, hstack, identity, vstack
 from geo_priority.messages import tr
 from geo_priority.microdata.disclosure import Bound, Relation
 
-__all__ = ["pinned_by", "pinned_cells"]
+__all__ = ["Audit", "audit_cells", "pinned_by", "pinned_cells"]
 
 _PARENT_DIGITS = {10: 6, 6: 4}
 #: Solver precision: ranges and integrality are judged to within this.
@@ -440,6 +440,8 @@ def pinned_cells(
 ) -> dict[tuple[str, str], tuple[float, float]]:
     """Return the suppressed cells an intruder can pin down, with their range.
 
+    :func:`audit_cells` with every component audited.
+
     Parameters
     ----------
     frame : pandas.DataFrame
@@ -479,9 +481,73 @@ def pinned_cells(
     ValueError
         With ``integer`` when a cell's value is not a whole number.
     """
+    return audit_cells(
+        frame,
+        flags,
+        cells,
+        relations,
+        bounds,
+        tolerance=tolerance,
+        probes=probes,
+        limit=limit,
+        seed=seed,
+        only=only,
+        integer=integer,
+    ).pinned
+
+
+@dataclass(frozen=True)
+class Audit:
+    """What :func:`audit_cells` found, and what it left out.
+
+    Attributes
+    ----------
+    pinned : dict
+        ``(kode, column) -> (smallest, largest)`` for each pinned cell.
+    skipped : tuple of int
+        The number of suppressed cells of each component over ``max_cells``
+        (not audited: nothing is known of their cells).
+    """
+
+    pinned: dict[tuple[str, str], tuple[float, float]]
+    skipped: tuple[int, ...] = ()
+
+
+def audit_cells(
+    frame: pd.DataFrame,
+    flags: pd.DataFrame,
+    cells: Sequence[str],
+    relations: Sequence[Relation],
+    bounds: Sequence[Bound] = (),
+    *,
+    max_cells: int | None = None,
+    tolerance: float = 1.0,
+    probes: int = 6,
+    limit: int | None = None,
+    seed: int = 0,
+    only: Collection[tuple[str, str]] | None = None,
+    integer: bool = True,
+) -> Audit:
+    """Audit the components of at most ``max_cells`` suppressed cells.
+
+    Parameters
+    ----------
+    frame, flags, cells, relations, bounds
+        As for :func:`pinned_cells`.
+    max_cells : int, optional
+        Audit only the components of at most this many suppressed cells (the
+        cost grows with them); the others are listed in
+        :attr:`Audit.skipped`. None: every component.
+    tolerance, probes, limit, seed, only, integer
+        As for :func:`pinned_cells`.
+
+    Returns
+    -------
+    Audit
+    """
     system, names, _ = _system(frame, flags, cells, relations, bounds)
     if not names:
-        return {}
+        return Audit({})
     value = _true_values(frame, names, cells)
     if integer:
         _check_whole(frame, cells)
@@ -491,8 +557,12 @@ def pinned_cells(
     wanted = np.array([only is None or cell in only for cell in label])
     rng = np.random.default_rng(seed)
     out: dict[tuple[str, str], tuple[float, float]] = {}
+    skipped: list[int] = []
     for members in _components(a_eq, a_ub, system.n):
         if not wanted[members].any():
+            continue
+        if max_cells is not None and len(members) > max_cells:
+            skipped.append(len(members))
             continue
         comp = _component(a_eq, b_eq, a_ub, b_ub, members)
         found = _audit_component(
@@ -507,8 +577,8 @@ def pinned_cells(
         for i in sorted(found):
             out[label[int(members[i])]] = found[i]
             if limit is not None and len(out) >= limit:
-                return out
-    return out
+                return Audit(out, tuple(skipped))
+    return Audit(out, tuple(skipped))
 
 
 def _check_whole(frame: pd.DataFrame, cells: Sequence[str]) -> None:

@@ -115,6 +115,7 @@ def metadata_record(
             "<= target families; persons >= families)",
             "flag_column": "<column>_suppressed",
             "label": SUPPRESSED_LABEL.format(threshold=threshold),
+            **result.audit,
         },
         "rates": {
             r.key: {

@@ -10,6 +10,8 @@ Dinas Sosial can keep one file per data delivery::
     exclude_rejected_nik = false   # optional: leave out persons whose NIK
                                    # was rejected (default: count them)
     audience = "publik"            # optional: publik | internal
+    audit = "auto"                 # optional: auto | full | off (disclosure audit)
+    audit_max_cells = 1000         # optional: largest component "auto" audits
     desa_programmes = "program_desa.csv"  # optional: desa programme table
 
     [[programmes]]                       # optional: an export's other flag
@@ -52,6 +54,7 @@ from pathlib import Path
 from geo_priority.config_keys import check_known_keys
 from geo_priority.errors import ConfigError, InputError
 from geo_priority.messages import tr
+from geo_priority.microdata.disclosure import AUDIT_MAX_CELLS, check_audit
 from geo_priority.microdata.ingest import CANONICAL_FIELDS, SourceSpec
 from geo_priority.microdata.programmes import Programme, load_catalogue
 
@@ -65,6 +68,8 @@ _TOP_KEYS = (
     "programmes",
     "desa_programmes",
     "audience",
+    "audit",
+    "audit_max_cells",
 )
 _EXPORT_KEYS = ("path", "style", "sumber", "crosswalk", "mapping", "level")
 
@@ -90,6 +95,10 @@ class RegistryConfig:
         The desa programme table (path resolved against the file's folder).
     audience : str or None
         Publication tier (``publik`` or ``internal``), when the file sets one.
+    audit : str or None
+        Disclosure audit mode (``auto``, ``full``, ``off``), when set.
+    audit_max_cells : int or None
+        Largest component ``audit = "auto"`` audits, when set.
     """
 
     exports: list[SourceSpec]
@@ -99,6 +108,8 @@ class RegistryConfig:
     programmes: tuple[Programme, ...] = ()
     desa_programmes: str | None = None
     audience: str | None = None
+    audit: str | None = None
+    audit_max_cells: int | None = None
 
 
 def parse_mapping(items: Sequence[str]) -> dict[str, str]:
@@ -276,6 +287,19 @@ def load_registry_config(path: str | os.PathLike[str]) -> RegistryConfig:
         load_catalogue(programmes),
         _desa_programmes(data.get("desa_programmes"), base),
         _audience(data.get("audience")),
+        *_audit(data.get("audit"), data.get("audit_max_cells")),
+    )
+
+
+def _audit(audit: object, max_cells: object) -> tuple[str | None, int | None]:
+    """Return ``audit`` and ``audit_max_cells`` checked (None: not set)."""
+    check_audit(
+        "auto" if audit is None else audit,
+        AUDIT_MAX_CELLS if max_cells is None else max_cells,
+    )
+    return (
+        None if audit is None else str(audit),
+        None if max_cells is None else int(str(max_cells)),
     )
 
 
