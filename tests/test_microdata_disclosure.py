@@ -734,3 +734,26 @@ def test_audit_settings_are_checked():
     for bad in ({"audit": "all"}, {"audit_max_cells": 0}, {"audit_max_cells": True}):
         with pytest.raises(ConfigError, match="audit"):
             api.area_outputs(_counts(), max_desil=4, **bad)  # type: ignore[arg-type]
+
+
+def test_audit_batches_give_the_same_answer_as_one_component_at_a_time():
+    from geo_priority.microdata.audit import audit_cells
+    from geo_priority.microdata.disclosure import Bound
+
+    relations, bounds = [Relation("total", ("b", "c", "d"))], [Bound("a", "b")]
+    rng = np.random.default_rng(7)
+    pins = 0
+    for k in range(20):
+        frame = _random_table(rng)
+        flags = pd.DataFrame(
+            rng.random((len(frame), len(_CELLS))) < 0.4, columns=_CELLS
+        )
+        args = (frame, flags, _CELLS, relations, bounds)
+        alone = audit_cells(*args, batch_cells=1, seed=k).pinned
+        for size in (3, 500):
+            got = audit_cells(*args, batch_cells=size, seed=k + 1).pinned
+            assert got.keys() == alone.keys(), (k, size)
+            for cell, span in alone.items():
+                assert got[cell] == pytest.approx(span, abs=1e-6), (k, cell)
+        pins += len(alone)
+    assert pins > 10
