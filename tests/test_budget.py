@@ -470,6 +470,9 @@ def test_budget_layer_is_drawn_in_chromium(kabkota_run):
 @pytest.mark.integration
 @pytest.mark.slow
 @pytest.mark.filterwarnings(FEWER_CLASSES)
+# a small synthetic registry links tens of thousands of hidden cells: the
+# publication audit reports those components (UnauditedWarning)
+@pytest.mark.filterwarnings("default::geo_priority.microdata.api.UnauditedWarning")
 def test_budget_on_the_desa_demo_registry(tmp_path):
     require_shared("boundaries", "banten_desa_kemendagri2025_cahyadsn.geojson")
     from pathlib import Path

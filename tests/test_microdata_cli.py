@@ -265,6 +265,9 @@ def test_missing_key_is_an_error_before_reading(tmp_path, persons, monkeypatch):
 
 
 @pytest.mark.integration
+# a small synthetic registry links tens of thousands of hidden cells: the
+# publication audit reports those components (UnauditedWarning)
+@pytest.mark.filterwarnings("default::geo_priority.microdata.api.UnauditedWarning")
 def test_registry_examples_from_synth_to_kecamatan_map(tmp_path, env):
     """synth -> aggregate (registri.toml) -> run (banten_kecamatan_registri.toml)."""
     from conftest import require_shared

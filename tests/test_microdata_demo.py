@@ -17,6 +17,9 @@ SIXTEEN = NikScan()  # 16-digit runs, sha256 digests taken out first
 
 @pytest.mark.integration
 @pytest.mark.slow
+# a small synthetic registry links tens of thousands of hidden cells: the
+# publication audit reports those components (UnauditedWarning)
+@pytest.mark.filterwarnings("default::geo_priority.microdata.api.UnauditedWarning")
 def test_desa_demo_writes_no_nik(tmp_path, capfd, monkeypatch):
     require_shared("boundaries", "banten_desa_kemendagri2025_cahyadsn.geojson")
     from geo_priority.demo import run_desa_demo
@@ -38,6 +41,9 @@ def test_desa_demo_writes_no_nik(tmp_path, capfd, monkeypatch):
 @pytest.mark.integration
 @pytest.mark.slow
 @pytest.mark.filterwarnings(FEWER_CLASSES)
+# a small synthetic registry links tens of thousands of hidden cells: the
+# publication audit reports those components (UnauditedWarning)
+@pytest.mark.filterwarnings("default::geo_priority.microdata.api.UnauditedWarning")
 def test_desa_demo_keeps_its_registry_in_the_cache_and_draws_context(
     tmp_path, monkeypatch
 ):
