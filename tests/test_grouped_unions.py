@@ -1,6 +1,7 @@
-"""geometry._grouped_unions: valid groups unioned at once as buffer(0), the same
-shapes as union_all of each group (overlaps, enclaves, holes, touching parts);
-a group with an invalid polygon is unioned by union_all after make_valid."""
+"""display_shapes._grouped_unions: valid groups unioned at once as buffer(0),
+the same shapes as union_all of each group (overlaps, enclaves, holes, touching
+parts); a group with an invalid polygon is unioned by union_all after
+make_valid."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
-from geo_priority import geometry
+from geo_priority import display_shapes
 
 
 def _groups() -> tuple[np.ndarray, np.ndarray]:
@@ -31,10 +32,10 @@ def _groups() -> tuple[np.ndarray, np.ndarray]:
 
 def test_grouped_unions_are_the_unions_of_each_group() -> None:
     geoms, starts = _groups()
-    got = geometry._grouped_unions(geoms, starts)
+    got = display_shapes._grouped_unions(geoms, starts)
     assert len(got) == len(starts) - 1
     for (a, b), union in zip(itertools.pairwise(starts), got, strict=True):
-        expected = geometry._union(geoms[a:b])
+        expected = display_shapes._union(geoms[a:b])
         assert union.geom_type in ("Polygon", "MultiPolygon")
         assert shapely.is_valid(union)
         assert shapely.equals(union, expected), (a, union.wkt, expected.wkt)
@@ -46,12 +47,12 @@ def test_grouped_unions_are_the_unions_of_each_group() -> None:
 def test_only_the_groups_with_an_invalid_polygon_take_union_all(monkeypatch) -> None:
     geoms, starts = _groups()
     slow: list[int] = []
-    original = geometry._union
+    original = display_shapes._union
 
     def union(parts: np.ndarray) -> shapely.Geometry:
         slow.append(len(parts))
         return original(parts)
 
-    monkeypatch.setattr(geometry, "_union", union)
-    geometry._grouped_unions(geoms, starts)
+    monkeypatch.setattr(display_shapes, "_union", union)
+    display_shapes._grouped_unions(geoms, starts)
     assert slow == [2]  # the bowtie's group
