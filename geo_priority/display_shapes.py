@@ -12,7 +12,6 @@ from :mod:`geo_priority.display_scale`. Re-exported by :mod:`geo_priority.geomet
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -190,10 +189,6 @@ def without_cracks(
     pieces, of_piece = _nonempty_parts(shrunk)
     every = np.concatenate([parts[~big], pieces])
     return _regrouped(geoms, every, np.concatenate([owner[~big], owners[of_piece]]))
-
-
-def _union_groups(geoms: np.ndarray, starts: np.ndarray) -> list[shapely.Geometry]:
-    return [_union(geoms[a:b]) for a, b in itertools.pairwise(starts.tolist())]
 
 
 def _buffered_unions(
