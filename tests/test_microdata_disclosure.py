@@ -705,6 +705,7 @@ def test_the_publication_audit_fixes_a_pin_only_the_audit_sees(monkeypatch):
 
 
 def test_components_over_the_limit_are_reported_never_trusted():
+    from geo_priority.formatting import format_number
     from geo_priority.microdata import api
 
     counts = _counts()
@@ -714,7 +715,8 @@ def test_components_over_the_limit_are_reported_never_trusted():
     n, cells = out.audit["unaudited_components"], out.audit["unaudited_cells"]
     assert isinstance(n, int) and isinstance(cells, int) and 0 < n < cells
     text = str(seen[0].message)
-    assert f"{n} komponen berisi {cells} sel" in text  # Indonesian by default
+    shown = format_number(cells, lang="id", decimals=0)  # 68.091, not 68091
+    assert f"{n} komponen berisi {shown} sel" in text  # Indonesian by default
     assert 'audit = "full"' in text and "--audit full" in text
     with pytest.warns(api.UnauditedWarning, match='audit = "off"'):
         off = api.area_outputs(counts, max_desil=4, threshold=10, audit="off")
