@@ -19,7 +19,11 @@ import pandas as pd
 from scipy.sparse import csr_matrix, hstack, identity, vstack
 
 from geo_priority.messages import tr
-from geo_priority.microdata.suppression_relations import Bound, Relation
+from geo_priority.microdata.suppression_relations import (
+    PARENT_DIGITS,
+    Bound,
+    Relation,
+)
 
 __all__ = [
     "SOLVER_EPS",
@@ -31,7 +35,6 @@ __all__ = [
 ]
 
 
-_PARENT_DIGITS = {10: 6, 6: 4}
 #: Solver precision: ranges and integrality are judged to within this.
 SOLVER_EPS = 1e-6
 #: One constraint: variables, their coefficients, the constant.
@@ -167,7 +170,7 @@ def _tree(
     lengths = np.array([len(c) for c in codes])
     position = {c: i for i, c in enumerate(codes)}
     values = frame[list(cells)].to_numpy(dtype=float)
-    for kid_len, parent_len in _PARENT_DIGITS.items():
+    for kid_len, parent_len in PARENT_DIGITS.items():
         kids = np.flatnonzero(lengths == kid_len)
         families: dict[int, list[int]] = {}
         for k in kids:

@@ -17,7 +17,18 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-__all__ = ["Bound", "Relation", "bound_limits", "implied", "implied_in_rows"]
+__all__ = [
+    "PARENT_DIGITS",
+    "Bound",
+    "Relation",
+    "bound_limits",
+    "implied",
+    "implied_in_rows",
+]
+
+#: The second relation between rows: a parent area (undotted Kemendagri code
+#: of 6 or 4 digits) is the sum of its child areas (10 or 6 digits).
+PARENT_DIGITS = {10: 6, 6: 4}
 
 
 @dataclass(frozen=True)

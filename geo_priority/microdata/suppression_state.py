@@ -17,11 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo_priority.microdata.suppression_relations import Relation
+from geo_priority.microdata.suppression_relations import PARENT_DIGITS, Relation
 
 __all__ = ["Costs", "State", "build_state", "cost_score"]
-
-_PARENT_DIGITS = {10: 6, 6: 4}
 
 
 @dataclass
@@ -81,7 +79,7 @@ def _levels(frame: pd.DataFrame) -> list[tuple[np.ndarray, np.ndarray]]:
     codes = frame["kode"].astype(str)
     lengths = codes.str.len().to_numpy()
     out: list[tuple[np.ndarray, np.ndarray]] = []
-    for length, parent_len in _PARENT_DIGITS.items():
+    for length, parent_len in PARENT_DIGITS.items():
         kids = np.flatnonzero(lengths == length)
         position = {c: i for i, c in enumerate(codes) if len(c) == parent_len}
         mapped = codes.iloc[kids].str[:parent_len].map(position)
