@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Literal
 
-from geo_priority.messages import tr
+from geo_priority.messages import language, tr
 
 Lang = Literal["id", "en"]
 
@@ -58,6 +58,24 @@ def format_number(value: float, *, lang: str = "id", decimals: int = 1) -> str:
     if lang == "id":
         text = text.translate(_SWAP_MARKS)
     return text
+
+
+def format_count(count: int) -> str:
+    """Write a count in the active message language (``12.345`` / ``12,345``).
+
+    For counts inside messages: a comma is the Indonesian decimal mark, so
+    "12,345 baris" would read as twelve rows and a fraction.
+
+    Examples
+    --------
+    >>> from geo_priority.messages import use_language
+    >>> format_count(12345)
+    '12.345'
+    >>> with use_language("en"):
+    ...     format_count(12345)
+    '12,345'
+    """
+    return format_number(count, lang=language(), decimals=0)
 
 
 def shorten_text(text: str, width: int = TEXT_WIDTH) -> str:

@@ -19,8 +19,8 @@ from geo_priority.cli.options import (
     out_text,
     overwrite_opt,
 )
-from geo_priority.formatting import format_number
-from geo_priority.messages import language, tr
+from geo_priority.formatting import format_count
+from geo_priority.messages import tr
 
 if TYPE_CHECKING:
     from geo_priority.microdata.api import MicrodataResult
@@ -148,7 +148,8 @@ def synth_cmd(
     click.echo(_rows_line(rows, level), err=True)
     for name, count in faults.items():
         click.echo(
-            tr("  fault {name}: {count}", name=name, count=_count(count)), err=True
+            tr("  fault {name}: {count}", name=name, count=format_count(count)),
+            err=True,
         )
 
 
@@ -157,19 +158,10 @@ def _rows_line(rows: int, level: str) -> str:
     if level == "individu":
         if rows == 1:
             return tr("1 row (a person)")
-        return tr("{rows} rows (persons)", rows=_count(rows))
+        return tr("{rows} rows (persons)", rows=format_count(rows))
     if rows == 1:
         return tr("1 row (a family)")
-    return tr("{rows} rows (families)", rows=_count(rows))
-
-
-def _count(count: int) -> str:
-    """Write a count in the active language (``12.900.000`` / ``12,900,000``).
-
-    A comma is the decimal mark in Indonesian, so "12,345 baris" would read as
-    twelve rows and a fraction.
-    """
-    return format_number(count, lang=language(), decimals=0)
+    return tr("{rows} rows (families)", rows=format_count(rows))
 
 
 def _aggregate_texts() -> dict[str, str]:
@@ -443,7 +435,7 @@ def _echo_rejected(result: MicrodataResult) -> None:
 def _number(value: object) -> str:
     """Return a count in the active language, or a suppressed total as written."""
     if isinstance(value, int):
-        return _count(value)
+        return format_count(value)
     return str(value)
 
 
@@ -477,7 +469,7 @@ def _export_line(style: str, level: str, rows: int, kept: str) -> str:
         "{style} {level}, {rows} rows, {kept} used",
         style=style,
         level=level,
-        rows=format_number(rows, lang="id", decimals=0),
+        rows=format_count(rows),
         kept=kept,
     )
 
@@ -486,14 +478,12 @@ def _echo_quality(result: MicrodataResult) -> None:
     """One line per export: rows, persons kept, and problems by severity."""
     from geo_priority.microdata.quality import by_severity
 
-    def n(value: int) -> str:  # Indonesian thousands: 4.015.588
-        return format_number(value, lang="id", decimals=0)
-
     counts = by_severity(result.quality, result.sources)
     for row in result.sources.itertuples():
-        parts = [_export_line(row.style, row.level, row.rows, n(row.kept_rows))]
+        kept = format_count(row.kept_rows)
+        parts = [_export_line(row.style, row.level, row.rows, kept)]
         parts += [
-            f"{word} {n(counts.at[row.file, sev])}"
+            f"{word} {format_count(counts.at[row.file, sev])}"
             for sev, word in _severity_words().items()
             if counts.at[row.file, sev]
         ]

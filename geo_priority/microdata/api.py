@@ -18,9 +18,9 @@ import pandas as pd
 
 from geo_priority import io, regions
 from geo_priority.errors import ConfigError, GeoPriorityWarning
-from geo_priority.formatting import format_number
+from geo_priority.formatting import format_count
 from geo_priority.io import registry
-from geo_priority.messages import language, tr
+from geo_priority.messages import tr
 from geo_priority.microdata import (
     columns,
     convergence,
@@ -377,8 +377,8 @@ def _warn_unaudited(sup: disclosure.Suppression) -> None:
             "{components} component(s) of {cells} suppressed cells larger than "
             "audit_max_cells = {limit}; raise audit_max_cells or set audit = "
             '"full" in the registry config (--audit full) to audit them too.',
-            components=format_number(len(sup.skipped), lang=language(), decimals=0),
-            cells=format_number(sum(sup.skipped), lang=language(), decimals=0),
+            components=format_count(len(sup.skipped)),
+            cells=format_count(sum(sup.skipped)),
             limit=sup.max_cells,  # as written in the registry config
         ),
         UnauditedWarning,
