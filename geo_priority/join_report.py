@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from geo_priority.codes.column import CodeColumn
@@ -38,7 +39,7 @@ from geo_priority.schema import (
 
 if TYPE_CHECKING:
     from geo_priority.config import CodeSystemChoice
-    from geo_priority.matching import JoinContext, Match
+    from geo_priority.matching import JoinContext, Match, PlainRows
 
 __all__ = [
     "ACCEPT_KEYS",
@@ -66,31 +67,39 @@ REPORT_FILE = "_laporan_join.csv"
 
 
 def build_report(
-    matches: Sequence[Match], context: JoinContext, n_rows: int, notes: Sequence[str]
+    matches: Sequence[Match],
+    context: JoinContext,
+    n_rows: int,
+    notes: Sequence[str],
+    plain: PlainRows | None = None,
 ) -> JoinReport:
     """Build the join report: one entry per row, one per area without a row.
 
     Parameters
     ----------
     matches : sequence of Match
-        The decided rows (a row split over several areas has one per area).
+        The decided rows (a row split over several areas has one per area),
+        in row order.
     context : JoinContext
         The areas.
     n_rows : int
         Number of table rows.
     notes : sequence of str
         Notes on how codes were read and doubts accepted.
+    plain : PlainRows, optional
+        Rows matched by their code alone, each entered at its row's place.
 
     Returns
     -------
     JoinReport
     """
-    records = [
+    names = context.names
+    records: list[_Entry] = [
         (
             m.status,
             context.label,
             m.area_id,
-            context.names.get(m.area_id or ""),
+            names.get(m.area_id or ""),
             m.row_code,
             m.row_name,
             m.detail,
@@ -98,21 +107,47 @@ def build_report(
         for m in matches
     ]
     covered = {m.area_id for m in matches if m.status in _COVERING}
+    if plain is not None and len(plain):
+        records = _in_row_order(records, [m.pos for m in matches], plain, context)
+        covered.update(plain.area_id)
     records += [
         (
             UNMATCHED_AREA,
             context.label,
             i,
-            context.names[i],
+            names[i],
             None,
             None,
             tr("no {label} row", label=context.label),
         )
-        for i in context.names
+        for i in names
         if i not in covered
     ]
     entries = pd.DataFrame(records, columns=list(JOIN_REPORT_COLUMNS), dtype="string")
-    return JoinReport(entries, len(context.names), n_rows, tuple(notes))
+    return JoinReport(entries, len(names), n_rows, tuple(notes))
+
+
+#: One report entry: the values of :data:`~geo_priority.schema.JOIN_REPORT_COLUMNS`.
+_Entry = tuple[
+    str | None, str, str | None, str | None, str | None, str | None, str | None
+]
+
+
+def _in_row_order(
+    records: list[_Entry],
+    positions: list[int],
+    plain: PlainRows,
+    context: JoinContext,
+) -> list[_Entry]:
+    """Put the entries of the plain rows among ``records`` (at ``positions``)."""
+    names, label = context.names, context.label
+    entries: list[_Entry] = [
+        (MATCHED, label, area, names.get(area), code, None, None)
+        for area, code in zip(plain.area_id, plain.code, strict=True)
+    ]
+    order = np.argsort(np.array(positions + plain.pos, dtype=np.int64), kind="stable")
+    every = records + entries
+    return [every[i] for i in order.tolist()]
 
 
 def status_name(status: str) -> str:

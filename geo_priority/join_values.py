@@ -25,7 +25,8 @@ import pandas as pd
 
 from geo_priority.formatting import shorten_list
 from geo_priority.join_report import JOINED
-from geo_priority.matching import Match
+from geo_priority.match_records import with_rows
+from geo_priority.matching import Match, PlainRows
 from geo_priority.messages import tr
 from geo_priority.schema import AMBIGUOUS, DOUBTFUL_HELD, DUPLICATE, ID
 
@@ -34,6 +35,7 @@ __all__ = [
     "ValueRules",
     "hold_combined",
     "merge_values",
+    "plain_alone",
     "resolve_collisions",
 ]
 
@@ -229,6 +231,38 @@ def resolve_collisions(
     return out
 
 
+def plain_alone(
+    plain: PlainRows, matches: Sequence[Match]
+) -> tuple[PlainRows, list[Match]]:
+    """Keep plain only the rows alone on their area; the others join ``matches``.
+
+    A plain row that shares its area with another plain row or with a joined
+    row of ``matches`` is decided with them, row by row
+    (:func:`resolve_collisions`): it goes back into ``matches`` as the match
+    it is, in row order.
+
+    Parameters
+    ----------
+    plain : PlainRows
+        From :func:`~geo_priority.matching.match_codes`.
+    matches : sequence of Match
+        The other rows, decided by code and name.
+
+    Returns
+    -------
+    (PlainRows, list of Match)
+    """
+    if not len(plain):
+        return plain, list(matches)
+    taken = pd.Index([m.area_id for m in matches if m.status in JOINED])
+    areas = pd.Index(plain.area_id)
+    shared = areas.duplicated(keep=False) | areas.isin(taken)
+    if not shared.any():
+        return plain, list(matches)
+    back = shared.tolist()
+    return plain.without(back), with_rows(matches, plain.matches(back))
+
+
 def _groups(matches: Sequence[Match], statuses: Sequence[str]) -> dict[str, list[int]]:
     """Return the positions in ``matches`` of the rows on each area."""
     groups: dict[str, list[int]] = {}
@@ -317,9 +351,14 @@ def _value_rows(
     groups: dict[str, list[Match]],
     columns: list[str],
     rules: ValueRules,
+    plain: PlainRows,
 ) -> pd.DataFrame:
-    """One row of values per area: the row's own, or the combination."""
-    first = [g[0].pos for g in groups.values()]
+    """One row of values per area: the row's own, or the combination.
+
+    The areas of ``groups`` come first (the combined rows are numbered by
+    them), then those of the plain rows.
+    """
+    first = [g[0].pos for g in groups.values()] + plain.pos
     values = table.iloc[first][columns].reset_index(drop=True)
     combined = {
         i: _combine(table, g, rules)
@@ -333,7 +372,8 @@ def _value_rows(
         )
         for i, row in combined.items():
             values.loc[i, column] = row[column]
-    values.insert(0, "__area_key", pd.array(list(groups), dtype="string"))
+    keys = [*groups, *plain.area_id]
+    values.insert(0, "__area_key", pd.array(keys, dtype="string"))
     return values
 
 
@@ -343,6 +383,7 @@ def merge_values(
     matches: Sequence[Match],
     columns: list[str],
     rules: ValueRules,
+    plain: PlainRows | None = None,
 ) -> gpd.GeoDataFrame:
     """Left-join the joined rows' values onto the areas (one row per area).
 
@@ -358,6 +399,9 @@ def merge_values(
         The value columns.
     rules : ValueRules
         Which columns are counts and rates.
+    plain : PlainRows, optional
+        Rows alone on their area (:func:`plain_alone`): each area takes its
+        row's values.
 
     Returns
     -------
@@ -368,7 +412,7 @@ def merge_values(
     for m in matches:
         if m.status in JOINED and m.area_id is not None:
             groups.setdefault(m.area_id, []).append(m)
-    values = _value_rows(table, groups, columns, rules)
+    values = _value_rows(table, groups, columns, rules, plain or PlainRows())
     key = areas[ID].astype("string")
     out = areas.assign(__area_key=key).merge(
         values, how="left", on="__area_key", validate="one_to_one"

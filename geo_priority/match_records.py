@@ -3,8 +3,10 @@
 :class:`Match` says what happened to one table row, :class:`AreaName` is an
 area's name normalised once, and :class:`JoinContext` holds everything the
 steps of :mod:`geo_priority.matching` and :mod:`geo_priority.name_matching`
-need to know about the areas. :func:`initial_matches` opens one undecided
-match per row.
+need to know about the areas. :class:`RowCells` holds the cells the matching
+reads, column-wise; :func:`initial_matches` opens one undecided match per
+row. :class:`PlainRows` keeps the rows matched by their code alone without a
+:class:`Match` each (a national table has 83,000 of them).
 """
 
 from __future__ import annotations
@@ -17,14 +19,17 @@ import pandas as pd
 
 from geo_priority.codes import is_missing
 from geo_priority.regions import Crosswalk, Kind, normalise_name
-from geo_priority.schema import CodeSystem, Level
+from geo_priority.schema import MATCHED, CodeSystem, Level
 
 __all__ = [
     "AreaName",
     "JoinContext",
     "Match",
+    "PlainRows",
+    "RowCells",
     "initial_matches",
     "text_or_none",
+    "texts_or_none",
 ]
 
 
@@ -165,7 +170,7 @@ class JoinContext:
         SchemaError
             When ``crosswalk_weight`` is not a numeric column of the crosswalk.
         """
-        named = {i: text_or_none(n) for i, n in zip(ids, names, strict=True)}
+        named = dict(zip(ids, texts_or_none(names), strict=True))
         if crosswalk is None:
             return cls(system, level, label, frozenset(ids), named, None, {})
         weights = (
@@ -212,6 +217,129 @@ def text_or_none(value: object) -> str | None:
     return text or None
 
 
+def texts_or_none(values: Iterable[object]) -> list[str | None]:
+    """Return :func:`text_or_none` of every cell, without a call per text cell.
+
+    Parameters
+    ----------
+    values : iterable
+        The cells (a Series or Index is read as a list: iterating Arrow text
+        is slow).
+
+    Returns
+    -------
+    list of str or None
+
+    Examples
+    --------
+    >>> texts_or_none(pd.Series([" 36.01", None, " ", 3601.0]))
+    ['36.01', None, None, '3601.0']
+    """
+    cells = (
+        values.to_list() if isinstance(values, pd.Series | pd.Index) else list(values)
+    )
+    return [(c.strip() or None) if type(c) is str else text_or_none(c) for c in cells]
+
+
+@dataclass(frozen=True)
+class RowCells:
+    """The cells of a table the matching reads, as stripped text, column-wise.
+
+    Attributes
+    ----------
+    code, name, parent : list of str or None
+        One entry per row (None when missing, blank or without such a column).
+    """
+
+    code: list[str | None]
+    name: list[str | None]
+    parent: list[str | None]
+
+    @classmethod
+    def of(
+        cls,
+        table: pd.DataFrame,
+        code_column: str | None,
+        name_column: str | None,
+        parent_column: str | None,
+    ) -> RowCells:
+        """Read the code, name and parent columns of ``table`` (None: no column)."""
+
+        def cells(column: str | None) -> list[str | None]:
+            if column is None:
+                return [None] * len(table)
+            return texts_or_none(table[column])
+
+        return cls(cells(code_column), cells(name_column), cells(parent_column))
+
+    def __len__(self) -> int:
+        """Return the number of rows."""
+        return len(self.code)
+
+    def match(self, pos: int) -> Match:
+        """Return the undecided match of the row at ``pos``."""
+        return Match(pos, self.code[pos], self.name[pos], self.parent[pos])
+
+
+@dataclass(frozen=True)
+class PlainRows:
+    """Rows matched by their code alone, kept column-wise.
+
+    A plain row's code, read in the areas' system at their level with nothing
+    repaired, is an area's code, and the row has no name to check: its match
+    is ``Match(pos, code, None, parent, "matched", area_id)``, kept here as
+    columns instead. Rows that share their area with another row go back to
+    the row-by-row steps (:meth:`matches`).
+
+    Attributes
+    ----------
+    pos : list of int
+        The rows' positions in the table, ascending.
+    code : list of str
+        The row's code cell, as text.
+    area_id : list of str
+        The area of each row (its code, canonical).
+    parent : list of str or None
+        The row's ``parent_column`` cell.
+    """
+
+    pos: list[int] = field(default_factory=list)
+    code: list[str] = field(default_factory=list)
+    area_id: list[str] = field(default_factory=list)
+    parent: list[str | None] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        """Return the number of rows."""
+        return len(self.pos)
+
+    def matches(self, keep: Sequence[bool] | None = None) -> list[Match]:
+        """Return the rows as matches (only those where ``keep``, when given)."""
+        return [
+            Match(pos, code, None, parent, MATCHED, area)
+            for i, (pos, code, area, parent) in enumerate(
+                zip(self.pos, self.code, self.area_id, self.parent, strict=True)
+            )
+            if keep is None or keep[i]
+        ]
+
+    def without(self, drop: Sequence[bool]) -> PlainRows:
+        """Return the rows where ``drop`` is False."""
+        kept = [i for i, d in enumerate(drop) if not d]
+        return PlainRows(
+            [self.pos[i] for i in kept],
+            [self.code[i] for i in kept],
+            [self.area_id[i] for i in kept],
+            [self.parent[i] for i in kept],
+        )
+
+
+def with_rows(matches: Sequence[Match], more: Sequence[Match]) -> list[Match]:
+    """Return ``matches`` and ``more`` in row order (equal rows keep their order)."""
+    if not more:
+        return list(matches)
+    return sorted([*matches, *more], key=lambda m: m.pos)
+
+
 def initial_matches(
     table: pd.DataFrame,
     code_column: str | None,
@@ -231,20 +359,5 @@ def initial_matches(
     -------
     list of Match
     """
-
-    def cells(column: str | None) -> list[str | None]:
-        if column is None:
-            return [None] * len(table)
-        return [text_or_none(v) for v in table[column]]
-
-    return [
-        Match(pos, code, name, parent)
-        for pos, (code, name, parent) in enumerate(
-            zip(
-                cells(code_column),
-                cells(name_column),
-                cells(parent_column),
-                strict=True,
-            )
-        )
-    ]
+    rows = RowCells.of(table, code_column, name_column, parent_column)
+    return [rows.match(pos) for pos in range(len(rows))]

@@ -38,8 +38,11 @@ from geo_priority.match_records import (
     AreaName,
     JoinContext,
     Match,
+    PlainRows,
+    RowCells,
     initial_matches,
     text_or_none,
+    with_rows,
 )
 from geo_priority.messages import tr
 from geo_priority.schema import (
@@ -58,6 +61,8 @@ __all__ = [
     "AreaName",
     "JoinContext",
     "Match",
+    "PlainRows",
+    "RowCells",
     "build_report",
     "initial_matches",
     "match_codes",
@@ -196,18 +201,54 @@ def _matched(m: Match, area_id: str) -> Match:
     return Match(**{**m.__dict__, "status": MATCHED, "area_id": area_id})
 
 
+def _plain_rows(
+    rows: RowCells,
+    coded: list[int],
+    parsed: list[ParsedCode | CodeError],
+    setup: JoinContext,
+    level: Level,
+) -> PlainRows:
+    """Return the coded rows whose code alone is an area's code (:class:`PlainRows`).
+
+    What :func:`_match_code` makes ``matched`` with no detail: a code of the
+    areas' system at ``level``, nothing repaired (no note), among the areas,
+    no crosswalk; and no row name that :func:`check_names` would compare.
+    """
+    if setup.crosswalk is not None:
+        return PlainRows()
+    ids, system, names = setup.ids, setup.system, rows.name
+    found = [
+        (pos, p.code)
+        for pos, p in zip(coded, parsed, strict=True)
+        if isinstance(p, ParsedCode)
+        and p.level == level
+        and p.note is None
+        and p.system == system
+        and names[pos] is None
+        and p.code in ids
+    ]
+    return PlainRows(
+        [pos for pos, _ in found],
+        [str(rows.code[pos]) for pos, _ in found],
+        [area for _, area in found],
+        [rows.parent[pos] for pos, _ in found],
+    )
+
+
 def match_codes(
-    matches: list[Match], code_system: SystemChoice, setup: JoinContext
-) -> tuple[list[Match], list[str]]:
+    rows: RowCells, code_system: SystemChoice, setup: JoinContext
+) -> tuple[PlainRows, list[Match], list[str]]:
     """Decide every row that has a code; return the matches and report notes.
 
     The code column is read once (:class:`~geo_priority.codes.CodeColumn`):
-    its system is resolved, then each distinct code parsed once.
+    its system is resolved, then each distinct code parsed once. Rows whose
+    code alone is an area's code are kept column-wise (:class:`PlainRows`);
+    the others are decided row by row.
 
     Parameters
     ----------
-    matches : list of Match
-        From :func:`initial_matches`.
+    rows : RowCells
+        The table's code, name and parent cells.
     code_system : {"auto", "kemendagri", "bps"}
         System of the codes.
     setup : JoinContext
@@ -215,9 +256,9 @@ def match_codes(
 
     Returns
     -------
-    (list of Match, list of str)
-        The matches (rows without a code left open) and notes on how the
-        codes were read.
+    (PlainRows, list of Match, list of str)
+        The plain rows; the matches of the other rows, in row order (rows
+        without a code left open); notes on how the codes were read.
 
     Raises
     ------
@@ -225,17 +266,26 @@ def match_codes(
         When the system cannot be told or does not fit the areas or the
         crosswalk, or no code is readable.
     """
-    coded = [m for m in matches if m.row_code is not None]
+    coded = [pos for pos, code in enumerate(rows.code) if code is not None]
     if not coded:
-        return matches, []
-    codes = CodeColumn(m.row_code for m in coded)
+        return PlainRows(), [rows.match(pos) for pos in range(len(rows))], []
+    codes = CodeColumn([rows.code[pos] for pos in coded])
     system = _table_system(codes, code_system, setup)
     level = setup.crosswalk.from_level if setup.crosswalk else setup.level
+    parsed = codes.parse(system)
+    plain = _plain_rows(rows, coded, parsed, setup, level)
+    skip = set(plain.pos)
     decided = {
-        m.pos: _match_code(m, parsed, setup, level)
-        for m, parsed in zip(coded, codes.parse(system), strict=True)
+        pos: _match_code(rows.match(pos), code, setup, level)
+        for pos, code in zip(coded, parsed, strict=True)
+        if pos not in skip
     }
-    out = [d for m in matches for d in decided.get(m.pos, [m])]
+    out = [
+        d
+        for pos in range(len(rows))
+        if pos not in skip
+        for d in (decided[pos] if pos in decided else [rows.match(pos)])
+    ]
     invalid = [m for m in out if m.status == INVALID_CODE]
     if len(invalid) == len(coded):
         raise JoinError(
@@ -250,25 +300,33 @@ def match_codes(
                 detail=invalid[0].detail,
             )
         )
-    out = _doubt_wrong_system(out, codes, system, setup)
-    return out, _code_notes(out, system, setup)
+    reason = _wrong_system_reason(out, len(plain), codes, system, setup)
+    if reason is not None:  # every code match doubted: the plain rows too
+        out, plain = _doubt_wrong_system(with_rows(out, plain.matches()), reason)
+    return plain, out, _code_notes(out, len(plain), system, setup)
 
 
 def _wrong_system_reason(
-    matches: Sequence[Match], codes: CodeColumn, system: CodeSystem, setup: JoinContext
+    matches: Sequence[Match],
+    n_plain: int,
+    codes: CodeColumn,
+    system: CodeSystem,
+    setup: JoinContext,
 ) -> str | None:
     """Why the table's codes look read in the wrong system; None when they don't.
 
     Below kab/kota without a crosswalk, codes that also read as codes of the
     same level in the other system, of which fewer than
     :data:`WRONG_SYSTEM_HIT_SHARE` land on an area, are suspect: the few that
-    land there most likely land on the wrong area.
+    land there most likely land on the wrong area. ``n_plain`` rows matched
+    besides ``matches`` (:class:`PlainRows`).
     """
     if setup.crosswalk is not None or LEVELS.index(setup.level) < 2:
         return None
     at_level = [m for m in matches if m.status not in (INVALID_CODE, OTHER_LEVEL)]
-    hits = sum(m.status in (MATCHED, DOUBTFUL) for m in at_level)
-    if not hits or hits >= WRONG_SYSTEM_HIT_SHARE * len(at_level):
+    hits = n_plain + sum(m.status in (MATCHED, DOUBTFUL) for m in at_level)
+    n_at_level = n_plain + len(at_level)
+    if not hits or hits >= WRONG_SYSTEM_HIT_SHARE * n_at_level:
         return None
     other: CodeSystem = "bps" if system == "kemendagri" else "kemendagri"
     readable = [
@@ -285,7 +343,7 @@ def _wrong_system_reason(
         "{other} codes, which need a crosswalk, tables.crosswalk)",
         system=system,
         hits=hits,
-        n_at_level=len(at_level),
+        n_at_level=n_at_level,
         level=setup.level,
         other=other,
         label=setup.label,
@@ -293,13 +351,10 @@ def _wrong_system_reason(
 
 
 def _doubt_wrong_system(
-    matches: list[Match], codes: CodeColumn, system: CodeSystem, setup: JoinContext
-) -> list[Match]:
-    """Make every code match doubtful when the code system looks wrong."""
-    reason = _wrong_system_reason(matches, codes, system, setup)
-    if reason is None:
-        return matches
-    return [
+    matches: list[Match], reason: str
+) -> tuple[list[Match], PlainRows]:
+    """Make every code match doubtful: the code system looks wrong (``reason``)."""
+    doubted = [
         replace(
             m,
             status=DOUBTFUL,
@@ -312,10 +367,11 @@ def _doubt_wrong_system(
         else m
         for m in matches
     ]
+    return doubted, PlainRows()
 
 
 def _code_notes(
-    matches: list[Match], system: CodeSystem, setup: JoinContext
+    matches: list[Match], n_plain: int, system: CodeSystem, setup: JoinContext
 ) -> list[str]:
     """Human-readable notes on how codes were brought into the areas' system."""
     notes = [
@@ -325,7 +381,7 @@ def _code_notes(
             system=system,
         )
     ]
-    joined = sum(m.status == MATCHED for m in matches)
+    joined = n_plain + sum(m.status == MATCHED for m in matches)
     if setup.crosswalk is not None:
         notes.append(
             tr(

@@ -34,12 +34,13 @@ from geo_priority.join_values import (
     ValueRules,
     hold_combined,
     merge_values,
+    plain_alone,
     resolve_collisions,
 )
 from geo_priority.matching import (
     JoinContext,
+    RowCells,
     build_report,
-    initial_matches,
     match_codes,
     warn_report,
 )
@@ -98,7 +99,7 @@ def _join_context(
                 label=label,
             )
         )
-    ids = [str(i) for i in areas[ID]]
+    ids = [i if type(i) is str else str(i) for i in areas[ID].to_list()]
     return JoinContext.of(
         ids,
         areas[NAME],
@@ -311,16 +312,17 @@ def join_indicators(
     check_columns(table, used, table_label)
     columns = _value_columns(areas, table, used)
     rules = ValueRules.of(counts, rates)
-    matches = initial_matches(table, code_column, name_column, parent_column)
-    matches, notes = match_codes(matches, code_system, context)
+    rows = RowCells.of(table, code_column, name_column, parent_column)
+    plain, matches, notes = match_codes(rows, code_system, context)
     matches = check_names(
         match_names(matches, parent, context, fuzzy_threshold), context
     )
+    plain, matches = plain_alone(plain, matches)
     matches = resolve_collisions(matches, table, columns, rules)
     matches, accepted = hold_doubtful(
         matches, accept_doubtful, accept_all_doubtful, table_label
     )
     matches = hold_combined(matches)
-    report = build_report(matches, context, len(table), [*notes, *accepted])
+    report = build_report(matches, context, len(table), [*notes, *accepted], plain)
     warn_report(report, table_label)
-    return merge_values(areas, table, matches, columns, rules), report
+    return merge_values(areas, table, matches, columns, rules, plain), report
