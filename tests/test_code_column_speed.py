@@ -154,3 +154,25 @@ def test_parent_columns_are_what_parent_cuts() -> None:
             expected = [c.parent(up).code for c in same]  # type: ignore[arg-type]
             assert parent_ids(same, level).to_list() == expected  # type: ignore[arg-type]
             assert all(len(p) == code_width(system, up) for p in expected)  # type: ignore[arg-type]
+
+
+def test_canonical_text_read_column_wise_as_cell_by_cell() -> None:
+    dotted = _reference_codes()
+    values = [*dotted, *(c.replace(".", "") for c in dotted), *TRICKY]
+    for system in ("kemendagri", "bps"):
+        got = column_module._as_written_all(values, system)  # type: ignore[arg-type]
+        want = [column_module._as_written(v, system) for v in values]  # type: ignore[arg-type]
+        assert got == want
+        assert sum(g is not None for g in got) > len(dotted) // 2
+
+
+def test_a_column_of_distinct_codes_reads_as_one_with_repeats() -> None:
+    codes = [*_reference_codes()[:2000], "bad", " 36.01"]
+    for system in ("kemendagri", "bps"):
+        distinct = CodeColumn(codes).parse(system)  # type: ignore[arg-type]
+        repeated = CodeColumn([*codes, *codes]).parse(system)  # type: ignore[arg-type]
+        as_text = [str(r) if isinstance(r, CodeError) else r for r in distinct]
+        assert as_text * 2 == [
+            str(r) if isinstance(r, CodeError) else r for r in repeated
+        ]
+        assert as_text == [_slow(c, system) for c in codes]

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable, Iterable
 from functools import lru_cache
+from typing import cast
 
+import numpy as np
 import pandas as pd
 
 from geo_priority.codes.parse import (
@@ -87,6 +89,24 @@ def _as_written(value: str, system: CodeSystem) -> ParsedCode | None:
     return ParsedCode(value, system, LEVELS[value.count(".")])
 
 
+def _as_written_all(values: list[str], system: CodeSystem) -> list[ParsedCode | None]:
+    """Return :func:`_as_written` of every text cell, the patterns matched column-wise.
+
+    The same regular expressions, applied by pandas to the whole list; a
+    ParsedCode is made only for the canonical cells.
+    """
+    cells = pd.Series(values, dtype=object)
+    canonical = cells.str.fullmatch(_CANONICAL[system].pattern).to_numpy(bool)
+    if system == "kemendagri":
+        canonical = canonical & ~cells.str.fullmatch(_FLOAT_TEXT.pattern).to_numpy(bool)
+    out: list[ParsedCode | None] = [None] * len(values)
+    for i in np.flatnonzero(canonical).tolist():
+        value = values[i]
+        level = _BPS_LEVELS[len(value)] if system == "bps" else LEVELS[value.count(".")]
+        out[i] = ParsedCode(value, system, level)
+    return out
+
+
 def _read_in(value: object, system: CodeSystem) -> _Result:
     """Read ``value`` in ``system``; return the CodeError instead of raising."""
     if type(value) is str:
@@ -121,6 +141,33 @@ def _read_in_kept(
     return result if isinstance(result, ParsedCode) else None
 
 
+#: The readings of distinct text cells, per system and language: what
+#: :func:`_read_in_kept` keeps for text, looked up for a whole column at once.
+_KEPT_TEXT: dict[tuple[CodeSystem, MessageLang], dict[str, ParsedCode]] = {}
+
+
+def _kept_texts(values: list[str], system: CodeSystem) -> list[ParsedCode | None]:
+    """Return the ParsedCode of each distinct text cell (None when unreadable).
+
+    Readings are kept for the process (:data:`_KEPT_TEXT`, at most
+    :data:`_KEPT_READINGS` per system and language); cells not read before are
+    read together, the canonical ones as written (:func:`_as_written_all`),
+    the others by :func:`read_code`. Errors are not kept.
+    """
+    kept = _KEPT_TEXT.setdefault((system, language()), {})
+    found = list(map(kept.get, values))
+    new = [v for v, f in zip(values, found, strict=True) if f is None]
+    if not new:
+        return found
+    if len(kept) + len(new) > _KEPT_READINGS:
+        kept.clear()
+    for value, written in zip(new, _as_written_all(new, system), strict=True):
+        result = written if written is not None else _read_in(value, system)
+        if isinstance(result, ParsedCode):
+            kept[value] = result
+    return list(map(kept.get, values))
+
+
 def _read_in_once(value: object, system: CodeSystem) -> _Result:
     """:func:`_read_in` of a hashable cell, from the process-wide readings."""
     kept = _read_in_kept(value, system, language())
@@ -150,9 +197,10 @@ class CodeColumn:
         self.values: tuple[object, ...] = tuple(values)
         self._auto: dict[Hashable, _AutoResult] = {}
         self._parsed: dict[tuple[CodeSystem, Hashable], _Result] = {}
-        #: Distinct text cells and each row's index into them; None when not
-        #: all cells are text; not yet looked at while ``_looked`` is False.
-        self._groups: tuple[list[str], list[int]] | None = None
+        #: Distinct text cells and each row's index into them (None: the
+        #: cells are distinct); None when not all cells are text; not yet
+        #: looked at while ``_looked`` is False.
+        self._groups: tuple[list[str], list[int] | None] | None = None
         self._looked = False
 
     def __len__(self) -> int:
@@ -217,26 +265,33 @@ class CodeColumn:
         if groups is None:
             return [self.parse_one(value, system) for value in self.values]
         distinct, rows = groups
-        lang = language()
-        parsed: list[ParsedCode | CodeError] = []
-        for value in distinct:  # text cells: straight from the kept readings
-            kept = _read_in_kept(value, system, lang)
-            parsed.append(kept if kept is not None else self.parse_one(value, system))
-        return [parsed[i] for i in rows]
+        parsed: list[ParsedCode | CodeError] = [
+            found if found is not None else self.parse_one(value, system)
+            for value, found in zip(
+                distinct, _kept_texts(distinct, system), strict=True
+            )
+        ]
+        return parsed if rows is None else [parsed[i] for i in rows]
 
-    def _text_groups(self) -> tuple[list[str], list[int]] | None:
+    def _text_groups(self) -> tuple[list[str], list[int] | None] | None:
         """Distinct cells and each row's index into them, when every cell is a str.
 
-        Grouping with pandas skips the per-row lookups of :meth:`parse_one`
-        (83,000 desa codes are read in several columns of a national run).
-        Only for plain ``str`` cells: pandas groups ``1``, ``1.0`` and
-        ``True`` together, which are read (and reported) apart.
+        Grouping skips the per-row lookups of :meth:`parse_one` (83,000 desa
+        codes are read in several columns of a national run). Only for plain
+        ``str`` cells: pandas groups ``1``, ``1.0`` and ``True`` together,
+        which are read (and reported) apart. The index is None when every
+        cell is distinct (a column of area codes): row ``i`` is cell ``i``.
         """
         if not self._looked:
             self._looked = True
-            if self.values and all(type(v) is str for v in self.values):
-                rows, distinct = pd.factorize(pd.Index(self.values, dtype=object))
-                self._groups = ([str(v) for v in distinct], rows.tolist())
+            if self.values and set(map(type, self.values)) == {str}:
+                # every cell a str; first seen first, as pandas numbers them
+                distinct = cast("list[str]", list(dict.fromkeys(self.values)))
+                if len(distinct) == len(self.values):
+                    self._groups = (distinct, None)
+                else:
+                    rows, _ = pd.factorize(pd.Index(self.values, dtype=object))
+                    self._groups = (distinct, rows.tolist())
         return self._groups
 
     def unreadable(self, system: CodeSystem) -> list[object]:
@@ -276,8 +331,11 @@ class CodeColumn:
             The first row's error when a value is unreadable (check
             :meth:`unreadable` first to report them all).
         """
+        results = self.parse(system)
+        if set(map(type, results)) <= {ParsedCode}:
+            return results  # type: ignore[return-value]  # every one a ParsedCode
         out: list[ParsedCode] = []
-        for result in self.parse(system):
+        for result in results:
             if isinstance(result, CodeError):
                 raise result
             out.append(result)
