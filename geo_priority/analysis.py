@@ -32,7 +32,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -94,6 +94,12 @@ __all__ = [
     "prepare_areas",
     "ranked_table",
     "score_and_classify",
+]
+
+#: Gives the display shapes of coarser levels of prepared areas, or None:
+#: ``(areas, levels) -> list of GeoDataFrame`` (see :func:`with_levels`).
+DisplayShapes = Callable[
+    [gpd.GeoDataFrame, Sequence[Level]], list[gpd.GeoDataFrame] | None
 ]
 
 
@@ -513,17 +519,34 @@ def _placed(areas: gpd.GeoDataFrame, known: Mapping[str, str]) -> gpd.GeoDataFra
     return out
 
 
-def with_levels(analysis: Analysis, joined: gpd.GeoDataFrame) -> Analysis:
+def with_levels(
+    analysis: Analysis,
+    joined: gpd.GeoDataFrame,
+    *,
+    display_shapes: DisplayShapes | None = None,
+) -> Analysis:
     """Add the coarser levels that ``outputs.map_levels`` asks for.
 
     Each level is carried up from the analysis's own areas (counts summed,
     rates re-divided, coverage noted; see :mod:`geo_priority.level_values`),
     scored and classified; every level gets its :data:`PLACE`.
+
+    Parameters
+    ----------
+    analysis : Analysis
+    joined : geopandas.GeoDataFrame
+        The joined areas the analysis scored.
+    display_shapes : callable, optional
+        Called with ``joined`` and the levels when the levels are drawn for
+        display only (:func:`exact_levels_needed` is False): returns what
+        :func:`geo_priority.harmonise.display_levels` would (e.g. computed
+        ahead in a thread, :class:`geo_priority.render.ahead.DisplayAhead`),
+        or None to have them dissolved here.
     """
     levels = analysis.config.outputs.map_levels
     for level in levels:
         _children_level(analysis, joined, level)
-    shapes = _level_shapes(analysis.config, joined, levels)
+    shapes = _level_shapes(analysis.config, joined, levels, display_shapes)
     parents = _parents(analysis.areas, joined, levels)
     coarser = tuple(
         _coarser_level(analysis, joined, level, shape, parents[level])
@@ -550,19 +573,24 @@ def exact_levels_needed(config: Config) -> bool:
 
 
 def _level_shapes(
-    config: Config, joined: gpd.GeoDataFrame, levels: Sequence[Level]
+    config: Config,
+    joined: gpd.GeoDataFrame,
+    levels: Sequence[Level],
+    display_shapes: DisplayShapes | None = None,
 ) -> list[gpd.GeoDataFrame]:
     """Return the areas of each coarser level: exact, or for display only.
 
     Exact (:func:`geo_priority.harmonise.dissolve_to_level`, minutes for the
     national desa) only when :func:`exact_levels_needed`; the values of every
     level are summed from the areas either way (:func:`_level_values`).
+    Display shapes come from ``display_shapes`` when it gives them.
     """
     if not levels:
         return []
     if exact_levels_needed(config):
         return [harmonise.dissolve_to_level(joined, level=lv) for lv in levels]
-    return harmonise.display_levels(joined, levels)
+    given = display_shapes(joined, levels) if display_shapes is not None else None
+    return given if given is not None else harmonise.display_levels(joined, levels)
 
 
 def _method(method: Config | Mapping[str, Any]) -> Config:

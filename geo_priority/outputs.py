@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # folium (render), matplotlib and the exports load when used
 
     from geo_priority.export import ScoredLayer
     from geo_priority.render import MapLevel
+    from geo_priority.render.ahead import DisplayAhead
 
 __all__ = [
     "PROGRESS_FIGURE_SUFFIX",
@@ -74,7 +75,12 @@ def render_map(*args: Any, **kwargs: Any) -> folium.Map:
     return build(*args, **kwargs)
 
 
-def build_map(analysis: Analysis, record: Record | None = None) -> folium.Map:
+def build_map(
+    analysis: Analysis,
+    record: Record | None = None,
+    *,
+    display: DisplayAhead | None = None,
+) -> folium.Map:
     """Return the offline interactive map of ``analysis``.
 
     Parameters
@@ -83,6 +89,10 @@ def build_map(analysis: Analysis, record: Record | None = None) -> folium.Map:
     record : Mapping, optional
         Its run record (:func:`geo_priority.metadata.run_record`); made when
         not given.
+    display : DisplayAhead, optional
+        The display geometry of the analysis's areas and levels computed
+        ahead, in a thread (:mod:`geo_priority.render.ahead`); used only for
+        exactly those areas.
 
     Returns
     -------
@@ -105,6 +115,7 @@ def build_map(analysis: Analysis, record: Record | None = None) -> folium.Map:
         context=analysis.context,
         label=level_label(analysis),
         levels=[_map_level(lv, record) for lv in analysis.levels],
+        display=display,
     )
 
 
@@ -209,8 +220,14 @@ def figure_paths(config: Config, *, size: str = "slide") -> dict[FormatName, Pat
 _Write = Callable[[Analysis, Record, FormatName, Path], None]
 
 
-def _write_map(analysis: Analysis, record: Record, fmt: FormatName, path: Path) -> None:
-    html = build_map(analysis, record).get_root().render()
+def _write_map(
+    analysis: Analysis,
+    record: Record,
+    fmt: FormatName,
+    path: Path,
+    display: DisplayAhead | None = None,
+) -> None:
+    html = build_map(analysis, record, display=display).get_root().render()
     io.write_text(html, path, overwrite=False)
 
 
@@ -417,15 +434,28 @@ def write_figures(
     return paths
 
 
-def _write_one(analysis: Analysis, record: Record, fmt: FormatName, path: Path) -> None:
-    writer = _WRITERS.get(OUTPUT_FORMATS[fmt].writer)
+def _write_one(
+    analysis: Analysis,
+    record: Record,
+    fmt: FormatName,
+    path: Path,
+    display: DisplayAhead | None = None,
+) -> None:
+    name = OUTPUT_FORMATS[fmt].writer
+    writer = _WRITERS.get(name)
     if writer is None:  # pragma: no cover - the registry and _WRITERS agree
         raise ConfigError(tr("no writer for outputs.formats = {fmt!r}.", fmt=fmt))
-    writer(analysis, record, fmt, path)
+    if name == "map":  # the one writer that takes the geometry computed ahead
+        _write_map(analysis, record, fmt, path, display)
+    else:
+        writer(analysis, record, fmt, path)
 
 
 def write_outputs(
-    analysis: Analysis, *, overwrite: bool = False
+    analysis: Analysis,
+    *,
+    overwrite: bool = False,
+    display: DisplayAhead | None = None,
 ) -> dict[FormatName, Path]:
     """Write every output ``outputs.formats`` asks for, as one complete set.
 
@@ -442,6 +472,9 @@ def write_outputs(
     overwrite : bool, default False
         Replace the previous set; without it an existing output stops the run
         before anything is written.
+    display : DisplayAhead, optional
+        The map's display geometry computed ahead, in a thread
+        (:mod:`geo_priority.render.ahead`); see :func:`build_map`.
 
     Returns
     -------
@@ -468,7 +501,7 @@ def write_outputs(
     ) as staged:
         for fmt, path in paths.items():
             if fmt != "json":
-                _write_one(analysis, record, fmt, staged.path(path))
+                _write_one(analysis, record, fmt, staged.path(path), display)
         progress = progress_figure_path(config)
         if progress is not None and analysis.progress is not None:
             write_progress_figure(analysis, staged.path(progress))

@@ -10,22 +10,37 @@ user through those modules; see the README's "Python API".
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
 
-from geo_priority.analysis import Analysis, ranked_table, score_joined, with_levels
+from geo_priority.analysis import (
+    Analysis,
+    exact_levels_needed,
+    ranked_table,
+    score_joined,
+    with_levels,
+)
 from geo_priority.citations import table_citations
 from geo_priority.config import Config
 from geo_priority.errors import GeometryRepairedWarning, GeoPriorityError
-from geo_priority.formats import FormatName
+from geo_priority.formats import OUTPUT_FORMATS, FormatName
 from geo_priority.formatting import shorten_list
 from geo_priority.inputs import Inputs, load_inputs, read_boundary_frame
 from geo_priority.join_report import status_name
-from geo_priority.joining import Joined, join, prepare_areas, refuse_held
+from geo_priority.joining import (
+    Joined,
+    is_prepared,
+    join,
+    prepare_areas,
+    refuse_held,
+)
 from geo_priority.messages import tr, use_language
 from geo_priority.metadata import run_record
 from geo_priority.outputs import (
@@ -39,6 +54,9 @@ from geo_priority.outputs import (
 from geo_priority.schema import NAME, SCORE
 from geo_priority.steps import step
 from geo_priority.tiers import hide_suppressed, mark_restricted, refuse_internal_tables
+
+if TYPE_CHECKING:  # the map renderer (folium) loads when a run draws the map
+    from geo_priority.render.ahead import DisplayAhead
 
 __all__ = [
     "CHECK_STEPS",
@@ -97,17 +115,62 @@ def load_areas(config: Config) -> tuple[gpd.GeoDataFrame, list[Path]]:
     return prepare_areas(frame, config), files
 
 
-def _joined(config: Config, areas: gpd.GeoDataFrame | None) -> tuple[Joined, Inputs]:
-    """Read and join; refuse internal tables in a public run, blank hidden cells."""
+def _joined(
+    config: Config,
+    areas: gpd.GeoDataFrame | None,
+    worker: ThreadPoolExecutor | None = None,
+) -> tuple[Joined, Inputs, DisplayAhead | None]:
+    """Read and join; refuse internal tables in a public run, blank hidden cells.
+
+    With a ``worker``, the map's display geometry is started on it as soon as
+    the areas are prepared (:func:`_ahead`).
+    """
+    ahead = _ahead(config, areas, worker)
     with step(tr("Reading the boundaries and tables")):
         inputs = load_inputs(config, boundaries=areas is None)
         refuse_internal_tables(inputs.tables, config.outputs)
     with step(tr("Matching the tables to the areas")):
         if areas is None:
             areas = prepare_areas(inputs.boundaries, config)
+            ahead = _ahead(config, areas, worker)
         joined = join(areas, inputs.tables, config, crosswalks=inputs.crosswalks)
         shown = mark_restricted(hide_suppressed(joined.areas), config.outputs)
-    return replace(joined, areas=shown), inputs
+    return replace(joined, areas=shown), inputs, ahead
+
+
+def _ahead(
+    config: Config,
+    areas: gpd.GeoDataFrame | None,
+    worker: ThreadPoolExecutor | None,
+) -> DisplayAhead | None:
+    """Start the display geometry of prepared ``areas`` on ``worker``, if any."""
+    if worker is None or areas is None or not is_prepared(areas):
+        return None
+    from geo_priority.render.ahead import DisplayAhead
+
+    return DisplayAhead.start(worker, areas, config.outputs.map_levels)
+
+
+def _draws_ahead(config: Config) -> bool:
+    """Whether a run of ``config`` draws the map from display geometry alone.
+
+    It writes the map (``html``) and no output needs the exact shapes of
+    the coarser levels (:func:`geo_priority.analysis.exact_levels_needed`).
+    """
+    writers = {OUTPUT_FORMATS[f].writer for f in config.outputs.formats}
+    return "map" in writers and not exact_levels_needed(config)
+
+
+@contextmanager
+def _display_worker(config: Config) -> Iterator[ThreadPoolExecutor | None]:
+    """Yield the thread that draws the map ahead (:func:`_draws_ahead`), or None."""
+    if not _draws_ahead(config):
+        yield None
+        return
+    from geo_priority.render.ahead import display_worker
+
+    with display_worker() as worker:
+        yield worker
 
 
 def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysis:
@@ -123,12 +186,23 @@ def analyse(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> Analysi
     -------
     Analysis
     """
+    return _analysed(config, areas, None)[0]
+
+
+def _analysed(
+    config: Config,
+    areas: gpd.GeoDataFrame | None,
+    worker: ThreadPoolExecutor | None,
+) -> tuple[Analysis, DisplayAhead | None]:
+    """:func:`analyse`, the map's display geometry started on ``worker``."""
     with use_language(config.outputs.lang):
-        joined, inputs = _joined(config, areas)
+        joined, inputs, ahead = _joined(config, areas, worker)
         refuse_held(joined.report)
         with step(tr("Scoring and classifying the areas")):
             analysis = _cited(score_joined(joined, config, inputs.files), joined)
-            return replace(with_levels(analysis, joined.areas), context=inputs.context)
+            shapes = ahead.level_shapes if ahead is not None else None
+            levelled = with_levels(analysis, joined.areas, display_shapes=shapes)
+            return replace(levelled, context=inputs.context), ahead
 
 
 def _cited(analysis: Analysis, joined: Joined) -> Analysis:
@@ -162,9 +236,12 @@ def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     """
     with use_language(config.outputs.lang):
         check_outputs_of(config)
-        analysis = analyse(config, areas=areas)
-        with step(tr("Writing the map and files")):
-            outputs = write_outputs(analysis, overwrite=config.outputs.overwrite)
+        with _display_worker(config) as worker:
+            analysis, ahead = _analysed(config, areas, worker)
+            with step(tr("Writing the map and files")):
+                outputs = write_outputs(
+                    analysis, overwrite=config.outputs.overwrite, display=ahead
+                )
         return RunResult(analysis, outputs, written_files(config))
 
 
@@ -257,7 +334,7 @@ def _check(config: Config, lenient: bool) -> tuple[Analysis | None, list[str]]:
     analysis = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        joined, inputs = _joined(config, None)
+        joined, inputs, _ = _joined(config, None)
         problems += [_describe(row) for row in joined.report.problems.itertuples()]
         try:
             analysis = score_joined(joined, config, inputs.files)

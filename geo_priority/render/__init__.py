@@ -27,6 +27,7 @@ from branca.element import Figure
 
 from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
+from geo_priority.render.ahead import DisplayAhead
 from geo_priority.render.i18n import check_lang, text
 from geo_priority.render.raw import RawElement
 from geo_priority.render.spec import (
@@ -151,6 +152,7 @@ def build_map(
     levels: Sequence[MapLevel] = (),
     threshold: int = 10,
     context: gpd.GeoDataFrame | None = None,
+    display: DisplayAhead | None = None,
 ) -> folium.Map:
     """Build the offline priority map.
 
@@ -180,6 +182,9 @@ def build_map(
         Small-cell suppression threshold shown for hidden values.
     context : geopandas.GeoDataFrame, optional
         Neighbouring areas (e.g. adjacent provinces) drawn faintly.
+    display : DisplayAhead, optional
+        The areas' display geometry computed ahead, in a thread (see
+        :func:`~geo_priority.render.spec.map_spec`).
 
     Returns
     -------
@@ -203,6 +208,7 @@ def build_map(
         levels=levels,
         threshold=threshold,
         context=context,
+        display=display,
     )
     m = OfflineMap(
         tiles=None, control_scale=False, zoom_snap=0.25, location=[0, 0], zoom_start=2

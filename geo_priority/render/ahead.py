@@ -1,0 +1,261 @@
+"""The map's display geometry, computed ahead in one background thread.
+
+A run that writes the map spends seconds on drawings that depend only on the
+prepared areas and the map settings, not on the indicators: the coarser
+levels' display shapes (:func:`geo_priority.harmonise.display_levels`) and
+every level's simplified, encoded outlines and label anchors
+(:func:`geo_priority.render.display.display_geometry`). :class:`DisplayAhead`
+starts that work in one thread as soon as the areas are prepared, while the
+caller joins, scores and classifies; shapely's vectorised calls let go of the
+GIL, so the two share the cores.
+
+Data still flows one way. The object is passed explicitly (never kept in a
+global): :func:`geo_priority.analysis.with_levels` takes the level shapes
+from it, and :func:`geo_priority.render.spec.map_spec` the geometry of its
+levels, each only for exactly the areas it was computed from, in the same
+order (the same ids, geometry objects, CRS and display tolerance); for any
+other areas they are computed as without it.
+
+What the thread raises is raised again where its result is collected (the
+same exception). The work issues no warning of its own; numpy's
+floating-point warnings (which shapely's calls issue as ``RuntimeWarning``)
+are not issued from the thread, whose ``warnings`` state is shared with the
+caller's and may be caught there at that moment: a task that would issue one
+is redone where it is collected, so the warning is issued there, as without
+the thread.
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+import geopandas as gpd
+import numpy as np
+
+from geo_priority.geometry import DISPLAY_TOLERANCE
+from geo_priority.harmonise import display_levels
+from geo_priority.render.display import DisplayGeometry, display_geometry, lod_plan
+from geo_priority.schema import ID, Level
+
+__all__ = ["DisplayAhead", "display_worker", "shown_areas"]
+
+_T = TypeVar("_T")
+#: A task's result, and whether it would have issued a numpy warning.
+_Watched = tuple[_T, bool]
+
+
+@contextmanager
+def display_worker() -> Iterator[ThreadPoolExecutor]:
+    """Yield the one background thread of :class:`DisplayAhead`.
+
+    On leaving, work not started is dropped and the caller does not wait
+    for a task still running (an error elsewhere is reported at once).
+    """
+    pool = ThreadPoolExecutor(1, thread_name_prefix="geo-priority-display")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def shown_areas(areas: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the areas the map draws: those with a non-empty geometry."""
+    drawn = ~(areas.geometry.isna() | areas.geometry.is_empty)
+    return areas[drawn].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """What the display geometry of a layer depends on, to recognise it."""
+
+    ids: np.ndarray
+    geoms: np.ndarray
+    crs: Any
+    tolerance: Any
+
+    @classmethod
+    def of(cls, areas: gpd.GeoDataFrame) -> _Layer:
+        return cls(
+            areas[ID].to_numpy(),
+            np.asarray(areas.geometry.values, dtype=object),
+            areas.crs,
+            areas.attrs.get(DISPLAY_TOLERANCE),
+        )
+
+    def matches(self, areas: gpd.GeoDataFrame) -> bool:
+        """Whether ``areas`` are these: same ids and geometry objects, in order."""
+        if ID not in areas or len(areas) != len(self.ids):
+            return False
+        geoms = np.asarray(areas.geometry.values, dtype=object)
+        return (
+            areas.attrs.get(DISPLAY_TOLERANCE) == self.tolerance
+            and all(map(_same_object, geoms, self.geoms))
+            and bool(np.array_equal(areas[ID].to_numpy(), self.ids))
+            and areas.crs == self.crs
+        )
+
+
+def _same_object(a: object, b: object) -> bool:
+    return a is b
+
+
+def _watched(func: Callable[..., _T], *args: Any) -> _Watched[_T]:
+    """Return ``func(*args)`` and whether numpy would have issued a warning.
+
+    numpy's settings (``np.errstate``) are those of the caller (the thread
+    runs in a copy of its context); each that would warn is only noted.
+    """
+    flagged: list[str] = []
+    now = np.geterr()
+    with np.errstate(
+        divide=_noted(now["divide"]),
+        over=_noted(now["over"]),
+        under=_noted(now["under"]),
+        invalid=_noted(now["invalid"]),
+        call=lambda kind, flag: flagged.append(kind),
+    ):
+        out = func(*args)
+    return out, bool(flagged)
+
+
+def _noted(setting: str) -> Literal["ignore", "call"]:
+    """Return the numpy setting in the thread: what would warn (or raise) is noted."""
+    return "ignore" if setting == "ignore" else "call"
+
+
+def _levels_and_plan(
+    areas: gpd.GeoDataFrame, levels: tuple[Level, ...]
+) -> tuple[list[gpd.GeoDataFrame], list[tuple[float, float] | None]]:
+    """Return the display shapes of ``levels`` and every level's drawing plan."""
+    shapes = display_levels(areas, levels) if levels else []
+    return shapes, lod_plan([areas, *shapes])
+
+
+def _view(
+    plan: Future[_Watched[tuple[list[gpd.GeoDataFrame], list[Any]]]],
+    areas: gpd.GeoDataFrame,
+    index: int,
+) -> DisplayGeometry:
+    """Return the display geometry of level ``index`` (0: ``areas``).
+
+    The same call as :func:`geo_priority.render.spec.map_spec` makes; the
+    nested rings of a map drawn without level of detail are made here too.
+    """
+    shapes, zooms = plan.result()[0]
+    zoom = zooms[index]
+    layer = areas if index == 0 else shapes[index - 1]
+    geometry = display_geometry(shown_areas(layer), tolerance=zoom[1] if zoom else None)
+    if zoom is None:
+        geometry.rings  # noqa: B018 - the cached nested lists, made here
+    return geometry
+
+
+class DisplayAhead:
+    """The map's display geometry, computed ahead in a background thread.
+
+    Started by :meth:`start` on prepared areas; hands out the coarser
+    levels' display shapes (:meth:`level_shapes`) and each level's
+    :class:`~geo_priority.render.display.DisplayGeometry` (:meth:`views`),
+    waiting for them as needed, only for the same areas.
+    """
+
+    def __init__(
+        self,
+        areas: gpd.GeoDataFrame,
+        levels: tuple[Level, ...],
+        plan: Future[_Watched[tuple[list[gpd.GeoDataFrame], list[Any]]]],
+        views: list[Future[_Watched[DisplayGeometry]]],
+    ) -> None:
+        self._areas = _Layer.of(areas)
+        self._levels = levels
+        self._plan = plan
+        self._views = views
+        self._shapes: list[_Layer] | None = None
+
+    @classmethod
+    def start(
+        cls,
+        worker: ThreadPoolExecutor,
+        areas: gpd.GeoDataFrame,
+        levels: Sequence[Level],
+    ) -> DisplayAhead:
+        """Start the display geometry of ``areas`` and their coarser ``levels``.
+
+        Parameters
+        ----------
+        worker : ThreadPoolExecutor
+            One thread (:func:`display_worker`); its tasks run in order.
+        areas : geopandas.GeoDataFrame
+            Prepared areas (:func:`geo_priority.joining.prepare_areas`).
+        levels : sequence of str
+            ``outputs.map_levels``: drawn for display only
+            (:func:`geo_priority.harmonise.display_levels`).
+        """
+        levels = tuple(levels)
+
+        def submit(func: Callable[..., _T], *args: Any) -> Future[_Watched[_T]]:
+            context = contextvars.copy_context()  # language, numpy settings
+            return worker.submit(context.run, _watched, func, *args)
+
+        plan = submit(_levels_and_plan, areas, levels)
+        views = [submit(_view, plan, areas, i) for i in range(1 + len(levels))]
+        return cls(areas, levels, plan, views)
+
+    def cancel(self) -> None:
+        """Drop the work not started (its results will not be used)."""
+        futures: list[Future[Any]] = [self._plan, *self._views]
+        for future in futures:
+            future.cancel()
+
+    def level_shapes(
+        self, areas: gpd.GeoDataFrame, levels: Sequence[Level]
+    ) -> list[gpd.GeoDataFrame] | None:
+        """Return the display shapes of ``levels`` dissolved from ``areas``.
+
+        As :func:`geo_priority.harmonise.display_levels` returns them. None
+        when they were computed for other areas or levels (then nothing
+        more of this object is used).
+        """
+        if tuple(levels) != self._levels or not self._areas.matches(areas):
+            self.cancel()
+            return None
+        (shapes, _), flagged = self._plan.result()
+        if flagged:  # redone here, to issue numpy's warnings as without the thread
+            self.cancel()
+            return display_levels(areas, levels) if levels else []
+        self._shapes = [_Layer.of(s) for s in shapes]
+        return shapes
+
+    def views(
+        self, layers: Sequence[gpd.GeoDataFrame]
+    ) -> list[Callable[[], DisplayGeometry | None]] | None:
+        """Return, per map level, a call that waits for its display geometry.
+
+        ``layers`` are the areas of the map's levels, the first level first.
+        None unless they are the areas and level shapes this object made
+        (:meth:`level_shapes` taken); a call returns None when its work
+        would have issued a numpy warning (compute it then as usual).
+        """
+        known = [self._areas, *(self._shapes or [])]
+        if (self._shapes is None and self._levels) or len(layers) != len(known):
+            self.cancel()
+            return None
+        if not all(k.matches(a) for k, a in zip(known, layers, strict=True)):
+            self.cancel()
+            return None
+        return [_collect(future) for future in self._views]
+
+
+def _collect(
+    future: Future[_Watched[DisplayGeometry]],
+) -> Callable[[], DisplayGeometry | None]:
+    def collect() -> DisplayGeometry | None:
+        geometry, flagged = future.result()
+        return None if flagged else geometry
+
+    return collect
