@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from geo_priority.area_keys import area_attrs, reference_names
 from geo_priority.codes import CodeColumn, ParsedCode
 from geo_priority.codes.parse import code_width
-from geo_priority.schema import ID, LEVELS, Level
+from geo_priority.schema import CODE_SYSTEMS, ID, LEVELS, Level
 
 __all__ = ["area_places", "place_of"]
 
@@ -81,13 +82,18 @@ def place_of(code: ParsedCode, known: Mapping[str, str] | None = None) -> str:
     return _place(code, known or {}, {})
 
 
-def _place(
-    code: ParsedCode, known: Mapping[str, str], parts: dict[ParsedCode, str]
-) -> str:
+#: The words of each parent already made in one run of :func:`area_places`,
+#: by (system, level, parent code).
+_Parts = dict[tuple[str, Level, str], str]
+
+
+def _place(code: ParsedCode, known: Mapping[str, str], parts: _Parts) -> str:
     """:func:`place_of`, with the words of every parent kept in ``parts``.
 
     The desa of one kecamatan share its two parents: each parent's words are
-    made once per run, not once per desa.
+    made once per run, not once per desa; a parent's code is cut from the
+    code's text (what :meth:`ParsedCode.parent` cuts), its ParsedCode made
+    only when its words are.
     """
     if code.level == "provinsi":
         return ""
@@ -97,10 +103,11 @@ def _place(
     )
     words = []
     for up in ups:
-        parent = code.parent(up)
-        if parent not in parts:
-            parts[parent] = _part(up, parent, _name(parent, known))
-        words.append(parts[parent])
+        key = (code.system, up, code.code[: code_width(code.system, up)])
+        if key not in parts:
+            parent = code.parent(up)
+            parts[key] = _part(up, parent, _name(parent, known))
+        words.append(parts[key])
     return ", ".join(p for p in words if p)
 
 
@@ -125,18 +132,33 @@ def area_places(
     system, _ = area_attrs(areas)
     codes = CodeColumn(areas[ID]).codes(system)
     known = known or {}
-    cache: dict[tuple[Level, str], str] = {}
-    parts: dict[ParsedCode, str] = {}
-    places = []
-    widths: dict[tuple[str, Level], int] = {}  # the parent's width, per kind
-    for code in codes:
-        # the place is made of the parents only: desa of one kecamatan share it
-        kind = (code.system, code.level)
-        if kind not in widths:
-            depth = LEVELS.index(code.level)
-            widths[kind] = code_width(code.system, LEVELS[depth - 1]) if depth else 0
-        key = (code.level, code.code[: widths[kind]])
-        if key not in cache:
-            cache[key] = _place(code, known, parts)
-        places.append(cache[key])
-    return pd.Series(places, index=areas.index, dtype="string")
+    parts: _Parts = {}
+    # the place is made of the parents only: desa of one kecamatan share it
+    groups, first = _by_parent(codes)
+    places = [_place(codes[i], known, parts) for i in first]
+    return pd.Series(
+        np.asarray(places, dtype=object)[groups],
+        index=areas.index,
+        dtype="string",
+    )
+
+
+def _by_parent(codes: list[ParsedCode]) -> tuple[np.ndarray, list[int]]:
+    """Group codes by level and parent: each code's group, each group's first code.
+
+    Groups are numbered in order of their first code.
+    """
+    widths = {  # the parent's width, per kind
+        (system, level): code_width(system, LEVELS[depth - 1]) if depth else 0
+        for system in CODE_SYSTEMS
+        for depth, level in enumerate(LEVELS)
+    }
+    kinds = {(c.system, c.level) for c in codes}
+    if len(kinds) == 1:  # prepared areas: one system and level, one width
+        width = widths[kinds.pop()]
+        keys: list[object] = [c.code[:width] for c in codes]
+    else:
+        keys = [(c.level, c.code[: widths[c.system, c.level]]) for c in codes]
+    groups, _ = pd.factorize(pd.Index(keys, dtype=object, tupleize_cols=False))
+    first = np.unique(groups, return_index=True)[1].tolist()
+    return groups, first

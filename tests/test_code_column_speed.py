@@ -176,3 +176,21 @@ def test_a_column_of_distinct_codes_reads_as_one_with_repeats() -> None:
             str(r) if isinstance(r, CodeError) else r for r in repeated
         ]
         assert as_text == [_slow(c, system) for c in codes]
+
+
+def test_places_of_areas_of_several_levels_are_each_areas_own_place() -> None:
+    import pandas as pd
+
+    from geo_priority.places import area_places, place_of
+    from geo_priority.schema import ID
+
+    base, desa = regions._reference_table()
+    codes = [*list(desa)[:1500], *list(base)[:300], *list(desa)[:40]]
+    areas = pd.DataFrame({ID: codes}, index=range(10, 10 + len(codes)))
+    areas.attrs.update(code_system="kemendagri", level="desa")
+    known = {codes[0][:8]: "Kecamatan Contoh", codes[0][:2]: "Prov. X"}
+    got = area_places(areas, known)
+    parsed = CodeColumn(codes).codes("kemendagri")
+    assert got.to_list() == [place_of(c, known) for c in parsed]
+    assert got.index.equals(areas.index)
+    assert str(got.dtype) == "string"
