@@ -73,6 +73,15 @@ COVERAGE_VERTICES = 2_000_000
 #: Rings of more bytes than this (before gzip) are compressed in a thread
 #: while the area data are written (a small page starts no thread).
 THREADED_PACK = 1 << 20
+#: A layer of more areas than this (the national desa and kecamatan, the
+#: Banten desa) is anchored by the page, from its drawn rings, when a label
+#: needs it (``label_points`` None; geo_priority_labels.js ``anchor``): the
+#: same rule as :func:`label_anchor`, which took 4.7 s of the national desa
+#: run and 0.29 s of Banten's; such a page labels only the areas in view
+#: that are large enough on screen. Up to this size (the national kab/kota,
+#: a kabupaten's desa) the anchors are computed here, on the areas' own
+#: geometry.
+BROWSER_ANCHORS = 1000
 
 
 @dataclass(frozen=True)
@@ -85,9 +94,11 @@ class DisplayGeometry:
         The rings as flat arrays; :attr:`rings` as nested lists.
     scale : int
         Quantisation factor (``10 ** decimals``).
-    label_points : list of (lat, lon)
+    label_points : list of (lat, lon) or None
         Each area's label anchor: the pole of inaccessibility of its largest
-        part (the inside point farthest from its edges), see :func:`label_anchor`.
+        part (the inside point farthest from its edges), see :func:`label_anchor`;
+        None for a layer of more than :data:`BROWSER_ANCHORS` areas, whose
+        anchors the page computes from the drawn rings by the same rule.
     bounds : tuple
         (min lon, min lat, max lon, max lat).
     tolerance : float
@@ -102,7 +113,7 @@ class DisplayGeometry:
 
     encoded: EncodedRings
     scale: int
-    label_points: list[tuple[float, float]]
+    label_points: list[tuple[float, float]] | None
     bounds: tuple[float, float, float, float]
     tolerance: float
     coverage: bool
@@ -616,8 +627,7 @@ def display_geometry(
         simple, coverage = np.asarray(geoms), False
     else:
         simple, coverage = _simplify(np.asarray(geoms), tolerance)
-    # a big layer: anchored inside the outline as drawn (fewer vertices)
-    labels = label_anchors(np.asarray(simple if len(geoms) > LOD_AREAS else geoms))
+    labels = label_anchors(np.asarray(geoms)) if len(geoms) <= BROWSER_ANCHORS else None
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     min_hole = (HOLE_PIXELS * tolerance * scale) ** 2
     encoded = _encode(np.asarray(simple), np.asarray(geoms), scale, min_hole)

@@ -384,7 +384,7 @@ def _properties(
     areas: gpd.GeoDataFrame,
     layers: list[MapLayer],
     indicators: Sequence[IndicatorConfig],
-    label_points: list[Any],
+    label_points: list[Any] | None,
     lang: str,
     threshold: int,
 ) -> list[dict[str, Any]]:
@@ -414,7 +414,7 @@ def _properties(
         ranks,
         map(list, zip(*classes, strict=True)) if classes else ([] for _ in ids),
         map(list, zip(*shown, strict=True)) if shown else ([] for _ in ids),
-        label_points,
+        [None] * len(ids) if label_points is None else label_points,
         robust,
         basis,
         strict=True,
@@ -422,7 +422,9 @@ def _properties(
     out = []
     for i, name, place, s, r, c, f, lp, rb, sb in rows:
         row = {"id": i, "name": name, "place": place, "s": s, "r": r, "c": c}
-        row.update(f=f, lp=list(lp))
+        row["f"] = f
+        if lp is not None:  # None: the page anchors the label (display.py)
+            row["lp"] = list(lp)
         if rb:
             row["rb"] = rb
         if sb:

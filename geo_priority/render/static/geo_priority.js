@@ -130,6 +130,19 @@
     return decodeRings(v, i, function (lon, lat) { return new L.LatLng(lat, lon); });
   }
 
+  /* Area i's label anchor [lat, lon]: Python's (``lp``), or computed from
+     its drawn rings when first asked for (geo_priority_labels.js anchor)
+     and kept as its ``lp``; null for an area with no ring. */
+  function anchorOf(v, i) {
+    var p = v.props[i];
+    if (!p.lp) {
+      var at = window.GeoPriorityLabels.anchor(decodeArea(v, i));
+      if (!at) { return null; }
+      p.lp = at;
+    }
+    return p.lp;
+  }
+
   /* A feature whose geometry is decoded when first asked for. */
   function lazyFeature(v, i) {
     var f = { type: "Feature", properties: v.props[i], index: i }, geometry = null;
@@ -1070,10 +1083,20 @@
     /* an area under LABEL_ROOM pixels across holds no name (and measuring
        thousands of desa names would stall the map): left out */
     var px = 256 * Math.pow(2, this.map.getZoom()) / 360, many = v.props.length > 300;
+    var west = view.getWest(), south = view.getSouth(), east = view.getEast();
+    var north = view.getNorth();
     this.v.areas.features.forEach(function (f, i) {
-      var p = f.properties.lp;
       if (many && Math.min(bb[4 * i + 2] - bb[4 * i], bb[4 * i + 3] - bb[4 * i + 1]) * px <
           LABEL_ROOM) { return; }
+      var p = f.properties.lp;
+      if (!p) {
+        /* no anchor from Python (a layer of many areas): computed from
+           the drawn rings of an area in view, once; it lies inside them */
+        if (bb[4 * i] > east || bb[4 * i + 2] < west || bb[4 * i + 1] > north ||
+            bb[4 * i + 3] < south) { return; }
+        p = anchorOf(v, i);
+        if (!p) { return; }
+      }
       if (view.contains([p[0], p[1]])) { shown.push(f); }
     });
     shown.sort(function (a, b) { return (a.properties.r || 1e9) - (b.properties.r || 1e9); });
@@ -1196,6 +1219,9 @@
     });
     return Math.min(14, next - 0.25);
   };
+
+  /* Label anchor [lat, lon] of area i of the level shown (see anchorOf). */
+  GeoPriorityMap.prototype.anchor = function (i) { return anchorOf(this.v, i); };
 
   GeoPriorityMap.prototype.drawnCount = function () {
     if (this.onCanvas) { return this.areaCanvas.drawn.length; }

@@ -2,13 +2,14 @@
  * it with a leader line when it cannot fit there.
  *
  * A label is first tried at its area's anchor (the pole of inaccessibility,
- * computed in Python), then shifted a little, in two sizes and on one or two
- * lines; it is kept only when its whole box (plus a small margin) lies inside
- * its own area, inside the map, clear of the controls and of every label
- * already placed. When few areas are shown, a name that fits nowhere inside
- * goes outside its area with a leader line to the anchor: over empty space
- * (sea) if it can, never over its own area, and over another area only when
- * nothing better is free. All geometry is done in container pixels. */
+ * computed in Python, or here for a layer of many areas: ``anchor``), then
+ * shifted a little, in two sizes and on one or two lines; it is kept only
+ * when its whole box (plus a small margin) lies inside its own area, inside
+ * the map, clear of the controls and of every label already placed. When
+ * few areas are shown, a name that fits nowhere inside goes outside its area
+ * with a leader line to the anchor: over empty space (sea) if it can, never
+ * over its own area, and over another area only when nothing better is
+ * free. All geometry is done in container pixels. */
 (function () {
   "use strict";
 
@@ -476,7 +477,202 @@
     return new Placement(map, features, options).step(Infinity);
   }
 
+  /* ---- label anchors computed in the page --------------------------------
+     A layer of many areas (display.BROWSER_ANCHORS) comes without anchors;
+     an area's anchor is computed from its drawn rings when a label first
+     needs it, by the rule of display.label_anchor: in the largest polygon,
+     with longitudes shrunk by cos(latitude), the centroid when it has at
+     least 0.9 of the room of the pole of inaccessibility, else the pole,
+     else (no room: a degenerate ring) a point on the surface. The pole is
+     found by the grid-and-priority-queue search that V. Agafonkin described
+     for mapbox's polylabel ("A new algorithm for finding a visual center of
+     a polygon", 2016), written here from that description: square cells
+     over the polygon, the most promising one (its distance to the edges
+     plus its half diagonal) split in four first, until no cell can beat
+     the best by more than ``precision`` (sqrt(area) / 100, as in Python). */
+
+  /* Twice the signed area of a ring and its centroid sums (shoelace). */
+  function ringMoments(ring) {
+    var a = 0, cx = 0, cy = 0;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      var f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+      a += f;
+      cx += (ring[j][0] + ring[i][0]) * f;
+      cy += (ring[j][1] + ring[i][1]) * f;
+    }
+    return { a: a, cx: cx, cy: cy };
+  }
+
+  /* Area and centroid of a polygon (outer ring minus its holes); null
+     centroid when it has no area. */
+  function polygonMoments(rings) {
+    var area = 0, sx = 0, sy = 0;
+    rings.forEach(function (ring, k) {
+      var m = ringMoments(ring), sign = (m.a < 0 ? -1 : 1) * (k === 0 ? 1 : -1);
+      area += sign * m.a;
+      sx += sign * m.cx;
+      sy += sign * m.cy;
+    });
+    return { area: area / 2, centroid: area > 0 ? [sx / (3 * area), sy / (3 * area)] : null };
+  }
+
+  /* Signed distance from (x, y) to the polygon's edges: positive inside
+     (even-odd over every ring), negative outside, 0 on an edge. */
+  function signedDistance(rings, x, y) {
+    var inside = false, best = Infinity;
+    for (var r = 0; r < rings.length; r++) {
+      var ring = rings[r];
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var ax = ring[i][0], ay = ring[i][1], bx = ring[j][0], by = ring[j][1];
+        if ((ay > y) !== (by > y) && x < (bx - ax) * (y - ay) / (by - ay) + ax) {
+          inside = !inside;
+        }
+        var dx = bx - ax, dy = by - ay, px = ax, py = ay;
+        if (dx !== 0 || dy !== 0) {
+          var t = ((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy);
+          if (t > 1) { px = bx; py = by; } else if (t > 0) { px = ax + dx * t; py = ay + dy * t; }
+        }
+        var d = (x - px) * (x - px) + (y - py) * (y - py);
+        if (d < best) { best = d; }
+      }
+    }
+    return (inside ? 1 : -1) * Math.sqrt(best);
+  }
+
+  /* A binary heap of cells, the greatest ``max`` on top. */
+  function CellQueue() { this.items = []; }
+
+  CellQueue.prototype.push = function (cell) {
+    var a = this.items, i = a.length;
+    a.push(cell);
+    while (i > 0) {
+      var up = (i - 1) >> 1;
+      if (a[up].max >= cell.max) { break; }
+      a[i] = a[up];
+      i = up;
+    }
+    a[i] = cell;
+  };
+
+  CellQueue.prototype.pop = function () {
+    var a = this.items, top = a[0], last = a.pop(), n = a.length, i = 0;
+    if (!n) { return top; }
+    while (true) {
+      var l = 2 * i + 1, r = l + 1, m = i;
+      var mMax = last.max;
+      if (l < n && a[l].max > mMax) { m = l; mMax = a[l].max; }
+      if (r < n && a[r].max > mMax) { m = r; }
+      if (m === i) { break; }
+      a[i] = a[m];
+      i = m;
+    }
+    a[i] = last;
+    return top;
+  };
+
+  function cell(rings, x, y, h) {
+    var d = signedDistance(rings, x, y);
+    return { x: x, y: y, h: h, d: d, max: d + h * Math.SQRT2 };
+  }
+
+  /* Cells looked at, at most, for one pole (a safety net: an area of the
+     national desa needs a few hundred). */
+  var MAX_CELLS = 100000;
+
+  /* The pole of inaccessibility of a polygon of some area: {x, y, d} (d
+     its distance to the edges, negative when no inside point was found). */
+  function pole(rings, precision) {
+    var outer = rings[0], x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (var i = 0; i < outer.length; i++) {
+      x0 = Math.min(x0, outer[i][0]); y0 = Math.min(y0, outer[i][1]);
+      x1 = Math.max(x1, outer[i][0]); y1 = Math.max(y1, outer[i][1]);
+    }
+    var size = Math.max(precision, Math.min(x1 - x0, y1 - y0));
+    if (!(x1 - x0 > 0 && y1 - y0 > 0)) { return { x: x0, y: y0, d: -Infinity }; }
+    var queue = new CellQueue();
+    for (var x = x0; x < x1; x += size) {
+      for (var y = y0; y < y1; y += size) { queue.push(cell(rings, x + size / 2, y + size / 2, size / 2)); }
+    }
+    /* first guesses: the outer ring's centroid, the box's centre */
+    var m = ringMoments(outer);
+    var best = m.a !== 0 ? cell(rings, m.cx / (3 * m.a), m.cy / (3 * m.a), 0)
+      : cell(rings, outer[0][0], outer[0][1], 0);
+    var middle = cell(rings, (x0 + x1) / 2, (y0 + y1) / 2, 0);
+    if (middle.d > best.d) { best = middle; }
+    for (var n = 0; queue.items.length && n < MAX_CELLS; n++) {
+      var c = queue.pop();
+      if (c.d > best.d) { best = c; }
+      if (c.max - best.d <= precision) { continue; }
+      var h = c.h / 2;
+      queue.push(cell(rings, c.x - h, c.y - h, h));
+      queue.push(cell(rings, c.x + h, c.y - h, h));
+      queue.push(cell(rings, c.x - h, c.y + h, h));
+      queue.push(cell(rings, c.x + h, c.y + h, h));
+    }
+    return best;
+  }
+
+  /* A point inside the polygon (GEOS's interior point of an area): the
+     middle of the widest stretch inside along a horizontal line that
+     passes between the vertices nearest the middle of its height. */
+  function pointOnSurface(rings) {
+    var lo = Infinity, hi = -Infinity;
+    rings[0].forEach(function (p) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); });
+    var centre = (lo + hi) / 2, below = lo, above = hi;
+    rings.forEach(function (ring) {
+      ring.forEach(function (p) {
+        if (p[1] <= centre && p[1] > below) { below = p[1]; }
+        if (p[1] > centre && p[1] < above) { above = p[1]; }
+      });
+    });
+    var y = (below + above) / 2, xs = [];
+    rings.forEach(function (ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var a = ring[i], b = ring[j];
+        if ((a[1] > y) !== (b[1] > y)) { xs.push(a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])); }
+      }
+    });
+    xs.sort(function (p, q) { return p - q; });
+    var best = null, width = -1;
+    for (var k = 0; k + 1 < xs.length; k += 2) {
+      if (xs[k + 1] - xs[k] > width) { width = xs[k + 1] - xs[k]; best = [(xs[k] + xs[k + 1]) / 2, y]; }
+    }
+    return best || [rings[0][0][0], rings[0][0][1]];
+  }
+
+  /**
+   * The label anchor [lat, lon] of an area from its polygons (GeoJSON
+   * MultiPolygon coordinates, [lon, lat]); null for an area with no ring.
+   */
+  function anchor(polygons) {
+    var largest = null, area = -Infinity, moments = null;
+    polygons.forEach(function (rings) {
+      if (!rings.length || !rings[0].length) { return; }
+      var m = polygonMoments(rings);
+      if (m.area > area) { largest = rings; area = m.area; moments = m; }
+    });
+    if (!largest) { return null; }
+    var lat = moments.centroid ? moments.centroid[1] : largest[0][0][1];
+    var shrink = Math.max(Math.cos(lat * Math.PI / 180), 0.05);
+    var local = largest.map(function (ring) {
+      return ring.map(function (p) { return [p[0] * shrink, p[1]]; });
+    });
+    var precision = Math.max(Math.sqrt(area * shrink) / 100, 1e-9);
+    /* a ring of no area has no inside: straight to the point on it */
+    var best = area > 0 ? pole(local, precision) : { x: 0, y: 0, d: 0 };
+    var room = best.d > 0 ? best.d : 0, at = [best.x, best.y];
+    var centre = moments.centroid && [moments.centroid[0] * shrink, moments.centroid[1]];
+    var inCentre = centre ? signedDistance(local, centre[0], centre[1]) : -Infinity;
+    if (inCentre > 0 && inCentre >= 0.9 * room) {
+      at = centre;
+    } else if (room === 0) {
+      at = pointOnSurface(local);
+    }
+    return [at[1], at[0] / shrink];
+  }
+
   window.GeoPriorityLabels = { place: placeLabels, Placement: Placement, content: content,
+                              anchor: anchor,
                               geometry: { project: project, boxInside: boxInside,
                                           contains: contains, variants: variants } };
 })();
