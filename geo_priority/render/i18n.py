@@ -6,8 +6,14 @@ import math
 from collections.abc import Iterable
 from typing import SupportsFloat, SupportsIndex
 
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from geo_priority.config import LANGS, Lang
 from geo_priority.formatting import format_fixed, indicator_decimals
+from geo_priority.render.fixed_columns import fixed_texts, scaled_whole
 from geo_priority.schema import check_choice
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -423,13 +429,20 @@ def format_values(
     """Return ``[format_value(v, unit=unit, lang=lang, decimals=decimals) ...]``.
 
     The language, decimals and unit are worked out once for the column, not
-    once per value (a national desa map formats about 300,000 values).
+    once per value (a national desa map formats about 300,000 values). A
+    numeric pandas Series or numpy array (float, int, nullable ``Float64``
+    and ``Int64``) is written column-wise (:func:`format_value_column`),
+    other values one by one.
 
     Examples
     --------
     >>> format_values([2, None, 1234567.0], unit="jiwa")
     ['2 jiwa', 'tidak ada data', '1.234.567 jiwa']
     """
+    numbers = _numeric_column(values)
+    if numbers is not None:
+        column = format_value_column(numbers, unit=unit, lang=lang, decimals=decimals)
+        return list(column.to_pylist())
     language = check_lang(lang)
     no_data = text("no_data", language)
     places = indicator_decimals(unit, decimals)
@@ -448,6 +461,72 @@ def format_values(
             out.append(no_data)
         else:
             out.append(format_fixed(number, lang=language, decimals=places) + suffix)
+    return out
+
+
+def _numeric_column(values: object) -> np.ndarray | None:
+    """Return a numeric Series' or array's values as floats (NaN where missing).
+
+    None for anything else (lists, text, booleans, objects): those are
+    written one by one.
+    """
+    if not isinstance(values, pd.Series | np.ndarray):
+        return None
+    dtype = values.dtype
+    if pd.api.types.is_bool_dtype(dtype) or not (
+        pd.api.types.is_float_dtype(dtype) or pd.api.types.is_integer_dtype(dtype)
+    ):
+        return None
+    if isinstance(values, pd.Series):
+        floats: np.ndarray = values.to_numpy(dtype=np.float64, na_value=np.nan)
+        return floats
+    return values.astype(np.float64)
+
+
+def format_value_column(
+    values: np.ndarray, *, unit: str = "", lang: str = "id", decimals: int | None = None
+) -> pa.StringArray:
+    """Return :func:`format_value` of every number, column-wise.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Floats; NaN reads "tidak ada data".
+    unit, lang, decimals
+        As :func:`format_value`.
+
+    Returns
+    -------
+    pyarrow.StringArray
+
+    Raises
+    ------
+    ConfigError
+        For a language other than ``"id"`` and ``"en"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> format_value_column(np.array([2.0, np.nan]), unit="%").to_pylist()
+    ['2,00%', 'tidak ada data']
+    """
+    language = check_lang(lang)
+    values = np.asarray(values, dtype=np.float64)
+    places = indicator_decimals(unit, decimals)
+    shown = fixed_texts(values, lang=language, decimals=places)
+    suffix = _unit_suffix(unit, language)
+    if suffix:
+        shown = pc.binary_join_element_wise(shown, suffix, "")
+    return _no_data_where(shown, np.isnan(values), language)
+
+
+def _no_data_where(
+    shown: pa.StringArray, missing: np.ndarray, lang: Lang
+) -> pa.StringArray:
+    """Return ``shown`` with "tidak ada data" where ``missing``."""
+    if not missing.any():
+        return shown
+    out: pa.StringArray = pc.if_else(pa.array(missing), text("no_data", lang), shown)
     return out
 
 
@@ -483,6 +562,63 @@ def format_change(
     shown = format_fixed(abs(number), lang=language, decimals=places)
     if float(f"{abs(number):.{places}f}") != 0:  # as shown: "0,00" has no sign
         shown = ("+" if number > 0 else "\u2212") + shown
+    return shown + _change_suffix(unit, language)
+
+
+def _change_suffix(unit: str, lang: Lang) -> str:
+    """Return what follows a change: percentage points or the count's unit."""
     if unit == "%":
-        return f"{shown} {text('percentage_points', language)}"
-    return shown + _unit_suffix(unit, language)
+        return f" {text('percentage_points', lang)}"
+    return _unit_suffix(unit, lang)
+
+
+def format_changes(
+    values: pd.Series | np.ndarray,
+    *,
+    unit: str = "",
+    lang: str = "id",
+    decimals: int | None = None,
+) -> list[str]:
+    """Return :func:`format_change` of every value of a numeric column.
+
+    Written column-wise; a column that is not numeric is written one by one.
+
+    Raises
+    ------
+    ConfigError
+        For a language other than ``"id"`` and ``"en"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> format_changes(np.array([0.35, -0.001, np.nan]), unit="%")
+    ['+0,35 poin persen', '0,00 poin persen', 'tidak ada data']
+    """
+    language = check_lang(lang)
+    numbers = _numeric_column(values)
+    if numbers is None:
+        return [
+            format_change(v, unit=unit, lang=language, decimals=decimals)
+            for v in list(values)
+        ]
+    places = indicator_decimals(unit, decimals)
+    size = np.abs(numbers)
+    whole, exact = scaled_whole(size, places)
+    shown = fixed_texts(size, lang=language, decimals=places)
+    sign = np.where(numbers > 0, "+", "\u2212")
+    signed = pc.if_else(
+        pa.array(whole != 0),
+        pc.binary_join_element_wise(pa.array(sign), shown, ""),
+        shown,
+    )
+    signed = pc.binary_join_element_wise(signed, _change_suffix(unit, language), "")
+    rest = np.flatnonzero(~exact)
+    if len(rest):
+        one_by_one = [
+            format_change(v, unit=unit, lang=language, decimals=decimals)
+            for v in numbers[rest].tolist()
+        ]
+        signed = pc.replace_with_mask(
+            signed, pa.array(~exact), pa.array(one_by_one, pa.string())
+        )
+    return list(signed.to_pylist())

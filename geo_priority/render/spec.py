@@ -16,12 +16,13 @@ from typing import Any
 
 import branca.colormap as cm
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo_priority.classify import Classification
 from geo_priority.classify_layers import classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
-from geo_priority.formatting import SCORE_DECIMALS, format_fixed, indicator_decimals
+from geo_priority.formatting import SCORE_DECIMALS, indicator_decimals
 from geo_priority.indicators import SUPPRESSED_SUFFIX
 from geo_priority.render._analytics_layers import analytics_layers
 from geo_priority.render._robustness_layers import (
@@ -32,16 +33,25 @@ from geo_priority.render._robustness_layers import (
 from geo_priority.render._score_basis import basis_label, basis_lines
 from geo_priority.render._table_filters import table_filters
 from geo_priority.render.ahead import DisplayAhead, shown_areas
+from geo_priority.render.area_rows import (
+    area_ids,
+    area_rows,
+    optional_numbers,
+    scores_shown,
+    texts_or,
+    whole_numbers,
+)
 from geo_priority.render.display import (
     DisplayGeometry,
     display_geometry,
     lod_fields,
     lod_plan,
 )
+from geo_priority.render.fixed_columns import fixed_texts
 from geo_priority.render.hatch import HATCH_COLOURS, SUPPRESSED_SWATCH
 from geo_priority.render.i18n import (
     check_lang,
-    format_change,
+    format_changes,
     format_values,
     text,
     ui_texts,
@@ -308,13 +318,25 @@ def _format_column(
     areas: gpd.GeoDataFrame, ind: IndicatorConfig, lang: str, threshold: int
 ) -> list[str]:
     shown = format_values(
-        areas[ind.key].to_list(), unit=ind.unit, lang=lang, decimals=ind.decimals
+        areas[ind.key], unit=ind.unit, lang=lang, decimals=ind.decimals
     )
-    hidden = _suppressed(areas, ind.key)
+    return _hidden_as(shown, _suppressed(areas, ind.key), lang, threshold)
+
+
+def _hidden_as(
+    shown: list[str], hidden: pd.Series | None, lang: str, threshold: int
+) -> list[str]:
+    """Return ``shown`` with "disembunyikan (< 10)" where ``hidden``."""
     if hidden is None:
         return shown
     label = text("suppressed", lang).format(threshold=threshold)
-    return [label if h else v for v, h in zip(shown, hidden.to_list(), strict=True)]
+    flags = hidden.to_numpy(dtype=bool)
+    if len(flags) != len(shown):
+        raise ValueError(f"{len(flags)} suppression flags for {len(shown)} values")
+    out = list(shown)
+    for i in np.flatnonzero(flags).tolist():
+        out[i] = label
+    return out
 
 
 def _display_columns(
@@ -324,60 +346,66 @@ def _display_columns(
     lang: str,
     threshold: int,
 ) -> list[list[str]]:
-    no_data = text("no_data", lang)
+    language = check_lang(lang)
+    no_data = text("no_data", language)
     n_ranked = int(areas[RANK].notna().sum())
-    labels = layers[0].classification.labels
-    scores = [
-        no_data if v is None else format_fixed(v, lang=lang, decimals=SCORE_DECIMALS)
-        for v in _optional(areas[SCORE], float)
-    ]
-    of_n = f" {text('of', lang)} {n_ranked}"
-    ranks = [
-        no_data if r is None else f"{r}{of_n}" for r in _optional(areas[RANK], int)
-    ]
-    classes = [
-        no_data if c is None else labels[c - 1] for c in _optional(areas[CLASS], int)
-    ]
+    labels = np.array(list(layers[0].classification.labels), dtype=object)
+    score = areas[SCORE].to_numpy(dtype=np.float64, na_value=np.nan)
+    score_texts = fixed_texts(score, lang=language, decimals=SCORE_DECIMALS)
+    scores = _or_no_data(score_texts.to_pylist(), areas[SCORE].isna(), no_data)
+    of_n = f" {text('of', language)} {n_ranked}"
+    rank, no_rank = whole_numbers(areas[RANK])
+    ranks = [f"{r}{of_n}" for r in rank.tolist()]
+    ranks = _or_no_data(ranks, no_rank, no_data)
+    klass, no_class = whole_numbers(areas[CLASS])
+    classes = _or_no_data(list(labels[klass[~no_class] - 1]), no_class, no_data)
     hidden = layers[0].extra.get("suppressed")
-    if hidden is not None:
-        label = text("suppressed", lang).format(threshold=threshold)
-        scores, ranks, classes = (
-            [label if h else v for v, h in zip(col, hidden.to_list(), strict=True)]
-            for col in (scores, ranks, classes)
-        )
+    scores, ranks, classes = (
+        _hidden_as(col, hidden, language, threshold) for col in (scores, ranks, classes)
+    )
     columns = [scores, ranks, classes]
-    columns += [_format_column(areas, i, lang, threshold) for i in indicators]
+    columns += [_format_column(areas, i, language, threshold) for i in indicators]
     for layer in layers:
         if "shown" in layer.extra:
             columns.append(list(layer.extra["shown"]))
         if "values" in layer.extra:
             unit, places = layer.extra["unit"], layer.extra["decimals"]
+            changes = layer.extra["values"]
             columns.append(
-                [
-                    format_change(v, unit=unit, lang=lang, decimals=places)
-                    for v in layer.extra["values"].to_list()
-                ]
+                format_changes(changes, unit=unit, lang=language, decimals=places)
             )
     return columns
 
 
-def _class_codes(layer: MapLayer) -> list[int]:
+def _or_no_data(
+    texts: list[str], absent: pd.Series | np.ndarray, no_data: str
+) -> list[str]:
+    """Return ``texts`` with ``no_data`` inserted where ``absent``.
+
+    ``texts`` holds the present cells only, or every cell (then the absent
+    ones are overwritten).
+    """
+    flags = np.asarray(absent, dtype=bool)
+    if len(texts) == len(flags):
+        out = list(texts)
+        for i in np.flatnonzero(flags).tolist():
+            out[i] = no_data
+        return out
+    full = np.full(len(flags), no_data, dtype=object)
+    full[~flags] = texts
+    return list(full)
+
+
+def _class_codes(layer: MapLayer) -> np.ndarray:
     """Class per area: 1..k, 0 for no data, -1 for a suppressed small cell."""
-    codes = [
-        0 if c is None else c for c in _optional(layer.classification.classes, int)
-    ]
+    codes, _ = whole_numbers(layer.classification.classes)
     hidden = layer.extra.get("suppressed")
     if hidden is None:
         return codes
-    return [-1 if h else c for c, h in zip(codes, hidden.to_list(), strict=True)]
-
-
-def _optional(values: pd.Series, cast: type) -> list[Any]:
-    """Return ``values`` cast one by one, None where missing (NaN, NA, None)."""
-    missing = values.isna().to_list()
-    return [
-        None if m else cast(v) for v, m in zip(values.to_list(), missing, strict=True)
-    ]
+    flags = hidden.to_numpy(dtype=bool)
+    if len(flags) != len(codes):
+        raise ValueError(f"{len(flags)} suppression flags for {len(codes)} classes")
+    return np.where(flags, -1, codes)
 
 
 def _properties(
@@ -388,49 +416,25 @@ def _properties(
     lang: str,
     threshold: int,
 ) -> list[dict[str, Any]]:
+    """Return the view's area data, one dict per area (see :mod:`.area_rows`)."""
     shown = _display_columns(areas, layers, indicators, lang, threshold)
-    classes = [_class_codes(layer) for layer in layers]
-    ids = [str(v) for v in areas[ID].to_list()]
-    names = [
-        str(n) if pd.notna(n) else i
-        for n, i in zip(areas[NAME].to_list(), ids, strict=True)
-    ]
-    places = (
-        ["" if pd.isna(v) else str(v) for v in areas[PLACE].to_list()]
-        if PLACE in areas
-        else [""] * len(ids)
-    )
-    scores = [
-        None if s is None else round(s, 3) for s in _optional(areas[SCORE], float)
-    ]
-    ranks = _optional(areas[RANK], int)
-    robust = area_robustness(areas, lang)
-    basis = basis_lines(areas, indicators, lang)
-    rows = zip(
-        ids,
-        names,
-        places,
-        scores,
-        ranks,
-        map(list, zip(*classes, strict=True)) if classes else ([] for _ in ids),
-        map(list, zip(*shown, strict=True)) if shown else ([] for _ in ids),
-        [None] * len(ids) if label_points is None else label_points,
-        robust,
-        basis,
-        strict=True,
-    )
-    out = []
-    for i, name, place, s, r, c, f, lp, rb, sb in rows:
-        row = {"id": i, "name": name, "place": place, "s": s, "r": r, "c": c}
-        row["f"] = f
-        if lp is not None:  # None: the page anchors the label (display.py)
-            row["lp"] = list(lp)
-        if rb:
-            row["rb"] = rb
-        if sb:
-            row["sb"] = sb
-        out.append(row)
-    return out
+    codes = [_class_codes(layer) for layer in layers]
+    classes = np.column_stack(codes) if codes else np.zeros((len(areas), 0), int)
+    ids = area_ids(areas[ID])
+    places = texts_or(areas[PLACE], "") if PLACE in areas else [""] * len(ids)
+    rank, no_rank = whole_numbers(areas[RANK])
+    columns: dict[str, Sequence[Any]] = {
+        "id": ids,
+        "name": texts_or(areas[NAME], ids),
+        "place": places,
+        "s": scores_shown(areas[SCORE]),
+        "r": optional_numbers(rank, no_rank),
+    }
+    extras: dict[str, Sequence[Any]] = {
+        "rb": area_robustness(areas, lang),
+        "sb": basis_lines(areas, indicators, lang),
+    }
+    return area_rows(columns, classes, shown, label_points, extras)
 
 
 def _layer_spec(layer: MapLayer) -> dict[str, Any]:
