@@ -162,6 +162,8 @@ def area_robustness(areas: gpd.GeoDataFrame, lang: str) -> list[dict[str, Any] |
     tooltip's sentence) and ``o`` (True when the official rule selects it,
     absent without the column). None for an area without a score.
     """
+    if OFFICIAL_PRIORITY not in areas.columns and not has_robustness(areas):
+        return [None] * len(areas)  # nothing to say (no per-area check needed)
     official = (
         areas[OFFICIAL_PRIORITY].astype("boolean").to_list()
         if OFFICIAL_PRIORITY in areas.columns
