@@ -93,61 +93,48 @@ def build_report(
     -------
     JoinReport
     """
-    names = context.names
-    records: list[_Entry] = [
-        (
-            m.status,
-            context.label,
-            m.area_id,
-            names.get(m.area_id or ""),
-            m.row_code,
-            m.row_name,
-            m.detail,
-        )
-        for m in matches
-    ]
+    names, label = context.names, context.label
+    columns: dict[str, list[str | None]] = {
+        "status": [m.status for m in matches],
+        "area_id": [m.area_id for m in matches],
+        "row_code": [m.row_code for m in matches],
+        "row_name": [m.row_name for m in matches],
+        "detail": [m.detail for m in matches],
+    }
     covered = {m.area_id for m in matches if m.status in _COVERING}
     if plain is not None and len(plain):
-        records = _in_row_order(records, [m.pos for m in matches], plain, context)
+        columns = _in_row_order(columns, [m.pos for m in matches], plain)
         covered.update(plain.area_id)
-    records += [
-        (
-            UNMATCHED_AREA,
-            context.label,
-            i,
-            names[i],
-            None,
-            None,
-            tr("no {label} row", label=context.label),
-        )
-        for i in names
-        if i not in covered
-    ]
-    entries = pd.DataFrame(records, columns=list(JOIN_REPORT_COLUMNS), dtype="string")
+    unmatched = [i for i in names if i not in covered]
+    no_row = tr("no {label} row", label=label)
+    columns["status"] += [UNMATCHED_AREA] * len(unmatched)
+    columns["area_id"] += unmatched
+    columns["row_code"] += [None] * len(unmatched)
+    columns["row_name"] += [None] * len(unmatched)
+    columns["detail"] += [no_row] * len(unmatched)
+    columns["table"] = [label] * len(columns["status"])
+    columns["area_name"] = [names.get(a or "") for a in columns["area_id"]]
+    entries = pd.DataFrame({c: columns[c] for c in JOIN_REPORT_COLUMNS}, dtype="string")
     return JoinReport(entries, len(names), n_rows, tuple(notes))
 
 
-#: One report entry: the values of :data:`~geo_priority.schema.JOIN_REPORT_COLUMNS`.
-_Entry = tuple[
-    str | None, str, str | None, str | None, str | None, str | None, str | None
-]
-
-
 def _in_row_order(
-    records: list[_Entry],
-    positions: list[int],
-    plain: PlainRows,
-    context: JoinContext,
-) -> list[_Entry]:
-    """Put the entries of the plain rows among ``records`` (at ``positions``)."""
-    names, label = context.names, context.label
-    entries: list[_Entry] = [
-        (MATCHED, label, area, names.get(area), code, None, None)
-        for area, code in zip(plain.area_id, plain.code, strict=True)
-    ]
+    columns: dict[str, list[str | None]], positions: list[int], plain: PlainRows
+) -> dict[str, list[str | None]]:
+    """Put the entries of the plain rows among ``columns`` (rows at ``positions``)."""
+    n = len(plain)
+    more: dict[str, list[str | None]] = {
+        "status": [MATCHED] * n,
+        "area_id": list(plain.area_id),
+        "row_code": list(plain.code),
+        "row_name": [None] * n,
+        "detail": [None] * n,
+    }
     order = np.argsort(np.array(positions + plain.pos, dtype=np.int64), kind="stable")
-    every = records + entries
-    return [every[i] for i in order.tolist()]
+    return {
+        c: np.asarray(values + more[c], dtype=object)[order].tolist()
+        for c, values in columns.items()
+    }
 
 
 def status_name(status: str) -> str:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import compress
 
 from geo_priority.codes import CodeColumn, ParsedCode, SystemChoice
 from geo_priority.crosswalk_matching import via_crosswalk
@@ -217,21 +218,21 @@ def _plain_rows(
     if setup.crosswalk is not None:
         return PlainRows()
     ids, system, names = setup.ids, setup.system, rows.name
-    found = [
-        (pos, p.code)
-        for pos, p in zip(coded, parsed, strict=True)
-        if isinstance(p, ParsedCode)
+    plain = [  # flags, not tuples: nothing to allocate per row
+        isinstance(p, ParsedCode)
         and p.level == level
         and p.note is None
         and p.system == system
         and names[pos] is None
         and p.code in ids
+        for pos, p in zip(coded, parsed, strict=True)
     ]
+    found = list(compress(coded, plain))
     return PlainRows(
-        [pos for pos, _ in found],
-        [str(rows.code[pos]) for pos, _ in found],
-        [area for _, area in found],
-        [rows.parent[pos] for pos, _ in found],
+        found,
+        [str(rows.code[pos]) for pos in found],
+        [p.code for p in compress(parsed, plain)],  # type: ignore[union-attr]
+        [rows.parent[pos] for pos in found],
     )
 
 
