@@ -11,6 +11,7 @@ binary value, "tidak ada data" for every kind of missing. The area rows
 from __future__ import annotations
 
 import gc
+import json
 from typing import Any
 
 import geopandas as gpd
@@ -22,7 +23,7 @@ from geo_priority.classify import classify_scores
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import format_fixed
 from geo_priority.render import spec
-from geo_priority.render.area_rows import area_rows, whole_numbers
+from geo_priority.render.area_rows import area_rows, packed_rows, whole_numbers
 from geo_priority.render.fixed_columns import fixed_texts, rounded, scaled_whole
 from geo_priority.render.i18n import (
     format_change,
@@ -340,3 +341,50 @@ def test_area_rows_equal_the_cell_by_cell_rows(messy_areas, lang: str):
     ]
     assert rows[1]["name"] == "36.01" and rows[0]["place"] == ""
     assert rows[1]["f"][4] == text("suppressed", lang).format(threshold=10)
+
+
+def _dumps(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_packed_rows_are_the_json_of_the_rows(messy_areas, lang: str):
+    areas = messy_areas.assign(
+        area_name=pd.array(
+            ['Say "hi"', None, "back\\slash", "new\nline", "tab\t", "\x01", "é—ü",
+             "😀", "</script>", "", "N", "N"],
+            dtype="string",
+        )
+    )  # fmt: skip
+    c = classify_scores(areas["priority_score"], scheme="quantiles", k=4)
+    areas = areas.assign(priority_class=c.classes)
+    indicators = [IndicatorConfig(key="people", unit="jiwa", label="P")]
+    layers = spec.map_layers(areas, c, indicators, lang=lang)
+    for points in (None, [(float(k), -6.5) if k % 3 else None for k in range(12)]):
+        args = (areas, layers, indicators, points, lang, 10)
+        rows = spec._properties(*args)
+        packed = spec._properties(*args, packed=True)
+        assert packed.json_bytes() == _dumps(rows)
+        assert list(packed) == rows and len(packed) == len(rows)
+
+
+def test_packed_rows_write_every_kind_of_value_as_json_does():
+    columns = {
+        "id": ["a", "b", "c"],
+        "name": ["x", 'q"uote', "\u2028"],
+        "place": ["", "Kab. X", ""],
+        "s": [float("inf"), None, -0.0],
+        "r": [None, 3, True],
+    }
+    classes = np.array([[1, -1], [0, 12], [5, 2]])
+    shown = [["1,0", "tidak ada data", "\\"], [None, "x", 2.5]]
+    extras = {
+        "rb": [{"m": 1, "line": "é"}, None, {}],
+        "sb": ["", 'sebagian; "x"', None],
+    }
+    points = [(1.5, 2.0), None, [3, 4]]
+    rows = area_rows(columns, classes, shown, points, extras)
+    packed = packed_rows(columns, classes, shown, points, extras)
+    assert packed.json_bytes() == _dumps(rows)
+    empty = {key: [] for key in columns}
+    assert packed_rows(empty, np.zeros((0, 2), int), [], None, {}).json_bytes() == b"[]"

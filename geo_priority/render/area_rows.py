@@ -11,19 +11,26 @@ together at the end, giving the same values as reading them cell by cell.
 from __future__ import annotations
 
 import gc
+import json
+import math
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, overload
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo_priority.render.fixed_columns import rounded
 
 __all__ = [
+    "PackedRows",
     "area_ids",
     "area_rows",
     "optional_numbers",
+    "packed_rows",
     "scores_shown",
     "texts_or",
     "whole_numbers",
@@ -165,6 +172,145 @@ def area_rows(
     """
     with _collector_paused():
         return _rows(columns, classes, shown, label_points, extras)
+
+
+class PackedRows(Sequence[dict[str, Any]]):
+    """A view's area rows kept as the JSON the page reads (UTF-8 bytes).
+
+    :func:`packed_rows` writes them column-wise, the bytes ``json.dumps``
+    writes of :func:`area_rows`' list (``ensure_ascii=False``, no spaces);
+    :func:`geo_priority.render.display.pack_json` packs the bytes as they
+    are. Read as a sequence, the rows are decoded from the bytes once (a
+    read-only view: changing a decoded row does not change the bytes).
+
+    Examples
+    --------
+    >>> rows = PackedRows(b'[{"id":"1"}]', 1)
+    >>> len(rows), rows[0], rows.json_bytes()
+    (1, {'id': '1'}, b'[{"id":"1"}]')
+    """
+
+    def __init__(self, text: bytes, count: int) -> None:
+        self._text = text
+        self._count = count
+        self._decoded: list[dict[str, Any]] | None = None
+
+    def json_bytes(self) -> bytes:
+        """Return the rows as JSON, UTF-8."""
+        return self._text
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        if self._decoded is None:
+            self._decoded = json.loads(self._text)
+        return self._decoded[index]
+
+
+def packed_rows(
+    columns: dict[str, Sequence[Any]],
+    classes: np.ndarray,
+    shown: Sequence[Sequence[str]],
+    label_points: Sequence[Any] | None,
+    extras: dict[str, Sequence[Any]],
+) -> PackedRows:
+    """Write :func:`area_rows` of the same columns as JSON, column-wise.
+
+    Every value is written as ``json.dumps`` writes it (texts through its
+    own string encoder, floats by ``repr``, missing as ``null``), each
+    column at once; pyarrow puts the pieces of the rows together. The
+    bytes equal ``json.dumps(area_rows(...), ensure_ascii=False,
+    separators=(",", ":"))`` encoded as UTF-8.
+
+    Examples
+    --------
+    >>> rows = packed_rows(
+    ...     {"id": ["1"], "name": ["A"], "place": [""], "s": [0.5], "r": [None]},
+    ...     np.array([[2, -1]]), [["0,5"]], None, {"sb": ["x"]},
+    ... )
+    >>> rows.json_bytes()
+    b'[{"id":"1","name":"A","place":"","s":0.5,"r":null,"c":[2,-1],"f":["0,5"],"sb":"x"}]'
+    """
+    n = len(columns["id"])
+    if n == 0:
+        return PackedRows(b"[]", 0)
+    pieces: list[Any] = []
+    for key in ("id", "name", "place", "s", "r"):
+        pieces += [f',"{key}":', _json_column(columns[key])]
+    pieces[0] = '{"id":'
+    pieces += [',"c":[', _joined(_ints_text(c) for c in classes.T), '],"f":[']
+    pieces += [_joined(_json_column(col) for col in shown), "]"]
+    pieces += [_tails(label_points, extras, n), "},"]
+    rows = pc.binary_join_element_wise(*pieces, "")
+    whole = pc.binary_join(
+        pa.ListArray.from_arrays(pa.array([0, n], pa.int32()), rows), ""
+    )
+    text: str = whole[0].as_py()
+    return PackedRows(b"[" + text[:-1].encode("utf-8") + b"]", n)
+
+
+def _dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_column(values: Sequence[Any]) -> pa.StringArray:
+    """Write every value as ``json.dumps`` does; a column of one type at once."""
+    cells = list(values)
+    kinds = set(map(type, cells))
+    if kinds <= {str}:
+        texts = list(map(encode_basestring, cells))
+    elif kinds <= {int, type(None)}:
+        texts = ["null" if v is None else int.__repr__(v) for v in cells]
+    elif kinds <= {float, type(None)} and all(
+        v is None or math.isfinite(v) for v in cells
+    ):
+        texts = ["null" if v is None else float.__repr__(v) for v in cells]
+    else:
+        texts = list(map(_dumps, cells))
+    return pa.array(texts, pa.string())
+
+
+def _ints_text(values: np.ndarray) -> pa.StringArray:
+    """Write whole numbers as JSON does (``-1``, ``12``)."""
+    texts: pa.StringArray = pc.cast(pa.array(values.astype(np.int64)), pa.string())
+    return texts
+
+
+def _joined(columns: Iterator[pa.StringArray]) -> pa.StringArray | str:
+    """Join the columns' texts row by row with commas ("" without columns)."""
+    parts = list(columns)
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    joined: pa.StringArray = pc.binary_join_element_wise(*parts, ",")
+    return joined
+
+
+def _tails(
+    label_points: Sequence[Any] | None, extras: dict[str, Sequence[Any]], n: int
+) -> pa.StringArray | str:
+    """Return the optional keys of each row (``lp``, ``rb``, ``sb``), as JSON."""
+    tails = [""] * n
+    present = False
+    if label_points is not None:
+        for i, lp in enumerate(label_points):
+            if lp is not None:
+                tails[i] = ',"lp":' + _dumps(list(lp))
+                present = True
+    for key, values in extras.items():
+        for i, value in zip(range(n), values, strict=True):
+            if value:
+                tails[i] += f',"{key}":' + _dumps(value)
+                present = True
+    return pa.array(tails, pa.string()) if present else ""
 
 
 def _rows(

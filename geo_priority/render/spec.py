@@ -34,9 +34,11 @@ from geo_priority.render._score_basis import basis_label, basis_lines
 from geo_priority.render._table_filters import table_filters
 from geo_priority.render.ahead import DisplayAhead, shown_areas
 from geo_priority.render.area_rows import (
+    PackedRows,
     area_ids,
     area_rows,
     optional_numbers,
+    packed_rows,
     scores_shown,
     texts_or,
     whole_numbers,
@@ -415,8 +417,13 @@ def _properties(
     label_points: list[Any] | None,
     lang: str,
     threshold: int,
-) -> list[dict[str, Any]]:
-    """Return the view's area data, one dict per area (see :mod:`.area_rows`)."""
+    packed: bool = False,
+) -> list[dict[str, Any]] | PackedRows:
+    """Return the view's area data, one dict per area (see :mod:`.area_rows`).
+
+    ``packed``: the rows written as JSON at once (:class:`PackedRows`), for a
+    level-of-detail view (:func:`~geo_priority.render.display.pack_views`).
+    """
     shown = _display_columns(areas, layers, indicators, lang, threshold)
     codes = [_class_codes(layer) for layer in layers]
     classes = np.column_stack(codes) if codes else np.zeros((len(areas), 0), int)
@@ -434,7 +441,8 @@ def _properties(
         "rb": area_robustness(areas, lang),
         "sb": basis_lines(areas, indicators, lang),
     }
-    return area_rows(columns, classes, shown, label_points, extras)
+    write = packed_rows if packed else area_rows
+    return write(columns, classes, shown, label_points, extras)
 
 
 def _layer_spec(layer: MapLayer) -> dict[str, Any]:
