@@ -191,6 +191,13 @@ def without_cracks(
     return _regrouped(geoms, every, np.concatenate([owner[~big], owners[of_piece]]))
 
 
+#: Groups of at least this many parts on average are unioned one touching set
+#: at a time (:func:`_unions_by_sets`): national kab/kota from kecamatan
+#: drawings (58 parts a group) 1.7 -> 0.7 CPU-s, provinsi (526) 1.1 -> 0.2;
+#: kecamatan from desa (14, few islets) is faster at once.
+SET_PARTS = 32
+
+
 def _buffered_unions(
     geoms: np.ndarray, group: np.ndarray, size: int | None
 ) -> np.ndarray:
@@ -200,11 +207,70 @@ def _buffered_unions(
     (half the time of ``union_all`` per group on the national kecamatan:
     same areas, every vertex of each within 1e-12 of the other's). ``group``
     numbers the groups 0..n-1, sorted; invalid input would lose area, so it
-    takes :func:`_union`. Every group must have a part.
+    takes :func:`_union`. Every group must have a part. Groups of many parts
+    (islands) are unioned a touching set at a time (:data:`SET_PARTS`).
     """
     parts, owner = shapely.get_parts(geoms, return_index=True)
+    if len(parts) >= SET_PARTS * (int(group[-1]) + 1):
+        return _unions_by_sets(parts, group[owner], size)
     whole = shapely.multipolygons(parts, indices=group[owner])
     return np.asarray(in_threads(lambda g: shapely.buffer(g, 0), whole, size=size))
+
+
+def _touching_sets(parts: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """Return the set of each part: the parts of a group that touch or overlap.
+
+    The sets are numbered by group, and within a group from the one reaching
+    farthest east (the order in which ``buffer`` returns its polygons).
+    """
+    from scipy.sparse import coo_matrix  # only for layers of many islands
+    from scipy.sparse.csgraph import connected_components
+
+    one, two = shapely.STRtree(parts).query(parts, predicate="intersects")
+    same = group[one] == group[two]
+    n_sets, label = connected_components(
+        coo_matrix(
+            (np.ones(int(same.sum())), (one[same], two[same])),
+            shape=(len(parts), len(parts)),
+        ),
+        directed=False,
+    )
+    east = np.full(n_sets, -np.inf)
+    np.maximum.at(east, label, shapely.bounds(parts)[:, 2])
+    of_set = np.empty(n_sets, dtype=group.dtype)
+    of_set[label] = group
+    rank = np.empty(n_sets, dtype=np.intp)
+    rank[np.lexsort((-east, of_set))] = np.arange(n_sets)
+    return np.asarray(rank[label])
+
+
+def _unions_by_sets(
+    parts: np.ndarray, group: np.ndarray, size: int | None
+) -> np.ndarray:
+    """Union each group's parts as :func:`_buffered_unions`, one touching set at a time.
+
+    ``buffer(0)`` nodes all the lines of its input together, so a group of
+    many islands costs far more at once than set by set; the sets' unions
+    are disjoint, so together they are the group's union (the same shapes;
+    where lines cross, the computed crossing points may differ by about
+    1e-13 degrees). A group of one polygon gives a Polygon, as ``buffer``.
+    """
+    label = _touching_sets(parts, group)
+    order = np.argsort(label, kind="stable")
+    of_set = np.empty(int(label.max()) + 1, dtype=group.dtype)
+    of_set[label] = group
+    sets = in_threads(
+        lambda g: shapely.buffer(g, 0),
+        shapely.multipolygons(parts[order], indices=label[order]),
+        size=size,
+    )
+    pieces, piece_set = _nonempty_parts(np.asarray(sets))
+    unions = np.full(int(group[-1]) + 1, shapely.Polygon(), dtype=object)
+    present, dense = np.unique(of_set[piece_set], return_inverse=True)
+    unions[present] = shapely.multipolygons(pieces, indices=dense)
+    single = np.flatnonzero(shapely.get_num_geometries(unions) == 1)
+    unions[single] = shapely.get_geometry(unions[single], 0)
+    return unions
 
 
 def _grouped_unions(
