@@ -188,19 +188,31 @@ def _weights(
     return pd.Series(1.0, index=frame.index), ""
 
 
+def _by_parent(
+    values: pd.Series, parent: pd.Series, index: pd.Index, min_count: int = 0
+) -> pd.Series:
+    """Sum ``values`` per parent: ``parent`` holds each child's position in ``index``.
+
+    Grouping by the parents' positions (integers) instead of their codes
+    (text) gives the same groups, rows in the same order, so the same sums.
+    """
+    summed = values.groupby(parent).sum(min_count=min_count)
+    return summed.set_axis(index[summed.index.to_numpy()])
+
+
 def _carry(
-    frame: pd.DataFrame, keys: pd.Series, rule: LevelRule
+    frame: pd.DataFrame, parent: pd.Series, index: pd.Index, rule: LevelRule
 ) -> tuple[pd.Series, pd.Series]:
     """Return (value, known mask of the children) of one indicator."""
     if rule.kind == "count":
         values = _numbers(frame, rule.key)
-        return values.groupby(keys).sum(min_count=1), values.notna()
+        return _by_parent(values, parent, index, min_count=1), values.notna()
     assert rule.denominator is not None
     num = _numerator(frame, rule)
     den = _numbers(frame, rule.denominator)
     known = num.notna() & den.notna()
-    num_sum = num.where(known).groupby(keys).sum(min_count=1)
-    den_sum = den.where(known).groupby(keys).sum(min_count=1)
+    num_sum = _by_parent(num.where(known), parent, index, min_count=1)
+    den_sum = _by_parent(den.where(known), parent, index, min_count=1)
     return rule.scale * num_sum / den_sum.replace(0.0, np.nan), known
 
 
@@ -249,13 +261,14 @@ def aggregate_level(
     """
     keys = pd.Series(keys.to_numpy(), index=frame.index, name="_parent")
     out = pd.DataFrame(index=pd.Index(sorted(keys.unique()), name=keys.name))
+    parent = pd.Series(out.index.get_indexer(keys), index=frame.index)
     groups: dict[tuple[object, ...], list[str]] = {}
     bases: dict[str, str] = {}
     for rule in rules:
-        value, known = _carry(frame, keys, rule)
+        value, known = _carry(frame, parent, out.index, rule)
         weights, bases[rule.key] = _weights(frame, rule, rules)
-        share = (
-            weights.where(known, 0.0).groupby(keys).sum() / weights.groupby(keys).sum()
+        share = _by_parent(weights.where(known, 0.0), parent, out.index) / _by_parent(
+            weights, parent, out.index
         )
         coverage = (100.0 * share).reindex(out.index).fillna(0.0).round(1)
         withheld = (coverage < 100.0 * min_coverage) & value.reindex(out.index).notna()
