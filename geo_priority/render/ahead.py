@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 import geopandas as gpd
@@ -174,7 +175,9 @@ class DisplayAhead:
         self._areas = _Layer.of(areas)
         self._levels = levels
         self._plan = plan
-        self._views = views
+        # a view's future is let go once taken: the page packs its rings and
+        # lets go of them (render.display.pack_views)
+        self._views: list[Future[_Watched[DisplayGeometry]] | None] = list(views)
         self._shapes: list[_Layer] | None = None
 
     @classmethod
@@ -208,9 +211,10 @@ class DisplayAhead:
 
     def cancel(self) -> None:
         """Drop the work not started (its results will not be used)."""
-        futures: list[Future[Any]] = [self._plan, *self._views]
+        futures: list[Future[Any] | None] = [self._plan, *self._views]
         for future in futures:
-            future.cancel()
+            if future is not None:
+                future.cancel()
 
     def level_shapes(
         self, areas: gpd.GeoDataFrame, levels: Sequence[Level]
@@ -248,14 +252,15 @@ class DisplayAhead:
         if not all(k.matches(a) for k, a in zip(known, layers, strict=True)):
             self.cancel()
             return None
-        return [_collect(future) for future in self._views]
+        return [partial(self._take, i) for i in range(len(self._views))]
 
+    def _take(self, index: int) -> DisplayGeometry | None:
+        """Wait for the geometry of level ``index`` and let go of it here.
 
-def _collect(
-    future: Future[_Watched[DisplayGeometry]],
-) -> Callable[[], DisplayGeometry | None]:
-    def collect() -> DisplayGeometry | None:
+        None when it was taken before or would have issued a numpy warning.
+        """
+        future, self._views[index] = self._views[index], None
+        if future is None:
+            return None
         geometry, flagged = future.result()
         return None if flagged else geometry
-
-    return collect
