@@ -62,14 +62,23 @@ def in_threads(
 ) -> np.ndarray:
     """Apply a vectorised shapely ``func`` to ``geoms`` in ``workers`` chunks.
 
-    The chunks run in threads (shapely releases the GIL); the result is the
-    same as ``func(geoms)`` for element-wise functions. ``size``: the number
-    of areas of the layer the work is for (default ``len(geoms)``), which
-    decides whether to use threads (:data:`MIN_THREADED`).
+    The chunks run in threads (shapely releases the GIL) and hold about the
+    same number of vertices each (the work of most shapely functions; equal
+    counts of geometries left one thread twice the other's work on the
+    national desa); the result is the same as ``func(geoms)`` for
+    element-wise functions. ``size``: the number of areas of the layer the
+    work is for (default ``len(geoms)``), which decides whether to use
+    threads (:data:`MIN_THREADED`).
     """
-    if workers < 2 or (len(geoms) if size is None else size) < MIN_THREADED:
+    if (
+        workers < 2
+        or len(geoms) < workers
+        or (len(geoms) if size is None else size) < MIN_THREADED
+    ):
         return func(geoms)
-    chunks = np.array_split(geoms, workers)
+    total = np.cumsum(shapely.get_num_coordinates(geoms))
+    cuts = np.searchsorted(total, total[-1] * np.arange(1, workers) / workers)
+    chunks = np.split(geoms, cuts)
     with ThreadPoolExecutor(workers) as pool:
         return np.concatenate(list(pool.map(func, chunks)))
 
