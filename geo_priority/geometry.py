@@ -349,13 +349,18 @@ def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
     return gdf
 
 
-def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+def repair_invalid(
+    gdf: gpd.GeoDataFrame, /, *, valid: np.ndarray | None = None
+) -> gpd.GeoDataFrame:
     """Repair invalid geometries with ``make_valid`` (polygonal parts only).
 
     Parameters
     ----------
     gdf : geopandas.GeoDataFrame
         A layer with the :data:`~geo_priority.schema.ID` column.
+    valid : numpy.ndarray of bool, optional
+        ``shapely.is_valid`` of each geometry, when the caller has it
+        (computed while it read the codes); default: computed here.
 
     Returns
     -------
@@ -373,7 +378,9 @@ def repair_invalid(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         Once, naming the repaired areas (pointing at the caller's caller).
     """
     values = np.asarray(gdf.geometry.array, dtype=object)
-    invalid = ~in_threads(shapely.is_valid, values).astype(bool)
+    if valid is None:
+        valid = in_threads(shapely.is_valid, values)
+    invalid = ~np.asarray(valid, dtype=bool)
     if not invalid.any():
         return gdf
     repaired = shapely.make_valid(

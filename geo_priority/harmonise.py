@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
@@ -58,6 +59,7 @@ from geo_priority.geometry import (
     check_same_crs,
     choose_tolerance,
     in_lonlat,
+    in_threads,
     lod_tolerances,
     repair_invalid,
     simplified_union,
@@ -165,13 +167,16 @@ def prepare_boundaries(
     check_columns(gdf, (code_column, name_column), "boundary")
     check_has_crs(gdf)
     check_plausible_coordinates(gdf)
-    expected = None if level is None else known_level(level)
-    codes, system = read_codes(gdf[code_column], code_system, code_column, "bps")
-    area_level = check_levels(codes, expected)
-    names = gdf[name_column] if name_column else reference_names(codes)
-    out = with_keys(gdf, codes, names, area_level)
-    out = repair_invalid(check_polygons(out, drop_empty))
-    rows = out.index.to_numpy()  # positions in gdf of the rows kept
+    with ThreadPoolExecutor(1) as pool:  # validity (shapely, no GIL) meanwhile
+        geoms = np.asarray(gdf.geometry.array, dtype=object)
+        valid = pool.submit(in_threads, shapely.is_valid, geoms)
+        expected = None if level is None else known_level(level)
+        codes, system = read_codes(gdf[code_column], code_system, code_column, "bps")
+        area_level = check_levels(codes, expected)
+        names = gdf[name_column] if name_column else reference_names(codes)
+        out = check_polygons(with_keys(gdf, codes, names, area_level), drop_empty)
+        rows = out.index.to_numpy()  # positions in gdf of the rows kept
+        out = repair_invalid(out, valid=valid.result()[rows])
     out.index = gdf.index[rows]  # keep the caller's row labels
     warn_unknown_codes([codes[i] for i in rows.tolist()], system)
     out.attrs = {"code_system": system, "level": area_level}
