@@ -1,16 +1,18 @@
 """Label anchors computed by the page (geo_priority_labels.js ``anchor``).
 
-A layer of more than ``display.BROWSER_ANCHORS`` areas comes without Python's
-anchors (``lp``); the page computes an area's anchor from its drawn rings
-when a label needs it, by the rule of ``display.label_anchor``. On the real
-Banten desa (1,552 areas, many narrow or ragged ones) every such anchor must
+A layer of more than ``display.BROWSER_ANCHORS`` areas (the national desa)
+comes without Python's anchors (``lp``); the page computes an area's anchor
+from its drawn rings when a label needs it, by the rule of
+``display.label_anchor``. On the real Banten desa (1,552 areas, many narrow
+or ragged ones; made to be anchored by the page here) every such anchor must
 lie inside its own area, as drawn and as given, and land where Python's
 rule puts it on the same drawn rings; turning the labels on anchors only
-the areas in view that are large enough to hold a name.
+areas in view that are large enough to hold a name.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +23,8 @@ import pytest
 import shapely
 
 from geo_priority.classify import classify_scores
-from geo_priority.render import MapText, build_map, render_html
-from geo_priority.render.display import (
-    BROWSER_ANCHORS,
-    display_geometry,
-    label_anchors,
-)
+from geo_priority.render import MapText, build_map, display, render_html
+from geo_priority.render.display import display_geometry, label_anchors
 from geo_priority.render.spec import map_spec
 from geo_priority.schema import CLASS, ID, NAME, RANK, SCORE
 
@@ -61,7 +59,9 @@ def browser() -> Any:
 
 
 @pytest.fixture(scope="module")
-def banten(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, gpd.GeoDataFrame]:
+def banten(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[Path, gpd.GeoDataFrame]]:
     desa = gpd.read_file(require_shared("boundaries", DESA)).to_crs(4326)
     score = pd.Series((np.arange(len(desa)) * 7919 % 1000) / 10.0)
     c = classify_scores(score, scheme="quantiles", k=5)
@@ -76,12 +76,14 @@ def banten(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, gpd.GeoDataF
         geometry=desa.geometry,
         crs=4326,
     )
-    assert len(areas) > BROWSER_ANCHORS
-    props = map_spec(areas, c, texts=MapText("Uji"))["views"][0]["props"]
-    assert not any("lp" in p for p in props)  # the page computes them
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(display, "BROWSER_ANCHORS", 0)  # anchored by the page
+        props = map_spec(areas, c, texts=MapText("Uji"))["views"][0]["props"]
+        assert not any("lp" in p for p in props)
+        html = render_html(build_map(areas, c, texts=MapText("Uji")))
     page = tmp_path_factory.mktemp("anchors") / "banten_desa.html"
-    page.write_text(render_html(build_map(areas, c, texts=MapText("Uji"))), "utf-8")
-    return page, areas
+    page.write_text(html, "utf-8")
+    yield page, areas
 
 
 def _drawn(areas: gpd.GeoDataFrame) -> list[shapely.Geometry]:

@@ -63,6 +63,7 @@ from geo_priority.geometry import choose_tolerance as choose_tolerance
 from geo_priority.geometry import lod_zoom as lod_zoom
 from geo_priority.geometry import pixel_degrees as pixel_degrees
 from geo_priority.messages import tr, use_language
+from geo_priority.render.area_rows import PackedRows
 
 #: Holes narrower than this many tolerances (about pixels) are not drawn.
 HOLE_PIXELS = 3
@@ -73,15 +74,15 @@ COVERAGE_VERTICES = 2_000_000
 #: Rings of more bytes than this (before gzip) are compressed in a thread
 #: while the area data are written (a small page starts no thread).
 THREADED_PACK = 1 << 20
-#: A layer of more areas than this (the national desa and kecamatan, the
-#: Banten desa) is anchored by the page, from its drawn rings, when a label
-#: needs it (``label_points`` None; geo_priority_labels.js ``anchor``): the
-#: same rule as :func:`label_anchor`, which took 4.7 s of the national desa
-#: run and 0.29 s of Banten's; such a page labels only the areas in view
-#: that are large enough on screen. Up to this size (the national kab/kota,
-#: a kabupaten's desa) the anchors are computed here, on the areas' own
-#: geometry.
-BROWSER_ANCHORS = 1000
+#: A layer of more areas than this (the national desa and kecamatan) is
+#: anchored by the page, from its drawn rings, when a label needs it
+#: (``label_points`` None; geo_priority_labels.js ``anchor``): the same rule
+#: as :func:`label_anchor`, which took 7 CPU-s of the national desa run; such
+#: a layer was anchored on its drawn (simplified) outline already. A smaller
+#: layer is anchored here on its own geometry: on the Banten desa (1,552)
+#: the page's anchors, on the drawn rings, lost a name that only just fits
+#: (Kanekes at zoom 11) and delayed the first names by up to 0.3 s.
+BROWSER_ANCHORS = LOD_AREAS
 
 
 @dataclass(frozen=True)
@@ -526,9 +527,24 @@ def _gzip64(raw: bytes) -> str:
 
 
 def pack_json(data: object) -> str:
-    """Return ``data`` as gzip'd, base64-encoded JSON (UTF-8) for the page."""
+    """Return ``data`` as gzip'd, base64-encoded JSON (UTF-8) for the page.
+
+    Area rows already written as JSON (a level-of-detail view's ``props``,
+    :class:`~geo_priority.render.area_rows.PackedRows`) go in as they are:
+    the bytes ``json.dumps`` writes of their rows.
+    """
+    return _gzip64(_json_bytes(data))
+
+
+def _json_bytes(data: object) -> bytes:
+    if isinstance(data, list) and any(isinstance(d, PackedRows) for d in data):
+        parts = [
+            d.json_bytes() if isinstance(d, PackedRows) else _json_bytes(d)
+            for d in data
+        ]
+        return b"[" + b",".join(parts) + b"]"
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return _gzip64(text.encode("utf-8"))
+    return text.encode("utf-8")
 
 
 def pack_rings(views: Sequence[list[list[list[list[int]]]]]) -> str:

@@ -1089,20 +1089,25 @@
       if (many && Math.min(bb[4 * i + 2] - bb[4 * i], bb[4 * i + 3] - bb[4 * i + 1]) * px <
           LABEL_ROOM) { return; }
       var p = f.properties.lp;
-      if (!p) {
-        /* no anchor from Python (a layer of many areas): computed from
-           the drawn rings of an area in view, once; it lies inside them */
-        if (bb[4 * i] > east || bb[4 * i + 2] < west || bb[4 * i + 1] > north ||
-            bb[4 * i + 3] < south) { return; }
-        p = anchorOf(v, i);
-        if (!p) { return; }
+      if (p) {
+        if (view.contains([p[0], p[1]])) { shown.push(f); }
+      } else if (bb[4 * i] <= east && bb[4 * i + 2] >= west && bb[4 * i + 1] <= north &&
+                 bb[4 * i + 3] >= south) {
+        /* no anchor from Python (a layer of many areas): its box meets
+           the view, so its anchor may be in it; the placement computes
+           it (inside the drawn rings, so inside the box) when it comes to
+           the area, and leaves the area out if it is not in view */
+        shown.push(f);
       }
-      if (view.contains([p[0], p[1]])) { shown.push(f); }
     });
     shown.sort(function (a, b) { return (a.properties.r || 1e9) - (b.properties.r || 1e9); });
+    var anchor = function (f) { return anchorOf(v, f.index); };
     if (this.data.labels_all) {
       this.labels.clearLayers();
-      this.labelEveryTile(shown);
+      this.labelEveryTile(shown.filter(function (f) {
+        var p = anchor(f);
+        return p && view.contains([p[0], p[1]]);
+      }));
       return;
     }
     /* Highest priority first; each name inside its own area and clear of
@@ -1111,7 +1116,8 @@
       obstacles: controlBoxes(this.map),
       max: this.data.max_labels,
       callouts: this.v.labels_default,
-      context: this.context ? this.contextFeatures : []
+      context: this.context ? this.contextFeatures : [],
+      anchor: anchor
     });
     if (!this.onCanvas) {
       this.showLabels(placement.step(Infinity));

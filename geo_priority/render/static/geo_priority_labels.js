@@ -397,7 +397,9 @@
    * options: obstacles (control boxes, container pixels), max (labels at
    * most), callouts (whether a name that fits nowhere inside may go beside
    * its area with a leader line), context (neighbouring features, for the
-   * callouts' preference of empty space). Features come highest priority
+   * callouts' preference of empty space), anchor (feature -> [lat, lon] or
+   * null, for features without ``lp``: those whose anchor is out of view
+   * are left out, and count for nothing). Features come highest priority
    * first. ``step(until)`` works until performance.now() passes ``until``
    * (at least one step: one area measured, tried inside or beside, or one
    * order of the callouts) and returns null, or, once done, the labels:
@@ -433,15 +435,20 @@
     var map = this.map, options = this.options, placer = this.placer, items = this.items;
     if (this.phase === 0) {          /* each area: its shape and name sizes */
       var f = this.features[this.at];
-      if (this.at >= this.features.length || this.at >= this.budget) {
+      if (this.at >= this.features.length || items.length >= this.budget) {
         this.phase = 1;
         this.at = 0;
         return;
       }
-      var lp = f.properties.lp, name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
+      this.at += 1;
+      var lp = f.properties.lp;
+      if (!lp) {  /* computed now; an area whose anchor is out of view: no label */
+        lp = options.anchor(f);
+        if (!lp || !map.getBounds().contains([lp[0], lp[1]])) { return; }
+      }
+      var name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
       items.push({ feature: f, anchor: map.latLngToContainerPoint([lp[0], lp[1]]),
                    shape: project(map, f), variants: variants(map, name) });
-      this.at += 1;
     } else if (this.phase === 1) {   /* each name inside its own area */
       if (this.at >= items.length) {
         this.phase = options.callouts && this.pending.length ? 2 : 6;
@@ -493,12 +500,12 @@
 
   /* Twice the signed area of a ring and its centroid sums (shoelace). */
   function ringMoments(ring) {
-    var a = 0, cx = 0, cy = 0;
-    for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-      var f = ring[j][0] * ring[i][1] - ring[i][0] * ring[j][1];
+    var a = 0, cx = 0, cy = 0, n = ring.length;
+    for (var i = 0, j = n - 2; i < n; j = i, i += 2) {
+      var f = ring[j] * ring[i + 1] - ring[i] * ring[j + 1];
       a += f;
-      cx += (ring[j][0] + ring[i][0]) * f;
-      cy += (ring[j][1] + ring[i][1]) * f;
+      cx += (ring[j] + ring[i]) * f;
+      cy += (ring[j + 1] + ring[i + 1]) * f;
     }
     return { a: a, cx: cx, cy: cy };
   }
@@ -517,13 +524,14 @@
   }
 
   /* Signed distance from (x, y) to the polygon's edges: positive inside
-     (even-odd over every ring), negative outside, 0 on an edge. */
+     (even-odd over every ring), negative outside, 0 on an edge. The rings
+     are flat [x0, y0, x1, y1, ...] arrays. */
   function signedDistance(rings, x, y) {
     var inside = false, best = Infinity;
     for (var r = 0; r < rings.length; r++) {
-      var ring = rings[r];
-      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        var ax = ring[i][0], ay = ring[i][1], bx = ring[j][0], by = ring[j][1];
+      var ring = rings[r], n = ring.length;
+      for (var i = 0, j = n - 2; i < n; j = i, i += 2) {
+        var ax = ring[i], ay = ring[i + 1], bx = ring[j], by = ring[j + 1];
         if ((ay > y) !== (by > y) && x < (bx - ax) * (y - ay) / (by - ay) + ax) {
           inside = !inside;
         }
@@ -583,9 +591,9 @@
      its distance to the edges, negative when no inside point was found). */
   function pole(rings, precision) {
     var outer = rings[0], x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (var i = 0; i < outer.length; i++) {
-      x0 = Math.min(x0, outer[i][0]); y0 = Math.min(y0, outer[i][1]);
-      x1 = Math.max(x1, outer[i][0]); y1 = Math.max(y1, outer[i][1]);
+    for (var i = 0; i < outer.length; i += 2) {
+      x0 = Math.min(x0, outer[i]); y0 = Math.min(y0, outer[i + 1]);
+      x1 = Math.max(x1, outer[i]); y1 = Math.max(y1, outer[i + 1]);
     }
     var size = Math.max(precision, Math.min(x1 - x0, y1 - y0));
     if (!(x1 - x0 > 0 && y1 - y0 > 0)) { return { x: x0, y: y0, d: -Infinity }; }
@@ -596,7 +604,7 @@
     /* first guesses: the outer ring's centroid, the box's centre */
     var m = ringMoments(outer);
     var best = m.a !== 0 ? cell(rings, m.cx / (3 * m.a), m.cy / (3 * m.a), 0)
-      : cell(rings, outer[0][0], outer[0][1], 0);
+      : cell(rings, outer[0], outer[1], 0);
     var middle = cell(rings, (x0 + x1) / 2, (y0 + y1) / 2, 0);
     if (middle.d > best.d) { best = middle; }
     for (var n = 0; queue.items.length && n < MAX_CELLS; n++) {
@@ -616,28 +624,30 @@
      middle of the widest stretch inside along a horizontal line that
      passes between the vertices nearest the middle of its height. */
   function pointOnSurface(rings) {
-    var lo = Infinity, hi = -Infinity;
-    rings[0].forEach(function (p) { lo = Math.min(lo, p[1]); hi = Math.max(hi, p[1]); });
+    var lo = Infinity, hi = -Infinity, outer = rings[0], r, i;
+    for (i = 1; i < outer.length; i += 2) { lo = Math.min(lo, outer[i]); hi = Math.max(hi, outer[i]); }
     var centre = (lo + hi) / 2, below = lo, above = hi;
-    rings.forEach(function (ring) {
-      ring.forEach(function (p) {
-        if (p[1] <= centre && p[1] > below) { below = p[1]; }
-        if (p[1] > centre && p[1] < above) { above = p[1]; }
-      });
-    });
-    var y = (below + above) / 2, xs = [];
-    rings.forEach(function (ring) {
-      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-        var a = ring[i], b = ring[j];
-        if ((a[1] > y) !== (b[1] > y)) { xs.push(a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1])); }
+    for (r = 0; r < rings.length; r++) {
+      for (i = 1; i < rings[r].length; i += 2) {
+        var py = rings[r][i];
+        if (py <= centre && py > below) { below = py; }
+        if (py > centre && py < above) { above = py; }
       }
-    });
+    }
+    var y = (below + above) / 2, xs = [];
+    for (r = 0; r < rings.length; r++) {
+      var ring = rings[r], n = ring.length;
+      for (var k = 0, j = n - 2; k < n; j = k, k += 2) {
+        var ax = ring[k], ay = ring[k + 1], bx = ring[j], by = ring[j + 1];
+        if ((ay > y) !== (by > y)) { xs.push(ax + (y - ay) * (bx - ax) / (by - ay)); }
+      }
+    }
     xs.sort(function (p, q) { return p - q; });
     var best = null, width = -1;
-    for (var k = 0; k + 1 < xs.length; k += 2) {
-      if (xs[k + 1] - xs[k] > width) { width = xs[k + 1] - xs[k]; best = [(xs[k] + xs[k + 1]) / 2, y]; }
+    for (var m = 0; m + 1 < xs.length; m += 2) {
+      if (xs[m + 1] - xs[m] > width) { width = xs[m + 1] - xs[m]; best = [(xs[m] + xs[m + 1]) / 2, y]; }
     }
-    return best || [rings[0][0][0], rings[0][0][1]];
+    return best || [outer[0], outer[1]];
   }
 
   /**
@@ -646,16 +656,23 @@
    */
   function anchor(polygons) {
     var largest = null, area = -Infinity, moments = null;
-    polygons.forEach(function (rings) {
-      if (!rings.length || !rings[0].length) { return; }
+    polygons.forEach(function (polygon) {
+      if (!polygon.length || !polygon[0].length) { return; }
+      var rings = polygon.map(function (ring) {
+        var flat = new Float64Array(2 * ring.length);
+        for (var i = 0; i < ring.length; i++) { flat[2 * i] = ring[i][0]; flat[2 * i + 1] = ring[i][1]; }
+        return flat;
+      });
       var m = polygonMoments(rings);
       if (m.area > area) { largest = rings; area = m.area; moments = m; }
     });
     if (!largest) { return null; }
-    var lat = moments.centroid ? moments.centroid[1] : largest[0][0][1];
+    var lat = moments.centroid ? moments.centroid[1] : largest[0][1];
     var shrink = Math.max(Math.cos(lat * Math.PI / 180), 0.05);
     var local = largest.map(function (ring) {
-      return ring.map(function (p) { return [p[0] * shrink, p[1]]; });
+      var out = new Float64Array(ring.length);
+      for (var i = 0; i < ring.length; i += 2) { out[i] = ring[i] * shrink; out[i + 1] = ring[i + 1]; }
+      return out;
     });
     var precision = Math.max(Math.sqrt(area * shrink) / 100, 1e-9);
     /* a ring of no area has no inside: straight to the point on it */
