@@ -23,7 +23,13 @@ from geo_priority.classify import classify_scores
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import format_fixed
 from geo_priority.render import spec
-from geo_priority.render.area_rows import area_rows, packed_rows, whole_numbers
+from geo_priority.render.area_rows import (
+    PackedRows,
+    area_rows,
+    packed_rows,
+    whole_numbers,
+)
+from geo_priority.render.display import pack_json
 from geo_priority.render.fixed_columns import fixed_texts, rounded, scaled_whole
 from geo_priority.render.i18n import (
     format_change,
@@ -388,3 +394,11 @@ def test_packed_rows_write_every_kind_of_value_as_json_does():
     assert packed.json_bytes() == _dumps(rows)
     empty = {key: [] for key in columns}
     assert packed_rows(empty, np.zeros((0, 2), int), [], None, {}).json_bytes() == b"[]"
+
+
+def test_pack_json_puts_packed_rows_in_as_their_json():
+    rows = [{"id": "1", "name": "A", "f": ["é"]}, {"id": "2", "name": 'B "b"'}]
+    packed = PackedRows(_dumps(rows), len(rows))
+    small = [{"id": "9"}]
+    assert pack_json([packed, small]) == pack_json([rows, small])
+    assert pack_json([packed]) == pack_json([rows])

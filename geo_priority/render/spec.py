@@ -524,7 +524,13 @@ def _view_spec(
         "subtitle": titles[1],
         "layers": [_layer_spec(layer) for layer in layers],
         "props": _properties(
-            areas, layers, shown, geometry.label_points, lang, threshold
+            areas,
+            layers,
+            shown,
+            geometry.label_points,
+            lang,
+            threshold,
+            packed=zoom is not None,  # written as JSON at once (pack_views)
         ),
         # a level-of-detail level is packed from the arrays (pack_views)
         "rings": geometry.encoded if zoom else geometry.rings,
