@@ -28,6 +28,7 @@ the thread.
 from __future__ import annotations
 
 import contextvars
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -95,14 +96,10 @@ class _Layer:
         geoms = np.asarray(areas.geometry.values, dtype=object)
         return (
             areas.attrs.get(DISPLAY_TOLERANCE) == self.tolerance
-            and all(map(_same_object, geoms, self.geoms))
+            and all(map(operator.is_, geoms, self.geoms))
             and bool(np.array_equal(areas[ID].to_numpy(), self.ids))
             and areas.crs == self.crs
         )
-
-
-def _same_object(a: object, b: object) -> bool:
-    return a is b
 
 
 def _watched(func: Callable[..., _T], *args: Any) -> _Watched[_T]:
@@ -200,13 +197,15 @@ class DisplayAhead:
             (:func:`geo_priority.harmonise.display_levels`).
         """
         levels = tuple(levels)
+        # the thread reads a frame of its own (the caller goes on with ``areas``)
+        own = areas[[ID, areas.geometry.name]]
 
         def submit(func: Callable[..., _T], *args: Any) -> Future[_Watched[_T]]:
             context = contextvars.copy_context()  # language, numpy settings
             return worker.submit(context.run, _watched, func, *args)
 
-        plan = submit(_levels_and_plan, areas, levels)
-        views = [submit(_view, plan, areas, i) for i in range(1 + len(levels))]
+        plan = submit(_levels_and_plan, own, levels)
+        views = [submit(_view, plan, own, i) for i in range(1 + len(levels))]
         return cls(areas, levels, plan, views)
 
     def cancel(self) -> None:
