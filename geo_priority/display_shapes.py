@@ -24,6 +24,7 @@ __all__ = [
     "POLYGONAL",
     "WORKERS",
     "in_threads",
+    "is_valid",
     "polygonal",
     "simplified_union",
     "simplify_each",
@@ -43,6 +44,26 @@ def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
     parts = [p for p in shapely.get_parts(geom) if p.geom_type in POLYGONAL]
     flat = [q for p in parts for q in shapely.get_parts(p)]
     return shapely.MultiPolygon(flat) if flat else shapely.Polygon()
+
+
+def is_valid(geoms: np.ndarray) -> np.ndarray:
+    """Return ``shapely.is_valid`` of each geometry, safe to call in threads.
+
+    ``shapely.is_valid`` wraps its work in ``warnings.catch_warnings()``
+    (GEOS once warned about invalid geometries; shapely 2.2 with GEOS 3.14
+    does not), which is not thread-safe: two threads entering and leaving it
+    together leave the process's warning filters at "ignore", so every later
+    warning of the run was lost (the national desa's 23 repaired geometries
+    went unreported). This calls the same GEOS check without it.
+
+    Examples
+    --------
+    >>> from shapely import Polygon, box
+    >>> bowtie = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    >>> is_valid(np.array([box(0, 0, 1, 1), bowtie, None, Polygon()])).tolist()
+    [True, False, False, True]
+    """
+    return np.asarray(shapely.lib.is_valid(geoms), dtype=bool)
 
 
 #: Threads for the vectorised shapely steps (they release the GIL).
@@ -294,7 +315,7 @@ def _grouped_unions(
     unions = np.empty(len(starts) - 1, dtype=object)
     sizes = np.diff(starts)
     group = np.repeat(np.arange(len(sizes)), sizes)
-    valid = np.asarray(in_threads(shapely.is_valid, geoms, size=size), dtype=bool)
+    valid = in_threads(is_valid, geoms, size=size)
     parts = np.bincount(group, shapely.get_num_geometries(geoms), len(sizes))
     fast = parts > 0
     fast[group[~valid]] = False
@@ -348,7 +369,7 @@ def valid_drawings(
     >>> bool(fixed[0].is_valid), fixed[0].area
     (True, 1.0)
     """
-    bad = np.flatnonzero(~np.asarray(in_threads(shapely.is_valid, geoms, size=size)))
+    bad = np.flatnonzero(~in_threads(is_valid, geoms, size=size))
     if not len(bad):
         return geoms
     parts, owner = _nonempty_parts(geoms[bad])
@@ -375,10 +396,10 @@ def valid_drawings(
         [owner[~drop], owner[np.array(targets, dtype=int)][of_grown]]
     )
     fixed = _regrouped(geoms[bad], every, of_every)
-    still = ~shapely.is_valid(fixed)
+    still = ~is_valid(fixed)
     if still.any():
         fixed[still] = _overlaps_merged(fixed[still])
-        still[still] = ~shapely.is_valid(fixed[still])
+        still[still] = ~is_valid(fixed[still])
     if still.any():
         fixed[still] = [
             polygonal(g)

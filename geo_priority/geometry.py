@@ -37,6 +37,7 @@ from geo_priority.display_shapes import MIN_THREADED as MIN_THREADED
 from geo_priority.display_shapes import POLYGONAL as _POLYGONAL
 from geo_priority.display_shapes import WORKERS as WORKERS
 from geo_priority.display_shapes import in_threads as in_threads
+from geo_priority.display_shapes import is_valid as is_valid
 from geo_priority.display_shapes import polygonal as _polygonal
 from geo_priority.display_shapes import simplified_union as simplified_union
 from geo_priority.display_shapes import simplify_each as simplify_each
@@ -63,6 +64,7 @@ __all__ = [
     "implausible_coordinates",
     "in_lonlat",
     "in_threads",
+    "is_valid",
     "lod_tolerances",
     "lod_zoom",
     "pixel_degrees",
@@ -379,7 +381,7 @@ def repair_invalid(
     """
     values = np.asarray(gdf.geometry.array, dtype=object)
     if valid is None:
-        valid = in_threads(shapely.is_valid, values)
+        valid = in_threads(is_valid, values)
     invalid = ~np.asarray(valid, dtype=bool)
     if not invalid.any():
         return gdf

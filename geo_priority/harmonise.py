@@ -60,6 +60,7 @@ from geo_priority.geometry import (
     choose_tolerance,
     in_lonlat,
     in_threads,
+    is_valid,
     lod_tolerances,
     repair_invalid,
     simplified_union,
@@ -169,7 +170,7 @@ def prepare_boundaries(
     check_plausible_coordinates(gdf)
     with ThreadPoolExecutor(1) as pool:  # validity (shapely, no GIL) meanwhile
         geoms = np.asarray(gdf.geometry.array, dtype=object)
-        valid = pool.submit(in_threads, shapely.is_valid, geoms)
+        valid = pool.submit(in_threads, is_valid, geoms)
         expected = None if level is None else known_level(level)
         codes, system = read_codes(gdf[code_column], code_system, code_column, "bps")
         area_level = check_levels(codes, expected)

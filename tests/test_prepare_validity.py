@@ -59,3 +59,33 @@ def test_repair_invalid_uses_the_validity_it_is_given() -> None:
     with pytest.warns(GeometryRepairedWarning):
         fixed = repair_invalid(layer, valid=np.array([True, False]))
     assert shapely.is_valid(fixed.geometry).all()
+
+
+def test_validity_in_threads_leaves_the_warning_filters_alone(monkeypatch) -> None:
+    """shapely.is_valid's catch_warnings raced in in_threads and left the
+    filters at "ignore": later warnings were lost. Threads must not touch them."""
+    from geo_priority import display_shapes
+
+    monkeypatch.setattr(display_shapes, "MIN_THREADED", 1)
+    geoms = np.array([box(i, 0, i + 1, 1) for i in range(2000)] + [BOWTIE] * 50)
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        before = list(warnings.filters)
+        for _ in range(20):
+            valid = display_shapes.in_threads(display_shapes.is_valid, geoms, 2)
+        assert warnings.filters == before
+        warnings.warn("still heard", UserWarning, stacklevel=1)
+    assert [str(w.message) for w in record] == ["still heard"]
+    assert valid.tolist() == [True] * 2000 + [False] * 50
+
+
+def test_national_size_layer_reports_its_repairs(monkeypatch) -> None:
+    """A layer threaded as the national desa (MIN_THREADED lowered) still warns."""
+    from geo_priority import display_shapes
+
+    monkeypatch.setattr(display_shapes, "MIN_THREADED", 1)
+    codes = ["36.01", "36.02", "36.03", "36.04", "36.71", "36.72", "36.73", "36.74"]
+    geoms = [box(i, 0, i + 1, 1) for i in range(7)] + [BOWTIE]
+    layer = gpd.GeoDataFrame({"kode": codes}, geometry=geoms, crs=4326)
+    with pytest.warns(GeometryRepairedWarning, match="36.74"):
+        prepare_boundaries(layer, code_column="kode")
