@@ -267,31 +267,68 @@ class _Rings:
     area_of_part: np.ndarray  # the area (row) of each polygon
 
 
+def _parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``shapely.get_parts(geoms, return_index=True)``, faster.
+
+    A single polygon is its own part: only the multi-part geometries are
+    taken apart (get_parts copies every part; most desa are one polygon).
+    """
+    single = (shapely.get_type_id(geoms) == 3) & ~shapely.is_empty(geoms)
+    if single.all():
+        return geoms, np.arange(len(geoms))
+    multi = np.flatnonzero(~single)
+    pieces, index = shapely.get_parts(geoms[multi], return_index=True)
+    index = np.concatenate([np.flatnonzero(single), multi[index]])
+    order = np.argsort(index, kind="stable")  # by area, parts in their order
+    return np.concatenate([geoms[single], pieces])[order], index[order]
+
+
+def _ring_coordinates(parts: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per ring of ``parts`` (exterior first) its vertex count and part; the vertices.
+
+    As ``shapely.get_rings(parts, return_index=True)`` and the rings'
+    coordinates, without copying the rings of polygons that have no holes.
+    """
+    polygon = (shapely.get_type_id(parts) == 3) & ~shapely.is_empty(parts)
+    if not polygon.all():  # anything else: ring by ring, as shapely gives them
+        rings, part = shapely.get_rings(parts, return_index=True)
+        coords = shapely.get_coordinates(rings)
+        return shapely.get_num_coordinates(rings), part, coords
+    holes = shapely.get_num_interior_rings(parts)
+    part = np.repeat(np.arange(len(parts)), holes + 1)
+    counts = np.repeat(shapely.get_num_coordinates(parts), holes + 1)
+    holed = np.flatnonzero(holes > 0)
+    if len(holed):
+        rings = shapely.get_rings(parts[holed])
+        counts[np.isin(part, holed)] = shapely.get_num_coordinates(rings)
+    return counts, part, shapely.get_coordinates(parts)
+
+
 def _rings(geoms: np.ndarray, scale: int, min_hole: float) -> _Rings:
     """Quantise and delta-encode every ring of ``geoms`` at once (see :func:`_delta`).
 
     A hole is drawn when its area (on the grid, before repeated points are
     dropped) is at least ``min_hole`` grid units squared.
     """
-    parts, area_of_part = shapely.get_parts(geoms, return_index=True)
-    rings, part = shapely.get_rings(parts, return_index=True)  # exterior first
-    counts = shapely.get_num_coordinates(rings)
-    xy = np.rint(shapely.get_coordinates(rings) * scale).astype(np.int64)
-    ring = np.repeat(np.arange(len(rings)), counts)
+    parts, area_of_part = _parts(geoms)
+    counts, part, coords = _ring_coordinates(parts)  # exterior first
+    xy = np.rint(coords * scale).astype(np.int64)
+    n_rings = len(counts)
+    ring = np.repeat(np.arange(n_rings), counts)
     starts = np.cumsum(counts) - counts
     step = np.diff(xy, axis=0, prepend=xy[:1])
     keep = np.any(step != 0, axis=1)
     keep[starts[counts > 0]] = True
-    kept = np.bincount(ring[keep], minlength=len(rings))
+    kept = np.bincount(ring[keep], minlength=n_rings)
     # twice the shoelace area of each ring, exact in integers
     nxt = np.roll(xy, -1, axis=0)
     cross = xy[:, 0] * nxt[:, 1] - nxt[:, 0] * xy[:, 1]
     cross[starts + counts - 1] = 0  # the closing vertex pairs with the next ring
-    twice = np.zeros(len(rings), dtype=np.int64)
+    twice = np.zeros(n_rings, dtype=np.int64)
     if len(xy):
         twice = np.abs(np.add.reduceat(cross, np.minimum(starts, len(xy) - 1)))
         twice[counts == 0] = 0
-    exterior = np.ones(len(rings), dtype=bool)
+    exterior = np.ones(n_rings, dtype=bool)
     exterior[1:] = part[1:] != part[:-1]
     big = exterior | (twice.astype(float) / 2 >= min_hole)
     xy = xy[keep]
