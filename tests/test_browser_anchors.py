@@ -153,3 +153,26 @@ def test_labels_anchor_only_the_areas_in_view(browser, banten):
     )
     assert set(labelled) <= set(has_lp)
     assert console_errors(browser) == []
+
+
+def test_placement_anchors_a_feature_without_lp_from_its_geometry(browser, banten):
+    page, areas = banten
+    geoms = np.asarray(areas.geometry.values)
+    largest = int(np.argmax(shapely.area(geoms)))
+    lat, lon = label_anchors(geoms[largest : largest + 1])[0]
+    open_map(browser, page, timeout=60)
+    arm_moveend(browser)
+    browser.execute_script(
+        "window.geoPriority.map.setView([arguments[0], arguments[1]], 12);", lat, lon
+    )
+    wait_until(browser, "window.gpMoveEnded")
+    placed = browser.execute_script(
+        "var gp = window.geoPriority, i = arguments[0], p = gp.v.props[i];"
+        "var f = {type: 'Feature', properties: {id: p.id, name: p.name},"
+        " geometry: gp.v.areas.features[i].geometry};"
+        "var out = window.GeoPriorityLabels.place(gp.map, [f],"
+        " {obstacles: [], max: 5, callouts: false, context: []});"
+        "return out.map(function (q) { return q.feature.properties.id; });",
+        largest,
+    )
+    assert placed == [areas[ID].iloc[largest]]

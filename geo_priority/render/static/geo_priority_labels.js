@@ -398,9 +398,9 @@
    * most), callouts (whether a name that fits nowhere inside may go beside
    * its area with a leader line), context (neighbouring features, for the
    * callouts' preference of empty space), anchor (feature -> [lat, lon] or
-   * null, for features without ``lp``: those whose anchor is out of view
-   * are left out, and count for nothing). Features come highest priority
-   * first. ``step(until)`` works until performance.now() passes ``until``
+   * null, for features without ``lp``; by default ``anchor`` of their
+   * geometry: those whose anchor is out of view are left out, and count
+   * for nothing). Features come highest priority first. ``step(until)`` works until performance.now() passes ``until``
    * (at least one step: one area measured, tried inside or beside, or one
    * order of the callouts) and returns null, or, once done, the labels:
    * [{feature, variant {size, lines, w, h}, box, anchor, end}]; ``anchor``
@@ -443,7 +443,7 @@
       this.at += 1;
       var lp = f.properties.lp;
       if (!lp) {  /* computed now; an area whose anchor is out of view: no label */
-        lp = options.anchor(f);
+        lp = options.anchor ? options.anchor(f) : anchor(f.geometry.coordinates);
         if (!lp || !map.getBounds().contains([lp[0], lp[1]])) { return; }
       }
       var name = f.properties.name.replace(/^Kabupaten /, "Kab. ");
