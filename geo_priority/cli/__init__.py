@@ -7,6 +7,7 @@ traceback comes first.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import traceback
@@ -22,6 +23,9 @@ from geo_priority.cli.options import quiet_opt, verbose_opt
 from geo_priority.config import LANGS
 from geo_priority.errors import GeoPriorityError
 from geo_priority.messages import language, tr, use_language
+
+#: The cyclic garbage collector's thresholds for one command (see :func:`main`).
+GC_THRESHOLDS = (50_000, 50, 100)
 
 click_words.install()
 
@@ -170,6 +174,11 @@ def main() -> None:
     """
     from geo_priority.cli._common import run_in_language
 
+    # One command is one short process that builds hundreds of thousands of
+    # long-lived objects (codes, geometries, table cells): with the default
+    # thresholds the cyclic collector's full passes over them cost about a
+    # tenth of a national run's CPU. Collections stay on, only rarer.
+    gc.set_threshold(*GC_THRESHOLDS)
     run_in_language(cli, "geo-priority")
 
 
