@@ -234,7 +234,9 @@ def test_the_pipeline_runs_in_the_configured_language(
 ) -> None:
     seen: list[str] = []
 
-    def write(analysis: Analysis, *, overwrite: bool) -> dict[str, Path]:
+    def write(
+        analysis: Analysis, *, overwrite: bool, display: object = None
+    ) -> dict[str, Path]:
         seen.append(language())
         return {}
 
