@@ -24,6 +24,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -385,6 +386,32 @@ def display_levels(
     >>> round(kab.attrs[DISPLAY_TOLERANCE] * 4000, 6)  # see choose_tolerance
     0.26
     """
+    plan = display_plan(areas, levels)
+    return display_frames(plan, display_shapes_of(plan))
+
+
+@dataclass(frozen=True)
+class DisplayPlan:
+    """What :func:`display_levels` reads from the areas (:func:`display_plan`).
+
+    ``geoms``: the areas' polygons in EPSG:4326; ``hierarchy``: per level,
+    finest first, its areas and where each next finer area belongs
+    (``_hierarchy``); ``tolerances``: each level's display tolerance.
+    """
+
+    system: CodeSystem
+    levels: tuple[Level, ...]
+    geoms: np.ndarray
+    hierarchy: dict[Level, tuple[list[ParsedCode], np.ndarray, np.ndarray]]
+    tolerances: dict[Level, float]
+
+
+def display_plan(areas: gpd.GeoDataFrame, /, levels: Sequence[Level]) -> DisplayPlan:
+    """Read from prepared ``areas`` what :func:`display_levels` needs.
+
+    The pandas and geopandas part of :func:`display_levels` (codes, CRS,
+    tolerances), for the caller's thread: see :func:`display_shapes_of`.
+    """
     system, current = area_attrs(areas)
     for level in levels:
         _check_target_level(level, current, "dissolve")
@@ -394,15 +421,43 @@ def display_levels(
     tolerances = dict(
         zip(levels, _display_tolerances(geoms, of_code, levels), strict=True)
     )
+    return DisplayPlan(system, tuple(levels), geoms, hierarchy, tolerances)
+
+
+def display_shapes_of(plan: DisplayPlan) -> dict[Level, tuple[np.ndarray, np.ndarray]]:
+    """Return each level's display shapes and counts of areas of ``plan``.
+
+    Arrays only (shapely and numpy, no pandas or geopandas object), so that
+    it can run in a thread beside the caller without touching the process's
+    ``warnings`` state (``warnings.catch_warnings`` is not thread-safe).
+
+    Returns
+    -------
+    dict
+        Per level, finest first: its polygons and its number of areas each.
+    """
+    geoms = plan.geoms
     counts = np.ones(len(geoms), dtype="int64")
-    out: dict[Level, gpd.GeoDataFrame] = {}
-    for level, (kept, _, of_finer) in hierarchy.items():  # finest first
-        _, geoms = simplified_union(geoms, of_finer, tolerances[level], size=len(areas))
+    out = {}
+    for level, (_, _, of_finer) in plan.hierarchy.items():  # finest first
+        tolerance = plan.tolerances[level]
+        _, geoms = simplified_union(geoms, of_finer, tolerance, size=len(plan.geoms))
         counts = np.bincount(of_finer, weights=counts).astype("int64")
-        frame = _level_frame(kept, counts, geoms, (system, level), None, 4326)
-        frame.attrs[DISPLAY_TOLERANCE] = tolerances[level]
+        out[level] = (geoms, counts)
+    return out
+
+
+def display_frames(
+    plan: DisplayPlan, shapes: Mapping[Level, tuple[np.ndarray, np.ndarray]]
+) -> list[gpd.GeoDataFrame]:
+    """Return the frames of :func:`display_levels` from :func:`display_shapes_of`."""
+    out = {}
+    for level, (kept, _, _) in plan.hierarchy.items():
+        geoms, counts = shapes[level]
+        frame = _level_frame(kept, counts, geoms, (plan.system, level), None, 4326)
+        frame.attrs[DISPLAY_TOLERANCE] = plan.tolerances[level]
         out[level] = frame
-    return [out[level] for level in levels]
+    return [out[level] for level in plan.levels]
 
 
 # ------------------------------------------------------------ aggregate_indicators

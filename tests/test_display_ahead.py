@@ -103,8 +103,8 @@ def test_the_page_is_the_same_and_drawn_in_the_thread(
     with monkeypatch.context() as m:
         m.setattr(pipeline, "_draws_ahead", lambda config: False)
         without = _page(config)
-    _only_in_thread(monkeypatch, ahead, "display_levels")
-    _only_in_thread(monkeypatch, ahead, "display_geometry")
+    _only_in_thread(monkeypatch, ahead, "display_shapes_of")
+    _only_in_thread(monkeypatch, ahead, "display_geometry_of")
     monkeypatch.setattr(spec, "display_geometry", None)  # never called here
     from geo_priority import harmonise
 
@@ -157,10 +157,10 @@ def test_an_error_in_the_thread_is_raised_where_it_is_collected(
 ) -> None:
     failure = GeoPriorityError("the shapes failed")
 
-    def fail(areas, levels):  # type: ignore[no-untyped-def]
+    def fail(plan):  # type: ignore[no-untyped-def]
         raise failure
 
-    monkeypatch.setattr(ahead, "display_levels", fail)
+    monkeypatch.setattr(ahead, "display_shapes_of", fail)
     with ahead.display_worker() as worker:
         drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
         with pytest.raises(GeoPriorityError) as raised:
@@ -171,15 +171,18 @@ def test_an_error_in_the_thread_is_raised_where_it_is_collected(
 def test_numpy_warnings_are_issued_where_collected_not_in_the_thread(
     prepared: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = ahead.display_levels
+    real = ahead.display_shapes_of
     where: list[str] = []
 
-    def dividing(areas, levels):  # type: ignore[no-untyped-def]
+    def dividing(plan):  # type: ignore[no-untyped-def]
         where.append(threading.current_thread().name)
         np.divide(np.ones(1), np.zeros(1))  # "divide by zero encountered"
-        return real(areas, levels)
+        return real(plan)
 
-    monkeypatch.setattr(ahead, "display_levels", dividing)
+    from geo_priority import harmonise
+
+    monkeypatch.setattr(ahead, "display_shapes_of", dividing)
+    monkeypatch.setattr(harmonise, "display_shapes_of", dividing)  # redone
     with ahead.display_worker() as worker:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -198,14 +201,33 @@ def test_numpy_warnings_are_issued_where_collected_not_in_the_thread(
 def test_numpy_errors_raise_where_collected_as_the_caller_asked(
     prepared: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = ahead.display_levels
+    real = ahead.display_shapes_of
 
-    def dividing(areas, levels):  # type: ignore[no-untyped-def]
+    def dividing(plan):  # type: ignore[no-untyped-def]
         np.divide(np.ones(1), np.zeros(1))
-        return real(areas, levels)
+        return real(plan)
 
-    monkeypatch.setattr(ahead, "display_levels", dividing)
+    from geo_priority import harmonise
+
+    monkeypatch.setattr(ahead, "display_shapes_of", dividing)
+    monkeypatch.setattr(harmonise, "display_shapes_of", dividing)  # redone
     with np.errstate(divide="raise"), ahead.display_worker() as worker:
         drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
         with pytest.raises(FloatingPointError, match="divide by zero"):
             drawn.level_shapes(prepared, LEVELS)
+
+
+def test_an_error_reading_the_areas_is_raised_where_it_is_collected(
+    prepared: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failure = GeoPriorityError("the codes failed")
+
+    def fail(areas, levels):  # type: ignore[no-untyped-def]
+        raise failure
+
+    monkeypatch.setattr(ahead, "display_plan", fail)  # read where it is started
+    with ahead.display_worker() as worker:
+        drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
+        with pytest.raises(GeoPriorityError) as raised:
+            drawn.level_shapes(prepared, LEVELS)
+    assert raised.value is failure

@@ -23,6 +23,19 @@ are not issued from the thread, whose ``warnings`` state is shared with the
 caller's and may be caught there at that moment: a task that would issue one
 is redone where it is collected, so the warning is issued there, as without
 the thread.
+
+Nor does the thread touch the process's ``warnings`` state: on Python 3.11
+``warnings.catch_warnings`` saves and restores the global filters, so one
+entered in the thread while the caller is inside one (the join records its
+warnings so) sends the caller's warnings astray or leaves a filter behind.
+pandas and geopandas enter it at every turn (a Series' dtype, a GeoSeries,
+``shapely.total_bounds``), so the thread works on arrays only: the areas'
+codes, CRS and tolerances are read where it is started
+(:func:`~geo_priority.harmonise.display_plan`), the thread unions and draws
+(:func:`~geo_priority.harmonise.display_shapes_of`,
+:func:`~geo_priority.render.display.display_geometry_of`), and the level
+frames are built where they are collected
+(:func:`~geo_priority.harmonise.display_frames`).
 """
 
 from __future__ import annotations
@@ -38,10 +51,23 @@ from typing import Any, Literal, TypeVar
 
 import geopandas as gpd
 import numpy as np
+import shapely
 
-from geo_priority.geometry import DISPLAY_TOLERANCE
-from geo_priority.harmonise import display_levels
-from geo_priority.render.display import DisplayGeometry, display_geometry, lod_plan
+from geo_priority.geometry import (
+    DISPLAY_TOLERANCE,
+    LOD_AREAS,
+    in_lonlat,
+    lod_tolerances,
+    typical_size_of,
+)
+from geo_priority.harmonise import (
+    DisplayPlan,
+    display_frames,
+    display_levels,
+    display_plan,
+    display_shapes_of,
+)
+from geo_priority.render.display import DisplayGeometry, display_geometry_of
 from geo_priority.schema import ID, Level
 
 __all__ = ["DisplayAhead", "display_worker", "shown_areas"]
@@ -126,28 +152,43 @@ def _noted(setting: str) -> Literal["ignore", "call"]:
     return "ignore" if setting == "ignore" else "call"
 
 
-def _levels_and_plan(
-    areas: gpd.GeoDataFrame, levels: tuple[Level, ...]
-) -> tuple[list[gpd.GeoDataFrame], list[tuple[float, float] | None]]:
-    """Return the display shapes of ``levels`` and every level's drawing plan."""
-    shapes = display_levels(areas, levels) if levels else []
-    return shapes, lod_plan([areas, *shapes])
+#: Each level's display shapes and counts (``display_shapes_of``), and the
+#: polygons and drawing plan (``lod_plan``) of every map level (the areas first).
+_Shapes = tuple[dict[Level, tuple[np.ndarray, np.ndarray]], list[np.ndarray], list[Any]]
+
+
+def _shapes_and_plan(
+    plan: DisplayPlan | None, geoms: np.ndarray, levels: tuple[Level, ...]
+) -> _Shapes:
+    """Return the display shapes of ``levels`` and every level's drawing plan.
+
+    ``geoms``: the areas' polygons in EPSG:4326. The plan is
+    :func:`geo_priority.render.display.lod_plan` of the areas and their
+    levels, computed from the same bounds (``typical_size``) on the arrays.
+    """
+    shapes = display_shapes_of(plan) if plan is not None else {}
+    layers = [geoms, *(shapes[level][0] for level in levels)]
+    if len(layers) < 2 or len(geoms) <= LOD_AREAS:
+        return shapes, layers, [None] * len(layers)
+    sizes = [typical_size_of(shapely.bounds(layer)) for layer in layers]
+    return shapes, layers, list(lod_tolerances(sizes))
 
 
 def _view(
-    plan: Future[_Watched[tuple[list[gpd.GeoDataFrame], list[Any]]]],
-    areas: gpd.GeoDataFrame,
-    index: int,
+    planned: Future[_Watched[_Shapes]], simplified: list[bool], index: int
 ) -> DisplayGeometry:
-    """Return the display geometry of level ``index`` (0: ``areas``).
+    """Return the display geometry of map level ``index`` (0: the areas).
 
-    The same call as :func:`geo_priority.render.spec.map_spec` makes; the
-    nested rings of a map drawn without level of detail are made here too.
+    What :func:`geo_priority.render.spec.map_spec` draws of the level
+    (``display_geometry`` of its ``shown_areas``); the nested rings of a map
+    drawn without level of detail are made here too.
     """
-    shapes, zooms = plan.result()[0]
-    zoom = zooms[index]
-    layer = areas if index == 0 else shapes[index - 1]
-    geometry = display_geometry(shown_areas(layer), tolerance=zoom[1] if zoom else None)
+    _, layers, zooms = planned.result()[0]
+    layer, zoom = layers[index], zooms[index]
+    shown = layer[~(shapely.is_missing(layer) | shapely.is_empty(layer))]
+    geometry = display_geometry_of(
+        shown, tolerance=zoom[1] if zoom else None, simplified=simplified[index]
+    )
     if zoom is None:
         geometry.rings  # noqa: B018 - the cached nested lists, made here
     return geometry
@@ -166,11 +207,13 @@ class DisplayAhead:
         self,
         areas: gpd.GeoDataFrame,
         levels: tuple[Level, ...],
-        plan: Future[_Watched[tuple[list[gpd.GeoDataFrame], list[Any]]]],
+        frames: DisplayPlan | None,
+        plan: Future[_Watched[_Shapes]],
         views: list[Future[_Watched[DisplayGeometry]]],
     ) -> None:
         self._areas = _Layer.of(areas)
         self._levels = levels
+        self._frames = frames  # what the level frames are built from
         self._plan = plan
         # a view's future is let go once taken: the page packs its rings and
         # lets go of them (render.display.pack_views)
@@ -197,16 +240,30 @@ class DisplayAhead:
             (:func:`geo_priority.harmonise.display_levels`).
         """
         levels = tuple(levels)
-        # the thread reads a frame of its own (the caller goes on with ``areas``)
-        own = areas[[ID, areas.geometry.name]]
+        # the frames are read here; the thread gets arrays of its own
+        try:
+            frames = display_plan(areas, levels) if levels else None
+        except Exception as error:  # raised where collected, as the thread's
+            failed: Future[Any] = Future()
+            failed.set_exception(error)
+            return cls(areas, levels, None, failed, [failed] * (1 + len(levels)))
+        geoms = (
+            frames.geoms
+            if frames is not None
+            else np.asarray(in_lonlat(areas.geometry).array, dtype=object)
+        )
+        simplified = [
+            bool(areas.attrs.get(DISPLAY_TOLERANCE)),
+            *(bool(frames.tolerances[level]) for level in levels if frames),
+        ]
 
         def submit(func: Callable[..., _T], *args: Any) -> Future[_Watched[_T]]:
             context = contextvars.copy_context()  # language, numpy settings
             return worker.submit(context.run, _watched, func, *args)
 
-        plan = submit(_levels_and_plan, own, levels)
-        views = [submit(_view, plan, own, i) for i in range(1 + len(levels))]
-        return cls(areas, levels, plan, views)
+        plan = submit(_shapes_and_plan, frames, geoms, levels)
+        views = [submit(_view, plan, simplified, i) for i in range(1 + len(levels))]
+        return cls(areas, levels, frames, plan, views)
 
     def cancel(self) -> None:
         """Drop the work not started (its results will not be used)."""
@@ -227,12 +284,13 @@ class DisplayAhead:
         if tuple(levels) != self._levels or not self._areas.matches(areas):
             self.cancel()
             return None
-        (shapes, _), flagged = self._plan.result()
+        (shapes, _, _), flagged = self._plan.result()
         if flagged:  # redone here, to issue numpy's warnings as without the thread
             self.cancel()
             return display_levels(areas, levels) if levels else []
-        self._shapes = [_Layer.of(s) for s in shapes]
-        return shapes
+        frames = display_frames(self._frames, shapes) if self._frames else []
+        self._shapes = [_Layer.of(f) for f in frames]
+        return frames
 
     def views(
         self, layers: Sequence[gpd.GeoDataFrame]

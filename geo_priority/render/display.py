@@ -653,6 +653,19 @@ def pack_views(views: Sequence[dict[str, Any]]) -> dict[str, str]:
         return {"packed": rings.result(), "packed_props": props}
 
 
+def _total_bounds(geoms: np.ndarray) -> np.ndarray:
+    """``shapely.total_bounds`` without its ``warnings.catch_warnings``.
+
+    The bounds of the geometries that have some (missing and empty ones
+    have none); all NaN when none has; ``ValueError`` for no geometry.
+    """
+    bounds = shapely.bounds(geoms)
+    have = bounds[~np.isnan(bounds).any(axis=1)]
+    if len(bounds) and not len(have):
+        return np.full(4, np.nan)
+    return np.concatenate([have[:, :2].min(axis=0), have[:, 2:].max(axis=0)])
+
+
 def display_geometry(
     areas: gpd.GeoDataFrame, *, tolerance: float | None = None
 ) -> DisplayGeometry:
@@ -671,19 +684,33 @@ def display_geometry(
     -------
     DisplayGeometry
     """
-    geoms = _lonlat(areas).values
-    minx, miny, maxx, maxy = (float(b) for b in shapely.total_bounds(geoms))
+    geoms = np.asarray(_lonlat(areas).values)
+    simplified = bool(areas.attrs.get(DISPLAY_TOLERANCE))  # dissolved for display
+    return display_geometry_of(geoms, tolerance=tolerance, simplified=simplified)
+
+
+def display_geometry_of(
+    geoms: np.ndarray, *, tolerance: float | None = None, simplified: bool = False
+) -> DisplayGeometry:
+    """:func:`display_geometry` of polygons in EPSG:4326 (an object array).
+
+    Shapely and numpy only: no pandas or geopandas object, and no
+    ``warnings.catch_warnings`` (not thread-safe), so that it can run in a
+    thread beside the caller (:mod:`geo_priority.render.ahead`).
+    ``simplified``: the polygons are simplified for display already.
+    """
+    minx, miny, maxx, maxy = (float(b) for b in _total_bounds(geoms))
     bounds = (minx, miny, maxx, maxy)
     if tolerance is None:
         tolerance = choose_tolerance(bounds)
-    if areas.attrs.get(DISPLAY_TOLERANCE):  # simplified already (dissolved)
-        simple, coverage = np.asarray(geoms), False
+    if simplified:
+        simple, coverage = geoms, False
     else:
-        simple, coverage = _simplify(np.asarray(geoms), tolerance)
-    labels = label_anchors(np.asarray(geoms)) if len(geoms) <= BROWSER_ANCHORS else None
+        simple, coverage = _simplify(geoms, tolerance)
+    labels = label_anchors(geoms) if len(geoms) <= BROWSER_ANCHORS else None
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     min_hole = (HOLE_PIXELS * tolerance * scale) ** 2
-    encoded = _encode(np.asarray(simple), np.asarray(geoms), scale, min_hole)
+    encoded = _encode(np.asarray(simple), geoms, scale, min_hole)
     return DisplayGeometry(
         encoded,
         scale,
