@@ -109,3 +109,66 @@ def test_no_thread_but_the_main_one_touches_the_warnings_state(
     assert len(drawn_in) == 3, "the areas and both levels are drawn ahead"
     assert threading.main_thread() not in drawn_in
     assert others == []
+
+
+ISLANDS = """
+import sys, threading, warnings
+
+import geopandas as gpd
+from shapely import MultiPolygon, box
+
+from geo_priority.harmonise import prepare_boundaries
+from geo_priority.render import ahead
+
+assert "scipy.sparse.csgraph" not in sys.modules, "imported at start"
+others = []
+
+
+def noted(name, real):
+    def call(*args, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            others.append(name)
+        return real(*args, **kwargs)
+
+    return call
+
+
+for name in ("__enter__", "__exit__"):
+    real = getattr(warnings.catch_warnings, name)
+    setattr(warnings.catch_warnings, name, noted(name, real))
+for name in ("simplefilter", "filterwarnings"):
+    setattr(warnings, name, noted(name, getattr(warnings, name)))
+# two desa of 40 islands each: their kecamatan is unioned a touching set
+# at a time (display_shapes.SET_PARTS), with scipy's connected components
+islands = [
+    MultiPolygon([box(x, y, x + 0.01, y + 0.01) for x in range(20) for y in (a, a + 1)])
+    for a in (0, 2)
+]
+codes = ["36.01.01.2001", "36.01.01.2002"]
+areas = prepare_boundaries(
+    gpd.GeoDataFrame({"kode": codes}, geometry=islands, crs=4326), code_column="kode"
+)
+with ahead.display_worker() as worker:
+    drawn = ahead.DisplayAhead.start(worker, areas, ["kecamatan"])
+    shapes = drawn.level_shapes(areas, ["kecamatan"])
+assert shapes is not None and len(shapes[0]) == 1
+assert "scipy.sparse.csgraph" in sys.modules, "the shapes did not use scipy"
+print(others)
+"""
+
+
+def test_scipy_is_not_first_imported_in_the_thread(tmp_path: Path) -> None:
+    """Its first import sets warning filters (scipy/_lib/_util.py, scipy.sparse)."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "islands.py"
+    script.write_text(ISLANDS, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
