@@ -231,3 +231,22 @@ def test_an_error_reading_the_areas_is_raised_where_it_is_collected(
         with pytest.raises(GeoPriorityError) as raised:
             drawn.level_shapes(prepared, LEVELS)
     assert raised.value is failure
+
+
+@pytest.mark.parametrize("lod_areas", [1, 5_000])
+def test_the_thread_plans_the_levels_as_the_map_does(
+    prepared: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch, lod_areas: int
+) -> None:
+    from geo_priority.render import display
+
+    # 1: the six areas are drawn by level of detail (zooms and tolerances)
+    monkeypatch.setattr(ahead, "LOD_AREAS", lod_areas)
+    monkeypatch.setattr(display, "LOD_AREAS", lod_areas)
+    with ahead.display_worker() as worker:
+        drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
+        shapes = drawn.level_shapes(prepared, LEVELS)
+        assert shapes is not None
+        (_, _, zooms), flagged = drawn._plan.result()
+    assert not flagged
+    assert zooms == display.lod_plan([prepared, *shapes])
+    assert (zooms[0] is None) == (lod_areas > 1)
