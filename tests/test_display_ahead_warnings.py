@@ -6,7 +6,8 @@ one, it sends the other's warnings to stderr instead of its recorder, or
 leaves an "ignore" filter behind for the rest of the run. The display work
 that runs beside the join and scoring (render/ahead.py) and its helper
 threads (display_shapes.in_threads) must therefore never enter one, nor
-change the filters.
+change the filters, nor issue a warning (which the caller's recorder would
+take as its own).
 """
 
 from __future__ import annotations
@@ -105,7 +106,11 @@ def test_no_thread_but_the_main_one_touches_the_warnings_state(
         return real_view(*args, **kwargs)
 
     monkeypatch.setattr(ahead, "_view", view)
-    pipeline.run(config)
+    # nor is a warning issued there (Python's or numpy's, every one shown)
+    monkeypatch.setattr(warnings, "_showwarnmsg", noted("warn", warnings._showwarnmsg))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        pipeline.run(config)
     assert len(drawn_in) == 3, "the areas and both levels are drawn ahead"
     assert threading.main_thread() not in drawn_in
     assert others == []
