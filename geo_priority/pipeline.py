@@ -126,16 +126,79 @@ def _joined(
     the areas are prepared (:func:`_ahead`).
     """
     ahead = _ahead(config, areas, worker)
+    early: _Early | None = None
     with step(tr("Reading the boundaries and tables")):
-        inputs = load_inputs(config, boundaries=areas is None)
+        if areas is None and worker is not None:
+            early = _Early.read(config, worker)
+            tables = load_inputs(config, boundaries=False)
+            inputs = replace(
+                tables,
+                boundaries=early.frame,
+                files=(*early.files, *tables.files),
+            )
+        else:
+            inputs = load_inputs(config, boundaries=areas is None)
         refuse_internal_tables(inputs.tables, config.outputs)
     with step(tr("Matching the tables to the areas")):
+        if early is not None:
+            areas, ahead = early.collect()
         if areas is None:
             areas = prepare_areas(inputs.boundaries, config)
             ahead = _ahead(config, areas, worker)
         joined = join(areas, inputs.tables, config, crosswalks=inputs.crosswalks)
         shown = mark_restricted(hide_suppressed(joined.areas), config.outputs)
     return replace(joined, areas=shown), inputs, ahead
+
+
+@dataclass
+class _Early:
+    """Boundaries read and prepared before the tables, the map started on them.
+
+    The display geometry starts as soon as the areas are prepared, so that
+    reading and joining the tables overlaps it (:func:`_joined`). What
+    preparing the areas raises or warns is held and given out where the
+    areas are collected (:meth:`collect`, after the tables are read), so a
+    user sees errors and warnings in the same order as when the areas are
+    prepared after the tables.
+    """
+
+    frame: gpd.GeoDataFrame
+    files: list[Path]
+    areas: gpd.GeoDataFrame | None = None
+    ahead: DisplayAhead | None = None
+    error: Exception | None = None
+    caught: list[warnings.WarningMessage] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, config: Config, worker: ThreadPoolExecutor) -> _Early:
+        """Read and prepare the boundaries; start the map's geometry on ``worker``."""
+        frame, files = read_boundary_frame(config)
+        early = cls(frame, files)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                early.areas = prepare_areas(frame, config)
+        except Exception as error:  # raised where the areas are collected
+            early.error = error
+        early.caught = list(caught)
+        if early.areas is not None:
+            try:  # not under catch_warnings: a first import may set filters
+                early.ahead = _ahead(config, early.areas, worker)
+            except Exception as error:
+                early.error = error
+        return early
+
+    def collect(self) -> tuple[gpd.GeoDataFrame, DisplayAhead | None]:
+        """Issue the warnings held, raise the error held, or return the areas."""
+        for w in self.caught:
+            warnings.showwarning(
+                w.message, w.category, w.filename, w.lineno, w.file, w.line
+            )
+        if self.error is not None:
+            if self.ahead is not None:
+                self.ahead.cancel()
+            raise self.error
+        assert self.areas is not None  # set unless an error is held
+        return self.areas, self.ahead
 
 
 def _ahead(
