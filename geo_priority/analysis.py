@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo_priority import harmonise, level_values
@@ -524,6 +525,7 @@ def with_levels(
     joined: gpd.GeoDataFrame,
     *,
     display_shapes: DisplayShapes | None = None,
+    display_outlines: DisplayShapes | None = None,
 ) -> Analysis:
     """Add the coarser levels that ``outputs.map_levels`` asks for.
 
@@ -542,17 +544,116 @@ def with_levels(
         :func:`geo_priority.harmonise.display_levels` would (e.g. computed
         ahead in a thread, :class:`geo_priority.render.ahead.DisplayAhead`),
         or None to have them dissolved here.
+    display_outlines : callable, optional
+        Called like ``display_shapes``, before it: returns its frames with
+        missing polygons, at once (same areas, names, order and attrs), or
+        None. The levels are then carried, scored and placed on them while
+        the shapes are made, and given the shapes' polygons last.
     """
     levels = analysis.config.outputs.map_levels
     for level in levels:
         _children_level(analysis, joined, level)
-    shapes = _level_shapes(analysis.config, joined, levels, display_shapes)
     parents = _parents(analysis.areas, joined, levels)
+    outlines = _outlines(analysis.config, joined, levels, display_outlines)
+    if outlines is not None:  # the levels' values first, their shapes last
+        early = _early_levels(analysis, joined, outlines, parents)
+        shapes = _level_shapes(analysis.config, joined, levels, display_shapes)
+        attached = _attached(early, shapes)
+        if attached is not None:
+            return attached
+    else:
+        shapes = _level_shapes(analysis.config, joined, levels, display_shapes)
+    return _levels_of(analysis, joined, shapes, parents)
+
+
+def _levels_of(
+    analysis: Analysis,
+    joined: gpd.GeoDataFrame,
+    shapes: Sequence[gpd.GeoDataFrame],
+    parents: Mapping[Level, list[str]],
+) -> Analysis:
+    """Return ``analysis`` with its levels carried to ``shapes`` and placed."""
+    levels = analysis.config.outputs.map_levels
     coarser = tuple(
         _coarser_level(analysis, joined, level, shape, parents[level])
         for level, shape in zip(levels, shapes, strict=True)
     )
     return _with_places(replace(analysis, levels=coarser))
+
+
+def _outlines(
+    config: Config,
+    joined: gpd.GeoDataFrame,
+    levels: Sequence[Level],
+    display_outlines: DisplayShapes | None,
+) -> list[gpd.GeoDataFrame] | None:
+    """Return the levels' display frames without polygons, when given and usable.
+
+    Only for levels drawn for display (no hotspot test: nothing else of a
+    level reads its polygons) and when ``display_outlines`` gives them.
+    """
+    if not levels or display_outlines is None or exact_levels_needed(config):
+        return None
+    return display_outlines(joined, levels)
+
+
+@dataclass(frozen=True)
+class _Early:
+    """The levels carried to their outlines, or the error doing so raised."""
+
+    analysis: Analysis | None
+    error: Exception | None
+
+
+def _early_levels(
+    analysis: Analysis,
+    joined: gpd.GeoDataFrame,
+    outlines: Sequence[gpd.GeoDataFrame],
+    parents: Mapping[Level, list[str]],
+) -> _Early:
+    """Carry, score and place the levels on frames without their polygons.
+
+    An error is held: it is raised once the shapes are taken, so that an
+    error in making them is raised first, as when they are made first.
+    """
+    try:
+        return _Early(_levels_of(analysis, joined, outlines, parents), None)
+    except Exception as error:
+        return _Early(None, error)
+
+
+def _attached(early: _Early, shapes: Sequence[gpd.GeoDataFrame]) -> Analysis | None:
+    """Give each early level the polygons of its ``shapes`` (same areas, order).
+
+    Raises the held error. None when a level's areas are not those of its
+    shapes in the same order (then the levels are carried again, on them).
+    """
+    if early.error is not None:
+        raise early.error
+    assert early.analysis is not None  # set unless an error is held
+    found = []
+    for level, shape in zip(early.analysis.levels, shapes, strict=True):
+        areas = _with_polygons(level.areas, shape)
+        scores = _with_polygons(level.scores.frame, shape)
+        if areas is None or scores is None:
+            return None
+        found.append(
+            replace(level, areas=areas, scores=replace(level.scores, frame=scores))
+        )
+    return replace(early.analysis, levels=tuple(found))
+
+
+def _with_polygons(
+    frame: pd.DataFrame, shape: gpd.GeoDataFrame
+) -> gpd.GeoDataFrame | None:
+    """Return ``frame`` with the polygons of ``shape``, or None if not its areas."""
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.crs != shape.crs:
+        return None
+    if not np.array_equal(frame[ID].to_numpy(), shape[ID].to_numpy()):
+        return None
+    out = frame.copy()
+    out[frame.geometry.name] = shape.geometry.array
+    return out
 
 
 #: Writers whose outputs draw coarser levels at most on screen (the map) or

@@ -264,7 +264,10 @@ def _analysed(
         with step(tr("Scoring and classifying the areas")):
             analysis = _cited(score_joined(joined, config, inputs.files), joined)
             shapes = ahead.level_shapes if ahead is not None else None
-            levelled = with_levels(analysis, joined.areas, display_shapes=shapes)
+            outlines = ahead.level_outlines if ahead is not None else None
+            levelled = with_levels(
+                analysis, joined.areas, display_shapes=shapes, display_outlines=outlines
+            )
             return replace(levelled, context=inputs.context), ahead
 
 

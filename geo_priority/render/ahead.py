@@ -296,6 +296,28 @@ class DisplayAhead:
         self._shapes = [_Layer.of(f) for f in frames]
         return frames
 
+    def level_outlines(
+        self, areas: gpd.GeoDataFrame, levels: Sequence[Level]
+    ) -> list[gpd.GeoDataFrame] | None:
+        """Return the frames of :meth:`level_shapes` with missing polygons, now.
+
+        The same areas (codes, names, parents, counts), order and attrs,
+        read from what was prepared where the work was started, without
+        waiting for the thread. None when the work is for other areas or
+        levels, or has no levels.
+        """
+        if not levels or tuple(levels) != self._levels or self._frames is None:
+            return None
+        if not self._areas.matches(areas):
+            return None
+        plan = self._frames
+        counts = np.ones(len(plan.geoms), dtype="int64")
+        missing = {}
+        for level, (kept, _, of_finer) in plan.hierarchy.items():  # finest first
+            counts = np.bincount(of_finer, weights=counts).astype("int64")
+            missing[level] = (np.full(len(kept), None, dtype=object), counts)
+        return display_frames(plan, missing)
+
     def views(
         self, layers: Sequence[gpd.GeoDataFrame]
     ) -> list[Callable[[], DisplayGeometry | None]] | None:
