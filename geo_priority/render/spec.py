@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import branca.colormap as cm
 import geopandas as gpd
@@ -424,6 +424,35 @@ def _properties(
     ``packed``: the rows written as JSON at once (:class:`PackedRows`), for a
     level-of-detail view (:func:`~geo_priority.render.display.pack_views`).
     """
+    parts = _property_parts(areas, layers, indicators, lang, threshold)
+    return parts.rows(label_points, packed=packed)
+
+
+@dataclass(frozen=True)
+class _PropertyParts:
+    """A view's area data before the label points (:func:`_properties`)."""
+
+    columns: dict[str, Sequence[Any]]
+    classes: np.ndarray
+    shown: Any
+    extras: dict[str, Sequence[Any]]
+
+    def rows(
+        self, label_points: list[Any] | None, *, packed: bool = False
+    ) -> list[dict[str, Any]] | PackedRows:
+        """Return the rows with ``label_points`` (packed: :class:`PackedRows`)."""
+        write = packed_rows if packed else area_rows
+        return write(self.columns, self.classes, self.shown, label_points, self.extras)
+
+
+def _property_parts(
+    areas: gpd.GeoDataFrame,
+    layers: list[MapLayer],
+    indicators: Sequence[IndicatorConfig],
+    lang: str,
+    threshold: int,
+) -> _PropertyParts:
+    """Return what :func:`_properties` writes that needs no geometry."""
     shown = _display_columns(areas, layers, indicators, lang, threshold)
     codes = [_class_codes(layer) for layer in layers]
     classes = np.column_stack(codes) if codes else np.zeros((len(areas), 0), int)
@@ -441,8 +470,7 @@ def _properties(
         "rb": area_robustness(areas, lang),
         "sb": basis_lines(areas, indicators, lang),
     }
-    write = packed_rows if packed else area_rows
-    return write(columns, classes, shown, label_points, extras)
+    return _PropertyParts(columns, classes, shown, extras)
 
 
 def _layer_spec(layer: MapLayer) -> dict[str, Any]:
@@ -510,44 +538,102 @@ def _view_spec(
     (:class:`~geo_priority.render.ahead.DisplayAhead`); None from it, or
     without it, the geometry is computed here.
     """
+    before = _view_before(label, areas, classification, indicators, lang, threshold)
+    return _view_after(before, titles, zoom, ahead)
+
+
+@dataclass(frozen=True)
+class _ViewBefore:
+    """What a view shows that needs no display geometry (:func:`_view_before`)."""
+
+    label: str
+    areas: gpd.GeoDataFrame
+    layers: list[MapLayer]
+    props: _PropertyParts
+    robust_n: int
+    filters: Any
+
+
+def _view_before(
+    label: str,
+    areas: gpd.GeoDataFrame,
+    classification: Classification,
+    indicators: Sequence[IndicatorConfig],
+    lang: str,
+    threshold: int,
+) -> _ViewBefore:
+    """Return a view's layers and area data, without its display geometry."""
     areas = shown_areas(areas)
     shown = [i for i in indicators if i.key in areas]
     classes = replace(classification, classes=areas[CLASS].astype("Int8"))
     layers = map_layers(areas, classes, shown, lang=lang)
+    return _ViewBefore(
+        label,
+        areas,
+        layers,
+        _property_parts(areas, layers, shown, lang, threshold),
+        # the rank interval bars of the table span ranks 1..robust_n
+        int(areas[RANK].notna().sum()) if has_robustness(areas) else 0,
+        # the provinces and kab/kota the table's filters offer
+        table_filters(areas),
+    )
+
+
+def _view_after(
+    before: _ViewBefore,
+    titles: tuple[str, str],
+    zoom: tuple[float, float] | None,
+    ahead: Callable[[], DisplayGeometry | None] | None,
+) -> dict[str, Any]:
+    """Return the view of :func:`_view_spec` from ``before`` and its geometry."""
+    areas = before.areas
     geometry = ahead() if ahead is not None else None
     if geometry is None:
         geometry = display_geometry(areas, tolerance=zoom[1] if zoom else None)
     return {
-        "label": label,
+        "label": before.label,
         "min_zoom": zoom[0] if zoom else None,
         "title": titles[0],
         "subtitle": titles[1],
-        "layers": [_layer_spec(layer) for layer in layers],
-        "props": _properties(
-            areas,
-            layers,
-            shown,
-            geometry.label_points,
-            lang,
-            threshold,
-            packed=zoom is not None,  # written as JSON at once (pack_views)
-        ),
+        "layers": [_layer_spec(layer) for layer in before.layers],
+        # a level-of-detail view is written as JSON at once (pack_views)
+        "props": before.props.rows(geometry.label_points, packed=zoom is not None),
         # a level-of-detail level is packed from the arrays (pack_views)
         "rings": geometry.encoded if zoom else geometry.rings,
         "scale": geometry.scale,
         "bounds": list(geometry.bounds),
         "labels_default": len(areas) <= LABELS_BY_DEFAULT,
-        # the rank interval bars of the table span ranks 1..robust_n
-        "robust_n": int(areas[RANK].notna().sum()) if has_robustness(areas) else 0,
+        "robust_n": before.robust_n,
         "outline_weight": 0.6 if len(areas) > CANVAS_THRESHOLD else 1.2,
-        # the provinces and kab/kota the table's filters offer
-        "filters": table_filters(areas),
+        "filters": before.filters,
         "display": {
             "tolerance_deg": geometry.tolerance,
             "coverage": geometry.coverage,
             "vertices": geometry.vertices,
         },
     }
+
+
+_T = TypeVar("_T")
+
+
+def _held(func: Callable[..., _T], *args: Any) -> _T | Exception:
+    """Return ``func(*args)``, or the error it raised (see :func:`_raised`)."""
+    try:
+        return func(*args)
+    except Exception as error:
+        return error
+
+
+def _raised(value: _T | Exception) -> _T:
+    """Return ``value``, raising it if it is an error :func:`_held` held.
+
+    A view's error is raised at its turn, after the geometry of the views
+    before it is taken, as when each view is made whole in turn.
+    """
+    if isinstance(value, Exception):
+        raise value
+    return value
 
 
 def map_spec(
@@ -612,12 +698,15 @@ def map_spec(
     ]
     plan = lod_plan([e[1] for e in entries])
     ahead = display.views([e[1] for e in entries]) if display is not None else None
+    # every view's area data first, while the thread draws, then the geometry
+    befores = [
+        _held(_view_before, lb, ar, cl, ind, lang, threshold)
+        for lb, ar, cl, ind, _ in entries
+    ]
     views = [
-        _view_spec(
-            lb, ar, cl, ind, lang, threshold, titles, zoom, ahead[i] if ahead else None
-        )
-        for i, ((lb, ar, cl, ind, titles), zoom) in enumerate(
-            zip(entries, plan, strict=True)
+        _view_after(_raised(before), titles, zoom, ahead[i] if ahead else None)
+        for i, (before, (*_, titles), zoom) in enumerate(
+            zip(befores, entries, plan, strict=True)
         )
     ]
     return {
