@@ -72,3 +72,26 @@ def test_a_view_error_is_raised_at_its_turn(
     monkeypatch.setattr(ahead_module.DisplayAhead, "_take", take)
     with pytest.raises(RuntimeError, match="area data of view 1"):
         pipeline.run(load_config(_config(tmp_path)))
+
+
+def test_packed_rows_with_heads_written_ahead_are_the_same_bytes():
+    import numpy as np
+
+    from geo_priority.render.area_rows import packed_heads, packed_rows
+
+    columns: dict[str, Any] = {
+        "id": ["1", "2"],
+        "name": ['A "x"', "B\u2028"],
+        "place": ["", "P"],
+        "s": [0.5, None],
+        "r": [1, None],
+    }
+    classes = np.array([[2, -1], [1, 3]])
+    shown = [["0,5", "-"], ["1", "2"]]
+    points = [(-6.2, 106.1), None]
+    extras: dict[str, Any] = {"sb": ["x", "y"]}
+    whole = packed_rows(columns, classes, shown, points, extras)
+    heads = packed_heads(columns, classes, shown)
+    ahead = packed_rows(columns, classes, shown, points, extras, heads=heads)
+    assert ahead.json_bytes() == whole.json_bytes()
+    assert b'"A \\"x\\""' in whole.json_bytes()

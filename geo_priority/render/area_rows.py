@@ -30,6 +30,7 @@ __all__ = [
     "area_ids",
     "area_rows",
     "optional_numbers",
+    "packed_heads",
     "packed_rows",
     "scores_shown",
     "texts_or",
@@ -220,8 +221,13 @@ def packed_rows(
     shown: Sequence[Sequence[str]],
     label_points: Sequence[Any] | None,
     extras: dict[str, Sequence[Any]],
+    *,
+    heads: Sequence[Any] | None = None,
 ) -> PackedRows:
     """Write :func:`area_rows` of the same columns as JSON, column-wise.
+
+    ``heads``: :func:`packed_heads` of ``columns``, ``classes`` and
+    ``shown``, written before the label points are known.
 
     Every value is written as ``json.dumps`` writes it (texts through its
     own string encoder, floats by ``repr``, missing as ``null``), each
@@ -241,12 +247,7 @@ def packed_rows(
     n = len(columns["id"])
     if n == 0:
         return PackedRows(b"[]", 0)
-    pieces: list[Any] = []
-    for key in ("id", "name", "place", "s", "r"):
-        pieces += [f',"{key}":', _json_column(columns[key])]
-    pieces[0] = '{"id":'
-    pieces += [',"c":[', _joined(_ints_text(c) for c in classes.T), '],"f":[']
-    pieces += [_joined(_json_column(col) for col in shown), "]"]
+    pieces = list(heads) if heads is not None else packed_heads(columns, classes, shown)
     pieces += [_tails(label_points, extras, n), "},"]
     rows = pc.binary_join_element_wise(*pieces, "")
     whole = pc.binary_join(
@@ -254,6 +255,21 @@ def packed_rows(
     )
     text: str = whole[0].as_py()
     return PackedRows(b"[" + text[:-1].encode("utf-8") + b"]", n)
+
+
+def packed_heads(
+    columns: dict[str, Sequence[Any]],
+    classes: np.ndarray,
+    shown: Sequence[Sequence[str]],
+) -> list[Any]:
+    """Return the pieces of :func:`packed_rows`' rows before the label points."""
+    pieces: list[Any] = []
+    for key in ("id", "name", "place", "s", "r"):
+        pieces += [f',"{key}":', _json_column(columns[key])]
+    pieces[0] = '{"id":'
+    pieces += [',"c":[', _joined(_ints_text(c) for c in classes.T), '],"f":[']
+    pieces += [_joined(_json_column(col) for col in shown), "]"]
+    return pieces
 
 
 def _dumps(value: object) -> str:

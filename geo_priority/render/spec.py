@@ -38,6 +38,7 @@ from geo_priority.render.area_rows import (
     area_ids,
     area_rows,
     optional_numbers,
+    packed_heads,
     packed_rows,
     scores_shown,
     texts_or,
@@ -436,13 +437,22 @@ class _PropertyParts:
     classes: np.ndarray
     shown: Any
     extras: dict[str, Sequence[Any]]
+    #: ``packed_heads`` of the rows, when made ahead (:meth:`packed`)
+    heads: list[Any] | None = None
+
+    def packed(self) -> _PropertyParts:
+        """Return these parts with the JSON of the packed rows' heads written."""
+        heads = packed_heads(self.columns, self.classes, self.shown)
+        return replace(self, heads=heads)
 
     def rows(
         self, label_points: list[Any] | None, *, packed: bool = False
     ) -> list[dict[str, Any]] | PackedRows:
         """Return the rows with ``label_points`` (packed: :class:`PackedRows`)."""
-        write = packed_rows if packed else area_rows
-        return write(self.columns, self.classes, self.shown, label_points, self.extras)
+        args = (self.columns, self.classes, self.shown, label_points, self.extras)
+        if not packed:
+            return area_rows(*args)
+        return packed_rows(*args, heads=self.heads)
 
 
 def _property_parts(
@@ -561,17 +571,23 @@ def _view_before(
     indicators: Sequence[IndicatorConfig],
     lang: str,
     threshold: int,
+    packed: bool = False,
 ) -> _ViewBefore:
-    """Return a view's layers and area data, without its display geometry."""
+    """Return a view's layers and area data, without its display geometry.
+
+    ``packed``: the rows will be packed (a level-of-detail view); their
+    JSON is written here as far as it goes without the label points.
+    """
     areas = shown_areas(areas)
     shown = [i for i in indicators if i.key in areas]
     classes = replace(classification, classes=areas[CLASS].astype("Int8"))
     layers = map_layers(areas, classes, shown, lang=lang)
+    parts = _property_parts(areas, layers, shown, lang, threshold)
     return _ViewBefore(
         label,
         areas,
         layers,
-        _property_parts(areas, layers, shown, lang, threshold),
+        parts.packed() if packed and len(areas) else parts,
         # the rank interval bars of the table span ranks 1..robust_n
         int(areas[RANK].notna().sum()) if has_robustness(areas) else 0,
         # the provinces and kab/kota the table's filters offer
@@ -700,8 +716,8 @@ def map_spec(
     ahead = display.views([e[1] for e in entries]) if display is not None else None
     # every view's area data first, while the thread draws, then the geometry
     befores = [
-        _held(_view_before, lb, ar, cl, ind, lang, threshold)
-        for lb, ar, cl, ind, _ in entries
+        _held(_view_before, lb, ar, cl, ind, lang, threshold, zoom is not None)
+        for (lb, ar, cl, ind, _), zoom in zip(entries, plan, strict=True)
     ]
     views = [
         _view_after(_raised(before), titles, zoom, ahead[i] if ahead else None)
