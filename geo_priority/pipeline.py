@@ -123,7 +123,9 @@ def _joined(
     """Read and join; refuse internal tables in a public run, blank hidden cells.
 
     With a ``worker``, the map's display geometry is started on it as soon as
-    the areas are prepared (:func:`_ahead`).
+    the areas are prepared (:func:`_ahead`): the boundaries are then read and
+    prepared before the tables (:class:`_Early`), so that reading and joining
+    the tables overlaps it.
     """
     ahead = _ahead(config, areas, worker)
     early: _Early | None = None
