@@ -174,6 +174,59 @@ def _shapes_and_plan(
     return shapes, layers, list(lod_tolerances(sizes))
 
 
+def _finest_zoom(geoms: np.ndarray, levels: int) -> tuple[float, float] | None:
+    """Return the areas' zoom and tolerance, as planned if they are the finest.
+
+    :func:`_shapes_and_plan` plans them so when no coarser level's typical
+    area is smaller than theirs: the areas' entry of ``lod_tolerances``
+    depends on the coarser levels only through the zooms that start after
+    the areas' own (none in practice), so their drawing can be made before
+    the coarser levels are unioned. None when the map has no level of
+    detail (no coarser ``levels``, or
+    :data:`~geo_priority.geometry.LOD_AREAS` areas or fewer).
+    """
+    if not levels or len(geoms) <= LOD_AREAS:
+        return None
+    return lod_tolerances([typical_size_of(shapely.bounds(geoms))])[0]
+
+
+#: The areas' drawing made beside the unions (``_early_view``): the zoom and
+#: tolerance it was made for, and the drawing; None when not made.
+_Early = tuple[tuple[float, float], DisplayGeometry] | None
+
+
+def _early_view(geoms: np.ndarray, levels: int, simplified: bool) -> _Early:
+    """Return the areas' display geometry for :func:`_finest_zoom`, or None.
+
+    What :func:`_view` makes of the areas (level 0) when the plan gives
+    them that zoom; it runs in a thread of its own while the coarser levels
+    are unioned (:func:`_first_view` checks the zoom).
+    """
+    zoom = _finest_zoom(geoms, levels)
+    if zoom is None:
+        return None
+    shown = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    return zoom, display_geometry_of(shown, tolerance=zoom[1], simplified=simplified)
+
+
+def _first_view(
+    planned: Future[_Watched[_Shapes]],
+    early: Future[_Watched[_Early]],
+    simplified: list[bool],
+) -> _Watched[DisplayGeometry]:
+    """Return the areas' display geometry (level 0) and whether it would warn.
+
+    The drawing made ahead (:func:`_early_view`) when the plan gives the
+    areas the zoom and tolerance it was made for, else :func:`_view`'s
+    (the same bytes either way).
+    """
+    zooms = planned.result()[0][2]
+    made, flagged = early.result()
+    if made is not None and made[0] == zooms[0]:
+        return made[1], flagged
+    return _watched(_view, planned, simplified, 0)
+
+
 def _view(
     planned: Future[_Watched[_Shapes]], simplified: list[bool], index: int
 ) -> DisplayGeometry:
@@ -210,11 +263,13 @@ class DisplayAhead:
         frames: DisplayPlan | None,
         plan: Future[_Watched[_Shapes]],
         views: list[Future[_Watched[DisplayGeometry]]],
+        early: Future[Any] | None = None,
     ) -> None:
         self._areas = _Layer.of(areas)
         self._levels = levels
         self._frames = frames  # what the level frames are built from
         self._plan = plan
+        self._early = early  # the areas' drawing made beside the unions
         # a view's future is let go once taken: the page packs its rings and
         # lets go of them (render.display.pack_views)
         self._views: list[Future[_Watched[DisplayGeometry]] | None] = list(views)
@@ -266,12 +321,26 @@ class DisplayAhead:
             return worker.submit(context.run, _watched, func, *args)
 
         plan = submit(_shapes_and_plan, frames, geoms, levels)
-        views = [submit(_view, plan, simplified, i) for i in range(1 + len(levels))]
-        return cls(areas, levels, frames, plan, views)
+        # the areas' drawing does not wait for the unions (_early_view): it
+        # takes a thread of its own, let go of once its one task is done
+        beside = ThreadPoolExecutor(1, thread_name_prefix="geo-priority-display")
+        context = contextvars.copy_context()
+        early = beside.submit(
+            context.run, _watched, _early_view, geoms, len(levels), simplified[0]
+        )
+        beside.shutdown(wait=False)
+        first = worker.submit(
+            contextvars.copy_context().run, _first_view, plan, early, simplified
+        )
+        views = [
+            first,
+            *(submit(_view, plan, simplified, i) for i in range(1, 1 + len(levels))),
+        ]
+        return cls(areas, levels, frames, plan, views, early)
 
     def cancel(self) -> None:
         """Drop the work not started (its results will not be used)."""
-        futures: list[Future[Any] | None] = [self._plan, *self._views]
+        futures: list[Future[Any] | None] = [self._plan, self._early, *self._views]
         for future in futures:
             if future is not None:
                 future.cancel()
