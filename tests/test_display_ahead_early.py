@@ -8,6 +8,9 @@ it was made for, so the page is the same bytes as without it.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from pathlib import Path
 
 import geopandas as gpd
@@ -94,3 +97,23 @@ def test_no_drawing_is_made_beside_without_level_of_detail(
     first, (made, flagged) = _drawn(areas)
     assert made is None and not flagged
     assert first.tolerance == display.display_geometry(areas).tolerance
+
+
+@pytest.mark.skipif(
+    not (hasattr(os, "setpriority") and sys.platform.startswith("linux")),
+    reason="thread priorities are set on Linux only",
+)
+def test_the_drawing_beside_runs_at_the_lowest_priority() -> None:
+    seen: list[int] = []
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    def lowered() -> None:
+        ahead._yielding()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=lowered)
+    thread.start()
+    thread.join()
+    assert seen == [19]
+    # the caller's thread is left as it was
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine

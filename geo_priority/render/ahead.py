@@ -42,9 +42,12 @@ from __future__ import annotations
 
 import contextvars
 import operator
+import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, TypeVar
@@ -205,8 +208,23 @@ def _early_view(geoms: np.ndarray, levels: int, simplified: bool) -> _Early:
     zoom = _finest_zoom(geoms, levels)
     if zoom is None:
         return None
+    _yielding()
     shown = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
     return zoom, display_geometry_of(shown, tolerance=zoom[1], simplified=simplified)
+
+
+def _yielding() -> None:
+    """Let this thread (and those it starts) run only in the cores' idle time.
+
+    The areas' drawing is needed last, after the coarser levels that the
+    caller waits for sooner: on Linux its thread gets the lowest priority
+    (threads started from it inherit it); elsewhere nothing changes (a
+    thread id is a process id only on Linux, where the nice value is each
+    thread's own).
+    """
+    if sys.platform.startswith("linux") and hasattr(os, "setpriority"):
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def _first_view(
