@@ -134,3 +134,59 @@ def kab_run(
     )
     (folder / "run.toml").write_text(_KAB_RUN + outputs, encoding="utf-8")
     return folder / "run.toml"
+
+
+#: Six Banten desa in three kecamatan of two kab/kota (:func:`desa_run`).
+DESA_CODES = [
+    "36.01.01.2001",
+    "36.01.01.2002",
+    "36.01.02.2001",
+    "36.01.02.2002",
+    "36.02.01.2002",
+    "36.02.01.2003",
+]
+
+_DESA_RUN = """
+[boundaries]
+path = "desa.geojson"
+code_column = "kode"
+name_column = "nama"
+code_system = "kemendagri"
+[[tables]]
+path = "t.csv"
+code_column = "kode"
+[scoring]
+{indicators}
+[classify]
+scheme = "prioritas"
+k = 2
+[outputs]
+dir = "out"
+overwrite = true
+{outputs}"""
+
+
+def desa_run(folder: Path, *, indicators: str, outputs: str) -> Path:
+    """Write :data:`DESA_CODES` as a row of boxes, a poor/pop table and a run config.
+
+    ``indicators`` is the ``[[scoring.indicators]]`` text (columns ``poor``
+    and ``pop``); ``outputs`` is appended to ``[outputs]`` (after ``dir =
+    "out"`` and ``overwrite = true``). Returns the config's path.
+    """
+    import pandas as pd
+
+    geoms = [box(106 + i * 0.05, -6.5, 106.05 + i * 0.05, -6.45) for i in range(6)]
+    gpd.GeoDataFrame(
+        {"kode": DESA_CODES, "nama": list("ABCDEF")}, geometry=geoms, crs="EPSG:4326"
+    ).to_file(folder / "desa.geojson")
+    pd.DataFrame(
+        {
+            "kode": DESA_CODES,
+            "poor": [1, 10, 5, 0, 7, 3],
+            "pop": [10, 900, 80, 50, 70, 60],
+        }
+    ).to_csv(folder / "t.csv", index=False)
+    path = folder / "run.toml"
+    text = _DESA_RUN.format(indicators=indicators.strip(), outputs=outputs)
+    path.write_text(text, encoding="utf-8")
+    return path

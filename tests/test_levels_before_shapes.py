@@ -18,43 +18,19 @@ import numpy as np
 import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
-from shapely.geometry import box
 
 from geo_priority import analysis as analysis_module
 from geo_priority import pipeline
 from geo_priority.config import load_config
 from geo_priority.render.ahead import display_worker
 
-CODES = [
-    "36.01.01.2001",
-    "36.01.01.2002",
-    "36.01.02.2001",
-    "36.01.02.2002",
-    "36.02.01.2002",
-    "36.02.01.2003",
-]
+from geodata import desa_run
 
 
 def _config(tmp_path: Path, extra: str = "") -> Path:
-    geoms = [box(106 + i * 0.05, -6.5, 106.05 + i * 0.05, -6.45) for i in range(6)]
-    gpd.GeoDataFrame(
-        {"kode": CODES, "nama": list("ABCDEF")}, geometry=geoms, crs="EPSG:4326"
-    ).to_file(tmp_path / "desa.geojson")
-    pd.DataFrame(
-        {"kode": CODES, "poor": [1, 10, 5, 0, 7, 3], "pop": [10, 900, 80, 50, 70, 60]}
-    ).to_csv(tmp_path / "t.csv", index=False)
-    path = tmp_path / "run.toml"
-    path.write_text(
-        f"""
-[boundaries]
-path = "desa.geojson"
-code_column = "kode"
-name_column = "nama"
-code_system = "kemendagri"
-[[tables]]
-path = "t.csv"
-code_column = "kode"
-[scoring]
+    return desa_run(
+        tmp_path,
+        indicators="""
 [[scoring.indicators]]
 key = "poor"
 numerator = "poor"
@@ -62,18 +38,11 @@ denominator = "pop"
 [[scoring.indicators]]
 key = "pop"
 score = false
-[classify]
-scheme = "prioritas"
-k = 2
-[outputs]
-dir = "out"
-overwrite = true
-formats = ["html"]
+""",
+        outputs=f"""formats = ["html"]
 map_levels = ["kecamatan", "kabkota"]
 {extra}""",
-        encoding="utf-8",
     )
-    return path
 
 
 def _same(a: Any, b: Any, where: str) -> None:
