@@ -2,14 +2,17 @@
 
 One number formatter (Indonesian ``1.234,5`` or English ``1,234.5``) and one
 list shortener serve every stage, so a message reads the same wherever it is
-raised. It imports only :mod:`geo_priority.messages` (for "... (3 lagi)"), so
-every stage may use it.
+raised; :func:`rounded` rounds a whole column as Python's ``round`` rounds
+each value. It imports only numpy and :mod:`geo_priority.messages` (for "...
+(3 lagi)"), so every stage may use it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Literal
+
+import numpy as np
 
 from geo_priority.messages import language, tr
 
@@ -263,3 +266,70 @@ def percent_shares(values: Iterable[float]) -> list[int]:
     for i in by_remainder[:missing]:
         shares[i] += 1
     return shares
+
+
+#: Beyond this size a scaled value's product error could reach a tie's margin.
+EXACT_SCALED = 1e9
+#: Scaled values this close to a tie (``x.5``) are rounded one by one.
+TIE_MARGIN = 1e-6
+
+
+def scaled_whole(values: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``values * 10**decimals`` rounded to whole numbers, and where exact.
+
+    Parameters
+    ----------
+    values : numpy.ndarray
+        Floats (NaN and infinities allowed).
+    decimals : int
+        Decimals kept.
+
+    Returns
+    -------
+    whole : numpy.ndarray of int64
+        The rounded scaled values (nearest, ties to even); 0 where not exact.
+    exact : numpy.ndarray of bool
+        Where ``whole`` is the value Python's rounding gives; elsewhere
+        (near a tie, above :data:`EXACT_SCALED`, not finite) it is not known.
+
+    Examples
+    --------
+    >>> whole, exact = scaled_whole(np.array([1.234, -2.5, 0.125, np.nan]), 2)
+    >>> whole.tolist(), exact.tolist()
+    ([123, -250, 0, 0], [True, True, False, False])
+    """
+    values = np.asarray(values, dtype=np.float64)
+    if decimals < 0:
+        return np.zeros(len(values), np.int64), np.zeros(len(values), bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = values * 10.0**decimals
+        exact = (np.abs(scaled) < EXACT_SCALED) & (
+            np.abs(scaled - np.floor(scaled) - 0.5) > TIE_MARGIN
+        )
+    whole = np.zeros(len(values), np.int64)
+    whole[exact] = np.rint(scaled[exact]).astype(np.int64)
+    return whole, exact
+
+
+def rounded(values: np.ndarray, decimals: int) -> np.ndarray:
+    """Return ``round(v, decimals)`` of every value, as floats.
+
+    A whole number divided by ``10**decimals`` is the float nearest the
+    rounded decimal, as Python's ``round`` returns; the values
+    :func:`scaled_whole` cannot round exactly are rounded by ``round``.
+
+    Examples
+    --------
+    >>> rounded(np.array([8.1585, 5.2535, 1e300, np.nan]), 3).tolist()
+    [8.159, 5.253, 1e+300, nan]
+    >>> np.round(np.array([8.1585, 5.2535]), 3).tolist()  # not Python's rounding
+    [8.158, 5.254]
+    """
+    values = np.asarray(values, dtype=np.float64)
+    _, exact = scaled_whole(values, decimals)
+    scale = 10.0 ** max(decimals, 0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        out = np.rint(values * scale) / scale  # keeps the sign of a zero
+    rest = np.flatnonzero(~exact)
+    out[rest] = [round(v, decimals) for v in values[rest].tolist()]
+    return out

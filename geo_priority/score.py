@@ -75,7 +75,7 @@ from geo_priority.config import (
     MissingPolicy,
 )
 from geo_priority.errors import ScoringError
-from geo_priority.formatting import SCORE_DECIMALS, format_number, shorten_list
+from geo_priority.formatting import SCORE_DECIMALS, format_number, rounded, shorten_list
 from geo_priority.indicators import SUPPRESSED_SUFFIX
 from geo_priority.messages import language, tr
 from geo_priority.schema import CONTRIB_PREFIX, NORM_PREFIX, RANK, SCORE, check_choice
@@ -208,37 +208,10 @@ def published_scores(scores: pd.Series) -> pd.Series:
     """
     values = pd.to_numeric(scores, errors="coerce").astype("float64")
     return pd.Series(
-        _rounded_as_text(values.to_numpy(), SCORE_DECIMALS),
+        rounded(values.to_numpy(), SCORE_DECIMALS),
         index=values.index,
         name=values.name,
     )
-
-
-#: Beyond this scaled size, or this close to a tie, a product's own rounding
-#: error could change the rounded value: those are rounded through their text.
-_EXACT_SCALED = 1e9
-_TIE_MARGIN = 1e-6
-
-
-def _rounded_as_text(values: np.ndarray, decimals: int) -> np.ndarray:
-    """Return ``float(f"{v:.{decimals}f}")`` of every value, column-wise.
-
-    ``rint(v * 10**d) / 10**d`` is that value wherever the product's own
-    rounding error (under 1e-7 below :data:`_EXACT_SCALED`) cannot move it
-    across a tie: the division of a whole number by ``10**d`` is the float
-    nearest the decimal text, as ``float()`` of the text is. The rest (near a
-    tie, very large, infinite) are rounded through their text, one by one.
-    NaN stays NaN.
-    """
-    scale = 10.0**decimals
-    with np.errstate(invalid="ignore", over="ignore"):
-        scaled = values * scale
-        out = np.rint(scaled) / scale
-        off_tie = np.abs(scaled - np.floor(scaled) - 0.5) > _TIE_MARGIN
-        plain = off_tie & (np.abs(scaled) < _EXACT_SCALED)
-    slow = np.flatnonzero(~plain & ~np.isnan(values))
-    out[slow] = [float(f"{v:.{decimals}f}") for v in values[slow].tolist()]
-    return out
 
 
 def rank_scores(scores: pd.Series) -> pd.Series:

@@ -9,10 +9,8 @@ the same strings and floats, from numpy and pyarrow instead of a Python call
 per value.
 
 Both round the exact binary value to the nearest, ties to even, as Python
-does. The scaled value ``value * 10**decimals`` is one float product, within
-1.2e-7 of the exact one below :data:`EXACT_SCALED`; where it is farther than
-:data:`TIE_MARGIN` from a tie that error cannot change the rounding, so its
-nearest whole number is the rounded value. The rest (near a tie, very large,
+does (:func:`geo_priority.formatting.scaled_whole` says where the float
+product is exact enough). The rest (near a tie, very large,
 infinite, NaN, negative ``decimals``) are written one by one by the
 per-value functions, so every value comes out as they write it.
 """
@@ -25,79 +23,20 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from geo_priority.formatting import format_fixed
+from geo_priority.formatting import (
+    EXACT_SCALED,
+    TIE_MARGIN,
+    format_fixed,
+    rounded,
+    scaled_whole,
+)
 
 __all__ = ["EXACT_SCALED", "TIE_MARGIN", "fixed_texts", "rounded", "scaled_whole"]
 
-#: Beyond this size a scaled value's product error could reach a tie's margin.
-EXACT_SCALED = 1e9
-#: Scaled values this close to a tie (``x.5``) are rounded one by one.
-TIE_MARGIN = 1e-6
 #: Digits of the whole part written by :func:`fixed_texts` (below 1e12).
 _WHOLE_DIGITS = 12
 #: Thousands separator and decimal mark per language.
 _MARKS = {"id": (".", ","), "en": (",", ".")}
-
-
-def scaled_whole(values: np.ndarray, decimals: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return ``values * 10**decimals`` rounded to whole numbers, and where exact.
-
-    Parameters
-    ----------
-    values : numpy.ndarray
-        Floats (NaN and infinities allowed).
-    decimals : int
-        Decimals kept.
-
-    Returns
-    -------
-    whole : numpy.ndarray of int64
-        The rounded scaled values (nearest, ties to even); 0 where not exact.
-    exact : numpy.ndarray of bool
-        Where ``whole`` is the value Python's rounding gives; elsewhere
-        (near a tie, above :data:`EXACT_SCALED`, not finite) it is not known.
-
-    Examples
-    --------
-    >>> whole, exact = scaled_whole(np.array([1.234, -2.5, 0.125, np.nan]), 2)
-    >>> whole.tolist(), exact.tolist()
-    ([123, -250, 0, 0], [True, True, False, False])
-    """
-    values = np.asarray(values, dtype=np.float64)
-    if decimals < 0:
-        return np.zeros(len(values), np.int64), np.zeros(len(values), bool)
-    with np.errstate(invalid="ignore", over="ignore"):
-        scaled = values * 10.0**decimals
-        exact = (np.abs(scaled) < EXACT_SCALED) & (
-            np.abs(scaled - np.floor(scaled) - 0.5) > TIE_MARGIN
-        )
-    whole = np.zeros(len(values), np.int64)
-    whole[exact] = np.rint(scaled[exact]).astype(np.int64)
-    return whole, exact
-
-
-def rounded(values: np.ndarray, decimals: int) -> np.ndarray:
-    """Return ``round(v, decimals)`` of every value, as floats.
-
-    A whole number divided by ``10**decimals`` is the float nearest the
-    rounded decimal, as Python's ``round`` returns; the values
-    :func:`scaled_whole` cannot round exactly are rounded by ``round``.
-
-    Examples
-    --------
-    >>> rounded(np.array([8.1585, 5.2535, 1e300, np.nan]), 3).tolist()
-    [8.159, 5.253, 1e+300, nan]
-    >>> np.round(np.array([8.1585, 5.2535]), 3).tolist()  # not Python's rounding
-    [8.158, 5.254]
-    """
-    values = np.asarray(values, dtype=np.float64)
-    _, exact = scaled_whole(values, decimals)
-    scale = 10.0 ** max(decimals, 0)
-    with np.errstate(invalid="ignore", over="ignore"):
-        out = np.rint(values * scale) / scale  # keeps the sign of a zero
-    rest = np.flatnonzero(~exact)
-    out[rest] = [round(v, decimals) for v in values[rest].tolist()]
-    return out
 
 
 def fixed_texts(
