@@ -70,7 +70,12 @@ from geo_priority.harmonise import (
     display_plan,
     display_shapes_of,
 )
-from geo_priority.render.display import DisplayGeometry, display_geometry_of
+from geo_priority.render.display import (
+    DisplayGeometry,
+    EncodedRings,
+    RingPack,
+    display_geometry_of,
+)
 from geo_priority.schema import ID, Level
 
 __all__ = ["DisplayAhead", "display_worker", "shown_areas"]
@@ -194,23 +199,60 @@ def _finest_zoom(geoms: np.ndarray, levels: int) -> tuple[float, float] | None:
 
 
 #: The areas' drawing made beside the unions (``_early_view``): the zoom and
-#: tolerance it was made for, and the drawing; None when not made.
-_Early = tuple[tuple[float, float], DisplayGeometry] | None
+#: tolerance it was made for, the drawing and its rings packed; None when
+#: not made.
+_Early = tuple[tuple[float, float], DisplayGeometry, RingPack] | None
 
 
 def _early_view(geoms: np.ndarray, levels: int, simplified: bool) -> _Early:
     """Return the areas' display geometry for :func:`_finest_zoom`, or None.
 
     What :func:`_view` makes of the areas (level 0) when the plan gives
-    them that zoom; it runs in a thread of its own while the coarser levels
-    are unioned (:func:`_first_view` checks the zoom).
+    them that zoom, and its rings packed as the page's first level
+    (:class:`_Packing`); it runs in a thread of its own while the coarser
+    levels are unioned (:func:`_first_view` checks the zoom).
     """
     zoom = _finest_zoom(geoms, levels)
     if zoom is None:
         return None
     _yielding()
     shown = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
-    return zoom, display_geometry_of(shown, tolerance=zoom[1], simplified=simplified)
+    geometry = display_geometry_of(shown, tolerance=zoom[1], simplified=simplified)
+    pack = RingPack()
+    pack.add(geometry.encoded)
+    return zoom, geometry, pack
+
+
+class _Packing:
+    """The rings of a level-of-detail map's views, packed as they are drawn.
+
+    :func:`~geo_priority.render.display.pack_views` packs every view's
+    rings in view order into one gzip stream; the thread adds each view's
+    as soon as it is drawn (views come in order), so that the caller only
+    takes the text (:attr:`packed`, set once the last view is added).
+    A view added out of turn leaves the pack unfinished (None).
+    """
+
+    def __init__(self, views: int) -> None:
+        self._views = views
+        self._added = 0
+        self._pack: RingPack | None = None
+        self.packed: str | None = None
+
+    def add(
+        self, index: int, rings: EncodedRings, pack: RingPack | None = None
+    ) -> None:
+        """Add view ``index``'s ``rings`` (``pack``: view 0 packed already)."""
+        if index != self._added:
+            return
+        if index == 0:
+            self._pack = pack if pack is not None else RingPack()
+        assert self._pack is not None  # started with view 0
+        if pack is None:
+            self._pack.add(rings)
+        self._added += 1
+        if self._added == self._views:
+            self.packed, self._pack = self._pack.finish(), None
 
 
 def _yielding() -> None:
@@ -231,6 +273,7 @@ def _first_view(
     planned: Future[_Watched[_Shapes]],
     early: Future[_Watched[_Early]],
     simplified: list[bool],
+    packing: _Packing,
 ) -> _Watched[DisplayGeometry]:
     """Return the areas' display geometry (level 0) and whether it would warn.
 
@@ -241,18 +284,23 @@ def _first_view(
     zooms = planned.result()[0][2]
     made, flagged = early.result()
     if made is not None and made[0] == zooms[0]:
+        packing.add(0, made[1].encoded, made[2])
         return made[1], flagged
-    return _watched(_view, planned, simplified, 0)
+    return _watched(_view, planned, simplified, packing, 0)
 
 
 def _view(
-    planned: Future[_Watched[_Shapes]], simplified: list[bool], index: int
+    planned: Future[_Watched[_Shapes]],
+    simplified: list[bool],
+    packing: _Packing,
+    index: int,
 ) -> DisplayGeometry:
     """Return the display geometry of map level ``index`` (0: the areas).
 
     What :func:`geo_priority.render.spec.map_spec` draws of the level
     (``display_geometry`` of its ``shown_areas``); the nested rings of a map
-    drawn without level of detail are made here too.
+    drawn without level of detail are made here too, a level-of-detail
+    map's rings are packed (``packing``).
     """
     _, layers, zooms = planned.result()[0]
     layer, zoom = layers[index], zooms[index]
@@ -262,6 +310,8 @@ def _view(
     )
     if zoom is None:
         geometry.rings  # noqa: B018 - the cached nested lists, made here
+    else:
+        packing.add(index, geometry.encoded)
     return geometry
 
 
@@ -282,6 +332,7 @@ class DisplayAhead:
         plan: Future[_Watched[_Shapes]],
         views: list[Future[_Watched[DisplayGeometry]]],
         early: Future[Any] | None = None,
+        packing: _Packing | None = None,
     ) -> None:
         self._areas = _Layer.of(areas)
         self._levels = levels
@@ -292,6 +343,8 @@ class DisplayAhead:
         # lets go of them (render.display.pack_views)
         self._views: list[Future[_Watched[DisplayGeometry]] | None] = list(views)
         self._shapes: list[_Layer] | None = None
+        self._packing = packing  # the views' rings, packed as they are drawn
+        self._taken = [False] * len(views)  # the view's geometry was used
 
     @classmethod
     def start(
@@ -339,6 +392,7 @@ class DisplayAhead:
             return worker.submit(context.run, _watched, func, *args)
 
         plan = submit(_shapes_and_plan, frames, geoms, levels)
+        packing = _Packing(1 + len(levels))
         # the areas' drawing does not wait for the unions (_early_view): it
         # takes a thread of its own, let go of once its one task is done
         beside = ThreadPoolExecutor(1, thread_name_prefix="geo-priority-display")
@@ -348,13 +402,21 @@ class DisplayAhead:
         )
         beside.shutdown(wait=False)
         first = worker.submit(
-            contextvars.copy_context().run, _first_view, plan, early, simplified
+            contextvars.copy_context().run,
+            _first_view,
+            plan,
+            early,
+            simplified,
+            packing,
         )
         views = [
             first,
-            *(submit(_view, plan, simplified, i) for i in range(1, 1 + len(levels))),
+            *(
+                submit(_view, plan, simplified, packing, i)
+                for i in range(1, 1 + len(levels))
+            ),
         ]
-        return cls(areas, levels, frames, plan, views, early)
+        return cls(areas, levels, frames, plan, views, early, packing)
 
     def cancel(self) -> None:
         """Drop the work not started (its results will not be used)."""
@@ -433,4 +495,17 @@ class DisplayAhead:
         if future is None:
             return None
         geometry, flagged = future.result()
+        self._taken[index] = not flagged
         return None if flagged else geometry
+
+    def packed_rings(self) -> str | None:
+        """Return the views' rings as :func:`~.display.pack_views` packs them.
+
+        Its ``packed`` field of every view's geometry, in view order, packed
+        in the thread as each was drawn; None unless every view's geometry
+        was taken from here (:meth:`views`) and the map is drawn by level of
+        detail.
+        """
+        if self._packing is None or not all(self._taken):
+            return None
+        return self._packing.packed

@@ -34,6 +34,7 @@ import base64
 import gzip
 import json
 import math
+import zlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -515,17 +516,19 @@ def lod_plan(
     return list(lod_zooms(levels))
 
 
-def lod_fields(views: Sequence[dict[str, Any]], lang: str) -> dict[str, Any]:
+def lod_fields(
+    views: Sequence[dict[str, Any]], lang: str, *, packed: str | None = None
+) -> dict[str, Any]:
     """Return the page's level-of-detail fields; pack the views when it has it.
 
     ``lod`` (the level follows the zoom), the switch's "otomatis" label and,
     for a level-of-detail map, the packed geometry and area data
-    (:func:`pack_views`).
+    (:func:`pack_views`; ``packed``: the views' rings packed already).
     """
     lod = bool(views) and views[0].get("min_zoom") is not None
     with use_language("en" if lang == "en" else "id"):
         fields: dict[str, Any] = {"lod": lod, "lod_label": tr("automatic (by zoom)")}
-    return {**fields, **pack_views(views)} if lod else fields
+    return {**fields, **pack_views(views, packed=packed)} if lod else fields
 
 
 def _varints(values: np.ndarray, chunk: int = 1 << 20) -> bytes:
@@ -561,6 +564,41 @@ def _varints_of(values: np.ndarray) -> bytes:
 
 def _gzip64(raw: bytes) -> str:
     return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode()
+
+
+class RingPack:
+    """The ``packed`` field of :func:`pack_views`, made one level at a time.
+
+    Each level's rings are compressed as they come (:meth:`add`), in the
+    order of the page's views; :meth:`finish` returns the same text as
+    :func:`pack_views` writes of those levels (one gzip stream: zlib's
+    output does not depend on how its input is cut). numpy, zlib and
+    base64 only, so that a thread can pack a level as soon as it is drawn
+    (:mod:`geo_priority.render.ahead`).
+
+    Examples
+    --------
+    >>> one = EncodedRings(np.array([1, 1, 4]), np.array([5, 6, 1, 0, 0, 1, -1, -1]), 1)
+    >>> pack = RingPack()
+    >>> pack.add(one)
+    >>> pack.add(one)
+    >>> pack.finish() == _gzip64(one.varints() * 2)
+    True
+    """
+
+    def __init__(self) -> None:
+        # gzip.compress(raw, 6, mtime=0) is zlib's gzip stream (wbits 31)
+        self._zlib = zlib.compressobj(6, zlib.DEFLATED, 31)
+        self._chunks: list[bytes] = []
+
+    def add(self, rings: EncodedRings) -> None:
+        """Compress the next level's rings (:meth:`EncodedRings.varints`)."""
+        self._chunks.append(self._zlib.compress(rings.varints()))
+
+    def finish(self) -> str:
+        """Return the levels added, gzip'd and base64-encoded (once only)."""
+        self._chunks.append(self._zlib.flush())
+        return base64.b64encode(b"".join(self._chunks)).decode()
 
 
 def pack_json(data: object) -> str:
@@ -630,25 +668,36 @@ def _view_varints(rings: EncodedRings | list[list[list[list[int]]]]) -> bytes:
     return _level_varints(rings)
 
 
-def pack_views(views: Sequence[dict[str, Any]]) -> dict[str, str]:
+def pack_views(
+    views: Sequence[dict[str, Any]], *, packed: str | None = None
+) -> dict[str, str]:
     """Move the levels' rings and area data into gzip'd fields of the page.
 
     A level-of-detail map (national desa: 19 MB of area data, 7 M vertices)
     would not fit in 20 MB as plain JSON; the page inflates ``packed``
     (:func:`pack_rings`) and ``packed_props`` (:func:`pack_json`) before its
-    first draw. ``views`` lose their ``rings`` and ``props``.
+    first draw. ``views`` lose their ``rings`` and ``props``. ``packed``:
+    the views' rings packed already, level by level as they were drawn
+    (:class:`RingPack` of exactly these rings, in this order).
     """
-    # each level's rings are let go as soon as they are packed
-    packed = b"".join(_view_varints(v.pop("rings")) for v in views)
-    if len(packed) < THREADED_PACK:
+    if packed is not None:
+        for v in views:
+            del v["rings"]
         return {
-            "packed": _gzip64(packed),
+            "packed": packed,
+            "packed_props": pack_json([v.pop("props") for v in views]),
+        }
+    # each level's rings are let go as soon as they are packed
+    raw = b"".join(_view_varints(v.pop("rings")) for v in views)
+    if len(raw) < THREADED_PACK:
+        return {
+            "packed": _gzip64(raw),
             "packed_props": pack_json([v.pop("props") for v in views]),
         }
     # zlib lets go of the GIL: the rings are compressed while the area data
     # are written as JSON (the same bytes as one after the other)
     with ThreadPoolExecutor(1) as pool:
-        rings = pool.submit(_gzip64, packed)
+        rings = pool.submit(_gzip64, raw)
         props = pack_json([v.pop("props") for v in views])
         return {"packed": rings.result(), "packed_props": props}
 

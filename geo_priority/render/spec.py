@@ -725,9 +725,11 @@ def map_spec(
             zip(befores, entries, plan, strict=True)
         )
     ]
+    # the rings packed in the thread as they were drawn, if all views are its
+    packed = display.packed_rings() if display is not None and ahead else None
     return {
         "lang": lang,
-        **lod_fields(views, lang),
+        **lod_fields(views, lang, packed=packed),
         "texts": ui_texts(lang),
         "views": views,
         "canvas_threshold": CANVAS_THRESHOLD,

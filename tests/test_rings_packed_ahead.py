@@ -1,0 +1,145 @@
+"""A level-of-detail map's rings are packed in the display thread (render/ahead.py).
+
+Each view's rings are compressed into the page's one gzip stream as soon as
+the thread has drawn the view; the page takes that text only when every view
+is the thread's, and it is the same text :func:`pack_views` writes.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pytest
+from test_display_ahead import LEVELS, _config
+
+from geo_priority import pipeline
+from geo_priority.config import load_config
+from geo_priority.joining import prepare_areas
+from geo_priority.render import ahead, display
+
+
+def _rings(rng: np.random.Generator, areas: int) -> display.EncodedRings:
+    """Random encoded rings: one polygon of one ring of 4..40 points per area."""
+    points = rng.integers(4, 40, areas)
+    structure = np.column_stack([np.ones(areas), np.ones(areas), points]).ravel()
+    coords = rng.integers(-300, 300, 2 * int(points.sum()))
+    return display.EncodedRings(structure.astype(np.int64), coords, areas)
+
+
+@pytest.mark.parametrize("sizes", [[1], [3, 1, 1], [60_000, 2_000, 5, 1]])
+def test_a_pack_made_level_by_level_is_the_one_pack_of_all(sizes: list[int]) -> None:
+    rng = np.random.default_rng(len(sizes))
+    levels = [_rings(rng, n) for n in sizes]
+    pack = display.RingPack()
+    for rings in levels:
+        pack.add(rings)
+    views: list[dict[str, Any]] = [{"rings": r, "props": [{"id": "1"}]} for r in levels]
+    assert pack.finish() == display.pack_views(views)["packed"]
+
+
+def test_views_packed_out_of_turn_give_no_pack() -> None:
+    rings = _rings(np.random.default_rng(0), 3)
+    packing = ahead._Packing(2)
+    packing.add(1, rings)  # the first view was not packed
+    packing.add(0, rings)
+    assert packing.packed is None
+    packing = ahead._Packing(2)
+    packing.add(0, rings)
+    packing.add(1, rings)
+    assert (
+        packing.packed
+        == display.pack_views(
+            [{"rings": rings, "props": []}, {"rings": rings, "props": []}]
+        )["packed"]
+    )
+
+
+def _lod(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draw the six areas by level of detail."""
+    monkeypatch.setattr(ahead, "LOD_AREAS", 1)
+    monkeypatch.setattr(display, "LOD_AREAS", 1)
+
+
+def _page(config: Path) -> str:
+    written = pipeline.run(load_config(config)).outputs["html"]
+    html = written.read_text(encoding="utf-8")
+    html = re.sub(r"_[0-9a-f]{32}", "_X", html)
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\"· ]*", "T", html)
+
+
+def test_the_page_takes_the_rings_packed_in_the_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _lod(monkeypatch)
+    config = _config(tmp_path)
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "_draws_ahead", lambda config: False)
+        without = _page(config)
+    real = display.pack_views
+    given: list[str | None] = []
+
+    def packing(views, *, packed=None):  # type: ignore[no-untyped-def]
+        given.append(packed)
+        assert packed == real(copy.deepcopy(views))["packed"]
+        return real(views, packed=packed)
+
+    monkeypatch.setattr(display, "pack_views", packing)
+    page = _page(config)
+    assert given and given[0] is not None  # the thread's pack was taken
+    assert page == without
+    assert '"lod":true' in page.replace(" ", "")
+
+
+@pytest.fixture
+def prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> gpd.GeoDataFrame:
+    _lod(monkeypatch)
+    config = load_config(_config(tmp_path))
+    return prepare_areas(gpd.read_file(tmp_path / "desa.geojson"), config)
+
+
+def test_no_pack_unless_every_view_is_the_threads(
+    prepared: gpd.GeoDataFrame,
+) -> None:
+    with ahead.display_worker() as worker:
+        drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
+        shapes = drawn.level_shapes(prepared, LEVELS)
+        assert shapes is not None
+        views = drawn.views([prepared, *shapes])
+        assert views is not None
+        assert all(v() is not None for v in views[:2])
+        assert drawn.packed_rings() is None  # the last view not taken yet
+        assert views[2]() is not None
+        packed = drawn.packed_rings()
+    assert packed is not None
+    with ahead.display_worker() as worker:
+        drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
+        shapes = drawn.level_shapes(prepared, LEVELS)
+        assert shapes is not None
+        assert drawn.views([prepared.iloc[::-1], *shapes]) is None
+        assert drawn.packed_rings() is None
+
+
+def test_no_pack_when_a_view_would_have_warned(
+    prepared: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = ahead.display_geometry_of
+
+    def dividing(geoms, **kwargs):  # type: ignore[no-untyped-def]
+        if len(geoms) == 2:  # the kab/kota view
+            np.divide(np.ones(1), np.zeros(1))
+        return real(geoms, **kwargs)
+
+    monkeypatch.setattr(ahead, "display_geometry_of", dividing)
+    with ahead.display_worker() as worker:
+        drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
+        shapes = drawn.level_shapes(prepared, LEVELS)
+        assert shapes is not None
+        views = drawn.views([prepared, *shapes])
+        assert views is not None
+        assert [v() is None for v in views] == [False, False, True]
+        assert drawn.packed_rings() is None
