@@ -66,6 +66,50 @@ def is_valid(geoms: np.ndarray) -> np.ndarray:
     return np.asarray(shapely.lib.is_valid(geoms), dtype=bool)
 
 
+def _components(n: int, one: np.ndarray, two: np.ndarray) -> tuple[int, np.ndarray]:
+    """Return the connected components of the undirected graph of edges ``one-two``.
+
+    The nodes are ``0..n-1``; the components are numbered in the order of
+    their smallest node, as ``scipy.sparse.csgraph.connected_components``
+    numbers them (the same partition and labels, without importing scipy).
+    Every node points to a smaller node of its component (at first itself);
+    each round hooks, for every edge whose ends point to different roots, the
+    larger root under the smaller one, then makes every node point to its
+    root, until every edge's ends share a root: the smallest node of the
+    component, the only one pointing to itself.
+
+    Parameters
+    ----------
+    n : int
+        The number of nodes.
+    one, two : numpy.ndarray of int
+        The ends of each edge (self-loops and repeated edges allowed).
+
+    Returns
+    -------
+    n_components : int
+    labels : numpy.ndarray of int
+        The component of each node.
+
+    Examples
+    --------
+    >>> n, labels = _components(5, np.array([4, 1]), np.array([1, 3]))
+    >>> n, labels.tolist()
+    (3, [0, 1, 2, 1, 1])
+    """
+    root = np.arange(n)
+    while True:
+        a, b = root[one], root[two]
+        apart = a != b
+        if not apart.any():
+            break
+        np.minimum.at(root, np.maximum(a[apart], b[apart]), np.minimum(a, b)[apart])
+        while not np.array_equal(up := root[root], root):
+            root = up
+    smallest, labels = np.unique(root, return_inverse=True)
+    return len(smallest), labels
+
+
 #: Threads for the vectorised shapely steps (they release the GIL).
 WORKERS = max(1, min(2, os.cpu_count() or 1))
 
@@ -253,18 +297,9 @@ def _touching_sets(parts: np.ndarray, group: np.ndarray) -> np.ndarray:
     The sets are numbered by group, and within a group from the one reaching
     farthest east (the order in which ``buffer`` returns its polygons).
     """
-    from scipy.sparse import coo_matrix  # only for layers of many islands
-    from scipy.sparse.csgraph import connected_components
-
     one, two = shapely.STRtree(parts).query(parts, predicate="intersects")
     same = group[one] == group[two]
-    n_sets, label = connected_components(
-        coo_matrix(
-            (np.ones(int(same.sum())), (one[same], two[same])),
-            shape=(len(parts), len(parts)),
-        ),
-        directed=False,
-    )
+    n_sets, label = _components(len(parts), one[same], two[same])
     east = np.full(n_sets, -np.inf)
     np.maximum.at(east, label, shapely.bounds(parts)[:, 2])
     of_set = np.empty(n_sets, dtype=group.dtype)
@@ -418,9 +453,6 @@ def _overlaps_merged(geoms: np.ndarray) -> np.ndarray:
     The rest of :func:`valid_drawings`: islets meeting more than one part or
     each other. Parts touching only at points are left apart (valid).
     """
-    from scipy.sparse import coo_matrix  # rarely needed: not imported at start
-    from scipy.sparse.csgraph import connected_components
-
     parts, owner = _nonempty_parts(geoms)
     one, two = shapely.STRtree(parts).query(parts, predicate="intersects")
     pair = (one < two) & (owner[one] == owner[two])
@@ -432,13 +464,7 @@ def _overlaps_merged(geoms: np.ndarray) -> np.ndarray:
     point = np.isin(shapely.get_type_id(meet), (0, 4))  # (Multi)Point
     joined = ~touch
     joined[np.flatnonzero(touch)[point]] = False
-    _, label = connected_components(
-        coo_matrix(
-            (np.ones(joined.sum()), (one[joined], two[joined])),
-            shape=(len(parts), len(parts)),
-        ),
-        directed=False,
-    )
+    _, label = _components(len(parts), one[joined], two[joined])
     order = np.argsort(label, kind="stable")
     _, starts = np.unique(label[order], return_index=True)
     groups = np.split(order, starts[1:])
