@@ -28,6 +28,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from geo_priority.config import IndicatorConfig, TableConfig
@@ -176,15 +178,34 @@ def _joined_rows(
     """Return the rows of ``frame`` that the join report joined to an area."""
     entries = report.entries
     mine = entries[(entries["table"] == spec.label) & entries["status"].isin(_JOINED)]
-    keep = pd.Series(False, index=frame.index)
+    keep = np.zeros(len(frame), dtype=bool)
     if spec.code_column and spec.code_column in frame:
-        codes = set(mine["row_code"].dropna().astype(str))
-        keep |= frame[spec.code_column].astype(str).isin(codes)
+        codes = _texts(mine["row_code"].dropna())
+        keep |= _text_in(frame[spec.code_column], codes)
     if spec.name_column and spec.name_column in frame:
         coded = mine["row_code"].notna()
-        names = set(mine.loc[~coded, "row_name"].dropna().astype(str))
-        keep |= frame[spec.name_column].astype(str).isin(names)
+        names = _texts(mine.loc[~coded, "row_name"].dropna())
+        keep |= _text_in(frame[spec.name_column], names)
     return frame[keep]
+
+
+def _texts(column: pd.Series) -> set[str]:
+    """Return the distinct texts of the cells (``astype(str)``) of a column."""
+    return set(column.astype(str).to_numpy(dtype=object).tolist())
+
+
+def _text_in(column: pd.Series, texts: set[str]) -> npt.NDArray[np.bool_]:
+    """Return ``column.astype(str).isin(texts)`` as a boolean array, faster.
+
+    The same test, a cell's text in ``texts`` (missing cells are in none),
+    made with a Python set: pandas' ``isin`` on Arrow text builds an Arrow
+    scalar of every value in a Python loop (0.6 s for the 83,000 codes of a
+    national desa join).
+    """
+    cells = column.astype(str).to_numpy(dtype=object).tolist()
+    return np.fromiter(
+        (isinstance(c, str) and c in texts for c in cells), dtype=bool, count=len(cells)
+    )
 
 
 def _rows_of(
