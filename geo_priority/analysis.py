@@ -526,6 +526,7 @@ def with_levels(
     *,
     display_shapes: DisplayShapes | None = None,
     display_outlines: DisplayShapes | None = None,
+    while_waiting: Callable[[Analysis], None] | None = None,
 ) -> Analysis:
     """Add the coarser levels that ``outputs.map_levels`` asks for.
 
@@ -549,6 +550,12 @@ def with_levels(
         missing polygons, at once (same areas, names, order and attrs), or
         None. The levels are then carried, scored and placed on them while
         the shapes are made, and given the shapes' polygons last.
+    while_waiting : callable, optional
+        Called with the analysis and its levels carried to the outlines
+        (their areas without polygons) before ``display_shapes`` is called,
+        when the outlines are used and no error was raised: what it makes
+        meanwhile (e.g. the map's area data,
+        :func:`geo_priority.outputs.map_ahead`) must hold its own errors.
     """
     levels = analysis.config.outputs.map_levels
     for level in levels:
@@ -557,6 +564,8 @@ def with_levels(
     outlines = _outlines(analysis.config, joined, levels, display_outlines)
     if outlines is not None:  # the levels' values first, their shapes last
         early = _early_levels(analysis, joined, outlines, parents)
+        if while_waiting is not None and early.analysis is not None:
+            while_waiting(early.analysis)
         shapes = _level_shapes(analysis.config, joined, levels, display_shapes)
         attached = _attached(early, shapes)
         if attached is not None:

@@ -46,6 +46,7 @@ __all__ = [
     "check_outputs_of",
     "export_layer",
     "figure_paths",
+    "map_ahead",
     "output_paths",
     "progress_figure_path",
     "scored_layer",
@@ -117,6 +118,38 @@ def build_map(
         levels=[_map_level(lv, record) for lv in analysis.levels],
         display=display,
     )
+
+
+def map_ahead(analysis: Analysis, display: DisplayAhead) -> None:
+    """Make the map's area data of ``analysis`` now, kept with ``display``.
+
+    Every view's layers and area data (:func:`geo_priority.render.spec.views_ahead`),
+    made while ``display`` draws (the coarser levels may have no polygons
+    yet); :func:`build_map` uses them only for exactly the same views. An
+    error is not raised here: nothing is kept, and the map makes the views
+    itself, raising it there.
+    """
+    from geo_priority.render import MapLevel
+    from geo_priority.render.spec import views_ahead
+    from geo_priority.render.texts import level_label
+
+    outputs = analysis.config.outputs
+    try:
+        made = views_ahead(
+            analysis.areas,
+            analysis.classification,
+            indicators=analysis.indicators,
+            lang=outputs.lang,
+            label=level_label(analysis),
+            levels=[
+                MapLevel(level_label(lv), lv.areas, lv.classification, lv.indicators)
+                for lv in analysis.levels
+            ],
+            threshold=outputs.suppression_threshold,
+        )
+    except Exception:  # made again, and raised, by the map
+        return
+    display.keep(made)
 
 
 def _map_level(level: Analysis, record: Record) -> MapLevel:

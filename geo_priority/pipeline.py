@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ from geo_priority.metadata import run_record
 from geo_priority.outputs import (
     check_figures_of,
     check_outputs_of,
+    map_ahead,
     output_paths,
     write_figures,
     write_outputs,
@@ -267,8 +269,14 @@ def _analysed(
             analysis = _cited(score_joined(joined, config, inputs.files), joined)
             shapes = ahead.level_shapes if ahead is not None else None
             outlines = ahead.level_outlines if ahead is not None else None
+            # the map's area data are made while the thread draws the levels
+            waiting = partial(map_ahead, display=ahead) if ahead is not None else None
             levelled = with_levels(
-                analysis, joined.areas, display_shapes=shapes, display_outlines=outlines
+                analysis,
+                joined.areas,
+                display_shapes=shapes,
+                display_outlines=outlines,
+                while_waiting=waiting,
             )
             return replace(levelled, context=inputs.context), ahead
 

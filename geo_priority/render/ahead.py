@@ -345,6 +345,7 @@ class DisplayAhead:
         self._shapes: list[_Layer] | None = None
         self._packing = packing  # the views' rings, packed as they are drawn
         self._taken = [False] * len(views)  # the view's geometry was used
+        self._kept: object = None  # what the page made while waiting (keep)
 
     @classmethod
     def start(
@@ -497,6 +498,20 @@ class DisplayAhead:
         geometry, flagged = future.result()
         self._taken[index] = not flagged
         return None if flagged else geometry
+
+    def keep(self, made: object) -> None:
+        """Keep what the page made of these areas while the thread draws.
+
+        :func:`geo_priority.render.spec.views_ahead`: the views' area data,
+        which :func:`~geo_priority.render.spec.map_spec` takes (:meth:`kept`)
+        and uses only for exactly the views it was made of.
+        """
+        self._kept = made
+
+    def kept(self) -> object:
+        """Return what :meth:`keep` kept (None if nothing), and let go of it."""
+        made, self._kept = self._kept, None
+        return made
 
     def packed_rings(self) -> str | None:
         """Return the views' rings as :func:`~.display.pack_views` packs them.

@@ -10,6 +10,7 @@ the page.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from geo_priority.classify_layers import classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import SCORE_DECIMALS, indicator_decimals
 from geo_priority.indicators import SUPPRESSED_SUFFIX
+from geo_priority.render import display as _display
 from geo_priority.render._analytics_layers import analytics_layers
 from geo_priority.render._robustness_layers import (
     area_robustness,
@@ -77,10 +79,12 @@ __all__ = [
     "MapLayer",
     "MapLevel",
     "MapText",
+    "ViewsAhead",
     "class_colours",
     "indicator_label",
     "map_layers",
     "map_spec",
+    "views_ahead",
 ]
 
 NO_DATA_COLOUR = "#c8c8c8"
@@ -572,13 +576,16 @@ def _view_before(
     lang: str,
     threshold: int,
     packed: bool = False,
+    drawn: np.ndarray | None = None,
 ) -> _ViewBefore:
     """Return a view's layers and area data, without its display geometry.
 
     ``packed``: the rows will be packed (a level-of-detail view); their
     JSON is written here as far as it goes without the label points.
+    ``drawn``: the rows the map draws, when ``areas`` have no polygons yet
+    (:func:`views_ahead`); by default those with a polygon (``shown_areas``).
     """
-    areas = shown_areas(areas)
+    areas = shown_areas(areas) if drawn is None else _rows(areas, drawn)
     shown = [i for i in indicators if i.key in areas]
     classes = replace(classification, classes=areas[CLASS].astype("Int8"))
     layers = map_layers(areas, classes, shown, lang=lang)
@@ -630,6 +637,120 @@ def _view_after(
     }
 
 
+def _rows(areas: gpd.GeoDataFrame, drawn: np.ndarray) -> gpd.GeoDataFrame:
+    """Return the ``drawn`` rows of ``areas`` as :func:`shown_areas` returns them."""
+    return areas[drawn].reset_index(drop=True)
+
+
+def _drawn(areas: gpd.GeoDataFrame) -> np.ndarray:
+    """Return which rows of ``areas`` the map draws (those with a polygon)."""
+    return np.asarray(~(areas.geometry.isna() | areas.geometry.is_empty), dtype=bool)
+
+
+@dataclass(frozen=True)
+class _Made:
+    """One view's area data made ahead (:func:`views_ahead`), and its inputs."""
+
+    key: tuple[Any, ...]  # label, classification, indicators, lang, threshold, packed
+    areas: gpd.GeoDataFrame  # as given (a level's without polygons)
+    drawn: np.ndarray  # the rows it was made of
+    before: _ViewBefore | Exception
+    caught: list[warnings.WarningMessage]
+
+    def reused(self, key: tuple[Any, ...], areas: gpd.GeoDataFrame) -> bool:
+        """Whether these are the view's area data for ``key`` and ``areas``.
+
+        The same label, classification (the same object), indicators,
+        language, threshold and packing; the same columns, index, values and
+        attrs but the polygons; and the same rows drawn.
+        """
+        same_key = len(key) == len(self.key) and all(
+            a is b or (not isinstance(a, Classification) and a == b)
+            for a, b in zip(key, self.key, strict=True)
+        )
+        return (
+            same_key
+            and _same_values(self.areas, areas)
+            and np.array_equal(_drawn(areas), self.drawn)
+        )
+
+
+def _same_values(made: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> bool:
+    """Whether two frames hold the same values but their polygons, and attrs."""
+    if made is areas:
+        return True
+    geometry = areas.geometry.name
+    if list(made.columns) != list(areas.columns) or made.geometry.name != geometry:
+        return False
+    if not made.index.equals(areas.index):
+        return False
+    try:
+        if made.attrs != areas.attrs:
+            return False
+    except (TypeError, ValueError):  # attrs that do not compare as a whole
+        return False
+    return all(made[c].equals(areas[c]) for c in made.columns if c != geometry)
+
+
+@dataclass(frozen=True)
+class ViewsAhead:
+    """Every view's layers and area data, made before its display geometry.
+
+    Made by :func:`views_ahead` while the display thread draws (the coarser
+    levels before their polygons exist), kept with the
+    :class:`~geo_priority.render.ahead.DisplayAhead` and used by
+    :func:`map_spec` only for exactly the same views.
+    """
+
+    made: tuple[_Made, ...]
+
+
+def views_ahead(
+    areas: gpd.GeoDataFrame,
+    classification: Classification,
+    /,
+    *,
+    indicators: Sequence[IndicatorConfig] = (),
+    lang: str = "id",
+    label: str = "",
+    levels: Sequence[MapLevel] = (),
+    threshold: int = 10,
+) -> ViewsAhead:
+    """Return the layers and area data of the views :func:`map_spec` would make.
+
+    The same arguments as :func:`map_spec` (a level's titles are not used).
+    A level whose areas have no polygons yet (all missing: the levels'
+    outlines, :meth:`~geo_priority.render.ahead.DisplayAhead.level_outlines`)
+    is taken as drawn whole; :func:`map_spec` checks that its polygons are
+    all there. Each view's error is held and its warnings are recorded, to
+    be raised and issued where :func:`map_spec` makes the view.
+    """
+    lang = check_lang(lang)
+    entries = [(label, areas, classification, indicators)]
+    entries += [(lv.label, lv.areas, lv.classification, lv.indicators) for lv in levels]
+    packed = _lod_views([e[1] for e in entries])
+    made = []
+    for (lb, ar, cl, ind), pk in zip(entries, packed, strict=True):
+        outline = len(ar) > 0 and bool(ar.geometry.isna().all())
+        drawn = np.ones(len(ar), dtype=bool) if outline else _drawn(ar)
+        key = (lb, cl, tuple(ind), lang, threshold, pk)
+        with warnings.catch_warnings(record=True) as caught:
+            before = _held(_view_before, lb, ar, cl, ind, lang, threshold, pk, drawn)
+        made.append(_Made(key, ar, drawn, before, list(caught)))
+    return ViewsAhead(tuple(made))
+
+
+def _lod_views(levels: Sequence[gpd.GeoDataFrame]) -> list[bool]:
+    """Return per level whether :func:`lod_plan` will give it a zoom.
+
+    Every level or none: when the map has coarser levels and its first
+    level has more than ``LOD_AREAS`` areas (no polygon is read).
+    :func:`map_spec` compares it with its plan.
+    """
+    lod = len(levels) >= 2 and len(levels[0]) > _display.LOD_AREAS
+    return [lod] * len(levels)
+
+
 _T = TypeVar("_T")
 
 
@@ -650,6 +771,40 @@ def _raised(value: _T | Exception) -> _T:
     if isinstance(value, Exception):
         raise value
     return value
+
+
+def _before(
+    made: _Made | None,
+    entry: tuple[Any, ...],
+    lang: str,
+    threshold: int,
+    zoom: tuple[float, float] | None,
+) -> _ViewBefore | Exception:
+    """Return a view's area data, or the error making it raised (:func:`_held`).
+
+    Those ``made`` ahead (:func:`views_ahead`), their warnings issued now,
+    when they are this view's; else made now.
+    """
+    label, areas, classification, indicators, _ = entry
+    key = (label, classification, tuple(indicators), lang, threshold, zoom is not None)
+    if made is None or not made.reused(key, areas):
+        return _held(
+            _view_before,
+            label,
+            areas,
+            classification,
+            indicators,
+            lang,
+            threshold,
+            zoom is not None,
+        )
+    for w in made.caught:
+        warnings.showwarning(
+            w.message, w.category, w.filename, w.lineno, w.file, w.line
+        )
+    if isinstance(made.before, Exception):
+        return made.before
+    return replace(made.before, areas=shown_areas(areas))
 
 
 def map_spec(
@@ -713,11 +868,15 @@ def map_spec(
         for lv_titles in [(lv.title or first[0], lv.subtitle or first[1])]
     ]
     plan = lod_plan([e[1] for e in entries])
+    early = display.kept() if display is not None else None
     ahead = display.views([e[1] for e in entries]) if display is not None else None
     # every view's area data first, while the thread draws, then the geometry
+    made = early.made if isinstance(early, ViewsAhead) else ()
     befores = [
-        _held(_view_before, lb, ar, cl, ind, lang, threshold, zoom is not None)
-        for (lb, ar, cl, ind, _), zoom in zip(entries, plan, strict=True)
+        _before(
+            made[i] if len(made) == len(entries) else None, entry, lang, threshold, zoom
+        )
+        for i, (entry, zoom) in enumerate(zip(entries, plan, strict=True))
     ]
     views = [
         _view_after(_raised(before), titles, zoom, ahead[i] if ahead else None)
