@@ -235,7 +235,12 @@ def without_cracks(
     union (a province split in two by a hairline). The parts of at least
     ``3 * width`` across are grown by ``width / 2``, merged and shrunk back
     (a morphological closing, mitred corners); smaller parts (islets) are
-    kept as they are. ``size``: see :func:`in_threads`.
+    kept as they are. ``size``: see :func:`in_threads`. A closing loses no
+    area (mitred, a little at corners), but GEOS's inward mitred buffer can
+    fail and lose most of a shape (national kecamatan 33.17.14 kept 1.4 % of
+    its area, 73.05.10 86 %): where more than :data:`CLOSING_LOSS` is lost,
+    the shrinking is redone with round corners, and where that loses area
+    too the parts are left unclosed (:func:`_closings_checked`).
 
     Examples
     --------
@@ -249,10 +254,11 @@ def without_cracks(
     if not big.any():
         return geoms
     owners, group = np.unique(owner[big], return_inverse=True)
+    shapes = shapely.multipolygons(parts[big], indices=group)
     # the buffer of a MultiPolygon is the union of its parts' buffers
     grown = in_threads(
         lambda g: shapely.buffer(g, width / 2, join_style="mitre", mitre_limit=2),
-        shapely.multipolygons(parts[big], indices=group),
+        shapes,
         size=size,
     )
     shrunk = in_threads(
@@ -260,9 +266,35 @@ def without_cracks(
         grown,
         size=size,
     )
+    shrunk = _closings_checked(shapes, grown, shrunk, width)
     pieces, of_piece = _nonempty_parts(shrunk)
     every = np.concatenate([parts[~big], pieces])
     return _regrouped(geoms, every, np.concatenate([owner[~big], owners[of_piece]]))
+
+
+#: The share of its area a closing (:func:`without_cracks`) may seem to lose
+#: before it is redone (mitred corners lose a little: at most 0.07 % of a
+#: national kab/kota).
+CLOSING_LOSS = 0.01
+
+
+def _closings_checked(
+    shapes: np.ndarray, grown: np.ndarray, shrunk: np.ndarray, width: float
+) -> np.ndarray:
+    """Return ``shrunk``, the closings of ``shapes``, with the failed ones redone.
+
+    A closing that lost more than :data:`CLOSING_LOSS` of its shape's area
+    is redone from ``grown`` with round corners, and if that loses area too
+    the shape is kept as it is.
+    """
+    lost = shapely.area(shrunk) < (1 - CLOSING_LOSS) * shapely.area(shapes)
+    if not lost.any():
+        return shrunk
+    out = np.array(shrunk, dtype=object)
+    out[lost] = shapely.buffer(grown[lost], -width / 2)
+    still = lost & (shapely.area(out) < (1 - CLOSING_LOSS) * shapely.area(shapes))
+    out[still] = shapes[still]
+    return out
 
 
 #: Groups of at least this many parts on average are unioned one touching set
