@@ -42,21 +42,25 @@ def test_a_pack_made_level_by_level_is_the_one_pack_of_all(sizes: list[int]) -> 
     assert pack.finish() == display.pack_views(views)["packed"]
 
 
-def test_views_packed_out_of_turn_give_no_pack() -> None:
-    rings = _rings(np.random.default_rng(0), 3)
-    packing = ahead._Packing(2)
-    packing.add(1, rings)  # the first view was not packed
-    packing.add(0, rings)
-    assert packing.packed is None
-    packing = ahead._Packing(2)
-    packing.add(0, rings)
-    packing.add(1, rings)
-    assert (
-        packing.packed
-        == display.pack_views(
-            [{"rings": rings, "props": []}, {"rings": rings, "props": []}]
-        )["packed"]
-    )
+def test_views_drawn_out_of_turn_are_packed_in_view_order() -> None:
+    rng = np.random.default_rng(0)
+    rings = [_rings(rng, n) for n in (5, 3, 2)]
+    views = [{"rings": r, "props": []} for r in rings]
+    expected = display.pack_views(views)["packed"]
+    for order in ([0, 1, 2], [2, 1, 0], [1, 0, 2], [2, 0, 1]):
+        packing = ahead._Packing(3)
+        for index in order:
+            assert packing.packed is None
+            packing.add(index, rings[index])
+        assert packing.packed == expected
+    packing = ahead._Packing(3)
+    packing.add(1, rings[1])
+    packing.add(2, rings[2])
+    assert packing.packed is None  # not without the first view
+    early = display.RingPack()
+    early.add(rings[0])  # the first view packed beside the unions
+    packing.add(0, rings[0], early)
+    assert packing.packed == expected
 
 
 def _lod(monkeypatch: pytest.MonkeyPatch) -> None:

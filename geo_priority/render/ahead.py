@@ -228,30 +228,34 @@ class _Packing:
 
     :func:`~geo_priority.render.display.pack_views` packs every view's
     rings in view order into one gzip stream; the thread adds each view's
-    as soon as it is drawn (views come in order), so that the caller only
-    takes the text (:attr:`packed`, set once the last view is added).
-    A view added out of turn leaves the pack unfinished (None).
+    as soon as it is drawn, in any order, and each is compressed once the
+    views before it are (the coarser levels are drawn before the areas'
+    drawing made beside is taken), so that the caller only takes the text
+    (:attr:`packed`, set once every view is added).
     """
 
     def __init__(self, views: int) -> None:
         self._views = views
         self._added = 0
         self._pack: RingPack | None = None
+        self._waiting: dict[int, EncodedRings] = {}  # drawn before their turn
         self.packed: str | None = None
 
     def add(
         self, index: int, rings: EncodedRings, pack: RingPack | None = None
     ) -> None:
         """Add view ``index``'s ``rings`` (``pack``: view 0 packed already)."""
-        if index != self._added:
-            return
         if index == 0:
             self._pack = pack if pack is not None else RingPack()
-        assert self._pack is not None  # started with view 0
-        if pack is None:
-            self._pack.add(rings)
-        self._added += 1
-        if self._added == self._views:
+            if pack is None:
+                self._pack.add(rings)
+            self._added = 1
+        else:
+            self._waiting[index] = rings
+        while self._pack is not None and self._added in self._waiting:
+            self._pack.add(self._waiting.pop(self._added))
+            self._added += 1
+        if self._pack is not None and self._added == self._views:
             self.packed, self._pack = self._pack.finish(), None
 
 
@@ -402,6 +406,12 @@ class DisplayAhead:
             context.run, _watched, _early_view, geoms, len(levels), simplified[0]
         )
         beside.shutdown(wait=False)
+        # the coarser levels are drawn first: the areas' drawing beside may
+        # not be done when the unions are
+        later = [
+            submit(_view, plan, simplified, packing, i)
+            for i in range(1, 1 + len(levels))
+        ]
         first = worker.submit(
             contextvars.copy_context().run,
             _first_view,
@@ -410,14 +420,7 @@ class DisplayAhead:
             simplified,
             packing,
         )
-        views = [
-            first,
-            *(
-                submit(_view, plan, simplified, packing, i)
-                for i in range(1, 1 + len(levels))
-            ),
-        ]
-        return cls(areas, levels, frames, plan, views, early, packing)
+        return cls(areas, levels, frames, plan, [first, *later], early, packing)
 
     def cancel(self) -> None:
         """Drop the work not started (its results will not be used)."""
