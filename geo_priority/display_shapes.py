@@ -199,15 +199,17 @@ def without_slivers(geoms: np.ndarray, width: float) -> np.ndarray:
     [1]
     """
     parts, owner = _nonempty_parts(geoms)
-    if not shapely.get_num_interior_rings(parts).any():
+    holed = np.flatnonzero(shapely.get_num_interior_rings(parts))
+    if not len(holed):
         return geoms
-    rings, part = shapely.get_rings(parts, return_index=True)
+    rings, part = shapely.get_rings(parts[holed], return_index=True)
     exterior = np.ones(len(rings), dtype=bool)
     exterior[1:] = part[1:] != part[:-1]
     filled = shapely.polygons(rings)
     wide = 2 * shapely.area(filled) >= width * shapely.length(rings)
     keep = exterior | wide
-    return _regrouped(geoms, shapely.polygons(rings[keep], indices=part[keep]), owner)
+    parts[holed] = shapely.polygons(rings[keep], indices=part[keep])
+    return _regrouped(geoms, parts, owner)
 
 
 def _nonempty_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -389,14 +391,23 @@ def _grouped_unions(
     if fast.any():
         mine = fast[group]
         dense = np.cumsum(fast) - 1
-        unions[fast] = [
-            polygonal(u)
-            for u in _buffered_unions(geoms[mine], dense[group[mine]], size)
-        ]
+        unions[fast] = _all_polygonal(
+            _buffered_unions(geoms[mine], dense[group[mine]], size)
+        )
     slow = np.flatnonzero(~fast)
     if len(slow):
         unions[slow] = _unions_in_halves(geoms, starts, slow, size)
     return unions
+
+
+def _all_polygonal(geoms: np.ndarray) -> np.ndarray:
+    """Return :func:`polygonal` of each of ``geoms`` (polygonal ones as they are)."""
+    other = np.flatnonzero(~np.isin(shapely.get_type_id(geoms), (3, 6)))
+    if not len(other):
+        return geoms
+    out = np.array(geoms, dtype=object)
+    out[other] = [polygonal(g) for g in geoms[other]]
+    return out
 
 
 def _unions_in_halves(
