@@ -16,7 +16,10 @@ from functools import lru_cache
 from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from geo_priority.codes.parse import (
     CodeReading,
@@ -28,7 +31,7 @@ from geo_priority.codes.parse import (
 from geo_priority.codes.text import is_missing
 from geo_priority.errors import CodeError
 from geo_priority.messages import MessageLang, language, tr
-from geo_priority.schema import CODE_SYSTEMS, LEVELS, CodeSystem
+from geo_priority.schema import CODE_SYSTEMS, LEVELS, CodeSystem, Level
 
 __all__ = ["CodeColumn", "check_code_system_option", "detect_code_system"]
 
@@ -70,6 +73,22 @@ _CANONICAL = {
 _BPS_LEVELS = {2: LEVELS[0], 4: LEVELS[1], 7: LEVELS[2], 10: LEVELS[3]}
 #: Read as a float (``36.00`` is provinsi 36), so not taken as written.
 _FLOAT_TEXT = re.compile(r"[0-9]+\.0+")
+#: Level of a canonical code by its length, per system (a canonical
+#: Kemendagri code of 2/5/8/13 characters has 0/1/2/3 dots).
+_LEVEL_BY_LENGTH: dict[CodeSystem, dict[int, Level]] = {
+    "kemendagri": dict(zip((2, 5, 8, 13), LEVELS, strict=True)),
+    "bps": _BPS_LEVELS,
+}
+
+
+def _whole(pattern: re.Pattern[str]) -> str:
+    """Return ``pattern`` anchored as ``fullmatch`` applies it, for Arrow's RE2.
+
+    RE2's ``$`` (without the multi-line flag) matches only at the end of the
+    text, as ``fullmatch`` does (Python's ``$`` would also match before a
+    final newline).
+    """
+    return f"^(?:{pattern.pattern})$"
 
 
 def _as_written(value: str, system: CodeSystem) -> ParsedCode | None:
@@ -89,21 +108,39 @@ def _as_written(value: str, system: CodeSystem) -> ParsedCode | None:
     return ParsedCode(value, system, LEVELS[value.count(".")])
 
 
+def _canonical_mask(values: list[str], system: CodeSystem) -> npt.NDArray[np.bool_]:
+    """Return which text cells :func:`_as_written` takes as written, column-wise.
+
+    The same regular expressions, matched by Arrow over the whole list at
+    once (a national desa column of 83,000 codes: 10 ms, against 0.1 s for
+    pandas' ``str.fullmatch``, which calls Python's ``re`` per cell). Text
+    Arrow cannot hold (a lone surrogate) is matched cell by cell.
+    """
+    try:
+        cells = pa.array(values, type=pa.string())
+    except (UnicodeError, pa.ArrowException):
+        return np.array([_as_written(v, system) is not None for v in values], bool)
+    mask = pc.match_substring_regex(cells, _whole(_CANONICAL[system]))
+    if system == "kemendagri":
+        floats = pc.match_substring_regex(cells, _whole(_FLOAT_TEXT))
+        mask = pc.and_(mask, pc.invert(floats))
+    return np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _as_written_all(values: list[str], system: CodeSystem) -> list[ParsedCode | None]:
     """Return :func:`_as_written` of every text cell, the patterns matched column-wise.
 
-    The same regular expressions, applied by pandas to the whole list; a
-    ParsedCode is made only for the canonical cells.
+    The cells are matched at once (:func:`_canonical_mask`); a ParsedCode is
+    made only for the canonical cells, its level told by its length.
     """
-    cells = pd.Series(values, dtype=object)
-    canonical = cells.str.fullmatch(_CANONICAL[system].pattern).to_numpy(bool)
-    if system == "kemendagri":
-        canonical = canonical & ~cells.str.fullmatch(_FLOAT_TEXT.pattern).to_numpy(bool)
+    canonical = _canonical_mask(values, system)
+    levels = _LEVEL_BY_LENGTH[system]
+    if canonical.all():  # the usual column: every cell a canonical code
+        return [ParsedCode(v, system, levels[len(v)]) for v in values]
     out: list[ParsedCode | None] = [None] * len(values)
     for i in np.flatnonzero(canonical).tolist():
         value = values[i]
-        level = _BPS_LEVELS[len(value)] if system == "bps" else LEVELS[value.count(".")]
-        out[i] = ParsedCode(value, system, level)
+        out[i] = ParsedCode(value, system, levels[len(value)])
     return out
 
 
@@ -161,17 +198,43 @@ def _kept_texts(values: list[str], system: CodeSystem) -> list[ParsedCode | None
         return found
     if len(kept) + len(new) > _KEPT_READINGS:
         kept.clear()
-    for value, written in zip(new, _as_written_all(new, system), strict=True):
-        result = written if written is not None else _read_in(value, system)
+    readings = _as_written_all(new, system)
+    others = [i for i, written in enumerate(readings) if written is None]
+    for i in others:
+        result = _read_in(new[i], system)
         if isinstance(result, ParsedCode):
-            kept[value] = result
-    return list(map(kept.get, values))
+            readings[i] = result
+    if others:  # unreadable cells (still None) are not kept
+        kept.update((v, r) for v, r in zip(new, readings, strict=True) if r is not None)
+    else:  # every cell a ParsedCode
+        kept.update(zip(new, cast("list[ParsedCode]", readings), strict=True))
+    # every cell new: the readings are the answer, in order
+    return readings if len(new) == len(values) else list(map(kept.get, values))
 
 
 def _read_in_once(value: object, system: CodeSystem) -> _Result:
     """:func:`_read_in` of a hashable cell, from the process-wide readings."""
     kept = _read_in_kept(value, system, language())
     return kept if kept is not None else _read_in(value, system)
+
+
+def _votes_as_written(values: list[str], votes: set[CodeSystem]) -> list[str]:
+    """Add the systems canonical text points to; return the other cells.
+
+    What an auto-mode :func:`read_code` tells of a canonical cell, told by
+    its length: a dotted Kemendagri code (``36.01``) is Kemendagri, a 7-digit
+    BPS code is BPS; 2- and 4-digit codes are neutral and 10-digit ones need
+    a system, so they tell nothing. Cells neither system writes as they are
+    (spaces, prefixes, other separators) are returned, to be read in full.
+    """
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    kemendagri = _canonical_mask(values, "kemendagri")
+    bps = _canonical_mask(values, "bps")
+    if (kemendagri & (lengths > 2)).any():
+        votes.add("kemendagri")
+    if (bps & (lengths == 7)).any():
+        votes.add("bps")
+    return [values[i] for i in np.flatnonzero(~(kemendagri | bps)).tolist()]
 
 
 class CodeColumn:
@@ -202,6 +265,8 @@ class CodeColumn:
         #: looked at while ``_looked`` is False.
         self._groups: tuple[list[str], list[int] | None] | None = None
         self._looked = False
+        #: Every row read, per system and language (:meth:`parse`).
+        self._rows: dict[tuple[CodeSystem, MessageLang], list[_Result]] = {}
 
     def __len__(self) -> int:
         """Return the number of rows."""
@@ -261,16 +326,26 @@ class CodeColumn:
             One entry per row.
         """
         check_system_choice(system, allow_auto=False)
+        key = (system, language())  # an error's message is in the language
+        if key not in self._rows:
+            self._rows[key] = self._parse_rows(system)
+        return list(self._rows[key])
+
+    def _parse_rows(self, system: CodeSystem) -> list[ParsedCode | CodeError]:
+        """Read every row in ``system``: :meth:`parse`, not kept."""
         groups = self._text_groups()
         if groups is None:
             return [self.parse_one(value, system) for value in self.values]
         distinct, rows = groups
-        parsed: list[ParsedCode | CodeError] = [
-            found if found is not None else self.parse_one(value, system)
-            for value, found in zip(
-                distinct, _kept_texts(distinct, system), strict=True
-            )
-        ]
+        found = _kept_texts(distinct, system)
+        parsed: list[ParsedCode | CodeError]
+        if None in found:
+            parsed = [
+                f if f is not None else self.parse_one(value, system)
+                for value, f in zip(distinct, found, strict=True)
+            ]
+        else:  # every cell readable
+            parsed = cast("list[ParsedCode | CodeError]", found)
         return parsed if rows is None else [parsed[i] for i in rows]
 
     def _text_groups(self) -> tuple[list[str], list[int] | None] | None:
@@ -307,6 +382,8 @@ class CodeColumn:
         list of object
         """
         results = self.parse(system)
+        if set(map(type, results)) <= {ParsedCode}:
+            return []  # every row readable
         return [
             v
             for v, r in zip(self.values, results, strict=True)
@@ -352,7 +429,9 @@ class CodeColumn:
             unreadable values are ignored.
         """
         votes: set[CodeSystem] = set()
-        for value in self.values:
+        groups = self._text_groups()
+        cells = self.values if groups is None else _votes_as_written(groups[0], votes)
+        for value in cells:
             reading = self._auto_reading(value)
             if isinstance(reading, CodeReading) and not reading.neutral:
                 votes.add(reading.parsed.system)
