@@ -196,3 +196,61 @@ def test_an_error_of_the_area_data_is_raised_where_the_map_is_made(
     with pytest.raises(RuntimeError, match="filters failed"):
         pipeline.run(load_config(config))
     assert order == ["record"] + ["filters"] * 3  # as the map makes them itself
+
+
+def test_the_first_views_rows_are_packed_ahead_when_the_page_anchors_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo_priority.render import ahead, display
+
+    # the six areas are drawn by level of detail and anchored by the page
+    monkeypatch.setattr(ahead, "LOD_AREAS", 1)
+    monkeypatch.setattr(display, "LOD_AREAS", 1)
+    monkeypatch.setattr(display, "BROWSER_ANCHORS", 1)
+    config = _config(tmp_path)
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "map_ahead", lambda analysis, display: None)
+        without = _page(config)
+    real = display._packed_props
+    used: list[bool] = []
+
+    def packing(views, props):  # type: ignore[no-untyped-def]
+        used.append(props is not None and views[0]["props"] is props.first)
+        return real(views, props)
+
+    monkeypatch.setattr(display, "_packed_props", packing)
+    assert _page(config) == without
+    assert used == [True]
+    assert '"lod":true' in without.replace(" ", "")
+
+
+def test_rows_packed_ahead_are_not_used_for_a_view_with_label_points(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo_priority.render import ahead, display
+
+    monkeypatch.setattr(ahead, "LOD_AREAS", 1)
+    monkeypatch.setattr(display, "LOD_AREAS", 1)
+    monkeypatch.setattr(display, "BROWSER_ANCHORS", 1)
+    real_geometry = ahead.display_geometry_of
+
+    def anchored(geoms, **kwargs):  # type: ignore[no-untyped-def]
+        drawn = real_geometry(geoms, **kwargs)  # the areas anchored after all
+        points = display.label_anchors(geoms)
+        return dataclasses.replace(drawn, label_points=points)
+
+    monkeypatch.setattr(ahead, "display_geometry_of", anchored)
+    config = _config(tmp_path)
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "map_ahead", lambda analysis, display: None)
+        without = _page(config)
+    real = display._packed_props
+    used: list[bool] = []
+
+    def packing(views, props):  # type: ignore[no-untyped-def]
+        used.append(props is not None and views[0]["props"] is props.first)
+        return real(views, props)
+
+    monkeypatch.setattr(display, "_packed_props", packing)
+    assert _page(config) == without  # the rows written with the label points
+    assert used == [False]

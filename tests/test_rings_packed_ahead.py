@@ -87,10 +87,10 @@ def test_the_page_takes_the_rings_packed_in_the_thread(
     real = display.pack_views
     given: list[str | None] = []
 
-    def packing(views, *, packed=None):  # type: ignore[no-untyped-def]
+    def packing(views, *, packed=None, props=None):  # type: ignore[no-untyped-def]
         given.append(packed)
         assert packed == real(copy.deepcopy(views))["packed"]
-        return real(views, packed=packed)
+        return real(views, packed=packed, props=props)
 
     monkeypatch.setattr(display, "pack_views", packing)
     page = _page(config)

@@ -517,18 +517,24 @@ def lod_plan(
 
 
 def lod_fields(
-    views: Sequence[dict[str, Any]], lang: str, *, packed: str | None = None
+    views: Sequence[dict[str, Any]],
+    lang: str,
+    *,
+    packed: str | None = None,
+    props: PropsPack | None = None,
 ) -> dict[str, Any]:
     """Return the page's level-of-detail fields; pack the views when it has it.
 
     ``lod`` (the level follows the zoom), the switch's "otomatis" label and,
     for a level-of-detail map, the packed geometry and area data
-    (:func:`pack_views`; ``packed``: the views' rings packed already).
+    (:func:`pack_views`; ``packed`` and ``props``: packed already).
     """
     lod = bool(views) and views[0].get("min_zoom") is not None
     with use_language("en" if lang == "en" else "id"):
         fields: dict[str, Any] = {"lod": lod, "lod_label": tr("automatic (by zoom)")}
-    return {**fields, **pack_views(views, packed=packed)} if lod else fields
+    if not lod:
+        return fields
+    return {**fields, **pack_views(views, packed=packed, props=props)}
 
 
 def _varints(values: np.ndarray, chunk: int = 1 << 20) -> bytes:
@@ -611,13 +617,45 @@ def pack_json(data: object) -> str:
     return _gzip64(_json_bytes(data))
 
 
+class PropsPack:
+    """The ``packed_props`` field of :func:`pack_views`, its first view's written ahead.
+
+    The first view's rows (:class:`~geo_priority.render.area_rows.PackedRows`,
+    the national desa's) are compressed when made, the other views' when
+    :meth:`finish` is given them: the same text as :func:`pack_json` of the
+    list of all (one gzip stream, see :class:`RingPack`).
+
+    Examples
+    --------
+    >>> first, second = PackedRows(b'[{"id":"1"}]', 1), PackedRows(b"[]", 0)
+    >>> PropsPack(first).finish([second]) == pack_json([first, second])
+    True
+    """
+
+    def __init__(self, first: PackedRows) -> None:
+        self.first = first
+        self._zlib = zlib.compressobj(6, zlib.DEFLATED, 31)
+        self._chunks = [
+            self._zlib.compress(b"["),
+            self._zlib.compress(first.json_bytes()),
+        ]
+
+    def finish(self, rest: Sequence[object]) -> str:
+        """Return the rows of the first view and of ``rest``, packed (once only)."""
+        for rows in rest:
+            self._chunks.append(self._zlib.compress(b"," + _part_bytes(rows)))
+        self._chunks += [self._zlib.compress(b"]"), self._zlib.flush()]
+        return base64.b64encode(b"".join(self._chunks)).decode()
+
+
+def _part_bytes(data: object) -> bytes:
+    """One item of a list :func:`_json_bytes` writes with packed rows in it."""
+    return data.json_bytes() if isinstance(data, PackedRows) else _json_bytes(data)
+
+
 def _json_bytes(data: object) -> bytes:
     if isinstance(data, list) and any(isinstance(d, PackedRows) for d in data):
-        parts = [
-            d.json_bytes() if isinstance(d, PackedRows) else _json_bytes(d)
-            for d in data
-        ]
-        return b"[" + b",".join(parts) + b"]"
+        return b"[" + b",".join(_part_bytes(d) for d in data) + b"]"
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return text.encode("utf-8")
 
@@ -669,7 +707,10 @@ def _view_varints(rings: EncodedRings | list[list[list[list[int]]]]) -> bytes:
 
 
 def pack_views(
-    views: Sequence[dict[str, Any]], *, packed: str | None = None
+    views: Sequence[dict[str, Any]],
+    *,
+    packed: str | None = None,
+    props: PropsPack | None = None,
 ) -> dict[str, str]:
     """Move the levels' rings and area data into gzip'd fields of the page.
 
@@ -678,28 +719,35 @@ def pack_views(
     (:func:`pack_rings`) and ``packed_props`` (:func:`pack_json`) before its
     first draw. ``views`` lose their ``rings`` and ``props``. ``packed``:
     the views' rings packed already, level by level as they were drawn
-    (:class:`RingPack` of exactly these rings, in this order).
+    (:class:`RingPack` of exactly these rings, in this order). ``props``:
+    the first view's area data packed already (see :func:`_packed_props`).
     """
     if packed is not None:
         for v in views:
             del v["rings"]
-        return {
-            "packed": packed,
-            "packed_props": pack_json([v.pop("props") for v in views]),
-        }
+        return {"packed": packed, "packed_props": _packed_props(views, props)}
     # each level's rings are let go as soon as they are packed
     raw = b"".join(_view_varints(v.pop("rings")) for v in views)
     if len(raw) < THREADED_PACK:
-        return {
-            "packed": _gzip64(raw),
-            "packed_props": pack_json([v.pop("props") for v in views]),
-        }
+        return {"packed": _gzip64(raw), "packed_props": _packed_props(views, props)}
     # zlib lets go of the GIL: the rings are compressed while the area data
     # are written as JSON (the same bytes as one after the other)
     with ThreadPoolExecutor(1) as pool:
         rings = pool.submit(_gzip64, raw)
-        props = pack_json([v.pop("props") for v in views])
-        return {"packed": rings.result(), "packed_props": props}
+        area_data = _packed_props(views, props)
+        return {"packed": rings.result(), "packed_props": area_data}
+
+
+def _packed_props(views: Sequence[dict[str, Any]], props: PropsPack | None) -> str:
+    """Return :func:`pack_json` of the views' area data (``props`` popped).
+
+    ``props``: the first view's packed already, used when they are these
+    views' first (the same object).
+    """
+    rows = [v.pop("props") for v in views]
+    if props is not None and rows and rows[0] is props.first:
+        return props.finish(rows[1:])
+    return pack_json(rows)
 
 
 def _total_bounds(geoms: np.ndarray) -> np.ndarray:

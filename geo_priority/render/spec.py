@@ -48,6 +48,7 @@ from geo_priority.render.area_rows import (
 )
 from geo_priority.render.display import (
     DisplayGeometry,
+    PropsPack,
     display_geometry,
     lod_fields,
     lod_plan,
@@ -566,6 +567,8 @@ class _ViewBefore:
     props: _PropertyParts
     robust_n: int
     filters: Any
+    #: the packed rows without label points, written ahead (:func:`views_ahead`)
+    rows: PackedRows | None = None
 
 
 def _view_before(
@@ -620,7 +623,7 @@ def _view_after(
         "subtitle": titles[1],
         "layers": [_layer_spec(layer) for layer in before.layers],
         # a level-of-detail view is written as JSON at once (pack_views)
-        "props": before.props.rows(geometry.label_points, packed=zoom is not None),
+        "props": _rows_of(before, geometry, zoom is not None),
         # a level-of-detail level is packed from the arrays (pack_views)
         "rings": geometry.encoded if zoom else geometry.rings,
         "scale": geometry.scale,
@@ -635,6 +638,19 @@ def _view_after(
             "vertices": geometry.vertices,
         },
     }
+
+
+def _rows_of(
+    before: _ViewBefore, geometry: DisplayGeometry, packed: bool
+) -> list[dict[str, Any]] | PackedRows:
+    """Return the view's area data with the geometry's label points.
+
+    The packed rows written ahead (:attr:`_ViewBefore.rows`) when the view
+    is packed and the geometry has no label points (the page anchors them).
+    """
+    if packed and geometry.label_points is None and before.rows is not None:
+        return before.rows
+    return before.props.rows(geometry.label_points, packed=packed)
 
 
 def _rows(areas: gpd.GeoDataFrame, drawn: np.ndarray) -> gpd.GeoDataFrame:
@@ -703,6 +719,8 @@ class ViewsAhead:
     """
 
     made: tuple[_Made, ...]
+    #: the first view's packed rows (its ``rows``), compressed
+    props: PropsPack | None = None
 
 
 def views_ahead(
@@ -737,7 +755,27 @@ def views_ahead(
         with warnings.catch_warnings(record=True) as caught:
             before = _held(_view_before, lb, ar, cl, ind, lang, threshold, pk, drawn)
         made.append(_Made(key, ar, drawn, before, list(caught)))
-    return ViewsAhead(tuple(made))
+    return _with_first_rows(ViewsAhead(tuple(made)))
+
+
+def _with_first_rows(views: ViewsAhead) -> ViewsAhead:
+    """Write and compress the first view's packed rows, when it has no anchors.
+
+    A packed view of more than ``BROWSER_ANCHORS`` areas is drawn without
+    label points (the page anchors them): its rows are written without
+    them now and compressed as the first of the page's area data
+    (:class:`~geo_priority.render.display.PropsPack`).
+    """
+    first = views.made[0] if views.made else None
+    if first is None or not first.key[-1] or isinstance(first.before, Exception):
+        return views
+    if len(first.before.areas) <= _display.BROWSER_ANCHORS:
+        return views
+    rows = first.before.props.rows(None, packed=True)
+    if not isinstance(rows, PackedRows):  # pragma: no cover - packed=True
+        return views
+    made = replace(first, before=replace(first.before, rows=rows))
+    return ViewsAhead((made, *views.made[1:]), PropsPack(rows))
 
 
 def _lod_views(levels: Sequence[gpd.GeoDataFrame]) -> list[bool]:
@@ -886,9 +924,10 @@ def map_spec(
     ]
     # the rings packed in the thread as they were drawn, if all views are its
     packed = display.packed_rings() if display is not None and ahead else None
+    props = early.props if isinstance(early, ViewsAhead) else None
     return {
         "lang": lang,
-        **lod_fields(views, lang, packed=packed),
+        **lod_fields(views, lang, packed=packed, props=props),
         "texts": ui_texts(lang),
         "views": views,
         "canvas_threshold": CANVAS_THRESHOLD,
