@@ -36,6 +36,13 @@ codes, CRS and tolerances are read where it is started
 :func:`~geo_priority.render.display.display_geometry_of`), and the level
 frames are built where they are collected
 (:func:`~geo_priority.harmonise.display_frames`).
+
+What the page needs after the thread is done is made before, so that little
+is left then: a level-of-detail map's rings are packed in the thread, each
+view's as soon as it is drawn (:class:`_Packing`, taken with
+:meth:`DisplayAhead.packed_rings`), and the caller makes the views' area data
+while it waits for the levels' shapes and keeps them here
+(:meth:`DisplayAhead.keep`, :func:`geo_priority.render.spec.views_ahead`).
 """
 
 from __future__ import annotations
