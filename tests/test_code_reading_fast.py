@@ -208,3 +208,25 @@ def test_canonical_text_votes_as_an_auto_reading_votes() -> None:
 def test_a_column_detects_the_system_its_cells_point_to(values: list[object]) -> None:
     assert CodeColumn(values).detect_system() == _slow_detect(values)
     assert CodeColumn([*values, 3601]).detect_system() == _slow_detect([*values, 3601])
+
+
+@pytest.mark.parametrize("system", ["kemendagri", "bps"])
+def test_parents_of_one_level_are_what_parent_cuts(system: str) -> None:
+    from geo_priority import regions
+    from geo_priority.codes import parent_codes
+    from geo_priority.schema import LEVELS
+
+    base, desa = regions._reference_table()
+    texts = [*list(base)[::3], *list(desa)[::20]]
+    if system == "bps":
+        texts = [t.replace(".", "") for t in texts if len(t.replace(".", "")) != 6]
+    codes = CodeColumn(texts).codes(system)  # type: ignore[arg-type]
+    for own in LEVELS:
+        same = [c for c in codes if c.level == own]
+        for level in LEVELS[: LEVELS.index(own) + 1]:
+            want = [c.parent(level).code for c in same]  # type: ignore[arg-type]
+            assert parent_codes(same, level) == want, (system, own, level)  # type: ignore[arg-type]
+            assert same == [] or len(set(want)) > 1 or level == "provinsi"
+        if own != "provinsi":
+            with pytest.raises(CodeError):
+                parent_codes([*same, codes[0]], LEVELS[LEVELS.index(own)])

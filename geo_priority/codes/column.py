@@ -178,6 +178,8 @@ def _read_in_kept(
     return result if isinstance(result, ParsedCode) else None
 
 
+_NONE = type(None)
+
 #: The readings of distinct text cells, per system and language: what
 #: :func:`_read_in_kept` keeps for text, looked up for a whole column at once.
 _KEPT_TEXT: dict[tuple[CodeSystem, MessageLang], dict[str, ParsedCode]] = {}
@@ -193,9 +195,9 @@ def _kept_texts(values: list[str], system: CodeSystem) -> list[ParsedCode | None
     """
     kept = _KEPT_TEXT.setdefault((system, language()), {})
     found = list(map(kept.get, values))
+    if _NONE not in set(map(type, found)):
+        return found  # every cell read before
     new = [v for v, f in zip(values, found, strict=True) if f is None]
-    if not new:
-        return found
     if len(kept) + len(new) > _KEPT_READINGS:
         kept.clear()
     readings = _as_written_all(new, system)
@@ -339,7 +341,7 @@ class CodeColumn:
         distinct, rows = groups
         found = _kept_texts(distinct, system)
         parsed: list[ParsedCode | CodeError]
-        if None in found:
+        if _NONE in set(map(type, found)):  # (``None in`` calls __eq__ per cell)
             parsed = [
                 f if f is not None else self.parse_one(value, system)
                 for value, f in zip(distinct, found, strict=True)
