@@ -30,7 +30,7 @@ from geo_priority.messages import tr
 from geo_priority.regions import (
     REFERENCE_EDITION,
     check_columns,
-    reference_exists,
+    reference_missing,
     reference_name,
 )
 from geo_priority.schema import (
@@ -405,7 +405,7 @@ def warn_unknown_codes(codes: Sequence[ParsedCode], system: CodeSystem) -> None:
     """
     if system != "kemendagri":
         return
-    unknown = [c.code for c in codes if not reference_exists(c)]
+    unknown = [c.code for c in reference_missing(codes)]
     if unknown:
         warnings.warn(
             tr(

@@ -23,8 +23,10 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import json
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -79,9 +81,12 @@ __all__ = [
     "reference_areas",
     "reference_children",
     "reference_exists",
+    "reference_missing",
     "reference_name",
     "to_system",
 ]
+
+_Code = TypeVar("_Code")
 
 #: Edition of the Kemendagri table behind the ``reference_*`` functions.
 REFERENCE_EDITION = "Kepmendagri 300.2.2-2138/2025"
@@ -200,6 +205,47 @@ def reference_exists(code: object) -> bool:
     True
     """
     return reference_name(code) is not None
+
+
+def reference_missing(codes: Iterable[_Code]) -> list[_Code]:
+    """Return the codes that are not in the Kemendagri reference table.
+
+    The same as ``[c for c in codes if not reference_exists(c)]``, with
+    Kemendagri :class:`ParsedCode` looked up in the table without being
+    read again.
+
+    Parameters
+    ----------
+    codes : iterable
+        Kemendagri codes: :class:`ParsedCode` or anything
+        :func:`reference_exists` takes.
+
+    Returns
+    -------
+    list
+        The codes, as given, that are not in the table, in their order.
+
+    Raises
+    ------
+    CodeError
+        When a code cannot be read as a Kemendagri code.
+
+    Examples
+    --------
+    >>> reference_missing(["36.01.14.2003", "36.01.01.2999", "36.99"])
+    ['36.01.01.2999', '36.99']
+    """
+    wilayah, desa = _reference_table()
+    missing = []
+    for item in codes:
+        code = (
+            item.code
+            if isinstance(item, ParsedCode) and item.system == "kemendagri"
+            else _kemendagri(item).code
+        )
+        if (desa if code.count(".") == 3 else wilayah).get(code) is None:
+            missing.append(item)
+    return missing
 
 
 def reference_children(code: object | None) -> list[tuple[str, str]]:
