@@ -774,7 +774,10 @@ def _with_first_rows(views: ViewsAhead) -> ViewsAhead:
     rows = first.before.props.rows(None, packed=True)
     if not isinstance(rows, PackedRows):  # pragma: no cover - packed=True
         return views
-    made = replace(first, before=replace(first.before, rows=rows))
+    # its heads are let go (16 MB nationally): rows made again, when the
+    # geometry has label points after all, write them again
+    props = replace(first.before.props, heads=None)
+    made = replace(first, before=replace(first.before, rows=rows, props=props))
     return ViewsAhead((made, *views.made[1:]), PropsPack(rows))
 
 
