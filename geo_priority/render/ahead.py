@@ -385,10 +385,6 @@ class DisplayAhead:
             failed: Future[Any] = Future()
             failed.set_exception(error)
             return cls(areas, levels, None, failed, [failed] * (1 + len(levels)))
-        if levels:
-            # the unions may need scipy (display_shapes' touching sets), whose
-            # first import sets warning filters: imported here, not in the thread
-            import scipy.sparse.csgraph  # noqa: F401
         geoms = (
             frames.geoms
             if frames is not None
