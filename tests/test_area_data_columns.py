@@ -22,7 +22,7 @@ import pytest
 from geo_priority.classify import classify_scores
 from geo_priority.config import IndicatorConfig
 from geo_priority.formatting import format_fixed
-from geo_priority.render import spec
+from geo_priority.render import area_data, spec
 from geo_priority.render.area_rows import (
     PackedRows,
     area_rows,
@@ -339,7 +339,7 @@ def test_area_rows_equal_the_cell_by_cell_rows(messy_areas, lang: str):
     layers = spec.map_layers(areas, c, indicators, lang=lang)
     assert any("values" in layer.extra for layer in layers)  # a change layer
     points = [(float(k), 1.0) for k in range(len(areas))]
-    rows = spec._properties(areas, layers, indicators, points, lang, 10)
+    rows = area_data.properties(areas, layers, indicators, points, lang, 10)
     expected = _cell_by_cell(areas, layers, indicators, lang, 10)
     assert rows == expected
     assert [[type(v) for v in r.values()] for r in rows] == [
@@ -368,8 +368,8 @@ def test_packed_rows_are_the_json_of_the_rows(messy_areas, lang: str):
     layers = spec.map_layers(areas, c, indicators, lang=lang)
     for points in (None, [(float(k), -6.5) if k % 3 else None for k in range(12)]):
         args = (areas, layers, indicators, points, lang, 10)
-        rows = spec._properties(*args)
-        packed = spec._properties(*args, packed=True)
+        rows = area_data.properties(*args)
+        packed = area_data.properties(*args, packed=True)
         assert packed.json_bytes() == _dumps(rows)
         assert list(packed) == rows and len(packed) == len(rows)
 

@@ -280,7 +280,7 @@ def test_ciede2000_matches_sharma_reference_pairs():
 def test_suppressed_colour_stands_apart_from_every_class_colour():
     """On a projector, hidden cells must not pass for a pale class or no data."""
     from geo_priority.render import NO_DATA_COLOUR, SUPPRESSED_COLOUR, class_colours
-    from geo_priority.render.spec import _change_colours, _indicator_colours
+    from geo_priority.render.layers import _change_colours, _indicator_colours
 
     others = {NO_DATA_COLOUR, *_change_colours(True)}
     for k in range(2, 8):

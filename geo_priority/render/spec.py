@@ -5,46 +5,31 @@ of columns: codes, names, formatted numbers and classes per area, one entry
 per switchable layer (the priority classes, each indicator, the change between
 years) and the encoded display geometry of every administrative level. No
 HTML is made here; :func:`geo_priority.render.build_map` puts the data into
-the page.
+the page. The layers and their colours come from
+:mod:`~geo_priority.render.layers` (re-exported here), each area's shown
+values from :mod:`~geo_priority.render.area_data`.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-import branca.colormap as cm
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 
 from geo_priority.classify import Classification
-from geo_priority.classify_layers import classify_change, classify_indicator
 from geo_priority.config import IndicatorConfig
-from geo_priority.formatting import SCORE_DECIMALS, indicator_decimals
-from geo_priority.indicators import SUPPRESSED_SUFFIX
 from geo_priority.render import display as _display
-from geo_priority.render._analytics_layers import analytics_layers
-from geo_priority.render._robustness_layers import (
-    area_robustness,
-    extra_layers,
-    has_robustness,
-)
-from geo_priority.render._score_basis import basis_label, basis_lines
+from geo_priority.render._robustness_layers import has_robustness
+from geo_priority.render._score_basis import basis_label
 from geo_priority.render._table_filters import table_filters
 from geo_priority.render.ahead import DisplayAhead, shown_areas
+from geo_priority.render.area_data import PropertyParts, property_parts
 from geo_priority.render.area_rows import (
     PackedRows,
-    area_ids,
-    area_rows,
-    optional_numbers,
-    packed_heads,
-    packed_rows,
-    scores_shown,
-    texts_or,
-    whole_numbers,
 )
 from geo_priority.render.display import (
     DisplayGeometry,
@@ -53,22 +38,20 @@ from geo_priority.render.display import (
     lod_fields,
     lod_plan,
 )
-from geo_priority.render.fixed_columns import fixed_texts
 from geo_priority.render.hatch import HATCH_COLOURS, SUPPRESSED_SWATCH
 from geo_priority.render.i18n import (
     check_lang,
-    format_changes,
-    format_values,
     text,
     ui_texts,
 )
-from geo_priority.render.legend_labels import (
-    change_labels,
-    published,
-    score_labels,
-    value_labels,
-)
-from geo_priority.schema import CLASS, ID, NAME, PLACE, RANK, SCORE
+from geo_priority.render.layers import NO_DATA_COLOUR as NO_DATA_COLOUR
+from geo_priority.render.layers import OUTLINE_COLOUR as OUTLINE_COLOUR
+from geo_priority.render.layers import SUPPRESSED_COLOUR as SUPPRESSED_COLOUR
+from geo_priority.render.layers import MapLayer as MapLayer
+from geo_priority.render.layers import class_colours as class_colours
+from geo_priority.render.layers import indicator_label as indicator_label
+from geo_priority.render.layers import map_layers as map_layers
+from geo_priority.schema import CLASS, RANK
 
 __all__ = [
     "CANVAS_THRESHOLD",
@@ -88,12 +71,6 @@ __all__ = [
     "views_ahead",
 ]
 
-NO_DATA_COLOUR = "#c8c8c8"
-#: Colour of small cells hidden by disclosure control (never drawn as 0): a green
-#: no class ramp (YlOrRd, PuBu, RdBu change) and no no-data grey comes near
-#: (CIEDE2000 >= 30), so it reads apart from the pale classes on a projector.
-SUPPRESSED_COLOUR = "#33a02c"
-OUTLINE_COLOUR = "#5a5a5a"
 #: Above this many areas the map draws on a canvas instead of SVG.
 CANVAS_THRESHOLD = 300
 #: At most this many area labels are shown at once (highest priority first).
@@ -119,373 +96,6 @@ class MapText:
     indicator_lines: tuple[str, ...] = ()
     stamp: str = ""
     schematic: bool = False
-
-
-@dataclass(frozen=True)
-class MapLayer:
-    """One switchable choropleth variable: its classes and legend."""
-
-    label: str
-    title: str
-    classification: Classification
-    colours: tuple[str, ...]
-    note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-#: branca's colour ramps of the priority classes and of the indicator layers.
-_PRIORITY_RAMP = "YlOrRd_09"
-_INDICATOR_RAMP = "PuBu_09"
-
-
-def _ramp(name: str) -> cm.LinearColormap:
-    ramp: cm.LinearColormap = getattr(cm.linear, name)  # set by name at import
-    return ramp
-
-
-def class_colours(k: int) -> list[str]:
-    """Return ``k`` colours for classes 1..k, class 1 the darkest red.
-
-    Examples
-    --------
-    >>> class_colours(3)
-    ['#980026', '#fd8038', '#fff1a9']
-    """
-    lin = _ramp(_PRIORITY_RAMP)
-    stops = [0.1 + 0.85 * i / (k - 1) for i in range(k)] if k > 1 else [0.95]
-    return [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops][::-1]
-
-
-def _indicator_colours(k: int, higher_is_worse: bool) -> list[str]:
-    lin = _ramp(_INDICATOR_RAMP)
-    stops = [0.15 + 0.8 * i / (k - 1) for i in range(k)] if k > 1 else [0.8]
-    colours = [lin.rgb_hex_str(lin.vmin + (lin.vmax - lin.vmin) * t) for t in stops]
-    return colours[::-1] if higher_is_worse else colours
-
-
-def indicator_label(ind: IndicatorConfig, lang: str) -> str:
-    """Return the display label of an indicator, with its year."""
-    base = ind.label_en if lang == "en" and ind.label_en else (ind.label or ind.key)
-    return f"{base} {ind.year}" if ind.year else base
-
-
-def _year_groups(
-    indicators: Sequence[IndicatorConfig],
-) -> dict[str, list[IndicatorConfig]]:
-    """Group indicators that are one series in several years (same source and unit)."""
-    groups: dict[str, list[IndicatorConfig]] = {}
-    for ind in indicators:
-        groups.setdefault(f"{ind.source}|{ind.unit}|{ind.direction}", []).append(ind)
-    return {
-        k: sorted(v, key=lambda i: i.year or 0)
-        for k, v in groups.items()
-        if len({i.year for i in v if i.year}) > 1
-    }
-
-
-def _shown_values(values: pd.Series, decimals: int) -> pd.Series:
-    """Return ``values`` rounded as they are shown (NaN stays NaN)."""
-    numbers = pd.to_numeric(values, errors="coerce").astype("float64")
-    return numbers.map(lambda v: published(v, decimals), na_action="ignore")
-
-
-def _change_layer(
-    areas: gpd.GeoDataFrame, group: list[IndicatorConfig], lang: str
-) -> MapLayer:
-    """Return the layer of the change from the first to the last year.
-
-    The change is taken between the values as shown (rounded to the
-    indicator's decimals), so the tooltip's later value minus its earlier
-    value is exactly the change it shows.
-    """
-    first, last = group[0], group[-1]
-    places = indicator_decimals(first.unit, first.decimals)
-    change = _shown_values(areas[last.key], places) - _shown_values(
-        areas[first.key], places
-    )
-    c = classify_change(change, unit=first.unit, lang=lang)
-    c = replace(c, labels=change_labels(c, unit=first.unit, decimals=places, lang=lang))
-    colours = _change_colours(first.direction == "higher_is_worse")
-    base = (
-        first.label_en if lang == "en" and first.label_en else first.label or first.key
-    )
-    label = f"{text('change', lang)} {_lower_first(base)} {first.year}→{last.year}"
-    extra = {"values": change, "unit": first.unit, "decimals": places}
-    return MapLayer(label, label, c, tuple(colours), text("change_note", lang), extra)
-
-
-def _lower_first(name: str) -> str:
-    """Return ``name`` with a capital first letter made small, not an acronym's.
-
-    Examples
-    --------
-    >>> _lower_first("Tingkat kemiskinan"), _lower_first("P0 rate")
-    ('tingkat kemiskinan', 'P0 rate')
-    >>> _lower_first("DTKS coverage"), _lower_first("Indeks")
-    ('DTKS coverage', 'indeks')
-    """
-    word = name.split(" ", 1)[0]
-    if word[:1].isupper() and word[1:].islower():
-        return name[0].lower() + name[1:]
-    return name
-
-
-def _change_colours(higher_is_worse: bool) -> list[str]:
-    colours = ["#b2182b", "#ef8a62", "#f7f7f7", "#67a9cf", "#2166ac"]
-    return colours if higher_is_worse else colours[::-1]
-
-
-def map_layers(
-    areas: gpd.GeoDataFrame,
-    classification: Classification,
-    indicators: Sequence[IndicatorConfig],
-    *,
-    lang: str,
-) -> list[MapLayer]:
-    """Return the priority layer, one layer per indicator, and change layers.
-
-    Indicators that are the same series in several years share pooled classes
-    (one colour means one range in every year), and a change layer compares
-    the first and last year. With rank robustness (``p_class1``) and the
-    official selection (``official_priority``) in ``areas``, a layer of each
-    comes last; then the cluster (``hotspot``) and progress-to-target
-    (``progress_status``) layers when the areas have them.
-    """
-    hidden = _unscored_by_suppression(areas, indicators)
-    layers = [
-        MapLayer(
-            text("class", lang),
-            text("legend_title", lang),
-            replace(classification, labels=score_labels(classification, lang)),
-            tuple(class_colours(classification.k)),
-            note=text("legend_note", lang),
-            extra={} if hidden is None else {"suppressed": hidden},
-        )
-    ]
-    groups = _year_groups([i for i in indicators if i.key in areas])
-    pooled = {
-        i.key: pd.concat([areas[j.key] for j in g], ignore_index=True)
-        for g in groups.values()
-        for i in g
-    }
-    for ind in indicators:
-        if ind.key not in areas:
-            continue
-        pool = pooled.get(ind.key, areas[ind.key])
-        c = classify_indicator(areas[ind.key], unit=ind.unit, lang=lang, pool=pool)
-        present = pd.to_numeric(pool, errors="coerce").dropna().to_numpy(dtype=float)
-        shown_labels = value_labels(
-            c, present, unit=ind.unit, decimals=ind.decimals, lang=lang
-        )
-        c = replace(c, labels=shown_labels)
-        colours = _indicator_colours(c.k, ind.direction == "higher_is_worse")
-        label = indicator_label(ind, lang)
-        note = text("scored" if ind.score and ind.weight > 0 else "not_scored", lang)
-        if ind.key in pooled:
-            note = f"{note}. {text('pooled', lang)}"
-        hidden = _suppressed(areas, ind.key)
-        extra = {} if hidden is None else {"suppressed": hidden}
-        layers.append(MapLayer(label, label, c, tuple(colours), note, extra))
-    layers += [_change_layer(areas, g, lang) for g in groups.values()]
-    layers += [
-        MapLayer(
-            x.label, x.title, x.classification, x.colours, x.note, {"shown": x.shown}
-        )
-        for x in (*extra_layers(areas, lang), *analytics_layers(areas, lang))
-    ]
-    return layers
-
-
-def _unscored_by_suppression(
-    areas: gpd.GeoDataFrame, indicators: Sequence[IndicatorConfig]
-) -> pd.Series | None:
-    """Areas without a score because a scored input is a suppressed small cell.
-
-    They are drawn as "disembunyikan (< 10)", not as "no data": the data
-    exist, the registry stage hid them.
-    """
-    flags = [
-        _suppressed(areas, i.key)
-        for i in indicators
-        if i.score and i.weight > 0 and i.key in areas
-    ]
-    flags = [f for f in flags if f is not None]
-    if not flags:
-        return None
-    any_hidden = pd.concat(flags, axis=1).any(axis=1)
-    return any_hidden & areas[CLASS].isna()
-
-
-def _suppressed(areas: gpd.GeoDataFrame, key: str) -> pd.Series | None:
-    """Return the small-cell suppression flags of ``key``, if the data has them."""
-    flag = f"{key}{SUPPRESSED_SUFFIX}"
-    return areas[flag].fillna(False).astype(bool) if flag in areas else None
-
-
-def _format_column(
-    areas: gpd.GeoDataFrame, ind: IndicatorConfig, lang: str, threshold: int
-) -> list[str]:
-    shown = format_values(
-        areas[ind.key], unit=ind.unit, lang=lang, decimals=ind.decimals
-    )
-    return _hidden_as(shown, _suppressed(areas, ind.key), lang, threshold)
-
-
-def _hidden_as(
-    shown: list[str], hidden: pd.Series | None, lang: str, threshold: int
-) -> list[str]:
-    """Return ``shown`` with "disembunyikan (< 10)" where ``hidden``."""
-    if hidden is None:
-        return shown
-    label = text("suppressed", lang).format(threshold=threshold)
-    flags = hidden.to_numpy(dtype=bool)
-    if len(flags) != len(shown):
-        raise ValueError(f"{len(flags)} suppression flags for {len(shown)} values")
-    out = list(shown)
-    for i in np.flatnonzero(flags).tolist():
-        out[i] = label
-    return out
-
-
-def _display_columns(
-    areas: gpd.GeoDataFrame,
-    layers: list[MapLayer],
-    indicators: Sequence[IndicatorConfig],
-    lang: str,
-    threshold: int,
-) -> list[list[str]]:
-    language = check_lang(lang)
-    no_data = text("no_data", language)
-    n_ranked = int(areas[RANK].notna().sum())
-    labels = np.array(list(layers[0].classification.labels), dtype=object)
-    score = areas[SCORE].to_numpy(dtype=np.float64, na_value=np.nan)
-    score_texts = fixed_texts(score, lang=language, decimals=SCORE_DECIMALS)
-    scores = _or_no_data(score_texts.to_pylist(), areas[SCORE].isna(), no_data)
-    of_n = f" {text('of', language)} {n_ranked}"
-    rank, no_rank = whole_numbers(areas[RANK])
-    ranks = [f"{r}{of_n}" for r in rank.tolist()]
-    ranks = _or_no_data(ranks, no_rank, no_data)
-    klass, no_class = whole_numbers(areas[CLASS])
-    classes = _or_no_data(list(labels[klass[~no_class] - 1]), no_class, no_data)
-    hidden = layers[0].extra.get("suppressed")
-    scores, ranks, classes = (
-        _hidden_as(col, hidden, language, threshold) for col in (scores, ranks, classes)
-    )
-    columns = [scores, ranks, classes]
-    columns += [_format_column(areas, i, language, threshold) for i in indicators]
-    for layer in layers:
-        if "shown" in layer.extra:
-            columns.append(list(layer.extra["shown"]))
-        if "values" in layer.extra:
-            unit, places = layer.extra["unit"], layer.extra["decimals"]
-            changes = layer.extra["values"]
-            columns.append(
-                format_changes(changes, unit=unit, lang=language, decimals=places)
-            )
-    return columns
-
-
-def _or_no_data(
-    texts: list[str], absent: pd.Series | np.ndarray, no_data: str
-) -> list[str]:
-    """Return ``texts`` with ``no_data`` inserted where ``absent``.
-
-    ``texts`` holds the present cells only, or every cell (then the absent
-    ones are overwritten).
-    """
-    flags = np.asarray(absent, dtype=bool)
-    if len(texts) == len(flags):
-        out = list(texts)
-        for i in np.flatnonzero(flags).tolist():
-            out[i] = no_data
-        return out
-    full = np.full(len(flags), no_data, dtype=object)
-    full[~flags] = texts
-    return list(full)
-
-
-def _class_codes(layer: MapLayer) -> np.ndarray:
-    """Class per area: 1..k, 0 for no data, -1 for a suppressed small cell."""
-    codes, _ = whole_numbers(layer.classification.classes)
-    hidden = layer.extra.get("suppressed")
-    if hidden is None:
-        return codes
-    flags = hidden.to_numpy(dtype=bool)
-    if len(flags) != len(codes):
-        raise ValueError(f"{len(flags)} suppression flags for {len(codes)} classes")
-    return np.where(flags, -1, codes)
-
-
-def _properties(
-    areas: gpd.GeoDataFrame,
-    layers: list[MapLayer],
-    indicators: Sequence[IndicatorConfig],
-    label_points: list[Any] | None,
-    lang: str,
-    threshold: int,
-    packed: bool = False,
-) -> list[dict[str, Any]] | PackedRows:
-    """Return the view's area data, one dict per area (see :mod:`.area_rows`).
-
-    ``packed``: the rows written as JSON at once (:class:`PackedRows`), for a
-    level-of-detail view (:func:`~geo_priority.render.display.pack_views`).
-    """
-    parts = _property_parts(areas, layers, indicators, lang, threshold)
-    return parts.rows(label_points, packed=packed)
-
-
-@dataclass(frozen=True)
-class _PropertyParts:
-    """A view's area data before the label points (:func:`_properties`)."""
-
-    columns: dict[str, Sequence[Any]]
-    classes: np.ndarray
-    shown: Any
-    extras: dict[str, Sequence[Any]]
-    #: ``packed_heads`` of the rows, when made ahead (:meth:`packed`)
-    heads: list[Any] | None = None
-
-    def packed(self) -> _PropertyParts:
-        """Return these parts with the JSON of the packed rows' heads written."""
-        heads = packed_heads(self.columns, self.classes, self.shown)
-        return replace(self, heads=heads)
-
-    def rows(
-        self, label_points: list[Any] | None, *, packed: bool = False
-    ) -> list[dict[str, Any]] | PackedRows:
-        """Return the rows with ``label_points`` (packed: :class:`PackedRows`)."""
-        args = (self.columns, self.classes, self.shown, label_points, self.extras)
-        if not packed:
-            return area_rows(*args)
-        return packed_rows(*args, heads=self.heads)
-
-
-def _property_parts(
-    areas: gpd.GeoDataFrame,
-    layers: list[MapLayer],
-    indicators: Sequence[IndicatorConfig],
-    lang: str,
-    threshold: int,
-) -> _PropertyParts:
-    """Return what :func:`_properties` writes that needs no geometry."""
-    shown = _display_columns(areas, layers, indicators, lang, threshold)
-    codes = [_class_codes(layer) for layer in layers]
-    classes = np.column_stack(codes) if codes else np.zeros((len(areas), 0), int)
-    ids = area_ids(areas[ID])
-    places = texts_or(areas[PLACE], "") if PLACE in areas else [""] * len(ids)
-    rank, no_rank = whole_numbers(areas[RANK])
-    columns: dict[str, Sequence[Any]] = {
-        "id": ids,
-        "name": texts_or(areas[NAME], ids),
-        "place": places,
-        "s": scores_shown(areas[SCORE]),
-        "r": optional_numbers(rank, no_rank),
-    }
-    extras: dict[str, Sequence[Any]] = {
-        "rb": area_robustness(areas, lang),
-        "sb": basis_lines(areas, indicators, lang),
-    }
-    return _PropertyParts(columns, classes, shown, extras)
 
 
 def _layer_spec(layer: MapLayer) -> dict[str, Any]:
@@ -564,7 +174,7 @@ class _ViewBefore:
     label: str
     areas: gpd.GeoDataFrame
     layers: list[MapLayer]
-    props: _PropertyParts
+    props: PropertyParts
     robust_n: int
     filters: Any
     #: the packed rows without label points, written ahead (:func:`views_ahead`)
@@ -592,7 +202,7 @@ def _view_before(
     shown = [i for i in indicators if i.key in areas]
     classes = replace(classification, classes=areas[CLASS].astype("Int8"))
     layers = map_layers(areas, classes, shown, lang=lang)
-    parts = _property_parts(areas, layers, shown, lang, threshold)
+    parts = property_parts(areas, layers, shown, lang, threshold)
     return _ViewBefore(
         label,
         areas,
