@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 import traceback
 import warnings
-from typing import Any
+from contextlib import suppress
+from typing import Any, NoReturn
 
 import click
 
@@ -179,7 +181,41 @@ def main() -> None:
     # thresholds the cyclic collector's full passes over them cost about a
     # tenth of a national run's CPU. Collections stay on, only rarer.
     gc.set_threshold(*GC_THRESHOLDS)
-    run_in_language(cli, "geo-priority")
+    try:
+        run_in_language(cli, "geo-priority")
+    except SystemExit as end:
+        _leave(_exit_status(end.code))
+    _leave(0)
+
+
+def _exit_status(code: object) -> int:
+    """Return the process's exit status for ``SystemExit(code)``, as Python does.
+
+    None is 0, an int itself; anything else is printed to stderr and is 1.
+    """
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _leave(status: int) -> NoReturn:
+    """End the process with ``status`` once its output is flushed, now.
+
+    Every output file is written, closed and renamed in place before the
+    command returns (:mod:`geo_priority.io.output`); what is left is the
+    interpreter's teardown, which frees each of a run's objects one by one
+    (0.25-0.3 s of a 2 s Banten run, 0.3-0.4 s nationally) and waits for a
+    display thread still drawing after an error. ``os._exit`` skips it, as
+    a planner waiting for the prompt would wish.
+    """
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe or stream
+            stream.flush()
+    os._exit(status)
 
 
 __all__ = ["cli", "main"]
