@@ -202,6 +202,7 @@ def test_the_first_views_rows_are_packed_ahead_when_the_page_anchors_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from geo_priority.render import ahead, display
+    from geo_priority.render import packing as packed_fields
 
     # the six areas are drawn by level of detail and anchored by the page
     monkeypatch.setattr(ahead, "LOD_AREAS", 1)
@@ -211,14 +212,14 @@ def test_the_first_views_rows_are_packed_ahead_when_the_page_anchors_them(
     with monkeypatch.context() as m:
         m.setattr(pipeline, "map_ahead", lambda analysis, display: None)
         without = _page(config)
-    real = display._packed_props
+    real = packed_fields._packed_props
     used: list[bool] = []
 
     def packing(views, props):  # type: ignore[no-untyped-def]
         used.append(props is not None and views[0]["props"] is props.first)
         return real(views, props)
 
-    monkeypatch.setattr(display, "_packed_props", packing)
+    monkeypatch.setattr(packed_fields, "_packed_props", packing)
     assert _page(config) == without
     assert used == [True]
     assert '"lod":true' in without.replace(" ", "")
@@ -228,6 +229,7 @@ def test_rows_packed_ahead_are_not_used_for_a_view_with_label_points(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from geo_priority.render import ahead, display
+    from geo_priority.render import packing as packed_fields
 
     monkeypatch.setattr(ahead, "LOD_AREAS", 1)
     monkeypatch.setattr(display, "LOD_AREAS", 1)
@@ -244,13 +246,13 @@ def test_rows_packed_ahead_are_not_used_for_a_view_with_label_points(
     with monkeypatch.context() as m:
         m.setattr(pipeline, "map_ahead", lambda analysis, display: None)
         without = _page(config)
-    real = display._packed_props
+    real = packed_fields._packed_props
     used: list[bool] = []
 
     def packing(views, props):  # type: ignore[no-untyped-def]
         used.append(props is not None and views[0]["props"] is props.first)
         return real(views, props)
 
-    monkeypatch.setattr(display, "_packed_props", packing)
+    monkeypatch.setattr(packed_fields, "_packed_props", packing)
     assert _page(config) == without  # the rows written with the label points
     assert used == [False]

@@ -29,7 +29,6 @@ from geo_priority.render.area_rows import (
     packed_rows,
     whole_numbers,
 )
-from geo_priority.render.display import pack_json
 from geo_priority.render.fixed_columns import fixed_texts, rounded, scaled_whole
 from geo_priority.render.i18n import (
     format_change,
@@ -38,6 +37,7 @@ from geo_priority.render.i18n import (
     format_values,
     text,
 )
+from geo_priority.render.packing import pack_json
 
 from geodata import squares
 

@@ -8,7 +8,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo_priority.render import display
+from geo_priority.render import display, packing
 
 
 def _one_by_one(
@@ -68,7 +68,7 @@ def test_arrays_equal_the_ring_by_ring_loop() -> None:
         encoded = display._encode(geoms, geoms, scale, min_hole)
         expected = _one_by_one(geoms, geoms, scale, min_hole)
         assert encoded.nested() == expected
-        assert encoded.varints() == display._level_varints(expected)
+        assert encoded.varints() == packing._level_varints(expected)
 
 
 def test_display_geometry_counts_the_vertices_it_writes() -> None:

@@ -21,6 +21,7 @@ from geo_priority import pipeline
 from geo_priority.config import load_config
 from geo_priority.joining import prepare_areas
 from geo_priority.render import ahead, display
+from geo_priority.render import packing as packed_fields
 
 
 def _rings(rng: np.random.Generator, areas: int) -> display.EncodedRings:
@@ -35,18 +36,18 @@ def _rings(rng: np.random.Generator, areas: int) -> display.EncodedRings:
 def test_a_pack_made_level_by_level_is_the_one_pack_of_all(sizes: list[int]) -> None:
     rng = np.random.default_rng(len(sizes))
     levels = [_rings(rng, n) for n in sizes]
-    pack = display.RingPack()
+    pack = packed_fields.RingPack()
     for rings in levels:
         pack.add(rings)
     views: list[dict[str, Any]] = [{"rings": r, "props": [{"id": "1"}]} for r in levels]
-    assert pack.finish() == display.pack_views(views)["packed"]
+    assert pack.finish() == packed_fields.pack_views(views)["packed"]
 
 
 def test_views_drawn_out_of_turn_are_packed_in_view_order() -> None:
     rng = np.random.default_rng(0)
     rings = [_rings(rng, n) for n in (5, 3, 2)]
     views = [{"rings": r, "props": []} for r in rings]
-    expected = display.pack_views(views)["packed"]
+    expected = packed_fields.pack_views(views)["packed"]
     for order in ([0, 1, 2], [2, 1, 0], [1, 0, 2], [2, 0, 1]):
         packing = ahead._Packing(3)
         for index in order:
@@ -57,7 +58,7 @@ def test_views_drawn_out_of_turn_are_packed_in_view_order() -> None:
     packing.add(1, rings[1])
     packing.add(2, rings[2])
     assert packing.packed is None  # not without the first view
-    early = display.RingPack()
+    early = packed_fields.RingPack()
     early.add(rings[0])  # the first view packed beside the unions
     packing.add(0, rings[0], early)
     assert packing.packed == expected
@@ -84,7 +85,7 @@ def test_the_page_takes_the_rings_packed_in_the_thread(
     with monkeypatch.context() as m:
         m.setattr(pipeline, "_draws_ahead", lambda config: False)
         without = _page(config)
-    real = display.pack_views
+    real = packed_fields.pack_views
     given: list[str | None] = []
 
     def packing(views, *, packed=None, props=None):  # type: ignore[no-untyped-def]
@@ -92,7 +93,7 @@ def test_the_page_takes_the_rings_packed_in_the_thread(
         assert packed == real(copy.deepcopy(views))["packed"]
         return real(views, packed=packed, props=props)
 
-    monkeypatch.setattr(display, "pack_views", packing)
+    monkeypatch.setattr(packed_fields, "pack_views", packing)
     page = _page(config)
     assert given and given[0] is not None  # the thread's pack was taken
     assert page == without

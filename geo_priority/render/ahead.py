@@ -80,9 +80,9 @@ from geo_priority.harmonise import (
 from geo_priority.render.display import (
     DisplayGeometry,
     EncodedRings,
-    RingPack,
     display_geometry_of,
 )
+from geo_priority.render.packing import RingPack
 from geo_priority.schema import ID, Level
 
 __all__ = ["DisplayAhead", "display_worker", "shown_areas"]
@@ -233,7 +233,7 @@ def _early_view(geoms: np.ndarray, levels: int, simplified: bool) -> _Early:
 class _Packing:
     """The rings of a level-of-detail map's views, packed as they are drawn.
 
-    :func:`~geo_priority.render.display.pack_views` packs every view's
+    :func:`~geo_priority.render.packing.pack_views` packs every view's
     rings in view order into one gzip stream; the thread adds each view's
     as soon as it is drawn, in any order, and each is compressed once the
     views before it are (the coarser levels are drawn before the areas'
@@ -351,7 +351,7 @@ class DisplayAhead:
         self._plan = plan
         self._early = early  # the areas' drawing made beside the unions
         # a view's future is let go once taken: the page packs its rings and
-        # lets go of them (render.display.pack_views)
+        # lets go of them (render.packing.pack_views)
         self._views: list[Future[_Watched[DisplayGeometry]] | None] = list(views)
         self._shapes: list[_Layer] | None = None
         self._packing = packing  # the views' rings, packed as they are drawn
@@ -520,7 +520,7 @@ class DisplayAhead:
         return made
 
     def packed_rings(self) -> str | None:
-        """Return the views' rings as :func:`~.display.pack_views` packs them.
+        """Return the views' rings as :func:`~.packing.pack_views` packs them.
 
         Its ``packed`` field of every view's geometry, in view order, packed
         in the thread as each was drawn; None unless every view's geometry

@@ -153,7 +153,7 @@ def properties(
     """Return the view's area data, one dict per area (see :mod:`.area_rows`).
 
     ``packed``: the rows written as JSON at once (:class:`PackedRows`), for a
-    level-of-detail view (:func:`~geo_priority.render.display.pack_views`).
+    level-of-detail view (:func:`~geo_priority.render.packing.pack_views`).
     """
     parts = property_parts(areas, layers, indicators, lang, threshold)
     return parts.rows(label_points, packed=packed)

@@ -180,7 +180,7 @@ class PackedRows(Sequence[dict[str, Any]]):
 
     :func:`packed_rows` writes them column-wise, the bytes ``json.dumps``
     writes of :func:`area_rows`' list (``ensure_ascii=False``, no spaces);
-    :func:`geo_priority.render.display.pack_json` packs the bytes as they
+    :func:`geo_priority.render.packing.pack_json` packs the bytes as they
     are. Read as a sequence, the rows are decoded from the bytes once (a
     read-only view: changing a decoded row does not change the bytes).
 

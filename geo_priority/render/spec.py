@@ -31,13 +31,7 @@ from geo_priority.render.area_data import PropertyParts, property_parts
 from geo_priority.render.area_rows import (
     PackedRows,
 )
-from geo_priority.render.display import (
-    DisplayGeometry,
-    PropsPack,
-    display_geometry,
-    lod_fields,
-    lod_plan,
-)
+from geo_priority.render.display import DisplayGeometry, display_geometry, lod_plan
 from geo_priority.render.hatch import HATCH_COLOURS, SUPPRESSED_SWATCH
 from geo_priority.render.i18n import (
     check_lang,
@@ -51,6 +45,7 @@ from geo_priority.render.layers import MapLayer as MapLayer
 from geo_priority.render.layers import class_colours as class_colours
 from geo_priority.render.layers import indicator_label as indicator_label
 from geo_priority.render.layers import map_layers as map_layers
+from geo_priority.render.packing import PropsPack, lod_fields
 from geo_priority.schema import CLASS, RANK
 
 __all__ = [
@@ -374,7 +369,7 @@ def _with_first_rows(views: ViewsAhead) -> ViewsAhead:
     A packed view of more than ``BROWSER_ANCHORS`` areas is drawn without
     label points (the page anchors them): its rows are written without
     them now and compressed as the first of the page's area data
-    (:class:`~geo_priority.render.display.PropsPack`).
+    (:class:`~geo_priority.render.packing.PropsPack`).
     """
     first = views.made[0] if views.made else None
     if first is None or not first.key[-1] or isinstance(first.before, Exception):

@@ -162,7 +162,7 @@
     return new Response(stream).arrayBuffer();
   }
 
-  /* Zigzag varints (display._varints) into integers. */
+  /* Zigzag varints (packing.varints) into integers. */
   function varints(buffer) {
     var bytes = new Uint8Array(buffer), n = 0, i;
     for (i = 0; i < bytes.length; i++) { if (bytes[i] < 128) { n++; } }
