@@ -139,29 +139,6 @@ class MapLevel:
     subtitle: str = ""
 
 
-def _view_spec(
-    label: str,
-    areas: gpd.GeoDataFrame,
-    classification: Classification,
-    indicators: Sequence[IndicatorConfig],
-    lang: str,
-    threshold: int,
-    titles: tuple[str, str] = ("", ""),
-    zoom: tuple[float, float] | None = None,
-    ahead: Callable[[], DisplayGeometry | None] | None = None,
-) -> dict[str, Any]:
-    """Return one level's areas, layers and encoded geometry.
-
-    ``titles`` is the map's (title, subtitle) while this level is shown.
-    ``zoom``: (start zoom, tolerance) of a level-of-detail map's level.
-    ``ahead``: waits for this level's display geometry computed ahead
-    (:class:`~geo_priority.render.ahead.DisplayAhead`); None from it, or
-    without it, the geometry is computed here.
-    """
-    before = _view_before(label, areas, classification, indicators, lang, threshold)
-    return _view_after(before, titles, zoom, ahead)
-
-
 @dataclass(frozen=True)
 class _ViewBefore:
     """What a view shows that needs no display geometry (:func:`_view_before`)."""
@@ -216,7 +193,14 @@ def _view_after(
     zoom: tuple[float, float] | None,
     ahead: Callable[[], DisplayGeometry | None] | None,
 ) -> dict[str, Any]:
-    """Return the view of :func:`_view_spec` from ``before`` and its geometry."""
+    """Return the view :func:`map_spec` writes, from ``before`` and its geometry.
+
+    ``titles`` is the map's (title, subtitle) while this level is shown.
+    ``zoom``: (start zoom, tolerance) of a level-of-detail map's level.
+    ``ahead``: waits for this level's display geometry computed ahead
+    (:class:`~geo_priority.render.ahead.DisplayAhead`); None from it, or
+    without it, the geometry is computed here.
+    """
     areas = before.areas
     geometry = ahead() if ahead is not None else None
     if geometry is None:
