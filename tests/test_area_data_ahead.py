@@ -198,20 +198,19 @@ def test_an_error_of_the_area_data_is_raised_where_the_map_is_made(
     assert order == ["record"] + ["filters"] * 3  # as the map makes them itself
 
 
-def test_the_first_views_rows_are_packed_ahead_when_the_page_anchors_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _anchored_by_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Draw the six areas by level of detail, anchored by the page."""
     from geo_priority.render import ahead, display
-    from geo_priority.render import packing as packed_fields
 
-    # the six areas are drawn by level of detail and anchored by the page
     monkeypatch.setattr(ahead, "LOD_AREAS", 1)
     monkeypatch.setattr(display, "LOD_AREAS", 1)
     monkeypatch.setattr(display, "BROWSER_ANCHORS", 1)
-    config = _config(tmp_path)
-    with monkeypatch.context() as m:
-        m.setattr(pipeline, "map_ahead", lambda analysis, display: None)
-        without = _page(config)
+
+
+def _first_rows_taken(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Spy on the packing of the area data: per page, the rows made ahead taken."""
+    from geo_priority.render import packing as packed_fields
+
     real = packed_fields._packed_props
     used: list[bool] = []
 
@@ -220,6 +219,22 @@ def test_the_first_views_rows_are_packed_ahead_when_the_page_anchors_them(
         return real(views, props)
 
     monkeypatch.setattr(packed_fields, "_packed_props", packing)
+    return used
+
+
+def _page_without_ahead(config: Path) -> str:
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(pipeline, "map_ahead", lambda analysis, display: None)
+        return _page(config)
+
+
+def test_the_first_views_rows_are_packed_ahead_when_the_page_anchors_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _anchored_by_the_page(monkeypatch)
+    config = _config(tmp_path)
+    without = _page_without_ahead(config)
+    used = _first_rows_taken(monkeypatch)
     assert _page(config) == without
     assert used == [True]
     assert '"lod":true' in without.replace(" ", "")
@@ -229,11 +244,8 @@ def test_rows_packed_ahead_are_not_used_for_a_view_with_label_points(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from geo_priority.render import ahead, display
-    from geo_priority.render import packing as packed_fields
 
-    monkeypatch.setattr(ahead, "LOD_AREAS", 1)
-    monkeypatch.setattr(display, "LOD_AREAS", 1)
-    monkeypatch.setattr(display, "BROWSER_ANCHORS", 1)
+    _anchored_by_the_page(monkeypatch)
     real_geometry = ahead.display_geometry_of
 
     def anchored(geoms, **kwargs):  # type: ignore[no-untyped-def]
@@ -243,16 +255,7 @@ def test_rows_packed_ahead_are_not_used_for_a_view_with_label_points(
 
     monkeypatch.setattr(ahead, "display_geometry_of", anchored)
     config = _config(tmp_path)
-    with monkeypatch.context() as m:
-        m.setattr(pipeline, "map_ahead", lambda analysis, display: None)
-        without = _page(config)
-    real = packed_fields._packed_props
-    used: list[bool] = []
-
-    def packing(views, props):  # type: ignore[no-untyped-def]
-        used.append(props is not None and views[0]["props"] is props.first)
-        return real(views, props)
-
-    monkeypatch.setattr(packed_fields, "_packed_props", packing)
+    without = _page_without_ahead(config)
+    used = _first_rows_taken(monkeypatch)
     assert _page(config) == without  # the rows written with the label points
     assert used == [False]
