@@ -42,46 +42,6 @@ if TYPE_CHECKING:
         map_spec,
     )
 
-#: The module each public name is taken from.
-_HOMES = {
-    **dict.fromkeys(
-        ("OfflineMap", "build_map", "leaflet_assets", "render_html"), "page"
-    ),
-    **dict.fromkeys(
-        (
-            "CANVAS_THRESHOLD",
-            "LABELS_BY_DEFAULT",
-            "MAX_LABELS",
-            "NO_DATA_COLOUR",
-            "OUTLINE_COLOUR",
-            "SUPPRESSED_COLOUR",
-            "MapLayer",
-            "MapLevel",
-            "MapText",
-            "class_colours",
-            "indicator_label",
-            "map_layers",
-            "map_spec",
-        ),
-        "spec",
-    ),
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first use (then keep it)."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *_HOMES})
-
-
 __all__ = [
     "CANVAS_THRESHOLD",
     "LABELS_BY_DEFAULT",
@@ -101,3 +61,23 @@ __all__ = [
     "map_spec",
     "render_html",
 ]
+
+#: The names of :mod:`~geo_priority.render.page` (folium); the others are
+#: :mod:`~geo_priority.render.spec`'s.
+_FROM_PAGE = ("OfflineMap", "build_map", "leaflet_assets", "render_html")
+#: The module each public name is taken from.
+_HOMES = {name: "page" if name in _FROM_PAGE else "spec" for name in __all__}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (then keep it)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_HOMES})
