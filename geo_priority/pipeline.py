@@ -58,6 +58,7 @@ from geo_priority.steps import step
 from geo_priority.tiers import hide_suppressed, mark_restricted, refuse_internal_tables
 
 if TYPE_CHECKING:  # the map renderer (folium) loads when a run draws the map
+    from geo_priority.display_shapes import Drafts
     from geo_priority.render.ahead import DisplayAhead
 
 __all__ = [
@@ -175,8 +176,15 @@ class _Early:
 
     @classmethod
     def read(cls, config: Config, worker: ThreadPoolExecutor) -> _Early:
-        """Read and prepare the boundaries; start the map's geometry on ``worker``."""
+        """Read and prepare the boundaries; start the map's geometry on ``worker``.
+
+        The polygons as read are simplified meanwhile on the idle core, for
+        the map to take where they are the prepared ones (``start_drafts``).
+        """
+        from geo_priority.render.ahead import start_drafts
+
         frame, files = read_boundary_frame(config)
+        drafts = start_drafts(frame, config.outputs.map_levels)
         early = cls(frame, files)
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -186,9 +194,11 @@ class _Early:
         early.caught = list(caught)
         if early.areas is not None:
             try:  # not under catch_warnings: a first import may set filters
-                early.ahead = _ahead(config, early.areas, worker)
+                early.ahead = _ahead(config, early.areas, worker, drafts)
             except Exception as error:
                 early.error = error
+        if early.ahead is None and drafts is not None:
+            drafts.cancel()  # nothing will take them
         return early
 
     def collect(self) -> tuple[gpd.GeoDataFrame, DisplayAhead | None]:
@@ -209,13 +219,17 @@ def _ahead(
     config: Config,
     areas: gpd.GeoDataFrame | None,
     worker: ThreadPoolExecutor | None,
+    drafts: Drafts | None = None,
 ) -> DisplayAhead | None:
-    """Start the display geometry of prepared ``areas`` on ``worker``, if any."""
+    """Start the display geometry of prepared ``areas`` on ``worker``, if any.
+
+    ``drafts``: their polygons simplified ahead, as read (``start_drafts``).
+    """
     if worker is None or areas is None or not is_prepared(areas):
         return None
     from geo_priority.render.ahead import DisplayAhead
 
-    return DisplayAhead.start(worker, areas, config.outputs.map_levels)
+    return DisplayAhead.start(worker, areas, config.outputs.map_levels, drafts)
 
 
 def _draws_ahead(config: Config) -> bool:
