@@ -49,6 +49,7 @@ __all__ = [
     "figure_paths",
     "map_ahead",
     "output_paths",
+    "page_imported",
     "progress_figure_path",
     "scored_layer",
     "write_figures",
@@ -151,15 +152,15 @@ def map_ahead(analysis: Analysis, display: DisplayAhead) -> None:
     except Exception:  # made again, and raised, by the map
         return
     display.keep(made)
-    _page_imported()
+    page_imported()
 
 
-def _page_imported() -> None:
-    """Import the page's libraries (folium, branca, jinja2) now, while the thread draws.
+def page_imported() -> None:
+    """Import the page's libraries (folium, branca, jinja2) now, while a thread works.
 
-    About 0.2 s that the map would otherwise spend after the thread is
-    done. A library that fails to import fails the map as before, where it
-    is built (:func:`build_map`).
+    About 0.2 s that the map would otherwise spend later, while the thread
+    that reads the boundaries or draws the map works. A library that fails
+    to import fails the map as before, where it is built (:func:`build_map`).
     """
     try:
         import_module("geo_priority.render.page")

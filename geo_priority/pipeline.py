@@ -33,7 +33,7 @@ from geo_priority.config import Config
 from geo_priority.errors import GeometryRepairedWarning, GeoPriorityError
 from geo_priority.formats import OUTPUT_FORMATS, FormatName
 from geo_priority.formatting import shorten_list
-from geo_priority.inputs import Inputs, load_inputs, read_boundary_frame
+from geo_priority.inputs import BoundaryRead, Inputs, load_inputs, read_boundary_frame
 from geo_priority.join_report import status_name
 from geo_priority.joining import (
     Joined,
@@ -49,6 +49,7 @@ from geo_priority.outputs import (
     check_outputs_of,
     map_ahead,
     output_paths,
+    page_imported,
     write_figures,
     write_outputs,
     written_files,
@@ -122,19 +123,20 @@ def _joined(
     config: Config,
     areas: gpd.GeoDataFrame | None,
     worker: ThreadPoolExecutor | None = None,
+    boundaries: BoundaryRead | None = None,
 ) -> tuple[Joined, Inputs, DisplayAhead | None]:
     """Read and join; refuse internal tables in a public run, blank hidden cells.
 
     With a ``worker``, the map's display geometry is started on it as soon as
     the areas are prepared (:func:`_ahead`): the boundaries are then read and
     prepared before the tables (:class:`_Early`), so that reading and joining
-    the tables overlaps it.
+    the tables overlaps it. ``boundaries``: the layer being read already.
     """
     ahead = _ahead(config, areas, worker)
     early: _Early | None = None
     with step(tr("Reading the boundaries and tables")):
         if areas is None and worker is not None:
-            early = _Early.read(config, worker)
+            early = _Early.read(config, worker, boundaries)
             tables = load_inputs(config, boundaries=False)
             inputs = replace(
                 tables,
@@ -142,7 +144,7 @@ def _joined(
                 files=(*early.files, *tables.files),
             )
         else:
-            inputs = load_inputs(config, boundaries=areas is None)
+            inputs = load_inputs(config, boundaries=areas is None, ahead=boundaries)
         refuse_internal_tables(inputs.tables, config.outputs)
     with step(tr("Matching the tables to the areas")):
         if early is not None:
@@ -175,15 +177,24 @@ class _Early:
     caught: list[warnings.WarningMessage] = field(default_factory=list)
 
     @classmethod
-    def read(cls, config: Config, worker: ThreadPoolExecutor) -> _Early:
+    def read(
+        cls,
+        config: Config,
+        worker: ThreadPoolExecutor,
+        boundaries: BoundaryRead | None = None,
+    ) -> _Early:
         """Read and prepare the boundaries; start the map's geometry on ``worker``.
 
-        The polygons as read are simplified meanwhile on the idle core, for
-        the map to take where they are the prepared ones (``start_drafts``).
+        ``boundaries``: the layer being read in a thread already; the map's
+        libraries are imported while it is read. The polygons as read are
+        simplified meanwhile on the idle core, for the map to take where
+        they are the prepared ones (``start_drafts``).
         """
         from geo_priority.render.ahead import start_drafts
 
-        frame, files = read_boundary_frame(config)
+        if boundaries is not None:
+            page_imported()
+        frame, files = read_boundary_frame(config, boundaries)
         drafts = start_drafts(frame, config.outputs.map_levels)
         early = cls(frame, files)
         try:
@@ -274,10 +285,11 @@ def _analysed(
     config: Config,
     areas: gpd.GeoDataFrame | None,
     worker: ThreadPoolExecutor | None,
+    boundaries: BoundaryRead | None = None,
 ) -> tuple[Analysis, DisplayAhead | None]:
     """:func:`analyse`, the map's display geometry started on ``worker``."""
     with use_language(config.outputs.lang):
-        joined, inputs, ahead = _joined(config, areas, worker)
+        joined, inputs, ahead = _joined(config, areas, worker, boundaries)
         refuse_held(joined.report)
         with step(tr("Scoring and classifying the areas")):
             analysis = _cited(score_joined(joined, config, inputs.files), joined)
@@ -311,11 +323,26 @@ def _cited(analysis: Analysis, joined: Joined) -> Analysis:
     return replace(analysis, sources=tuple(c.with_url() for c in citations))
 
 
-def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
+def run(
+    config: Config,
+    *,
+    areas: gpd.GeoDataFrame | None = None,
+    boundaries: BoundaryRead | None = None,
+) -> RunResult:
     """Run the whole pipeline and write its outputs.
 
     Outputs that already exist make the run fail *before* any work, unless
     ``config.outputs.overwrite`` is set.
+
+    Parameters
+    ----------
+    config : Config
+    areas : geopandas.GeoDataFrame, optional
+        Prepared areas to use instead of reading ``config.boundaries``.
+    boundaries : BoundaryRead, optional
+        ``config``'s boundary layer being read already
+        (:func:`geo_priority.inputs.read_boundaries_ahead`), taken instead
+        of reading it again.
 
     Raises
     ------
@@ -327,7 +354,7 @@ def run(config: Config, *, areas: gpd.GeoDataFrame | None = None) -> RunResult:
     with use_language(config.outputs.lang):
         check_outputs_of(config)
         with _display_worker(config) as worker:
-            analysis, ahead = _analysed(config, areas, worker)
+            analysis, ahead = _analysed(config, areas, worker, boundaries)
             with step(tr("Writing the map and files")):
                 outputs = write_outputs(
                     analysis, overwrite=config.outputs.overwrite, display=ahead

@@ -22,9 +22,7 @@ from geo_priority.cli.localised import (
     run_in_language,
     usage_error_text,
 )
-from geo_priority.join_report import REPORT_FILE, summary_text, table_code_systems
 from geo_priority.messages import MessageLang, tr, use_language
-from geo_priority.metadata import code_sentence
 
 if TYPE_CHECKING:
     from geo_priority.pipeline import RunResult
@@ -58,6 +56,8 @@ def msg(key: str, lang: str) -> str:
 
 
 def _report_file(result: RunResult) -> Path | None:
+    from geo_priority.join_report import REPORT_FILE
+
     files = result.files or tuple(result.outputs.values())
     return next((p for p in files if p.name.endswith(REPORT_FILE)), None)
 
@@ -79,6 +79,8 @@ def run_lines(result: RunResult, lang: str) -> list[str]:
     -------
     list of str
     """
+    from geo_priority.join_report import summary_text
+
     analysis = result.analysis
     with use_language(_lang(lang)):
         summary = f"{tr('Tables matched to areas')}: {summary_text(analysis.report)}"
@@ -92,6 +94,9 @@ def run_lines(result: RunResult, lang: str) -> list[str]:
 
 
 def _codes_line(result: RunResult) -> str:
+    from geo_priority.join_report import table_code_systems
+    from geo_priority.metadata import code_sentence
+
     analysis = result.analysis
     system = analysis.areas.attrs.get("code_system")
     tables = [(t.label, t.code_system) for t in analysis.config.tables]

@@ -100,11 +100,14 @@ def run_cmd(
     quiet: bool,
 ) -> None:
     """Run the whole pipeline from a TOML config (see --help)."""
+    config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
+    from geo_priority.inputs import read_boundaries_ahead
+
+    boundaries = read_boundaries_ahead(config)  # read while the run's modules load
     from geo_priority import pipeline
 
-    config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
     with _steps(pipeline.RUN_STEPS, quiet):
-        result = pipeline.run(config)
+        result = pipeline.run(config, boundaries=boundaries)
     report_run(result, config.outputs.lang)
 
 

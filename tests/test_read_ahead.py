@@ -1,0 +1,180 @@
+"""The boundary layer read in a thread while a run imports the rest.
+
+``geo-priority run`` starts reading the boundary file
+(:func:`geo_priority.inputs.read_boundaries_ahead`) before it imports the
+analysis and the map; the run then takes that read instead of reading the
+file again. What it takes must be exactly what reading it later gives: the
+same frame, the same files, the same error in the same language.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pytest
+from click.testing import CliRunner
+from geopandas.testing import assert_geodataframe_equal
+from shapely.geometry import box
+
+from geo_priority import inputs, pipeline
+from geo_priority.cli import cli
+from geo_priority.config import load_config
+from geo_priority.errors import InputError
+from geo_priority.messages import use_language
+
+from conftest import require_shared
+
+CODES = ["36.01", "36.02", "36.03"]
+
+
+@pytest.fixture
+def config_path(tmp_path: Path) -> Path:
+    areas = gpd.GeoDataFrame(
+        {"kode": CODES, "nama": [f"Kab {c}" for c in CODES]},
+        geometry=[box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(3)],
+        crs="EPSG:4326",
+    )
+    areas.to_file(tmp_path / "kab.geojson", driver="GeoJSON")
+    areas.iloc[:2].to_file(tmp_path / "two.geojson", driver="GeoJSON")
+    rows = ["kode;nilai"] + [f"{c};{i + 1}" for i, c in enumerate(CODES)]
+    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "run.toml").write_text(
+        """
+title = "Uji"
+[boundaries]
+path = "kab.geojson"
+code_column = "kode"
+name_column = "nama"
+code_system = "bps"
+[[tables]]
+path = "t.csv"
+code_column = "kode"
+code_system = "bps"
+[scoring]
+[[scoring.indicators]]
+key = "nilai"
+weight = 1
+[classify]
+scheme = "equal_interval"
+k = 2
+[outputs]
+dir = "out"
+name = "uji"
+formats = ["html", "csv"]
+""",
+        encoding="utf-8",
+    )
+    return tmp_path / "run.toml"
+
+
+def _with_path(config_path: Path, path: str) -> Any:
+    config = load_config(config_path)
+    return dataclasses.replace(
+        config, boundaries=dataclasses.replace(config.boundaries, path=path)
+    )
+
+
+def test_the_read_ahead_is_the_read(config_path: Path):
+    config = load_config(config_path)
+    reading = inputs.read_boundaries_ahead(config)
+    assert reading is not None
+    frame, files = inputs.read_boundary_frame(config, reading)
+    later, later_files = inputs.read_boundary_frame(config)
+    assert_geodataframe_equal(frame, later)
+    assert frame.attrs == later.attrs
+    assert files == later_files == [config_path.parent / "kab.geojson"]
+
+
+def test_the_real_banten_desa_read_ahead_equal_the_read(tmp_path: Path):
+    desa = require_shared("boundaries", "banten_desa_ocha_bps2020.geojson")
+    (tmp_path / "run.toml").write_text(
+        f"""
+[boundaries]
+path = "{desa}"
+code_column = "village_code"
+[[tables]]
+path = "t.csv"
+code_column = "village_code"
+[scoring]
+[[scoring.indicators]]
+key = "x"
+weight = 1
+""",
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "run.toml")
+    reading = inputs.read_boundaries_ahead(config)
+    frame, _ = inputs.read_boundary_frame(config, reading)
+    later, _ = inputs.read_boundary_frame(config)
+    assert len(frame) == 1552
+    assert_geodataframe_equal(frame, later, check_less_precise=False)
+
+
+def test_a_read_of_other_settings_is_not_taken(config_path: Path):
+    reading = inputs.read_boundaries_ahead(load_config(config_path))
+    other = _with_path(config_path, "two.geojson")
+    frame, files = inputs.read_boundary_frame(other, reading)
+    assert frame["kode"].tolist() == CODES[:2]
+    assert files == [config_path.parent / "two.geojson"]
+
+
+def test_the_error_of_the_read_is_raised_where_it_is_taken(config_path: Path):
+    config = _with_path(config_path, "absent.geojson")
+    with use_language("en"):
+        reading = inputs.read_boundaries_ahead(config)
+    with pytest.raises(InputError) as later:
+        inputs.read_boundary_frame(config)  # in Bahasa Indonesia, the default
+    with pytest.raises(InputError) as taken:
+        inputs.read_boundary_frame(config, reading)
+    assert "absent.geojson" in str(taken.value)
+    with use_language("en"):
+        with pytest.raises(InputError) as english:
+            inputs.read_boundary_frame(config)
+    assert str(taken.value) == str(english.value) != str(later.value)
+
+
+def test_no_read_ahead_without_a_local_file(config_path: Path):
+    config = load_config(config_path)
+    source = dataclasses.replace(
+        config,
+        boundaries=dataclasses.replace(
+            config.boundaries, path=None, source="banten-desa-ocha-bps2020"
+        ),
+    )
+    assert inputs.read_boundaries_ahead(source) is None
+
+
+def test_a_run_given_the_read_writes_what_a_run_without_it_writes(
+    config_path: Path,
+):
+    config = load_config(config_path)
+    alone = pipeline.run(config)
+    table = alone.outputs["csv"].read_bytes()
+    reading = inputs.read_boundaries_ahead(config)
+    given = pipeline.run(
+        dataclasses.replace(
+            config, outputs=dataclasses.replace(config.outputs, overwrite=True)
+        ),
+        boundaries=reading,
+    )
+    assert given.outputs["csv"].read_bytes() == table
+
+
+def test_run_command_reads_the_boundaries_ahead(
+    config_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    taken: list[bool] = []
+    result = inputs.BoundaryRead.result
+
+    def spied(self: inputs.BoundaryRead) -> Any:
+        taken.append(True)
+        return result(self)
+
+    monkeypatch.setattr(inputs.BoundaryRead, "result", spied)
+    run = CliRunner().invoke(cli, ["run", str(config_path), "-q"])
+    assert run.exit_code == 0, run.output
+    assert taken == [True]
+    assert (config_path.parent / "out" / "uji.html").is_file()
