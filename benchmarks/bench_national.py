@@ -36,7 +36,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import national_desa_case as case
-from bench_pipeline import Run, timed
+from bench_pipeline import Run, compile_package, timed
 
 EXPLORE = """
 import geopandas as gpd
@@ -137,6 +137,7 @@ def main() -> None:
         text = config.read_text(encoding="utf-8")
         config.write_text(text.replace("[outputs]", "[outputs]\noverwrite = true"))
         contenders = _contenders(args.shared, table, config, out, skip)
+        bytecode = compile_package()
         results: dict[str, list[Run]] = {name: [] for name in contenders}
         for _ in range(args.repeat):  # alternate, so a busy machine slows all alike
             for name, (argv, html) in contenders.items():
@@ -159,6 +160,7 @@ def main() -> None:
     if "lonboard" in best:
         print(f"  goal run < lonboard: {ours.wall / best['lonboard'].wall:.2f} x")
     print(f"  goal peak RSS <= 1536 MB: {ours.rss_mb:.0f} MB")
+    print(f"  {bytecode}")
 
 
 if __name__ == "__main__":
