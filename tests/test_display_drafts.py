@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +192,33 @@ def test_an_error_preparing_the_areas_drops_the_drafts(
             simplify_each(geoms, tolerance)
         )
     assert drafts.taken == 0
+
+
+def test_the_drafts_leave_the_warnings_state_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, made: _Made
+) -> None:
+    """As the display thread (tests/test_display_ahead_warnings.py), on Banten."""
+    from test_display_ahead_warnings import _banten_config
+
+    config = load_config(_banten_config(tmp_path))
+    others: list[tuple[str, str]] = []
+
+    def noted(name: str, real: Any) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is not threading.main_thread():
+                others.append((threading.current_thread().name, name))
+            return real(*args, **kwargs)
+
+        return call
+
+    for name in ("__enter__", "__exit__"):
+        real = getattr(warnings.catch_warnings, name)
+        monkeypatch.setattr(warnings.catch_warnings, name, noted(name, real))
+    for name in ("simplefilter", "filterwarnings", "resetwarnings"):
+        monkeypatch.setattr(warnings, name, noted(name, getattr(warnings, name)))
+    monkeypatch.setattr(warnings, "_showwarnmsg", noted("warn", warnings._showwarnmsg))
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        pipeline.run(config)
+    assert len(made) == 1 and made[0][0].taken > 1500  # of the 1,552 desa
+    assert others == []
