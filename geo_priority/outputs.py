@@ -102,54 +102,24 @@ def build_map(
     folium.Map
         Save it with ``m.save(path)`` or write ``m.get_root().render()``.
     """
-    outputs = analysis.config.outputs
-    return render_map(
-        analysis.areas,
-        analysis.classification,
-        basemap=outputs.basemap,
-        basemap_attribution=outputs.basemap_attribution,
-        **_page_arguments(analysis, record, display),
-    )
-
-
-def _page_arguments(
-    analysis: Analysis, record: Record | None, display: DisplayAhead | None
-) -> dict[str, Any]:
-    """Return the page's keyword arguments but the basemap's, for ``analysis``."""
     from geo_priority.render.texts import level_label, map_texts
 
     record = _record(analysis, record)
     outputs = analysis.config.outputs
-    return {
-        "indicators": analysis.indicators,
-        "texts": marked(map_texts(analysis, record), outputs),
-        "lang": outputs.lang,
-        "threshold": outputs.suppression_threshold,
-        "context": analysis.context,
-        "label": level_label(analysis),
-        "levels": [_map_level(lv, record) for lv in analysis.levels],
-        "display": display,
-    }
-
-
-def _page_html(analysis: Analysis, record: Record, display: DisplayAhead | None) -> str:
-    """Return the HTML of the map of ``analysis``, as :func:`build_map` writes it.
-
-    Without a basemap the page is made without folium
-    (:func:`geo_priority.render.page_html.build_page`: the same HTML, about
-    0.15 CPU-s less); a basemap needs folium's tile layer.
-    """
-    if analysis.config.outputs.basemap:
-        return build_map(analysis, record, display=display).get_root().render()
-    from geo_priority.render.page_html import build_page
-
-    page = build_page(
+    return render_map(
         analysis.areas,
         analysis.classification,
-        **_page_arguments(analysis, record, display),
+        indicators=analysis.indicators,
+        texts=marked(map_texts(analysis, record), outputs),
+        lang=outputs.lang,
+        basemap=outputs.basemap,
+        basemap_attribution=outputs.basemap_attribution,
+        threshold=outputs.suppression_threshold,
+        context=analysis.context,
+        label=level_label(analysis),
+        levels=[_map_level(lv, record) for lv in analysis.levels],
+        display=display,
     )
-    html: str = page.get_root().render()
-    return html
 
 
 def map_ahead(analysis: Analysis, display: DisplayAhead) -> None:
@@ -182,21 +152,18 @@ def map_ahead(analysis: Analysis, display: DisplayAhead) -> None:
     except Exception:  # made again, and raised, by the map
         return
     display.keep(made)
-    page_imported(analysis.config.outputs.basemap)
+    page_imported()
 
 
-def page_imported(basemap: str | None = None) -> None:
-    """Import the page's libraries (branca, jinja2) now, while a thread works.
+def page_imported() -> None:
+    """Import the page's libraries (folium, branca, jinja2) now, while a thread works.
 
-    About 0.1 s that the map would otherwise spend later, while the thread
-    that reads the boundaries or draws the map works; folium too for a map
-    with a ``basemap`` (a page without one is made without folium,
-    :func:`_page_html`). A library that fails to import fails the map as
-    before, where it is built.
+    About 0.2 s that the map would otherwise spend later, while the thread
+    that reads the boundaries or draws the map works. A library that fails
+    to import fails the map as before, where it is built (:func:`build_map`).
     """
-    page = "page" if basemap else "page_html"
     try:
-        import_module(f"geo_priority.render.{page}")
+        import_module("geo_priority.render.page")
     except ImportError:
         return
 
@@ -309,7 +276,8 @@ def _write_map(
     path: Path,
     display: DisplayAhead | None = None,
 ) -> None:
-    io.write_text(_page_html(analysis, record, display), path, overwrite=False)
+    html = build_map(analysis, record, display=display).get_root().render()
+    io.write_text(html, path, overwrite=False)
 
 
 def _write_table(

@@ -153,13 +153,13 @@ def test_a_renderer_that_fails_to_import_fails_the_map_as_before(
 ) -> None:
     config = _html_only_config(tmp_path)
     code = (
-        "import sys\nsys.modules['branca'] = None  # a broken install\n"
+        "import sys\nsys.modules['folium'] = None  # a broken install\n"
         "from geo_priority import pipeline\n"
         "from geo_priority.config import load_config\n"
         "try:\n"
         f"    pipeline.run(load_config({str(config)!r}))\n"
         "except ImportError as err:\n"
-        "    assert 'branca' in str(err), err\n"
+        "    assert 'folium' in str(err), err\n"
         "    print('FAILED-AS-BEFORE')\n"
     )
     done = subprocess.run(

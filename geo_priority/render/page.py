@@ -2,25 +2,31 @@
 
 :func:`build_map` builds it from :func:`~geo_priority.render.spec.map_spec`;
 :func:`render_html` writes it. The page's libraries (folium, branca, jinja2)
-are imported only here and in :mod:`~geo_priority.render.page_html` (which
-makes the same page without folium when there is no basemap), when a map
-is made, so that what starts the map's geometry
-(:mod:`geo_priority.render.ahead`) does not wait for them.
+are imported only here, when a map is made, so that what starts the map's
+geometry (:mod:`geo_priority.render.ahead`) does not wait for them.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+import re
 from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, cast
 
 import folium
 import geopandas as gpd
-from branca.element import Element
+import xstatic.pkg.leaflet as xleaflet
+from branca.element import Figure
 
 from geo_priority.classify import Classification
 from geo_priority.config import IndicatorConfig
 from geo_priority.render.ahead import DisplayAhead
-from geo_priority.render.i18n import check_lang
-from geo_priority.render.page_html import furnish, leaflet_assets
+from geo_priority.render.i18n import check_lang, text
+from geo_priority.render.raw import RawElement
 from geo_priority.render.spec import (
     MapLevel,
     MapText,
@@ -37,6 +43,86 @@ class OfflineMap(folium.Map):
 
     default_js: list[tuple[str, str]] = []  # noqa: RUF012
     default_css: list[tuple[str, str]] = []  # noqa: RUF012
+
+
+@cache
+def leaflet_assets() -> str:
+    """Return Leaflet's CSS (images as data URIs) and JS as inline HTML."""
+    folder = Path(xleaflet.BASE_DIR)
+    css = (folder / "leaflet.css").read_text(encoding="utf-8")
+
+    def _data_uri(match: re.Match[str]) -> str:
+        data = base64.b64encode((folder / "images" / match.group(1)).read_bytes())
+        return f"url(data:image/png;base64,{data.decode()})"
+
+    css = re.sub(r"url\(images/([\w-]+\.png)\)", _data_uri, css)
+    js = (folder / "leaflet.js").read_text(encoding="utf-8")
+    js = js.replace("//# sourceMappingURL=leaflet.js.map", "")
+    return f"<style>{css}</style>\n<script>{js}</script>"
+
+
+@cache
+def _own_assets() -> tuple[str, str]:
+    """Return the page's CSS and JavaScript (label placement, then the map)."""
+    static = resources.files("geo_priority.render") / "static"
+    scripts = (
+        "geo_priority_labels.js",
+        "geo_priority_search.js",
+        "geo_priority_table.js",
+        "geo_priority_canvas.js",
+        "geo_priority.js",
+    )
+    return (
+        (static / "geo_priority.css").read_text(encoding="utf-8"),
+        "\n".join((static / name).read_text(encoding="utf-8") for name in scripts),
+    )
+
+
+def _script_json(data: Any) -> str:
+    r"""Serialise ``data`` for a <script> block.
+
+    Every ``<`` is written as ``\u003c``, so no string from the input can end
+    the script or open an HTML comment inside it.
+    """
+    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (
+        raw.replace("<", "\\u003c")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def _escape(value: str) -> str:
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
+
+
+def _chrome_html(texts: MapText, lang: str) -> str:
+    hidden = "" if texts.subtitle else " hidden"
+    sub = f'<p id="gp-subtitle"{hidden}>{_escape(texts.subtitle)}</p>'
+    warn = (
+        f'<p class="gp-warning">{_escape(texts.warning)}</p>' if texts.warning else ""
+    )
+    cited = [_escape(re.split(r"\s+https?://", s)[0]) for s in texts.sources[:2]]
+    more = len(texts.sources) - len(cited)
+    if more > 0:
+        cited.append(_escape(text("more_sources", lang).format(n=more)))
+    sources = f"{text('sources', lang)}: " + "; ".join(cited) if cited else ""
+    return (
+        f'<header class="gp-header"><h1 id="gp-title">{_escape(texts.title)}</h1>'
+        f"{sub}{warn}</header>"
+        '<aside id="gp-panel"></aside>'
+        f'<footer class="gp-footer"><span class="gp-sources">{sources}</span>'
+        f'<span class="gp-stamp-short">{_escape(texts.method)}</span>'
+        f'<button id="gp-method-button" class="gp-button" type="button">'
+        f"{_escape(text('method_title', lang))}</button>"
+        '<span id="gp-panel-toggle"></span></footer>'
+        '<section id="gp-method" hidden></section>'
+    )
 
 
 def build_map(
@@ -118,12 +204,34 @@ def build_map(
         folium.TileLayer(
             basemap, attr=basemap_attribution, name="basemap", control=False
         ).add_to(m)
-    furnish(m, spec, texts, lang)
+    css, js = _own_assets()
+    root = cast(Figure, m.get_root())  # a folium.Map's root is its Figure
+    root.header.add_child(
+        RawElement(f"<title>{_escape(texts.title)}</title>"), name="gp_title"
+    )
+    root.header.add_child(RawElement(leaflet_assets()), name="leaflet_inline")
+    root.header.add_child(RawElement(f"<style>{css}</style>"), name="gp_css")
+    root.html.add_child(RawElement(_chrome_html(texts, lang)), name="gp_chrome")
+    scale = (  # a schematic tile map has no distances to measure
+        "  L.control.scale({position: 'bottomright', imperial: false}).addTo(map);\n"
+        if spec["scale_bar"]
+        else ""
+    )
+    start = (
+        "document.addEventListener('DOMContentLoaded', function () {\n"
+        f"  var map = window[{json.dumps(m.get_name())}];\n"
+        f"{scale}"
+        "  geoPriorityInit(map, gpData);\n});"
+    )
+    root.script.add_child(
+        RawElement(f"{js}\nvar gpData = {_script_json(spec)};\n{start}"),
+        name="gp_script",
+    )
     return m
 
 
-def render_html(m: Element) -> str:
-    """Return the page's HTML (of :func:`build_map` or of ``page_html.build_page``)."""
+def render_html(m: folium.Map) -> str:
+    """Return the page's HTML."""
     return m.get_root().render()
 
 
