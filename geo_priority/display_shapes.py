@@ -13,24 +13,18 @@ from :mod:`geo_priority.display_scale`. Re-exported by :mod:`geo_priority.geomet
 from __future__ import annotations
 
 import os
-import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import shapely
 
 __all__ = [
-    "DRAFT_CHUNKS",
     "MIN_THREADED",
     "POLYGONAL",
     "WORKERS",
-    "Drafts",
     "in_threads",
     "is_valid",
-    "lowest_priority",
     "polygonal",
     "simplified_union",
     "simplify_each",
@@ -177,179 +171,6 @@ def simplify_each(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     lost |= shapely.is_empty(simple) | shapely.is_missing(simple)
     simple[lost] = shapely.simplify(geoms[lost], tolerance, preserve_topology=True)
     return simple
-
-
-def lowest_priority() -> None:
-    """Let this thread (and those it starts) run only in the cores' idle time.
-
-    On Linux the calling thread gets the lowest priority (nice 19; threads
-    started from it inherit it); elsewhere nothing changes (a thread id is
-    a process id only on Linux, where the nice value is each thread's own).
-    """
-    if sys.platform.startswith("linux") and hasattr(os, "setpriority"):
-        with suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
-
-
-#: The pieces a draft is made in (:class:`Drafts`), of about the same number
-#: of vertices each: what is not started when the draft is taken is
-#: simplified by the caller, so a piece is the most the caller waits for.
-DRAFT_CHUNKS = 16
-
-
-def _drafted(geoms: np.ndarray, tolerance: float) -> np.ndarray | None:
-    """Return ``simplify_each(geoms, tolerance)``, or None if numpy would warn.
-
-    In a draft's thread, so numpy's floating-point warnings are only noted
-    (a piece that would issue one is left to the caller, who issues it as
-    without the draft); ``np.errstate`` is the thread's own.
-    """
-    flagged: list[str] = []
-    with np.errstate(all="call", call=lambda kind, flag: flagged.append(kind)):
-        simple = simplify_each(geoms, tolerance)
-    return None if flagged else simple
-
-
-class Drafts:
-    """:func:`simplify_each` of a layer's polygons, made ahead on an idle core.
-
-    Started on the polygons as read, while they are prepared (codes checked,
-    invalid ones repaired) in the calling thread, for the tolerances the
-    display will probably simplify them to; :meth:`simplified` then returns
-    ``simplify_each`` of any array and tolerance, taking a draft only for the
-    elements that are the very objects it was made from (``is``: a repaired,
-    reprojected or new polygon is another object) and only when the draft's
-    tolerance equals ``tolerance`` exactly; every other element is simplified
-    there, as without drafts. ``simplify_each`` works element by element, so
-    the result is the same either way. Each draft is taken once (the first
-    call with its tolerance); :meth:`cancel` drops those not taken.
-
-    The first tolerance's draft runs at normal priority, the others at the
-    lowest (:func:`lowest_priority`), one thread each; the threads call
-    shapely and numpy only (no pandas, no ``warnings`` state).
-
-    Parameters
-    ----------
-    geoms : numpy.ndarray of shapely geometries
-        The polygons as read (an object array; missing ones are skipped).
-    tolerances : sequence of float
-        The drafts to make, the one needed first first.
-    chunks : int, default DRAFT_CHUNKS
-        The pieces each draft is made in.
-
-    Examples
-    --------
-    >>> from shapely import box
-    >>> geoms = np.array([box(0, 0, 1, 1), box(1, 0, 2, 1)])
-    >>> drafts = Drafts(geoms, [0.01])
-    >>> repaired = np.array([geoms[0], box(1, 0, 3, 1)])  # a new object
-    >>> [g.area for g in drafts.simplified(repaired, 0.01)], drafts.taken
-    ([1.0, 2.0], 1)
-    """
-
-    def __init__(
-        self,
-        geoms: np.ndarray,
-        tolerances: Sequence[float],
-        chunks: int = DRAFT_CHUNKS,
-    ) -> None:
-        rows = {id(g): i for i, g in enumerate(geoms.tolist()) if g is not None}
-        #: the polygons read, and the row of each (by ``id``) while drafts are left
-        self._read: tuple[np.ndarray, dict[int, int]] | None = (geoms, rows)
-        self._lock = threading.Lock()
-        total = np.cumsum(shapely.get_num_coordinates(geoms))
-        last = total[-1] if len(total) else 0
-        cuts = np.searchsorted(total, last * np.arange(1, chunks) / chunks)
-        self._starts = np.unique(np.concatenate([[0], cuts, [len(geoms)]]))
-        self._drafts: dict[float, list[Future[np.ndarray | None]]] = {}
-        #: how many polygons :meth:`simplified` took from the drafts, in all
-        self.taken = 0
-        for i, tolerance in enumerate(dict.fromkeys(tolerances)):
-            pool = ThreadPoolExecutor(
-                1,
-                thread_name_prefix="geo-priority-drafts",
-                initializer=lowest_priority if i else None,
-            )
-            self._drafts[tolerance] = [
-                pool.submit(_drafted, geoms[a:b], tolerance)
-                for a, b in zip(self._starts[:-1], self._starts[1:], strict=True)
-            ]
-            pool.shutdown(wait=False)  # its thread ends with its last piece
-
-    def simplified(
-        self, geoms: np.ndarray, tolerance: float, *, size: int | None = None
-    ) -> np.ndarray:
-        """Return ``simplify_each(geoms, tolerance)``, drafts taken where they apply.
-
-        The pieces of the draft of ``tolerance`` not started yet are
-        cancelled; the elements of ``geoms`` that no piece done or running
-        gives are simplified here (:func:`in_threads`, ``size``) while the
-        pieces running finish, then those are taken.
-        """
-        with self._lock:
-            pieces = self._drafts.pop(tolerance, None)
-            read = self._read
-        self._let_go()
-        row = np.full(len(geoms), -1)  # the draft's row of each element
-        if pieces is not None and read is not None:
-            for piece in pieces:
-                piece.cancel()
-            drafted, rows = read
-            kept = np.repeat(
-                [not piece.cancelled() for piece in pieces], np.diff(self._starts)
-            )
-            for i, geom in enumerate(geoms.tolist()):
-                j = rows.get(id(geom), -1)
-                if j >= 0 and kept[j] and drafted[j] is geom:
-                    row[i] = j
-        out = np.full(len(geoms), None, dtype=object)
-        rest = row < 0
-        if rest.any():
-            out[rest] = in_threads(
-                lambda g: simplify_each(g, tolerance),
-                geoms[rest],
-                size=len(geoms) if size is None else size,
-            )
-        if pieces is not None and not rest.all():
-            made = self._made(pieces)
-            missed = ~rest & shapely.is_missing(made[np.maximum(row, 0)])
-            out[~rest] = made[row[~rest]]
-            if missed.any():  # a piece failed or would have warned
-                out[missed] = simplify_each(geoms[missed], tolerance)
-            rest |= missed
-        self.taken += int((~rest).sum())
-        return out
-
-    def _made(self, pieces: list[Future[np.ndarray | None]]) -> np.ndarray:
-        """Wait for the pieces not cancelled; their polygons, None elsewhere."""
-        made = np.full(int(self._starts[-1]), None, dtype=object)
-        for a, b, piece in zip(
-            self._starts[:-1], self._starts[1:], pieces, strict=True
-        ):
-            # a piece that failed or would warn is left to the caller
-            if not piece.cancelled() and piece.exception() is None:
-                done = piece.result()
-                if done is not None:
-                    made[a:b] = done
-        return made
-
-    def cancel(self) -> None:
-        """Drop the drafts not taken: cancel their pieces, wait for those running."""
-        with self._lock:
-            left, self._drafts = list(self._drafts.values()), {}
-        for pieces in left:
-            for piece in pieces:
-                piece.cancel()
-            for piece in pieces:
-                if not piece.cancelled():
-                    piece.exception()  # waits; what it raised is of no use now
-        self._let_go()
-
-    def _let_go(self) -> None:
-        """Let go of the polygons read once no draft is left to take."""
-        with self._lock:
-            if not self._drafts:
-                self._read = None
 
 
 def _union(parts: np.ndarray) -> shapely.Geometry:
@@ -711,12 +532,7 @@ def _islets_by_piece(
 
 
 def simplified_union(
-    geoms: np.ndarray,
-    keys: np.ndarray,
-    tolerance: float,
-    *,
-    size: int | None = None,
-    drafts: Drafts | None = None,
+    geoms: np.ndarray, keys: np.ndarray, tolerance: float, *, size: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Union the polygons of each key after simplifying them to ``tolerance``.
 
@@ -742,9 +558,6 @@ def simplified_union(
         The number of areas of the layer the levels are built from (default
         ``len(geoms)``); threads are used for layers of :data:`MIN_THREADED`
         areas or more, at every level built from them.
-    drafts : Drafts, optional
-        Polygons simplified ahead, taken where they apply
-        (:meth:`Drafts.simplified`: the same result).
 
     Returns
     -------
@@ -763,10 +576,7 @@ def simplified_union(
     """
     order = np.argsort(keys, kind="stable")
     keys, geoms = keys[order], geoms[order]
-    if drafts is not None:
-        simple = drafts.simplified(geoms, tolerance, size=size)
-    else:
-        simple = in_threads(lambda g: simplify_each(g, tolerance), geoms, size=size)
+    simple = in_threads(lambda g: simplify_each(g, tolerance), geoms, size=size)
     unique, first = np.unique(keys, return_index=True)
     unions = _grouped_unions(simple, np.append(first, len(keys)), size)
     closed = without_cracks(unions, tolerance, size=size)

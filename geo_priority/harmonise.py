@@ -49,7 +49,6 @@ from geo_priority.codes import (
     parent_codes,
     parse_code,
 )
-from geo_priority.display_shapes import Drafts
 from geo_priority.errors import MissingDataWarning, SchemaError
 from geo_priority.formatting import shorten_list
 from geo_priority.geometry import (
@@ -425,16 +424,12 @@ def display_plan(areas: gpd.GeoDataFrame, /, levels: Sequence[Level]) -> Display
     return DisplayPlan(system, tuple(levels), geoms, hierarchy, tolerances)
 
 
-def display_shapes_of(
-    plan: DisplayPlan, drafts: Drafts | None = None
-) -> dict[Level, tuple[np.ndarray, np.ndarray]]:
+def display_shapes_of(plan: DisplayPlan) -> dict[Level, tuple[np.ndarray, np.ndarray]]:
     """Return each level's display shapes and counts of areas of ``plan``.
 
     Arrays only (shapely and numpy, no pandas or geopandas object), so that
     it can run in a thread beside the caller without touching the process's
     ``warnings`` state (``warnings.catch_warnings`` is not thread-safe).
-    ``drafts``: the areas' polygons simplified ahead, taken where they apply
-    (:class:`geo_priority.display_shapes.Drafts`; the same shapes).
 
     Returns
     -------
@@ -446,9 +441,7 @@ def display_shapes_of(
     out = {}
     for level, (_, _, of_finer) in plan.hierarchy.items():  # finest first
         tolerance = plan.tolerances[level]
-        _, geoms = simplified_union(
-            geoms, of_finer, tolerance, size=len(plan.geoms), drafts=drafts
-        )
+        _, geoms = simplified_union(geoms, of_finer, tolerance, size=len(plan.geoms))
         counts = np.bincount(of_finer, weights=counts).astype("int64")
         out[level] = (geoms, counts)
     return out

@@ -59,7 +59,6 @@ from geo_priority.steps import step
 from geo_priority.tiers import hide_suppressed, mark_restricted, refuse_internal_tables
 
 if TYPE_CHECKING:  # the map renderer (folium) loads when a run draws the map
-    from geo_priority.display_shapes import Drafts
     from geo_priority.render.ahead import DisplayAhead
 
 __all__ = [
@@ -186,16 +185,11 @@ class _Early:
         """Read and prepare the boundaries; start the map's geometry on ``worker``.
 
         ``boundaries``: the layer being read in a thread already; the map's
-        libraries are imported while it is read. The polygons as read are
-        simplified meanwhile on the idle core, for the map to take where
-        they are the prepared ones (``start_drafts``).
+        libraries are imported while it is read.
         """
-        from geo_priority.render.ahead import start_drafts
-
         if boundaries is not None:
             page_imported()
         frame, files = read_boundary_frame(config, boundaries)
-        drafts = start_drafts(frame, config.outputs.map_levels)
         early = cls(frame, files)
         try:
             with warnings.catch_warnings(record=True) as caught:
@@ -205,11 +199,9 @@ class _Early:
         early.caught = list(caught)
         if early.areas is not None:
             try:  # not under catch_warnings: a first import may set filters
-                early.ahead = _ahead(config, early.areas, worker, drafts)
+                early.ahead = _ahead(config, early.areas, worker)
             except Exception as error:
                 early.error = error
-        if early.ahead is None and drafts is not None:
-            drafts.cancel()  # nothing will take them
         return early
 
     def collect(self) -> tuple[gpd.GeoDataFrame, DisplayAhead | None]:
@@ -230,17 +222,13 @@ def _ahead(
     config: Config,
     areas: gpd.GeoDataFrame | None,
     worker: ThreadPoolExecutor | None,
-    drafts: Drafts | None = None,
 ) -> DisplayAhead | None:
-    """Start the display geometry of prepared ``areas`` on ``worker``, if any.
-
-    ``drafts``: their polygons simplified ahead, as read (``start_drafts``).
-    """
+    """Start the display geometry of prepared ``areas`` on ``worker``, if any."""
     if worker is None or areas is None or not is_prepared(areas):
         return None
     from geo_priority.render.ahead import DisplayAhead
 
-    return DisplayAhead.start(worker, areas, config.outputs.map_levels, drafts)
+    return DisplayAhead.start(worker, areas, config.outputs.map_levels)
 
 
 def _draws_ahead(config: Config) -> bool:

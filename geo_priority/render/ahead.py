@@ -49,9 +49,12 @@ from __future__ import annotations
 
 import contextvars
 import operator
+import os
+import sys
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal, TypeVar
@@ -60,15 +63,11 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo_priority.display_shapes import Drafts, lowest_priority
 from geo_priority.geometry import (
     DISPLAY_TOLERANCE,
     LOD_AREAS,
-    MIN_THREADED,
     in_lonlat,
     lod_tolerances,
-    lod_zoom,
-    pixel_degrees,
     typical_size_of,
 )
 from geo_priority.harmonise import (
@@ -79,16 +78,14 @@ from geo_priority.harmonise import (
     display_shapes_of,
 )
 from geo_priority.render.display import (
-    COVERAGE_VERTICES,
     DisplayGeometry,
     EncodedRings,
-    choose_tolerance,
     display_geometry_of,
 )
 from geo_priority.render.packing import RingPack
 from geo_priority.schema import ID, Level
 
-__all__ = ["DisplayAhead", "display_worker", "shown_areas", "start_drafts"]
+__all__ = ["DisplayAhead", "display_worker", "shown_areas"]
 
 _T = TypeVar("_T")
 #: A task's result, and whether it would have issued a numpy warning.
@@ -176,19 +173,15 @@ _Shapes = tuple[dict[Level, tuple[np.ndarray, np.ndarray]], list[np.ndarray], li
 
 
 def _shapes_and_plan(
-    plan: DisplayPlan | None,
-    geoms: np.ndarray,
-    levels: tuple[Level, ...],
-    drafts: Drafts | None = None,
+    plan: DisplayPlan | None, geoms: np.ndarray, levels: tuple[Level, ...]
 ) -> _Shapes:
     """Return the display shapes of ``levels`` and every level's drawing plan.
 
     ``geoms``: the areas' polygons in EPSG:4326. The plan is
     :func:`geo_priority.render.display.lod_plan` of the areas and their
     levels, computed from the same bounds (``typical_size``) on the arrays.
-    ``drafts``: the areas' polygons simplified ahead (:func:`start_drafts`).
     """
-    shapes = display_shapes_of(plan, drafts) if plan is not None else {}
+    shapes = display_shapes_of(plan) if plan is not None else {}
     layers = [geoms, *(shapes[level][0] for level in levels)]
     if len(layers) < 2 or len(geoms) <= LOD_AREAS:
         return shapes, layers, [None] * len(layers)
@@ -218,25 +211,20 @@ def _finest_zoom(geoms: np.ndarray, levels: int) -> tuple[float, float] | None:
 _Early = tuple[tuple[float, float], DisplayGeometry, RingPack] | None
 
 
-def _early_view(
-    geoms: np.ndarray, levels: int, simplified: bool, drafts: Drafts | None = None
-) -> _Early:
+def _early_view(geoms: np.ndarray, levels: int, simplified: bool) -> _Early:
     """Return the areas' display geometry for :func:`_finest_zoom`, or None.
 
     What :func:`_view` makes of the areas (level 0) when the plan gives
     them that zoom, and its rings packed as the page's first level
     (:class:`_Packing`); it runs in a thread of its own while the coarser
-    levels are unioned (:func:`_first_view` checks the zoom). ``drafts``:
-    the areas' polygons simplified ahead (:func:`start_drafts`).
+    levels are unioned (:func:`_first_view` checks the zoom).
     """
     zoom = _finest_zoom(geoms, levels)
     if zoom is None:
         return None
     _yielding()
     shown = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
-    geometry = display_geometry_of(
-        shown, tolerance=zoom[1], simplified=simplified, drafts=drafts
-    )
+    geometry = display_geometry_of(shown, tolerance=zoom[1], simplified=simplified)
     pack = RingPack()
     pack.add(geometry.encoded)
     return zoom, geometry, pack
@@ -282,10 +270,14 @@ def _yielding() -> None:
     """Let this thread (and those it starts) run only in the cores' idle time.
 
     The areas' drawing is needed last, after the coarser levels that the
-    caller waits for sooner: its thread gets the lowest priority
-    (:func:`~geo_priority.display_shapes.lowest_priority`).
+    caller waits for sooner: on Linux its thread gets the lowest priority
+    (threads started from it inherit it); elsewhere nothing changes (a
+    thread id is a process id only on Linux, where the nice value is each
+    thread's own).
     """
-    lowest_priority()
+    if sys.platform.startswith("linux") and hasattr(os, "setpriority"):
+        with suppress(OSError):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def _first_view(
@@ -293,7 +285,6 @@ def _first_view(
     early: Future[_Watched[_Early]],
     simplified: list[bool],
     packing: _Packing,
-    drafts: Drafts | None = None,
 ) -> _Watched[DisplayGeometry]:
     """Return the areas' display geometry (level 0) and whether it would warn.
 
@@ -306,7 +297,7 @@ def _first_view(
     if made is not None and made[0] == zooms[0]:
         packing.add(0, made[1].encoded, made[2])
         return made[1], flagged
-    return _watched(_view, planned, simplified, packing, 0, drafts)
+    return _watched(_view, planned, simplified, packing, 0)
 
 
 def _view(
@@ -314,73 +305,25 @@ def _view(
     simplified: list[bool],
     packing: _Packing,
     index: int,
-    drafts: Drafts | None = None,
 ) -> DisplayGeometry:
     """Return the display geometry of map level ``index`` (0: the areas).
 
     What :func:`geo_priority.render.spec.map_spec` draws of the level
     (``display_geometry`` of its ``shown_areas``); the nested rings of a map
     drawn without level of detail are made here too, a level-of-detail
-    map's rings are packed (``packing``). ``drafts``: the areas' polygons
-    simplified ahead (:func:`start_drafts`).
+    map's rings are packed (``packing``).
     """
     _, layers, zooms = planned.result()[0]
     layer, zoom = layers[index], zooms[index]
     shown = layer[~(shapely.is_missing(layer) | shapely.is_empty(layer))]
     geometry = display_geometry_of(
-        shown,
-        tolerance=zoom[1] if zoom else None,
-        simplified=simplified[index],
-        drafts=drafts,
+        shown, tolerance=zoom[1] if zoom else None, simplified=simplified[index]
     )
     if zoom is None:
         geometry.rings  # noqa: B018 - the cached nested lists, made here
     else:
         packing.add(index, geometry.encoded)
     return geometry
-
-
-def start_drafts(
-    boundaries: gpd.GeoDataFrame,
-    levels: Sequence[Level],
-    *,
-    min_areas: int = MIN_THREADED,
-) -> Drafts | None:
-    """Start simplifying the boundaries as read, while they are prepared.
-
-    :class:`~geo_priority.display_shapes.Drafts` of the polygons (for
-    :meth:`DisplayAhead.start`) at the tolerances the map will simplify the
-    prepared areas to if preparing leaves their extent and typical size as
-    read (it drops missing and empty polygons, whose bounds are left out
-    here): the finest coarser level's (:func:`_finest_zoom` and
-    :func:`geo_priority.harmonise.display_plan`: one pixel at the zoom the
-    areas take over, or at the whole extent's without level of detail) and,
-    for a layer of more than
-    :data:`~geo_priority.render.display.COVERAGE_VERTICES` vertices, the
-    areas' own at half their zoom's (:func:`_early_view`). A draft is used
-    only at exactly its tolerance, so a guess that differs only costs the
-    idle core's time. None for no ``levels``, fewer than ``min_areas``
-    polygons (the work is short) or polygons not in EPSG:4326 (the map
-    reprojects them, so no draft would apply).
-    """
-    crs = boundaries.geometry.crs
-    if not levels or len(boundaries) < min_areas or crs is None:
-        return None
-    if not crs.equals("EPSG:4326"):
-        return None
-    geoms = np.asarray(boundaries.geometry.array, dtype=object)
-    bounds = shapely.bounds(geoms)
-    bounds = bounds[~np.isnan(bounds).any(axis=1)]
-    if not len(bounds):
-        return None
-    if len(bounds) <= LOD_AREAS:
-        total = (*bounds[:, :2].min(axis=0), *bounds[:, 2:].max(axis=0))
-        return Drafts(geoms, [choose_tolerance(total)])
-    size = typical_size_of(bounds)
-    tolerances = [pixel_degrees(lod_zoom(size))]  # the areas' start zoom
-    if int(shapely.get_num_coordinates(geoms).sum()) > COVERAGE_VERTICES:
-        tolerances.append(lod_tolerances([size])[0][1] / 2)
-    return Drafts(geoms, tolerances)
 
 
 class DisplayAhead:
@@ -401,10 +344,8 @@ class DisplayAhead:
         views: list[Future[_Watched[DisplayGeometry]]],
         early: Future[Any] | None = None,
         packing: _Packing | None = None,
-        drafts: Drafts | None = None,
     ) -> None:
         self._areas = _Layer.of(areas)
-        self._drafts = drafts  # the areas simplified ahead (start_drafts)
         self._levels = levels
         self._frames = frames  # what the level frames are built from
         self._plan = plan
@@ -423,7 +364,6 @@ class DisplayAhead:
         worker: ThreadPoolExecutor,
         areas: gpd.GeoDataFrame,
         levels: Sequence[Level],
-        drafts: Drafts | None = None,
     ) -> DisplayAhead:
         """Start the display geometry of ``areas`` and their coarser ``levels``.
 
@@ -436,18 +376,12 @@ class DisplayAhead:
         levels : sequence of str
             ``outputs.map_levels``: drawn for display only
             (:func:`geo_priority.harmonise.display_levels`).
-        drafts : Drafts, optional
-            The areas' polygons simplified ahead (:func:`start_drafts`),
-            taken where they apply; what is not taken once the work is done
-            (or dropped) is cancelled.
         """
         levels = tuple(levels)
         # the frames are read here; the thread gets arrays of its own
         try:
             frames = display_plan(areas, levels) if levels else None
         except Exception as error:  # raised where collected, as the thread's
-            if drafts is not None:
-                drafts.cancel()
             failed: Future[Any] = Future()
             failed.set_exception(error)
             return cls(areas, levels, None, failed, [failed] * (1 + len(levels)))
@@ -465,20 +399,14 @@ class DisplayAhead:
             context = contextvars.copy_context()  # language, numpy settings
             return worker.submit(context.run, _watched, func, *args)
 
-        plan = submit(_shapes_and_plan, frames, geoms, levels, drafts)
+        plan = submit(_shapes_and_plan, frames, geoms, levels)
         packing = _Packing(1 + len(levels))
         # the areas' drawing does not wait for the unions (_early_view): it
         # takes a thread of its own, let go of once its one task is done
         beside = ThreadPoolExecutor(1, thread_name_prefix="geo-priority-display")
         context = contextvars.copy_context()
         early = beside.submit(
-            context.run,
-            _watched,
-            _early_view,
-            geoms,
-            len(levels),
-            simplified[0],
-            drafts,
+            context.run, _watched, _early_view, geoms, len(levels), simplified[0]
         )
         beside.shutdown(wait=False)
         # the coarser levels are drawn first: the areas' drawing beside may
@@ -494,12 +422,8 @@ class DisplayAhead:
             early,
             simplified,
             packing,
-            drafts,
         )
-        if drafts is not None:  # the drafts not taken once all is drawn, or dropped
-            worker.submit(int).add_done_callback(lambda _: drafts.cancel())
-        views = [first, *later]
-        return cls(areas, levels, frames, plan, views, early, packing, drafts)
+        return cls(areas, levels, frames, plan, [first, *later], early, packing)
 
     def cancel(self) -> None:
         """Drop the work not started (its results will not be used)."""
@@ -507,8 +431,6 @@ class DisplayAhead:
         for future in futures:
             if future is not None:
                 future.cancel()
-        if self._drafts is not None:
-            self._drafts.cancel()
 
     def level_shapes(
         self, areas: gpd.GeoDataFrame, levels: Sequence[Level]

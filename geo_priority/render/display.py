@@ -41,7 +41,6 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
-from geo_priority.display_shapes import Drafts
 from geo_priority.geometry import DETAIL_ZOOM_LEVELS as DETAIL_ZOOM_LEVELS
 from geo_priority.geometry import DISPLAY_TOLERANCE as DISPLAY_TOLERANCE
 from geo_priority.geometry import LOD_AREAS as LOD_AREAS
@@ -227,7 +226,7 @@ def _interleaved(
 
 
 def _simplified_and_anchored(
-    geoms: np.ndarray, tolerance: float, simplified: bool, drafts: Drafts | None
+    geoms: np.ndarray, tolerance: float, simplified: bool
 ) -> tuple[np.ndarray, bool, list[tuple[float, float]] | None]:
     """Return the simplified polygons, whether as a coverage, and the label anchors.
 
@@ -237,36 +236,24 @@ def _simplified_and_anchored(
     lets go of the GIL and touches no ``warnings`` state there): the Banten
     desa take the longer of the two (about 0.4 s) instead of their sum
     (about 0.7 s). The anchors stay in the calling thread, as without it.
-    ``simplified``: the polygons are simplified for display already;
-    ``drafts``: see :func:`_simplify`.
+    ``simplified``: the polygons are simplified for display already.
     """
     anchored = len(geoms) <= BROWSER_ANCHORS
     if simplified or not anchored or WORKERS < 2:
-        simple, coverage = (
-            (geoms, False) if simplified else _simplify(geoms, tolerance, drafts)
-        )
+        simple, coverage = (geoms, False) if simplified else _simplify(geoms, tolerance)
         return simple, coverage, label_anchors(geoms) if anchored else None
     with ThreadPoolExecutor(1, thread_name_prefix="geo-priority-simplify") as pool:
         context = contextvars.copy_context()
-        simplifying = pool.submit(context.run, _simplify, geoms, tolerance, drafts)
+        simplifying = pool.submit(context.run, _simplify, geoms, tolerance)
         labels = label_anchors(geoms)
         simple, coverage = simplifying.result()
     return simple, coverage, labels
 
 
-def _simplify(
-    geoms: np.ndarray, tolerance: float, drafts: Drafts | None = None
-) -> tuple[np.ndarray, bool]:
-    """Simplify as a coverage, or polygon by polygon for a very large layer.
-
-    ``drafts``: polygons simplified ahead, taken for a very large layer
-    where they apply (:meth:`~geo_priority.display_shapes.Drafts.simplified`:
-    the same result).
-    """
+def _simplify(geoms: np.ndarray, tolerance: float) -> tuple[np.ndarray, bool]:
+    """Simplify as a coverage, or polygon by polygon for a very large layer."""
     if int(shapely.get_num_coordinates(geoms).sum()) > COVERAGE_VERTICES:
         half = tolerance / 2  # seams of at most half a pixel at the detail zoom
-        if drafts is not None:
-            return drafts.simplified(geoms, half), False
         return in_threads(lambda g: simplify_each(g, half), geoms), False
     try:
         return shapely.coverage_simplify(geoms, tolerance), True
@@ -582,27 +569,20 @@ def display_geometry(
 
 
 def display_geometry_of(
-    geoms: np.ndarray,
-    *,
-    tolerance: float | None = None,
-    simplified: bool = False,
-    drafts: Drafts | None = None,
+    geoms: np.ndarray, *, tolerance: float | None = None, simplified: bool = False
 ) -> DisplayGeometry:
     """:func:`display_geometry` of polygons in EPSG:4326 (an object array).
 
     Shapely and numpy only: no pandas or geopandas object, and no
     ``warnings.catch_warnings`` (not thread-safe), so that it can run in a
     thread beside the caller (:mod:`geo_priority.render.ahead`).
-    ``simplified``: the polygons are simplified for display already;
-    ``drafts``: polygons simplified ahead (:func:`_simplify`).
+    ``simplified``: the polygons are simplified for display already.
     """
     minx, miny, maxx, maxy = (float(b) for b in _total_bounds(geoms))
     bounds = (minx, miny, maxx, maxy)
     if tolerance is None:
         tolerance = choose_tolerance(bounds)
-    simple, coverage, labels = _simplified_and_anchored(
-        geoms, tolerance, simplified, drafts
-    )
+    simple, coverage, labels = _simplified_and_anchored(geoms, tolerance, simplified)
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     min_hole = (HOLE_PIXELS * tolerance * scale) ** 2
     encoded = _encode(np.asarray(simple), geoms, scale, min_hole)
