@@ -128,6 +128,10 @@ class BoundaryRead:
         """Whether this is the read of ``config``'s boundaries (same settings)."""
         return self._what == (config.boundaries, config.base_dir)
 
+    def done(self) -> bool:
+        """Whether the layer is read (or its reading failed)."""
+        return self._reading.done()
+
     def result(self) -> tuple[gpd.GeoDataFrame, list[Path]]:
         """Wait for the layer; return it and the files read, or raise its error."""
         return self._reading.result()

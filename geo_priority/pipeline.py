@@ -10,7 +10,7 @@ user through those modules; see the README's "Python API".
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -129,14 +129,16 @@ def _joined(
     With a ``worker``, the map's display geometry is started on it as soon as
     the areas are prepared (:func:`_ahead`): the boundaries are then read and
     prepared before the tables (:class:`_Early`), so that reading and joining
-    the tables overlaps it. ``boundaries``: the layer being read already.
+    the tables overlaps it. ``boundaries``: the layer being read already; the
+    tables are read while it is (:func:`_tables_while_reading`).
     """
     ahead = _ahead(config, areas, worker)
     early: _Early | None = None
     with step(tr("Reading the boundaries and tables")):
         if areas is None and worker is not None:
+            meanwhile = _tables_while_reading(config, boundaries)
             early = _Early.read(config, worker, boundaries)
-            tables = load_inputs(config, boundaries=False)
+            tables = meanwhile() if meanwhile else load_inputs(config, boundaries=False)
             inputs = replace(
                 tables,
                 boundaries=early.frame,
@@ -154,6 +156,32 @@ def _joined(
         joined = join(areas, inputs.tables, config, crosswalks=inputs.crosswalks)
         shown = mark_restricted(hide_suppressed(joined.areas), config.outputs)
     return replace(joined, areas=shown), inputs, ahead
+
+
+def _tables_while_reading(
+    config: Config, boundaries: BoundaryRead | None
+) -> Callable[[], Inputs] | None:
+    """Read the tables while ``boundaries`` is still being read in its thread.
+
+    Returns what gives the tables (or raises their error) once the
+    boundaries are read and prepared: an error of the boundary file itself
+    is raised first, as when the tables are read after it; a table's
+    warnings are issued as it is read, before the areas' (as without the
+    read ahead). None when nothing is being read any more: the tables are
+    then read after the areas are prepared, so the map starts sooner.
+    """
+    if boundaries is None or boundaries.done():
+        return None
+    try:
+        tables = load_inputs(config, boundaries=False)
+    except Exception as error:  # raised where the tables are taken
+        held = error
+
+        def raised() -> Inputs:
+            raise held
+
+        return raised
+    return lambda: tables
 
 
 @dataclass

@@ -178,3 +178,60 @@ def test_run_command_reads_the_boundaries_ahead(
     assert run.exit_code == 0, run.output
     assert taken == [True]
     assert (config_path.parent / "out" / "uji.html").is_file()
+
+
+def _reading_slowly(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make every read ahead look unfinished; record tables read and map started."""
+    from geo_priority.render import ahead as ahead_module
+
+    events: list[str] = []
+    start, read = ahead_module.DisplayAhead.start, inputs._read_table
+
+    def started(*args: Any, **kwargs: Any) -> Any:
+        events.append("display started")
+        return start(*args, **kwargs)
+
+    def reading(*args: Any, **kwargs: Any) -> Any:
+        events.append("table read")
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(ahead_module.DisplayAhead, "start", started)
+    monkeypatch.setattr(inputs, "_read_table", reading)
+    monkeypatch.setattr(inputs.BoundaryRead, "done", lambda self: False)
+    return events
+
+
+def test_tables_are_read_while_the_boundaries_are(
+    config_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    events = _reading_slowly(monkeypatch)
+    config = load_config(config_path)
+    result = pipeline.run(config, boundaries=inputs.read_boundaries_ahead(config))
+    assert events == ["table read", "display started"]
+    assert result.analysis.areas["nilai"].tolist() == [1.0, 2.0, 3.0]
+    events.clear()
+    monkeypatch.setattr(inputs.BoundaryRead, "done", lambda self: True)
+    config = dataclasses.replace(
+        config, outputs=dataclasses.replace(config.outputs, overwrite=True)
+    )
+    pipeline.run(config, boundaries=inputs.read_boundaries_ahead(config))
+    assert events == ["display started", "table read"]  # read: the map first
+
+
+def test_a_table_error_waits_for_the_boundaries_error(
+    config_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    events = _reading_slowly(monkeypatch)
+    text = config_path.read_text(encoding="utf-8")
+    config_path.write_text(text.replace('"t.csv"', '"absent.csv"'), encoding="utf-8")
+    config = load_config(config_path)
+    with pytest.raises(InputError, match=r"absent\.csv"):
+        pipeline.run(config, boundaries=inputs.read_boundaries_ahead(config))
+    assert events == ["table read", "display started"]
+    both = _with_path(config_path, "absent.geojson")
+    with pytest.raises(InputError) as alone:
+        pipeline.run(both)
+    with pytest.raises(InputError) as ahead:
+        pipeline.run(both, boundaries=inputs.read_boundaries_ahead(both))
+    assert "absent.geojson" in str(alone.value)
+    assert str(ahead.value) == str(alone.value)
