@@ -17,7 +17,6 @@ import geopandas as gpd
 import pytest
 from click.testing import CliRunner
 from geopandas.testing import assert_geodataframe_equal
-from shapely.geometry import box
 
 from geo_priority import inputs, pipeline
 from geo_priority.cli import cli
@@ -26,48 +25,18 @@ from geo_priority.errors import InputError
 from geo_priority.messages import use_language
 
 from conftest import require_shared
+from geodata import kab_run
 
 CODES = ["36.01", "36.02", "36.03"]
 
 
 @pytest.fixture
 def config_path(tmp_path: Path) -> Path:
-    areas = gpd.GeoDataFrame(
-        {"kode": CODES, "nama": [f"Kab {c}" for c in CODES]},
-        geometry=[box(106 + i * 0.1, -6.5, 106.1 + i * 0.1, -6.4) for i in range(3)],
-        crs="EPSG:4326",
-    )
-    areas.to_file(tmp_path / "kab.geojson", driver="GeoJSON")
-    areas.iloc[:2].to_file(tmp_path / "two.geojson", driver="GeoJSON")
-    rows = ["kode;nilai"] + [f"{c};{i + 1}" for i, c in enumerate(CODES)]
-    (tmp_path / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (tmp_path / "run.toml").write_text(
-        """
-title = "Uji"
-[boundaries]
-path = "kab.geojson"
-code_column = "kode"
-name_column = "nama"
-code_system = "bps"
-[[tables]]
-path = "t.csv"
-code_column = "kode"
-code_system = "bps"
-[scoring]
-[[scoring.indicators]]
-key = "nilai"
-weight = 1
-[classify]
-scheme = "equal_interval"
-k = 2
-[outputs]
-dir = "out"
-name = "uji"
-formats = ["html", "csv"]
-""",
-        encoding="utf-8",
-    )
-    return tmp_path / "run.toml"
+    """Three Banten kab (:func:`geodata.kab_run`), and a layer of the first two."""
+    path = kab_run(tmp_path, outputs='dir = "out"\nformats = ["html", "csv"]\n')
+    layer = gpd.read_file(tmp_path / "kab.geojson")
+    layer.iloc[:2].to_file(tmp_path / "two.geojson", driver="GeoJSON")
+    return path
 
 
 def _with_path(config_path: Path, path: str) -> Any:
@@ -208,7 +177,7 @@ def test_tables_are_read_while_the_boundaries_are(
     config = load_config(config_path)
     result = pipeline.run(config, boundaries=inputs.read_boundaries_ahead(config))
     assert events == ["table read", "display started"]
-    assert result.analysis.areas["nilai"].tolist() == [1.0, 2.0, 3.0]
+    assert result.analysis.areas["p0"].tolist() == [3.0, 6.0, 9.0]
     events.clear()
     monkeypatch.setattr(inputs.BoundaryRead, "done", lambda self: True)
     config = dataclasses.replace(
@@ -222,8 +191,8 @@ def test_a_table_error_waits_for_the_boundaries_error(
     config_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     events = _reading_slowly(monkeypatch)
-    text = config_path.read_text(encoding="utf-8")
-    config_path.write_text(text.replace('"t.csv"', '"absent.csv"'), encoding="utf-8")
+    text = config_path.read_text(encoding="utf-8").replace("angka.csv", "absent.csv")
+    config_path.write_text(text, encoding="utf-8")
     config = load_config(config_path)
     with pytest.raises(InputError, match=r"absent\.csv"):
         pipeline.run(config, boundaries=inputs.read_boundaries_ahead(config))
