@@ -130,13 +130,13 @@ def _joined(
     the areas are prepared (:func:`_ahead`): the boundaries are then read and
     prepared before the tables (:class:`_Early`), so that reading and joining
     the tables overlaps it. ``boundaries``: the layer being read already; the
-    tables are read while it is (:func:`_tables_while_reading`).
+    tables are read while it is (:func:`_while_reading`).
     """
     ahead = _ahead(config, areas, worker)
     early: _Early | None = None
     with step(tr("Reading the boundaries and tables")):
         if areas is None and worker is not None:
-            meanwhile = _tables_while_reading(config, boundaries)
+            meanwhile = _while_reading(config, boundaries)
             early = _Early.read(config, worker, boundaries)
             tables = meanwhile() if meanwhile else load_inputs(config, boundaries=False)
             inputs = replace(
@@ -158,10 +158,10 @@ def _joined(
     return replace(joined, areas=shown), inputs, ahead
 
 
-def _tables_while_reading(
+def _while_reading(
     config: Config, boundaries: BoundaryRead | None
 ) -> Callable[[], Inputs] | None:
-    """Read the tables while ``boundaries`` is still being read in its thread.
+    """Read the tables and import the map's libraries while ``boundaries`` is read.
 
     Returns what gives the tables (or raises their error) once the
     boundaries are read and prepared: an error of the boundary file itself
@@ -172,16 +172,21 @@ def _tables_while_reading(
     """
     if boundaries is None or boundaries.done():
         return None
+    tables: Inputs | None = None
+    held: Exception | None = None
     try:
         tables = load_inputs(config, boundaries=False)
     except Exception as error:  # raised where the tables are taken
         held = error
+    page_imported()
 
-        def raised() -> Inputs:
+    def taken() -> Inputs:
+        if held is not None:
             raise held
+        assert tables is not None  # read unless an error is held
+        return tables
 
-        return raised
-    return lambda: tables
+    return taken
 
 
 @dataclass
@@ -212,11 +217,8 @@ class _Early:
     ) -> _Early:
         """Read and prepare the boundaries; start the map's geometry on ``worker``.
 
-        ``boundaries``: the layer being read in a thread already; the map's
-        libraries are imported while it is read.
+        ``boundaries``: the layer being read in a thread already.
         """
-        if boundaries is not None:
-            page_imported()
         frame, files = read_boundary_frame(config, boundaries)
         early = cls(frame, files)
         try:
