@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import threading
 import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -23,6 +25,7 @@ from geo_priority.config import load_config
 from geo_priority.errors import GeoPriorityError
 from geo_priority.joining import prepare_areas
 from geo_priority.render import ahead, spec
+from geo_priority.render.display import DisplayGeometry
 
 from geodata import desa_run
 
@@ -43,6 +46,18 @@ score = false
 map_levels = ["kecamatan", "kabkota"]
 """,
     )
+
+
+def _views_of(
+    worker: ThreadPoolExecutor, prepared: gpd.GeoDataFrame
+) -> tuple[ahead.DisplayAhead, list[Callable[[], DisplayGeometry | None]]]:
+    """Start the thread on ``prepared`` and take every level's view of it."""
+    drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
+    shapes = drawn.level_shapes(prepared, LEVELS)
+    assert shapes is not None
+    views = drawn.views([prepared, *shapes])
+    assert views is not None
+    return drawn, views
 
 
 def _page(config: Path) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pytest
-from test_display_ahead import LEVELS, _config
+from test_display_ahead import LEVELS, _config, _views_of
 
 from geo_priority.config import load_config
 from geo_priority.joining import prepare_areas
@@ -35,11 +35,7 @@ def prepared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> gpd.GeoDataFram
 def _drawn(prepared: gpd.GeoDataFrame) -> tuple[display.DisplayGeometry, object]:
     """The first view's geometry from the thread, and what was made beside."""
     with ahead.display_worker() as worker:
-        drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
-        shapes = drawn.level_shapes(prepared, LEVELS)
-        assert shapes is not None
-        views = drawn.views([prepared, *shapes])
-        assert views is not None
+        drawn, views = _views_of(worker, prepared)
         first = views[0]()
         assert drawn._early is not None
         early = drawn._early.result()

@@ -15,7 +15,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pytest
-from test_display_ahead import LEVELS, _config
+from test_display_ahead import LEVELS, _config, _views_of
 
 from geo_priority import pipeline
 from geo_priority.config import load_config
@@ -111,11 +111,7 @@ def test_no_pack_unless_every_view_is_the_threads(
     prepared: gpd.GeoDataFrame,
 ) -> None:
     with ahead.display_worker() as worker:
-        drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
-        shapes = drawn.level_shapes(prepared, LEVELS)
-        assert shapes is not None
-        views = drawn.views([prepared, *shapes])
-        assert views is not None
+        drawn, views = _views_of(worker, prepared)
         assert all(v() is not None for v in views[:2])
         assert drawn.packed_rings() is None  # the last view not taken yet
         assert views[2]() is not None
@@ -141,10 +137,6 @@ def test_no_pack_when_a_view_would_have_warned(
 
     monkeypatch.setattr(ahead, "display_geometry_of", dividing)
     with ahead.display_worker() as worker:
-        drawn = ahead.DisplayAhead.start(worker, prepared, LEVELS)
-        shapes = drawn.level_shapes(prepared, LEVELS)
-        assert shapes is not None
-        views = drawn.views([prepared, *shapes])
-        assert views is not None
+        drawn, views = _views_of(worker, prepared)
         assert [v() is None for v in views] == [False, False, True]
         assert drawn.packed_rings() is None
