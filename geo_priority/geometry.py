@@ -14,7 +14,9 @@ drawings of coarser levels); their public names are re-exported here.
 
 from __future__ import annotations
 
+import threading
 import warnings
+import weakref
 from collections.abc import Sequence
 
 import geopandas as gpd
@@ -65,8 +67,10 @@ __all__ = [
     "in_lonlat",
     "in_threads",
     "is_valid",
+    "known_validity",
     "lod_tolerances",
     "lod_zoom",
+    "note_validity",
     "pixel_degrees",
     "repair_invalid",
     "simplified_union",
@@ -349,6 +353,46 @@ def check_polygons(gdf: gpd.GeoDataFrame, drop_empty: bool) -> gpd.GeoDataFrame:
             )
         )
     return gdf
+
+
+#: The geometries whose validity was checked while they were read, by weak
+#: reference (nothing is kept alive), and that validity (:func:`note_validity`).
+_CHECKED: list[tuple[list[weakref.ref[shapely.Geometry] | None], np.ndarray]] = []
+_CHECKED_LOCK = threading.Lock()
+
+
+def note_validity(geoms: np.ndarray, valid: np.ndarray) -> None:
+    """Remember ``shapely.is_valid`` of ``geoms``, checked while they were read.
+
+    A reader that checks the geometries as it decodes them (GeoParquet,
+    :mod:`geo_priority.io.vector`) notes the result here; :func:`known_validity`
+    gives it back for exactly these geometry objects (shapely geometries are
+    immutable, so the same object is as valid as when it was checked). Only
+    the last layer read is remembered.
+    """
+    refs = [None if g is None else weakref.ref(g) for g in geoms]
+    with _CHECKED_LOCK:
+        _CHECKED[:] = [(refs, np.asarray(valid, dtype=bool))]
+
+
+def known_validity(geoms: np.ndarray) -> np.ndarray | None:
+    """Return the validity :func:`note_validity` noted for these very objects, or None.
+
+    None unless ``geoms`` holds, in the same order, exactly the geometry
+    objects noted (a copy of the array is fine; a geometry changed, dropped or
+    reordered is not); the note is then forgotten.
+    """
+    with _CHECKED_LOCK:
+        if not _CHECKED:
+            return None
+        refs, valid = _CHECKED[0]
+        if len(refs) != len(geoms) or not all(
+            geom is (None if ref is None else ref())
+            for ref, geom in zip(refs, geoms, strict=True)
+        ):
+            return None
+        _CHECKED.clear()
+    return valid
 
 
 def repair_invalid(

@@ -62,6 +62,7 @@ from geo_priority.geometry import (
     in_lonlat,
     in_threads,
     is_valid,
+    known_validity,
     lod_tolerances,
     repair_invalid,
     simplified_union,
@@ -169,16 +170,19 @@ def prepare_boundaries(
     check_columns(gdf, (code_column, name_column), "boundary")
     check_has_crs(gdf)
     check_plausible_coordinates(gdf)
-    with ThreadPoolExecutor(1) as pool:  # validity (shapely, no GIL) meanwhile
-        geoms = np.asarray(gdf.geometry.array, dtype=object)
-        valid = pool.submit(in_threads, is_valid, geoms)
+    geoms = np.asarray(gdf.geometry.array, dtype=object)
+    known = known_validity(geoms)  # checked while the file was read, if it was
+    with ThreadPoolExecutor(1) as pool:  # else checked here (no GIL) meanwhile
+        checking = pool.submit(in_threads, is_valid, geoms) if known is None else None
         expected = None if level is None else known_level(level)
         codes, system = read_codes(gdf[code_column], code_system, code_column, "bps")
         area_level = check_levels(codes, expected)
         names = gdf[name_column] if name_column else reference_names(codes)
         out = check_polygons(with_keys(gdf, codes, names, area_level), drop_empty)
         rows = out.index.to_numpy()  # positions in gdf of the rows kept
-        out = repair_invalid(out, valid=valid.result()[rows])
+        valid = known if checking is None else checking.result()
+        assert valid is not None  # noted while read, or checked here
+        out = repair_invalid(out, valid=valid[rows])
     out.index = gdf.index[rows]  # keep the caller's row labels
     warn_unknown_codes([codes[i] for i in rows.tolist()], system)
     out.attrs = {"code_system": system, "level": area_level}
