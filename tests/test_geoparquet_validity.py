@@ -16,13 +16,16 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from click.testing import CliRunner
 from shapely.geometry import Point, Polygon, box
 
 from geo_priority import geometry, harmonise, io
-from geo_priority.errors import GeometryRepairedWarning
-from geo_priority.io import vector
+from geo_priority.cli import cli
+from geo_priority.errors import GeometryRepairedWarning, InputError
+from geo_priority.io import geoparquet, vector
 
 from conftest import require_shared
+from geodata import kab_run
 
 BOWTIE = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])  # self-crossing: invalid
 
@@ -77,7 +80,7 @@ def test_the_frame_is_geopandas_and_its_validity_is_noted(
 ) -> None:
     path = tmp_path / "batas.parquet"
     WRITTEN[case](_layer()).to_parquet(path)
-    monkeypatch.setattr(vector, "GEOPARQUET_BATCH", 2)  # several batches
+    monkeypatch.setattr(geoparquet, "GEOPARQUET_BATCH", 2)  # several batches
 
     crs = "EPSG:4326" if case == "no crs" else None  # as the config would say
     ours = io.read_boundaries(path, crs=crs)
@@ -149,3 +152,75 @@ def test_national_desa_read_as_geopandas_reads_it(
     noted = geometry.known_validity(np.asarray(ours.geometry.array, dtype=object))
     assert noted is not None and int((~noted).sum()) == 23  # the 23 repaired
     _assert_same(ours, _as_geopandas_reads(path, monkeypatch))
+
+
+# ------------------------------------------------ decoded before pandas is imported
+
+
+def test_a_decoding_started_ahead_is_taken_for_the_same_file(tmp_path: Path) -> None:
+    path = tmp_path / "batas.parquet"
+    _layer().to_parquet(path)
+    geoparquet.decode_ahead(path)
+    ahead = geoparquet._AHEAD[geoparquet._key(path)]  # type: ignore[index]
+    decoded = geoparquet.take(path)
+    assert decoded is not None and decoded is ahead.result()
+    assert decoded.valid.tolist() == [True, False, True]
+    assert geoparquet.take(path) is not decoded  # taken once: decoded anew
+
+
+def test_a_file_changed_since_is_decoded_again(tmp_path: Path) -> None:
+    path = tmp_path / "batas.parquet"
+    _layer().to_parquet(path)
+    geoparquet.decode_ahead(path)
+    geoparquet._AHEAD[geoparquet._key(path)].result()  # type: ignore[index]
+    _layer().iloc[:2].to_parquet(path)  # another size
+    decoded = geoparquet.take(path)
+    assert decoded is not None and len(decoded.geometries) == 2
+
+
+def test_a_failed_decoding_ahead_leaves_the_error_to_the_read(tmp_path: Path) -> None:
+    path = tmp_path / "batas.parquet"
+    path.write_bytes(b"PAR1 not really parquet")
+    geoparquet.decode_ahead(path)
+    assert geoparquet.take(path) is None  # left to geopandas, which says why
+    geoparquet.decode_ahead(path)
+    with pytest.raises(InputError, match=r"batas\.parquet"):
+        io.read_boundaries(path)
+
+
+def test_only_a_parquet_file_is_decoded_ahead(tmp_path: Path) -> None:
+    path = tmp_path / "batas.geojson"
+    _layer().to_file(path, driver="GeoJSON")
+    geoparquet._AHEAD.clear()
+    geoparquet.decode_ahead(path)
+    geoparquet.decode_ahead(tmp_path / "missing.parquet")
+    assert geoparquet._AHEAD == {}
+
+
+def test_run_command_decodes_a_geoparquet_layer_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config_path = kab_run(tmp_path, outputs='dir = "out"\nformats = ["html"]\n')
+    gpd.read_file(tmp_path / "kab.geojson").to_parquet(tmp_path / "kab.parquet")
+    text = config_path.read_text(encoding="utf-8").replace("kab.geojson", "kab.parquet")
+    config_path.write_text(text, encoding="utf-8")
+    started: list[Path] = []
+    taken: list[object] = []
+    ahead, take = geoparquet.decode_ahead, geoparquet.take
+
+    def spied_ahead(path: Path) -> None:
+        started.append(Path(path))
+        ahead(path)
+
+    def spied_take(path: Path) -> object:
+        key = geoparquet._key(path)
+        taken.append(key in geoparquet._AHEAD)
+        return take(path)
+
+    monkeypatch.setattr(geoparquet, "decode_ahead", spied_ahead)
+    monkeypatch.setattr(geoparquet, "take", spied_take)
+    run = CliRunner().invoke(cli, ["run", str(config_path), "-q"])
+    assert run.exit_code == 0, run.output
+    assert started == [tmp_path / "kab.parquet"]
+    assert taken == [True]  # the read took the decoding started ahead
+    assert (tmp_path / "out" / "uji.html").is_file()

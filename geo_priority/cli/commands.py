@@ -101,6 +101,9 @@ def run_cmd(
 ) -> None:
     """Run the whole pipeline from a TOML config (see --help)."""
     config = _load(config_path, out, lang, overwrite, boundaries_crs, boundaries_layer)
+    from geo_priority.io.geoparquet import decode_boundaries_ahead
+
+    decode_boundaries_ahead(config)  # a GeoParquet layer, while pandas is imported
     from geo_priority.inputs import read_boundaries_ahead
 
     boundaries = read_boundaries_ahead(config)  # read while the run's modules load

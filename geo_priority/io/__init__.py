@@ -9,27 +9,36 @@
   :mod:`~geo_priority.io.bps`.
 * :mod:`~geo_priority.io.output` refuses to overwrite outputs and writes every
   file atomically.
+
+Names are imported from their module on first use, so that importing one
+light module of the package (:mod:`~geo_priority.io.geoparquet`, which a run
+starts before it imports pandas) does not import them all.
 """
 
 from __future__ import annotations
 
-from geo_priority.io.bps import bps_export_to_long, looks_like_bps_export
-from geo_priority.io.output import (
-    atomic_path,
-    check_outputs,
-    removed_on_failure,
-    write_csv,
-    write_json,
-    write_text,
-)
-from geo_priority.io.table import (
-    MISSING_MARKERS,
-    check_columns,
-    codes_as_text,
-    looks_like_code_column,
-    read_table,
-)
-from geo_priority.io.vector import list_layers, read_boundaries, write_layer
+import importlib
+from typing import TYPE_CHECKING, Any
+
+#: Public name -> the module that defines it.
+_EXPORTS = {
+    "MISSING_MARKERS": "geo_priority.io.table",
+    "atomic_path": "geo_priority.io.output",
+    "bps_export_to_long": "geo_priority.io.bps",
+    "check_columns": "geo_priority.io.table",
+    "check_outputs": "geo_priority.io.output",
+    "codes_as_text": "geo_priority.io.table",
+    "list_layers": "geo_priority.io.vector",
+    "looks_like_bps_export": "geo_priority.io.bps",
+    "looks_like_code_column": "geo_priority.io.table",
+    "read_boundaries": "geo_priority.io.vector",
+    "read_table": "geo_priority.io.table",
+    "removed_on_failure": "geo_priority.io.output",
+    "write_csv": "geo_priority.io.output",
+    "write_json": "geo_priority.io.output",
+    "write_layer": "geo_priority.io.vector",
+    "write_text": "geo_priority.io.output",
+}
 
 __all__ = [
     "MISSING_MARKERS",
@@ -49,3 +58,38 @@ __all__ = [
     "write_layer",
     "write_text",
 ]
+assert set(__all__) == set(_EXPORTS), "__all__ and _EXPORTS disagree"
+
+if TYPE_CHECKING:
+    from geo_priority.io.bps import bps_export_to_long, looks_like_bps_export
+    from geo_priority.io.output import (
+        atomic_path,
+        check_outputs,
+        removed_on_failure,
+        write_csv,
+        write_json,
+        write_text,
+    )
+    from geo_priority.io.table import (
+        MISSING_MARKERS,
+        check_columns,
+        codes_as_text,
+        looks_like_code_column,
+        read_table,
+    )
+    from geo_priority.io.vector import list_layers, read_boundaries, write_layer
+
+
+def __getattr__(name: str) -> Any:
+    """Import a public name from its module on first use (PEP 562)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'geo_priority.io' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the public names (for tab completion)."""
+    return sorted([*globals(), *_EXPORTS])

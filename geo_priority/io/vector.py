@@ -10,15 +10,12 @@ them).
 from __future__ import annotations
 
 import importlib.util
-import json
 import os
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pyogrio
 import shapely
 from pyproj import CRS
@@ -27,12 +24,11 @@ from pyproj.exceptions import CRSError as ProjCRSError
 from geo_priority.errors import CRSError, InputError
 from geo_priority.formatting import shorten_list, shorten_text
 from geo_priority.geometry import (
-    WORKERS,
     check_plausible_coordinates,
     implausible_coordinates,
-    is_valid,
     note_validity,
 )
+from geo_priority.io import geoparquet
 from geo_priority.io.cells import codes_as_text, looks_like_code_column
 from geo_priority.io.file_checks import check_file as _check_file
 from geo_priority.io.file_checks import unreadable as _unreadable
@@ -202,85 +198,27 @@ def _read_geoparquet(source: Path, layer: str | None) -> gpd.GeoDataFrame:
         ) from err
 
 
-#: Rows of a GeoParquet file decoded at a time (:func:`_read_wkb_parquet`).
-GEOPARQUET_BATCH = 8192
-
-
 def _read_wkb_parquet(source: Path) -> gpd.GeoDataFrame | None:
-    """Read a GeoParquet file of one WKB geometry column, checking it meanwhile.
+    """Read a plain GeoParquet file (one WKB geometry column), checked meanwhile.
 
-    The frame of ``geopandas.read_parquet`` (the same columns, index and CRS),
-    but decoded a batch of rows at a time, each batch's validity checked in
-    a second thread (shapely, without Python's lock) while the next is
-    decoded, and noted (:func:`geo_priority.geometry.note_validity`): the
-    check that preparing the layer would otherwise do after the read (the
-    national desa: 1.2 CPU-s) is done while the file is read. None for any
-    other GeoParquet file (another encoding, several geometry columns, a
-    bbox covering, stored ``attrs``, no rows), which geopandas reads.
+    The frame of ``geopandas.read_parquet`` (the same columns, index and
+    CRS), built from :func:`geo_priority.io.geoparquet.take`: the file decoded a
+    batch at a time, each batch's validity checked in other threads while
+    the next is decoded (perhaps started before pandas was imported), and
+    noted (:func:`geo_priority.geometry.note_validity`), so that preparing
+    the layer does not check it again after the read (the national desa:
+    1.2 CPU-s). None for any other GeoParquet file, which geopandas reads.
     """
-    file = pq.ParquetFile(source)
-    schema = file.schema_arrow
-    found = _wkb_column(schema.metadata)
-    if found is None or file.metadata.num_rows == 0:
+    decoded = geoparquet.take(source)
+    if decoded is None:
         return None
-    name, crs = found
-    decoded: list[np.ndarray] = []
-    rest: list[pa.RecordBatch] = []
-    with ThreadPoolExecutor(
-        WORKERS, thread_name_prefix="geo-priority-validity"
-    ) as pool:
-        checks = []
-        for batch in file.iter_batches(batch_size=GEOPARQUET_BATCH):
-            wkb = batch.column(name).to_numpy(zero_copy_only=False)
-            decoded.append(np.asarray(shapely.from_wkb(wkb), dtype=object))
-            checks.append(pool.submit(is_valid, decoded[-1]))
-            rest.append(batch.drop_columns([name]))
-        valid = np.concatenate([check.result() for check in checks])
-    frame = pa.Table.from_batches(rest).to_pandas()
-    geometry = gpd.array.from_shapely(np.concatenate(decoded), crs=crs)
-    columns = list(schema.empty_table().to_pandas().columns)
-    frame.insert(columns.index(name), name, geometry)
-    gdf = gpd.GeoDataFrame(frame, geometry=name)
-    note_validity(np.asarray(gdf.geometry.array, dtype=object), valid)
+    frame = pa.Table.from_batches(decoded.rest, decoded.rest[0].schema).to_pandas()
+    geometry = gpd.array.from_shapely(decoded.geometries, crs=decoded.crs)
+    columns = list(decoded.schema.empty_table().to_pandas().columns)
+    frame.insert(columns.index(decoded.name), decoded.name, geometry)
+    gdf = gpd.GeoDataFrame(frame, geometry=decoded.name)
+    note_validity(np.asarray(gdf.geometry.array, dtype=object), decoded.valid)
     return gdf
-
-
-def _wkb_column(metadata: dict[bytes, bytes] | None) -> tuple[str, object] | None:
-    """Return the one WKB geometry column of GeoParquet ``metadata`` and its CRS.
-
-    The CRS as ``geopandas.read_parquet`` takes it (a missing one is
-    OGC:CRS84, per the GeoParquet specification); None when the file is not
-    the plain case :func:`_read_wkb_parquet` reads.
-    """
-    if not metadata or b"geo" not in metadata or b"PANDAS_ATTRS" in metadata:
-        return None
-    try:
-        geo = json.loads(metadata[b"geo"])
-        (name, column), *more = geo["columns"].items()
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
-    if more or geo.get("primary_column") != name or not isinstance(column, dict):
-        return None
-    if column.get("encoding") != "WKB" or "covering" in column:
-        return None
-    crs = column.get("crs", "OGC:CRS84")
-    if isinstance(crs, dict):
-        _without_member_ids(crs)
-    return name, crs
-
-
-def _without_member_ids(projjson: dict[str, object]) -> None:
-    """Drop the ids of datum ensemble members from a PROJJSON CRS, as geopandas does.
-
-    (Older PROJ versions do not know the ids newer databases give them.)
-    """
-    for key, value in projjson.items():
-        if isinstance(value, dict):
-            _without_member_ids(value)
-        elif key == "members" and isinstance(value, list):
-            for member in value:
-                if isinstance(member, dict):
-                    member.pop("id", None)
 
 
 def _codes_to_text(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
