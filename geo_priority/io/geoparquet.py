@@ -39,6 +39,7 @@ __all__ = [
     "decode_ahead",
     "decode_boundaries_ahead",
     "take",
+    "wkb_column",
 ]
 
 #: Rows decoded at a time.
@@ -196,5 +197,5 @@ def take(path: str | os.PathLike[str]) -> DecodedParquet | None:
         return decode(path)
     try:
         return ahead.result()
-    except Exception:
+    except Exception:  # whatever it was, geopandas reads the file and says it
         return None
