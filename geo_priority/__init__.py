@@ -19,8 +19,9 @@ Names are imported on first use, so ``import geo_priority`` stays fast.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from geo_priority.lazy_exports import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -86,16 +87,4 @@ if TYPE_CHECKING:
     from geo_priority.pipeline import check, run
 
 
-def __getattr__(name: str) -> Any:
-    """Import a public name from its module on first use (PEP 562)."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'geo_priority' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    """List the public names (for tab completion)."""
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports("geo_priority", _EXPORTS, globals(), public=__all__)
