@@ -19,6 +19,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+# io imports its names on first use: the readers are imported here, so that a
+# read started in a thread (BoundaryRead) starts reading, not importing
+import geo_priority.io.table
+import geo_priority.io.vector  # noqa: F401
 from geo_priority import io
 from geo_priority.config import Config, TableConfig
 from geo_priority.errors import ConfigError
