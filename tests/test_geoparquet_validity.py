@@ -14,6 +14,8 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -224,3 +226,20 @@ def test_run_command_decodes_a_geoparquet_layer_ahead(
     assert started == [tmp_path / "kab.parquet"]
     assert taken == [True]  # the read took the decoding started ahead
     assert (tmp_path / "out" / "uji.html").is_file()
+
+
+def test_a_bad_geometry_in_the_file_gets_the_cannot_read_message(
+    tmp_path: Path,
+) -> None:
+    good = tmp_path / "baik.parquet"
+    _layer().to_parquet(good)
+    table = pq.read_table(good)
+    column = table.schema.get_field_index("geometry")
+    broken = pa.array(
+        [b"\x01\x03\x00", *table["geometry"].to_pylist()[1:]], pa.binary()
+    )
+    table = table.set_column(column, table.schema.field(column), broken)
+    path = tmp_path / "batas.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(InputError, match=r"batas\.parquet"):
+        io.read_boundaries(path)
