@@ -387,6 +387,15 @@ class Config:
         # normpath folds "examples/../maps" to "maps" (no symlinks are followed)
         return p if p.is_absolute() else Path(os.path.normpath(Path(self.base_dir) / p))
 
+    def boundary_file(self) -> Path | None:
+        """Return the local boundary file ``[boundaries]`` names, resolved, or None.
+
+        None when the boundaries come from the registry (``boundaries.source``,
+        fetched where they are read) or no file is named.
+        """
+        b = self.boundaries
+        return None if b.source or b.path is None else self.resolve(b.path)
+
 
 def _section(data: object, section: str) -> Mapping[str, Any]:
     """Return ``data`` if it is a TOML table, else say how ``[section]`` looks."""

@@ -98,7 +98,8 @@ def read_boundary_frame(
 
         paths = fetch.fetch_source(b.source, mirror=mirror)
         return fetch.read_source_files(b.source, paths), paths
-    if b.path is None:
+    path = config.boundary_file()
+    if path is None:
         raise ConfigError(
             tr(
                 "[boundaries] names no file: set boundaries.path (a vector file) or "
@@ -106,7 +107,6 @@ def read_boundary_frame(
                 "frame."
             )
         )
-    path = config.resolve(b.path)
     return io.read_boundaries(path, layer=b.layer, crs=b.crs), [path]
 
 
@@ -159,9 +159,7 @@ def read_boundaries_ahead(config: Config) -> BoundaryRead | None:
     BoundaryRead or None
         None when ``[boundaries]`` names no local file (``path``).
     """
-    if config.boundaries.source or config.boundaries.path is None:
-        return None
-    return BoundaryRead(config)
+    return None if config.boundary_file() is None else BoundaryRead(config)
 
 
 def _table_path(config: Config, spec: TableConfig) -> Path:

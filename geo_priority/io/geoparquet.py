@@ -179,9 +179,9 @@ def decode_boundaries_ahead(config: Config) -> None:
     :func:`geo_priority.inputs.read_boundaries_ahead` then reads the layer
     with the geometry decoded here.
     """
-    b = config.boundaries
-    if b.path is not None and not b.source:
-        decode_ahead(config.resolve(b.path))
+    path = config.boundary_file()
+    if path is not None:
+        decode_ahead(path)
 
 
 def take(path: str | os.PathLike[str]) -> DecodedParquet | None:
