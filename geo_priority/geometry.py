@@ -8,7 +8,8 @@ repaired with ``shapely.make_valid``, keeping the polygonal parts, with one
 warning). In-memory only.
 
 The display side lives in :mod:`geo_priority.display_scale` (tolerances and
-zooms) and :mod:`geo_priority.display_shapes` (the simplified, dissolved
+zooms), :mod:`geo_priority.display_draft` (the areas simplified for their
+drawing) and :mod:`geo_priority.display_shapes` (the simplified, dissolved
 drawings of coarser levels); their public names are re-exported here.
 """
 
@@ -23,6 +24,12 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo_priority.display_draft import COVERAGE_VERTICES as COVERAGE_VERTICES
+from geo_priority.display_draft import Draft as Draft
+from geo_priority.display_draft import draft_ahead as draft_ahead
+from geo_priority.display_draft import draft_tolerance as draft_tolerance
+from geo_priority.display_draft import drafted as drafted
+from geo_priority.display_draft import drafted_by_polygon as drafted_by_polygon
 from geo_priority.display_scale import DETAIL_ZOOM_LEVELS as DETAIL_ZOOM_LEVELS
 from geo_priority.display_scale import DISPLAY_TOLERANCE as DISPLAY_TOLERANCE
 from geo_priority.display_scale import LOD_AREAS as LOD_AREAS
@@ -52,17 +59,23 @@ from geo_priority.messages import tr
 from geo_priority.schema import ID
 
 __all__ = [
+    "COVERAGE_VERTICES",
     "DETAIL_ZOOM_LEVELS",
     "LOD_AREAS",
     "LOD_FINEST_ZOOM_LEVELS",
     "LOD_PIXELS",
     "VIEW_PIXELS",
     "WORKERS",
+    "Draft",
     "check_has_crs",
     "check_plausible_coordinates",
     "check_polygons",
     "check_same_crs",
     "choose_tolerance",
+    "draft_ahead",
+    "draft_tolerance",
+    "drafted",
+    "drafted_by_polygon",
     "implausible_coordinates",
     "in_lonlat",
     "in_threads",

@@ -54,11 +54,14 @@ from geo_priority.formatting import shorten_list
 from geo_priority.geometry import (
     DISPLAY_TOLERANCE,
     LOD_AREAS,
+    Draft,
     check_has_crs,
     check_plausible_coordinates,
     check_polygons,
     check_same_crs,
     choose_tolerance,
+    draft_tolerance,
+    drafted,
     in_lonlat,
     in_threads,
     is_valid,
@@ -400,7 +403,11 @@ class DisplayPlan:
 
     ``geoms``: the areas' polygons in EPSG:4326; ``hierarchy``: per level,
     finest first, its areas and where each next finer area belongs
-    (``_hierarchy``); ``tolerances``: each level's display tolerance.
+    (``_hierarchy``); ``tolerances``: each level's display tolerance;
+    ``draft``: the tolerance the areas are drawn at when the first level is
+    built from their drawing (:func:`~geo_priority.geometry.draft_tolerance`,
+    when that drawing is at most a quarter of the level's tolerance), else
+    None.
     """
 
     system: CodeSystem
@@ -408,6 +415,7 @@ class DisplayPlan:
     geoms: np.ndarray
     hierarchy: dict[Level, tuple[list[ParsedCode], np.ndarray, np.ndarray]]
     tolerances: dict[Level, float]
+    draft: float | None = None
 
 
 def display_plan(areas: gpd.GeoDataFrame, /, levels: Sequence[Level]) -> DisplayPlan:
@@ -425,22 +433,31 @@ def display_plan(areas: gpd.GeoDataFrame, /, levels: Sequence[Level]) -> Display
     tolerances = dict(
         zip(levels, _display_tolerances(geoms, of_code, levels), strict=True)
     )
-    return DisplayPlan(system, tuple(levels), geoms, hierarchy, tolerances)
+    first = min(tolerances.values(), default=0.0)
+    draft = None if areas.attrs.get(DISPLAY_TOLERANCE) else draft_tolerance(geoms)
+    if draft is not None and draft > first / 2:
+        draft = None
+    return DisplayPlan(system, tuple(levels), geoms, hierarchy, tolerances, draft)
 
 
-def display_shapes_of(plan: DisplayPlan) -> dict[Level, tuple[np.ndarray, np.ndarray]]:
+def display_shapes_of(
+    plan: DisplayPlan, draft: Draft | None = None
+) -> dict[Level, tuple[np.ndarray, np.ndarray]]:
     """Return each level's display shapes and counts of areas of ``plan``.
 
     Arrays only (shapely and numpy, no pandas or geopandas object), so that
     it can run in a thread beside the caller without touching the process's
     ``warnings`` state (``warnings.catch_warnings`` is not thread-safe).
+    The first level is built from the areas' drawing when ``plan.draft``
+    says so: ``draft`` when it was made already (``drafted`` of the drawn
+    areas at ``plan.draft``), else made here.
 
     Returns
     -------
     dict
         Per level, finest first: its polygons and its number of areas each.
     """
-    geoms = plan.geoms
+    geoms = _drafted_areas(plan, draft)
     counts = np.ones(len(geoms), dtype="int64")
     out = {}
     for level, (_, _, of_finer) in plan.hierarchy.items():  # finest first
@@ -448,6 +465,24 @@ def display_shapes_of(plan: DisplayPlan) -> dict[Level, tuple[np.ndarray, np.nda
         _, geoms = simplified_union(geoms, of_finer, tolerance, size=len(plan.geoms))
         counts = np.bincount(of_finer, weights=counts).astype("int64")
         out[level] = (geoms, counts)
+    return out
+
+
+def _drafted_areas(plan: DisplayPlan, draft: Draft | None) -> np.ndarray:
+    """Return the areas as the first level is built from them (see ``plan.draft``).
+
+    The drawn areas (not missing, not empty) replaced by their drawing; the
+    areas as they are when ``plan.draft`` is None.
+    """
+    if plan.draft is None:
+        return plan.geoms
+    drawn = ~(shapely.is_missing(plan.geoms) | shapely.is_empty(plan.geoms))
+    if draft is None or draft.tolerance != plan.draft or draft.coverage:
+        draft = drafted(plan.geoms[drawn], plan.draft)
+    if len(draft.geoms) != int(drawn.sum()):
+        raise ValueError("the draft is not of the drawn areas")
+    out = plan.geoms.copy()
+    out[drawn] = draft.geoms
     return out
 
 

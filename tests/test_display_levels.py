@@ -14,7 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo_priority import analysis, geometry, harmonise
+from geo_priority import analysis, display_draft, geometry, harmonise
 from geo_priority.analysis import exact_levels_needed
 from geo_priority.config import config_from_dict
 from geo_priority.render import display
@@ -126,9 +126,10 @@ def test_label_anchors_in_threads_equal_one_by_one() -> None:
 
 def test_a_very_large_layer_is_simplified_polygon_by_polygon(monkeypatch) -> None:
     circle = shapely.Point(106, -6).buffer(0.1, quad_segs=64)
-    monkeypatch.setattr(display, "COVERAGE_VERTICES", 10)
-    simple, coverage = display._simplify(np.array([circle]), 0.01)
-    assert coverage is False
+    monkeypatch.setattr(display_draft, "COVERAGE_VERTICES", 10)
+    draft = display_draft.drafted(np.array([circle]), 0.01)
+    simple, coverage = draft.geoms, draft.coverage
+    assert coverage is False and draft.within == 0.005
     assert shapely.hausdorff_distance(simple[0], circle) <= 0.005 + 1e-12
     assert shapely.get_num_coordinates(simple[0]) < 0.5 * len(circle.exterior.coords)
 

@@ -210,9 +210,9 @@ def test_run_command_decodes_a_geoparquet_layer_ahead(
     taken: list[object] = []
     ahead, take = geoparquet.decode_ahead, geoparquet.take
 
-    def spied_ahead(path: Path) -> None:
+    def spied_ahead(path: Path, *, draft: bool = False) -> None:
         started.append(Path(path))
-        ahead(path)
+        ahead(path, draft=draft)
 
     def spied_take(path: Path) -> object:
         key = geoparquet._key(path)

@@ -27,6 +27,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
+from geo_priority.display_draft import draft_ahead
 from geo_priority.display_shapes import WORKERS, is_valid
 
 if TYPE_CHECKING:
@@ -154,12 +155,15 @@ def _key(path: str | os.PathLike[str]) -> tuple[str, int, int] | None:
     return str(Path(path).resolve()), stat.st_size, stat.st_mtime_ns
 
 
-def decode_ahead(path: str | os.PathLike[str]) -> None:
+def decode_ahead(path: str | os.PathLike[str], *, draft: bool = False) -> None:
     """Start :func:`decode` of ``path`` in a thread, if it is a ``.parquet`` file.
 
     For a command that knows its boundary file before it imports the rest
     (``geo-priority run``): the decoding (Arrow and shapely, mostly without
     Python's lock) goes on while pandas and geopandas are imported.
+    ``draft``: once decoded, the polygons are drafted for a level-of-detail
+    map (:func:`geo_priority.geometry.draft_ahead`), while the areas are
+    prepared.
     """
     key = _key(path)
     if key is None or Path(path).suffix.lower() != ".parquet":
@@ -167,8 +171,16 @@ def decode_ahead(path: str | os.PathLike[str]) -> None:
     pool = ThreadPoolExecutor(1, thread_name_prefix="geo-priority-decode")
     with _AHEAD_LOCK:
         _AHEAD.clear()  # one file ahead at a time
-        _AHEAD[key] = pool.submit(decode, path)
+        _AHEAD[key] = pool.submit(_decoded_and_drafted if draft else decode, path)
     pool.shutdown(wait=False)  # the thread ends with the decoding
+
+
+def _decoded_and_drafted(path: str | os.PathLike[str]) -> DecodedParquet | None:
+    """Return :func:`decode` of ``path``, its polygons' drafting started."""
+    decoded = decode(path)
+    if decoded is not None:
+        draft_ahead(decoded.geometries)
+    return decoded
 
 
 def decode_boundaries_ahead(config: Config) -> None:
@@ -177,11 +189,13 @@ def decode_boundaries_ahead(config: Config) -> None:
     ``geo-priority run`` calls it as soon as it has read the config, before
     it imports pandas, geopandas and the reading stage;
     :func:`geo_priority.inputs.read_boundaries_ahead` then reads the layer
-    with the geometry decoded here.
+    with the geometry decoded here. The polygons are drafted too when the
+    run draws a map with coarser levels (``outputs.map_levels``).
     """
     path = config.boundary_file()
     if path is not None:
-        decode_ahead(path)
+        levels = bool(config.outputs.map_levels) and "html" in config.outputs.formats
+        decode_ahead(path, draft=levels)
 
 
 def take(path: str | os.PathLike[str]) -> DecodedParquet | None:

@@ -66,6 +66,8 @@ import shapely
 from geo_priority.geometry import (
     DISPLAY_TOLERANCE,
     LOD_AREAS,
+    Draft,
+    drafted,
     in_lonlat,
     lod_tolerances,
     typical_size_of,
@@ -172,16 +174,51 @@ def _noted(setting: str) -> Literal["ignore", "call"]:
 _Shapes = tuple[dict[Level, tuple[np.ndarray, np.ndarray]], list[np.ndarray], list[Any]]
 
 
+def _drafted(plan: DisplayPlan | None, geoms: np.ndarray) -> Draft | None:
+    """Return the areas' drawing the first level is built from, or None.
+
+    ``drafted`` of the drawn areas at ``plan.draft``
+    (:func:`geo_priority.harmonise.display_shapes_of` makes the same when
+    not given it), made before the unions and the areas' own drawing
+    (:func:`_early_view`), which both take it.
+    """
+    if plan is None or plan.draft is None:
+        return None
+    return drafted(geoms[_drawn(geoms)], plan.draft)
+
+
+def _drawn(geoms: np.ndarray) -> np.ndarray:
+    """Return which of ``geoms`` the map draws: not missing, not empty."""
+    return np.asarray(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+
+
+def _usable(draft: Future[_Watched[Draft | None]] | None) -> Draft | None:
+    """Return the draft made ahead, or None when there is none or it would warn.
+
+    A draft that would have issued a numpy warning is not used: the work
+    that takes it makes its own, so that the warning is issued (or not) as
+    without the thread. Its error is raised here.
+    """
+    if draft is None:
+        return None
+    made, flagged = draft.result()
+    return None if flagged else made
+
+
 def _shapes_and_plan(
-    plan: DisplayPlan | None, geoms: np.ndarray, levels: tuple[Level, ...]
+    plan: DisplayPlan | None,
+    geoms: np.ndarray,
+    levels: tuple[Level, ...],
+    draft: Future[_Watched[Draft | None]] | None = None,
 ) -> _Shapes:
     """Return the display shapes of ``levels`` and every level's drawing plan.
 
     ``geoms``: the areas' polygons in EPSG:4326. The plan is
     :func:`geo_priority.render.display.lod_plan` of the areas and their
     levels, computed from the same bounds (``typical_size``) on the arrays.
+    ``draft``: the areas' drawing made ahead (:func:`_drafted`).
     """
-    shapes = display_shapes_of(plan) if plan is not None else {}
+    shapes = display_shapes_of(plan, _usable(draft)) if plan is not None else {}
     layers = [geoms, *(shapes[level][0] for level in levels)]
     if len(layers) < 2 or len(geoms) <= LOD_AREAS:
         return shapes, layers, [None] * len(layers)
@@ -211,20 +248,32 @@ def _finest_zoom(geoms: np.ndarray, levels: int) -> tuple[float, float] | None:
 _Early = tuple[tuple[float, float], DisplayGeometry, RingPack] | None
 
 
-def _early_view(geoms: np.ndarray, levels: int, simplified: bool) -> _Early:
+def _early_view(
+    geoms: np.ndarray,
+    levels: int,
+    simplified: bool,
+    draft: Future[_Watched[Draft | None]] | None = None,
+) -> _Early:
     """Return the areas' display geometry for :func:`_finest_zoom`, or None.
 
     What :func:`_view` makes of the areas (level 0) when the plan gives
     them that zoom, and its rings packed as the page's first level
     (:class:`_Packing`); it runs in a thread of its own while the coarser
-    levels are unioned (:func:`_first_view` checks the zoom).
+    levels are unioned (:func:`_first_view` checks the zoom). ``draft``:
+    the areas' drawing made ahead (:func:`_drafted`), taken when made for
+    that zoom's tolerance.
     """
     zoom = _finest_zoom(geoms, levels)
     if zoom is None:
         return None
+    made = _usable(draft)
+    if made is not None and made.tolerance != zoom[1]:
+        made = None
     _yielding()
-    shown = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
-    geometry = display_geometry_of(shown, tolerance=zoom[1], simplified=simplified)
+    shown = geoms[_drawn(geoms)]
+    geometry = display_geometry_of(
+        shown, tolerance=zoom[1], simplified=simplified, draft=made
+    )
     pack = RingPack()
     pack.add(geometry.encoded)
     return zoom, geometry, pack
@@ -399,14 +448,22 @@ class DisplayAhead:
             context = contextvars.copy_context()  # language, numpy settings
             return worker.submit(context.run, _watched, func, *args)
 
-        plan = submit(_shapes_and_plan, frames, geoms, levels)
+        # the areas' drawing the first level is built from, made first
+        draft = submit(_drafted, frames, geoms) if frames and frames.draft else None
+        plan = submit(_shapes_and_plan, frames, geoms, levels, draft)
         packing = _Packing(1 + len(levels))
         # the areas' drawing does not wait for the unions (_early_view): it
         # takes a thread of its own, let go of once its one task is done
         beside = ThreadPoolExecutor(1, thread_name_prefix="geo-priority-display")
         context = contextvars.copy_context()
         early = beside.submit(
-            context.run, _watched, _early_view, geoms, len(levels), simplified[0]
+            context.run,
+            _watched,
+            _early_view,
+            geoms,
+            len(levels),
+            simplified[0],
+            draft,
         )
         beside.shutdown(wait=False)
         # the coarser levels are drawn first: the areas' drawing beside may

@@ -41,6 +41,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo_priority.geometry import COVERAGE_VERTICES as COVERAGE_VERTICES
 from geo_priority.geometry import DETAIL_ZOOM_LEVELS as DETAIL_ZOOM_LEVELS
 from geo_priority.geometry import DISPLAY_TOLERANCE as DISPLAY_TOLERANCE
 from geo_priority.geometry import LOD_AREAS as LOD_AREAS
@@ -49,10 +50,10 @@ from geo_priority.geometry import LOD_PIXELS as LOD_PIXELS
 from geo_priority.geometry import (
     MIN_THREADED,
     WORKERS,
+    Draft,
+    drafted,
     in_lonlat,
-    in_threads,
     lod_tolerances,
-    simplify_each,
 )
 from geo_priority.geometry import VIEW_PIXELS as VIEW_PIXELS
 from geo_priority.geometry import choose_tolerance as choose_tolerance
@@ -62,10 +63,6 @@ from geo_priority.render.packing import varints
 
 #: Holes narrower than this many tolerances (about pixels) are not drawn.
 HOLE_PIXELS = 3
-#: A layer with more vertices than this (the national desa: 8.8 M) is
-#: simplified polygon by polygon at half the tolerance (seconds) instead of
-#: as a coverage (shared borders kept, but about 5 us a vertex: minutes).
-COVERAGE_VERTICES = 2_000_000
 #: A layer of more areas than this (the national desa and kecamatan) is
 #: anchored by the page, from its drawn rings, when a label needs it
 #: (``label_points`` None; geo_priority_labels.js ``anchor``): the same rule
@@ -226,7 +223,7 @@ def _interleaved(
 
 
 def _simplified_and_anchored(
-    geoms: np.ndarray, tolerance: float, simplified: bool
+    geoms: np.ndarray, tolerance: float, simplified: bool, draft: Draft | None = None
 ) -> tuple[np.ndarray, bool, list[tuple[float, float]] | None]:
     """Return the simplified polygons, whether as a coverage, and the label anchors.
 
@@ -236,29 +233,22 @@ def _simplified_and_anchored(
     lets go of the GIL and touches no ``warnings`` state there): the Banten
     desa take the longer of the two (about 0.4 s) instead of their sum
     (about 0.7 s). The anchors stay in the calling thread, as without it.
-    ``simplified``: the polygons are simplified for display already.
+    ``simplified``: the polygons are simplified for display already;
+    ``draft``: they were simplified for ``tolerance`` already
+    (:func:`~geo_priority.geometry.drafted`).
     """
     anchored = len(geoms) <= BROWSER_ANCHORS
-    if simplified or not anchored or WORKERS < 2:
-        simple, coverage = (geoms, False) if simplified else _simplify(geoms, tolerance)
-        return simple, coverage, label_anchors(geoms) if anchored else None
+    if simplified:
+        draft = Draft(geoms, False, tolerance, 0.0)
+    if draft is not None or not anchored or WORKERS < 2:
+        done = draft if draft is not None else drafted(geoms, tolerance)
+        return done.geoms, done.coverage, label_anchors(geoms) if anchored else None
     with ThreadPoolExecutor(1, thread_name_prefix="geo-priority-simplify") as pool:
         context = contextvars.copy_context()
-        simplifying = pool.submit(context.run, _simplify, geoms, tolerance)
+        drafting = pool.submit(context.run, drafted, geoms, tolerance)
         labels = label_anchors(geoms)
-        simple, coverage = simplifying.result()
-    return simple, coverage, labels
-
-
-def _simplify(geoms: np.ndarray, tolerance: float) -> tuple[np.ndarray, bool]:
-    """Simplify as a coverage, or polygon by polygon for a very large layer."""
-    if int(shapely.get_num_coordinates(geoms).sum()) > COVERAGE_VERTICES:
-        half = tolerance / 2  # seams of at most half a pixel at the detail zoom
-        return in_threads(lambda g: simplify_each(g, half), geoms), False
-    try:
-        return shapely.coverage_simplify(geoms, tolerance), True
-    except shapely.errors.GEOSException:
-        return shapely.simplify(geoms, tolerance, preserve_topology=True), False
+        done = drafting.result()
+    return done.geoms, done.coverage, labels
 
 
 def _delta(coords: np.ndarray, *, keep_small: bool = False) -> list[int] | None:
@@ -569,7 +559,11 @@ def display_geometry(
 
 
 def display_geometry_of(
-    geoms: np.ndarray, *, tolerance: float | None = None, simplified: bool = False
+    geoms: np.ndarray,
+    *,
+    tolerance: float | None = None,
+    simplified: bool = False,
+    draft: Draft | None = None,
 ) -> DisplayGeometry:
     """:func:`display_geometry` of polygons in EPSG:4326 (an object array).
 
@@ -577,12 +571,18 @@ def display_geometry_of(
     ``warnings.catch_warnings`` (not thread-safe), so that it can run in a
     thread beside the caller (:mod:`geo_priority.render.ahead`).
     ``simplified``: the polygons are simplified for display already.
+    ``draft``: :func:`~geo_priority.geometry.drafted` of ``geoms`` at
+    ``tolerance``, made before (the same drawing, not made again).
     """
     minx, miny, maxx, maxy = (float(b) for b in _total_bounds(geoms))
     bounds = (minx, miny, maxx, maxy)
     if tolerance is None:
         tolerance = choose_tolerance(bounds)
-    simple, coverage, labels = _simplified_and_anchored(geoms, tolerance, simplified)
+    if draft is not None and (draft.tolerance != tolerance or simplified):
+        raise ValueError("the draft was made for another tolerance")
+    simple, coverage, labels = _simplified_and_anchored(
+        geoms, tolerance, simplified, draft
+    )
     scale = 10 ** max(0, math.ceil(-math.log10(tolerance / 4)))
     min_hole = (HOLE_PIXELS * tolerance * scale) ** 2
     encoded = _encode(np.asarray(simple), geoms, scale, min_hole)
