@@ -22,7 +22,7 @@ are in :mod:`geo_priority.geometry`. This module calls them in order.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -441,7 +441,9 @@ def display_plan(areas: gpd.GeoDataFrame, /, levels: Sequence[Level]) -> Display
 
 
 def display_shapes_of(
-    plan: DisplayPlan, draft: Draft | None = None
+    plan: DisplayPlan,
+    draft: Draft | None = None,
+    done: Callable[[Level, np.ndarray], None] | None = None,
 ) -> dict[Level, tuple[np.ndarray, np.ndarray]]:
     """Return each level's display shapes and counts of areas of ``plan``.
 
@@ -450,7 +452,8 @@ def display_shapes_of(
     ``warnings`` state (``warnings.catch_warnings`` is not thread-safe).
     The first level is built from the areas' drawing when ``plan.draft``
     says so: ``draft`` when it was made already (``drafted`` of the drawn
-    areas at ``plan.draft``), else made here.
+    areas at ``plan.draft``), else made here. ``done`` is called with each
+    level and its polygons as soon as they are made (finest first).
 
     Returns
     -------
@@ -465,6 +468,8 @@ def display_shapes_of(
         _, geoms = simplified_union(geoms, of_finer, tolerance, size=len(plan.geoms))
         counts = np.bincount(of_finer, weights=counts).astype("int64")
         out[level] = (geoms, counts)
+        if done is not None:
+            done(level, geoms)
     return out
 
 

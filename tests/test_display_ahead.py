@@ -140,7 +140,7 @@ def test_an_error_in_the_thread_is_raised_where_it_is_collected(
 ) -> None:
     failure = GeoPriorityError("the shapes failed")
 
-    def fail(plan, draft=None):  # type: ignore[no-untyped-def]
+    def fail(plan, draft=None, done=None):  # type: ignore[no-untyped-def]
         raise failure
 
     monkeypatch.setattr(ahead, "display_shapes_of", fail)
@@ -157,10 +157,10 @@ def test_numpy_warnings_are_issued_where_collected_not_in_the_thread(
     real = ahead.display_shapes_of
     where: list[str] = []
 
-    def dividing(plan, draft=None):  # type: ignore[no-untyped-def]
+    def dividing(plan, draft=None, done=None):  # type: ignore[no-untyped-def]
         where.append(threading.current_thread().name)
         np.divide(np.ones(1), np.zeros(1))  # "divide by zero encountered"
-        return real(plan, draft)
+        return real(plan, draft, done)
 
     from geo_priority import harmonise
 
@@ -186,9 +186,9 @@ def test_numpy_errors_raise_where_collected_as_the_caller_asked(
 ) -> None:
     real = ahead.display_shapes_of
 
-    def dividing(plan, draft=None):  # type: ignore[no-untyped-def]
+    def dividing(plan, draft=None, done=None):  # type: ignore[no-untyped-def]
         np.divide(np.ones(1), np.zeros(1))
-        return real(plan, draft)
+        return real(plan, draft, done)
 
     from geo_priority import harmonise
 

@@ -113,3 +113,50 @@ def test_the_drawing_beside_runs_at_the_lowest_priority() -> None:
     assert seen == [19]
     # the caller's thread is left as it was
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine
+
+
+def test_each_level_is_drawn_as_soon_as_it_is_unioned(
+    prepared: gpd.GeoDataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = ahead.display_geometry_of
+    drawn_in: list[str] = []
+
+    def spied(geoms, **kwargs):  # type: ignore[no-untyped-def]
+        drawn_in.append(threading.current_thread().name)
+        return real(geoms, **kwargs)
+
+    monkeypatch.setattr(ahead, "display_geometry_of", spied)
+    with ahead.display_worker() as worker:
+        drawn, views = _views_of(worker, prepared)
+        taken = [view() for view in views[1:]]
+        (_, layers, zooms), _ = drawn._plan.result()
+    # the areas beside the unions, each level once in the levels' thread
+    assert sorted(drawn_in) == [
+        "geo-priority-display_0",
+        "geo-priority-levels_0",
+        "geo-priority-levels_0",
+    ]
+    for geometry, layer, zoom in zip(taken, layers[1:], zooms[1:], strict=True):
+        assert geometry is not None and zoom is not None
+        again = real(layer, tolerance=zoom[1], simplified=True)
+        assert _same(geometry, again)
+
+
+def test_a_level_drawing_is_taken_only_for_its_polygons_and_tolerance(
+    prepared: gpd.GeoDataFrame,
+) -> None:
+    geoms = np.asarray(prepared.geometry.array, dtype=object)
+    layer = np.asarray(ahead.display_levels(prepared, LEVELS)[0].geometry.array)
+    drawings = ahead._LevelDrawings(geoms, LEVELS, [False, True, True])
+    drawings.level_done("kecamatan", layer)
+    tolerance = drawings._made[1][1]
+    assert drawings.take(1, layer, tolerance * 2) is None  # another tolerance
+    drawings.level_done("kecamatan", layer)
+    assert drawings.take(1, layer.copy(), tolerance) is None  # other polygons
+    drawings.level_done("kecamatan", layer)
+    taken = drawings.take(1, layer, tolerance)
+    assert taken is not None
+    assert _same(
+        taken, display.display_geometry_of(layer, tolerance=tolerance, simplified=True)
+    )
+    assert drawings.take(1, layer, tolerance) is None  # taken once

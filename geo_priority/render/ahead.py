@@ -57,7 +57,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import geopandas as gpd
 import numpy as np
@@ -210,15 +210,19 @@ def _shapes_and_plan(
     geoms: np.ndarray,
     levels: tuple[Level, ...],
     draft: Future[_Watched[Draft | None]] | None = None,
+    drawings: _LevelDrawings | None = None,
 ) -> _Shapes:
     """Return the display shapes of ``levels`` and every level's drawing plan.
 
     ``geoms``: the areas' polygons in EPSG:4326. The plan is
     :func:`geo_priority.render.display.lod_plan` of the areas and their
     levels, computed from the same bounds (``typical_size``) on the arrays.
-    ``draft``: the areas' drawing made ahead (:func:`_drafted`).
+    ``draft``: the areas' drawing made ahead (:func:`_drafted`);
+    ``drawings``: each level's drawing is started there once it is made.
     """
-    shapes = display_shapes_of(plan, _usable(draft)) if plan is not None else {}
+    done = drawings.level_done if drawings is not None else None
+    draft_made = _usable(draft)
+    shapes = display_shapes_of(plan, draft_made, done) if plan is not None else {}
     layers = [geoms, *(shapes[level][0] for level in levels)]
     if len(layers) < 2 or len(geoms) <= LOD_AREAS:
         return shapes, layers, [None] * len(layers)
@@ -277,6 +281,65 @@ def _early_view(
     pack = RingPack()
     pack.add(geometry.encoded)
     return zoom, geometry, pack
+
+
+class _LevelDrawings:
+    """The coarser levels' drawings, each started once its level is unioned.
+
+    A level-of-detail map's level is drawn at the tolerance of its zoom,
+    which depends on the typical sizes of the levels whose zooms start
+    after its own: the finer ones, known once it is unioned (and, in
+    principle, a coarser level of smaller areas). Each level is drawn in a
+    thread of its own as soon as its shapes are made, at the zoom planned
+    from the levels made so far, while the next level is unioned;
+    :func:`_view` takes that drawing only when the final plan gives the
+    same tolerance for the same polygons, else draws the level itself (the
+    same bytes either way).
+    """
+
+    def __init__(
+        self, geoms: np.ndarray, levels: tuple[Level, ...], simplified: list[bool]
+    ) -> None:
+        self._levels = levels
+        self._simplified = simplified
+        self._sizes = {0: typical_size_of(shapely.bounds(geoms))}
+        self._made: dict[int, tuple[np.ndarray, float, Future[Any]]] = {}
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="geo-priority-levels")
+
+    def level_done(self, level: Level, geoms: np.ndarray) -> None:
+        """Start drawing ``level``, whose polygons are ``geoms`` (in the worker)."""
+        index = self._levels.index(level) + 1
+        self._sizes[index] = typical_size_of(shapely.bounds(geoms))
+        known = sorted(self._sizes)
+        zoom = lod_tolerances([self._sizes[i] for i in known])[known.index(index)]
+        draw = partial(
+            display_geometry_of,
+            geoms[_drawn(geoms)],
+            tolerance=zoom[1],
+            simplified=self._simplified[index],
+        )
+        context = contextvars.copy_context()  # language, numpy settings
+        made = self._pool.submit(context.run, _watched, draw)
+        self._made[index] = (geoms, zoom[1], made)
+        if len(self._made) == len(self._levels):
+            self._pool.shutdown(wait=False)  # its thread ends with the drawings
+
+    def take(
+        self, index: int, layer: np.ndarray, tolerance: float
+    ) -> DisplayGeometry | None:
+        """Return level ``index``'s drawing if made of ``layer`` at ``tolerance``.
+
+        None when it was not made so, failed or would have issued a numpy
+        warning (the caller draws it then, raising or issuing it there).
+        """
+        geoms, made_at, made = self._made.pop(index, (None, None, None))
+        if made is None or geoms is not layer or made_at != tolerance:
+            return None
+        try:
+            drawing, flagged = made.result()
+        except Exception:  # drawn again by the caller, which raises it
+            return None
+        return None if flagged else cast(DisplayGeometry, drawing)
 
 
 class _Packing:
@@ -354,20 +417,27 @@ def _view(
     simplified: list[bool],
     packing: _Packing,
     index: int,
+    drawings: _LevelDrawings | None = None,
 ) -> DisplayGeometry:
     """Return the display geometry of map level ``index`` (0: the areas).
 
     What :func:`geo_priority.render.spec.map_spec` draws of the level
     (``display_geometry`` of its ``shown_areas``); the nested rings of a map
     drawn without level of detail are made here too, a level-of-detail
-    map's rings are packed (``packing``).
+    map's rings are packed (``packing``). ``drawings``: the level drawn as
+    soon as it was unioned, taken when drawn at the planned tolerance.
     """
     _, layers, zooms = planned.result()[0]
     layer, zoom = layers[index], zooms[index]
-    shown = layer[~(shapely.is_missing(layer) | shapely.is_empty(layer))]
-    geometry = display_geometry_of(
-        shown, tolerance=zoom[1] if zoom else None, simplified=simplified[index]
-    )
+    geometry = None
+    if drawings is not None and zoom is not None:
+        geometry = drawings.take(index, layer, zoom[1])
+    if geometry is None:
+        geometry = display_geometry_of(
+            layer[_drawn(layer)],
+            tolerance=zoom[1] if zoom else None,
+            simplified=simplified[index],
+        )
     if zoom is None:
         geometry.rings  # noqa: B018 - the cached nested lists, made here
     else:
@@ -450,7 +520,11 @@ class DisplayAhead:
 
         # the areas' drawing the first level is built from, made first
         draft = submit(_drafted, frames, geoms) if frames and frames.draft else None
-        plan = submit(_shapes_and_plan, frames, geoms, levels, draft)
+        # a level-of-detail map's levels are drawn as soon as each is unioned
+        drawings = None
+        if frames is not None and len(geoms) > LOD_AREAS:
+            drawings = _LevelDrawings(geoms, levels, simplified)
+        plan = submit(_shapes_and_plan, frames, geoms, levels, draft, drawings)
         packing = _Packing(1 + len(levels))
         # the areas' drawing does not wait for the unions (_early_view): it
         # takes a thread of its own, let go of once its one task is done
@@ -469,7 +543,7 @@ class DisplayAhead:
         # the coarser levels are drawn first: the areas' drawing beside may
         # not be done when the unions are
         later = [
-            submit(_view, plan, simplified, packing, i)
+            submit(_view, plan, simplified, packing, i, drawings)
             for i in range(1, 1 + len(levels))
         ]
         first = worker.submit(
