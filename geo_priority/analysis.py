@@ -188,9 +188,9 @@ def _finish(scores: ScoreResult, classification: Classification) -> gpd.GeoDataF
     frame = scores.frame.copy()
     frame[CLASS] = classification.classes
     labels = dict(enumerate(classification.labels, start=1))
-    frame[LABEL] = frame[CLASS].map(
-        lambda c: labels.get(int(c)) if pd.notna(c) else None
-    )
+    # each class's label looked up once, not once per area
+    present = frame[CLASS].dropna().unique()
+    frame[LABEL] = frame[CLASS].map({c: labels.get(int(c)) for c in present})
     frame = frame.reset_index(drop=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=scores.frame.crs)
 
