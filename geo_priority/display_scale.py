@@ -12,9 +12,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
+
+if TYPE_CHECKING:  # geopandas is not imported for the tolerances alone
+    import geopandas as gpd
+
 
 __all__ = [
     "DETAIL_ZOOM_LEVELS",

@@ -8,6 +8,8 @@ doing it again after the read. The frame must be exactly geopandas'.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -243,3 +245,16 @@ def test_a_bad_geometry_in_the_file_gets_the_cannot_read_message(
     pq.write_table(table, path)
     with pytest.raises(InputError, match=r"batas\.parquet"):
         io.read_boundaries(path)
+
+
+def test_the_decoder_and_the_drafting_load_without_pandas() -> None:
+    # `geo-priority run` starts decoding (and drafting) before pandas and
+    # geopandas are imported: importing this module must not import them
+    code = (
+        "import sys, geo_priority.io.geoparquet, geo_priority.display_draft; "
+        "print(sorted(m for m in ('pandas', 'geopandas') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]"
