@@ -5,7 +5,8 @@ from the finer areas: each polygon simplified on its own
 (:func:`simplify_each`), the polygons of each area unioned
 (:func:`simplified_union`), the cracks and slivers the separate
 simplification leaves closed (:func:`without_cracks`,
-:func:`without_slivers`) and every drawing made valid (:func:`valid_drawings`).
+:func:`without_slivers`, :func:`without_false_holes`) and every drawing made
+valid (:func:`valid_drawings`).
 Large layers are worked in threads (:func:`in_threads`). The tolerances come
 from :mod:`geo_priority.display_scale`. Re-exported by :mod:`geo_priority.geometry`.
 """
@@ -30,6 +31,7 @@ __all__ = [
     "simplify_each",
     "valid_drawings",
     "without_cracks",
+    "without_false_holes",
     "without_slivers",
 ]
 
@@ -577,7 +579,12 @@ def _islets_by_piece(
 
 
 def simplified_union(
-    geoms: np.ndarray, keys: np.ndarray, tolerance: float, *, size: int | None = None
+    geoms: np.ndarray,
+    keys: np.ndarray,
+    tolerance: float,
+    *,
+    size: int | None = None,
+    cover: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Union the polygons of each key after simplifying them to ``tolerance``.
 
@@ -589,7 +596,8 @@ def simplified_union(
     simplified differently leave slivers and gaps narrower than
     ``tolerance`` (one screen pixel at the level's closest zoom); the cracks
     they leave across a union are closed (:func:`without_cracks`) and the
-    holes dropped (:func:`without_slivers`).
+    holes dropped (:func:`without_slivers`, and those the children as given
+    cover: :func:`without_false_holes`).
 
     Parameters
     ----------
@@ -603,6 +611,11 @@ def simplified_union(
         The number of areas of the layer the levels are built from (default
         ``len(geoms)``); threads are used for layers of :data:`MIN_THREADED`
         areas or more, at every level built from them.
+    cover : (numpy.ndarray, numpy.ndarray), optional
+        The finest areas and the key of each, which tell a false hole (one
+        they cover: :func:`without_false_holes`) from a true one; by default
+        ``geoms`` and ``keys``. A level built from drawings of coarser
+        areas passes the areas they were drawn from.
 
     Returns
     -------
@@ -623,6 +636,77 @@ def simplified_union(
     keys, geoms = keys[order], geoms[order]
     simple = in_threads(lambda g: simplify_each(g, tolerance), geoms, size=size)
     unique, first = np.unique(keys, return_index=True)
-    unions = _grouped_unions(simple, np.append(first, len(keys)), size)
-    closed = without_cracks(unions, tolerance, size=size)
-    return unique, valid_drawings(without_slivers(closed, tolerance), tolerance, size)
+    starts = np.append(first, len(keys))
+    unions = _grouped_unions(simple, starts, size)
+    closed = without_slivers(without_cracks(unions, tolerance, size=size), tolerance)
+    if cover is None:
+        kept = without_false_holes(closed, geoms, starts)
+    else:
+        order = np.argsort(cover[1], kind="stable")
+        within = np.append(np.searchsorted(cover[1][order], unique), len(order))
+        kept = without_false_holes(closed, cover[0][order], within)
+    return unique, valid_drawings(kept, tolerance, size)
+
+
+#: A hole of a union is filled when its children as given cover at least
+#: this share of it (:func:`without_false_holes`).
+COVERED = 0.9
+
+
+def without_false_holes(
+    unions: np.ndarray, children: np.ndarray, starts: np.ndarray
+) -> np.ndarray:
+    """Fill the holes of each union that its own children cover.
+
+    Children simplified apart can both pull back from their shared border
+    and leave a hole in their union wider than :func:`without_slivers`
+    drops (nationally 211 kecamatan, 23 kab/kota and 2 provinces had one of
+    at least a square tolerance, up to 5 px across). Where the children as
+    given cover a hole (:data:`COVERED` of its area), it is not a gap of the
+    map (an enclave of another area, a lake between desa) and is filled.
+    ``children[starts[i]:starts[i + 1]]`` are the children of ``unions[i]``.
+
+    Examples
+    --------
+    >>> from shapely import Polygon, box
+    >>> holed = Polygon(box(0, 0, 3, 1).exterior, [box(1, 0.4, 2, 0.6).exterior])
+    >>> left, right = box(0, 0, 1.5, 1), box(1.5, 0, 3, 1)
+    >>> filled = without_false_holes(np.array([holed]), np.array([left, right]),
+    ...                              np.array([0, 2]))
+    >>> filled[0].area
+    3.0
+    >>> enclave = without_false_holes(np.array([holed]), np.array([left]),
+    ...                               np.array([0, 1]))  # half the hole covered
+    >>> enclave[0].area
+    2.8
+    """
+    parts, owner = _nonempty_parts(unions)
+    holed = np.flatnonzero(shapely.get_num_interior_rings(parts))
+    if not len(holed):
+        return unions
+    rings, part = shapely.get_rings(parts[holed], return_index=True)
+    exterior = np.ones(len(rings), dtype=bool)
+    exterior[1:] = part[1:] != part[:-1]
+    holes = np.asarray(shapely.polygons(rings[~exterior]))
+    of_hole = owner[holed][part[~exterior]]
+    group = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+    holed_group = np.zeros(len(starts) - 1, dtype=bool)
+    holed_group[of_hole] = True
+    near = np.flatnonzero(holed_group[group])  # the children of holed unions only
+    which, child = shapely.STRtree(children[near]).query(holes, predicate="intersects")
+    child = near[child]
+    mine = group[child] == of_hole[which]
+    which, child = which[mine], child[mine]
+    try:
+        shared = shapely.area(shapely.intersection(holes[which], children[child]))
+    except shapely.errors.GEOSException:  # a child GEOS cannot cut: left as drawn
+        return unions
+    covered = np.bincount(which, shared, minlength=len(holes))
+    filled = covered >= COVERED * shapely.area(holes)
+    if not filled.any():
+        return unions
+    keep = exterior.copy()
+    keep[~exterior] = ~filled
+    parts[holed] = shapely.polygons(rings[keep], indices=part[keep])
+    redrawn = np.isin(owner, of_hole[filled])  # only the unions with a hole filled
+    return _regrouped(unions, parts[redrawn], owner[redrawn])

@@ -460,12 +460,14 @@ def display_shapes_of(
     dict
         Per level, finest first: its polygons and its number of areas each.
     """
-    geoms = _drafted_areas(plan, draft)
+    finest = geoms = _drafted_areas(plan, draft)
     counts = np.ones(len(geoms), dtype="int64")
     out = {}
-    for level, (_, _, of_finer) in plan.hierarchy.items():  # finest first
+    for level, (_, of_code, of_finer) in plan.hierarchy.items():  # finest first
         tolerance = plan.tolerances[level]
-        _, geoms = simplified_union(geoms, of_finer, tolerance, size=len(plan.geoms))
+        _, geoms = simplified_union(
+            geoms, of_finer, tolerance, size=len(plan.geoms), cover=(finest, of_code)
+        )
         counts = np.bincount(of_finer, weights=counts).astype("int64")
         out[level] = (geoms, counts)
         if done is not None:

@@ -14,7 +14,7 @@ import pytest
 import shapely
 from shapely.geometry import box
 
-from geo_priority import analysis, display_draft, geometry, harmonise
+from geo_priority import analysis, display_draft, display_shapes, geometry, harmonise
 from geo_priority.analysis import exact_levels_needed
 from geo_priority.config import config_from_dict
 from geo_priority.render import display
@@ -167,6 +167,35 @@ def test_banten_display_levels_lie_within_their_tolerances_of_the_exact(
         tolerance = drawn.attrs[harmonise.DISPLAY_TOLERANCE]
         assert shapely.equals(geometry.without_slivers(mine, tolerance), mine).all()
         assert (_large_parts(mine, tolerance) <= _large_parts(truth, tolerance)).all()
+        # no drawn hole where the area's own desa are
+        holes = [
+            (code, shapely.Polygon(ring))
+            for code, geom in zip(drawn[harmonise.ID], mine, strict=True)
+            for part in shapely.get_parts(geom)
+            for ring in part.interiors
+        ]
+        for code, hole in holes:
+            own = banten.geometry[banten[harmonise.ID].str.startswith(code + ".")]
+            covered = shapely.union_all(own.to_numpy()).intersection(hole).area
+            assert covered < 0.9 * hole.area, (level, code, hole.area)
+
+
+def test_holes_that_the_children_cover_are_filled() -> None:
+    holed = shapely.Polygon(box(0, 0, 3, 1).exterior, [box(1, 0.4, 2, 0.6).exterior])
+    lake = shapely.Polygon(box(4, 0, 7, 1).exterior, [box(5, 0.4, 6, 0.6).exterior])
+    # the first union's two children cover its hole; the second's child has
+    # the same hole (a lake, or an enclave of another area): it stays
+    children = np.array([box(0, 0, 1.5, 1), box(1.5, 0, 3, 1), lake], dtype=object)
+    unions = np.array([holed, lake], dtype=object)
+    out = display_shapes.without_false_holes(unions, children, np.array([0, 2, 3]))
+    assert out[0].equals(box(0, 0, 3, 1)) and out[1] is lake
+    # another union's children do not count
+    other = display_shapes.without_false_holes(
+        np.array([holed, box(9, 9, 10, 10)], dtype=object),
+        np.array([box(9, 9, 10, 10), box(0, 0, 3, 1)], dtype=object),
+        np.array([0, 1, 2]),
+    )
+    assert other[0].equals(holed)
 
 
 def _large_parts(geoms: np.ndarray, tolerance: float) -> np.ndarray:
