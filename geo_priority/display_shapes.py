@@ -246,17 +246,31 @@ def without_slivers(geoms: np.ndarray, width: float) -> np.ndarray:
     [1]
     """
     parts, owner = _nonempty_parts(geoms)
-    holed = np.flatnonzero(shapely.get_num_interior_rings(parts))
+    holed, rings, part, exterior = _holed_rings(parts)
     if not len(holed):
         return geoms
-    rings, part = shapely.get_rings(parts[holed], return_index=True)
-    exterior = np.ones(len(rings), dtype=bool)
-    exterior[1:] = part[1:] != part[:-1]
     filled = shapely.polygons(rings)
     wide = 2 * shapely.area(filled) >= width * shapely.length(rings)
     keep = exterior | wide
     parts[holed] = shapely.polygons(rings[keep], indices=part[keep])
     return _regrouped(geoms, parts, owner)
+
+
+def _holed_rings(
+    parts: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Return the polygons of ``parts`` with holes, and their rings.
+
+    The index of each holed part, every ring of those (each part's exterior
+    first), the holed part each ring belongs to (0..), and which rings are
+    exteriors; ``shapely.polygons(rings[keep], indices=part[keep])`` builds
+    them again from the rings kept.
+    """
+    holed = np.flatnonzero(shapely.get_num_interior_rings(parts))
+    rings, part = shapely.get_rings(parts[holed], return_index=True)
+    exterior = np.ones(len(rings), dtype=bool)
+    exterior[1:] = part[1:] != part[:-1]
+    return holed, rings, part, exterior
 
 
 def _nonempty_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -681,12 +695,9 @@ def without_false_holes(
     2.8
     """
     parts, owner = _nonempty_parts(unions)
-    holed = np.flatnonzero(shapely.get_num_interior_rings(parts))
+    holed, rings, part, exterior = _holed_rings(parts)
     if not len(holed):
         return unions
-    rings, part = shapely.get_rings(parts[holed], return_index=True)
-    exterior = np.ones(len(rings), dtype=bool)
-    exterior[1:] = part[1:] != part[:-1]
     holes = np.asarray(shapely.polygons(rings[~exterior]))
     of_hole = owner[holed][part[~exterior]]
     group = np.repeat(np.arange(len(starts) - 1), np.diff(starts))

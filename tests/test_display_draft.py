@@ -10,7 +10,6 @@ the page is the same bytes however it was made.
 
 from __future__ import annotations
 
-import re
 import threading
 import warnings
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from test_display_ahead import _config, _page
 
 from geo_priority import display_draft, harmonise, pipeline
 from geo_priority.config import load_config
@@ -27,7 +27,7 @@ from geo_priority.geometry import lod_tolerances, simplified_union, simplify_eac
 from geo_priority.io import geoparquet
 from geo_priority.render import ahead, display
 
-from geodata import DESA_CODES, desa_run
+from geodata import DESA_CODES
 
 
 def _wavy_row(count: int = 6, points: int = 400) -> np.ndarray:
@@ -168,19 +168,7 @@ def test_a_drafting_ahead_that_would_warn_is_not_used(
 def test_the_page_is_the_same_however_the_areas_were_drafted(
     tmp_path: Path, by_polygon: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    config_path = desa_run(
-        tmp_path,
-        indicators="""
-[[scoring.indicators]]
-key = "poor"
-[[scoring.indicators]]
-key = "pop"
-score = false
-""",
-        outputs="""formats = ["html"]
-map_levels = ["kecamatan", "kabkota"]
-""",
-    )
+    config_path = _config(tmp_path)  # html, map_levels kecamatan and kab/kota
     layer = gpd.read_file(tmp_path / "desa.geojson")
     layer["geometry"] = _wavy_row()
     layer.to_parquet(tmp_path / "desa.parquet")
@@ -189,7 +177,7 @@ map_levels = ["kecamatan", "kabkota"]
     config = load_config(config_path)
     with monkeypatch.context() as m:
         m.setattr(pipeline, "_draws_ahead", lambda config: False)
-        without = _page(config)
+        without = _page(config_path)
     started: list[tuple[str, int]] = []
     real = display_draft._by_polygon
 
@@ -199,7 +187,7 @@ map_levels = ["kecamatan", "kabkota"]
 
     monkeypatch.setattr(display_draft, "_by_polygon", counted)
     geoparquet.decode_boundaries_ahead(config)  # as `geo-priority run` does
-    assert _page(config) == without
+    assert _page(config_path) == without
     # drafted once, as soon as decoded
     assert [(n.rsplit("_", 1)[0], k) for n, k in started] == [("geo-priority-draft", 6)]
     assert '"packed":' in without  # drawn by level of detail
@@ -210,10 +198,3 @@ def _areas(geoms: np.ndarray) -> gpd.GeoDataFrame:
     return harmonise.prepare_boundaries(
         gdf, code_column="kode", code_system="kemendagri"
     )
-
-
-def _page(config: object) -> str:
-    written = pipeline.run(config).outputs["html"]  # type: ignore[arg-type]
-    html = written.read_text(encoding="utf-8")
-    html = re.sub(r"_[0-9a-f]{32}", "_X", html)
-    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[^\"· ]*", "T", html)
