@@ -68,3 +68,42 @@ def test_the_exit_status_is_pythons(capsys: pytest.CaptureFixture[str]) -> None:
     assert _exit_status(3) == 3
     assert _exit_status("berhenti") == 1
     assert capsys.readouterr().err == "berhenti\n"
+
+
+def test_the_console_script_keeps_a_runs_objects_until_it_leaves(
+    tmp_path: Path,
+) -> None:
+    # os._exit frees nothing: the run's objects are held, not freed one by one
+    leave = (
+        "import os, sys\n"
+        "import geo_priority.cli as cli\n"
+        "from geo_priority.cli import _common\n"
+        "def leave(status):\n"
+        "    held = _common._HELD or []\n"
+        "    print('held', [type(h).__name__ for h in held], file=sys.stderr)\n"
+        "    sys.stderr.flush()\n"
+        "    os._exit(status)\n"
+        "cli._leave = leave\n"
+        "cli.main()\n"
+    )
+    config = kab_run(tmp_path, outputs='formats = ["html"]\n')
+    done = subprocess.run(
+        [sys.executable, "-c", leave, "run", str(config)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "held ['RunResult']" in done.stderr
+
+
+def test_a_command_run_in_process_holds_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from geo_priority.cli import _common, cli
+
+    config = kab_run(tmp_path, outputs='formats = ["html"]\n')
+    done = CliRunner().invoke(cli, ["run", str(config)])
+    assert done.exit_code == 0, done.output
+    assert _common._HELD is None

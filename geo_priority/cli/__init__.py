@@ -174,8 +174,9 @@ def main() -> None:
     Usage errors are printed in the language of ``--lang`` (``Galat:`` /
     ``Error:``), by :func:`geo_priority.cli._common.run_in_language`.
     """
-    from geo_priority.cli._common import run_in_language
+    from geo_priority.cli._common import hold_results, run_in_language
 
+    hold_results()  # the process leaves with os._exit, see _leave
     # One command is one short process that builds hundreds of thousands of
     # long-lived objects (codes, geometries, table cells): with the default
     # thresholds the cyclic collector's full passes over them cost about a
