@@ -222,7 +222,9 @@ def select_indicators(
     layout = table_layout(table, spec)
     pick = _pick_long if layout == "long" else _pick_wide
     keys = key_columns(spec)
-    wide = table[keys].drop_duplicates().reset_index(drop=True)
+    one_row_each = not table.duplicated(keys).any()
+    wide = table[keys] if one_row_each else table[keys].drop_duplicates()
+    wide = wide.reset_index(drop=True)
     found: list[str] = []
     for ind in indicators:
         if ind.table not in (None, spec.label):
@@ -230,6 +232,29 @@ def select_indicators(
         part = pick(table, spec, ind)
         if part is None:
             continue
-        wide = wide.merge(part, on=keys, how="left", validate="one_to_one")
+        if one_row_each and _row_by_row(part, table, wide, keys):
+            wide = _beside(wide, part, keys)
+        else:
+            wide = wide.merge(part, on=keys, how="left", validate="one_to_one")
         found.append(ind.key)
     return wide, found
+
+
+def _row_by_row(
+    part: pd.DataFrame, table: pd.DataFrame, wide: pd.DataFrame, keys: list[str]
+) -> bool:
+    """Whether ``part`` has the table's rows in order and only new columns."""
+    new = part.columns.difference(keys)
+    return bool(part.index.equals(table.index)) and new.intersection(wide.columns).empty
+
+
+def _beside(wide: pd.DataFrame, part: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Return ``wide`` with the value columns of ``part``, row by row.
+
+    ``part`` holds every row of a table whose keys are all different, in the
+    table's order, as ``wide`` does: the left merge on the keys would pair
+    each row with itself, so the columns are put side by side instead (the
+    same frame, without hashing the keys twice per indicator).
+    """
+    values = part.drop(columns=keys).reset_index(drop=True)
+    return pd.concat([wide, values], axis=1)
