@@ -20,7 +20,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from geo_priority.errors import InputError, SchemaError
 from geo_priority.formatting import shorten_list
@@ -282,6 +281,8 @@ def _read_excel(source: Path, sheet: str | int | None) -> pd.DataFrame:
 
 def _load_parquet(source: Path) -> pa.Table:
     """Read a whole Parquet file into an Arrow table."""
+    import pyarrow.parquet as pq  # not imported by a run without Parquet files
+
     try:
         with pq.ParquetFile(source) as parquet:
             return parquet.read()
