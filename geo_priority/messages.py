@@ -24,29 +24,50 @@ Examples
 
 from __future__ import annotations
 
-import tomllib
+import hashlib
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Literal
 
-__all__ = ["MessageLang", "catalogue", "language", "set_language", "tr", "use_language"]
+__all__ = [
+    "MessageLang",
+    "catalogue",
+    "compile_catalogue",
+    "language",
+    "set_language",
+    "tr",
+    "use_language",
+]
 
 MessageLang = Literal["id", "en"]
 
 _LANGUAGE: ContextVar[MessageLang] = ContextVar("geo_priority_language", default="id")
 
 
+#: The message catalogues: ``locale/<lang>/*.toml`` (one file per part of
+#: the tool) and, compiled from them, ``locale/<lang>.json``.
+LOCALE = Path(__file__).resolve().parent / "locale"
+
+
 @cache
 def catalogue(lang: str = "id") -> dict[str, str]:
     """Return the translations into ``lang``, keyed by the English template.
 
+    Read from the compiled catalogue ``locale/<lang>.json`` when it was made
+    from the TOML files as they are now (the sha256 of their names and
+    bytes), as gettext reads ``.mo`` files compiled from ``.po``: about 2 ms
+    instead of the 30 ms of parsing the TOML files, before every command.
+    Otherwise (a catalogue file edited since) the TOML files are parsed;
+    :func:`compile_catalogue` writes the compiled one again.
+
     Parameters
     ----------
     lang : str
-        A language with a file ``geo_priority/locale/<lang>.toml``.
+        A language with a folder ``geo_priority/locale/<lang>``.
 
     Returns
     -------
@@ -60,16 +81,53 @@ def catalogue(lang: str = "id") -> dict[str, str]:
     """
     if lang == "en":
         return {}
+    sources = _sources(lang)
+    compiled = LOCALE / f"{lang}.json"
+    if compiled.is_file():
+        made = json.loads(compiled.read_bytes())
+        if made.get("sources_sha256") == _digest(sources):
+            return dict(made["texts"])
+    return _parsed(sources)
+
+
+def compile_catalogue(lang: str = "id") -> Path:
+    """Write ``locale/<lang>.json``, the compiled catalogue :func:`catalogue` reads.
+
+    Run ``python -m geo_priority.messages`` after editing a catalogue file;
+    a test fails while the compiled catalogue is older than its files.
+    """
+    sources = _sources(lang)
+    made = {"sources_sha256": _digest(sources), "texts": _parsed(sources)}
+    path = LOCALE / f"{lang}.json"
+    text = json.dumps(made, ensure_ascii=False, indent=0, sort_keys=True)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def _sources(lang: str) -> list[tuple[str, bytes]]:
+    """Return the catalogue files of ``lang`` by name: (name, bytes)."""
+    folder = LOCALE / lang
+    parts = sorted(p for p in folder.iterdir() if p.name.endswith(".toml"))
+    return [(part.name, part.read_bytes()) for part in parts]
+
+
+def _digest(sources: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, raw in sources:
+        digest.update(f"{name}\0{len(raw)}\0".encode())
+        digest.update(raw)
+    return digest.hexdigest()
+
+
+def _parsed(sources: list[tuple[str, bytes]]) -> dict[str, str]:
+    """Merge the catalogue files (TOML, keyed by the English template)."""
+    import tomllib
+
     merged: dict[str, str] = {}
-    folder = files("geo_priority").joinpath("locale", lang)
-    for part in sorted(folder.iterdir(), key=lambda p: p.name):
-        if not part.name.endswith(".toml"):
-            continue
-        for key, value in tomllib.loads(part.read_text("utf-8")).items():
+    for name, raw in sources:
+        for key, value in tomllib.loads(raw.decode("utf-8")).items():
             if merged.setdefault(str(key), str(value)) != str(value):
-                raise ValueError(
-                    f"{part.name}: {key!r} is translated twice, differently"
-                )
+                raise ValueError(f"{name}: {key!r} is translated twice, differently")
     return merged
 
 
@@ -118,3 +176,7 @@ def tr(template: str, /, **values: object) -> str:
     lang = _LANGUAGE.get()
     text = catalogue(lang).get(template, template) if lang != "en" else template
     return text.format(**values) if values else text
+
+
+if __name__ == "__main__":  # python -m geo_priority.messages
+    print(compile_catalogue("id"))

@@ -188,8 +188,8 @@ class _Localised(click.Command):
         self._texts = texts
         #: click's English usage words, kept to be worded in each language
         self._usage = (self.options_metavar, getattr(self, "subcommand_metavar", None))
-        with use_language("id"):  # the group's list of commands is Indonesian
-            self._localise()
+        # worded when shown (help, usage, a group's list of commands), not
+        # here: the translations are read then, not before every command runs
 
     def _localise(self) -> None:
         """Set the help texts from :attr:`_texts` in the active language."""
