@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import secrets
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -78,18 +79,49 @@ def _own_assets() -> tuple[str, str]:
     )
 
 
+#: Fields of the page's data that hold base64 text: the packed rings and area
+#: data (:mod:`geo_priority.render.packing`, 14 MB nationally).
+BASE64_FIELDS = ("packed", "packed_props")
+
+
 def _script_json(data: Any) -> str:
     r"""Serialise ``data`` for a <script> block.
 
     Every ``<`` is written as ``\u003c``, so no string from the input can end
-    the script or open an HTML comment inside it.
+    the script or open an HTML comment inside it. The base64 fields
+    (:data:`BASE64_FIELDS`), which neither JSON nor the escaping changes, are
+    put in as they are after the rest is written (the same text: json and
+    the escaping passes went over their 14 MB nationally).
     """
-    raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (
+    plain = {
+        key: value
+        for key, value in (data.items() if isinstance(data, dict) else ())
+        if key in BASE64_FIELDS and isinstance(value, str) and _is_base64(value)
+    }
+    marks = {key: f"gp-{secrets.token_hex(16)}" for key in plain}
+    raw = json.dumps(
+        {key: marks.get(key, value) for key, value in data.items()} if plain else data,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    raw = (
         raw.replace("<", "\\u003c")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+    for key, mark in marks.items():
+        before, after = raw.split(f'"{mark}"')  # one each: a new random token
+        raw = f'{before}"{plain[key]}"{after}'
+    return raw
+
+
+def _is_base64(text: str) -> bool:
+    """Whether ``text`` needs no JSON or script escaping (base64's alphabet is so).
+
+    Printable ASCII (no control character, which JSON escapes), without a
+    quote, a backslash or ``<``.
+    """
+    return text.isascii() and text.isprintable() and not any(c in text for c in '"\\<')
 
 
 def _escape(value: str) -> str:
