@@ -37,6 +37,8 @@ __all__ = [
     "draft_tolerance",
     "drafted",
     "drafted_by_polygon",
+    "drawn",
+    "finest_zoom",
 ]
 
 #: A layer with more vertices than this (the national desa: 8.8 M) is
@@ -72,17 +74,33 @@ def drafted_by_polygon(geoms: np.ndarray) -> bool:
     return int(shapely.get_num_coordinates(geoms).sum()) > COVERAGE_VERTICES
 
 
+def drawn(geoms: np.ndarray) -> np.ndarray:
+    """Return which of ``geoms`` a map draws: not missing, not empty."""
+    return np.asarray(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+
+
+def finest_zoom(geoms: np.ndarray) -> tuple[float, float]:
+    """Return the zoom and tolerance a level-of-detail map draws ``geoms`` at.
+
+    Their entry of :func:`~geo_priority.display_scale.lod_tolerances`, from
+    their typical size alone (as the finest level: a coarser level's zoom
+    starts before theirs). Only for a map drawn by level of detail (more
+    than :data:`~geo_priority.display_scale.LOD_AREAS` areas), which the
+    caller checks.
+    """
+    return lod_tolerances([typical_size_of(shapely.bounds(geoms))])[0]
+
+
 def draft_tolerance(geoms: np.ndarray) -> float | None:
     """Return the tolerance a level-of-detail map draws ``geoms`` at, if one by one.
 
-    The finest level's tolerance (:func:`~geo_priority.display_scale.lod_tolerances`
-    of their typical size) when they are drafted polygon by polygon
-    (:func:`drafted_by_polygon`) and drawn by level of detail (more than
-    :data:`~geo_priority.display_scale.LOD_AREAS` areas); else None.
+    :func:`finest_zoom`'s tolerance when they are drawn by level of detail
+    (more than :data:`~geo_priority.display_scale.LOD_AREAS` areas) and
+    drafted polygon by polygon (:func:`drafted_by_polygon`); else None.
     """
     if len(geoms) <= LOD_AREAS or not drafted_by_polygon(geoms):
         return None
-    return lod_tolerances([typical_size_of(shapely.bounds(geoms))])[0][1]
+    return finest_zoom(geoms)[1]
 
 
 def drafted(geoms: np.ndarray, tolerance: float) -> Draft:

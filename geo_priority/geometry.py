@@ -30,6 +30,8 @@ from geo_priority.display_draft import draft_ahead as draft_ahead
 from geo_priority.display_draft import draft_tolerance as draft_tolerance
 from geo_priority.display_draft import drafted as drafted
 from geo_priority.display_draft import drafted_by_polygon as drafted_by_polygon
+from geo_priority.display_draft import drawn as drawn
+from geo_priority.display_draft import finest_zoom as finest_zoom
 from geo_priority.display_scale import DETAIL_ZOOM_LEVELS as DETAIL_ZOOM_LEVELS
 from geo_priority.display_scale import DISPLAY_TOLERANCE as DISPLAY_TOLERANCE
 from geo_priority.display_scale import LOD_AREAS as LOD_AREAS
@@ -76,6 +78,8 @@ __all__ = [
     "draft_tolerance",
     "drafted",
     "drafted_by_polygon",
+    "drawn",
+    "finest_zoom",
     "implausible_coordinates",
     "in_lonlat",
     "in_threads",

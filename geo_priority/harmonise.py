@@ -62,6 +62,7 @@ from geo_priority.geometry import (
     choose_tolerance,
     draft_tolerance,
     drafted,
+    drawn,
     in_lonlat,
     in_threads,
     is_valid,
@@ -475,21 +476,34 @@ def display_shapes_of(
     return out
 
 
+def areas_draft(plan: DisplayPlan) -> Draft | None:
+    """Return the drawing of the areas the first level is built from, or None.
+
+    :func:`~geo_priority.geometry.drafted` of the drawn areas (not missing,
+    not empty) at ``plan.draft``; None when the first level is built from
+    the areas as they are.
+    """
+    if plan.draft is None:
+        return None
+    return drafted(plan.geoms[drawn(plan.geoms)], plan.draft)
+
+
 def _drafted_areas(plan: DisplayPlan, draft: Draft | None) -> np.ndarray:
     """Return the areas as the first level is built from them (see ``plan.draft``).
 
-    The drawn areas (not missing, not empty) replaced by their drawing; the
-    areas as they are when ``plan.draft`` is None.
+    The drawn areas replaced by their drawing (``draft``, else
+    :func:`areas_draft`); the areas as they are when ``plan.draft`` is None.
     """
     if plan.draft is None:
         return plan.geoms
-    drawn = ~(shapely.is_missing(plan.geoms) | shapely.is_empty(plan.geoms))
     if draft is None or draft.tolerance != plan.draft or draft.coverage:
-        draft = drafted(plan.geoms[drawn], plan.draft)
-    if len(draft.geoms) != int(drawn.sum()):
+        draft = areas_draft(plan)
+    assert draft is not None  # plan.draft is set
+    shown = drawn(plan.geoms)
+    if len(draft.geoms) != int(shown.sum()):
         raise ValueError("the draft is not of the drawn areas")
     out = plan.geoms.copy()
-    out[drawn] = draft.geoms
+    out[shown] = draft.geoms
     return out
 
 

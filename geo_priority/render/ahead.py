@@ -67,13 +67,15 @@ from geo_priority.geometry import (
     DISPLAY_TOLERANCE,
     LOD_AREAS,
     Draft,
-    drafted,
+    drawn,
+    finest_zoom,
     in_lonlat,
     lod_tolerances,
     typical_size_of,
 )
 from geo_priority.harmonise import (
     DisplayPlan,
+    areas_draft,
     display_frames,
     display_levels,
     display_plan,
@@ -174,22 +176,14 @@ def _noted(setting: str) -> Literal["ignore", "call"]:
 _Shapes = tuple[dict[Level, tuple[np.ndarray, np.ndarray]], list[np.ndarray], list[Any]]
 
 
-def _drafted(plan: DisplayPlan | None, geoms: np.ndarray) -> Draft | None:
+def _drafted(plan: DisplayPlan | None) -> Draft | None:
     """Return the areas' drawing the first level is built from, or None.
 
-    ``drafted`` of the drawn areas at ``plan.draft``
-    (:func:`geo_priority.harmonise.display_shapes_of` makes the same when
-    not given it), made before the unions and the areas' own drawing
-    (:func:`_early_view`), which both take it.
+    :func:`geo_priority.harmonise.areas_draft` of the plan, made before the
+    unions and the areas' own drawing (:func:`_early_view`), which both
+    take it.
     """
-    if plan is None or plan.draft is None:
-        return None
-    return drafted(geoms[_drawn(geoms)], plan.draft)
-
-
-def _drawn(geoms: np.ndarray) -> np.ndarray:
-    """Return which of ``geoms`` the map draws: not missing, not empty."""
-    return np.asarray(~(shapely.is_missing(geoms) | shapely.is_empty(geoms)))
+    return areas_draft(plan) if plan is not None else None
 
 
 def _usable(draft: Future[_Watched[Draft | None]] | None) -> Draft | None:
@@ -243,7 +237,7 @@ def _finest_zoom(geoms: np.ndarray, levels: int) -> tuple[float, float] | None:
     """
     if not levels or len(geoms) <= LOD_AREAS:
         return None
-    return lod_tolerances([typical_size_of(shapely.bounds(geoms))])[0]
+    return finest_zoom(geoms)
 
 
 #: The areas' drawing made beside the unions (``_early_view``): the zoom and
@@ -274,7 +268,7 @@ def _early_view(
     if made is not None and made.tolerance != zoom[1]:
         made = None
     _yielding()
-    shown = geoms[_drawn(geoms)]
+    shown = geoms[drawn(geoms)]
     geometry = display_geometry_of(
         shown, tolerance=zoom[1], simplified=simplified, draft=made
     )
@@ -314,7 +308,7 @@ class _LevelDrawings:
         zoom = lod_tolerances([self._sizes[i] for i in known])[known.index(index)]
         draw = partial(
             display_geometry_of,
-            geoms[_drawn(geoms)],
+            geoms[drawn(geoms)],
             tolerance=zoom[1],
             simplified=self._simplified[index],
         )
@@ -434,7 +428,7 @@ def _view(
         geometry = drawings.take(index, layer, zoom[1])
     if geometry is None:
         geometry = display_geometry_of(
-            layer[_drawn(layer)],
+            layer[drawn(layer)],
             tolerance=zoom[1] if zoom else None,
             simplified=simplified[index],
         )
@@ -519,7 +513,7 @@ class DisplayAhead:
             return worker.submit(context.run, _watched, func, *args)
 
         # the areas' drawing the first level is built from, made first
-        draft = submit(_drafted, frames, geoms) if frames and frames.draft else None
+        draft = submit(_drafted, frames) if frames and frames.draft else None
         # a level-of-detail map's levels are drawn as soon as each is unioned
         drawings = None
         if frames is not None and len(geoms) > LOD_AREAS:
