@@ -59,6 +59,14 @@ def by_polygon(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     display_draft._AHEAD.clear()
 
 
+def _row_drafted_at() -> tuple[np.ndarray, float]:
+    """:func:`_wavy_row` and the tolerance it is drafted at (one by one)."""
+    geoms = _wavy_row()
+    tolerance = display_draft.draft_tolerance(geoms)
+    assert tolerance is not None
+    return geoms, tolerance
+
+
 def test_a_large_layer_is_drafted_one_by_one_a_small_one_as_a_coverage(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -116,9 +124,7 @@ def test_the_first_level_is_built_from_the_areas_drawing(by_polygon: None) -> No
 def test_a_drafting_ahead_is_taken_for_the_same_polygons_only(
     by_polygon: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    geoms = _wavy_row()
-    tolerance = display_draft.draft_tolerance(geoms)
-    assert tolerance is not None
+    geoms, tolerance = _row_drafted_at()
     expected = display_draft.drafted(geoms, tolerance).geoms
     display_draft.draft_ahead(geoms)
     drafted_now: list[int] = []
@@ -144,9 +150,7 @@ def test_a_drafting_ahead_is_taken_for_the_same_polygons_only(
 def test_a_drafting_ahead_that_would_warn_is_not_used(
     by_polygon: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    geoms = _wavy_row()
-    tolerance = display_draft.draft_tolerance(geoms)
-    assert tolerance is not None
+    geoms, tolerance = _row_drafted_at()
     real = display_draft.simplify_each
 
     def dividing(g: np.ndarray, t: float) -> np.ndarray:
